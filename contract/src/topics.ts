@@ -1,0 +1,65 @@
+/**
+ * MQTT topic scheme, contract v1.
+ *
+ * Sparkplug-style: the edge node (the agent process that owns the MQTT connection) and the device (one sensor,
+ * Modbus slave or GPS receiver behind it) are both in the topic, so a broker ACL can confine a node's credentials
+ * to `ct/v1/{site}/{node}/#` and a gateway can route without parsing the payload.
+ *
+ *   ct/v1/{site}/{node}/status            node birth/death, retained; the MQTT will (LWT) publishes "offline" here
+ *   ct/v1/{site}/{node}/{device}/data     telemetry: a batch of readings from one device
+ *   ct/v1/{site}/{node}/{device}/status   device health: online, stale, error (a failed read is reported here,
+ *                                         never published as a reading)
+ */
+export const TOPIC_ROOT = 'ct';
+export const CONTRACT_VERSION = 'v1';
+
+/** Identifier of a site, node or device: safe in a topic level, a file name and a URL path. */
+export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const ID_RE = new RegExp(ID_PATTERN);
+
+export type TopicKind = 'data' | 'device-status' | 'node-status';
+
+export type ParsedTopic =
+  | { kind: 'data'; site: string; node: string; device: string }
+  | { kind: 'device-status'; site: string; node: string; device: string }
+  | { kind: 'node-status'; site: string; node: string };
+
+export function isValidId(id: string): boolean {
+  return ID_RE.test(id);
+}
+
+export function dataTopic(site: string, node: string, device: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/${device}/data`;
+}
+
+export function deviceStatusTopic(site: string, node: string, device: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/${device}/status`;
+}
+
+export function nodeStatusTopic(site: string, node: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/status`;
+}
+
+/** Subscription filters the gateway uses. `shareGroup` gives MQTT 5 shared subscriptions for scale-out. */
+export function gatewayFilters(shareGroup?: string): string[] {
+  const base = [
+    `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/data`,
+    `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/status`,
+    `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/status`,
+  ];
+  return shareGroup === undefined ? base : base.map((f) => `$share/${shareGroup}/${f}`);
+}
+
+/** Parses a concrete topic; returns undefined for anything outside contract v1 (the caller quarantines it). */
+export function parseTopic(topic: string): ParsedTopic | undefined {
+  const parts = topic.split('/');
+  if (parts[0] !== TOPIC_ROOT || parts[1] !== CONTRACT_VERSION) return undefined;
+  const [, , site, node, a, b] = parts;
+  if (site === undefined || node === undefined || !isValidId(site) || !isValidId(node)) return undefined;
+  if (parts.length === 5 && a === 'status') return { kind: 'node-status', site, node };
+  if (parts.length === 6 && a !== undefined && isValidId(a)) {
+    if (b === 'data') return { kind: 'data', site, node, device: a };
+    if (b === 'status') return { kind: 'device-status', site, node, device: a };
+  }
+  return undefined;
+}

@@ -1,0 +1,24 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['*/src/**/*.ts'],
+    ignores: ['*/src/**/*.test.ts', '*/src/main.ts', '*/src/cli/**', '*/src/bench/**'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'dashboards/web/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', fetch: 'readonly', document: 'readonly', window: 'readonly', setInterval: 'readonly', clearTimeout: 'readonly' } },
+  },
+);

@@ -1,0 +1,21 @@
+/**
+ * The two halves of a remote time-series store. Writing and reading are separate because the backends differ:
+ * VictoriaMetrics accepts Influx line protocol but reads back through its own export API, not InfluxQL or Flux.
+ */
+import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+
+export interface ReadingWriter {
+  /**
+   * Sends the readings in one request. Resolves once the server accepted them; rejects with a RemoteStoreError
+   * whose `retryable` tells whether the same batch may be sent again. Idempotent by point identity (device, metric,
+   * time): sending a batch twice stores it once.
+   */
+  write(readings: readonly StoredReading[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ReadingReader {
+  /** Readings of one device in [from, to), oldest first, at most `limit`. */
+  query(q: ReadingQuery): Promise<StoredReading[]>;
+  close(): Promise<void>;
+}

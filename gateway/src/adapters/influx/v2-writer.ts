@@ -1,0 +1,75 @@
+/**
+ * Writer for the InfluxDB v2 write API (`POST /api/v2/write?org=&bucket=&precision=ms`) through influxdb-client's
+ * WriteApi. Speaks to InfluxDB 2.x/3.x, InfluxDB 1.8+ (org '', bucket 'db/rp', token 'user:pass') and
+ * VictoriaMetrics (which ignores org, bucket and token).
+ *
+ * The library's own batching, retry buffer and flush timer are switched off: one WriteApi per batch, flushed and
+ * closed before `write` resolves, with `maxRetries: 0`. Retrying is the durable spool's job; a retry buffer in
+ * memory would lose its rows on a crash and hide failures from the spool.
+ */
+import { InfluxDB } from '@influxdata/influxdb-client';
+import type { Clock } from '../../ports/clock.js';
+import { systemClock } from '../../ports/clock.js';
+import type { StoredReading } from '../../ports/telemetry-store.js';
+import { RemoteStoreError, toRemoteStoreError } from './errors.js';
+import type { ReadingWriter } from './remote.js';
+import { toPoint } from './schema.js';
+
+export interface InfluxV2WriterOptions {
+  /** Base URL, e.g. `http://127.0.0.1:8086`. Required. */
+  readonly url: string;
+  /** API token (`user:password` for InfluxDB 1.8 compatibility). Default '' (none). */
+  readonly token: string;
+  /** Organization; '' for InfluxDB 1.8 and VictoriaMetrics. Default ''. */
+  readonly org: string;
+  /** Bucket (`database/retention-policy` for InfluxDB 1.8). Required. */
+  readonly bucket: string;
+  /** Socket timeout per request, ms. Default 10 000. */
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+}
+
+export const DEFAULT_INFLUX_V2_WRITER_OPTIONS: Omit<InfluxV2WriterOptions, 'url' | 'bucket'> = {
+  token: '', org: '', timeoutMs: 10_000, clock: systemClock,
+};
+
+export type InfluxV2WriterInit = Pick<InfluxV2WriterOptions, 'url' | 'bucket'> & Partial<InfluxV2WriterOptions>;
+
+export class InfluxV2Writer implements ReadingWriter {
+  readonly options: InfluxV2WriterOptions;
+  private readonly influx: InfluxDB;
+
+  constructor(init: InfluxV2WriterInit) {
+    this.options = { ...DEFAULT_INFLUX_V2_WRITER_OPTIONS, ...init };
+    const o = this.options;
+    this.influx = new InfluxDB({ url: o.url, timeout: o.timeoutMs, ...(o.token === '' ? {} : { token: o.token }) });
+  }
+
+  async write(readings: readonly StoredReading[]): Promise<void> {
+    if (readings.length === 0) return;
+    let points;
+    try {
+      points = readings.map(toPoint);
+    } catch (e) {
+      throw new RemoteStoreError('E_REMOTE_ENCODE', (e as Error).message, false, undefined, undefined, { cause: e });
+    }
+    const api = this.influx.getWriteApi(this.options.org, this.options.bucket, 'ms', {
+      batchSize: readings.length + 1,
+      flushInterval: 0,
+      maxRetries: 0,
+      maxBufferLines: readings.length + 1,
+      // Returning a promise marks the failure as handled by us: the library neither logs nor buffers it.
+      writeFailed: (error: Error) => Promise.reject(error),
+    });
+    api.writePoints(points);
+    try {
+      await api.close();
+    } catch (e) {
+      throw toRemoteStoreError(e, this.options.clock.now());
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

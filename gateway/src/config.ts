@@ -1,0 +1,134 @@
+/**
+ * Gateway configuration: read from the environment once at start, validated, every problem listed (STYLE.md 3).
+ * Unknown COLDTRACE_* keys are errors: a typo must not silently fall back to a default.
+ */
+export type MqttConfig =
+  | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
+  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly username?: string; readonly password?: string; readonly clientId?: string };
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite' }
+  | { readonly kind: 'influx-v2'; readonly url: string; readonly token: string; readonly org: string; readonly bucket: string }
+  | { readonly kind: 'influx-v1'; readonly url: string; readonly db: string; readonly rp?: string; readonly username?: string; readonly password?: string };
+
+export interface GatewayConfig {
+  readonly http: { readonly host: string; readonly port: number };
+  readonly mqtt: MqttConfig;
+  /** Directory for the embedded store, quarantine, status log and spool. */
+  readonly dataDir: string;
+  readonly store: StoreConfig;
+  /** 'full' survives power loss after ack; 'normal' survives process crashes only. */
+  readonly durability: 'full' | 'normal';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Every key the gateway reads, with its default ('' = required when relevant). Documented in README. */
+export const GATEWAY_ENV_KEYS = {
+  COLDTRACE_HTTP_HOST: '0.0.0.0',
+  COLDTRACE_HTTP_PORT: '8080',
+  COLDTRACE_MQTT_MODE: 'embedded',
+  COLDTRACE_MQTT_HOST: '0.0.0.0',
+  COLDTRACE_MQTT_PORT: '1883',
+  COLDTRACE_MQTT_URL: '',
+  COLDTRACE_MQTT_SHARE_GROUP: 'coldtrace-gateway',
+  COLDTRACE_MQTT_USERNAME: '',
+  COLDTRACE_MQTT_PASSWORD: '',
+  COLDTRACE_MQTT_CLIENT_ID: '',
+  COLDTRACE_DATA_DIR: '.data/gateway',
+  COLDTRACE_STORE: 'sqlite',
+  COLDTRACE_DURABILITY: 'full',
+  COLDTRACE_INFLUX_URL: '',
+  COLDTRACE_INFLUX_TOKEN: '',
+  COLDTRACE_INFLUX_ORG: '',
+  COLDTRACE_INFLUX_BUCKET: '',
+  COLDTRACE_INFLUX_DB: '',
+  COLDTRACE_INFLUX_RP: '',
+  COLDTRACE_INFLUX_USERNAME: '',
+  COLDTRACE_INFLUX_PASSWORD: '',
+  COLDTRACE_LOG_LEVEL: 'info',
+} as const;
+
+export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
+
+export function loadGatewayConfig(env: Env): LoadResult {
+  const problems: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('COLDTRACE_') && !Object.hasOwn(GATEWAY_ENV_KEYS, key)) problems.push(`${key}: unknown setting`);
+  }
+  const get = (k: keyof typeof GATEWAY_ENV_KEYS): string => {
+    const v = env[k];
+    return v === undefined || v === '' ? GATEWAY_ENV_KEYS[k] : v;
+  };
+  const opt = (k: keyof typeof GATEWAY_ENV_KEYS): string | undefined => (get(k) === '' ? undefined : get(k));
+  const required = (k: keyof typeof GATEWAY_ENV_KEYS, why: string): string => {
+    const v = get(k);
+    if (v === '') problems.push(`${k}: required ${why}`);
+    return v;
+  };
+  const port = (k: keyof typeof GATEWAY_ENV_KEYS): number => {
+    const v = get(k);
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n > 65535) problems.push(`${k}: expected a port number 0-65535, got '${v}'`);
+    return n;
+  };
+  const oneOf = <T extends string>(k: keyof typeof GATEWAY_ENV_KEYS, allowed: readonly T[]): T => {
+    const v = get(k);
+    if (!(allowed as readonly string[]).includes(v)) problems.push(`${k}: expected one of ${allowed.join(', ')}, got '${v}'`);
+    return v as T;
+  };
+  const url = (k: keyof typeof GATEWAY_ENV_KEYS, why: string, schemes: readonly string[]): string => {
+    const v = required(k, why);
+    if (v !== '') {
+      try {
+        const u = new URL(v);
+        if (!schemes.includes(u.protocol)) problems.push(`${k}: expected a ${schemes.join(' or ')} URL, got '${v}'`);
+      } catch {
+        problems.push(`${k}: not a URL: '${v}'`);
+      }
+    }
+    return v;
+  };
+
+  const http = { host: get('COLDTRACE_HTTP_HOST'), port: port('COLDTRACE_HTTP_PORT') };
+  const mode = oneOf('COLDTRACE_MQTT_MODE', ['embedded', 'external'] as const);
+  const mqtt: MqttConfig = mode === 'embedded'
+    ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT') }
+    : {
+        mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ws:', 'wss:']),
+        shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'),
+        ...optional('username', opt('COLDTRACE_MQTT_USERNAME')), ...optional('password', opt('COLDTRACE_MQTT_PASSWORD')),
+        ...optional('clientId', opt('COLDTRACE_MQTT_CLIENT_ID')),
+      };
+  const storeKind = oneOf('COLDTRACE_STORE', ['sqlite', 'influx-v2', 'influx-v1'] as const);
+  let store: StoreConfig;
+  switch (storeKind) {
+    case 'influx-v2':
+      store = {
+        kind: storeKind, url: url('COLDTRACE_INFLUX_URL', 'for an InfluxDB store', ['http:', 'https:']),
+        token: required('COLDTRACE_INFLUX_TOKEN', 'for COLDTRACE_STORE=influx-v2'), org: required('COLDTRACE_INFLUX_ORG', 'for COLDTRACE_STORE=influx-v2'),
+        bucket: required('COLDTRACE_INFLUX_BUCKET', 'for COLDTRACE_STORE=influx-v2'),
+      };
+      break;
+    case 'influx-v1':
+      store = {
+        kind: storeKind, url: url('COLDTRACE_INFLUX_URL', 'for an InfluxDB store', ['http:', 'https:']),
+        db: required('COLDTRACE_INFLUX_DB', 'for COLDTRACE_STORE=influx-v1'), ...optional('rp', opt('COLDTRACE_INFLUX_RP')),
+        ...optional('username', opt('COLDTRACE_INFLUX_USERNAME')), ...optional('password', opt('COLDTRACE_INFLUX_PASSWORD')),
+      };
+      break;
+    default:
+      store = { kind: 'sqlite' };
+  }
+  const config: GatewayConfig = {
+    http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
+    durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
+    logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

@@ -1,0 +1,163 @@
+/**
+ * Validation of inbound messages against contract v1. Pure: no I/O, receive time passed in.
+ *
+ * A message is the unit of acknowledgement and of quarantine: if any reading is invalid, the whole message is
+ * refused with a precise reason (which reading, which field) and kept in quarantine, so a replay after a fix stores it
+ * whole. Idempotency makes replaying a message whose readings are partly stored harmless.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import {
+  DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, NodeStatusSchema, metricSpec, parseTopic,
+  type DataMessage, type DeviceStatus, type NodeStatus, type ParsedTopic,
+} from '@coldtrace/contract';
+import type { RejectCode } from './reject-codes.js';
+import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
+
+export interface ValidationOptions {
+  /** A reading more than this far ahead of receive time is flagged CLOCK_SKEW (DOMAIN.md §1: 5 min). Default 300000 ms. */
+  readonly clockSkewToleranceMs: number;
+  /** A reading received more than this after its device time is flagged LATE (store-and-forward replay). Default 60000 ms. */
+  readonly lateAfterMs: number;
+  /** Largest accepted payload, bytes. Default contract MAX_PAYLOAD_BYTES (256 KiB). */
+  readonly maxPayloadBytes: number;
+}
+
+export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = {
+  clockSkewToleranceMs: 5 * 60_000,
+  lateAfterMs: 60_000,
+  maxPayloadBytes: MAX_PAYLOAD_BYTES,
+};
+
+export interface Rejection {
+  readonly ok: false;
+  readonly code: RejectCode;
+  readonly detail: string;
+  readonly topic: ParsedTopic | undefined;
+}
+
+export type Inbound =
+  | { readonly ok: true; readonly kind: 'data'; readonly topic: Extract<ParsedTopic, { kind: 'data' }>; readonly seq: number; readonly readings: StoredReading[] }
+  | { readonly ok: true; readonly kind: 'device-status'; readonly topic: Extract<ParsedTopic, { kind: 'device-status' }>; readonly status: DeviceStatus }
+  | { readonly ok: true; readonly kind: 'node-status'; readonly topic: Extract<ParsedTopic, { kind: 'node-status' }>; readonly status: NodeStatus }
+  | Rejection;
+
+/** Compiled once per gateway; compiling is the expensive part, validating is cheap. */
+export class MessageValidator {
+  private readonly data: ValidateFunction<DataMessage>;
+  private readonly deviceStatus: ValidateFunction<DeviceStatus>;
+  private readonly nodeStatus: ValidateFunction<NodeStatus>;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  readonly options: ValidationOptions;
+
+  constructor(options: Partial<ValidationOptions> = {}) {
+    this.options = { ...DEFAULT_VALIDATION_OPTIONS, ...options };
+    const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+    ajv.addKeyword('kind').addKeyword('modifier');
+    this.data = ajv.compile<DataMessage>(DataMessageSchema);
+    this.deviceStatus = ajv.compile<DeviceStatus>(DeviceStatusSchema);
+    this.nodeStatus = ajv.compile<NodeStatus>(NodeStatusSchema);
+  }
+
+  /** Classifies and validates one MQTT message. `receivedAt` is the gateway's receive time, ms. */
+  check(topicName: string, payload: Uint8Array, receivedAt: number): Inbound {
+    const topic = parseTopic(topicName);
+    if (topic === undefined) return reject('E_TOPIC', `topic '${clip(topicName, 200)}' is not ct/v1/{site}/{node}[/{device}]/{data|status}`, undefined);
+    if (payload.byteLength > this.options.maxPayloadBytes) {
+      return reject('E_OVERSIZE', `payload is ${payload.byteLength} bytes, the maximum is ${this.options.maxPayloadBytes}`, topic);
+    }
+    let text: string;
+    try {
+      text = this.decoder.decode(payload);
+    } catch {
+      return reject('E_ENCODING', 'payload is not valid UTF-8', topic);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      return reject('E_JSON', `payload is not JSON: ${(e as Error).message}`, topic);
+    }
+    switch (topic.kind) {
+      case 'data':
+        if (!this.data(body)) return schemaRejection(this.data.errors, topic);
+        return checkReadings(topic, body, receivedAt, this.options);
+      case 'device-status':
+        if (!this.deviceStatus(body)) return schemaRejection(this.deviceStatus.errors, topic);
+        return { ok: true, kind: 'device-status', topic, status: body };
+      case 'node-status':
+        if (!this.nodeStatus(body)) return schemaRejection(this.nodeStatus.errors, topic);
+        return { ok: true, kind: 'node-status', topic, status: body };
+    }
+  }
+}
+
+function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataMessage, receivedAt: number, o: ValidationOptions): Inbound {
+  const readings: StoredReading[] = new Array<StoredReading>(msg.readings.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < msg.readings.length; i++) {
+    const r = msg.readings[i]!;
+    const at = `/readings/${i}`;
+    const spec = metricSpec(r.metric);
+    if (spec === undefined) return reject('E_METRIC_UNKNOWN', `${at}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic);
+    if (r.unit !== spec.unit) return reject('E_UNIT', `${at}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic);
+    let value: number;
+    if (spec.type === 'bool') {
+      if (typeof r.value !== 'boolean') return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to bool, got ${typeof r.value}`, topic);
+      value = r.value ? 1 : 0;
+    } else {
+      if (typeof r.value !== 'number') return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to ${spec.type}, got ${typeof r.value}`, topic);
+      if (spec.type === 'int' && !Number.isInteger(r.value)) return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to int, got ${r.value}`, topic);
+      if ((spec.min !== undefined && r.value < spec.min) || (spec.max !== undefined && r.value > spec.max)) {
+        return reject('E_VALUE_RANGE', `${at}/value: ${r.value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}] for '${r.metric}'`, topic);
+      }
+      value = r.value;
+    }
+    const time = r.time ?? msg.time;
+    const key = `${r.metric}\u0000${time}`;
+    if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
+    seen.add(key);
+    let flags = 0;
+    if (time - receivedAt > o.clockSkewToleranceMs) flags |= ReadingFlag.CLOCK_SKEW;
+    if (receivedAt - time > o.lateAfterMs) flags |= ReadingFlag.LATE;
+    readings[i] = {
+      site: topic.site, node: topic.node, device: topic.device, metric: r.metric, time, value, unit: r.unit,
+      seq: msg.seq, receivedAt, flags,
+    };
+  }
+  return { ok: true, kind: 'data', topic, seq: msg.seq, readings };
+}
+
+/** Maps the first schema error to a distinct reject code with the JSON pointer of the offending field. */
+function schemaRejection(errors: ErrorObject[] | null | undefined, topic: ParsedTopic): Rejection {
+  const e = errors?.[0];
+  if (e === undefined) return reject('E_FIELD_TYPE', 'payload does not match the contract schema', topic);
+  const at = e.instancePath === '' ? '/' : e.instancePath;
+  switch (e.keyword) {
+    case 'required':
+      return reject('E_FIELD_MISSING', `${at}: required field '${String(e.params['missingProperty'])}' is missing`, topic);
+    case 'additionalProperties':
+      return reject('E_FIELD_UNKNOWN', `${at}: field '${String(e.params['additionalProperty'])}' is not in the contract`, topic);
+    case 'minLength':
+    case 'minItems':
+      return reject('E_FIELD_EMPTY', `${at}: must not be empty`, topic);
+    case 'maxLength':
+    case 'maxItems':
+      return reject('E_FIELD_TOO_LONG', `${at}: ${e.message ?? 'too long'}`, topic);
+    case 'minimum':
+    case 'maximum':
+      return reject('E_FIELD_RANGE', `${at}: ${e.message ?? 'out of range'}`, topic);
+    case 'const':
+      return at === '/v' ? reject('E_VERSION', `/v: contract version ${JSON.stringify(e.data)} is not supported (expected 1)`, topic)
+        : reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong value'}`, topic);
+    default:
+      return reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong type'}`, topic);
+  }
+}
+
+function reject(code: RejectCode, detail: string, topic: ParsedTopic | undefined): Rejection {
+  return { ok: false, code, detail, topic };
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,89 @@
+/**
+ * Composition root as a function: config -> adapters -> services -> app -> listen. main.ts calls it with the parsed
+ * environment; tests, the demo and the benchmark call it with their own ports and directories.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import { MessageValidator, type ValidationOptions } from './domain/validate.js';
+import { startEmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
+import { openDatabase } from './adapters/sqlite/database.js';
+import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
+import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
+import { createTelemetryStore } from './adapters/store-factory.js';
+import { buildApp } from './http/app.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { IngestService } from './services/ingest.js';
+import { LiveState } from './services/live-state.js';
+import { GatewayMetrics } from './services/metrics.js';
+import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
+
+export interface StartOptions {
+  /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
+  readonly config: GatewayConfig;
+  readonly log?: Logger;
+  readonly clock?: Clock;
+  /** Default: dashboards/web/dist of this checkout. */
+  readonly dashboardDir?: string;
+  readonly validation?: Partial<ValidationOptions>;
+  readonly batcher?: Partial<WriteBatcherOptions>;
+}
+
+export interface RunningGateway {
+  readonly httpUrl: string;
+  readonly mqttUrl: string;
+  readonly ingest: IngestService;
+  readonly live: LiveState;
+  readonly metrics: GatewayMetrics;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/web/dist/', import.meta.url));
+
+export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? pino({ level: config.logLevel, name: 'coldtrace-gateway' });
+  const metrics = new GatewayMetrics();
+  const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability });
+  const quarantine = new SqliteQuarantine(metaDb);
+  const statusLog = new SqliteStatusLog(metaDb);
+  const store = createTelemetryStore(config, log);
+  const batcher = new WriteBatcher(store, () => clock.now(), {
+    committed: (result, _n, ms) => {
+      metrics.readings.inc(result.inserted);
+      metrics.duplicates.inc(result.duplicates);
+      metrics.storeWrite.observe(ms / 1000);
+    },
+    depth: (n) => metrics.queueDepth.set(n),
+    heldBack: () => metrics.heldBack.inc(),
+  }, opts.batcher);
+  const live = new LiveState();
+  const ingest = new IngestService({
+    validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
+  });
+
+  if (config.mqtt.mode !== 'embedded') throw new Error('COLDTRACE_MQTT_MODE=external is not available in this build');
+  const broker = await startEmbeddedBroker(config.mqtt, (m) => ingest.handle(m), () => clock.now(), log.child({ component: 'mqtt' }));
+  const app = await buildApp({
+    store, quarantine, statusLog, live, ingest, metrics, log,
+    dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
+    health: () => ({ status: 'ok', checks: { broker: { ok: true, detail: `${broker.connectedClients()} clients` }, writeQueue: { ok: true, detail: `${batcher.depth} readings` } } }),
+  });
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  const httpUrl = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
+  log.info({ httpUrl, mqttUrl: broker.url }, 'gateway ready');
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpUrl, mqttUrl: broker.url, ingest, live, metrics,
+    close: () => (closing ??= (async () => {
+      await broker.close();
+      await batcher.close();
+      await app.close();
+      await store.close();
+      metaDb.close();
+    })()),
+  };
+}

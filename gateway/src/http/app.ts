@@ -1,0 +1,62 @@
+/**
+ * buildApp(deps) -> a Fastify instance that is not listening (STYLE.md 9). Tests use app.inject(); main.ts listens.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Quarantine } from '../ports/quarantine.js';
+import type { StatusLog } from '../ports/status-log.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { IngestService } from '../services/ingest.js';
+import type { LiveState } from '../services/live-state.js';
+import type { GatewayMetrics } from '../services/metrics.js';
+import { GatewayError } from './errors.js';
+import { registerApiRoutes } from './routes/api.js';
+import { registerOpsRoutes } from './routes/ops.js';
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly checks: Record<string, { readonly ok: boolean; readonly detail?: string }>;
+}
+
+export interface AppDeps {
+  readonly store: TelemetryStore;
+  readonly quarantine: Quarantine;
+  readonly statusLog: StatusLog;
+  readonly live: LiveState;
+  readonly ingest: IngestService;
+  readonly metrics: GatewayMetrics;
+  readonly health: () => HealthReport;
+  readonly log: Logger;
+  /** Directory of the built web dashboard; not served when absent. */
+  readonly dashboardDir?: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Request logs at warn: one line per request would drown the ingest logs; errors still appear.
+  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  app.setErrorHandler((err: unknown, _req, reply) => {
+    if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
+    const e = err as { validation?: unknown; statusCode?: number; message?: string };
+    if (e.validation !== undefined) return reply.status(400).send({ code: 'E_BAD_REQUEST', message: e.message ?? 'bad request' });
+    deps.log.error({ err }, 'unhandled HTTP error');
+    return reply.status(e.statusCode ?? 500).send({ code: 'E_INTERNAL', message: e.message ?? 'internal error' });
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Coldtrace gateway API', version: '1', description: 'Readings, devices, quarantine and operations of a Coldtrace gateway' },
+    },
+  });
+  await app.register(registerApiRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerOpsRoutes, { deps });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {
+    await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/plain').send('Coldtrace gateway: dashboard not built (npm run build)\n'));
+  }
+  return app;
+}

@@ -1,0 +1,40 @@
+/** Response and request schemas of the HTTP API: they validate requests, shape responses and generate OpenAPI. */
+import { Type } from '@sinclair/typebox';
+
+export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'Error' });
+
+export const ReadingBody = Type.Object({
+  site: Type.String(), node: Type.String(), device: Type.String(), metric: Type.String(),
+  time: Type.Integer({ description: 'Device time, ms since the epoch' }),
+  value: Type.Number(), unit: Type.String(), seq: Type.Integer(),
+  receivedAt: Type.Integer({ description: 'Gateway receive time, ms since the epoch' }),
+  flags: Type.Integer({ description: 'Bit 1: clock skew; bit 2: late (store-and-forward replay)' }),
+});
+
+export const DeviceBody = Type.Object({
+  site: Type.String(), node: Type.String(), device: Type.String(),
+  lastSeen: Type.Integer({ description: 'Receive time of the last message, ms' }),
+  lastDeviceTime: Type.Integer({ description: 'Latest device time of a reading, ms' }),
+  state: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('error'), Type.Literal('unknown')]),
+  error: Type.Optional(Type.String()),
+  lastSeq: Type.Integer(), messages: Type.Integer(),
+  metrics: Type.Record(Type.String(), Type.Object({ value: Type.Number(), unit: Type.String(), time: Type.Integer() })),
+});
+
+export const NodeBody = Type.Object({
+  site: Type.String(), node: Type.String(), state: Type.String(), boot: Type.String(), lastSeen: Type.Integer(), will: Type.Boolean(),
+});
+
+export const QuarantineBody = Type.Object({
+  id: Type.Integer(), receivedAt: Type.Integer(), topic: Type.String(), clientId: Type.String(),
+  device: Type.Union([Type.String(), Type.Null()]), code: Type.String(), detail: Type.String(),
+  size: Type.Integer({ description: 'Original payload size, bytes' }),
+  payload: Type.String({ description: 'Payload as UTF-8 (invalid bytes replaced), possibly truncated' }),
+  payloadBase64: Type.String({ description: 'Payload bytes as kept, base64' }),
+  replayedAt: Type.Union([Type.Integer(), Type.Null()]), replayResult: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const StatusEventBody = Type.Object({
+  receivedAt: Type.Integer(), site: Type.String(), node: Type.String(), device: Type.Union([Type.String(), Type.Null()]),
+  state: Type.String(), time: Type.Integer(), body: Type.String(),
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** coldtrace-gateway: configuration from the environment (see README "Configuration"). */
+import { loadGatewayConfig } from './config.js';
+import { startGateway } from './gateway.js';
+
+const loaded = loadGatewayConfig(process.env);
+if (!loaded.ok) {
+  console.error(`coldtrace-gateway: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(2);
+}
+const gateway = await startGateway({ config: loaded.config });
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    gateway.close().then(() => process.exit(0), (e: unknown) => {
+      console.error('coldtrace-gateway: error while stopping', e);
+      process.exit(1);
+    });
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The time-series store port. Implemented by the embedded SQLite store and by the InfluxDB store (which sits behind
+ * a durable spool). Every implementation passes the same contract suite (`test/store-contract.ts`).
+ */
+
+/** Bit flags kept with each reading. */
+export const ReadingFlag = {
+  /** Device time is more than the skew tolerance ahead of receive time: kept, not used by rules until corrected. */
+  CLOCK_SKEW: 1,
+  /** Arrived long after it was measured (store-and-forward replay): rules re-evaluate the windows it falls into. */
+  LATE: 2,
+} as const;
+
+export interface StoredReading {
+  readonly site: string;
+  readonly node: string;
+  readonly device: string;
+  readonly metric: string;
+  /** Device time, ms since the epoch. Part of the identity: (device, metric, time) is stored once. */
+  readonly time: number;
+  /** Booleans are stored as 0/1; the metric catalogue says how to read them back. */
+  readonly value: number;
+  readonly unit: string;
+  /** Per-device message sequence the reading arrived in. */
+  readonly seq: number;
+  /** Gateway receive time, ms since the epoch. Never mixed with device time. */
+  readonly receivedAt: number;
+  /** ReadingFlag bits. */
+  readonly flags: number;
+}
+
+export interface ReadingQuery {
+  readonly device: string;
+  /** All metrics of the device when absent. */
+  readonly metric?: string;
+  /** Inclusive lower bound on device time, ms. */
+  readonly from: number;
+  /** Exclusive upper bound on device time, ms. */
+  readonly to: number;
+  /** At most this many rows, oldest first. */
+  readonly limit: number;
+}
+
+export interface WriteResult {
+  /** Readings newly stored. */
+  readonly inserted: number;
+  /** Readings ignored because (device, metric, time) was already stored. */
+  readonly duplicates: number;
+}
+
+export interface TelemetryStore {
+  /**
+   * Durably stores the readings. Resolves only once they survive a crash (committed, or in a durable spool for
+   * stores that forward). Idempotent: a (device, metric, time) already stored is counted as a duplicate.
+   */
+  write(readings: readonly StoredReading[]): Promise<WriteResult>;
+  /** Readings of one device in a device-time range, oldest first. */
+  query(q: ReadingQuery): Promise<StoredReading[]>;
+  close(): Promise<void>;
+}

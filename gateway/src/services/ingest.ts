@@ -1,0 +1,115 @@
+/**
+ * The ingest use case: one MQTT message in, durable outcome out. The returned promise resolves only when the
+ * outcome is durable (readings committed, or the refused message kept in quarantine); the MQTT adapters acknowledge
+ * (PUBACK) only then. If it rejects, nothing was kept and the message must NOT be acknowledged.
+ */
+import type { Logger } from 'pino';
+import { REJECT_CODES } from '../domain/reject-codes.js';
+import type { MessageValidator, Rejection } from '../domain/validate.js';
+import type { Clock } from '../ports/clock.js';
+import type { Quarantine } from '../ports/quarantine.js';
+import type { StatusLog } from '../ports/status-log.js';
+import { ReadingFlag } from '../ports/telemetry-store.js';
+import type { LiveState } from './live-state.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+/** Raw bytes kept for a quarantined message; the true size is recorded beside them. */
+export const QUARANTINE_PAYLOAD_CAP_BYTES = 1024 * 1024;
+
+export interface InboundMessage {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  /** MQTT client id of the publisher (the edge node), or a marker such as `replay:<id>`. */
+  readonly clientId: string;
+  /** Gateway receive time, ms. */
+  readonly receivedAt: number;
+}
+
+export type IngestOutcome =
+  | { readonly kind: 'stored'; readonly readings: number }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'quarantined'; readonly id: number; readonly code: string; readonly detail: string };
+
+export interface IngestDeps {
+  readonly validator: MessageValidator;
+  readonly batcher: WriteBatcher;
+  readonly quarantine: Quarantine;
+  readonly statusLog: StatusLog;
+  readonly live: LiveState;
+  readonly metrics: GatewayMetrics;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  async handle(m: InboundMessage): Promise<IngestOutcome> {
+    const { validator, batcher, live, metrics, statusLog } = this.deps;
+    const checked = validator.check(m.topic, m.payload, m.receivedAt);
+    if (!checked.ok) return this.toQuarantine(m, checked);
+    switch (checked.kind) {
+      case 'data': {
+        const { site, node, device } = checked.topic;
+        await batcher.write(checked.readings);
+        live.onReadings(site, node, device, checked.seq, checked.readings, m.receivedAt);
+        metrics.messages.inc({ outcome: 'stored' });
+        metrics.lastSeen.set({ device }, m.receivedAt / 1000);
+        for (const r of checked.readings) {
+          metrics.lag.observe((m.receivedAt - r.time) / 1000);
+          if (r.flags & ReadingFlag.CLOCK_SKEW) metrics.flagged.inc({ flag: 'clock_skew' });
+          if (r.flags & ReadingFlag.LATE) metrics.flagged.inc({ flag: 'late' });
+        }
+        return { kind: 'stored', readings: checked.readings.length };
+      }
+      case 'device-status': {
+        const { site, node, device } = checked.topic;
+        const s = checked.status;
+        await statusLog.append({ receivedAt: m.receivedAt, site, node, device, state: s.state, time: s.time, body: JSON.stringify(s) });
+        live.onDeviceStatus(site, node, device, s, m.receivedAt);
+        metrics.messages.inc({ outcome: 'status' });
+        return { kind: 'status' };
+      }
+      case 'node-status': {
+        const { site, node } = checked.topic;
+        const s = checked.status;
+        await statusLog.append({ receivedAt: m.receivedAt, site, node, device: null, state: s.state, time: s.time, body: JSON.stringify(s) });
+        live.onNodeStatus(site, node, s, m.receivedAt);
+        metrics.messages.inc({ outcome: 'status' });
+        return { kind: 'status' };
+      }
+    }
+  }
+
+  /**
+   * Runs a quarantined message through ingest again (after the catalogue, the device or the contract was fixed).
+   * The entry stays in quarantine with the replay's outcome; a new rejection creates a new entry.
+   */
+  async replay(id: number): Promise<IngestOutcome | undefined> {
+    const entry = await this.deps.quarantine.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.size !== entry.payload.length) {
+      const detail = `payload was truncated to ${entry.payload.length} of ${entry.size} bytes when quarantined; it cannot be replayed`;
+      await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), `refused: ${detail}`);
+      return { kind: 'quarantined', id, code: entry.code, detail };
+    }
+    const outcome = await this.handle({ topic: entry.topic, payload: entry.payload, clientId: `replay:${id}`, receivedAt: this.deps.clock.now() });
+    const result = outcome.kind === 'quarantined' ? `quarantined again as #${outcome.id} (${outcome.code})` : outcome.kind;
+    await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), result);
+    return outcome;
+  }
+
+  private async toQuarantine(m: InboundMessage, r: Rejection): Promise<IngestOutcome> {
+    const device = r.topic !== undefined && r.topic.kind !== 'node-status' ? r.topic.device : null;
+    const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, Math.min(m.payload.byteLength, QUARANTINE_PAYLOAD_CAP_BYTES));
+    const id = await this.deps.quarantine.put({
+      receivedAt: m.receivedAt, topic: m.topic, clientId: m.clientId, device, code: r.code, detail: r.detail,
+      payload, size: m.payload.byteLength,
+    });
+    this.deps.metrics.messages.inc({ outcome: 'quarantined' });
+    this.deps.metrics.quarantined.inc({ code: r.code });
+    this.deps.log.warn({ quarantineId: id, code: r.code, detail: r.detail, topic: m.topic, clientId: m.clientId }, `quarantined: ${REJECT_CODES[r.code]}`);
+    return { kind: 'quarantined', id, code: r.code, detail: r.detail };
+  }
+}

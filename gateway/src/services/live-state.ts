@@ -1,0 +1,79 @@
+/**
+ * What the gateway knows about each device right now: last readings, health and sequence coverage. In memory; the
+ * store holds the history. Feeds the live dashboard and per-device metrics.
+ */
+import type { DeviceStatus, NodeStatus } from '@coldtrace/contract';
+import type { StoredReading } from '../ports/telemetry-store.js';
+
+export interface DeviceView {
+  readonly site: string;
+  readonly node: string;
+  readonly device: string;
+  /** Gateway receive time of the last message, ms. */
+  lastSeen: number;
+  /** Latest device time seen in a reading, ms. */
+  lastDeviceTime: number;
+  state: 'ok' | 'stale' | 'error' | 'unknown';
+  error?: string;
+  /** Latest value per metric (by device time). */
+  metrics: Record<string, { value: number; unit: string; time: number }>;
+  /** Highest message sequence seen. */
+  lastSeq: number;
+  messages: number;
+}
+
+export interface NodeView {
+  readonly site: string;
+  readonly node: string;
+  state: 'online' | 'offline';
+  boot: string;
+  lastSeen: number;
+  will: boolean;
+}
+
+export class LiveState {
+  private readonly devices = new Map<string, DeviceView>();
+  private readonly nodes = new Map<string, NodeView>();
+
+  onReadings(site: string, node: string, device: string, seq: number, readings: readonly StoredReading[], receivedAt: number): void {
+    const d = this.device(site, node, device);
+    d.lastSeen = receivedAt;
+    d.messages++;
+    if (seq > d.lastSeq) d.lastSeq = seq;
+    if (d.state === 'unknown') d.state = 'ok';
+    for (const r of readings) {
+      const cur = d.metrics[r.metric];
+      if (cur === undefined || r.time >= cur.time) d.metrics[r.metric] = { value: r.value, unit: r.unit, time: r.time };
+      if (r.time > d.lastDeviceTime) d.lastDeviceTime = r.time;
+    }
+  }
+
+  onDeviceStatus(site: string, node: string, device: string, s: DeviceStatus, receivedAt: number): void {
+    const d = this.device(site, node, device);
+    d.lastSeen = receivedAt;
+    d.state = s.state;
+    if (s.error === undefined) delete d.error;
+    else d.error = s.error;
+  }
+
+  onNodeStatus(site: string, node: string, s: NodeStatus, receivedAt: number): void {
+    this.nodes.set(`${site}/${node}`, { site, node, state: s.state, boot: s.boot, lastSeen: receivedAt, will: s.will ?? false });
+  }
+
+  listDevices(): DeviceView[] {
+    return [...this.devices.values()].sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
+  }
+
+  listNodes(): NodeView[] {
+    return [...this.nodes.values()];
+  }
+
+  private device(site: string, node: string, device: string): DeviceView {
+    let d = this.devices.get(device);
+    if (d === undefined) {
+      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, lastSeq: -1, messages: 0 };
+      this.devices.set(device, d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,26 @@
+/** Prometheus metrics of one gateway instance (its own Registry: no global state). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly messages = new Counter({ name: 'coldtrace_ingest_messages_total', help: 'MQTT messages handled, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly readings = new Counter({ name: 'coldtrace_ingest_readings_total', help: 'Readings committed to the store (new)', registers: [this.registry] });
+  readonly duplicates = new Counter({ name: 'coldtrace_ingest_duplicate_readings_total', help: 'Readings already stored (same device, metric, device time)', registers: [this.registry] });
+  readonly quarantined = new Counter({ name: 'coldtrace_quarantine_total', help: 'Messages quarantined, by reason code', labelNames: ['code'] as const, registers: [this.registry] });
+  readonly flagged = new Counter({ name: 'coldtrace_ingest_flagged_readings_total', help: 'Readings stored with a data-quality flag', labelNames: ['flag'] as const, registers: [this.registry] });
+  readonly lag = new Histogram({
+    name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of stored readings',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registers: [this.registry],
+  });
+  readonly storeWrite = new Histogram({
+    name: 'coldtrace_store_write_seconds', help: 'Duration of one group commit to the store',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({ name: 'coldtrace_write_queue_readings', help: 'Readings waiting for a commit', registers: [this.registry] });
+  readonly heldBack = new Counter({ name: 'coldtrace_write_queue_held_back_total', help: 'Writers held back because the write queue was full (backpressure)', registers: [this.registry] });
+  readonly lastSeen = new Gauge({ name: 'coldtrace_device_last_seen_timestamp_seconds', help: 'Receive time of the last message per device', labelNames: ['device'] as const, registers: [this.registry] });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coldtrace_' });
+  }
+}
