@@ -73,7 +73,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const httpUrl = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
-  log.info({ httpUrl, mqttUrl: broker.url }, 'gateway ready');
+  log.info({ httpUrl, mqttUrl: broker.url }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   return {

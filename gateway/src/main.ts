@@ -9,6 +9,8 @@ if (!loaded.ok) {
   process.exit(2);
 }
 const gateway = await startGateway({ config: loaded.config });
+// One machine-readable line on stdout whatever the log level: supervisors, the demo and tests wait for it.
+process.stdout.write(`${JSON.stringify({ msg: 'gateway ready', httpUrl: gateway.httpUrl, mqttUrl: gateway.mqttUrl })}\n`);
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

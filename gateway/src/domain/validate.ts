@@ -7,8 +7,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import {
-  DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, NodeStatusSchema, metricSpec, parseTopic,
-  type DataMessage, type DeviceStatus, type NodeStatus, type ParsedTopic,
+  DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, METRICS, NodeStatusSchema, parseTopic,
+  type DataMessage, type MetricSpec, type DeviceStatus, type NodeStatus, type ParsedTopic,
 } from '@coldtrace/contract';
 import type { RejectCode } from './reject-codes.js';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
@@ -20,12 +20,15 @@ export interface ValidationOptions {
   readonly lateAfterMs: number;
   /** Largest accepted payload, bytes. Default contract MAX_PAYLOAD_BYTES (256 KiB). */
   readonly maxPayloadBytes: number;
+  /** The metric catalogue readings are checked against. Default: contract METRICS. */
+  readonly catalogue: Readonly<Record<string, MetricSpec>>;
 }
 
 export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = {
   clockSkewToleranceMs: 5 * 60_000,
   lateAfterMs: 60_000,
   maxPayloadBytes: MAX_PAYLOAD_BYTES,
+  catalogue: METRICS,
 };
 
 export interface Rejection {
@@ -97,7 +100,7 @@ function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataM
   for (let i = 0; i < msg.readings.length; i++) {
     const r = msg.readings[i]!;
     const at = `/readings/${i}`;
-    const spec = metricSpec(r.metric);
+    const spec = Object.hasOwn(o.catalogue, r.metric) ? o.catalogue[r.metric] : undefined;
     if (spec === undefined) return reject('E_METRIC_UNKNOWN', `${at}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic);
     if (r.unit !== spec.unit) return reject('E_UNIT', `${at}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic);
     let value: number;

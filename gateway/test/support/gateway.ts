@@ -1,0 +1,44 @@
+/** Test support: a real gateway on ephemeral ports in a temp dir, and a real MQTT client. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
+
+export function testConfig(dataDir: string, env: Record<string, string> = {}): GatewayConfig {
+  const r = loadGatewayConfig({
+    COLDTRACE_DATA_DIR: dataDir, COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0',
+    COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent', ...env,
+  });
+  if (!r.ok) throw new Error(`bad test config: ${r.problems.join('; ')}`);
+  return r.config;
+}
+
+export interface TestGateway extends RunningGateway {
+  readonly dataDir: string;
+  /** Closes the gateway and removes its data. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestGateway(env: Record<string, string> = {}, extra: Omit<StartOptions, 'config'> = {}): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coldtrace-gw-'));
+  const gw = await startGateway({ config: testConfig(dataDir, env), ...extra });
+  return {
+    ...gw, dataDir,
+    destroy: async () => {
+      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function connect(url: string, clientId: string): Promise<mqtt.MqttClient> {
+  return mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, connectTimeout: 5000 });
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
