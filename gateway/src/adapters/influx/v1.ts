@@ -116,7 +116,7 @@ function seriesRows(s: InfluxQLSeries, device: string): StoredReading[] {
   const [t, value, seq, receivedAt, flags, site, node, unit] =
     ['time', ...SELECT_COLUMNS].map(col) as [number, number, number, number, number, number, number, number];
   return (s.values ?? []).map((v) => ({
-    site: String(v[site]), node: String(v[node]), device, metric: s.name, unit: String(v[unit]),
+    site: str(v[site]), node: str(v[node]), device, metric: s.name, unit: str(v[unit]),
     time: Number(v[t]), value: Number(v[value]), seq: Number(v[seq]), receivedAt: Number(v[receivedAt]),
     flags: Number(v[flags]),
   }));
@@ -130,4 +130,9 @@ function ident(s: string): string {
 /** InfluxQL single-quoted string literal. */
 function literal(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** An absent tag comes back as null (an empty tag value is not written at all). */
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
 }
