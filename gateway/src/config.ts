@@ -4,12 +4,13 @@
  */
 export type MqttConfig =
   | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
-  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly username?: string; readonly password?: string; readonly clientId?: string };
+  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly clientId: string; readonly username?: string; readonly password?: string };
 
 export type StoreConfig =
   | { readonly kind: 'sqlite' }
   | { readonly kind: 'influx-v2'; readonly url: string; readonly token: string; readonly org: string; readonly bucket: string }
-  | { readonly kind: 'influx-v1'; readonly url: string; readonly db: string; readonly rp?: string; readonly username?: string; readonly password?: string };
+  | { readonly kind: 'influx-v1'; readonly url: string; readonly db: string; readonly rp?: string; readonly username?: string; readonly password?: string }
+  | { readonly kind: 'victoria-metrics'; readonly url: string };
 
 export interface GatewayConfig {
   readonly http: { readonly host: string; readonly port: number };
@@ -36,6 +37,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_USERNAME: '',
   COLDTRACE_MQTT_PASSWORD: '',
   COLDTRACE_MQTT_CLIENT_ID: '',
+  COLDTRACE_MQTT_CONNECTIONS: '4',
   COLDTRACE_DATA_DIR: '.data/gateway',
   COLDTRACE_STORE: 'sqlite',
   COLDTRACE_DURABILITY: 'full',
@@ -52,7 +54,8 @@ export const GATEWAY_ENV_KEYS = {
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
 
-export function loadGatewayConfig(env: Env): LoadResult {
+/** `hostname` names this replica in the default MQTT client id (stable across restarts, distinct between hosts). */
+export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const problems: string[] = [];
   for (const key of Object.keys(env)) {
     if (key.startsWith('COLDTRACE_') && !Object.hasOwn(GATEWAY_ENV_KEYS, key)) problems.push(`${key}: unknown setting`);
@@ -71,6 +74,12 @@ export function loadGatewayConfig(env: Env): LoadResult {
     const v = get(k);
     const n = Number(v);
     if (!/^\d+$/.test(v) || n > 65535) problems.push(`${k}: expected a port number 0-65535, got '${v}'`);
+    return n;
+  };
+  const int = (k: keyof typeof GATEWAY_ENV_KEYS, min: number, max: number): number => {
+    const v = get(k);
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) problems.push(`${k}: expected a whole number ${min}-${max}, got '${v}'`);
     return n;
   };
   const oneOf = <T extends string>(k: keyof typeof GATEWAY_ENV_KEYS, allowed: readonly T[]): T => {
@@ -97,11 +106,11 @@ export function loadGatewayConfig(env: Env): LoadResult {
     ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT') }
     : {
         mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ws:', 'wss:']),
-        shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'),
+        shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'), connections: int('COLDTRACE_MQTT_CONNECTIONS', 1, 64),
+        clientId: opt('COLDTRACE_MQTT_CLIENT_ID') ?? `coldtrace-gw-${hostname}`,
         ...optional('username', opt('COLDTRACE_MQTT_USERNAME')), ...optional('password', opt('COLDTRACE_MQTT_PASSWORD')),
-        ...optional('clientId', opt('COLDTRACE_MQTT_CLIENT_ID')),
       };
-  const storeKind = oneOf('COLDTRACE_STORE', ['sqlite', 'influx-v2', 'influx-v1'] as const);
+  const storeKind = oneOf('COLDTRACE_STORE', ['sqlite', 'influx-v2', 'influx-v1', 'victoria-metrics'] as const);
   let store: StoreConfig;
   switch (storeKind) {
     case 'influx-v2':
@@ -117,6 +126,9 @@ export function loadGatewayConfig(env: Env): LoadResult {
         db: required('COLDTRACE_INFLUX_DB', 'for COLDTRACE_STORE=influx-v1'), ...optional('rp', opt('COLDTRACE_INFLUX_RP')),
         ...optional('username', opt('COLDTRACE_INFLUX_USERNAME')), ...optional('password', opt('COLDTRACE_INFLUX_PASSWORD')),
       };
+      break;
+    case 'victoria-metrics':
+      store = { kind: storeKind, url: url('COLDTRACE_INFLUX_URL', 'for a VictoriaMetrics store', ['http:', 'https:']) };
       break;
     default:
       store = { kind: 'sqlite' };

@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { MessageValidator, type ValidationOptions } from './domain/validate.js';
 import { startEmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
+import { startExternalSubscriber } from './adapters/mqtt/external-subscriber.js';
 import { openDatabase } from './adapters/sqlite/database.js';
 import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
@@ -49,7 +50,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability });
   const quarantine = new SqliteQuarantine(metaDb);
   const statusLog = new SqliteStatusLog(metaDb);
-  const store = createTelemetryStore(config, log);
+  const opened = await createTelemetryStore(config, log);
+  const { store } = opened;
   const batcher = new WriteBatcher(store, () => clock.now(), {
     committed: (result, _n, ms) => {
       metrics.readings.inc(result.inserted);
@@ -64,22 +66,40 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
   });
 
-  if (config.mqtt.mode !== 'embedded') throw new Error('COLDTRACE_MQTT_MODE=external is not available in this build');
-  const broker = await startEmbeddedBroker(config.mqtt, (m) => ingest.handle(m), () => clock.now(), log.child({ component: 'mqtt' }));
+  const handle = (m: Parameters<IngestService['handle']>[0]): Promise<unknown> => ingest.handle(m);
+  const mqttLog = log.child({ component: 'mqtt' });
+  const m = config.mqtt;
+  let mqttUrl: string;
+  let mqttHealth: () => { ok: boolean; detail: string };
+  let closeMqtt: () => Promise<void>;
+  if (m.mode === 'embedded') {
+    const broker = await startEmbeddedBroker(m, handle, () => clock.now(), mqttLog);
+    mqttUrl = broker.url;
+    mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
+    closeMqtt = () => broker.close();
+  } else {
+    const sub = await startExternalSubscriber({ ...m, sessionExpiryS: 3600 }, handle, () => clock.now(), mqttLog);
+    mqttUrl = m.url;
+    mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}` });
+    closeMqtt = () => sub.close();
+  }
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
-    health: () => ({ status: 'ok', checks: { broker: { ok: true, detail: `${broker.connectedClients()} clients` }, writeQueue: { ok: true, detail: `${batcher.depth} readings` } } }),
+    health: () => {
+      const checks = { mqtt: mqttHealth(), store: opened.health(), writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
+      return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded', checks };
+    },
   });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const httpUrl = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
-  log.info({ httpUrl, mqttUrl: broker.url }, 'gateway started');
+  log.info({ httpUrl, mqttUrl }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl: broker.url, ingest, live, metrics,
+    httpUrl, mqttUrl, ingest, live, metrics,
     close: () => (closing ??= (async () => {
-      await broker.close();
+      await closeMqtt();
       await batcher.close();
       await app.close();
       await store.close();

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** coldtrace-gateway: configuration from the environment (see README "Configuration"). */
+import { hostname } from 'node:os';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
-const loaded = loadGatewayConfig(process.env);
+const loaded = loadGatewayConfig(process.env, hostname());
 if (!loaded.ok) {
   console.error(`coldtrace-gateway: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(2);

@@ -1,16 +1,60 @@
-/** Picks the TelemetryStore adapter the configuration names. */
+/**
+ * Picks the TelemetryStore adapter the configuration names. Remote stores always sit behind the durable spool, so
+ * the gateway's ack never depends on a remote server being up.
+ */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
+import { InfluxV1Client } from './influx/v1.js';
+import { InfluxV2Writer } from './influx/v2-writer.js';
+import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
+import { SpooledTelemetryStore } from './spool/spooled-store.js';
 import { SqliteTelemetryStore } from './sqlite/telemetry-store.js';
 
-export function createTelemetryStore(config: GatewayConfig, _log: Logger): TelemetryStore {
-  switch (config.store.kind) {
-    case 'sqlite':
-      return SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability });
-    case 'influx-v1':
-    case 'influx-v2':
-      throw new Error(`COLDTRACE_STORE=${config.store.kind} is not available in this build`);
+export interface OpenedStore {
+  readonly store: TelemetryStore;
+  /** Health of the store for /health: spool depth and forwarding errors for remote stores. */
+  health(): { ok: boolean; detail: string };
+}
+
+export async function createTelemetryStore(config: GatewayConfig, log: Logger): Promise<OpenedStore> {
+  const s = config.store;
+  if (s.kind === 'sqlite') {
+    const store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability });
+    return { store, health: () => ({ ok: true, detail: 'sqlite' }) };
   }
+  let remote: TelemetryStore;
+  switch (s.kind) {
+    case 'influx-v1':
+      remote = await openInfluxV1Store({
+        url: s.url, database: s.db, createDatabase: true,
+        ...(s.rp !== undefined ? { retentionPolicy: s.rp } : {}),
+        ...(s.username !== undefined ? { username: s.username, password: s.password ?? '' } : {}),
+      });
+      break;
+    case 'influx-v2':
+      // Writes: the v2 API. Reads: InfluxQL through the v1-compatibility API, which 2.x and 3.x answer for a bucket
+      // (a token is accepted as the basic-auth password there).
+      remote = new RemoteTelemetryStore(
+        new InfluxV2Writer({ url: s.url, org: s.org, bucket: s.bucket, token: s.token }),
+        new InfluxV1Client({ url: s.url, database: s.bucket, username: 'coldtrace', password: s.token }),
+      );
+      break;
+    case 'victoria-metrics':
+      remote = openVictoriaMetricsStore({ url: s.url });
+      break;
+  }
+  const spool = SpooledTelemetryStore.open(join(config.dataDir, 'spool.db'), remote, {
+    durability: config.durability, logger: log.child({ component: 'spool' }),
+  });
+  return {
+    store: spool,
+    health: () => {
+      const st = spool.stats();
+      const detail = `${s.kind} ${s.url}: ${st.depth} readings spooled, oldest ${Math.round(st.oldestAgeMs / 1000)} s, ${st.deadLettered} dead-lettered${st.lastError !== undefined ? `, last error: ${st.lastError.message}` : ''}`;
+      // Degraded when the remote store has been unreachable long enough that dashboards lag noticeably.
+      return { ok: st.oldestAgeMs < 60_000, detail };
+    },
+  };
 }

@@ -1,0 +1,62 @@
+/** Test support: a real Mosquitto broker (Debian package `mosquitto`) on a free loopback port. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './influx-servers.js';
+
+const BIN = '/usr/sbin/mosquitto';
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startMosquitto(): Promise<Mosquitto> {
+  if (!existsSync(BIN)) throw new Error(`${BIN} not found: install the Debian package 'mosquitto' (apt-get install mosquitto)`);
+  const dir = mkdtempSync(join(tmpdir(), 'coldtrace-mosquitto-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'persistence false',
+    // Queue plenty for a replica that is restarting; the default (1000) would drop messages in the tests' bursts.
+    'max_queued_messages 1000000',
+    'max_inflight_messages 0',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+  ].join('\n'));
+  const child: ChildProcess = spawn(BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}): ${stderr}`);
+    if (await canConnect(port)) break;
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`mosquitto did not listen on ${port}: ${stderr}`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`, port,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
