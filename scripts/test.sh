@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The full test suite from a fresh clone: installs the real servers the tests run against (Debian packages), the npm
+# dependencies, builds, lints, type-checks the tests, then runs every test. Never skips: a missing tool fails loudly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# binary:debian-package for every real server or tool a test starts
+required=(mosquitto:mosquitto influxd:influxdb victoria-metrics:victoria-metrics socat:socat chromium:chromium)
+missing=()
+for pair in "${required[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+if ((${#missing[@]} > 0)); then
+  echo "test: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+for pair in "${required[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || { echo "test: ${pair%%:*} is still missing after installing ${pair##*:}" >&2; exit 1; }
+done
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "test: npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+echo "test: build, lint, type-check tests"
+npm run build
+npm run lint
+npx tsc -p tsconfig.test.json
+
+echo "test: vitest"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json || status=$?
+node scripts/test-summary.mjs .vitest-results.json
+exit "$status"
