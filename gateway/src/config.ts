@@ -20,6 +20,10 @@ export interface GatewayConfig {
   readonly store: StoreConfig;
   /** 'full' survives power loss after ack; 'normal' survives process crashes only. */
   readonly durability: 'full' | 'normal';
+  /** Raw readings older than this (device time) are folded into hourly rollups and deleted; 0 keeps them forever. Embedded store only. */
+  readonly retentionRawDays: number;
+  /** Hourly rollups older than this are deleted; 0 keeps them forever. */
+  readonly retentionRollupDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -49,6 +53,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_INFLUX_RP: '',
   COLDTRACE_INFLUX_USERNAME: '',
   COLDTRACE_INFLUX_PASSWORD: '',
+  COLDTRACE_RETENTION_RAW_DAYS: '0',
+  COLDTRACE_RETENTION_ROLLUP_DAYS: '0',
   COLDTRACE_LOG_LEVEL: 'info',
 } as const;
 
@@ -136,6 +142,8 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const config: GatewayConfig = {
     http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
+    retentionRawDays: int('COLDTRACE_RETENTION_RAW_DAYS', 0, 36_500),
+    retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

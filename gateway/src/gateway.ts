@@ -19,6 +19,7 @@ import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
 import { GatewayMetrics } from './services/metrics.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
+import { startRetentionJob } from './services/retention-job.js';
 
 export interface StartOptions {
   /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
@@ -83,8 +84,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}` });
     closeMqtt = () => sub.close();
   }
+  const retentionJob = opened.retention === undefined ? undefined
+    : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log,
+    ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
     health: () => {
       const checks = { mqtt: mqttHealth(), store: opened.health(), writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
@@ -99,6 +103,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   return {
     httpUrl, mqttUrl, ingest, live, metrics,
     close: () => (closing ??= (async () => {
+      retentionJob?.stop();
       await closeMqtt();
       await batcher.close();
       await app.close();

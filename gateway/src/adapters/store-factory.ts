@@ -10,19 +10,22 @@ import { InfluxV1Client } from './influx/v1.js';
 import { InfluxV2Writer } from './influx/v2-writer.js';
 import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
 import { SpooledTelemetryStore } from './spool/spooled-store.js';
+import type { SqliteRetention } from './sqlite/retention.js';
 import { SqliteTelemetryStore } from './sqlite/telemetry-store.js';
 
 export interface OpenedStore {
   readonly store: TelemetryStore;
   /** Health of the store for /health: spool depth and forwarding errors for remote stores. */
   health(): { ok: boolean; detail: string };
+  /** Retention and hourly rollups: the embedded store only. */
+  readonly retention?: SqliteRetention;
 }
 
 export async function createTelemetryStore(config: GatewayConfig, log: Logger): Promise<OpenedStore> {
   const s = config.store;
   if (s.kind === 'sqlite') {
     const store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability });
-    return { store, health: () => ({ ok: true, detail: 'sqlite' }) };
+    return { store, retention: store.retention, health: () => ({ ok: true, detail: 'sqlite' }) };
   }
   let remote: TelemetryStore;
   switch (s.kind) {

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { SqliteRetention } from '../adapters/sqlite/retention.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly metrics: GatewayMetrics;
   readonly health: () => HealthReport;
   readonly log: Logger;
+  /** Hourly rollups (embedded store only). */
+  readonly rollups?: Pick<SqliteRetention, 'rollups'>;
   /** Directory of the built web dashboard; not served when absent. */
   readonly dashboardDir?: string;
 }

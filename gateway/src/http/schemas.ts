@@ -38,3 +38,10 @@ export const StatusEventBody = Type.Object({
   receivedAt: Type.Integer(), site: Type.String(), node: Type.String(), device: Type.Union([Type.String(), Type.Null()]),
   state: Type.String(), time: Type.Integer(), body: Type.String(),
 });
+
+export const RollupBody = Type.Object({
+  device: Type.String(), metric: Type.String(), unit: Type.String(),
+  hour: Type.Integer({ description: 'Start of the hour (device time), ms' }),
+  min: Type.Number(), max: Type.Number(), mean: Type.Number({ description: 'Arithmetic mean of the readings in the hour' }),
+  count: Type.Integer(), firstTime: Type.Integer(), lastTime: Type.Integer(),
+});

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
+import { SqliteRetention } from './retention.js';
 
 const MIGRATIONS = [
   `CREATE TABLE series (
@@ -32,8 +33,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly findSeries: Database.Statement;
   private readonly writeTx: (readings: readonly StoredReading[]) => WriteResult;
 
+  /** Retention and hourly rollups over the same file. */
+  readonly retention: SqliteRetention;
+
   private constructor(private readonly db: Database.Database) {
     migrate(db, 'telemetry', MIGRATIONS);
+    this.retention = new SqliteRetention(db);
     this.insert = db.prepare('INSERT OR IGNORE INTO readings (series_id, t, value, seq, received_at, flags) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertSeries = db.prepare('INSERT OR IGNORE INTO series (site, node, device, metric, unit) VALUES (?, ?, ?, ?, ?)');
     this.findSeries = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?').pluck();

@@ -6,7 +6,7 @@ import { REJECT_CODES } from '../../domain/reject-codes.js';
 import type { QuarantineEntry } from '../../ports/quarantine.js';
 import type { AppDeps } from '../app.js';
 import { GatewayError } from '../errors.js';
-import { DeviceBody, ErrorBody, NodeBody, QuarantineBody, ReadingBody, StatusEventBody } from '../schemas.js';
+import { DeviceBody, ErrorBody, NodeBody, QuarantineBody, ReadingBody, RollupBody, StatusEventBody } from '../schemas.js';
 
 const ReadingsQuery = Type.Object({
   device: Type.String({ minLength: 1 }),
@@ -34,6 +34,16 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     if (from >= to) throw new GatewayError('E_BAD_REQUEST', '`from` must be before `to`');
     const readings = await deps.store.query({ device: req.query.device, from, to, limit: req.query.limit, ...(req.query.metric !== undefined ? { metric: req.query.metric } : {}) });
     return { readings };
+  });
+  app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/rollups', {
+    schema: { summary: 'Hourly min/max/mean/count of one device (readings past raw retention live on here)', tags: ['data'], querystring: ReadingsQuery,
+      response: { 200: Type.Object({ rollups: Type.Array(RollupBody) }), 400: ErrorBody, 404: ErrorBody } },
+  }, (req) => {
+    if (deps.rollups === undefined) throw new GatewayError('E_NOT_FOUND', 'rollups are kept by the embedded store only; query the time-series database directly');
+    const to = req.query.to ?? Date.now() + 3_600_000;
+    const from = req.query.from ?? to - 30 * 86_400_000;
+    if (from >= to) throw new GatewayError('E_BAD_REQUEST', '`from` must be before `to`');
+    return { rollups: deps.rollups.rollups({ device: req.query.device, from, to, limit: req.query.limit, ...(req.query.metric !== undefined ? { metric: req.query.metric } : {}) }) };
   });
   app.get('/devices', {
     schema: { summary: 'Every device seen since start, with its latest readings and health', tags: ['data'],
