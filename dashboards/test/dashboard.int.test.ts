@@ -1,0 +1,171 @@
+/**
+ * The live page against the REAL gateway in-process: messages go in over MQTT, the page is read in headless
+ * Chromium. Fails loudly when chromium or the gateway build is missing (it never skips).
+ *
+ * Set COLDTRACE_SCREENSHOT_DIR to keep the screenshot for a human look; otherwise it goes to the test's temp dir.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { dataTopic, deviceStatusTopic } from '@coldtrace/contract';
+import { loadGatewayConfig, startGateway } from '@coldtrace/gateway';
+
+const CHROMIUM = '/usr/bin/chromium';
+const DASHBOARDS = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(DASHBOARDS, '..');
+
+type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+let tmp: string;
+let gateway: Gateway | undefined;
+let context: BrowserContext | undefined;
+let client: MqttClient | undefined;
+let page: Page;
+
+/** The page under test is the current source: compile it and copy the static files, as `npm run build` does. */
+function buildDashboard(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', DASHBOARDS], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(DASHBOARDS, 'scripts/copy-assets.mjs')], { stdio: 'pipe' });
+}
+
+async function publish(topic: string, payload: string | object): Promise<void> {
+  if (client === undefined) throw new Error('MQTT client not connected');
+  await client.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install chromium (scripts/test.sh does)`);
+  buildDashboard();
+  tmp = await mkdtemp(join(tmpdir(), 'coldtrace-dashboard-'));
+  const loaded = loadGatewayConfig({
+    COLDTRACE_DATA_DIR: join(tmp, 'gateway'),
+    COLDTRACE_HTTP_HOST: '127.0.0.1',
+    COLDTRACE_HTTP_PORT: '0',
+    COLDTRACE_MQTT_MODE: 'embedded',
+    COLDTRACE_MQTT_HOST: '127.0.0.1',
+    COLDTRACE_MQTT_PORT: '0',
+    COLDTRACE_LOG_LEVEL: 'silent',
+  });
+  if (!loaded.ok) throw new Error(`gateway test config rejected: ${loaded.problems.join('; ')}`);
+  gateway = await startGateway({ config: loaded.config });
+  client = await connectAsync(gateway.mqttUrl, { clientId: `dashboard-test-${process.pid}`, reconnectPeriod: 0 });
+  context = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+afterAll(async () => {
+  await context?.close();
+  await client?.endAsync();
+  await gateway?.close();
+  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('live environment page', () => {
+  const row = (key: string) => page.locator(`#devices-body tr[data-device="${key}"]`);
+
+  it('shows the latest temperature of a device within a few seconds of the MQTT message', async () => {
+    const now = Date.now();
+    await publish(dataTopic('wh1', 'node1', 'th-1'), {
+      v: 1,
+      seq: 1,
+      time: now,
+      readings: [{ metric: 'temperature', value: 4.2, unit: 'Cel' }],
+    });
+    await page.goto(gateway?.httpUrl ?? '');
+    await expect.poll(() => row('wh1/node1/th-1').locator('td[data-metric="temperature"]').textContent(), { timeout: 8000 }).toBe('4.2 °C');
+    expect(await row('wh1/node1/th-1').getAttribute('data-state')).toBe('ok');
+    expect(await page.locator('#connection').getAttribute('data-status')).toBe('ok');
+    expect(await row('wh1/node1/th-1').locator('td[data-col="age"]').textContent()).toMatch(/^(now|\d+ s)$/);
+  });
+
+  it('shows humidity and other metrics, and updates in place on the next message', async () => {
+    const now = Date.now();
+    await publish(dataTopic('wh1', 'node1', 'th-1'), {
+      v: 1,
+      seq: 2,
+      time: now,
+      readings: [
+        { metric: 'temperature', value: 5.5, unit: 'Cel' },
+        { metric: 'humidity', value: 61.3, unit: '%RH' },
+        { metric: 'battery.voltage', value: 3.61, unit: 'V' },
+      ],
+    });
+    const r = row('wh1/node1/th-1');
+    await expect.poll(() => r.locator('td[data-metric="temperature"]').textContent(), { timeout: 8000 }).toBe('5.5 °C');
+    expect(await r.locator('td[data-metric="humidity"]').textContent()).toBe('61.3 %RH');
+    expect(await r.locator('li[data-metric="battery.voltage"]').textContent()).toBe('battery.voltage 3.61 V');
+    expect(await page.locator('#devices-body tr[data-device]').count()).toBe(1);
+  });
+
+  it('shows a device the agent reports in error, with the error text', async () => {
+    const now = Date.now();
+    await publish(dataTopic('wh1', 'node1', 'th-2'), { v: 1, seq: 1, time: now, readings: [{ metric: 'temperature', value: 3.9, unit: 'Cel' }] });
+    await publish(deviceStatusTopic('wh1', 'node1', 'th-2'), { v: 1, time: now + 1, state: 'error', error: 'Modbus timeout after 1000 ms' });
+    const r = row('wh1/node1/th-2');
+    await expect.poll(() => r.getAttribute('data-state'), { timeout: 8000 }).toBe('error');
+    expect(await r.locator('td[data-col="state"]').textContent()).toContain('Modbus timeout after 1000 ms');
+  });
+
+  it('marks a device stale after 3 × its measured interval of silence, and draws its trend', async () => {
+    // Four readings 1 s apart (device time): the page measures a 1 s interval, so 3 s of silence is stale.
+    const t0 = Date.now() - 4000;
+    for (let seq = 1; seq <= 4; seq++) {
+      await publish(dataTopic('wh1', 'node1', 'th-3'), {
+        v: 1,
+        seq,
+        time: t0 + seq * 1000,
+        readings: [{ metric: 'temperature', value: 2 + seq, unit: 'Cel' }],
+      });
+    }
+    const r = row('wh1/node1/th-3');
+    await expect.poll(() => r.locator('svg.spark path').count(), { timeout: 8000 }).toBe(1);
+    expect(await r.locator('svg.spark').getAttribute('aria-label')).toBe('temperature, last hour: min 3 °C, max 6 °C');
+    await expect.poll(() => r.getAttribute('data-state'), { timeout: 10_000 }).toBe('stale');
+    expect(await r.locator('td[data-col="state"]').textContent()).toContain('silent > 3 s');
+    // An error reported by the agent is not downgraded to stale by silence.
+    expect(await row('wh1/node1/th-2').getAttribute('data-state')).toBe('error');
+  });
+
+  it('lists a malformed message in the quarantine panel with its code and counts, rendering the payload as text', async () => {
+    const topic = dataTopic('wh1', 'node1', 'th-bad');
+    await publish(topic, '{"v":1,"seq":1, <img src=x onerror="window.__xss=1">');
+    const entry = page.locator(`#quarantine-body tr[data-code="E_JSON"]`).filter({ hasText: topic });
+    await expect.poll(() => entry.count(), { timeout: 8000 }).toBe(1);
+    expect(await page.locator('#quarantine-counts li[data-code="E_JSON"] .count').textContent()).toBe('1');
+    await entry.locator('summary').click();
+    expect(await entry.locator('pre.payload').textContent()).toContain('<img src=x onerror="window.__xss=1">');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    // The opened payload survives the next refresh.
+    await page.waitForTimeout(2500);
+    expect(await entry.locator('details').getAttribute('open')).not.toBeNull();
+  });
+
+  it('renders a readable page (screenshot)', async () => {
+    const dir = process.env['COLDTRACE_SCREENSHOT_DIR'] ?? join(tmp, 'screenshots');
+    await mkdir(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'live-environment.png'), fullPage: true });
+    // Landmarks and headings a screen reader user navigates by.
+    expect(await page.locator('main h2').allTextContents()).toEqual(['Devices', 'Quarantine']);
+    expect(await page.locator('#connection').getAttribute('role')).toBe('status');
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The gateway HTTP API as the dashboard sees it (GET /api/v1/devices, /api/v1/quarantine, /api/v1/readings,
+ * /health). Types mirror the gateway's responses; every fetch has a timeout so a hung gateway shows as an error
+ * instead of freezing the refresh loop.
+ */
+
+export type ServerDeviceState = 'ok' | 'stale' | 'error' | 'unknown';
+
+export interface MetricValue {
+  readonly value: number;
+  /** UCUM unit from the metric catalogue, e.g. `Cel`, `%RH`. */
+  readonly unit: string;
+  /** Device time of this value, ms since the epoch. */
+  readonly time: number;
+}
+
+export interface DeviceSummary {
+  readonly site: string;
+  readonly node: string;
+  readonly device: string;
+  /** Gateway receive time of the last message, ms since the epoch. */
+  readonly lastSeen: number;
+  /** Device time of the last reading, ms since the epoch. */
+  readonly lastDeviceTime: number;
+  readonly state: ServerDeviceState;
+  readonly error?: string;
+  readonly metrics: Readonly<Record<string, MetricValue>>;
+}
+
+export interface QuarantineItem {
+  readonly id: number;
+  /** Gateway receive time, ms since the epoch. */
+  readonly receivedAt: number;
+  readonly topic: string;
+  readonly clientId: string;
+  readonly device: string | null;
+  readonly code: string;
+  readonly detail: string;
+  /** Original size, bytes. */
+  readonly size: number;
+  /** UTF-8 payload, possibly truncated by the gateway. Untrusted: only ever rendered as text. */
+  readonly payload: string;
+}
+
+export interface QuarantineResponse {
+  readonly entries: readonly QuarantineItem[];
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export interface ReadingRow {
+  readonly device: string;
+  readonly metric: string;
+  readonly time: number;
+  readonly value: number;
+  readonly unit: string;
+  readonly seq: number;
+  readonly receivedAt: number;
+  readonly flags: number;
+}
+
+export interface HealthResponse {
+  readonly status: 'ok' | 'degraded';
+}
+
+export interface ApiOptions {
+  /** Base URL of the gateway; default: the page's origin. */
+  readonly baseUrl: string;
+  /** Abort a request after this long, ms. Default 5000. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_API_OPTIONS: ApiOptions = { baseUrl: '', timeoutMs: 5000 };
+
+/** A response plus the gateway's `Date` header, used to estimate the offset between browser and gateway clocks. */
+export interface Timed<T> {
+  readonly body: T;
+  readonly serverDate: string | null;
+  /** Browser time (ms) when the request was sent and when the response arrived. */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: 'E_HTTP' | 'E_NETWORK' | 'E_TIMEOUT',
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class ApiClient {
+  private readonly options: ApiOptions;
+
+  constructor(options: Partial<ApiOptions> = {}) {
+    this.options = { ...DEFAULT_API_OPTIONS, ...options };
+  }
+
+  devices(): Promise<Timed<{ devices: DeviceSummary[] }>> {
+    return this.get('/api/v1/devices');
+  }
+
+  async quarantine(limit: number): Promise<QuarantineResponse> {
+    return (await this.get<QuarantineResponse>(`/api/v1/quarantine?limit=${limit}`)).body;
+  }
+
+  async readings(q: { device: string; metric: string; from: number; to: number; limit: number }): Promise<ReadingRow[]> {
+    const params = new URLSearchParams({
+      device: q.device,
+      metric: q.metric,
+      from: String(q.from),
+      to: String(q.to),
+      limit: String(q.limit),
+    });
+    return (await this.get<{ readings: ReadingRow[] }>(`/api/v1/readings?${params.toString()}`)).body.readings;
+  }
+
+  async health(): Promise<HealthResponse> {
+    // /health answers 503 with a body when degraded: read the body whatever the status.
+    return (await this.get<HealthResponse>('/health', true)).body;
+  }
+
+  private async get<T>(path: string, anyStatus = false): Promise<Timed<T>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const sentAt = Date.now();
+    try {
+      const res = await fetch(this.options.baseUrl + path, {
+        signal: controller.signal,
+        headers: { accept: 'application/json' },
+        cache: 'no-store',
+      });
+      if (!res.ok && !anyStatus) throw new ApiError('E_HTTP', `${path}: HTTP ${res.status}`, res.status);
+      const body = (await res.json()) as T;
+      return { body, serverDate: res.headers.get('date'), sentAt, receivedAt: Date.now() };
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (controller.signal.aborted) throw new ApiError('E_TIMEOUT', `${path}: no answer in ${this.options.timeoutMs} ms`);
+      throw new ApiError('E_NETWORK', `${path}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
