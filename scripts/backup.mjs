@@ -1,0 +1,29 @@
+// npm run backup -- [DATA_DIR] [DEST_DIR]: consistent online copies of the gateway's SQLite files (telemetry,
+// quarantine and status log, spool) while the gateway keeps running (SQLite's online backup API).
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const dataDir = resolve(process.argv[2] ?? process.env.COLDTRACE_DATA_DIR ?? '.data/gateway');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const dest = resolve(process.argv[3] ?? join('.data', 'backups', stamp));
+if (!existsSync(dataDir)) {
+  console.error(`backup: ${dataDir} does not exist`);
+  process.exit(1);
+}
+mkdirSync(dest, { recursive: true });
+const files = readdirSync(dataDir).filter((f) => f.endsWith('.db'));
+if (files.length === 0) {
+  console.error(`backup: no .db files in ${dataDir}`);
+  process.exit(1);
+}
+for (const f of files) {
+  const db = new Database(join(dataDir, f), { readonly: true, fileMustExist: true });
+  await db.backup(join(dest, f));
+  const check = new Database(join(dest, f), { readonly: true });
+  const ok = check.pragma('integrity_check', { simple: true });
+  check.close();
+  db.close();
+  console.log(`backup: ${f} -> ${join(dest, f)} (integrity: ${ok})`);
+  if (ok !== 'ok') process.exit(1);
+}
