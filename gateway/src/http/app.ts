@@ -5,37 +5,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
-import type { Logger } from 'pino';
-import type { SqliteRetention } from '../adapters/sqlite/retention.js';
-import type { Quarantine } from '../ports/quarantine.js';
-import type { StatusLog } from '../ports/status-log.js';
-import type { TelemetryStore } from '../ports/telemetry-store.js';
-import type { IngestService } from '../services/ingest.js';
-import type { LiveState } from '../services/live-state.js';
-import type { GatewayMetrics } from '../services/metrics.js';
+import type { AppDeps } from './deps.js';
 import { GatewayError } from './errors.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
 
-export interface HealthReport {
-  readonly status: 'ok' | 'degraded';
-  readonly checks: Record<string, { readonly ok: boolean; readonly detail?: string }>;
-}
-
-export interface AppDeps {
-  readonly store: TelemetryStore;
-  readonly quarantine: Quarantine;
-  readonly statusLog: StatusLog;
-  readonly live: LiveState;
-  readonly ingest: IngestService;
-  readonly metrics: GatewayMetrics;
-  readonly health: () => HealthReport;
-  readonly log: Logger;
-  /** Hourly rollups (embedded store only). */
-  readonly rollups?: Pick<SqliteRetention, 'rollups'>;
-  /** Directory of the built web dashboard; not served when absent. */
-  readonly dashboardDir?: string;
-}
+export type { AppDeps, HealthReport } from './deps.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Request logs at warn: one line per request would drown the ingest logs; errors still appear.

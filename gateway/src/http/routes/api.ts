@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { RejectCode } from '../../domain/reject-codes.js';
 import { REJECT_CODES } from '../../domain/reject-codes.js';
 import type { QuarantineEntry } from '../../ports/quarantine.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import { DeviceBody, ErrorBody, NodeBody, QuarantineBody, ReadingBody, RollupBody, StatusEventBody } from '../schemas.js';
 

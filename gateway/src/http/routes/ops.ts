@@ -1,7 +1,7 @@
 /** Operations endpoints: health and Prometheus metrics. */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 
 export function registerOpsRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
   const { deps } = opts;

@@ -1,0 +1,29 @@
+/** What the HTTP app needs from the rest of the gateway (STYLE.md 9: inject only what a unit uses). */
+import type { Logger } from 'pino';
+import type { SqliteRetention } from '../adapters/sqlite/retention.js';
+import type { Quarantine } from '../ports/quarantine.js';
+import type { StatusLog } from '../ports/status-log.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { IngestService } from '../services/ingest.js';
+import type { LiveState } from '../services/live-state.js';
+import type { GatewayMetrics } from '../services/metrics.js';
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly checks: Record<string, { readonly ok: boolean; readonly detail?: string }>;
+}
+
+export interface AppDeps {
+  readonly store: TelemetryStore;
+  readonly quarantine: Quarantine;
+  readonly statusLog: StatusLog;
+  readonly live: LiveState;
+  readonly ingest: IngestService;
+  readonly metrics: GatewayMetrics;
+  readonly health: () => HealthReport;
+  readonly log: Logger;
+  /** Hourly rollups (embedded store only). */
+  readonly rollups?: Pick<SqliteRetention, 'rollups'>;
+  /** Directory of the built web dashboard; not served when absent. */
+  readonly dashboardDir?: string;
+}
