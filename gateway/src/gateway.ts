@@ -53,15 +53,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const statusLog = new SqliteStatusLog(metaDb);
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
-  const batcher = new WriteBatcher(store, () => clock.now(), {
-    committed: (result, _n, ms) => {
-      metrics.readings.inc(result.inserted);
-      metrics.duplicates.inc(result.duplicates);
-      metrics.storeWrite.observe(ms / 1000);
-    },
-    depth: (n) => metrics.queueDepth.set(n),
-    heldBack: () => metrics.heldBack.inc(),
-  }, opts.batcher);
+  const batcher = new WriteBatcher(store, () => clock.now(), metrics.batcherObserver(), opts.batcher);
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),

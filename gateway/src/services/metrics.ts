@@ -1,5 +1,6 @@
 /** Prometheus metrics of one gateway instance (its own Registry: no global state). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WriteBatcherObserver } from './write-batcher.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -22,5 +23,18 @@ export class GatewayMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coldtrace_' });
+  }
+
+  /** Feeds the group-commit figures into these metrics. */
+  batcherObserver(): WriteBatcherObserver {
+    return {
+      committed: (result, _readings, ms) => {
+        this.readings.inc(result.inserted);
+        this.duplicates.inc(result.duplicates);
+        this.storeWrite.observe(ms / 1000);
+      },
+      depth: (n) => this.queueDepth.set(n),
+      heldBack: () => this.heldBack.inc(),
+    };
   }
 }
