@@ -1,0 +1,41 @@
+/** Reads the config file (YAML for .yaml/.yml, JSON otherwise) and validates it once. */
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { AgentConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+export type ConfigErrorCode = 'E_CONFIG_READ' | 'E_CONFIG_PARSE' | 'E_CONFIG_INVALID';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly code: ConfigErrorCode,
+    readonly problems: readonly string[],
+  ) {
+    super(`${code}: ${problems.join('; ')}`);
+  }
+}
+
+export function parseConfigText(text: string, fileName: string): unknown {
+  const ext = extname(fileName).toLowerCase();
+  try {
+    return ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError('E_CONFIG_PARSE', [`${fileName}: ${(err as Error).message}`]);
+  }
+}
+
+/** Loads, parses and validates; `dataDir` is resolved relative to the config file. Throws ConfigError. */
+export async function loadConfig(file: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('E_CONFIG_READ', [`${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+  const result = validateConfig(parseConfigText(text, file));
+  if (!result.ok) throw new ConfigError('E_CONFIG_INVALID', result.problems);
+  const { config } = result;
+  return isAbsolute(config.dataDir) ? config : { ...config, dataDir: resolve(dirname(resolve(file)), config.dataDir) };
+}

@@ -1,0 +1,70 @@
+/** The SourceSink the sources write to: readings and device status go durably into the outbox, then get drained. */
+import { dataTopic, deviceStatusTopic, type DeviceStatus } from '@coldtrace/contract';
+import type { Logger } from 'pino';
+import type { Priority, SourceReading, SourceSink } from '../sources/source.js';
+import { chunkReadings, dataMessage, deviceStatusMessage } from './messages.js';
+import { PRIORITY, type Outbox } from './outbox.js';
+
+export interface OutboxSinkCounters {
+  /** Readings committed to the outbox. */
+  readonly readings: number;
+  /** Readings refused because the value was not a finite number or boolean (never published, never invented). */
+  readonly rejected: number;
+  /** Enqueue failures (disk full, database error); the readings of that call are lost and logged. */
+  readonly enqueueErrors: number;
+}
+
+export class OutboxSink implements SourceSink {
+  private counters = { readings: 0, rejected: 0, enqueueErrors: 0 };
+
+  constructor(
+    private readonly site: string,
+    private readonly node: string,
+    private readonly outbox: Outbox,
+    private readonly onEnqueued: () => void,
+    private readonly log: Logger,
+  ) {}
+
+  readings(device: string, readings: readonly SourceReading[], priority: Priority = 'live'): void {
+    const good = readings.filter((r) => typeof r.value === 'boolean' || Number.isFinite(r.value));
+    if (good.length < readings.length) {
+      this.counters.rejected += readings.length - good.length;
+      this.log.warn({ device, rejected: readings.length - good.length }, 'non-finite readings refused');
+    }
+    if (good.length === 0) return;
+    const topic = dataTopic(this.site, this.node, device);
+    try {
+      for (const chunk of chunkReadings(good)) {
+        this.outbox.enqueue({
+          device,
+          topic,
+          priority: priority === 'alarm' ? PRIORITY.alarm : PRIORITY.live,
+          build: (seq) => JSON.stringify(dataMessage(seq ?? 0, chunk)),
+        });
+        this.counters.readings += chunk.length;
+      }
+    } catch (err) {
+      this.counters.enqueueErrors += 1;
+      this.log.error({ device, err: (err as Error).message }, 'outbox enqueue failed');
+    }
+    this.onEnqueued();
+  }
+
+  status(device: string, status: Omit<DeviceStatus, 'v'>): void {
+    try {
+      this.outbox.enqueue({
+        topic: deviceStatusTopic(this.site, this.node, device),
+        priority: PRIORITY.status,
+        build: () => JSON.stringify(deviceStatusMessage(status)),
+      });
+    } catch (err) {
+      this.counters.enqueueErrors += 1;
+      this.log.error({ device, err: (err as Error).message }, 'outbox enqueue of device status failed');
+    }
+    this.onEnqueued();
+  }
+
+  stats(): OutboxSinkCounters {
+    return { ...this.counters };
+  }
+}

@@ -1,0 +1,15 @@
+export * from './clock.js';
+export * from './agent.js';
+export * from './config/types.js';
+export { validateConfig, SOURCE_VALIDATORS, type SourceValidator, type ValidationResult } from './config/validate.js';
+export { loadConfig, parseConfigText, ConfigError, type ConfigErrorCode } from './config/load.js';
+export * from './decode/modbus.js';
+export * from './forward/backoff.js';
+export * from './forward/messages.js';
+export { Outbox, PRIORITY, DEFAULT_OUTBOX_OPTIONS, type OutboxOptions, type OutboxStats, type OutboxRow } from './forward/outbox.js';
+export { Publisher, type PublisherOptions, type PublisherStats } from './forward/publisher.js';
+export { OutboxSink } from './forward/sink.js';
+export { ModbusSource, type ModbusSourceDeps, type ModbusSourceStats } from './sources/modbus/source.js';
+export { ModbusSerialTransport, ModbusError, type ModbusTransport, type ModbusEndpoint, type ModbusErrorCode } from './sources/modbus/transport.js';
+export { BUILTIN_SOURCE_FACTORIES, type SourceFactories, type SourceFactory, type SourceFactoryDeps } from './sources/factories.js';
+export type { Source, SourceSink, SourceReading, Priority } from './sources/source.js';

@@ -1,0 +1,187 @@
+/**
+ * Modbus TCP / RTU poller: one bus per source, one timer per device poll group, reads planned by `planReads`.
+ * A failed read is reported through `sink.status` and never becomes a reading (DOMAIN.md §9).
+ */
+import type { DeviceStatus } from '@coldtrace/contract';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { ModbusDeviceConfig, ModbusRegisterConfig, ModbusSourceConfig } from '../../config/types.js';
+import { planReads, type ReadRequest } from '../../decode/modbus.js';
+import type { Source, SourceSink } from '../source.js';
+import { BusQueue } from './bus.js';
+import { decodeGroup } from './group.js';
+import { DEFAULT_HEALTH_POLICY, INITIAL_HEALTH, isSuspect, onFailure, onSuccess, shouldSkip, type HealthPolicy, type HealthState } from './health.js';
+import { ModbusSerialTransport, type ModbusEndpoint, type ModbusTransport } from './transport.js';
+
+export interface ModbusSourceDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Default: modbus-serial on the configured endpoint. Tests may pass another implementation of the port. */
+  readonly transport?: ModbusTransport;
+  readonly random?: () => number;
+  readonly healthPolicy?: HealthPolicy;
+}
+
+export interface ModbusSourceStats {
+  readonly polls: number;
+  readonly failures: number;
+  /** Polls skipped because the previous poll of the same group was still queued (bus overloaded). */
+  readonly overruns: number;
+  /** Polls skipped because the slave is in backoff. */
+  readonly backoffSkips: number;
+}
+
+interface DeviceState {
+  readonly config: ModbusDeviceConfig;
+  readonly log: Logger;
+  readonly minIntervalMs: number;
+  health: HealthState;
+  reported: DeviceStatus['state'] | undefined;
+}
+
+interface GroupState {
+  readonly device: DeviceState;
+  readonly intervalMs: number;
+  readonly registers: readonly ModbusRegisterConfig[];
+  readonly requests: readonly ReadRequest[];
+  pending: boolean;
+  nextAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function endpointOf(config: ModbusSourceConfig): ModbusEndpoint {
+  return config.kind === 'modbus-tcp'
+    ? { kind: 'tcp', host: config.host, port: config.port, connectTimeoutMs: config.connectTimeoutMs }
+    : { kind: 'rtu', path: config.path, baudRate: config.baudRate, parity: config.parity, dataBits: config.dataBits, stopBits: config.stopBits };
+}
+
+export class ModbusSource implements Source {
+  readonly name: string;
+  readonly devices: readonly string[];
+  private readonly transport: ModbusTransport;
+  private readonly bus = new BusQueue();
+  private readonly groups: GroupState[] = [];
+  private readonly random: () => number;
+  private readonly policy: HealthPolicy;
+  private sink: SourceSink | undefined;
+  private running = false;
+  private stats_ = { polls: 0, failures: 0, overruns: 0, backoffSkips: 0 };
+
+  constructor(
+    config: ModbusSourceConfig,
+    private readonly deps: ModbusSourceDeps,
+  ) {
+    this.name = config.kind === 'modbus-tcp' ? `modbus-tcp:${config.host}:${config.port}` : `modbus-rtu:${config.path}`;
+    this.devices = config.devices.map((d) => d.id);
+    this.transport = deps.transport ?? new ModbusSerialTransport(endpointOf(config));
+    this.random = deps.random ?? Math.random;
+    this.policy = deps.healthPolicy ?? DEFAULT_HEALTH_POLICY;
+    for (const dc of config.devices) {
+      const intervals = Object.entries(dc.pollGroups).filter(([name]) => dc.registers.some((r) => r.group === name));
+      const device: DeviceState = {
+        config: dc,
+        log: deps.log.child({ device: dc.id, unitId: dc.unitId }),
+        minIntervalMs: Math.min(...intervals.map(([, g]) => g.intervalMs)),
+        health: INITIAL_HEALTH,
+        reported: undefined,
+      };
+      for (const [name, group] of intervals) {
+        const registers = dc.registers.filter((r) => r.group === name);
+        const requests = planReads(registers, { maxGap: dc.maxGap });
+        this.groups.push({ device, intervalMs: group.intervalMs, registers, requests, pending: false, nextAt: 0, timer: undefined });
+      }
+    }
+  }
+
+  async start(sink: SourceSink): Promise<void> {
+    this.sink = sink;
+    this.running = true;
+    const now = this.deps.clock.now();
+    for (const g of this.groups) {
+      g.nextAt = now;
+      this.schedule(g);
+    }
+  }
+
+  private schedule(g: GroupState): void {
+    if (!this.running) return;
+    const delay = Math.max(0, g.nextAt - this.deps.clock.now());
+    g.timer = setTimeout(() => this.tick(g), delay);
+  }
+
+  private tick(g: GroupState): void {
+    if (!this.running) return;
+    const now = this.deps.clock.now();
+    // Fixed-rate schedule without drift; after a long stall, skip missed slots rather than bursting.
+    g.nextAt += g.intervalMs;
+    if (g.nextAt <= now) g.nextAt = now + g.intervalMs;
+    this.schedule(g);
+    const d = g.device;
+    if (shouldSkip(d.health, now)) {
+      this.stats_.backoffSkips += 1;
+      return;
+    }
+    if (g.pending) {
+      this.stats_.overruns += 1;
+      // One late poll is normal on a shared bus; data older than two intervals (plus a timeout) is stale.
+      const staleAfter = 2 * g.intervalMs + d.config.timeoutMs;
+      if (d.reported === 'ok' && d.health.lastGoodTime !== undefined && now - d.health.lastGoodTime > staleAfter) {
+        this.report(d, 'stale', `no fresh data for ${now - d.health.lastGoodTime} ms: bus overloaded, polls overrun`);
+      }
+      return;
+    }
+    g.pending = true;
+    const accepted = this.bus.push({ suspect: isSuspect(d.health), run: () => this.poll(g) });
+    if (!accepted) g.pending = false;
+  }
+
+  private async poll(g: GroupState): Promise<void> {
+    const d = g.device;
+    try {
+      if (!this.running) return;
+      this.stats_.polls += 1;
+      const words: number[][] = [];
+      for (const req of g.requests) {
+        words.push(await this.transport.read(d.config.unitId, req.functionCode, req.address, req.count, d.config.timeoutMs));
+      }
+      const now = this.deps.clock.now();
+      const { readings, invalid } = decodeGroup(g.registers, g.requests, words, now);
+      d.health = onSuccess(d.health, now);
+      if (readings.length > 0) this.sink?.readings(d.config.id, readings);
+      if (invalid.length > 0) d.log.warn({ invalid }, 'registers without a numeric value skipped');
+      if (d.reported !== 'ok') this.report(d, 'ok');
+    } catch (err) {
+      const now = this.deps.clock.now();
+      const message = err instanceof Error ? `${(err as { code?: string }).code ?? 'E_MODBUS'}: ${err.message}` : String(err);
+      this.stats_.failures += 1;
+      d.health = onFailure(d.health, now, message, d.minIntervalMs, this.random(), this.policy);
+      d.log.warn({ err: message, consecutiveFailures: d.health.consecutiveFailures }, 'modbus read failed');
+      if (this.running) this.report(d, 'error', message);
+    } finally {
+      g.pending = false;
+    }
+  }
+
+  private report(d: DeviceState, state: DeviceStatus['state'], error?: string): void {
+    d.reported = state;
+    const h = d.health;
+    this.sink?.status(d.config.id, {
+      time: this.deps.clock.now(),
+      state,
+      errorCount: h.errorCount,
+      ...(error !== undefined ? { error: error.slice(0, 512) } : {}),
+      ...(h.lastGoodTime !== undefined ? { lastGoodTime: h.lastGoodTime } : {}),
+    });
+  }
+
+  stats(): ModbusSourceStats {
+    return { ...this.stats_ };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const g of this.groups) if (g.timer) clearTimeout(g.timer);
+    await this.bus.drain();
+    await this.transport.close();
+  }
+}

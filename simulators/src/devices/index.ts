@@ -1,0 +1,7 @@
+export * from './modbus-server.js';
+export * from './xymd02.js';
+export * from './gps.js';
+export * from './line-sensor.js';
+export * from './accel.js';
+export * from './pty.js';
+export { SerialWriter, ManualTicker, realTicker, seededRandom, type SimClock, type Ticker } from './serial-writer.js';

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * coldtrace-sim: device simulators as processes, for the demo and docker-compose.
+ *
+ *   coldtrace-sim xymd02 [--host 127.0.0.1] [--port 5020] [--units 1:4,2:20]
+ *     XY-MD02 temperature/humidity sensors on Modbus TCP; each `unit:baseC` is one slave (unit id and mean °C).
+ *
+ * Prints one JSON line `{"msg":"simulator ready",...}` on stdout when serving; SIGINT/SIGTERM stop it.
+ */
+import { parseArgs } from 'node:util';
+import { startModbusTcpServer, Xymd02, type ModbusSimServer } from './devices/index.js';
+
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]';
+
+interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
+
+async function startXymd02(argv: string[]): Promise<Running> {
+  const { values } = parseArgs({ args: argv, options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '5020' }, units: { type: 'string', default: '1:4' } } });
+  const slaves = values.units.split(',').map((spec, i) => {
+    const [unit, base] = spec.split(':');
+    const unitId = Number(unit);
+    const baseC = base === undefined ? 4 : Number(base);
+    if (!Number.isInteger(unitId) || unitId < 1 || unitId > 247 || !Number.isFinite(baseC)) throw new Error(`--units: '${spec}' is not unit:baseC (unit 1-247)`);
+    // Warmer rooms are drier: a plausible humidity for each zone.
+    return new Xymd02({ unitId, baseC, seed: i + 1, baseRH: baseC < 10 ? 80 : 45 });
+  });
+  const server: ModbusSimServer = await startModbusTcpServer(slaves, { host: values.host, port: Number(values.port) });
+  return { close: () => server.close(), info: { device: 'xymd02', transport: 'modbus-tcp', host: values.host, port: server.port, units: slaves.map((s) => s.unitId) } };
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  let running: Running;
+  try {
+    switch (command) {
+      case 'xymd02':
+        running = await startXymd02(rest);
+        break;
+      default:
+        console.error(USAGE);
+        return 2;
+    }
+  } catch (e) {
+    console.error(`coldtrace-sim: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify({ msg: 'simulator ready', ...running.info })}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  return 0;
+}
+
+process.exitCode = await main();
