@@ -1,0 +1,94 @@
+// npm start: the whole product on one machine, no external service. Installs and builds on first run, then starts
+// the gateway (embedded MQTT broker + SQLite store + dashboard), the device simulators and the edge agent.
+// Logs go to .data/logs/; Ctrl-C stops everything cleanly.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const logs = `${root}.data/logs`;
+
+const ensure = spawnSync(process.execPath, [`${root}scripts/ensure-built.mjs`], { stdio: 'inherit' });
+if (ensure.status !== 0) process.exit(ensure.status ?? 1);
+mkdirSync(logs, { recursive: true });
+
+const httpPort = process.env.COLDTRACE_HTTP_PORT ?? '8080';
+const mqttPort = process.env.COLDTRACE_MQTT_PORT ?? '1883';
+const modbusPort = process.env.COLDTRACE_DEMO_MODBUS_PORT ?? '5020';
+const children = [];
+let stopping = false;
+
+/** Starts a child, logs to .data/logs/NAME.log, resolves with its ready line (JSON containing `readyMsg`). */
+function start(name, args, { env = {}, readyMsg } = {}) {
+  const out = createWriteStream(`${logs}/${name}.log`, { flags: 'a' });
+  // Own process group: Ctrl-C reaches only this script, which then stops the children in order.
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.push({ name, child });
+  child.stderr.pipe(out);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`coldtrace: ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); last log lines:`);
+    console.error(tail(`${logs}/${name}.log`));
+    void stop(1);
+  });
+  return new Promise((resolve) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      out.write(d);
+      if (readyMsg === undefined) return;
+      buf += d.toString();
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.includes(readyMsg)) {
+          try { resolve(JSON.parse(line)); } catch { resolve({}); }
+        }
+      }
+    });
+    if (readyMsg === undefined) resolve({});
+  });
+}
+
+function tail(file) {
+  try { return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n'); } catch { return '(no log)'; }
+}
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\ncoldtrace: stopping ...');
+  // Reverse order: agents first (they publish their offline status), the gateway last (it commits what it acked).
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => { console.error(`coldtrace: ${name} did not stop in 10 s; killing it`); child.kill('SIGKILL'); }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  console.log('coldtrace: stopped');
+  process.exit(code);
+}
+process.on('exit', () => {
+  // Last resort if this script dies without stopping them: no orphaned gateway holding the ports.
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+const gw = await start('gateway', ['gateway/dist/main.js'], {
+  env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
+  readyMsg: 'gateway ready',
+});
+await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready' });
+await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
+
+console.log(`
+Coldtrace is running.
+  Dashboard      ${gw.httpUrl}/
+  HTTP API       ${gw.httpUrl}/openapi.json   (readings: ${gw.httpUrl}/api/v1/readings?device=cold-room-1)
+  MQTT broker    ${gw.mqttUrl}
+  Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1 and 2)
+  Logs           .data/logs/
+Press Ctrl-C to stop.`);
