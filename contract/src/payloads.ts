@@ -52,6 +52,13 @@ export const NodeStatusSchema = Type.Object(
     will: Type.Optional(Type.Boolean()),
     version: Type.Optional(Type.String({ maxLength: 32 })),
     devices: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 1000 })),
+    /** The node's store-and-forward outbox at `time`; drop counts are since `boot`. */
+    outbox: Type.Optional(Type.Object({
+      depth: Type.Integer({ minimum: 0, description: 'Messages waiting for a PUBACK' }),
+      bytes: Type.Integer({ minimum: 0 }),
+      droppedFull: Type.Integer({ minimum: 0, description: 'Oldest messages dropped because the outbox was full' }),
+      droppedExpired: Type.Integer({ minimum: 0, description: 'Messages dropped because they were older than the outbox max age' }),
+    }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

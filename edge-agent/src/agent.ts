@@ -34,7 +34,7 @@ export interface AgentDeps {
   readonly version?: string;
   /** Publisher window and backoff tuning, mainly for tests. */
   readonly publisher?: { readonly window?: number; readonly backoff?: { initialMs?: number; maxMs?: number } };
-  /** How often the counters are logged at info level, ms; 0 disables. Default 60 000. */
+  /** How often the counters are logged at info level and published in the node status, ms; 0 disables. Default 60 000. */
   readonly statsLogIntervalMs?: number;
 }
 
@@ -95,13 +95,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const expireEveryMs = Math.min(60_000, Math.max(1000, Math.floor(config.outbox.maxAgeMs / 10)));
   const expireTimer = setInterval(() => {
     const n = outbox.expire();
-    if (n > 0) log.warn({ dropped: n }, 'outbox rows expired (older than maxAgeMs)');
+    if (n > 0) {
+      log.warn({ dropped: n }, 'outbox rows expired (older than maxAgeMs)');
+      publisher.publishStatus();
+    }
   }, expireEveryMs);
   expireTimer.unref();
   outbox.expire();
   const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: sink.stats() });
   const statsEveryMs = deps.statsLogIntervalMs ?? 60_000;
-  const statsTimer = statsEveryMs > 0 ? setInterval(() => log.info(stats(), 'agent stats'), statsEveryMs) : undefined;
+  const statsTimer = statsEveryMs > 0 ? setInterval(() => {
+    log.info(stats(), 'agent stats');
+    publisher.publishStatus();
+  }, statsEveryMs) : undefined;
   statsTimer?.unref();
   publisher.start();
   const started: Source[] = [];

@@ -31,6 +31,6 @@ export function deviceStatusMessage(status: Omit<DeviceStatus, 'v'>): DeviceStat
   return { v: 1, ...status };
 }
 
-export function nodeStatusMessage(state: 'online' | 'offline', time: number, boot: string, extra: Partial<Pick<NodeStatus, 'will' | 'version' | 'devices'>> = {}): NodeStatus {
+export function nodeStatusMessage(state: 'online' | 'offline', time: number, boot: string, extra: Partial<Pick<NodeStatus, 'will' | 'version' | 'devices' | 'outbox'>> = {}): NodeStatus {
   return { v: 1, state, time, boot, ...extra };
 }

@@ -114,12 +114,24 @@ export class Publisher {
     this.tokens = 1;
     this.tokensAt = this.clock.now();
     this.log.info({ url: this.options.url, backlog: this.outbox.stats().depth }, 'mqtt connected');
+    this.publishStatus();
+    this.drain();
+  }
+
+  /**
+   * Publishes the retained online status (birth) with the outbox figures, so drops are visible at the gateway.
+   * Called on every connect and periodically by the agent; a no-op while disconnected (the next birth carries them).
+   */
+  publishStatus(): void {
+    const client = this.client;
+    if (client === undefined || !this.connected) return;
+    const { depth, bytes, droppedFull, droppedExpired } = this.outbox.stats();
     const birth = nodeStatusMessage('online', this.clock.now(), this.options.boot, {
       devices: [...this.options.devices],
       ...(this.options.version !== undefined ? { version: this.options.version } : {}),
+      outbox: { depth, bytes, droppedFull, droppedExpired },
     });
     client.publish(nodeStatusTopic(this.options.site, this.options.node), JSON.stringify(birth), { qos: 1, retain: true });
-    this.drain();
   }
 
   private onClose(client: MqttClient): void {

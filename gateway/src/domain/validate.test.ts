@@ -57,7 +57,10 @@ describe('MessageValidator', () => {
     expect(r.ok && r.kind === 'data' ? r.readings[0]?.flags : 'rejected').toBe(flags);
   });
 
-  it('accepts node birth and will messages', () => {
+  it('accepts node birth with outbox figures, and will messages', () => {
+    const birth = { v: 1, state: 'online', time: 1_790_000_000_000, boot: 'b1', devices: ['d1'], outbox: { depth: 3, bytes: 300, droppedFull: 7, droppedExpired: 0 } };
+    const b = v.check('ct/v1/wh1/n1/status', enc(JSON.stringify(birth)), RECEIVED);
+    expect(b.ok && b.kind === 'node-status' ? b.status.outbox?.droppedFull : 'rejected').toBe(7);
     const r = v.check('ct/v1/wh1/n1/status', enc(JSON.stringify({ v: 1, state: 'offline', time: 1_790_000_000_000, boot: 'b1', will: true })), RECEIVED);
     expect(r.ok && r.kind).toBe('node-status');
   });

@@ -23,6 +23,7 @@ export const DeviceBody = Type.Object({
 
 export const NodeBody = Type.Object({
   site: Type.String(), node: Type.String(), state: Type.String(), boot: Type.String(), lastSeen: Type.Integer(), will: Type.Boolean(),
+  outbox: Type.Optional(Type.Object({ depth: Type.Integer(), bytes: Type.Integer(), droppedFull: Type.Integer(), droppedExpired: Type.Integer() })),
 });
 
 export const QuarantineBody = Type.Object({

@@ -29,6 +29,8 @@ export interface NodeView {
   boot: string;
   lastSeen: number;
   will: boolean;
+  /** The node's outbox as it last reported it (depth, bytes, drops since its boot). */
+  outbox?: NonNullable<NodeStatus['outbox']>;
 }
 
 export class LiveState {
@@ -57,7 +59,9 @@ export class LiveState {
   }
 
   onNodeStatus(site: string, node: string, s: NodeStatus, receivedAt: number): void {
-    this.nodes.set(`${site}/${node}`, { site, node, state: s.state, boot: s.boot, lastSeen: receivedAt, will: s.will ?? false });
+    // A will carries no outbox figures: keep the last ones the node reported.
+    const outbox = s.outbox ?? this.nodes.get(`${site}/${node}`)?.outbox;
+    this.nodes.set(`${site}/${node}`, { site, node, state: s.state, boot: s.boot, lastSeen: receivedAt, will: s.will ?? false, ...(outbox !== undefined ? { outbox } : {}) });
   }
 
   listDevices(): DeviceView[] {
