@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteTelemetryStore } from '../adapters/sqlite/telemetry-store.js';
+import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import { WriteBatcher } from './write-batcher.js';
+
+/** A real store that answers slowly, like a disk under load or a remote database. */
+class SlowStore implements TelemetryStore {
+  writes = 0;
+  constructor(private readonly inner: SqliteTelemetryStore, private readonly delayMs: number) {}
+  async write(readings: readonly StoredReading[]): Promise<WriteResult> {
+    this.writes++;
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    return this.inner.write(readings);
+  }
+  query(q: ReadingQuery): Promise<StoredReading[]> {
+    return this.inner.query(q);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const reading = (device: string, time: number): StoredReading => ({ site: 's', node: 'n', device, metric: 'temperature', time, value: 1, unit: 'Cel', seq: time, receivedAt: time, flags: 0 });
+
+describe('WriteBatcher', () => {
+  let dir: string;
+  let sqlite: SqliteTelemetryStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'coldtrace-batcher-'));
+    sqlite = SqliteTelemetryStore.open(join(dir, 't.db'), { durability: 'normal' });
+  });
+  afterEach(async () => {
+    await sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shares one commit between writers that arrive while a commit runs', async () => {
+    const store = new SlowStore(sqlite, 20);
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => b.write([reading(`d${i}`, 1_790_000_000_000)])));
+    expect(sqlite.count()).toBe(100);
+    // The first writer commits alone; the other 99 arrived during that commit and share the next one or two.
+    expect(store.writes).toBeLessThanOrEqual(3);
+  });
+
+  it('holds writers back when the queue is full instead of growing it, and loses nothing', async () => {
+    const store = new SlowStore(sqlite, 10);
+    let maxDepth = 0;
+    let heldBack = 0;
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: (n) => { maxDepth = Math.max(maxDepth, n); }, heldBack: () => { heldBack++; } },
+      { maxQueuedReadings: 100, maxBatchReadings: 50 });
+    // A 10x burst: 1,000 readings offered at once against a queue of 100.
+    await Promise.all(Array.from({ length: 100 }, (_, i) => b.write(Array.from({ length: 10 }, (_, k) => reading('burst', 1_790_000_000_000 + i * 10 + k)))));
+    expect(maxDepth).toBeLessThanOrEqual(100);
+    expect(heldBack).toBeGreaterThan(0);
+    expect(sqlite.count()).toBe(1000);
+  });
+
+  it('rejects every writer of a failed commit, so none of them is acknowledged', async () => {
+    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), close: () => Promise.resolve() };
+    const b = new WriteBatcher(failing, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
+    const results = await Promise.allSettled([b.write([reading('a', 1)]), b.write([reading('b', 1)])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
