@@ -83,6 +83,16 @@ const gw = await start('gateway', ['gateway/dist/main.js'], {
 });
 await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
+// The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
+const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+let truckLine = '  Truck          not started: its serial ports need socat (apt-get install socat)';
+if (hasSocat) {
+  await start('sim-truck', ['simulators/dist/main.js', 'truck', '--dir', '.data/pty', '--shock-every-ms', '45000'], { readyMsg: 'simulator ready' });
+  await start('agent-truck-7', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-truck.yaml']);
+  truckLine = '  Truck          truck-7: NMEA GPS and accelerometer on .data/pty/{gps,accel} (socat pseudo-terminals)';
+} else {
+  console.log(truckLine);
+}
 
 console.log(`
 Coldtrace is running.
@@ -90,5 +100,6 @@ Coldtrace is running.
   HTTP API       ${gw.httpUrl}/openapi.json   (readings: ${gw.httpUrl}/api/v1/readings?device=cold-room-1)
   MQTT broker    ${gw.mqttUrl}
   Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1 and 2)
+${truckLine}
   Logs           .data/logs/
 Press Ctrl-C to stop.`);

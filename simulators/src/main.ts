@@ -4,13 +4,16 @@
  *
  *   coldtrace-sim xymd02 [--host 127.0.0.1] [--port 5020] [--units 1:4,2:20]
  *     XY-MD02 temperature/humidity sensors on Modbus TCP; each `unit:baseC` is one slave (unit id and mean °C).
+ *   coldtrace-sim truck --dir DIR [--shock-every-ms N]
+ *     A GPS receiver (NMEA) and an accelerometer on socat pseudo-terminals; the agent opens DIR/gps and DIR/accel.
  *
  * Prints one JSON line `{"msg":"simulator ready",...}` on stdout when serving; SIGINT/SIGTERM stop it.
  */
 import { parseArgs } from 'node:util';
 import { startModbusTcpServer, Xymd02, type ModbusSimServer } from './devices/index.js';
+import { startTruck } from './truck.js';
 
-const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]';
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]';
 
 interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
 
@@ -28,6 +31,13 @@ async function startXymd02(argv: string[]): Promise<Running> {
   return { close: () => server.close(), info: { device: 'xymd02', transport: 'modbus-tcp', host: values.host, port: server.port, units: slaves.map((s) => s.unitId) } };
 }
 
+async function startTruckSim(argv: string[]): Promise<Running> {
+  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, 'shock-every-ms': { type: 'string', default: '90000' } } });
+  if (values.dir === undefined) throw new Error('--dir is required');
+  const truck = await startTruck({ dir: values.dir, shockEveryMs: Number(values['shock-every-ms']) });
+  return { close: () => truck.close(), info: { device: 'truck', gps: truck.gpsPath, accel: truck.accelPath } };
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   let running: Running;
@@ -35,6 +45,9 @@ async function main(): Promise<number> {
     switch (command) {
       case 'xymd02':
         running = await startXymd02(rest);
+        break;
+      case 'truck':
+        running = await startTruckSim(rest);
         break;
       default:
         console.error(USAGE);
