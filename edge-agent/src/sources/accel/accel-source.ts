@@ -8,8 +8,8 @@ import {
 } from '../../decode/accel.js';
 import type { Source, SourceSink } from '../source.js';
 import { systemClock, type Clock } from '../../clock.js';
-import { SerialLineReader, type SerialSourceDeps } from '../line/serial-lines.js';
-import { StatusReporter } from '../line/status.js';
+import { SerialLineReader, type SerialSourceDeps } from '../serial/serial-lines.js';
+import { StatusReporter } from '../serial/status.js';
 import type { AccelSourceConfig } from './config.js';
 
 export interface AccelSourceStats {

@@ -1,6 +1,6 @@
 /** Config of a raw-sample accelerometer on a serial port (protocol: decode/accel.ts). */
 import { DEFAULT_ACCEL_REDUCER_OPTIONS as D, type AccelReducerOptions } from '../../decode/accel.js';
-import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from '../line/config-fields.js';
+import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from '../serial/config-fields.js';
 
 export interface AccelSourceConfig extends SerialPortConfig, AccelReducerOptions {
   readonly kind: 'accel';

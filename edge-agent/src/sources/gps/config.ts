@@ -1,5 +1,5 @@
 /** Config of an NMEA 0183 GPS receiver on a serial port. */
-import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from '../line/config-fields.js';
+import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from '../serial/config-fields.js';
 
 export interface GpsSourceConfig extends SerialPortConfig {
   readonly kind: 'nmea-gps';

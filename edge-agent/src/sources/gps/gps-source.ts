@@ -5,8 +5,8 @@
 import { NMEA_DROP_REASONS, parseNmeaSentence, type NmeaDropReason } from '../../decode/nmea.js';
 import type { Source, SourceSink } from '../source.js';
 import { systemClock, type Clock } from '../../clock.js';
-import { SerialLineReader, type SerialSourceDeps } from '../line/serial-lines.js';
-import { StatusReporter } from '../line/status.js';
+import { SerialLineReader, type SerialSourceDeps } from '../serial/serial-lines.js';
+import { StatusReporter } from '../serial/status.js';
 import type { GpsSourceConfig } from './config.js';
 import { GpsFixAssembler, fixReadings, type GpsFix } from './fix.js';
 

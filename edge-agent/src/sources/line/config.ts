@@ -1,7 +1,7 @@
 /** Config of a key/value line sensor on a serial port (e.g. `T=4.2;H=61.0`). */
 import { metricSpec, type MetricName } from '@coldtrace/contract';
 import { DEFAULT_LINE_FORMAT, type LineField } from '../../decode/line.js';
-import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from './config-fields.js';
+import { FieldReader, SERIAL_PORT_KEYS, readSerialPort, type SerialPortConfig } from '../serial/config-fields.js';
 
 export interface LineSourceConfig extends SerialPortConfig {
   readonly kind: 'line';

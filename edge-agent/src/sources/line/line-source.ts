@@ -7,8 +7,8 @@ import { parseLine, type LineFormat } from '../../decode/line.js';
 import type { Source, SourceSink } from '../source.js';
 import type { LineSourceConfig } from './config.js';
 import { systemClock, type Clock } from '../../clock.js';
-import { SerialLineReader, type SerialSourceDeps } from './serial-lines.js';
-import { StatusReporter } from './status.js';
+import { SerialLineReader, type SerialSourceDeps } from '../serial/serial-lines.js';
+import { StatusReporter } from '../serial/status.js';
 
 export interface LineSourceStats {
   /** Lines read from the port. */
