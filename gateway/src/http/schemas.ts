@@ -18,6 +18,11 @@ export const DeviceBody = Type.Object({
   state: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('error'), Type.Literal('unknown')]),
   error: Type.Optional(Type.String()),
   lastSeq: Type.Integer(), messages: Type.Integer(),
+  sequence: Type.Object({
+    first: Type.Integer(), last: Type.Integer(), received: Type.Integer(),
+    missing: Type.Integer({ description: 'Sequence numbers between first and last not received (lost, or still in a store-and-forward backlog)' }),
+    coverage: Type.Number({ description: 'received / (last - first + 1)' }),
+  }, { description: 'Per-device message sequence coverage since the gateway started' }),
   metrics: Type.Record(Type.String(), Type.Object({ value: Type.Number(), unit: Type.String(), time: Type.Integer() })),
 });
 

@@ -4,6 +4,7 @@
  */
 import type { DeviceStatus, NodeStatus } from '@coldtrace/contract';
 import type { StoredReading } from '../ports/telemetry-store.js';
+import { SequenceCoverage, type SequenceCoverageView } from '../domain/sequence-coverage.js';
 
 export interface DeviceView {
   readonly site: string;
@@ -20,6 +21,8 @@ export interface DeviceView {
   /** Highest message sequence seen. */
   lastSeq: number;
   messages: number;
+  /** Sequence coverage since the gateway started: gaps are lost or still-travelling messages. */
+  sequence: SequenceCoverageView;
 }
 
 export interface NodeView {
@@ -35,6 +38,7 @@ export interface NodeView {
 
 export class LiveState {
   private readonly devices = new Map<string, DeviceView>();
+  private readonly coverage = new Map<string, SequenceCoverage>();
   private readonly nodes = new Map<string, NodeView>();
 
   onReadings(site: string, node: string, device: string, seq: number, readings: readonly StoredReading[], receivedAt: number): void {
@@ -42,6 +46,10 @@ export class LiveState {
     d.lastSeen = receivedAt;
     d.messages++;
     if (seq > d.lastSeq) d.lastSeq = seq;
+    let cov = this.coverage.get(device);
+    if (cov === undefined) this.coverage.set(device, (cov = new SequenceCoverage()));
+    cov.add(seq);
+    d.sequence = cov.view();
     if (d.state === 'unknown') d.state = 'ok';
     for (const r of readings) {
       const cur = d.metrics[r.metric];
@@ -75,7 +83,7 @@ export class LiveState {
   private device(site: string, node: string, device: string): DeviceView {
     let d = this.devices.get(device);
     if (d === undefined) {
-      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, lastSeq: -1, messages: 0 };
+      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, lastSeq: -1, messages: 0, sequence: new SequenceCoverage().view() };
       this.devices.set(device, d);
     }
     return d;

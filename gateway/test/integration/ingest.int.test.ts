@@ -30,6 +30,16 @@ describe('ingest over MQTT', () => {
     expect(readings[0]!.receivedAt).toBeGreaterThanOrEqual(time);
   });
 
+  it('shows sequence gaps on the live view, and fills them when the late message arrives', async () => {
+    const t = Date.now() - 10_000;
+    const send = (seq: number): Promise<unknown> => client.publishAsync(dataTopic('wh1', 'node-it', 'seq-1'), JSON.stringify({ v: 1, seq, time: t + seq, readings: [{ metric: 'temperature', value: 5, unit: 'Cel' }] }), { qos: 1 });
+    for (const seq of [1, 2, 5]) await send(seq);
+    const view = async (): Promise<{ missing: number; coverage: number }> => (await getJson<{ devices: { device: string; sequence: { missing: number; coverage: number } }[] }>(`${gw.httpUrl}/api/v1/devices`)).devices.find((d) => d.device === 'seq-1')!.sequence;
+    expect(await view()).toMatchObject({ missing: 2, coverage: 0.6 });
+    for (const seq of [3, 4]) await send(seq);
+    expect(await view()).toMatchObject({ missing: 0, coverage: 1 });
+  });
+
   it('stores a duplicate (same device, metric and device time) once', async () => {
     const time = Date.now() - 2000;
     const msg = JSON.stringify({ v: 1, seq: 8, time, readings: [{ metric: 'humidity', value: 50, unit: '%RH' }] });
