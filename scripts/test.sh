@@ -30,6 +30,7 @@ echo "test: build, lint, type-check tests"
 npm run build
 npm run lint
 npx tsc -p tsconfig.test.json
+npx tsc -p dashboards/tsconfig.test.json
 
 echo "test: vitest"
 status=0

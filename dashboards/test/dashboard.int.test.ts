@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { dataTopic, deviceStatusTopic } from '@coldtrace/contract';
+import { dataTopic, deviceStatusTopic, nodeStatusTopic } from '@coldtrace/contract';
 import { loadGatewayConfig, startGateway } from '@coldtrace/gateway';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -160,12 +160,82 @@ describe('live environment page', () => {
     expect(await entry.locator('details').getAttribute('open')).not.toBeNull();
   });
 
+  it('shows transit metrics readably: GPS position and speed, shock, free fall and vibration in their units', async () => {
+    const now = Date.now();
+    await publish(dataTopic('demo-fleet', 'truck-7', 'truck-7-gps'), {
+      v: 1,
+      seq: 1,
+      time: now,
+      readings: [
+        { metric: 'gps.lat', value: 52.3740301, unit: 'deg' },
+        { metric: 'gps.lon', value: 4.8896912, unit: 'deg' },
+        { metric: 'gps.speed', value: 72.04, unit: 'km/h' },
+        { metric: 'gps.sats', value: 9, unit: '1' },
+        { metric: 'clock.offset', value: 120.4, unit: 'ms' },
+      ],
+    });
+    await publish(dataTopic('demo-fleet', 'truck-7', 'truck-7-acc'), {
+      v: 1,
+      seq: 1,
+      time: now,
+      readings: [
+        { metric: 'shock.peak', value: 6.254, unit: '[g]' },
+        { metric: 'shock.duration', value: 11.6, unit: 'ms' },
+        { metric: 'freefall.height', value: 0.784, unit: 'm' },
+        { metric: 'vibration.grms', value: 0.4237, unit: '[g]' },
+      ],
+    });
+    const gps = row('demo-fleet/truck-7/truck-7-gps');
+    await expect.poll(() => gps.locator('li[data-metric="gps.position"]').textContent(), { timeout: 8000 }).toBe('position 52.37403, 4.88969');
+    expect(await gps.locator('li[data-metric="gps.speed"]').textContent()).toBe('speed 72.0 km/h');
+    expect(await gps.locator('li[data-metric="clock.offset"]').textContent()).toBe('clock offset +120 ms');
+    expect(await gps.locator('td[data-metric="temperature"]').textContent()).toBe('—');
+    expect(await gps.locator('td[data-metric="humidity"]').textContent()).toBe('—');
+    const acc = row('demo-fleet/truck-7/truck-7-acc');
+    await expect.poll(() => acc.locator('li[data-metric="shock.peak"]').textContent(), { timeout: 8000 }).toMatch(/^shock peak 6\.25 g at \d\d:\d\d:\d\d$/);
+    expect(await acc.locator('li[data-metric="freefall.height"]').textContent()).toMatch(/^free-fall height 0\.78 m at /);
+    expect(await acc.locator('li[data-metric="vibration.grms"]').textContent()).toBe('vibration 0.424 g rms');
+    expect(await acc.locator('td[data-metric="temperature"]').textContent()).toBe('—');
+  });
+
+  it('shows the messages a node dropped from its outbox, and a node that vanished as lost, not offline', async () => {
+    const node = (key: string) => page.locator(`#nodes-body tr[data-node="${key}"]`);
+    const now = Date.now();
+    await publish(nodeStatusTopic('demo-fleet', 'truck-7'), {
+      v: 1, state: 'online', time: now, boot: 'b-truck-1', outbox: { depth: 12, bytes: 6144, droppedFull: 0, droppedExpired: 0 },
+    });
+    await publish(nodeStatusTopic('wh1', 'node1'), {
+      v: 1, state: 'online', time: now, boot: 'b-node1-1', outbox: { depth: 3, bytes: 1536, droppedFull: 5, droppedExpired: 0 },
+    });
+    await publish(nodeStatusTopic('wh2', 'node9'), { v: 1, state: 'offline', time: now, boot: 'b-node9-1' });
+
+    const wh1 = node('wh1/node1');
+    await expect.poll(() => wh1.locator('td[data-col="drops"]').textContent(), { timeout: 8000 }).toBe('5 messages dropped: outbox full');
+    expect(await wh1.getAttribute('data-loss')).not.toBeNull();
+    expect(await wh1.locator('td[data-col="outbox"]').textContent()).toBe('3 messages waiting (1.5 KiB)');
+    expect(await wh1.getAttribute('data-state')).toBe('online');
+    expect(await page.locator('#nodes-summary').textContent()).toContain('Data loss on 1 node: 5 messages dropped.');
+    const truck = node('demo-fleet/truck-7');
+    await expect.poll(() => truck.locator('td[data-col="outbox"]').textContent(), { timeout: 8000 }).toBe('12 messages waiting (6 KiB)');
+    expect(await truck.locator('td[data-col="drops"]').textContent()).toBe('none');
+    expect(await truck.getAttribute('data-loss')).toBeNull();
+    expect(await node('wh2/node9').getAttribute('data-state')).toBe('offline');
+    expect(await node('wh2/node9').locator('td[data-col="state"]').textContent()).toBe('Offlinestopped cleanly');
+
+    // The broker publishes the will when the agent dies without a clean disconnect; it carries no outbox figures.
+    await publish(nodeStatusTopic('wh1', 'node1'), { v: 1, state: 'offline', time: Date.now(), boot: 'b-node1-1', will: true });
+    await expect.poll(() => wh1.getAttribute('data-state'), { timeout: 8000 }).toBe('lost');
+    expect(await wh1.locator('td[data-col="state"]').textContent()).toContain('without a clean stop');
+    expect(await wh1.locator('td[data-col="drops"]').textContent()).toBe('5 messages dropped: outbox full');
+    expect(await page.locator('#nodes-summary').textContent()).toMatch(/^3 nodes: 1 online, 1 offline, 1 lost\. Data loss/);
+  });
+
   it('renders a readable page (screenshot)', async () => {
     const dir = process.env['COLDTRACE_SCREENSHOT_DIR'] ?? join(tmp, 'screenshots');
     await mkdir(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'live-environment.png'), fullPage: true });
     // Landmarks and headings a screen reader user navigates by.
-    expect(await page.locator('main h2').allTextContents()).toEqual(['Devices', 'Quarantine']);
+    expect(await page.locator('main h2').allTextContents()).toEqual(['Devices', 'Edge nodes', 'Quarantine']);
     expect(await page.locator('#connection').getAttribute('role')).toBe('status');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The gateway HTTP API as the dashboard sees it (GET /api/v1/devices, /api/v1/quarantine, /api/v1/readings,
+ * The gateway HTTP API as the dashboard sees it (GET /api/v1/devices (devices and edge nodes), /api/v1/quarantine, /api/v1/readings,
  * /health). Types mirror the gateway's responses; every fetch has a timeout so a hung gateway shows as an error
  * instead of freezing the refresh loop.
  */
@@ -25,6 +25,39 @@ export interface DeviceSummary {
   readonly state: ServerDeviceState;
   readonly error?: string;
   readonly metrics: Readonly<Record<string, MetricValue>>;
+}
+
+/** The store-and-forward outbox of an edge node, as the node last reported it; drop counts are since its boot. */
+export interface OutboxSummary {
+  /** Messages waiting for a PUBACK. */
+  readonly depth: number;
+  /** Size of the waiting messages, bytes. */
+  readonly bytes: number;
+  /** Oldest messages dropped because the outbox was full. */
+  readonly droppedFull: number;
+  /** Messages dropped because they were older than the outbox max age. */
+  readonly droppedExpired: number;
+}
+
+/** An edge agent (one per site/node), from its retained status messages (contract NodeStatusSchema). */
+export interface NodeSummary {
+  readonly site: string;
+  readonly node: string;
+  /** `online` or `offline` (a string on the wire: anything else is treated as offline). */
+  readonly state: string;
+  /** Changes every time the agent process starts. */
+  readonly boot: string;
+  /** Gateway receive time of the last status message, ms since the epoch. */
+  readonly lastSeen: number;
+  /** True when the last status was the broker-published last will: the node vanished without a clean stop. */
+  readonly will: boolean;
+  readonly outbox?: OutboxSummary;
+}
+
+/** Body of GET /api/v1/devices. `nodes` is optional so an older gateway without it still shows its devices. */
+export interface DevicesResponse {
+  readonly devices: DeviceSummary[];
+  readonly nodes?: NodeSummary[];
 }
 
 export interface QuarantineItem {
@@ -98,7 +131,7 @@ export class ApiClient {
     this.options = { ...DEFAULT_API_OPTIONS, ...options };
   }
 
-  devices(): Promise<Timed<{ devices: DeviceSummary[] }>> {
+  devices(): Promise<Timed<DevicesResponse>> {
     return this.get('/api/v1/devices');
   }
 

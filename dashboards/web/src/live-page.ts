@@ -1,10 +1,19 @@
 /**
  * Controller of the "Live environment" page: polls the gateway every refresh interval, derives each device's
- * state, renders. All state lives in the instance (no module state); timers are cleared by stop().
+ * state, renders devices, edge nodes and quarantine. All state lives in the instance (no module state); timers are cleared by stop().
  */
-import { ApiError, type ApiClient, type DeviceSummary, type QuarantineResponse, type ReadingRow } from './api.js';
+import {
+  ApiError,
+  type ApiClient,
+  type DeviceSummary,
+  type NodeSummary,
+  type QuarantineResponse,
+  type ReadingRow,
+} from './api.js';
 import { byId } from './dom.js';
 import { renderDevices, type DeviceExtras } from './render-devices.js';
+import { renderNodes } from './render-nodes.js';
+import { trendMetric } from './model-metrics.js';
 import { renderQuarantine } from './render-quarantine.js';
 import { clockOffsetMs, deviceKey, formatClock, effectiveState, estimateIntervalMs, staleAfterMs } from './model.js';
 
@@ -86,6 +95,7 @@ export class LivePage {
       const t = devices.value;
       this.offsetMs = clockOffsetMs(t.serverDate, t.sentAt, t.receivedAt);
       this.showDevices(t.body.devices);
+      this.showNodes(t.body.nodes ?? []);
       this.refreshTrends(t.body.devices);
     }
     if (quarantine.status === 'fulfilled') this.showQuarantine(quarantine.value);
@@ -115,6 +125,10 @@ export class LivePage {
       (d) => this.extras(d),
       this.now(),
     );
+  }
+
+  private showNodes(nodes: readonly NodeSummary[]): void {
+    renderNodes(this.doc, byId<HTMLTableSectionElement>(this.doc, 'nodes-body'), byId(this.doc, 'nodes-summary'), nodes, this.now());
   }
 
   private showQuarantine(q: QuarantineResponse): void {
@@ -170,7 +184,7 @@ export class LivePage {
 
   private async loadTrend(d: DeviceSummary, now: number): Promise<void> {
     const key = deviceKey(d);
-    const metric = d.metrics['temperature'] !== undefined ? 'temperature' : Object.keys(d.metrics).sort()[0];
+    const metric = trendMetric(Object.keys(d.metrics));
     if (metric === undefined) return;
     this.trendsInFlight.add(key);
     try {

@@ -87,12 +87,16 @@ export function unitLabel(unit: string): string {
   return UNIT_LABELS[unit] ?? unit;
 }
 
+/** An already formatted number with the display form of its UCUM unit: `4.2 °C`, `270°`, `7` (dimensionless). */
+export function withUnit(number: string, unit: string): string {
+  const label = unitLabel(unit);
+  if (label === '') return number;
+  return label.startsWith('°') && label.length === 1 ? `${number}${label}` : `${number} ${label}`;
+}
+
 /** `4.2 °C`, `55 %RH`, `3 sats`-style: at most 2 decimals, trailing zeros dropped. */
 export function formatValue(value: number, unit: string): string {
-  const rounded = Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
-  const label = unitLabel(unit);
-  if (label === '') return rounded;
-  return label.startsWith('°') && label.length === 1 ? `${rounded}${label}` : `${rounded} ${label}`;
+  return withUnit(Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100), unit);
 }
 
 /** Human age of a duration in ms: `now`, `12 s`, `3 min 5 s`, `2 h 4 min`, `3 d 1 h`. Negative ages (clock skew) are marked. */

@@ -6,12 +6,12 @@ import {
   formatAge,
   formatClock,
   formatValue,
-  orderMetrics,
   sortDevices,
   sparkline,
   type DeviceState,
   type SparklineGeometry,
 } from './model.js';
+import { metricLines } from './model-metrics.js';
 
 /** Per-device facts the page derives itself (from the readings API), passed in by the controller. */
 export interface DeviceExtras {
@@ -30,16 +30,26 @@ function metricCell(doc: Document, d: DeviceSummary, metric: string): HTMLTableC
   return h(doc, 'td', { class: 'num', 'data-metric': metric }, formatValue(m.value, m.unit));
 }
 
-function otherMetrics(doc: Document, d: DeviceSummary): HTMLTableCellElement {
-  const names = orderMetrics(Object.keys(d.metrics)).filter((m) => m !== 'temperature' && m !== 'humidity');
-  if (names.length === 0) return h(doc, 'td', { class: 'muted' }, '—');
+function otherMetrics(doc: Document, d: DeviceSummary, now: number): HTMLTableCellElement {
+  const lines = metricLines(d.metrics);
+  if (lines.length === 0) return h(doc, 'td', { class: 'muted', 'data-col': 'other' }, '—');
   const list = h(doc, 'ul', { class: 'metrics' });
-  for (const name of names) {
-    const m = d.metrics[name];
-    if (m === undefined) continue;
-    list.append(h(doc, 'li', { 'data-metric': name }, h(doc, 'span', { class: 'metric-name' }, name), ' ', formatValue(m.value, m.unit)));
+  for (const l of lines) {
+    list.append(
+      h(
+        doc,
+        'li',
+        { 'data-metric': l.key, title: l.hint },
+        h(doc, 'span', { class: 'metric-name' }, l.label),
+        ' ',
+        l.text,
+        l.eventTime !== undefined
+          ? h(doc, 'span', { class: 'muted small' }, ' at ', timeEl(doc, l.eventTime, formatClock(l.eventTime, now)))
+          : null,
+      ),
+    );
   }
-  return h(doc, 'td', {}, list);
+  return h(doc, 'td', { 'data-col': 'other' }, list);
 }
 
 function stateCell(doc: Document, d: DeviceSummary, x: DeviceExtras): HTMLTableCellElement {
@@ -74,12 +84,12 @@ function row(doc: Document, d: DeviceSummary, x: DeviceExtras, now: number): HTM
     'tr',
     { 'data-device': deviceKey(d), 'data-state': x.state, class: `row-${x.state}` },
     stateCell(doc, d, x),
-    h(doc, 'td', {}, d.site),
-    h(doc, 'td', {}, d.node),
-    h(doc, 'th', { scope: 'row' }, d.device),
+    h(doc, 'td', { class: 'id' }, d.site),
+    h(doc, 'td', { class: 'id' }, d.node),
+    h(doc, 'th', { scope: 'row', class: 'id' }, d.device),
     metricCell(doc, d, 'temperature'),
     metricCell(doc, d, 'humidity'),
-    otherMetrics(doc, d),
+    otherMetrics(doc, d, now),
     h(doc, 'td', { 'data-col': 'device-time' }, timeEl(doc, d.lastDeviceTime, formatClock(d.lastDeviceTime, now))),
     h(doc, 'td', { 'data-col': 'received' }, timeEl(doc, d.lastSeen, formatClock(d.lastSeen, now))),
     h(doc, 'td', { class: 'num', 'data-col': 'age' }, formatAge(now - d.lastSeen)),
