@@ -64,9 +64,9 @@ describe('outbox survives kill -9', () => {
     expect(await exited).toBe('SIGKILL');
     const outbox = new Outbox(join(dir, 'outbox.db'), systemClock);
     try {
-      // Every reported commit is there; at most one more (committed, killed before it printed).
+      // Every reported commit is there. The writer keeps committing until the SIGKILL lands and its last lines may
+      // still sit in the pipe, so more rows than reported are normal; fewer would be loss.
       expect(outbox.stats().depth).toBeGreaterThanOrEqual(lastCommitted + 1);
-      expect(outbox.stats().depth).toBeLessThanOrEqual(lastCommitted + 2);
       // Sequence numbers continue after the crash: never reused.
       const { seq } = outbox.enqueue({ device: 'dev-1', topic: 't', build: (s) => JSON.stringify({ s }) });
       expect(seq).toBe(outbox.stats().depth - 1);
