@@ -11,10 +11,13 @@ import type { AgentConfig, SourceConfig } from './config/types.js';
 import { Outbox, type OutboxStats } from './forward/outbox.js';
 import { Publisher, type PublisherStats } from './forward/publisher.js';
 import { OutboxSink, type OutboxSinkCounters } from './forward/sink.js';
+import { createAgentRegistry } from './metrics/agent-metrics.js';
+import { DeviceHealthTracker } from './metrics/device-health.js';
+import { startMetricsServer, type MetricsServer } from './metrics/server.js';
 import { BUILTIN_SOURCE_FACTORIES, type SourceFactories, type SourceFactory } from './sources/factories.js';
 import type { Source } from './sources/source.js';
 
-export type AgentErrorCode = 'E_SOURCE_UNSUPPORTED' | 'E_DATA_DIR';
+export type AgentErrorCode = 'E_SOURCE_UNSUPPORTED' | 'E_DATA_DIR' | 'E_METRICS_LISTEN';
 
 export class AgentError extends Error {
   override readonly name = 'AgentError';
@@ -47,6 +50,8 @@ export interface AgentStats {
 export interface Agent {
   readonly boot: string;
   readonly sources: readonly Source[];
+  /** `http://host:port/metrics` with the bound port (config `metrics.port: 0` picks one); undefined without `metrics`. */
+  readonly metricsUrl: string | undefined;
   stats(): AgentStats;
   /** Stops the sources, flushes what the broker will take within `flushTimeoutMs`, publishes offline, closes. */
   stop(flushTimeoutMs?: number): Promise<void>;
@@ -91,7 +96,30 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     clock,
     log.child({ component: 'publisher' }),
   );
-  const sink = new OutboxSink(config.site, config.node, outbox, () => publisher.drain(), log.child({ component: 'sink' }));
+  const outboxSink = new OutboxSink(config.site, config.node, outbox, () => publisher.drain(), log.child({ component: 'sink' }));
+  const devices = new DeviceHealthTracker(outboxSink, clock, sources.flatMap((s) => s.devices));
+  let metricsServer: MetricsServer | undefined;
+  if (config.metrics) {
+    const registry = createAgentRegistry({
+      site: config.site,
+      node: config.node,
+      boot,
+      ...(deps.version !== undefined ? { version: deps.version } : {}),
+      outbox: () => outbox.stats(),
+      publisher: () => publisher.stats(),
+      sink: () => outboxSink.stats(),
+      devices: () => devices.snapshot(),
+      sources,
+    });
+    try {
+      metricsServer = await startMetricsServer(registry, config.metrics, log.child({ component: 'metrics' }));
+    } catch (err) {
+      outbox.close();
+      const { host, port } = config.metrics;
+      throw new AgentError('E_METRICS_LISTEN', `cannot serve metrics on ${host}:${port}: ${(err as Error).message}`);
+    }
+    log.info({ url: metricsServer.url }, 'metrics endpoint listening');
+  }
   const expireEveryMs = Math.min(60_000, Math.max(1000, Math.floor(config.outbox.maxAgeMs / 10)));
   const expireTimer = setInterval(() => {
     const n = outbox.expire();
@@ -102,7 +130,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   }, expireEveryMs);
   expireTimer.unref();
   outbox.expire();
-  const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: sink.stats() });
+  const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: outboxSink.stats() });
   const statsEveryMs = deps.statsLogIntervalMs ?? 60_000;
   const statsTimer = statsEveryMs > 0 ? setInterval(() => {
     log.info(stats(), 'agent stats');
@@ -112,7 +140,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   publisher.start();
   const started: Source[] = [];
   for (const s of sources) {
-    await s.start(sink);
+    await s.start(devices);
     started.push(s);
     log.info({ source: s.name, devices: s.devices }, 'source started');
   }
@@ -120,6 +148,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   return {
     boot,
     sources,
+    metricsUrl: metricsServer?.url,
     stats,
     async stop(flushTimeoutMs = 3000) {
       if (stopped) return;
@@ -128,6 +157,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       if (statsTimer) clearInterval(statsTimer);
       await Promise.allSettled(started.map((s) => s.stop()));
       await publisher.stop(flushTimeoutMs);
+      await metricsServer?.close();
       outbox.close();
       log.info('agent stopped');
     },

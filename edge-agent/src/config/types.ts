@@ -96,6 +96,14 @@ export interface OutboxConfig {
   readonly replayRatePerS: number;
 }
 
+/** Optional Prometheus endpoint (`GET /metrics`). Absent: no endpoint. */
+export interface MetricsConfig {
+  /** Interface to listen on. Default 127.0.0.1 (loopback only: the endpoint has no authentication). */
+  readonly host: string;
+  /** TCP port; 0 picks a free port (the bound one is in `Agent.metricsUrl`). */
+  readonly port: number;
+}
+
 export interface AgentConfig {
   readonly site: string;
   readonly node: string;
@@ -104,10 +112,13 @@ export interface AgentConfig {
   readonly dataDir: string;
   readonly outbox: OutboxConfig;
   readonly sources: readonly SourceConfig[];
+  /** Prometheus endpoint; undefined when not configured. */
+  readonly metrics?: MetricsConfig;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export const DEFAULT_OUTBOX: OutboxConfig = { maxBytes: 64 * 1024 * 1024, maxAgeMs: 7 * 24 * 3600 * 1000, replayRatePerS: 50 };
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_MODBUS_TIMEOUT_MS = 1000;

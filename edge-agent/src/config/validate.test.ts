@@ -121,6 +121,25 @@ describe('validateConfig', () => {
     });
   });
 
+  it('leaves metrics off when absent and fills the default host when present', () => {
+    const off = validateConfig(base());
+    expect(off.ok && off.config.metrics).toBeUndefined();
+    const on = validateConfig({ ...base(), metrics: { port: 0 } });
+    expect(on.ok && on.config.metrics).toEqual({ host: '127.0.0.1', port: 0 });
+    const bound = validateConfig({ ...base(), metrics: { host: '0.0.0.0', port: 9464 } });
+    expect(bound.ok && bound.config.metrics).toEqual({ host: '0.0.0.0', port: 9464 });
+  });
+
+  it('names every bad metrics key with its path', () => {
+    expect(problemsOf({ ...base(), metrics: { host: '', port: 70000, path: '/m' } })).toEqual([
+      'metrics.path: unknown key (allowed: host, port)',
+      'metrics.host: expected a non-empty string, got ""',
+      'metrics.port: expected an integer in 0..65535, got 70000',
+    ]);
+    expect(problemsOf({ ...base(), metrics: {} })).toEqual(['metrics.port: expected an integer in 0..65535, got undefined']);
+    expect(problemsOf({ ...base(), metrics: 9464 })).toEqual(['metrics: expected an object, got 9464']);
+  });
+
   it('rejects a non-object root', () => {
     expect(problemsOf([])).toEqual(['(root): expected an object, got an array']);
   });

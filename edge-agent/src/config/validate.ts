@@ -5,7 +5,7 @@ import { validateGpsSource } from '../sources/gps/config.js';
 import { validateLineSource } from '../sources/line/config.js';
 import { array, describe, isRecord, join, number, object, oneOf, optional, string, type Problems } from './check.js';
 import { validateModbusRtuSource, validateModbusTcpSource } from './modbus.js';
-import { DEFAULT_OUTBOX, type AgentConfig, type MqttConfig, type OutboxConfig, type SourceConfig, type SourceKind } from './types.js';
+import { DEFAULT_METRICS_HOST, DEFAULT_OUTBOX, type AgentConfig, type MetricsConfig, type MqttConfig, type OutboxConfig, type SourceConfig, type SourceKind } from './types.js';
 
 const ID_RE = new RegExp(ID_PATTERN);
 
@@ -57,6 +57,16 @@ function validateOutbox(raw: unknown, problems: Problems): OutboxConfig | undefi
   return { maxBytes: maxBytes as number, maxAgeMs: maxAgeMs as number, replayRatePerS: replayRatePerS as number };
 }
 
+function validateMetrics(raw: unknown, problems: Problems): MetricsConfig | undefined {
+  const before = problems.length;
+  const o = object(raw, 'metrics', problems, ['host', 'port']);
+  if (!o) return undefined;
+  const host = optional(o['host'], DEFAULT_METRICS_HOST, (v) => string(v, 'metrics.host', problems));
+  const port = number(o['port'], 'metrics.port', problems, { integer: true, min: 0, max: 65535 });
+  if (problems.length > before) return undefined;
+  return { host: host as string, port: port as number };
+}
+
 /** Device ids a source publishes under, to check uniqueness across sources. */
 function deviceIds(source: SourceConfig): string[] {
   if (source.kind === 'modbus-tcp' || source.kind === 'modbus-rtu') return source.devices.map((d) => d.id);
@@ -66,7 +76,7 @@ function deviceIds(source: SourceConfig): string[] {
 
 export function validateConfig(raw: unknown, validators: Readonly<Record<string, SourceValidator>> = SOURCE_VALIDATORS): ValidationResult {
   const problems: Problems = [];
-  const o = object(raw, '', problems, ['site', 'node', 'mqtt', 'dataDir', 'outbox', 'sources', 'logLevel']);
+  const o = object(raw, '', problems, ['site', 'node', 'mqtt', 'dataDir', 'outbox', 'metrics', 'sources', 'logLevel']);
   if (!o) return { ok: false, problems };
   const idOpts = { pattern: ID_RE, patternText: `ID_PATTERN ${ID_PATTERN}` };
   const site = string(o['site'], 'site', problems, idOpts);
@@ -74,6 +84,7 @@ export function validateConfig(raw: unknown, validators: Readonly<Record<string,
   const mqtt = validateMqtt(o['mqtt'], problems, site, node);
   const dataDir = string(o['dataDir'], 'dataDir', problems);
   const outbox = validateOutbox(o['outbox'], problems);
+  const metrics = o['metrics'] === undefined ? undefined : validateMetrics(o['metrics'], problems);
   const logLevel = optional(o['logLevel'], 'info' as const, (v) =>
     oneOf<AgentConfig['logLevel']>(v, 'logLevel', problems, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   );
@@ -114,6 +125,7 @@ export function validateConfig(raw: unknown, validators: Readonly<Record<string,
       mqtt: mqtt as MqttConfig,
       dataDir: dataDir as string,
       outbox: outbox as OutboxConfig,
+      ...(metrics !== undefined ? { metrics } : {}),
       sources,
       logLevel: logLevel as AgentConfig['logLevel'],
     },
