@@ -6,6 +6,8 @@ import type Database from 'better-sqlite3';
 import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
+import { BatchWriter, SeriesEncoder } from './batch-writer.js';
+import { WorkerWriter } from './worker-writer.js';
 
 const MIGRATIONS = [
   `CREATE TABLE series (
@@ -26,43 +28,53 @@ const MIGRATIONS = [
 
 interface Row { site: string; node: string; device: string; metric: string; unit: string; t: number; value: number; seq: number; received_at: number; flags: number }
 
+/** How the store writes: on a worker thread (default for files) or on the calling thread. */
+export interface SqliteStoreOptions extends SqliteOptions {
+  /**
+   * 'worker': commits run on a worker thread with their own connection, so the event loop keeps ingesting while a
+   * commit (and its fsync) is in progress. 'inline': on the caller's thread. Default 'worker', 'inline' for ':memory:'
+   * (a worker cannot share an in-memory database).
+   */
+  readonly writer: 'worker' | 'inline';
+}
+
 export class SqliteTelemetryStore implements TelemetryStore {
-  private readonly seriesIds = new Map<string, number>();
-  private readonly insert: Database.Statement;
-  private readonly insertSeries: Database.Statement;
-  private readonly findSeries: Database.Statement;
-  private readonly writeTx: (readings: readonly StoredReading[]) => WriteResult;
+  private readonly encoder = new SeriesEncoder();
+  private readonly inline: BatchWriter;
+  private readonly worker: WorkerWriter | undefined;
 
   /** Retention and hourly rollups over the same file. */
   readonly retention: SqliteRetention;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: Database.Database, path: string, options: Partial<SqliteStoreOptions>) {
     migrate(db, 'telemetry', MIGRATIONS);
     this.retention = new SqliteRetention(db);
-    this.insert = db.prepare('INSERT OR IGNORE INTO readings (series_id, t, value, seq, received_at, flags) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertSeries = db.prepare('INSERT OR IGNORE INTO series (site, node, device, metric, unit) VALUES (?, ?, ?, ?, ?)');
-    this.findSeries = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?').pluck();
-    this.writeTx = db.transaction((readings: readonly StoredReading[]) => {
-      let inserted = 0;
-      for (const r of readings) {
-        inserted += this.insert.run(this.seriesId(r), r.time, r.value, r.seq, r.receivedAt, r.flags).changes;
-      }
-      return { inserted, duplicates: readings.length - inserted };
-    });
+    this.inline = new BatchWriter(db);
+    const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
+    const { writer: _w, ...sqlite } = options;
+    this.worker = writer === 'worker' ? new WorkerWriter(path, sqlite) : undefined;
   }
 
-  static open(path: string, options: Partial<SqliteOptions> = {}): SqliteTelemetryStore {
-    return new SqliteTelemetryStore(openDatabase(path, options));
+  static open(path: string, options: Partial<SqliteStoreOptions> = {}): SqliteTelemetryStore {
+    const { writer: _w, ...sqlite } = options;
+    return new SqliteTelemetryStore(openDatabase(path, sqlite), path, options);
   }
 
-  /** Synchronous write in one transaction (the batcher calls this once per group commit). */
+  /** Synchronous write in one transaction on the calling thread (bulk loads, the store-alone benchmark). */
   writeSync(readings: readonly StoredReading[]): WriteResult {
-    return this.writeTx(readings);
+    try {
+      return this.inline.write(this.encoder.encode(readings));
+    } catch (e) {
+      this.encoder.reset();
+      throw e;
+    }
   }
 
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
+    if (readings.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+    if (this.worker !== undefined) return this.worker.write(readings);
     try {
-      return Promise.resolve(this.writeTx(readings));
+      return Promise.resolve(this.writeSync(readings));
     } catch (e) {
       return Promise.reject(e as Error);
     }
@@ -88,19 +100,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return this.db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.worker?.close();
     this.db.close();
-    return Promise.resolve();
-  }
-
-  private seriesId(r: StoredReading): number {
-    const key = `${r.device}\u0000${r.metric}`;
-    let id = this.seriesIds.get(key);
-    if (id === undefined) {
-      this.insertSeries.run(r.site, r.node, r.device, r.metric, r.unit);
-      id = this.findSeries.get(r.device, r.metric) as number;
-      this.seriesIds.set(key, id);
-    }
-    return id;
   }
 }

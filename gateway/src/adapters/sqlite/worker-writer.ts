@@ -1,0 +1,79 @@
+/**
+ * Main-thread handle on the writer worker: one request per group commit, answered when the commit is durable.
+ * If the worker dies, pending writes are rejected (nothing acknowledged) and the next write starts a new worker.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
+import { SeriesEncoder } from './batch-writer.js';
+import type { SqliteOptions } from './database.js';
+import type { WriterReply, WriterRequest } from './writer-worker.js';
+
+interface Waiter { resolve(r: WriteResult): void; reject(e: Error): void }
+
+export class WorkerWriter {
+  private worker: Worker | undefined;
+  private readonly encoder = new SeriesEncoder();
+  private readonly waiting = new Map<number, Waiter>();
+  private nextId = 1;
+
+  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>) {}
+
+  write(readings: readonly StoredReading[]): Promise<WriteResult> {
+    const worker = this.worker ?? this.start();
+    const batch = this.encoder.encode(readings);
+    return this.request(worker, { id: this.nextId++, batch }, [batch.rows.buffer as ArrayBuffer]).catch((e: unknown) => {
+      this.encoder.reset();
+      throw e;
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    if (w === undefined) return;
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    await this.request(w, { id: this.nextId++, close: true }, []);
+    await exited;
+  }
+
+  private request(worker: Worker, m: WriterRequest, transfer: ArrayBuffer[]): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.waiting.set(m.id, { resolve, reject });
+      worker.postMessage(m, transfer);
+    });
+  }
+
+  private start(): Worker {
+    const w = new Worker(workerScript(), { workerData: { path: this.path, options: this.options } });
+    this.worker = w;
+    this.encoder.reset();
+    w.on('message', (r: WriterReply) => {
+      const waiter = this.waiting.get(r.id);
+      if (waiter === undefined) return;
+      this.waiting.delete(r.id);
+      if ('error' in r) waiter.reject(Object.assign(new Error(r.error.message), r.error.code !== undefined ? { code: r.error.code } : {}));
+      else waiter.resolve({ inserted: r.inserted, duplicates: r.duplicates });
+    });
+    const fail = (e: Error): void => {
+      if (this.worker === w) this.worker = undefined;
+      for (const waiter of this.waiting.values()) waiter.reject(e);
+      this.waiting.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
+    return w;
+  }
+}
+
+/**
+ * The worker runs compiled JavaScript. Under the test runner this module is TypeScript from src/, where no .js
+ * sibling exists, so the build output of the same file is used (the tests that start gateways need a build anyway).
+ */
+function workerScript(): URL {
+  const here = new URL('./writer-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL(here.href.replace('/gateway/src/', '/gateway/dist/'));
+  if (!existsSync(fileURLToPath(built))) throw new Error(`${fileURLToPath(built)} is missing: run 'npx tsc -b gateway' first`);
+  return built;
+}

@@ -1,0 +1,32 @@
+/**
+ * Worker thread that owns the SQLite write connection. Commits (and with synchronous=FULL their fsync) run here, so
+ * the event loop keeps parsing and validating the next group of messages while the previous group is committed.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { BatchWriter, type EncodedBatch } from './batch-writer.js';
+import { openDatabase, type SqliteOptions } from './database.js';
+
+export type WriterRequest = { readonly id: number; readonly batch: EncodedBatch } | { readonly id: number; readonly close: true };
+export type WriterReply =
+  | { readonly id: number; readonly inserted: number; readonly duplicates: number }
+  | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
+
+const { path, options } = workerData as { path: string; options: Partial<SqliteOptions> };
+const db = openDatabase(path, options);
+const writer = new BatchWriter(db);
+const port = parentPort!;
+port.on('message', (m: WriterRequest) => {
+  if ('close' in m) {
+    db.close();
+    port.postMessage({ id: m.id, inserted: 0, duplicates: 0 } satisfies WriterReply);
+    port.close();
+    return;
+  }
+  try {
+    const r = writer.write(m.batch);
+    port.postMessage({ id: m.id, inserted: r.inserted, duplicates: r.duplicates } satisfies WriterReply);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    port.postMessage({ id: m.id, error: { message: err.message, ...(err.code !== undefined ? { code: err.code } : {}) } } satisfies WriterReply);
+  }
+});

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every load shape of issue #5 against a gateway process, with the ceilings measured in the same run.
+ *
+ *   node simulators/dist/bench/main.js [--quick | --smoke] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
+ *
+ * full (default): 60 s per main shape (~15 min in all); --quick: 10 s; --smoke: ~1 s per shape, for the test suite.
+ * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { runLoad } from '../load/index.js';
+import { markdown, type BenchReport, type Ceilings } from './report.js';
+import { runShape, type ShapeResult } from './run-shape.js';
+import { MODE_SIZES, shapes, type BenchMode, type ShapeSpec } from './shapes.js';
+import { runStoreCeiling, spawnBrokerCeiling } from './processes.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const { values: v } = parseArgs({
+  options: {
+    quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
+    retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
+  },
+});
+if (v.help === true) {
+  process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--shapes single-qos1,batch-50,...] [--out DIR] [--retained N] [--profile DIR]\n');
+  process.exit(0);
+}
+const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
+const sizes = MODE_SIZES[mode];
+const all = shapes(mode, v.retained === undefined ? undefined : Number(v.retained));
+const wanted = v.shapes?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const unknown = wanted?.filter((w) => !all.some((s) => s.name === w)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown shapes ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}\n`);
+  process.exit(2);
+}
+const selected = wanted === undefined ? all : all.filter((s) => wanted.includes(s.name));
+const out = resolve(v.out ?? join(ROOT, 'bench/results'));
+const nodeArgs = v.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(v.profile)}`];
+const startedAt = new Date();
+const log = (s: string): void => { process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s] ${s}\n`); };
+
+log(`mode ${mode}: ${selected.map((s) => s.name).join(', ')}`);
+const ceilings = await measureCeilings();
+log(`ceilings: broker ${ceilings.brokerMessagesPerS} msg/s, store ${ceilings.storeFull} (full) / ${ceilings.storeNormal} (normal) readings/s`);
+
+let peak = ceilings.brokerMessagesPerS * 0.4;
+const results: ShapeResult[] = [];
+for (const shape of selected) {
+  log(`${shape.name}: ${shape.title}`);
+  const r = judge(shape, await runShape(shape, { peakMessagesPerS: peak, nodeArgs, queries: sizes.queries, ceilingMs: sizes.ceilingMs }));
+  if (shape.name === 'single-qos1') peak = r.messagesPerS;
+  results.push(r);
+  log(`  ${r.readingsPerS} readings/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, RSS ${r.gateway.rssPeakMiB} MiB, CPU ${r.gateway.cpuPercent} %, counts ${r.countsOk ? 'ok' : r.countsDetail}`);
+}
+
+const report: BenchReport = {
+  mode, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() },
+  ceilings, shapes: results,
+};
+await mkdir(out, { recursive: true });
+const stem = join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${mode}`);
+await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
+const md = markdown(report);
+await writeFile(`${stem}.md`, md);
+process.stdout.write(md);
+log(`wrote ${stem}.json and ${stem}.md`);
+
+async function measureCeilings(): Promise<Ceilings> {
+  const broker = await spawnBrokerCeiling();
+  let brokerMessagesPerS: number;
+  try {
+    const single = all.find((s) => s.name === 'single-qos1')!.load;
+    const r = await runLoad({ ...single, durationMs: sizes.ceilingMs, url: broker.ready['mqttUrl']! });
+    brokerMessagesPerS = r.ackedMessagesPerS;
+  } finally {
+    await broker.stop();
+  }
+  const store = async (durability: string): Promise<number> => {
+    const dir = await mkdtemp(join(tmpdir(), 'ct-bench-store-'));
+    try {
+      return (await runStoreCeiling(['--dir', dir, '--durability', durability, '--seconds', String(sizes.ceilingMs / 1000)])).rowsPerS;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  return { brokerMessagesPerS, storeFull: await store('full'), storeNormal: await store('normal') };
+}
+
+function judge(shape: ShapeSpec, r: ShapeResult): ShapeResult {
+  let ceiling = r.ceiling;
+  if (ceiling === undefined && shape.ceiling !== 'none') {
+    const value = shape.ceiling === 'broker' ? ceilings.brokerMessagesPerS : shape.durability === 'normal' ? ceilings.storeNormal : ceilings.storeFull;
+    ceiling = { kind: shape.ceiling, readingsPerS: value, ratio: 0 };
+  }
+  if (ceiling !== undefined) ceiling = { ...ceiling, ratio: Math.round((r.readingsPerS / Math.max(1, ceiling.readingsPerS)) * 1000) / 1000 };
+  const t = shape.target;
+  let met: boolean | undefined;
+  if (t !== undefined) {
+    switch (t.kind) {
+      case 'ratio': met = ceiling !== undefined && ceiling.ratio >= t.min; break;
+      case 'readingsPerS': met = r.readingsPerS >= t.min; break;
+      case 'p99Ms': met = r.latency.p99 < t.max; break;
+      case 'rssMiB': met = r.gateway.rssPeakMiB < t.max; break;
+      case 'nothingLost': met = r.countsOk; break;
+    }
+  }
+  return { ...r, ...(ceiling !== undefined ? { ceiling } : {}), ...(t !== undefined ? { target: { text: t.text, met: met === true && r.countsOk } } : {}) };
+}

@@ -1,0 +1,63 @@
+/** CPU and memory of another process, from /proc (Linux): what the gateway itself uses, not the load generator. */
+import { readFileSync } from 'node:fs';
+
+const CLK_TCK = 100;
+
+/** utime + stime of a process, seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
+/** Resident set size, MiB. */
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? 0 : Number(m[1]) / 1024;
+}
+
+export interface ProcessUsage {
+  /** CPU used over the window, percent of one core (200 = both cores of this machine). */
+  readonly cpuPercent: number;
+  readonly rssPeakMiB: number;
+  readonly rssMeanMiB: number;
+  readonly rssEndMiB: number;
+}
+
+/** Samples a process every `intervalMs` until stop(). */
+export class ProcessSampler {
+  private readonly startCpu: number;
+  private readonly startAt = Date.now();
+  private peak = 0;
+  private sum = 0;
+  private n = 0;
+  private last = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, intervalMs = 200) {
+    this.startCpu = cpuSeconds(pid);
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  stop(): ProcessUsage {
+    clearInterval(this.timer);
+    this.sample();
+    const cpu = cpuSeconds(this.pid) - this.startCpu;
+    const wall = (Date.now() - this.startAt) / 1000;
+    const r = (x: number): number => Math.round(x * 10) / 10;
+    return { cpuPercent: r((cpu / wall) * 100), rssPeakMiB: r(this.peak), rssMeanMiB: r(this.sum / Math.max(1, this.n)), rssEndMiB: r(this.last) };
+  }
+
+  private sample(): void {
+    try {
+      this.last = rssMiB(this.pid);
+    } catch {
+      return; // the process is gone
+    }
+    this.peak = Math.max(this.peak, this.last);
+    this.sum += this.last;
+    this.n++;
+  }
+}

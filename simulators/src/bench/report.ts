@@ -1,0 +1,60 @@
+/** The bench's Markdown table and a console summary, from the JSON results. */
+import type { ShapeResult } from './run-shape.js';
+
+export interface Ceilings {
+  /** Embedded broker, do-nothing handler, single-reading QoS 1 messages/s (= readings/s). */
+  readonly brokerMessagesPerS: number;
+  /** SQLite store alone, batch inserts, rows/s, per durability. */
+  readonly storeFull: number;
+  readonly storeNormal: number;
+}
+
+export interface BenchReport {
+  readonly mode: string;
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly machine: { cpus: number; cpuModel: string; memGiB: number; node: string; kernel: string };
+  readonly ceilings: Ceilings;
+  readonly shapes: ShapeResult[];
+}
+
+const n = (x: number): string => Math.round(x).toLocaleString('en');
+
+export function markdown(r: BenchReport): string {
+  const lines = [
+    `# Coldtrace bench (${r.mode}), ${r.startedAt}`,
+    '',
+    `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGiB} GiB, Node ${r.machine.node}, Linux ${r.machine.kernel}. ` +
+      `Load generator and gateway on the same machine (gateway in its own process). Total ${Math.round(r.durationS)} s.`,
+    '',
+    '## Ceilings (measured in this run)',
+    '',
+    '| ceiling | value |',
+    '|---|---:|',
+    `| embedded broker alone, do-nothing handler, 1 reading/msg QoS 1 | ${n(r.ceilings.brokerMessagesPerS)} msg/s |`,
+    `| SQLite store alone, batch inserts, synchronous=FULL | ${n(r.ceilings.storeFull)} readings/s |`,
+    `| SQLite store alone, batch inserts, synchronous=NORMAL | ${n(r.ceilings.storeNormal)} readings/s |`,
+    '',
+    '## Shapes',
+    '',
+    '| shape | store | readings/s durable | msg/s | p50 ms | p99 ms | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
+  ];
+  for (const s of r.shapes) {
+    lines.push(`| ${s.name} | ${s.store}/${s.durability} | ${n(s.readingsPerS)} | ${n(s.messagesPerS)} | ${s.latency.p50} | ${s.latency.p99} | ` +
+      `${s.ceiling === undefined ? '–' : `${n(s.ceiling.readingsPerS)} (${s.ceiling.kind})`} | ${s.ceiling === undefined ? '–' : `${Math.round(s.ceiling.ratio * 100)} %`} | ` +
+      `${s.gateway.cpuPercent} | ${s.gateway.rssPeakMiB} | ${s.generatorCpuPercent} | ${s.countsOk ? 'ok' : 'MISMATCH'} | ${s.target?.text ?? '–'} | ${s.target === undefined ? '–' : s.target.met ? 'yes' : '**no**'} |`);
+  }
+  lines.push('', '## Details', '');
+  for (const s of r.shapes) {
+    const extra: string[] = [`${s.title}.`, s.countsDetail + '.'];
+    const o = s.load.options;
+    extra.push(`${o.devices} devices${o.ratePerDevice > 0 ? ` at ${Math.round(o.ratePerDevice * 100) / 100} msg/s each` : ', closed loop'}, ${o.readingsPerMessage} readings/msg, ${o.inflightPerDevice} in flight, ${Math.round(s.load.durationMs / 1000)} s; connect ${s.load.connectMs} ms, drain ${s.load.drainMs} ms; writers held back ${s.gatewayCounts.heldBack} times.`);
+    if (s.replayLatency !== undefined) extra.push(`Replay: ${n(s.load.acked.replay.readings)} readings in ${Math.round((s.replayMs ?? 0) / 100) / 10} s, replay message latency p50 ${s.replayLatency.p50} ms / p99 ${s.replayLatency.p99} ms; live latency above.`);
+    if (s.prefill !== undefined) extra.push(`Pre-filled ${n(s.prefill.readings)} readings in ${Math.round(s.prefill.ms / 1000)} s.`);
+    if (s.query !== undefined) extra.push(`Queries (device + 1 h range, HTTP API, ${s.query.count} queries, ${n(s.query.rowsPerQuery)} rows each on average): p50 ${s.query.p50} ms, p99 ${s.query.p99} ms.`);
+    if (s.forwardMs !== undefined) extra.push(`Spool forwarded everything to InfluxDB ${Math.round(s.forwardMs / 100) / 10} s after the run ended.`);
+    lines.push(`- **${s.name}**: ${extra.join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

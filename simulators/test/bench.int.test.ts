@@ -1,0 +1,91 @@
+/**
+ * Smoke test of the load generator and `npm run bench` (issue #5): the shapes run in a short mode and produce
+ * well-formed results in which every published reading was acknowledged and stored. Speed is NOT asserted.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMosquitto } from '../../gateway/test/support/mosquitto.js';
+import { runLoad } from '../src/load/index.js';
+import type { BenchReport } from '../src/bench/report.js';
+import { shapes } from '../src/bench/shapes.js';
+
+const BENCH_MAIN = fileURLToPath(new URL('../dist/bench/main.js', import.meta.url));
+
+describe('load generator', () => {
+  it('publishes a deterministic mix to an external broker and counts every PUBACK', async () => {
+    const broker = await startMosquitto();
+    try {
+      const opts = { url: broker.url, devices: 50, ratePerDevice: 20, readingsPerMessage: 3, malformedShare: 0.05, durationMs: 1000, seed: 42 };
+      const a = await runLoad(opts);
+      expect(a.devicesConnected).toBe(50);
+      expect(a.published.live.messages).toBeGreaterThan(500);
+      expect(a.acked.live).toEqual(a.published.live);
+      expect(a.published.live.malformed).toBeGreaterThan(0);
+      expect(a.published.live.readings).toBe((a.published.live.messages - a.published.live.malformed) * 3);
+      expect(a.lost.messages + a.dropped + a.unfinished).toBe(0);
+      expect(a.latency.live.count).toBe(a.acked.live.messages);
+      expect(a.latency.live.p99).toBeGreaterThanOrEqual(a.latency.live.p50);
+      expect(a.timeline.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(a.acked.live.readings);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('replays a store-and-forward backlog to the end after the live run stops', async () => {
+    const broker = await startMosquitto();
+    try {
+      const r = await runLoad({
+        url: broker.url, devices: 5, ratePerDevice: 10, durationMs: 500,
+        replay: { devices: 3, readings: 10_000, readingsPerMessage: 500, inflightPerDevice: 2, ageMs: 3_600_000, stepMs: 1000, startAtMs: 100 },
+      });
+      expect(r.acked.replay.readings).toBe(10_000);
+      expect(r.published.replay.messages).toBe(21); // 3334 + 3333 + 3333 readings in messages of at most 500
+      expect(r.latency.replay.count).toBe(21);
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
+describe('npm run bench --smoke', () => {
+  const out = mkdtempSync(join(tmpdir(), 'coldtrace-bench-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs every shape and counts every published reading as acknowledged and stored', () => {
+    if (!existsSync(BENCH_MAIN)) throw new Error(`${BENCH_MAIN} is missing: run 'npm run build' first`);
+    const run = spawnSync(process.execPath, [BENCH_MAIN, '--smoke', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const files = readdirSync(out);
+    const json = files.find((f) => f.endsWith('-smoke.json'));
+    expect(json).toBeDefined();
+    expect(files).toContain(json!.replace(/\.json$/, '.md'));
+    const report = JSON.parse(readFileSync(join(out, json!), 'utf8')) as BenchReport;
+    expect(report.mode).toBe('smoke');
+    for (const c of Object.values(report.ceilings)) expect(c).toBeGreaterThan(0);
+    expect(report.shapes.map((s) => s.name)).toEqual(shapes('smoke').map((s) => s.name));
+    for (const s of report.shapes) {
+      const published = s.load.published.live.readings + s.load.published.replay.readings;
+      const acked = s.load.acked.live.readings + s.load.acked.replay.readings;
+      expect(published, s.name).toBeGreaterThan(0);
+      expect(acked, s.name).toBe(published);
+      expect(s.gatewayCounts.storedReadings + s.gatewayCounts.duplicates, s.name).toBe(acked);
+      expect(s.gatewayCounts.duplicates, s.name).toBe(0);
+      expect(s.gatewayCounts.quarantined, s.name).toBe(s.load.acked.live.malformed);
+      expect(s.countsOk, `${s.name}: ${s.countsDetail}`).toBe(true);
+      expect(s.gateway.rssPeakMiB, s.name).toBeGreaterThan(0);
+      expect(s.latency.count, s.name).toBe(s.load.acked.live.messages);
+      expect(Number.isFinite(s.readingsPerS), s.name).toBe(true);
+      if (s.ceiling !== undefined) expect(s.ceiling.ratio, s.name).toBeCloseTo(s.readingsPerS / s.ceiling.readingsPerS, 2);
+    }
+    const retained = report.shapes.find((s) => s.name === 'batch-50-retained')!;
+    expect(retained.query?.count).toBeGreaterThan(0);
+    expect(retained.query?.rowsPerQuery).toBeGreaterThan(0);
+    expect(report.shapes.find((s) => s.name === 'replay-1m')!.load.acked.replay.readings).toBe(5_000);
+    const md = readFileSync(join(out, json!.replace(/\.json$/, '.md')), 'utf8');
+    for (const s of report.shapes) expect(md).toContain(`| ${s.name} |`);
+  }, 240_000);
+});
