@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { dataTopic } from '@coldtrace/contract';
 import { connect, startTestGateway } from '../support/gateway.js';
+import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/backup.mjs', import.meta.url));
 
@@ -27,9 +28,11 @@ describe('backup', () => {
       await c.endAsync();
       const r = spawnSync(process.execPath, [SCRIPT, gw.dataDir, dest], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const tele = new Database(join(dest, 'telemetry.db'), { readonly: true });
-      expect(tele.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(50);
-      tele.close();
+      // Read the copy through the store itself: it knows its own layout.
+      const tele = SqliteTelemetryStore.open(join(dest, 'telemetry.db'), { writer: 'inline' });
+      expect(tele.count()).toBe(50);
+      expect((await tele.query({ device: 'bk-1', from: time, to: time + 50, limit: 100 })).map((r) => r.value)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await tele.close();
       const meta = new Database(join(dest, 'gateway.db'), { readonly: true });
       expect(meta.prepare("SELECT code FROM quarantine").pluck().all()).toEqual(['E_JSON']);
       meta.close();
