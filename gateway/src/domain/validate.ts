@@ -50,6 +50,9 @@ export class MessageValidator {
   private readonly deviceStatus: ValidateFunction<DeviceStatus>;
   private readonly nodeStatus: ValidateFunction<NodeStatus>;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Parsed topics by name: a device publishes on the same few topics all its life. Bounded; cleared when full. */
+  private readonly topics = new Map<string, ParsedTopic | undefined>();
+  private static readonly TOPIC_CACHE_SIZE = 100_000;
   readonly options: ValidationOptions;
 
   constructor(options: Partial<ValidationOptions> = {}) {
@@ -63,7 +66,12 @@ export class MessageValidator {
 
   /** Classifies and validates one MQTT message. `receivedAt` is the gateway's receive time, ms. */
   check(topicName: string, payload: Uint8Array, receivedAt: number): Inbound {
-    const topic = parseTopic(topicName);
+    let topic = this.topics.get(topicName);
+    if (topic === undefined && !this.topics.has(topicName)) {
+      topic = parseTopic(topicName);
+      if (this.topics.size >= MessageValidator.TOPIC_CACHE_SIZE) this.topics.clear();
+      this.topics.set(topicName, topic);
+    }
     if (topic === undefined) return reject('E_TOPIC', `topic '${clip(topicName, 200)}' is not ct/v1/{site}/{node}[/{device}]/{data|status}`, undefined);
     if (payload.byteLength > this.options.maxPayloadBytes) {
       return reject('E_OVERSIZE', `payload is ${payload.byteLength} bytes, the maximum is ${this.options.maxPayloadBytes}`, topic);
@@ -96,7 +104,7 @@ export class MessageValidator {
 
 function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataMessage, receivedAt: number, o: ValidationOptions): Inbound {
   const readings: StoredReading[] = new Array<StoredReading>(msg.readings.length);
-  const seen = new Set<string>();
+  const seen = msg.readings.length > 1 ? new Set<string>() : undefined;
   for (let i = 0; i < msg.readings.length; i++) {
     const r = msg.readings[i]!;
     const at = `/readings/${i}`;
@@ -116,9 +124,11 @@ function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataM
       value = r.value;
     }
     const time = r.time ?? msg.time;
-    const key = `${r.metric}\u0000${time}`;
-    if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
-    seen.add(key);
+    if (seen !== undefined) {
+      const key = `${r.metric}\u0000${time}`;
+      if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
+      seen.add(key);
+    }
     let flags = 0;
     if (time - receivedAt > o.clockSkewToleranceMs) flags |= ReadingFlag.CLOCK_SKEW;
     if (receivedAt - time > o.lateAfterMs) flags |= ReadingFlag.LATE;

@@ -72,5 +72,7 @@ describe('HTTP API', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('coldtrace_ingest_readings_total 1');
+    expect(res.body).toContain('coldtrace_ingest_messages_total{outcome="stored"} 1');
+    expect(res.body).toContain('coldtrace_device_last_seen_timestamp_seconds{device="d1"} 1790000000.1');
   });
 });

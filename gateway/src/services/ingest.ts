@@ -43,7 +43,19 @@ export interface IngestDeps {
 }
 
 export class IngestService {
-  constructor(private readonly deps: IngestDeps) {}
+  // Label children bound once: the hot path does not hash label sets per message.
+  private readonly storedMessages: ReturnType<GatewayMetrics['messages']['labels']>;
+  private readonly statusMessages: ReturnType<GatewayMetrics['messages']['labels']>;
+  private readonly skewed: ReturnType<GatewayMetrics['flagged']['labels']>;
+  private readonly late: ReturnType<GatewayMetrics['flagged']['labels']>;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.storedMessages = deps.metrics.messages.labels('stored');
+    this.statusMessages = deps.metrics.messages.labels('status');
+    this.skewed = deps.metrics.flagged.labels('clock_skew');
+    this.late = deps.metrics.flagged.labels('late');
+    deps.metrics.setLastSeenSource(() => deps.live.listDevices());
+  }
 
   async handle(m: InboundMessage): Promise<IngestOutcome> {
     const { validator, batcher, live, metrics, statusLog } = this.deps;
@@ -54,12 +66,12 @@ export class IngestService {
         const { site, node, device } = checked.topic;
         await batcher.write(checked.readings);
         live.onReadings(site, node, device, checked.seq, checked.readings, m.receivedAt);
-        metrics.messages.inc({ outcome: 'stored' });
-        metrics.lastSeen.set({ device }, m.receivedAt / 1000);
+        this.storedMessages.inc();
+        metrics.lag.observe((m.receivedAt - checked.readings[0]!.time) / 1000);
         for (const r of checked.readings) {
-          metrics.lag.observe((m.receivedAt - r.time) / 1000);
-          if (r.flags & ReadingFlag.CLOCK_SKEW) metrics.flagged.inc({ flag: 'clock_skew' });
-          if (r.flags & ReadingFlag.LATE) metrics.flagged.inc({ flag: 'late' });
+          if (r.flags === 0) continue;
+          if (r.flags & ReadingFlag.CLOCK_SKEW) this.skewed.inc();
+          if (r.flags & ReadingFlag.LATE) this.late.inc();
         }
         return { kind: 'stored', readings: checked.readings.length };
       }
@@ -68,7 +80,7 @@ export class IngestService {
         const s = checked.status;
         await statusLog.append({ receivedAt: m.receivedAt, site, node, device, state: s.state, time: s.time, body: JSON.stringify(s) });
         live.onDeviceStatus(site, node, device, s, m.receivedAt);
-        metrics.messages.inc({ outcome: 'status' });
+        this.statusMessages.inc();
         return { kind: 'status' };
       }
       case 'node-status': {
@@ -76,7 +88,7 @@ export class IngestService {
         const s = checked.status;
         await statusLog.append({ receivedAt: m.receivedAt, site, node, device: null, state: s.state, time: s.time, body: JSON.stringify(s) });
         live.onNodeStatus(site, node, s, m.receivedAt);
-        metrics.messages.inc({ outcome: 'status' });
+        this.statusMessages.inc();
         return { kind: 'status' };
       }
     }

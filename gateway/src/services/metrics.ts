@@ -10,7 +10,7 @@ export class GatewayMetrics {
   readonly quarantined = new Counter({ name: 'coldtrace_quarantine_total', help: 'Messages quarantined, by reason code', labelNames: ['code'] as const, registers: [this.registry] });
   readonly flagged = new Counter({ name: 'coldtrace_ingest_flagged_readings_total', help: 'Readings stored with a data-quality flag', labelNames: ['flag'] as const, registers: [this.registry] });
   readonly lag = new Histogram({
-    name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of stored readings',
+    name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of each stored message (its first reading)',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registers: [this.registry],
   });
   readonly storeWrite = new Histogram({
@@ -19,10 +19,24 @@ export class GatewayMetrics {
   });
   readonly queueDepth = new Gauge({ name: 'coldtrace_write_queue_readings', help: 'Readings waiting for a commit', registers: [this.registry] });
   readonly heldBack = new Counter({ name: 'coldtrace_write_queue_held_back_total', help: 'Writers held back because the write queue was full (backpressure)', registers: [this.registry] });
-  readonly lastSeen = new Gauge({ name: 'coldtrace_device_last_seen_timestamp_seconds', help: 'Receive time of the last message per device', labelNames: ['device'] as const, registers: [this.registry] });
+  /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
+  private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];
+  readonly lastSeen: Gauge<'device'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
+    const source = (): Iterable<{ readonly device: string; readonly lastSeen: number }> => this.lastSeenSource();
+    this.lastSeen = new Gauge({
+      name: 'coldtrace_device_last_seen_timestamp_seconds', help: 'Receive time of the last message per device', labelNames: ['device'] as const, registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const d of source()) this.set({ device: d.device }, d.lastSeen / 1000);
+      },
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coldtrace_' });
+  }
+
+  setLastSeenSource(source: () => Iterable<{ readonly device: string; readonly lastSeen: number }>): void {
+    this.lastSeenSource = source;
   }
 
   /** Feeds the group-commit figures into these metrics. */
