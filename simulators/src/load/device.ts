@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { dataTopic } from '@coldtrace/contract';
 import { MALFORMED_KINDS, dataPayload, malformedPayload, seededRandom, timeSpan } from './payloads.js';
-import { WireConnection, connectPacket, encodeTopic, publishPacket } from './mqtt-wire.js';
+import { WireConnection, connectPacket, publishPacket } from './mqtt-wire.js';
 
 export type TrafficKind = 'live' | 'replay';
 
@@ -37,7 +37,7 @@ interface InFlight { readonly createdAt: number; readonly readings: number; read
 
 export class LoadDevice {
   private conn: WireConnection | undefined;
-  private readonly topic: Buffer;
+  private readonly topic: string;
   private readonly rnd: () => number;
   private seq = 0;
   private nextTime = 0;
@@ -52,7 +52,7 @@ export class LoadDevice {
 
   constructor(private readonly spec: DeviceSpec, private readonly sink: DeviceSink) {
     const id = `${spec.prefix}-${spec.index}`;
-    this.topic = encodeTopic(dataTopic(spec.site, `${spec.prefix}-node-${Math.floor(spec.index / 10)}`, id));
+    this.topic = dataTopic(spec.site, `${spec.prefix}-node-${Math.floor(spec.index / 10)}`, id);
     this.rnd = seededRandom((spec.seed * 2654435761 + spec.index * 40503 + (spec.kind === 'replay' ? 7 : 0)) >>> 0);
     this.nextTime = spec.replayFrom ?? 0;
   }
