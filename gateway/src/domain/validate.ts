@@ -54,9 +54,11 @@ export class MessageValidator {
   private readonly topics = new Map<string, ParsedTopic | undefined>();
   private static readonly TOPIC_CACHE_SIZE = 100_000;
   readonly options: ValidationOptions;
+  private readonly catalogue: Catalogue;
 
   constructor(options: Partial<ValidationOptions> = {}) {
     this.options = { ...DEFAULT_VALIDATION_OPTIONS, ...options };
+    this.catalogue = indexCatalogue(this.options.catalogue);
     const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
     ajv.addKeyword('kind').addKeyword('modifier');
     this.data = ajv.compile<DataMessage>(DataMessageSchema);
@@ -91,7 +93,7 @@ export class MessageValidator {
     switch (topic.kind) {
       case 'data':
         if (!this.data(body)) return schemaRejection(this.data.errors, topic);
-        return checkReadings(topic, body, receivedAt, this.options);
+        return checkReadings(topic, body, receivedAt, this.options, this.catalogue);
       case 'device-status':
         if (!this.deviceStatus(body)) return schemaRejection(this.deviceStatus.errors, topic);
         return { ok: true, kind: 'device-status', topic, status: body };
@@ -102,31 +104,45 @@ export class MessageValidator {
   }
 }
 
-function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataMessage, receivedAt: number, o: ValidationOptions): Inbound {
-  const readings: StoredReading[] = new Array<StoredReading>(msg.readings.length);
-  const seen = msg.readings.length > 1 ? new Set<string>() : undefined;
-  for (let i = 0; i < msg.readings.length; i++) {
+/** The catalogue as looked up on the hot path: spec and a small integer id per metric. */
+interface Catalogue {
+  readonly specs: ReadonlyMap<string, { readonly spec: MetricSpec; readonly id: number }>;
+  readonly size: number;
+}
+
+function indexCatalogue(c: Readonly<Record<string, MetricSpec>>): Catalogue {
+  const specs = new Map(Object.entries(c).map(([name, spec], id) => [name, { spec, id }] as const));
+  return { specs, size: specs.size };
+}
+
+function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataMessage, receivedAt: number, o: ValidationOptions, cat: Catalogue): Inbound {
+  const n = msg.readings.length;
+  const readings: StoredReading[] = new Array<StoredReading>(n);
+  // (time, metric) pairs as numbers: time * catalogue size + metric id stays exact below 2^53 for any valid time.
+  const seen = n > 1 ? new Set<number>() : undefined;
+  const at = (i: number): string => `/readings/${i}`;
+  for (let i = 0; i < n; i++) {
     const r = msg.readings[i]!;
-    const at = `/readings/${i}`;
-    const spec = Object.hasOwn(o.catalogue, r.metric) ? o.catalogue[r.metric] : undefined;
-    if (spec === undefined) return reject('E_METRIC_UNKNOWN', `${at}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic);
-    if (r.unit !== spec.unit) return reject('E_UNIT', `${at}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic);
+    const entry = cat.specs.get(r.metric);
+    if (entry === undefined) return reject('E_METRIC_UNKNOWN', `${at(i)}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic);
+    const spec = entry.spec;
+    if (r.unit !== spec.unit) return reject('E_UNIT', `${at(i)}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic);
     let value: number;
     if (spec.type === 'bool') {
-      if (typeof r.value !== 'boolean') return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to bool, got ${typeof r.value}`, topic);
+      if (typeof r.value !== 'boolean') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to bool, got ${typeof r.value}`, topic);
       value = r.value ? 1 : 0;
     } else {
-      if (typeof r.value !== 'number') return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to ${spec.type}, got ${typeof r.value}`, topic);
-      if (spec.type === 'int' && !Number.isInteger(r.value)) return reject('E_VALUE_TYPE', `${at}/value: '${r.metric}' is pinned to int, got ${r.value}`, topic);
+      if (typeof r.value !== 'number') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to ${spec.type}, got ${typeof r.value}`, topic);
+      if (spec.type === 'int' && !Number.isInteger(r.value)) return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to int, got ${r.value}`, topic);
       if ((spec.min !== undefined && r.value < spec.min) || (spec.max !== undefined && r.value > spec.max)) {
-        return reject('E_VALUE_RANGE', `${at}/value: ${r.value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}] for '${r.metric}'`, topic);
+        return reject('E_VALUE_RANGE', `${at(i)}/value: ${r.value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}] for '${r.metric}'`, topic);
       }
       value = r.value;
     }
     const time = r.time ?? msg.time;
     if (seen !== undefined) {
-      const key = `${r.metric}\u0000${time}`;
-      if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
+      const key = time * cat.size + entry.id;
+      if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at(i)}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
       seen.add(key);
     }
     let flags = 0;

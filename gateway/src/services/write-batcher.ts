@@ -99,7 +99,7 @@ export class WriteBatcher {
       this.pending.shift();
       n += next.readings.length;
     }
-    const rows = batch.length === 1 ? batch[0]!.readings : batch.flatMap((p) => p.readings);
+    const rows = batch.length === 1 ? batch[0]!.readings : concat(batch, n);
     const started = this.now();
     try {
       const result = await this.store.write(rows);
@@ -115,4 +115,12 @@ export class WriteBatcher {
       if (this.pending.length > 0) this.schedule();
     }
   }
+}
+
+/** One array of all readings of a commit (a sized loop: flatMap was 4 % of the main thread under load). */
+function concat(batch: readonly Pending[], n: number): StoredReading[] {
+  const out = new Array<StoredReading>(n);
+  let k = 0;
+  for (const p of batch) for (const r of p.readings) out[k++] = r;
+  return out;
 }
