@@ -1,15 +1,20 @@
 /**
- * The embedded time-series store: SQLite, one row per reading, clustered by (series, device time) so a device's
- * range query is one index range scan and a duplicate (device, metric, time) is rejected by the primary key.
+ * The embedded time-series store: SQLite, readings stored in chunks per series and device-time hour (chunk.ts),
+ * indexed by (series, hour, first time), so a device's range query reads a few index ranges and a commit inserts
+ * one row per series and hour it touches instead of one per reading (issue #5). (device, metric, time) is stored
+ * once: the writer checks it (batch-writer.ts), since a chunk's key cannot.
  */
 import type Database from 'better-sqlite3';
 import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
 import { BatchWriter, SeriesEncoder } from './batch-writer.js';
+import { ChunkQuery } from './chunk-query.js';
+import { moveLegacyReadings } from './legacy-readings.js';
 import { WorkerWriter } from './worker-writer.js';
 
 const MIGRATIONS = [
+  // #1: the first layout, one row per reading. Kept so files created by it migrate; `readings` is dropped after #2.
   `CREATE TABLE series (
      id INTEGER PRIMARY KEY,
      site TEXT NOT NULL, node TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,
@@ -24,9 +29,24 @@ const MIGRATIONS = [
      flags INTEGER NOT NULL,
      PRIMARY KEY (series_id, t)
    ) WITHOUT ROWID;`,
+  // #2: readings of one series within one device-time hour, sorted by time; data = n x (t, value, seq, received_at,
+  // flags) as little-endian float64 (chunk.ts). Several chunks may cover one hour (one per commit); none repeats a
+  // time. A rowid table, not WITHOUT ROWID clustered on the key: a WITHOUT ROWID row keeps at most ~1/4 of a page
+  // (~1 KB) on its leaf and spills the rest into an overflow page of its own, so every 2 KB chunk would cost an extra,
+  // mostly empty 4 KB page (measured: 310k readings/s vs 840k with rowid, store alone); rowid leaves hold ~4 KB inline
+  // and are appended in order. The index is the (series, time) access path. The rows of `readings` are moved here by
+  // moveLegacyReadings right after this migration.
+  `CREATE TABLE chunks (
+     id INTEGER PRIMARY KEY,
+     series_id INTEGER NOT NULL REFERENCES series(id),
+     hour INTEGER NOT NULL,       -- device time of the hour's start, ms
+     t_start INTEGER NOT NULL,    -- first device time in the chunk, ms
+     t_end INTEGER NOT NULL,      -- last device time in the chunk, ms
+     n INTEGER NOT NULL,          -- readings in the chunk
+     data BLOB NOT NULL
+   );
+   CREATE UNIQUE INDEX chunks_by_series_time ON chunks (series_id, hour, t_start);`,
 ];
-
-interface Row { site: string; node: string; device: string; metric: string; unit: string; t: number; value: number; seq: number; received_at: number; flags: number }
 
 /** How the store writes: on a worker thread (default for files) or on the calling thread. */
 export interface SqliteStoreOptions extends SqliteOptions {
@@ -42,12 +62,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly encoder = new SeriesEncoder();
   private readonly inline: BatchWriter;
   private readonly worker: WorkerWriter | undefined;
+  private readonly chunks: ChunkQuery;
 
   /** Retention and hourly rollups over the same file. */
   readonly retention: SqliteRetention;
 
   private constructor(private readonly db: Database.Database, path: string, options: Partial<SqliteStoreOptions>) {
     migrate(db, 'telemetry', MIGRATIONS);
+    moveLegacyReadings(db);
+    this.chunks = new ChunkQuery(db);
     this.retention = new SqliteRetention(db);
     this.inline = new BatchWriter(db);
     const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
@@ -81,23 +104,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   query(q: ReadingQuery): Promise<StoredReading[]> {
-    const params: (string | number)[] = [q.device];
-    let sql = `SELECT s.site, s.node, s.device, s.metric, s.unit, r.t, r.value, r.seq, r.received_at, r.flags
-               FROM series s JOIN readings r ON r.series_id = s.id
-               WHERE s.device = ?`;
-    if (q.metric !== undefined) { sql += ' AND s.metric = ?'; params.push(q.metric); }
-    sql += ' AND r.t >= ? AND r.t < ? ORDER BY r.t, s.metric LIMIT ?';
-    params.push(q.from, q.to, q.limit);
-    const rows = this.db.prepare(sql).all(...params) as Row[];
-    return Promise.resolve(rows.map((r) => ({
-      site: r.site, node: r.node, device: r.device, metric: r.metric, unit: r.unit, time: r.t, value: r.value,
-      seq: r.seq, receivedAt: r.received_at, flags: r.flags,
-    })));
+    try {
+      return Promise.resolve(this.chunks.query(q));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   /** Total readings stored (for tests, benchmarks and /health). */
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
+    return this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number;
   }
 
   async close(): Promise<void> {

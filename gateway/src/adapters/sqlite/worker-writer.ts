@@ -37,6 +37,14 @@ export class WorkerWriter {
     await exited;
   }
 
+  /**
+   * Ends the writer thread at once, as a crash would: pending writes are rejected (nothing is acknowledged) and the
+   * next write starts a new thread. For tests of that guarantee.
+   */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
   private request(worker: Worker, m: WriterRequest, transfer: ArrayBuffer[]): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
       this.waiting.set(m.id, { resolve, reject });

@@ -1,0 +1,216 @@
+/**
+ * What the chunked layout must keep on top of the shared contract: identity across commits on both write paths
+ * (above the high-water mark and below it), across reopen and across two writers on one file, queries that cross
+ * hours and overlapping chunks, and a writer thread that dies with writes pending.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { StoredReading } from '../../ports/telemetry-store.js';
+import { SeriesEncoder } from './batch-writer.js';
+import { SqliteTelemetryStore } from './telemetry-store.js';
+import { WorkerWriter } from './worker-writer.js';
+
+const H = 3_600_000;
+const H0 = 1_790_000_000_000 - (1_790_000_000_000 % H);
+/** A reading `dt` ms after H0 (value dt unless given). */
+const r = (dt: number, value = dt, metric = 'temperature', device = 'd1'): StoredReading => ({
+  site: 's', node: 'n', device, metric, time: H0 + dt, value, unit: metric === 'temperature' ? 'Cel' : '%RH', seq: 1, receivedAt: H0 + dt + 5, flags: 0,
+});
+const times = (rs: readonly StoredReading[]): number[] => rs.map((x) => x.time - H0);
+
+describe('chunked SQLite store', () => {
+  let dir: string;
+  let path: string;
+  let store: SqliteTelemetryStore;
+  const all = (device = 'd1', limit = 10_000): Promise<StoredReading[]> => store.query({ device, from: H0 - 10 * H, to: H0 + 10 * H, limit });
+  const chunkRows = (): number => {
+    const db = new Database(path, { readonly: true });
+    try { return db.prepare('SELECT count(*) FROM chunks').pluck().get() as number; } finally { db.close(); }
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'coldtrace-chunks-'));
+    path = join(dir, 't.db');
+    store = SqliteTelemetryStore.open(path);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores one chunk per series and hour of a commit, sorted by time, first copy of a time winning', async () => {
+    const batch = [r(3000, 3), r(1000, 1), r(H + 10), r(1000, 99), r(2000, 2, 'humidity'), r(2000, 2)];
+    expect(await store.write(batch)).toEqual({ inserted: 5, duplicates: 1 });
+    expect(chunkRows()).toBe(3);
+    expect(store.count()).toBe(5);
+    expect((await all()).map((x) => [x.time - H0, x.metric, x.value])).toEqual([
+      [1000, 'temperature', 1], [2000, 'humidity', 2], [2000, 'temperature', 2], [3000, 'temperature', 3], [H + 10, 'temperature', H + 10],
+    ]);
+  });
+
+  it('drops re-sent, replayed and late readings already stored, and stores the rest of them', async () => {
+    await store.write([r(10_000), r(20_000), r(30_000)]);
+    // Late data in an hour already written, partly overlapping a stored chunk in time.
+    expect(await store.write([r(15_000), r(20_000), r(25_000), r(5_000)])).toEqual({ inserted: 3, duplicates: 1 });
+    // A replay covering two hours, an earlier hour included.
+    expect(await store.write([r(-H + 1), r(15_000), r(30_000), r(40_000), r(H)])).toEqual({ inserted: 3, duplicates: 2 });
+    // Identical re-send of everything.
+    const everything = await all();
+    expect(await store.write(everything)).toEqual({ inserted: 0, duplicates: 9 });
+    expect(times(await all())).toEqual([-H + 1, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, H]);
+    expect(store.count()).toBe(9);
+  });
+
+  it('appends small commits to the last chunk of the series in that hour, up to APPEND_LIMIT readings', async () => {
+    for (let i = 0; i < 150; i++) await store.write([r(i * 1000), r(i * 1000, i, 'humidity')]);
+    // 150 readings per series: one full chunk (96) and one of 54, per series.
+    expect(chunkRows()).toBe(4);
+    await store.close();
+    store = SqliteTelemetryStore.open(path);
+    // After reopen the last chunk is found again and keeps growing; a new hour starts a new chunk.
+    expect(await store.write([r(150_000), r(H + 1)])).toEqual({ inserted: 2, duplicates: 0 });
+    expect(chunkRows()).toBe(5);
+    expect(await store.write((await all()).map((x) => ({ ...x, value: -1 })))).toEqual({ inserted: 0, duplicates: 302 });
+    const got = await all('d1', 10_000);
+    expect(got.filter((x) => x.metric === 'temperature').map((x) => x.time - H0)).toEqual([...Array.from({ length: 151 }, (_, i) => i * 1000), H + 1]);
+    expect(got.every((x) => x.value !== -1 && x.receivedAt === x.time + 5)).toBe(true);
+    expect(store.count()).toBe(302);
+  });
+
+  it('knows what is stored after reopen, for series it has not written since', async () => {
+    await store.write([r(1000), r(2000), r(1000, 1, 'humidity')]);
+    await store.close();
+    store = SqliteTelemetryStore.open(path);
+    expect(await store.write([r(2000), r(3000), r(1000, 1, 'humidity')])).toEqual({ inserted: 1, duplicates: 2 });
+    expect(store.count()).toBe(4);
+  });
+
+  it('sees commits of another connection on the same file (no stale high-water mark)', async () => {
+    const other = SqliteTelemetryStore.open(path, { writer: 'inline' });
+    try {
+      store.writeSync([r(1000)]);
+      other.writeSync([r(2000), r(3000)]);
+      expect(store.writeSync([r(2000), r(3000), r(4000)])).toEqual({ inserted: 1, duplicates: 2 });
+      expect(await store.write([r(4000), r(5000)])).toEqual({ inserted: 1, duplicates: 1 });
+      expect(other.writeSync([r(5000), r(6000)])).toEqual({ inserted: 1, duplicates: 1 });
+    } finally {
+      await other.close();
+    }
+    expect(times(await all())).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
+  });
+
+  it('stores a reading again after retention removed its hour (it is folded into the rollup on the next run)', async () => {
+    await store.write([r(1000), r(H + 1000)]);
+    store.retention.apply(H0 + H);
+    expect(await store.write([r(1000), r(H + 1000)])).toEqual({ inserted: 1, duplicates: 1 });
+  });
+
+  it('queries across hours and overlapping chunks in time order, cut at the limit', async () => {
+    // Three commits into one hour whose chunks overlap in time, plus neighbouring hours and another device.
+    await store.write([r(-1), r(0), r(30_000), r(60_000), r(H - 1), r(H), r(0, 7, 'temperature', 'd2')]);
+    await store.write([r(15_000), r(45_000), r(0, 0, 'humidity')]);
+    await store.write([r(1), r(59_999), r(2 * H + 5)]);
+    expect(times(await all())).toEqual([-1, 0, 0, 1, 15_000, 30_000, 45_000, 59_999, 60_000, H - 1, H, 2 * H + 5]);
+    const q = (from: number, to: number, limit = 100, metric?: string): Promise<number[]> =>
+      store.query({ device: 'd1', from: H0 + from, to: H0 + to, limit, ...(metric !== undefined ? { metric } : {}) }).then(times);
+    expect(await q(0, 60_000)).toEqual([0, 0, 1, 15_000, 30_000, 45_000, 59_999]);
+    expect(await q(1, H)).toEqual([1, 15_000, 30_000, 45_000, 59_999, 60_000, H - 1]);
+    expect(await q(-1, 2)).toEqual([-1, 0, 0, 1]);
+    expect(await q(0, 1, 100, 'humidity')).toEqual([0]);
+    expect(await q(0, 3 * H, 3)).toEqual([0, 0, 1]);
+    expect(await q(H - 1, H + 1)).toEqual([H - 1, H]);
+    expect(await q(H + 1, 2 * H + 5)).toEqual([]);
+    expect(await store.query({ device: 'nobody', from: 0, to: 2 * H0, limit: 10 })).toEqual([]);
+  });
+
+  it('returns the oldest readings of years of sparse history without reading all of it', async () => {
+    const years = Array.from({ length: 200 }, (_, i) => r(i * 24 * H * 7));
+    await store.write(years);
+    const got = await store.query({ device: 'd1', from: 0, to: H0 * 2, limit: 5 });
+    expect(times(got)).toEqual([0, 1, 2, 3, 4].map((i) => i * 24 * H * 7));
+    expect((await store.query({ device: 'd1', from: 0, to: H0 * 2, limit: 1000 })).length).toBe(200);
+  });
+});
+
+describe('chunked SQLite store against a reference model', () => {
+  it('stores and returns what a one-row-per-reading store would, over random writes and queries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldtrace-model-'));
+    const store = SqliteTelemetryStore.open(join(dir, 't.db'));
+    try {
+      let seed = 42;
+      const rnd = (n: number): number => { seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648; return Math.floor((seed / 2_147_483_648) * n); };
+      const model = new Map<string, StoredReading>();
+      const metrics = ['temperature', 'humidity', 'door.open'];
+      for (let commit = 0; commit < 60; commit++) {
+        // Mostly live (increasing times), sometimes late readings across 4 hours and re-sends of stored ones (with
+        // another value: the first stored must stay). Whole seconds, so metrics and devices share times.
+        const late = rnd(4) === 0;
+        const batch = Array.from({ length: 1 + rnd(200) }, () => {
+          const dt = late ? rnd(4 * 3600) * 1000 : Math.min(4 * H - 1000, commit * 240_000 + rnd(240) * 1000);
+          return r(dt, rnd(1000) / 8, metrics[rnd(3)]!, `m${rnd(3)}`);
+        });
+        if (rnd(3) === 0) {
+          const stored = [...model.values()];
+          for (let i = 0; i < 30 && stored.length > 0; i++) batch.splice(rnd(batch.length), 0, { ...stored[rnd(stored.length)]!, value: -1 });
+        }
+        const before = model.size;
+        for (const x of batch) {
+          const key = `${x.device}|${x.metric}|${x.time}`;
+          if (!model.has(key)) model.set(key, x);
+        }
+        expect(await store.write(batch)).toEqual({ inserted: model.size - before, duplicates: batch.length - (model.size - before) });
+      }
+      expect(store.count()).toBe(model.size);
+      for (let q = 0; q < 200; q++) {
+        const device = `m${rnd(3)}`;
+        const metric = rnd(3) === 0 ? metrics[rnd(3)] : undefined;
+        const from = H0 - H + rnd(6 * H);
+        const to = from + 1 + rnd(rnd(2) === 0 ? 60_000 : 3 * H);
+        const limit = 1 + rnd(rnd(2) === 0 ? 50 : 5000);
+        const expected = [...model.values()]
+          .filter((x) => x.device === device && (metric === undefined || x.metric === metric) && x.time >= from && x.time < to)
+          .sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))
+          .slice(0, limit);
+        expect(await store.query({ device, from, to, limit, ...(metric !== undefined ? { metric } : {}) })).toEqual(expected);
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('writer thread crash', () => {
+  it('rejects the pending writes, commits none of them partly, and starts a new thread for the next write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldtrace-crash-'));
+    const path = join(dir, 't.db');
+    const store = SqliteTelemetryStore.open(path);
+    const writer = new WorkerWriter(path, {});
+    try {
+      const batch = Array.from({ length: 100_000 }, (_, i) => r(i, i, i % 2 === 0 ? 'temperature' : 'humidity', `dev-${i % 50}`));
+      await writer.write([r(0, 0, 'temperature', 'warm-up')]);
+      const pending = writer.write(batch);
+      await writer.terminate();
+      await expect(pending).rejects.toThrow(/exited/);
+      // Whatever the thread did before it died is all or nothing: writing again stores every reading exactly once.
+      const again = await writer.write(batch);
+      expect(again.inserted + again.duplicates).toBe(batch.length);
+      expect(store.count()).toBe(batch.length + 1);
+    } finally {
+      await writer.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps encoding series it has not sent since a failure (the encoder resets)', () => {
+    const e = new SeriesEncoder();
+    expect(e.encode([r(1)]).series).toHaveLength(1);
+    expect(e.encode([r(2)]).series).toHaveLength(0);
+    e.reset();
+    expect(e.encode([r(3)]).series).toHaveLength(1);
+  });
+});
