@@ -13,6 +13,7 @@ import type { Clock } from '../clock.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { nodeStatusMessage } from './messages.js';
 import type { Lane, Outbox, OutboxRow } from './outbox.js';
+import { withTimeout } from '../timeout.js';
 
 export interface PublisherOptions {
   readonly url: string;
@@ -249,7 +250,7 @@ export class Publisher {
     if (this.connected) {
       const offline = nodeStatusMessage('offline', this.clock.now(), this.options.boot);
       try {
-        await withTimeout(client.publishAsync(nodeStatusTopic(this.options.site, this.options.node), JSON.stringify(offline), { qos: 1, retain: true }), Math.max(100, deadline - this.clock.now()));
+        await withTimeout(client.publishAsync(nodeStatusTopic(this.options.site, this.options.node), JSON.stringify(offline), { qos: 1, retain: true }), Math.max(100, deadline - this.clock.now()), () => new Error('offline status not acknowledged in time'));
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'offline status not acknowledged');
       }
@@ -258,20 +259,4 @@ export class Publisher {
     await client.endAsync(false).catch(() => undefined);
     this.client = undefined;
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -3,7 +3,8 @@
  * millisecond counter), with injectable shocks (half-sine pulses) and drops (free falls). Each tick writes the
  * samples of one chunk of device time; deterministic given the seed and the ticker.
  */
-import { seededRandom, realTicker, SerialWriter, type Ticker } from './serial-writer.js';
+import { realTicker, SerialWriter, type Ticker } from './serial-writer.js';
+import { seededRandom } from '../random.js';
 
 export interface AccelSimulatorOptions {
   readonly path: string;

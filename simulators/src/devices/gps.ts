@@ -4,7 +4,8 @@
  *
  * Its encoder is written independently of the agent's decoder, so a test of one against the other can fail.
  */
-import { seededRandom, realTicker, systemSimClock, SerialWriter, type SimClock, type Ticker } from './serial-writer.js';
+import { realTicker, systemSimClock, SerialWriter, type SimClock, type Ticker } from './serial-writer.js';
+import { seededRandom } from '../random.js';
 
 export interface Waypoint {
   /** Decimal degrees, south negative. */

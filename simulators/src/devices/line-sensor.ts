@@ -2,7 +2,8 @@
  * A simple serial temperature/humidity sensor printing one key/value line per interval, e.g. `T=4.2;H=61.0`.
  * Values follow a seeded random walk; deterministic given the seed, the clock and the ticker.
  */
-import { seededRandom, realTicker, systemSimClock, SerialWriter, type SimClock, type Ticker } from './serial-writer.js';
+import { realTicker, systemSimClock, SerialWriter, type SimClock, type Ticker } from './serial-writer.js';
+import { seededRandom } from '../random.js';
 
 export interface LineSensorValues {
   /** °C, one decimal as printed. */

@@ -39,17 +39,6 @@ export class ManualTicker implements Ticker {
   }
 }
 
-/** mulberry32: small, fast, seeded PRNG in [0, 1). Deterministic across platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A serial port opened for writing text. Writes are queued by the stream; `drain()` waits until they are out. */
 export class SerialWriter {

@@ -4,7 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { dataTopic } from '@coldtrace/contract';
-import { MALFORMED_KINDS, dataPayload, malformedPayload, seededRandom, timeSpan } from './payloads.js';
+import { MALFORMED_KINDS, dataPayload, malformedPayload, timeSpan } from './payloads.js';
+import { seededRandom } from '../random.js';
 import { WireConnection, connectPacket, publishPacket } from './mqtt-wire.js';
 
 export type TrafficKind = 'live' | 'replay';

@@ -4,17 +4,6 @@
  */
 import { METRICS } from '@coldtrace/contract';
 
-/** mulberry32: small, fast, good enough for load shapes (not for cryptography). Returns [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Float metrics a cold-chain logger reports; readings in one message cycle through them. */
 export const LOAD_METRICS = ['temperature', 'humidity', 'battery.voltage', 'vibration.grms'] as const;

@@ -10,6 +10,7 @@ import ModbusSerial from 'modbus-serial';
 const ModbusRTU = ModbusSerial.default;
 type ModbusRTU = InstanceType<typeof ModbusRTU>;
 import type { ReadFunctionCode } from '../../decode/modbus.js';
+import { withTimeout } from '../../timeout.js';
 
 export type ModbusErrorCode = 'E_MODBUS_CONNECT' | 'E_MODBUS_TIMEOUT' | 'E_MODBUS_EXCEPTION' | 'E_MODBUS_IO' | 'E_MODBUS_SHORT';
 
@@ -55,19 +56,10 @@ function toModbusError(err: unknown): ModbusError {
   return new ModbusError('E_MODBUS_IO', messageOf(err));
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new ModbusError('E_MODBUS_CONNECT', `${what}: timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(new ModbusError('E_MODBUS_CONNECT', `${what}: ${messageOf(e)}`));
-      },
-    );
+/** A connect or open that gives up after `ms`, every failure as an E_MODBUS_CONNECT naming what was tried. */
+function connectWithin<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(p, ms, () => new ModbusError('E_MODBUS_CONNECT', `${what}: timed out after ${ms} ms`)).catch((e: unknown) => {
+    throw e instanceof ModbusError ? e : new ModbusError('E_MODBUS_CONNECT', `${what}: ${messageOf(e)}`);
   });
 }
 
@@ -84,9 +76,9 @@ export class ModbusSerialTransport implements ModbusTransport {
     client.on('error', () => undefined); // surfaced by the failing request instead
     const ep = this.endpoint;
     if (ep.kind === 'tcp') {
-      await withTimeout(client.connectTCP(ep.host, { port: ep.port }), ep.connectTimeoutMs, `connect ${ep.host}:${ep.port}`);
+      await connectWithin(client.connectTCP(ep.host, { port: ep.port }), ep.connectTimeoutMs, `connect ${ep.host}:${ep.port}`);
     } else {
-      await withTimeout(
+      await connectWithin(
         client.connectRTUBuffered(ep.path, { baudRate: ep.baudRate, parity: ep.parity, dataBits: ep.dataBits, stopBits: ep.stopBits }),
         5000,
         `open ${ep.path}`,
