@@ -26,7 +26,11 @@ export function parseConfigText(text: string, fileName: string): unknown {
   }
 }
 
-/** Loads, parses and validates; `dataDir` is resolved relative to the config file. Throws ConfigError. */
+/**
+ * Loads, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`) is
+ * resolved relative to the config file, so the file means the same whatever directory the agent starts in.
+ * Throws ConfigError.
+ */
 export async function loadConfig(file: string): Promise<AgentConfig> {
   let text: string;
   try {
@@ -37,5 +41,11 @@ export async function loadConfig(file: string): Promise<AgentConfig> {
   const result = validateConfig(parseConfigText(text, file));
   if (!result.ok) throw new ConfigError('E_CONFIG_INVALID', result.problems);
   const { config } = result;
-  return isAbsolute(config.dataDir) ? config : { ...config, dataDir: resolve(dirname(resolve(file)), config.dataDir) };
+  const base = dirname(resolve(file));
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...config,
+    dataDir: at(config.dataDir),
+    sources: config.sources.map((s) => ('path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
+  };
 }
