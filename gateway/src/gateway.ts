@@ -71,7 +71,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
     closeMqtt = () => broker.close();
   } else {
-    const sub = await startExternalSubscriber({ ...m, sessionExpiryS: 3600 }, handle, () => clock.now(), mqttLog);
+    const sub = await startExternalSubscriber(m, handle, () => clock.now(), mqttLog);
     mqttUrl = m.url;
     mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}` });
     closeMqtt = () => sub.close();

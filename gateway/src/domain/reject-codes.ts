@@ -22,7 +22,3 @@ export const REJECT_CODES = {
 } as const;
 
 export type RejectCode = keyof typeof REJECT_CODES;
-
-export function isRejectCode(s: string): s is RejectCode {
-  return Object.hasOwn(REJECT_CODES, s);
-}

@@ -20,13 +20,13 @@ export interface ExternalSubscriberOptions {
   readonly clientId: string;
   readonly username?: string;
   readonly password?: string;
-  /** Connections (share-group members) this replica opens. Default 4. */
+  /** Connections (share-group members) this replica opens (COLDTRACE_MQTT_CONNECTIONS, default 4). */
   readonly connections: number;
   /** Broker-side session expiry, s: how long unacknowledged messages wait for this replica. Default 3600. */
-  readonly sessionExpiryS: number;
+  readonly sessionExpiryS?: number;
 }
 
-export const DEFAULT_EXTERNAL_SUBSCRIBER_OPTIONS = { connections: 4, sessionExpiryS: 3600 } as const;
+const DEFAULT_SESSION_EXPIRY_S = 3600;
 
 export interface ExternalSubscriber {
   connected(): number;
@@ -45,7 +45,7 @@ export async function startExternalSubscriber(
     const clientId = `${options.clientId}-${i}`;
     const client = mqtt.connect(options.url, {
       clientId, protocolVersion: 5, clean: false, reconnectPeriod: 1000, connectTimeout: 10_000,
-      properties: { sessionExpiryInterval: options.sessionExpiryS },
+      properties: { sessionExpiryInterval: options.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S },
       ...(options.username !== undefined ? { username: options.username } : {}),
       ...(options.password !== undefined ? { password: options.password } : {}),
       customHandleAcks: (topic, message, _packet, done) => {
