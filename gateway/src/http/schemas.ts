@@ -17,7 +17,7 @@ export const DeviceBody = Type.Object({
   lastDeviceTime: Type.Integer({ description: 'Latest device time of a reading, ms' }),
   state: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('error'), Type.Literal('unknown')]),
   error: Type.Optional(Type.String()),
-  lastSeq: Type.Integer(), messages: Type.Integer(),
+  messages: Type.Integer(),
   sequence: Type.Object({
     first: Type.Integer(), last: Type.Integer(), received: Type.Integer(),
     missing: Type.Integer({ description: 'Sequence numbers between first and last not received (lost, or still in a store-and-forward backlog)' }),

@@ -18,8 +18,6 @@ export interface DeviceView {
   error?: string;
   /** Latest value per metric (by device time). */
   metrics: Record<string, { value: number; unit: string; time: number }>;
-  /** Highest message sequence seen. */
-  lastSeq: number;
   messages: number;
   /** Sequence coverage since the gateway started: gaps are lost or still-travelling messages. */
   sequence: SequenceCoverageView;
@@ -45,7 +43,6 @@ export class LiveState {
     const d = this.device(site, node, device);
     d.lastSeen = receivedAt;
     d.messages++;
-    if (seq > d.lastSeq) d.lastSeq = seq;
     let cov = this.coverage.get(device);
     if (cov === undefined) this.coverage.set(device, (cov = new SequenceCoverage()));
     cov.add(seq);
@@ -83,7 +80,7 @@ export class LiveState {
   private device(site: string, node: string, device: string): DeviceView {
     let d = this.devices.get(device);
     if (d === undefined) {
-      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, lastSeq: -1, messages: 0, sequence: new SequenceCoverage().view() };
+      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, messages: 0, sequence: new SequenceCoverage().view() };
       this.devices.set(device, d);
     }
     return d;
