@@ -19,10 +19,10 @@ const children = [];
 let stopping = false;
 
 /** Starts a child, logs to .data/logs/NAME.log, resolves with its ready line (JSON containing `readyMsg`). */
-function start(name, args, { env = {}, readyMsg } = {}) {
+function start(name, args, { env = {}, readyMsg, baseEnv = process.env } = {}) {
   const out = createWriteStream(`${logs}/${name}.log`, { flags: 'a' });
   // Own process group: Ctrl-C reaches only this script, which then stops the children in order.
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push({ name, child });
   child.stderr.pipe(out);
   child.on('exit', (code, signal) => {
@@ -77,7 +77,10 @@ process.on('exit', () => {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+// The gateway refuses unknown COLDTRACE_* settings; the demo's own ones are for the simulators and agents only.
+const gatewayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COLDTRACE_DEMO_')));
 const gw = await start('gateway', ['gateway/dist/main.js'], {
+  baseEnv: gatewayEnv,
   env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
   readyMsg: 'gateway ready',
 });

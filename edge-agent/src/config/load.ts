@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { AgentConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
-export type ConfigErrorCode = 'E_CONFIG_READ' | 'E_CONFIG_PARSE' | 'E_CONFIG_INVALID';
+export type ConfigErrorCode = 'E_CONFIG_READ' | 'E_CONFIG_ENV' | 'E_CONFIG_PARSE' | 'E_CONFIG_INVALID';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -15,6 +15,23 @@ export class ConfigError extends Error {
   ) {
     super(`${code}: ${problems.join('; ')}`);
   }
+}
+
+/**
+ * Substitutes `${NAME}` and `${NAME:-default}` from the environment, as docker compose does, so one file serves
+ * several deployments (ports, broker URL, credentials). A `${NAME}` without default that is unset is an error.
+ */
+export function expandEnv(text: string, env: Readonly<Record<string, string | undefined>>, fileName: string): string {
+  const missing: string[] = [];
+  const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+    if (dflt !== undefined) return dflt;
+    missing.push(`${fileName}: \${${name}} is not set and has no default`);
+    return '';
+  });
+  if (missing.length > 0) throw new ConfigError('E_CONFIG_ENV', missing);
+  return out;
 }
 
 export function parseConfigText(text: string, fileName: string): unknown {
@@ -27,18 +44,18 @@ export function parseConfigText(text: string, fileName: string): unknown {
 }
 
 /**
- * Loads, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`) is
+ * Loads, substitutes environment variables, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`) is
  * resolved relative to the config file, so the file means the same whatever directory the agent starts in.
  * Throws ConfigError.
  */
-export async function loadConfig(file: string): Promise<AgentConfig> {
+export async function loadConfig(file: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<AgentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError('E_CONFIG_READ', [`${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
   }
-  const result = validateConfig(parseConfigText(text, file));
+  const result = validateConfig(parseConfigText(expandEnv(text, env, file), file));
   if (!result.ok) throw new ConfigError('E_CONFIG_INVALID', result.problems);
   const { config } = result;
   const base = dirname(resolve(file));
