@@ -10,6 +10,7 @@ import {
   DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, METRICS, NodeStatusSchema, parseTopic,
   type DataMessage, type MetricSpec, type DeviceStatus, type NodeStatus, type ParsedTopic,
 } from '@coldtrace/contract';
+import { fastCatalogue, parseDataFast, type FastMetric } from './fast-data.js';
 import type { RejectCode } from './reject-codes.js';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
 
@@ -22,6 +23,8 @@ export interface ValidationOptions {
   readonly maxPayloadBytes: number;
   /** The metric catalogue readings are checked against. Default: contract METRICS. */
   readonly catalogue: Readonly<Record<string, MetricSpec>>;
+  /** Try the one-pass parser of fast-data.ts before the full path. Default true; off only to compare the two. */
+  readonly fastPath: boolean;
 }
 
 export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = {
@@ -29,6 +32,7 @@ export const DEFAULT_VALIDATION_OPTIONS: ValidationOptions = {
   lateAfterMs: 60_000,
   maxPayloadBytes: MAX_PAYLOAD_BYTES,
   catalogue: METRICS,
+  fastPath: true,
 };
 
 export interface Rejection {
@@ -55,10 +59,12 @@ export class MessageValidator {
   private static readonly TOPIC_CACHE_SIZE = 100_000;
   readonly options: ValidationOptions;
   private readonly catalogue: Catalogue;
+  private readonly fast: readonly FastMetric[] | undefined;
 
   constructor(options: Partial<ValidationOptions> = {}) {
     this.options = { ...DEFAULT_VALIDATION_OPTIONS, ...options };
     this.catalogue = indexCatalogue(this.options.catalogue);
+    this.fast = this.options.fastPath ? fastCatalogue(this.options.catalogue) : undefined;
     const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
     ajv.addKeyword('kind').addKeyword('modifier');
     this.data = ajv.compile<DataMessage>(DataMessageSchema);
@@ -77,6 +83,10 @@ export class MessageValidator {
     if (topic === undefined) return reject('E_TOPIC', `topic '${clip(topicName, 200)}' is not ct/v1/{site}/{node}[/{device}]/{data|status}`, undefined);
     if (payload.byteLength > this.options.maxPayloadBytes) {
       return reject('E_OVERSIZE', `payload is ${payload.byteLength} bytes, the maximum is ${this.options.maxPayloadBytes}`, topic);
+    }
+    if (topic.kind === 'data' && this.fast !== undefined) {
+      const r = parseDataFast(payload, topic, receivedAt, this.options, this.fast);
+      if (r !== undefined) return { ok: true, kind: 'data', topic, seq: r.seq, readings: r.readings };
     }
     let text: string;
     try {
