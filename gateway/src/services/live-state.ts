@@ -46,11 +46,16 @@ export class LiveState {
     let cov = this.coverage.get(device);
     if (cov === undefined) this.coverage.set(device, (cov = new SequenceCoverage()));
     cov.add(seq);
-    d.sequence = cov.view();
     if (d.state === 'unknown') d.state = 'ok';
     for (const r of readings) {
       const cur = d.metrics[r.metric];
-      if (cur === undefined || r.time >= cur.time) d.metrics[r.metric] = { value: r.value, unit: r.unit, time: r.time };
+      // Updated in place: one object per device and metric, not one per reading.
+      if (cur === undefined) d.metrics[r.metric] = { value: r.value, unit: r.unit, time: r.time };
+      else if (r.time >= cur.time) {
+        cur.value = r.value;
+        cur.unit = r.unit;
+        cur.time = r.time;
+      }
       if (r.time > d.lastDeviceTime) d.lastDeviceTime = r.time;
     }
   }
@@ -70,6 +75,11 @@ export class LiveState {
   }
 
   listDevices(): DeviceView[] {
+    // Coverage views are taken when asked for, not per message.
+    for (const [device, cov] of this.coverage) {
+      const d = this.devices.get(device);
+      if (d !== undefined) d.sequence = cov.view();
+    }
     return [...this.devices.values()].sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
   }
 
