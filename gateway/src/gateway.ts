@@ -48,7 +48,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, name: 'coldtrace-gateway' });
   const metrics = new GatewayMetrics();
-  const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability });
+  // Quarantine and status log: small tables, written on refusals and status changes; 8 MiB of page cache is plenty.
+  const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability, cacheKiB: 8192 });
   const quarantine = new SqliteQuarantine(metaDb);
   const statusLog = new SqliteStatusLog(metaDb);
   const opened = await createTelemetryStore(config, log);
