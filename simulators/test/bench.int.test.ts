@@ -77,6 +77,8 @@ describe('npm run bench --smoke', () => {
       expect(s.gatewayCounts.quarantined, s.name).toBe(s.load.acked.live.malformed);
       expect(s.countsOk, `${s.name}: ${s.countsDetail}`).toBe(true);
       expect(s.gateway.rssPeakMiB, s.name).toBeGreaterThan(0);
+      expect(s.gateway.rssTimelineMiB.length, s.name).toBeGreaterThan(0);
+      expect(Math.max(...s.gateway.rssTimelineMiB), s.name).toBe(s.gateway.rssPeakMiB);
       expect(s.latency.count, s.name).toBe(s.load.acked.live.messages);
       expect(Number.isFinite(s.readingsPerS), s.name).toBe(true);
       if (s.ceiling !== undefined) expect(s.ceiling.ratio, s.name).toBeCloseTo(s.readingsPerS / s.ceiling.readingsPerS, 2);

@@ -23,6 +23,8 @@ export interface ProcessUsage {
   readonly rssPeakMiB: number;
   readonly rssMeanMiB: number;
   readonly rssEndMiB: number;
+  /** Highest RSS sampled in each second of the window, MiB (index 0 = the first second), to see when the peak happens. */
+  readonly rssTimelineMiB: number[];
 }
 
 /** Samples a process every `intervalMs` until stop(). */
@@ -33,6 +35,7 @@ export class ProcessSampler {
   private sum = 0;
   private n = 0;
   private last = 0;
+  private readonly timeline: number[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pid: number, intervalMs = 200) {
@@ -44,10 +47,18 @@ export class ProcessSampler {
   stop(): ProcessUsage {
     clearInterval(this.timer);
     this.sample();
-    const cpu = cpuSeconds(this.pid) - this.startCpu;
+    let cpu: number;
+    try {
+      cpu = cpuSeconds(this.pid) - this.startCpu;
+    } catch {
+      throw new Error(`process ${this.pid} exited before the end of the run (a crashed gateway is a failed shape, not a figure)`);
+    }
     const wall = (Date.now() - this.startAt) / 1000;
     const r = (x: number): number => Math.round(x * 10) / 10;
-    return { cpuPercent: r((cpu / wall) * 100), rssPeakMiB: r(this.peak), rssMeanMiB: r(this.sum / Math.max(1, this.n)), rssEndMiB: r(this.last) };
+    return {
+      cpuPercent: r((cpu / wall) * 100), rssPeakMiB: r(this.peak), rssMeanMiB: r(this.sum / Math.max(1, this.n)), rssEndMiB: r(this.last),
+      rssTimelineMiB: Array.from(this.timeline, (x) => r(x ?? 0)),
+    };
   }
 
   private sample(): void {
@@ -57,6 +68,8 @@ export class ProcessSampler {
       return; // the process is gone
     }
     this.peak = Math.max(this.peak, this.last);
+    const second = Math.floor((Date.now() - this.startAt) / 1000);
+    this.timeline[second] = Math.max(this.timeline[second] ?? 0, this.last);
     this.sum += this.last;
     this.n++;
   }

@@ -49,7 +49,8 @@ export function markdown(r: BenchReport): string {
   for (const s of r.shapes) {
     const extra: string[] = [`${s.title}.`, s.countsDetail + '.'];
     const o = s.load.options;
-    extra.push(`${o.devices} devices${o.ratePerDevice > 0 ? ` at ${Math.round(o.ratePerDevice * 100) / 100} msg/s each` : ', closed loop'}, ${o.readingsPerMessage} readings/msg, ${o.inflightPerDevice} in flight, ${Math.round(s.load.durationMs / 1000)} s; connect ${s.load.connectMs} ms, drain ${s.load.drainMs} ms; writers held back ${s.gatewayCounts.heldBack} times.`);
+    extra.push(`${o.devices} devices${o.ratePerDevice > 0 ? ` at ${Math.round(o.ratePerDevice * 100) / 100} msg/s each` : ', closed loop'}, ${o.readingsPerMessage} readings/msg, ${o.inflightPerDevice} in flight, ${Math.round(s.load.durationMs / 1000)} s; connect ${s.load.connectMs} ms, drain ${s.load.drainMs} ms; writers held back ${s.gatewayCounts.heldBack} times; ` +
+      `gateway RSS peak ${s.gateway.rssPeakMiB} / mean ${s.gateway.rssMeanMiB} / end ${s.gateway.rssEndMiB} MiB (per second in the JSON).`);
     if (s.replayLatency !== undefined) extra.push(`Replay: ${n(s.load.acked.replay.readings)} readings in ${Math.round((s.replayMs ?? 0) / 100) / 10} s, replay message latency p50 ${s.replayLatency.p50} ms / p99 ${s.replayLatency.p99} ms; live latency above.`);
     if (s.prefill !== undefined) extra.push(`Pre-filled ${n(s.prefill.readings)} readings in ${Math.round(s.prefill.ms / 1000)} s.`);
     if (s.query !== undefined) extra.push(`Queries (device + 1 h range, HTTP API, ${s.query.count} queries, ${n(s.query.rowsPerQuery)} rows each on average): p50 ${s.query.p50} ms, p99 ${s.query.p99} ms.`);
