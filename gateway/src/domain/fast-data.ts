@@ -120,15 +120,16 @@ class Scanner {
     const n = this.metrics.length;
     if (n < 1 || n > MAX_READINGS_PER_MESSAGE) throw BAIL;
     const out = new Array<StoredReading>(n);
-    const pairs = n > 1 ? new Set<number>() : undefined;
+    // No metric twice at one time: checked as "each metric's times rise through the message", which a Float64Array
+    // per metric id answers without hashing. Valid messages in another order take the full path.
+    const last = n > 1 ? new Float64Array(this.catalogue.length).fill(-Infinity) : undefined;
     for (let i = 0; i < n; i++) {
       const m = this.metrics[i]!;
       const own = this.times[i]!;
       const t = Number.isNaN(own) ? time : own;
-      if (pairs !== undefined) {
-        const key = t * this.catalogue.length + m.id;
-        if (pairs.has(key)) throw BAIL;
-        pairs.add(key);
+      if (last !== undefined) {
+        if (t <= last[m.id]!) throw BAIL;
+        last[m.id] = t;
       }
       let flags = 0;
       if (t - receivedAt > o.clockSkewToleranceMs) flags |= ReadingFlag.CLOCK_SKEW;
