@@ -79,7 +79,10 @@ describe('npm run bench --smoke', () => {
       expect(s.gateway.rssPeakMiB, s.name).toBeGreaterThan(0);
       expect(s.gateway.rssTimelineMiB.length, s.name).toBeGreaterThan(0);
       expect(Math.max(...s.gateway.rssTimelineMiB), s.name).toBe(s.gateway.rssPeakMiB);
-      expect(s.latency.count, s.name).toBe(s.load.acked.live.messages);
+      expect(s.latencyWholeRun.count, s.name).toBe(s.load.acked.live.messages);
+      expect(s.load.latencyPerSecond.length, s.name).toBe(s.load.timeline.length);
+      expect(s.internals.commits, s.name).toBeGreaterThan(0);
+      expect(s.internals.diskBytesPerReading, s.name).toBeGreaterThan(0);
       expect(Number.isFinite(s.readingsPerS), s.name).toBe(true);
       if (s.ceiling !== undefined) expect(s.ceiling.ratio, s.name).toBeCloseTo(s.readingsPerS / s.ceiling.readingsPerS, 2);
     }

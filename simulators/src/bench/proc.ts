@@ -11,6 +11,12 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK;
 }
 
+/** Bytes the process has caused to be written to storage (/proc/<pid>/io write_bytes: WAL, checkpoints, files). */
+export function diskWriteBytes(pid: number): number {
+  const m = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m === null ? 0 : Number(m[1]);
+}
+
 /** Resident set size, MiB. */
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -37,7 +37,7 @@ export function markdown(r: BenchReport): string {
     '',
     '## Shapes',
     '',
-    '| shape | store | readings/s durable | msg/s | p50 ms | p99 ms | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
+    '| shape | store | readings/s durable | msg/s | p50 ms after warm-up | p99 ms after warm-up | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   for (const s of r.shapes) {
@@ -51,6 +51,10 @@ export function markdown(r: BenchReport): string {
     const o = s.load.options;
     extra.push(`${o.devices} devices${o.ratePerDevice > 0 ? ` at ${Math.round(o.ratePerDevice * 100) / 100} msg/s each` : ', closed loop'}, ${o.readingsPerMessage} readings/msg, ${o.inflightPerDevice} in flight, ${Math.round(s.load.durationMs / 1000)} s; connect ${s.load.connectMs} ms, drain ${s.load.drainMs} ms; writers held back ${s.gatewayCounts.heldBack} times; ` +
       `gateway RSS peak ${s.gateway.rssPeakMiB} / mean ${s.gateway.rssMeanMiB} / end ${s.gateway.rssEndMiB} MiB (per second in the JSON).`);
+    extra.push(`Live latency over the whole run, the first ${o.warmupMs / 1000} s of warm-up included: p50 ${s.latencyWholeRun.p50} ms, p99 ${s.latencyWholeRun.p99} ms (table: after the warm-up; per second in the JSON).`);
+    const g = s.internals;
+    extra.push(`Inside the gateway: ${n(g.commits)} commits, mean ${g.commitMeanMs} ms, p99 <= ${Number.isFinite(g.commitP99Ms) ? g.commitP99Ms : '> 1000'} ms; ` +
+      `event-loop delay p99 ${g.eventLoopP99Ms} ms; GC pauses ${g.gcSeconds} s; ${n(g.diskBytesPerReading)} bytes written to disk per reading.`);
     if (s.replayLatency !== undefined) extra.push(`Replay: ${n(s.load.acked.replay.readings)} readings in ${Math.round((s.replayMs ?? 0) / 100) / 10} s, replay message latency p50 ${s.replayLatency.p50} ms / p99 ${s.replayLatency.p99} ms; live latency above.`);
     if (s.prefill !== undefined) extra.push(`Pre-filled ${n(s.prefill.readings)} readings in ${Math.round(s.prefill.ms / 1000)} s.`);
     if (s.query !== undefined) extra.push(`Queries (device + 1 h range, HTTP API, ${s.query.count} queries, ${n(s.query.rowsPerQuery)} rows each on average): p50 ${s.query.p50} ms, p99 ${s.query.p99} ms.`);

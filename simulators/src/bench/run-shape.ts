@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LatencyHistogram, runLoad, type LatencySummary, type LoadResult } from '../load/index.js';
-import { ProcessSampler, type ProcessUsage } from './proc.js';
+import { ProcessSampler, diskWriteBytes, type ProcessUsage } from './proc.js';
 import { runStoreCeiling, spawnGateway, startInfluxd } from './processes.js';
 import type { ShapeSpec } from './shapes.js';
 
@@ -15,6 +15,20 @@ export interface GatewayCounts {
   readonly heldBack: number;
 }
 
+/** Where the gateway spent the run, from its own /metrics and /proc: evidence for "what limits each figure". */
+export interface GatewayInternals {
+  readonly commits: number;
+  readonly commitMeanMs: number;
+  /** Upper bound of the histogram bucket holding the 99th percentile commit, ms. */
+  readonly commitP99Ms: number;
+  /** Event-loop delay p99 of the gateway's main thread since it started, ms. */
+  readonly eventLoopP99Ms: number;
+  /** Main-thread garbage collection pauses summed over the run, seconds. */
+  readonly gcSeconds: number;
+  /** Bytes written to storage (database, WAL, checkpoints) per acknowledged reading. */
+  readonly diskBytesPerReading: number;
+}
+
 export interface ShapeResult {
   readonly name: string;
   readonly title: string;
@@ -23,13 +37,17 @@ export interface ShapeResult {
   /** Acknowledged (durable) readings per second over the run. */
   readonly readingsPerS: number;
   readonly messagesPerS: number;
+  /** Live latency of the sustained run (messages created after the warm-up), ms. */
   readonly latency: LatencySummary;
+  /** Live latency over the whole run, warm-up included, ms. */
+  readonly latencyWholeRun: LatencySummary;
   readonly replayLatency?: LatencySummary;
   readonly replayMs?: number;
   readonly gateway: ProcessUsage;
   /** CPU of the load generator (this process) over the run, percent of one core. */
   readonly generatorCpuPercent: number;
   readonly gatewayCounts: GatewayCounts;
+  readonly internals: GatewayInternals;
   /** Every acknowledged reading is stored, every malformed message quarantined, nothing lost. */
   readonly countsOk: boolean;
   readonly countsDetail: string;
@@ -73,6 +91,8 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
         const devices = load.devices ?? 100;
         load.ratePerDevice = Math.max(0.01, (ctx.peakMessagesPerS * shape.fractionOfPeak) / devices);
       }
+      const before = await scrape(httpUrl);
+      const disk0 = diskWriteBytes(gw.pid);
       const sampler = new ProcessSampler(gw.pid);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -80,9 +100,11 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
       const genCpu = process.cpuUsage(cpu0);
       const genCpuPercent = Math.round(((genCpu.user + genCpu.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
       const usage = sampler.stop();
+      const diskBytes = diskWriteBytes(gw.pid) - disk0;
       let forwardMs: number | undefined;
       if (influx !== undefined) forwardMs = await waitForSpool(httpUrl, 120_000);
-      const counts = await gatewayCounts(httpUrl);
+      const after = await scrape(httpUrl);
+      const counts = gatewayCounts(after);
       const query = shape.query === true ? await measureQueries(httpUrl, ctx.queries, load.devices ?? 100) : undefined;
       const ackedReadings = result.acked.live.readings + result.acked.replay.readings;
       const publishedReadings = result.published.live.readings + result.published.replay.readings;
@@ -93,9 +115,10 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
       if (result.lost.messages + result.dropped + result.unfinished > 0) problems.push(`lost ${result.lost.messages}, dropped ${result.dropped}, unfinished ${result.unfinished}`);
       return {
         name: shape.name, title: shape.title, store: shape.store, durability: shape.durability,
-        readingsPerS: result.ackedReadingsPerS, messagesPerS: result.ackedMessagesPerS, latency: result.latency.live,
+        readingsPerS: result.ackedReadingsPerS, messagesPerS: result.ackedMessagesPerS,
+        latency: result.latencySteady, latencyWholeRun: result.latency.live,
         ...(shape.load.replay !== undefined ? { replayLatency: result.latency.replay, ...(result.replayMs !== undefined ? { replayMs: result.replayMs } : {}) } : {}),
-        gateway: usage, generatorCpuPercent: genCpuPercent, gatewayCounts: counts,
+        gateway: usage, generatorCpuPercent: genCpuPercent, gatewayCounts: counts, internals: internals(before, after, diskBytes, ackedReadings),
         countsOk: problems.length === 0, countsDetail: problems.length === 0 ? `published = acked = stored = ${ackedReadings} readings; ${counts.quarantined} malformed quarantined` : problems.join('; '),
         ...(query !== undefined ? { query } : {}), ...(prefill !== undefined ? { prefill } : {}), ...(forwardMs !== undefined ? { forwardMs } : {}),
         ...(retainedCeiling !== undefined ? { ceiling: { kind: 'store (same table)', readingsPerS: retainedCeiling, ratio: 0 } } : {}),
@@ -110,18 +133,41 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
   }
 }
 
-/** Reads the gateway's own counters from /metrics (Prometheus text). */
-export async function gatewayCounts(httpUrl: string): Promise<GatewayCounts> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
-  const sum = (name: string, label?: string): number => {
-    let n = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
-      if (label !== undefined && !line.includes(label)) continue;
-      n += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return n;
+async function scrape(httpUrl: string): Promise<string> {
+  return (await fetch(`${httpUrl}/metrics`)).text();
+}
+
+/** Sum of the samples of one metric in Prometheus text, optionally only lines containing `label`. */
+function sample(text: string, name: string, label?: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
+    if (label !== undefined && !line.includes(label)) continue;
+    n += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return n;
+}
+
+function internals(before: string, after: string, diskBytes: number, readings: number): GatewayInternals {
+  const d = (name: string, label?: string): number => sample(after, name, label) - sample(before, name, label);
+  const commits = d('coldtrace_store_write_seconds_count');
+  let p99 = Infinity;
+  for (const m of after.matchAll(/^coldtrace_store_write_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+    const le = m[1]!;
+    const below = Number(m[2]) - sample(before, 'coldtrace_store_write_seconds_bucket', `le="${le}"`);
+    if (le !== '+Inf' && below >= commits * 0.99) { p99 = Math.min(p99, Number(le) * 1000); }
+  }
+  const r = (x: number): number => Math.round(x * 100) / 100;
+  return {
+    commits, commitMeanMs: r((d('coldtrace_store_write_seconds_sum') / Math.max(1, commits)) * 1000), commitP99Ms: p99,
+    eventLoopP99Ms: r(sample(after, 'coldtrace_nodejs_eventloop_lag_p99_seconds') * 1000), gcSeconds: r(d('coldtrace_nodejs_gc_duration_seconds_sum')),
+    diskBytesPerReading: Math.round(diskBytes / Math.max(1, readings)),
   };
+}
+
+/** The gateway's own counters, from /metrics text (Prometheus). */
+export function gatewayCounts(text: string): GatewayCounts {
+  const sum = (name: string, label?: string): number => sample(text, name, label);
   return {
     storedReadings: sum('coldtrace_ingest_readings_total'), duplicates: sum('coldtrace_ingest_duplicate_readings_total'),
     quarantined: sum('coldtrace_ingest_messages_total', 'outcome="quarantined"'), heldBack: sum('coldtrace_write_queue_held_back_total'),

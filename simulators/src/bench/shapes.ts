@@ -42,19 +42,21 @@ export interface ModeSizes {
   readonly replayReadings: number;
   readonly retained: number;
   readonly queries: number;
+  /** Start of each run whose latency is reported apart from the sustained figure (see LoadOptions.warmupMs). */
+  readonly warmupMs: number;
 }
 
 export const MODE_SIZES: Record<BenchMode, ModeSizes> = {
-  full: { durationMs: 60_000, shortDurationMs: 30_000, ceilingMs: 15_000, manyDevices: 10_000, replayReadings: 1_000_000, retained: 50_000_000, queries: 200 },
-  quick: { durationMs: 10_000, shortDurationMs: 6_000, ceilingMs: 5_000, manyDevices: 10_000, replayReadings: 200_000, retained: 2_000_000, queries: 50 },
-  smoke: { durationMs: 1_000, shortDurationMs: 1_000, ceilingMs: 1_000, manyDevices: 100, replayReadings: 5_000, retained: 20_000, queries: 5 },
+  full: { durationMs: 60_000, shortDurationMs: 30_000, ceilingMs: 15_000, manyDevices: 10_000, replayReadings: 1_000_000, retained: 50_000_000, queries: 200, warmupMs: 5000 },
+  quick: { durationMs: 10_000, shortDurationMs: 6_000, ceilingMs: 5_000, manyDevices: 10_000, replayReadings: 200_000, retained: 2_000_000, queries: 50, warmupMs: 2000 },
+  smoke: { durationMs: 1_000, shortDurationMs: 1_000, ceilingMs: 1_000, manyDevices: 100, replayReadings: 5_000, retained: 20_000, queries: 5, warmupMs: 0 },
 };
 
 export function shapes(mode: BenchMode, retained?: number): ShapeSpec[] {
   const s = MODE_SIZES[mode];
   const single = { devices: mode === 'smoke' ? 20 : 200, ratePerDevice: 0, inflightPerDevice: 4, readingsPerMessage: 1 };
   const batch = { devices: mode === 'smoke' ? 10 : 100, ratePerDevice: 0, inflightPerDevice: 2, readingsPerMessage: 50 };
-  return [
+  const list: ShapeSpec[] = [
     { name: 'single-qos1', title: '1 reading/msg, QoS 1, closed loop', store: 'sqlite', durability: 'full', load: { ...single, durationMs: s.durationMs }, ceiling: 'broker',
       target: { kind: 'ratio', min: 0.8, text: '>= 80 % of broker ceiling' } },
     { name: 'single-qos1-normal', title: 'same, synchronous=NORMAL', store: 'sqlite', durability: 'normal', load: { ...single, durationMs: s.shortDurationMs }, ceiling: 'broker',
@@ -76,7 +78,7 @@ export function shapes(mode: BenchMode, retained?: number): ShapeSpec[] {
       target: { kind: 'nothingLost', text: 'bounded RSS, nothing lost' } },
     { name: 'replay-1m', title: `replay ${s.replayReadings.toLocaleString('en')} buffered readings + live traffic`, store: 'sqlite', durability: 'full', fractionOfPeak: 0.1,
       load: { devices: single.devices, inflightPerDevice: 10, readingsPerMessage: 1, durationMs: s.durationMs,
-        replay: { ...DEFAULT_REPLAY_OPTIONS, readings: s.replayReadings, devices: mode === 'smoke' ? 2 : 20, startAtMs: Math.min(2000, s.durationMs / 4) } },
+        replay: { ...DEFAULT_REPLAY_OPTIONS, readings: s.replayReadings, devices: mode === 'smoke' ? 2 : 20, startAtMs: s.warmupMs + Math.min(2000, s.durationMs / 4) } },
       ceiling: 'none', target: { kind: 'p99Ms', max: 25, text: 'live p99 < 25 ms' } },
     { name: 'batch-50-retained', title: `50 readings/msg, ${(retained ?? s.retained).toLocaleString('en')} readings already stored`, store: 'sqlite', durability: 'full',
       prefill: retained ?? s.retained, query: true, load: { ...batch, durationMs: s.shortDurationMs }, ceiling: 'store',
@@ -84,4 +86,5 @@ export function shapes(mode: BenchMode, retained?: number): ShapeSpec[] {
     { name: 'influx-batch-50', title: 'InfluxDB 1.6 store (durable spool), 50 readings/msg', store: 'influx-v1', durability: 'full',
       load: { ...batch, durationMs: s.shortDurationMs }, ceiling: 'store' },
   ];
+  return list.map((x) => ({ ...x, load: { ...x.load, warmupMs: s.warmupMs } }));
 }

@@ -39,6 +39,10 @@ export interface LoadResult {
   /** Acknowledged readings in each second of the run. */
   readonly timeline: number[];
   readonly latency: Record<TrafficKind, LatencySummary>;
+  /** Live latency of the messages created after the warm-up (`warmupMs`): the sustained figure. */
+  readonly latencySteady: LatencySummary;
+  /** Live latency p50/p99 of the PUBACKs that arrived in each second of the run, ms. */
+  readonly latencyPerSecond: { p50: number; p99: number }[];
   /** When replay was on: ms from its start to its last PUBACK. */
   readonly replayMs?: number;
 }
@@ -53,6 +57,8 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
   const published = { live: zero(), replay: zero() };
   const acked = { live: zero(), replay: zero() };
   const hist = { live: new LatencyHistogram(), replay: new LatencyHistogram() };
+  const steady = new LatencyHistogram();
+  const perSecond: LatencyHistogram[] = [];
   const lost = { messages: 0, readings: 0 };
   let dropped = 0;
   let runStart = 0;
@@ -71,10 +77,12 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
       c.messages++; c.readings += readings; if (malformed) c.malformed++;
       hist[k].record(ms);
       const now = performance.now();
+      if (k === 'live' && now - ms - runStart >= o.warmupMs) steady.record(ms);
       if (now <= runEnd) {
         ackedInRun.readings += readings; ackedInRun.messages++;
         const sec = Math.floor((now - runStart) / 1000);
         timeline[sec] = (timeline[sec] ?? 0) + readings;
+        if (k === 'live') (perSecond[sec] ??= new LatencyHistogram()).record(ms);
       }
       if (k === 'replay') replayDone = now;
     },
@@ -171,7 +179,11 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
     drainMs: Math.round(drainMs), published, acked, lost, dropped, unfinished,
     ackedReadingsPerS: Math.round(snapshot.readings / (runMs / 1000)), ackedMessagesPerS: Math.round(snapshot.messages / (runMs / 1000)),
     timeline: Array.from({ length: Math.ceil(runMs / 1000) }, (_, i) => timeline[i] ?? 0),
-    latency: { live: hist.live.summary(), replay: hist.replay.summary() },
+    latency: { live: hist.live.summary(), replay: hist.replay.summary() }, latencySteady: steady.summary(),
+    latencyPerSecond: Array.from({ length: Math.ceil(runMs / 1000) }, (_, i) => {
+      const h = perSecond[i];
+      return h === undefined ? { p50: 0, p99: 0 } : { p50: Math.round(h.quantile(0.5) * 100) / 100, p99: Math.round(h.quantile(0.99) * 100) / 100 };
+    }),
     ...(o.replay !== undefined ? { replayMs: Math.round(replayDone > replayStart ? replayDone - replayStart : 0) } : {}),
   };
 }

@@ -63,6 +63,12 @@ export interface LoadOptions {
   readonly outboxCap: number;
   /** After the run, how long to wait for outstanding PUBACKs and queued messages, ms. Default 60000. */
   readonly drainTimeoutMs: number;
+  /**
+   * Live messages created in the first `warmupMs` of the run still count everywhere except `LoadResult.latencySteady`,
+   * the latency of the sustained part (a just-started gateway compiles its hot paths and creates its series then).
+   * Default 0.
+   */
+  readonly warmupMs: number;
   /** Optional rate burst (rate mode only). */
   readonly burst?: BurstOptions;
   /** Optional store-and-forward replay alongside the live traffic. */
@@ -72,5 +78,5 @@ export interface LoadOptions {
 export const DEFAULT_LOAD_OPTIONS: LoadOptions = {
   url: 'mqtt://127.0.0.1:1883', devices: 100, ratePerDevice: 1, inflightPerDevice: 10, readingsPerMessage: 1, qos: 1,
   malformedShare: 0, durationMs: 10_000, seed: 1, site: 'load', devicePrefix: 'dev', connectConcurrency: 500,
-  outboxCap: 100_000, drainTimeoutMs: 60_000,
+  outboxCap: 100_000, drainTimeoutMs: 60_000, warmupMs: 0,
 };
