@@ -51,282 +51,12 @@ const CLOSE_ARRAY = 0x5d;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Most significant digits a mantissa may have and stay exact (< 2^53). */
 const MAX_EXACT_DIGITS = 15;
+/** Position returned by the scanners for "not for the fast path". */
+const BAIL = -1;
 
 /** Key ids of a data message and of a reading (a bit each, to refuse a repeated key). */
 const K_V = 1, K_SEQ = 2, K_TIME = 4, K_READINGS = 8;
 const R_METRIC = 1, R_VALUE = 2, R_UNIT = 4, R_TIME = 8;
-
-/** Signals "not for the fast path"; never escapes this module. */
-class Bail {}
-const BAIL = new Bail();
-
-/**
- * Parses and checks a contract-v1 data message completely, or returns undefined (then the full path decides).
- * The topic has been checked by the caller, and so has the payload size.
- */
-export function parseDataFast(
-  payload: Uint8Array, topic: { readonly site: string; readonly node: string; readonly device: string },
-  receivedAt: number, o: FastDataOptions, catalogue: readonly FastMetric[],
-): FastDataResult | undefined {
-  try {
-    return new Scanner(payload, catalogue).message(topic, receivedAt, o);
-  } catch (e) {
-    if (e === BAIL) return undefined;
-    throw e;
-  }
-}
-
-class Scanner {
-  private pos = 0;
-  private readonly end: number;
-  // Per reading, in order: catalogue entry, value, own device time (NaN when absent).
-  private readonly metrics: FastMetric[] = [];
-  private readonly values: number[] = [];
-  private readonly times: number[] = [];
-
-  constructor(private readonly b: Uint8Array, private readonly catalogue: readonly FastMetric[]) {
-    this.end = b.length;
-  }
-
-  message(topic: { readonly site: string; readonly node: string; readonly device: string }, receivedAt: number, o: FastDataOptions): FastDataResult {
-    let seen = 0;
-    let v = NaN, seq = NaN, time = NaN;
-    this.ws();
-    this.expect(OPEN_OBJECT);
-    this.ws();
-    if (this.peek() !== CLOSE_OBJECT) {
-      for (;;) {
-        const key = this.topKey();
-        if ((seen & key) !== 0) throw BAIL;
-        seen |= key;
-        this.ws();
-        this.expect(COLON);
-        this.ws();
-        if (key === K_V) v = this.number();
-        else if (key === K_SEQ) seq = this.number();
-        else if (key === K_TIME) time = this.number();
-        else this.readings();
-        this.ws();
-        if (this.peek() !== COMMA) break;
-        this.pos++;
-        this.ws();
-      }
-    }
-    this.expect(CLOSE_OBJECT);
-    this.ws();
-    if (this.pos !== this.end) throw BAIL;
-    if (seen !== (K_V | K_SEQ | K_TIME | K_READINGS) || v !== 1) throw BAIL;
-    if (!Number.isInteger(seq) || seq < 0 || seq > Number.MAX_SAFE_INTEGER || !isDeviceTime(time)) throw BAIL;
-    const n = this.metrics.length;
-    if (n < 1 || n > MAX_READINGS_PER_MESSAGE) throw BAIL;
-    const out = new Array<StoredReading>(n);
-    // No metric twice at one time: checked as "each metric's times rise through the message", which a Float64Array
-    // per metric id answers without hashing. Valid messages in another order take the full path.
-    const last = n > 1 ? new Float64Array(this.catalogue.length).fill(-Infinity) : undefined;
-    for (let i = 0; i < n; i++) {
-      const m = this.metrics[i]!;
-      const own = this.times[i]!;
-      const t = Number.isNaN(own) ? time : own;
-      if (last !== undefined) {
-        if (t <= last[m.id]!) throw BAIL;
-        last[m.id] = t;
-      }
-      let flags = 0;
-      if (t - receivedAt > o.clockSkewToleranceMs) flags |= ReadingFlag.CLOCK_SKEW;
-      if (receivedAt - t > o.lateAfterMs) flags |= ReadingFlag.LATE;
-      out[i] = {
-        site: topic.site, node: topic.node, device: topic.device, metric: m.name, time: t, value: this.values[i]!,
-        unit: m.spec.unit, seq, receivedAt, flags,
-      };
-    }
-    return { seq, readings: out };
-  }
-
-  private readings(): void {
-    this.expect(OPEN_ARRAY);
-    this.ws();
-    if (this.peek() === CLOSE_ARRAY) throw BAIL; // empty: the full path words it
-    for (;;) {
-      this.reading();
-      this.ws();
-      const c = this.peek();
-      this.pos++;
-      if (c === CLOSE_ARRAY) return;
-      if (c !== COMMA) throw BAIL;
-      this.ws();
-    }
-  }
-
-  private reading(): void {
-    this.expect(OPEN_OBJECT);
-    this.ws();
-    let seen = 0;
-    let metricStart = 0, metricEnd = 0, unitStart = 0, unitEnd = 0;
-    let value = NaN, isBool = false, time = NaN;
-    if (this.peek() === CLOSE_OBJECT) throw BAIL;
-    for (;;) {
-      const key = this.readingKey();
-      if ((seen & key) !== 0) throw BAIL;
-      seen |= key;
-      this.ws();
-      this.expect(COLON);
-      this.ws();
-      if (key === R_METRIC) {
-        metricStart = this.pos + 1;
-        metricEnd = this.string();
-      } else if (key === R_UNIT) {
-        unitStart = this.pos + 1;
-        unitEnd = this.string();
-      } else if (key === R_TIME) {
-        time = this.number();
-        if (!isDeviceTime(time)) throw BAIL;
-      } else {
-        const c = this.peek();
-        if (c === 0x74 /* t */) { this.literal('true'); value = 1; isBool = true; }
-        else if (c === 0x66 /* f */) { this.literal('false'); value = 0; isBool = true; }
-        else value = this.number();
-      }
-      this.ws();
-      const c = this.peek();
-      this.pos++;
-      if (c === CLOSE_OBJECT) break;
-      if (c !== COMMA) throw BAIL;
-      this.ws();
-    }
-    if (seen !== (R_METRIC | R_VALUE | R_UNIT) && seen !== (R_METRIC | R_VALUE | R_UNIT | R_TIME)) throw BAIL;
-    const m = this.lookup(metricStart, metricEnd);
-    if (!this.equals(unitStart, unitEnd, m.unitBytes)) throw BAIL;
-    const spec = m.spec;
-    if (spec.type === 'bool') {
-      if (!isBool) throw BAIL;
-    } else {
-      if (isBool || !Number.isFinite(value)) throw BAIL;
-      if (spec.type === 'int' && !Number.isInteger(value)) throw BAIL;
-      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) throw BAIL;
-    }
-    this.metrics.push(m);
-    this.values.push(value);
-    this.times.push(time);
-  }
-
-  /** Top-level key: "v", "seq", "time" or "readings"; anything else is for the full path. */
-  private topKey(): number {
-    const s = this.pos + 1;
-    const e = this.string();
-    const b = this.b;
-    switch (e - s) {
-      case 1: if (b[s] === 0x76) return K_V; break;
-      case 3: if (b[s] === 0x73 && b[s + 1] === 0x65 && b[s + 2] === 0x71) return K_SEQ; break;
-      case 4: if (this.equals(s, e, KEY_TIME)) return K_TIME; break;
-      case 8: if (this.equals(s, e, KEY_READINGS)) return K_READINGS; break;
-    }
-    throw BAIL;
-  }
-
-  private readingKey(): number {
-    const s = this.pos + 1;
-    const e = this.string();
-    switch (e - s) {
-      case 4: if (this.equals(s, e, KEY_UNIT)) return R_UNIT; if (this.equals(s, e, KEY_TIME)) return R_TIME; break;
-      case 5: if (this.equals(s, e, KEY_VALUE)) return R_VALUE; break;
-      case 6: if (this.equals(s, e, KEY_METRIC)) return R_METRIC; break;
-    }
-    throw BAIL;
-  }
-
-  private lookup(s: number, e: number): FastMetric {
-    for (const m of this.catalogue) if (this.equals(s, e, m.nameBytes)) return m;
-    throw BAIL;
-  }
-
-  private equals(s: number, e: number, want: Uint8Array): boolean {
-    if (e - s !== want.length) return false;
-    const b = this.b;
-    for (let i = 0; i < want.length; i++) if (b[s + i] !== want[i]) return false;
-    return true;
-  }
-
-  /** A string of printable ASCII without escapes; returns the index of its closing quote and steps past it. */
-  private string(): number {
-    const b = this.b;
-    if (b[this.pos] !== QUOTE) throw BAIL;
-    let i = this.pos + 1;
-    for (; i < this.end; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) {
-        this.pos = i + 1;
-        return i;
-      }
-      if (c < 0x20 || c > 0x7e || c === 0x5c) throw BAIL;
-    }
-    throw BAIL;
-  }
-
-  /** A JSON number, converted exactly as JSON.parse does. */
-  private number(): number {
-    const b = this.b;
-    const start = this.pos;
-    let i = start;
-    const negative = b[i] === MINUS;
-    if (negative) i++;
-    let mantissa = 0, digits = 0, fraction = 0;
-    let c = b[i];
-    if (c === ZERO) {
-      i++;
-    } else if (c !== undefined && c > ZERO && c <= NINE) {
-      for (; (c = b[i]) !== undefined && c >= ZERO && c <= NINE; i++) { mantissa = mantissa * 10 + (c - ZERO); digits++; }
-    } else {
-      throw BAIL;
-    }
-    let simple = true;
-    if (b[i] === DOT) {
-      i++;
-      const from = i;
-      for (; (c = b[i]) !== undefined && c >= ZERO && c <= NINE; i++) { mantissa = mantissa * 10 + (c - ZERO); digits++; fraction++; }
-      if (i === from) throw BAIL;
-    }
-    c = b[i];
-    if (c === 0x65 || c === 0x45) { // e E
-      simple = false;
-      i++;
-      c = b[i];
-      if (c === 0x2b || c === MINUS) i++;
-      const from = i;
-      while ((c = b[i]) !== undefined && c >= ZERO && c <= NINE) i++;
-      if (i === from) throw BAIL;
-    }
-    this.pos = i;
-    if (simple && digits <= MAX_EXACT_DIGITS && fraction < POW10.length) {
-      // Exact integer mantissa over an exact power of ten: IEEE division rounds correctly, like strtod.
-      const x = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
-      return negative ? -x : x;
-    }
-    let s = '';
-    for (let k = start; k < i; k++) s += String.fromCharCode(b[k]!);
-    return Number(s);
-  }
-
-  private literal(word: 'true' | 'false'): void {
-    const b = this.b;
-    for (let k = 0; k < word.length; k++) if (b[this.pos + k] !== word.charCodeAt(k)) throw BAIL;
-    this.pos += word.length;
-  }
-
-  private expect(c: number): void {
-    if (this.b[this.pos] !== c) throw BAIL;
-    this.pos++;
-  }
-
-  private peek(): number | undefined {
-    return this.b[this.pos];
-  }
-
-  private ws(): void {
-    const b = this.b;
-    let c;
-    while ((c = b[this.pos]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
-  }
-}
 
 const enc = new TextEncoder();
 const KEY_TIME = enc.encode('time');
@@ -334,6 +64,279 @@ const KEY_READINGS = enc.encode('readings');
 const KEY_UNIT = enc.encode('unit');
 const KEY_VALUE = enc.encode('value');
 const KEY_METRIC = enc.encode('metric');
+
+/*
+ * The scanners below are plain functions over (bytes, position) returning the next position or BAIL: no exceptions
+ * and no object fields updated per byte, which keeps this path cheaper than JSON.parse on the event loop.
+ */
+
+/**
+ * Parses and checks a contract-v1 data message completely, or returns undefined (then the full path decides).
+ * The topic has been checked by the caller, and so has the payload size.
+ */
+export function parseDataFast(
+  b: Uint8Array, topic: { readonly site: string; readonly node: string; readonly device: string },
+  receivedAt: number, o: FastDataOptions, catalogue: readonly FastMetric[],
+): FastDataResult | undefined {
+  const end = b.length;
+  // Per reading, in order: catalogue entry, value, own device time (NaN when absent).
+  const metrics: FastMetric[] = [];
+  const values: number[] = [];
+  const times: number[] = [];
+  const num = new Float64Array(1);
+  let seen = 0;
+  let v = NaN, seq = NaN, time = NaN;
+  let p = ws(b, 0);
+  if (b[p] !== OPEN_OBJECT) return undefined;
+  p = ws(b, p + 1);
+  if (b[p] === CLOSE_OBJECT) return undefined;
+  for (;;) {
+    const ks = p + 1;
+    const ke = string(b, p);
+    if (ke === BAIL) return undefined;
+    const key = topKey(b, ks, ke);
+    if (key === 0 || (seen & key) !== 0) return undefined;
+    seen |= key;
+    p = ws(b, ke + 1);
+    if (b[p] !== COLON) return undefined;
+    p = ws(b, p + 1);
+    if (key === K_READINGS) {
+      p = readings(b, p, catalogue, metrics, values, times, num);
+    } else {
+      p = number(b, p, num);
+      if (key === K_V) v = num[0]!;
+      else if (key === K_SEQ) seq = num[0]!;
+      else time = num[0]!;
+    }
+    if (p === BAIL) return undefined;
+    p = ws(b, p);
+    if (b[p] !== COMMA) break;
+    p = ws(b, p + 1);
+  }
+  if (b[p] !== CLOSE_OBJECT || ws(b, p + 1) !== end) return undefined;
+  if (seen !== (K_V | K_SEQ | K_TIME | K_READINGS) || v !== 1) return undefined;
+  if (!Number.isInteger(seq) || seq < 0 || seq > Number.MAX_SAFE_INTEGER || !isDeviceTime(time)) return undefined;
+  const n = metrics.length;
+  if (n < 1 || n > MAX_READINGS_PER_MESSAGE) return undefined;
+  const out = new Array<StoredReading>(n);
+  // No metric twice at one time: checked as "each metric's times rise through the message", which a Float64Array
+  // per metric id answers without hashing. Valid messages in another order take the full path.
+  const last = n > 1 ? new Float64Array(catalogue.length).fill(-Infinity) : undefined;
+  for (let i = 0; i < n; i++) {
+    const m = metrics[i]!;
+    const own = times[i]!;
+    const t = Number.isNaN(own) ? time : own;
+    if (last !== undefined) {
+      if (t <= last[m.id]!) return undefined;
+      last[m.id] = t;
+    }
+    let flags = 0;
+    if (t - receivedAt > o.clockSkewToleranceMs) flags |= ReadingFlag.CLOCK_SKEW;
+    if (receivedAt - t > o.lateAfterMs) flags |= ReadingFlag.LATE;
+    out[i] = {
+      site: topic.site, node: topic.node, device: topic.device, metric: m.name, time: t, value: values[i]!,
+      unit: m.spec.unit, seq, receivedAt, flags,
+    };
+  }
+  return { seq, readings: out };
+}
+
+/** The readings array at `p`; appends each reading's entry, value and own time. */
+function readings(
+  b: Uint8Array, p: number, catalogue: readonly FastMetric[], metrics: FastMetric[], values: number[], times: number[], num: Float64Array,
+): number {
+  if (b[p] !== OPEN_ARRAY) return BAIL;
+  p = ws(b, p + 1);
+  if (b[p] === CLOSE_ARRAY) return BAIL; // empty: the full path words it
+  for (;;) {
+    p = reading(b, p, catalogue, metrics, values, times, num);
+    if (p === BAIL) return BAIL;
+    p = ws(b, p);
+    const c = b[p];
+    if (c === CLOSE_ARRAY) return p + 1;
+    if (c !== COMMA) return BAIL;
+    p = ws(b, p + 1);
+  }
+}
+
+function reading(
+  b: Uint8Array, p: number, catalogue: readonly FastMetric[], metrics: FastMetric[], values: number[], times: number[], num: Float64Array,
+): number {
+  if (b[p] !== OPEN_OBJECT) return BAIL;
+  p = ws(b, p + 1);
+  let seen = 0;
+  let m: FastMetric | undefined;
+  let unitStart = 0, unitEnd = 0;
+  let value = NaN, isBool = false, time = NaN;
+  for (;;) {
+    // The usual keys are matched in place (one pass); anything else is scanned, then named or refused.
+    let key = 0, ke = BAIL;
+    switch (b[p + 1]) {
+      case 0x6d: if (quotedAt(b, p, KEY_METRIC)) { key = R_METRIC; ke = p + 7; } break; // m
+      case 0x76: if (quotedAt(b, p, KEY_VALUE)) { key = R_VALUE; ke = p + 6; } break; // v
+      case 0x75: if (quotedAt(b, p, KEY_UNIT)) { key = R_UNIT; ke = p + 5; } break; // u
+      case 0x74: if (quotedAt(b, p, KEY_TIME)) { key = R_TIME; ke = p + 5; } break; // t
+    }
+    if (key === 0) {
+      ke = string(b, p);
+      if (ke === BAIL) return BAIL;
+      key = readingKey(b, p + 1, ke);
+    }
+    if (key === 0 || (seen & key) !== 0) return BAIL;
+    seen |= key;
+    p = ws(b, ke + 1);
+    if (b[p] !== COLON) return BAIL;
+    p = ws(b, p + 1);
+    if (key === R_METRIC) {
+      m = metricAt(b, p, catalogue);
+      if (m === undefined) return BAIL;
+      p += m.nameBytes.length + 2;
+    } else if (key === R_UNIT) {
+      unitStart = p + 1;
+      unitEnd = string(b, p);
+      p = unitEnd + 1;
+    } else if (key === R_TIME) {
+      p = number(b, p, num);
+      time = num[0]!;
+      if (!isDeviceTime(time)) return BAIL;
+    } else if (b[p] === 0x74 /* t */) {
+      if (b[p + 1] !== 0x72 || b[p + 2] !== 0x75 || b[p + 3] !== 0x65) return BAIL;
+      p += 4; value = 1; isBool = true;
+    } else if (b[p] === 0x66 /* f */) {
+      if (b[p + 1] !== 0x61 || b[p + 2] !== 0x6c || b[p + 3] !== 0x73 || b[p + 4] !== 0x65) return BAIL;
+      p += 5; value = 0; isBool = true;
+    } else {
+      p = number(b, p, num);
+      value = num[0]!;
+    }
+    if (p <= 0) return BAIL; // BAIL from a scanner (a string's end + 1 is 0 then)
+    p = ws(b, p);
+    const c = b[p];
+    if (c === CLOSE_OBJECT) { p++; break; }
+    if (c !== COMMA) return BAIL;
+    p = ws(b, p + 1);
+  }
+  if (seen !== (R_METRIC | R_VALUE | R_UNIT) && seen !== (R_METRIC | R_VALUE | R_UNIT | R_TIME)) return BAIL;
+  if (m === undefined || !equals(b, unitStart, unitEnd, m.unitBytes)) return BAIL;
+  const spec = m.spec;
+  if (spec.type === 'bool') {
+    if (!isBool) return BAIL;
+  } else {
+    if (isBool || !Number.isFinite(value)) return BAIL;
+    if (spec.type === 'int' && !Number.isInteger(value)) return BAIL;
+    if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) return BAIL;
+  }
+  metrics.push(m);
+  values.push(value);
+  times.push(time);
+  return p;
+}
+
+/** Top-level key between `s` and `e`: "v", "seq", "time" or "readings"; 0 for anything else. */
+function topKey(b: Uint8Array, s: number, e: number): number {
+  switch (e - s) {
+    case 1: return b[s] === 0x76 ? K_V : 0;
+    case 3: return b[s] === 0x73 && b[s + 1] === 0x65 && b[s + 2] === 0x71 ? K_SEQ : 0;
+    case 4: return equals(b, s, e, KEY_TIME) ? K_TIME : 0;
+    case 8: return equals(b, s, e, KEY_READINGS) ? K_READINGS : 0;
+    default: return 0;
+  }
+}
+
+function readingKey(b: Uint8Array, s: number, e: number): number {
+  switch (e - s) {
+    case 4: return equals(b, s, e, KEY_UNIT) ? R_UNIT : equals(b, s, e, KEY_TIME) ? R_TIME : 0;
+    case 5: return equals(b, s, e, KEY_VALUE) ? R_VALUE : 0;
+    case 6: return equals(b, s, e, KEY_METRIC) ? R_METRIC : 0;
+    default: return 0;
+  }
+}
+
+/** The catalogue metric whose quoted name is at `p` (an escaped or unknown name: undefined, the full path decides). */
+function metricAt(b: Uint8Array, p: number, catalogue: readonly FastMetric[]): FastMetric | undefined {
+  const first = b[p + 1];
+  for (const m of catalogue) if (m.nameBytes[0] === first && quotedAt(b, p, m.nameBytes)) return m;
+  return undefined;
+}
+
+/** Whether `"word"` is at `p`, closing quote included. */
+function quotedAt(b: Uint8Array, p: number, word: Uint8Array): boolean {
+  const n = word.length;
+  if (b[p] !== QUOTE || b[p + n + 1] !== QUOTE) return false;
+  for (let i = 0; i < n; i++) if (b[p + 1 + i] !== word[i]) return false;
+  return true;
+}
+
+function equals(b: Uint8Array, s: number, e: number, want: Uint8Array): boolean {
+  if (e - s !== want.length) return false;
+  for (let i = 0; i < want.length; i++) if (b[s + i] !== want[i]) return false;
+  return true;
+}
+
+/** A string of printable ASCII without escapes starting at `p`; returns the index of its closing quote, or BAIL. */
+function string(b: Uint8Array, p: number): number {
+  if (b[p] !== QUOTE) return BAIL;
+  const end = b.length;
+  for (let i = p + 1; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) return i;
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return BAIL;
+  }
+  return BAIL;
+}
+
+/** A JSON number at `p`, converted exactly as JSON.parse does, into out[0]; returns the position after it, or BAIL. */
+function number(b: Uint8Array, p: number, out: Float64Array): number {
+  const start = p;
+  const end = b.length;
+  const negative = b[p] === MINUS;
+  if (negative) p++;
+  let mantissa = 0, digits = 0, fraction = 0;
+  let c = p < end ? b[p]! : 0;
+  if (c === ZERO) {
+    p++;
+  } else if (c > ZERO && c <= NINE) {
+    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) { mantissa = mantissa * 10 + (c - ZERO); digits++; p++; }
+  } else {
+    return BAIL;
+  }
+  let simple = true;
+  if (p < end && b[p] === DOT) {
+    p++;
+    const from = p;
+    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) { mantissa = mantissa * 10 + (c - ZERO); digits++; fraction++; p++; }
+    if (p === from) return BAIL;
+  }
+  if (p < end && ((c = b[p]!) === 0x65 || c === 0x45)) { // e E
+    simple = false;
+    p++;
+    if (p < end && ((c = b[p]!) === 0x2b || c === MINUS)) p++;
+    const from = p;
+    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) p++;
+    if (p === from) return BAIL;
+  }
+  if (simple && digits <= MAX_EXACT_DIGITS && fraction < POW10.length) {
+    // Exact integer mantissa over an exact power of ten: IEEE division rounds correctly, like strtod.
+    const x = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+    out[0] = negative ? -x : x;
+  } else {
+    let text = '';
+    for (let k = start; k < p; k++) text += String.fromCharCode(b[k]!);
+    out[0] = Number(text);
+  }
+  return p;
+}
+
+/** The position of the first byte at or after `p` that is not JSON whitespace. */
+function ws(b: Uint8Array, p: number): number {
+  const end = b.length;
+  while (p < end) {
+    const c = b[p]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return p;
+    p++;
+  }
+  return p;
+}
 
 function isDeviceTime(t: number): boolean {
   return Number.isInteger(t) && t >= MIN_DEVICE_TIME_MS && t <= MAX_DEVICE_TIME_MS;
