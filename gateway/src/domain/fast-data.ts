@@ -9,6 +9,7 @@
  */
 import { MAX_DEVICE_TIME_MS, MAX_READINGS_PER_MESSAGE, MIN_DEVICE_TIME_MS, type MetricSpec } from '@coldtrace/contract';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
+import { BAIL, equals, number, quotedAt, string, ws } from './json-scan.js';
 
 /** A catalogue entry as the fast path matches it: name and unit as bytes. */
 export interface FastMetric {
@@ -36,23 +37,12 @@ export function fastCatalogue(c: Readonly<Record<string, MetricSpec>>): readonly
   return Object.entries(c).map(([name, spec], id) => ({ name, nameBytes: enc.encode(name), unitBytes: enc.encode(spec.unit), spec, id }));
 }
 
-const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-/** 10^0 .. 10^22: exactly representable doubles (Clinger's fast path). */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-/** Most significant digits a mantissa may have and stay exact (< 2^53). */
-const MAX_EXACT_DIGITS = 15;
-/** Position returned by the scanners for "not for the fast path". */
-const BAIL = -1;
 
 /** Key ids of a data message and of a reading (a bit each, to refuse a repeated key). */
 const K_V = 1, K_SEQ = 2, K_TIME = 4, K_READINGS = 8;
@@ -64,11 +54,6 @@ const KEY_READINGS = enc.encode('readings');
 const KEY_UNIT = enc.encode('unit');
 const KEY_VALUE = enc.encode('value');
 const KEY_METRIC = enc.encode('metric');
-
-/*
- * The scanners below are plain functions over (bytes, position) returning the next position or BAIL: no exceptions
- * and no object fields updated per byte, which keeps this path cheaper than JSON.parse on the event loop.
- */
 
 /**
  * Parses and checks a contract-v1 data message completely, or returns undefined (then the full path decides).
@@ -257,85 +242,6 @@ function metricAt(b: Uint8Array, p: number, catalogue: readonly FastMetric[]): F
   const first = b[p + 1];
   for (const m of catalogue) if (m.nameBytes[0] === first && quotedAt(b, p, m.nameBytes)) return m;
   return undefined;
-}
-
-/** Whether `"word"` is at `p`, closing quote included. */
-function quotedAt(b: Uint8Array, p: number, word: Uint8Array): boolean {
-  const n = word.length;
-  if (b[p] !== QUOTE || b[p + n + 1] !== QUOTE) return false;
-  for (let i = 0; i < n; i++) if (b[p + 1 + i] !== word[i]) return false;
-  return true;
-}
-
-function equals(b: Uint8Array, s: number, e: number, want: Uint8Array): boolean {
-  if (e - s !== want.length) return false;
-  for (let i = 0; i < want.length; i++) if (b[s + i] !== want[i]) return false;
-  return true;
-}
-
-/** A string of printable ASCII without escapes starting at `p`; returns the index of its closing quote, or BAIL. */
-function string(b: Uint8Array, p: number): number {
-  if (b[p] !== QUOTE) return BAIL;
-  const end = b.length;
-  for (let i = p + 1; i < end; i++) {
-    const c = b[i]!;
-    if (c === QUOTE) return i;
-    if (c < 0x20 || c > 0x7e || c === 0x5c) return BAIL;
-  }
-  return BAIL;
-}
-
-/** A JSON number at `p`, converted exactly as JSON.parse does, into out[0]; returns the position after it, or BAIL. */
-function number(b: Uint8Array, p: number, out: Float64Array): number {
-  const start = p;
-  const end = b.length;
-  const negative = b[p] === MINUS;
-  if (negative) p++;
-  let mantissa = 0, digits = 0, fraction = 0;
-  let c = p < end ? b[p]! : 0;
-  if (c === ZERO) {
-    p++;
-  } else if (c > ZERO && c <= NINE) {
-    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) { mantissa = mantissa * 10 + (c - ZERO); digits++; p++; }
-  } else {
-    return BAIL;
-  }
-  let simple = true;
-  if (p < end && b[p] === DOT) {
-    p++;
-    const from = p;
-    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) { mantissa = mantissa * 10 + (c - ZERO); digits++; fraction++; p++; }
-    if (p === from) return BAIL;
-  }
-  if (p < end && ((c = b[p]!) === 0x65 || c === 0x45)) { // e E
-    simple = false;
-    p++;
-    if (p < end && ((c = b[p]!) === 0x2b || c === MINUS)) p++;
-    const from = p;
-    while (p < end && (c = b[p]!) >= ZERO && c <= NINE) p++;
-    if (p === from) return BAIL;
-  }
-  if (simple && digits <= MAX_EXACT_DIGITS && fraction < POW10.length) {
-    // Exact integer mantissa over an exact power of ten: IEEE division rounds correctly, like strtod.
-    const x = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
-    out[0] = negative ? -x : x;
-  } else {
-    let text = '';
-    for (let k = start; k < p; k++) text += String.fromCharCode(b[k]!);
-    out[0] = Number(text);
-  }
-  return p;
-}
-
-/** The position of the first byte at or after `p` that is not JSON whitespace. */
-function ws(b: Uint8Array, p: number): number {
-  const end = b.length;
-  while (p < end) {
-    const c = b[p]!;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return p;
-    p++;
-  }
-  return p;
 }
 
 function isDeviceTime(t: number): boolean {
