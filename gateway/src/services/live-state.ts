@@ -34,18 +34,18 @@ export interface NodeView {
   outbox?: NonNullable<NodeStatus['outbox']>;
 }
 
+/** A device as kept between messages: its coverage is turned into a view only when the devices are listed. */
+type DeviceRecord = Omit<DeviceView, 'sequence'> & { readonly coverage: SequenceCoverage };
+
 export class LiveState {
-  private readonly devices = new Map<string, DeviceView>();
-  private readonly coverage = new Map<string, SequenceCoverage>();
+  private readonly devices = new Map<string, DeviceRecord>();
   private readonly nodes = new Map<string, NodeView>();
 
   onReadings(site: string, node: string, device: string, seq: number, readings: readonly StoredReading[], receivedAt: number): void {
     const d = this.device(site, node, device);
     d.lastSeen = receivedAt;
     d.messages++;
-    let cov = this.coverage.get(device);
-    if (cov === undefined) this.coverage.set(device, (cov = new SequenceCoverage()));
-    cov.add(seq);
+    d.coverage.add(seq);
     if (d.state === 'unknown') d.state = 'ok';
     for (const r of readings) {
       const cur = d.metrics[r.metric];
@@ -75,22 +75,17 @@ export class LiveState {
   }
 
   listDevices(): DeviceView[] {
-    // Coverage views are taken when asked for, not per message.
-    for (const [device, cov] of this.coverage) {
-      const d = this.devices.get(device);
-      if (d !== undefined) d.sequence = cov.view();
-    }
-    return [...this.devices.values()].sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
+    return [...this.devices.values()].map(({ coverage, ...d }) => ({ ...d, sequence: coverage.view() })).sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
   }
 
   listNodes(): NodeView[] {
     return [...this.nodes.values()];
   }
 
-  private device(site: string, node: string, device: string): DeviceView {
+  private device(site: string, node: string, device: string): DeviceRecord {
     let d = this.devices.get(device);
     if (d === undefined) {
-      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, messages: 0, sequence: new SequenceCoverage().view() };
+      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, messages: 0, coverage: new SequenceCoverage() };
       this.devices.set(device, d);
     }
     return d;
