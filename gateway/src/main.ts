@@ -9,8 +9,8 @@ import { startGateway } from './gateway.js';
  * Old-generation growth after each full GC, percent of the live heap. V8 otherwise picks 10-300 % by its GC speed and,
  * with the heap limit it gives a machine of 16 GB or more (~4 GiB), grows toward the top: with 10,000 connections
  * (~90 MiB live) the heap reached 250 MiB of mostly garbage before the next mark-compact, the largest part of the
- * gateway's RSS (issue #5: 10,000 devices under 400 MB). At 50 % it stays near 160 MiB for a full GC about every 15 s
- * at that load. Process-wide (the SQLite writer thread inherits it); V8 reads it at every GC, so setting it before the
+ * gateway's RSS (issue #5: 10,000 devices under 400 MB). At 50 %, the bench's 10,000-device RSS peak fell from
+ * 386-409 MiB to 309-326 MiB with no measurable throughput loss (docs/performance.md). Process-wide (the SQLite writer thread inherits it); V8 reads it at every GC, so setting it before the
  * first connection suffices. An operator's own --heap-growing-percent (node flag or NODE_OPTIONS) wins.
  */
 const HEAP_GROWING_PERCENT = 50;

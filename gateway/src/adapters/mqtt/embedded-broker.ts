@@ -27,7 +27,7 @@ export interface EmbeddedBroker {
  * aedes routes every published message to matching subscriptions (two topic-trie matches and the publish chain per
  * message) even when no client subscribes to anything, the usual case here: devices publish, the gateway ingests in
  * `authorizePublish`, before routing. Until the first subscription outside `$SYS/`, a non-retained message from a
- * client reaches nobody, so it is not routed (measured: +5-7 % single-reading messages/s). Retained messages are
+ * client reaches nobody, so it is not routed (measured: 8-14 % less event-loop CPU per single-reading message). Retained messages are
  * always routed, so a later subscriber still gets each node's retained status. Sticky: after the first subscription
  * everything is routed. Subscriptions are counted where aedes registers them (`subscribe`, also for restored
  * sessions); the memory persistence used here keeps no session across a restart.
