@@ -151,11 +151,14 @@ function sample(text: string, name: string, label?: string): number {
 function internals(before: string, after: string, diskBytes: number, readings: number): GatewayInternals {
   const d = (name: string, label?: string): number => sample(after, name, label) - sample(before, name, label);
   const commits = d('coldtrace_store_write_seconds_count');
+  // Buckets are cumulative and listed in rising order: the first whose run-count reaches 99 % holds the p99.
   let p99 = Infinity;
-  for (const m of after.matchAll(/^coldtrace_store_write_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+  for (const m of after.matchAll(/^coldtrace_store_write_seconds_bucket\{le="([^"+]+)"\} (\d+)$/gm)) {
     const le = m[1]!;
-    const below = Number(m[2]) - sample(before, 'coldtrace_store_write_seconds_bucket', `le="${le}"`);
-    if (le !== '+Inf' && below >= commits * 0.99) { p99 = Math.min(p99, Number(le) * 1000); }
+    if (Number(m[2]) - sample(before, 'coldtrace_store_write_seconds_bucket', `le="${le}"`) >= commits * 0.99) {
+      p99 = Number(le) * 1000;
+      break;
+    }
   }
   const r = (x: number): number => Math.round(x * 100) / 100;
   return {
@@ -166,11 +169,10 @@ function internals(before: string, after: string, diskBytes: number, readings: n
 }
 
 /** The gateway's own counters, from /metrics text (Prometheus). */
-export function gatewayCounts(text: string): GatewayCounts {
-  const sum = (name: string, label?: string): number => sample(text, name, label);
+function gatewayCounts(text: string): GatewayCounts {
   return {
-    storedReadings: sum('coldtrace_ingest_readings_total'), duplicates: sum('coldtrace_ingest_duplicate_readings_total'),
-    quarantined: sum('coldtrace_ingest_messages_total', 'outcome="quarantined"'), heldBack: sum('coldtrace_write_queue_held_back_total'),
+    storedReadings: sample(text, 'coldtrace_ingest_readings_total'), duplicates: sample(text, 'coldtrace_ingest_duplicate_readings_total'),
+    quarantined: sample(text, 'coldtrace_ingest_messages_total', 'outcome="quarantined"'), heldBack: sample(text, 'coldtrace_write_queue_held_back_total'),
   };
 }
 
