@@ -4,6 +4,8 @@
  * the message is durable is what makes "acknowledged" mean "stored". If ingest fails, the callback gets the error,
  * aedes closes the connection without a PUBACK, and the device re-sends.
  */
+// First: swaps mqtt-packet's allocating debug loggers before aedes loads it (quiet-debug.ts).
+import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
