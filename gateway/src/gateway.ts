@@ -67,7 +67,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   let mqttHealth: () => { ok: boolean; detail: string };
   let closeMqtt: () => Promise<void>;
   if (m.mode === 'embedded') {
-    const broker = await startEmbeddedBroker(m, handle, () => clock.now(), mqttLog);
+    const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
     mqttUrl = broker.url;
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
     closeMqtt = () => broker.close();

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { REJECT_CODES } from '../domain/reject-codes.js';
-import type { MessageValidator, Rejection } from '../domain/validate.js';
+import type { Inbound, MessageValidator, Rejection } from '../domain/validate.js';
 import type { Clock } from '../ports/clock.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
@@ -30,6 +30,8 @@ export type IngestOutcome =
   | { readonly kind: 'stored'; readonly readings: number }
   | { readonly kind: 'status' }
   | { readonly kind: 'quarantined'; readonly id: number; readonly code: string; readonly detail: string };
+
+type DataInbound = Extract<Inbound, { kind: 'data' }>;
 
 export interface IngestDeps {
   readonly validator: MessageValidator;
@@ -57,22 +59,53 @@ export class IngestService {
     deps.metrics.setLastSeenSource(() => deps.live.listDevices());
   }
 
-  async handle(m: InboundMessage): Promise<IngestOutcome> {
-    const { validator, batcher, live, metrics, statusLog } = this.deps;
-    const checked = validator.check(m.topic, m.payload, m.receivedAt);
+  /**
+   * `handle` for the MQTT adapters' hot path: `done(null)` once the outcome is durable, `done(error)` if nothing was
+   * kept (do not acknowledge). A valid data message costs one closure here instead of an async frame and three
+   * promises (see WriteBatcher.writeThen); everything else takes `handle`.
+   */
+  accept(m: InboundMessage, done: (error: Error | null) => void): void {
+    const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
+    if (!checked.ok || checked.kind !== 'data') {
+      this.handleChecked(m, checked).then(() => done(null), (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
+      return;
+    }
+    this.deps.batcher.writeThen(checked.readings, (error) => {
+      if (error !== null) return done(error);
+      try {
+        this.stored(checked, m.receivedAt);
+      } catch (e) {
+        // Stored but not acknowledged: the device re-sends and the store counts the copy as a duplicate.
+        return done(e instanceof Error ? e : new Error(String(e)));
+      }
+      done(null);
+    });
+  }
+
+  handle(m: InboundMessage): Promise<IngestOutcome> {
+    return this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
+  }
+
+  /** After the commit of a data message: live view and counters. */
+  private stored(checked: DataInbound, receivedAt: number): void {
+    const { site, node, device } = checked.topic;
+    this.deps.live.onReadings(site, node, device, checked.seq, checked.readings, receivedAt);
+    this.storedMessages.inc();
+    this.deps.metrics.lag.observe((receivedAt - checked.readings[0]!.time) / 1000);
+    for (const r of checked.readings) {
+      if (r.flags === 0) continue;
+      if (r.flags & ReadingFlag.CLOCK_SKEW) this.skewed.inc();
+      if (r.flags & ReadingFlag.LATE) this.late.inc();
+    }
+  }
+
+  private async handleChecked(m: InboundMessage, checked: Inbound): Promise<IngestOutcome> {
+    const { batcher, live, statusLog } = this.deps;
     if (!checked.ok) return this.toQuarantine(m, checked);
     switch (checked.kind) {
       case 'data': {
-        const { site, node, device } = checked.topic;
         await batcher.write(checked.readings);
-        live.onReadings(site, node, device, checked.seq, checked.readings, m.receivedAt);
-        this.storedMessages.inc();
-        metrics.lag.observe((m.receivedAt - checked.readings[0]!.time) / 1000);
-        for (const r of checked.readings) {
-          if (r.flags === 0) continue;
-          if (r.flags & ReadingFlag.CLOCK_SKEW) this.skewed.inc();
-          if (r.flags & ReadingFlag.LATE) this.late.inc();
-        }
+        this.stored(checked, m.receivedAt);
         return { kind: 'stored', readings: checked.readings.length };
       }
       case 'device-status': {

@@ -65,4 +65,42 @@ describe('WriteBatcher', () => {
     const results = await Promise.allSettled([b.write([reading('a', 1)]), b.write([reading('b', 1)])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('calls each writeThen callback once, after its readings are committed, never synchronously', async () => {
+    const store = new SlowStore(sqlite, 5);
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined },
+      { maxQueuedReadings: 30, maxBatchReadings: 20 });
+    const calls = new Map<number, { error: Error | null; storedThen: number }[]>();
+    let returned = false;
+    await new Promise<void>((resolve) => {
+      let left = 50;
+      for (let i = 0; i < 50; i++) {
+        b.writeThen([reading(`d${i}`, 1_790_000_000_000), reading(`d${i}`, 1_790_000_000_001)], (error) => {
+          expect(returned).toBe(true);
+          calls.set(i, [...(calls.get(i) ?? []), { error, storedThen: sqlite.count() }]);
+          if (--left === 0) setTimeout(resolve, 20); // late extra calls would show up in `calls`
+        });
+      }
+      returned = true;
+    });
+    expect(calls.size).toBe(50);
+    for (const c of calls.values()) {
+      expect(c).toHaveLength(1);
+      expect(c[0]!.error).toBeNull();
+    }
+    // Each callback saw its own readings stored; the last one saw all 100.
+    expect(calls.get(0)![0]!.storedThen).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...[...calls.values()].map((c) => c[0]!.storedThen))).toBe(100);
+    expect(sqlite.count()).toBe(100);
+  });
+
+  it('tells every writer of a failed commit the error and writers after close() at once', async () => {
+    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), close: () => Promise.resolve() };
+    const b = new WriteBatcher(failing, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
+    const errors = await Promise.all([1, 2, 3].map((i) => new Promise<Error | null>((r) => b.writeThen([reading(`d${i}`, 1)], r))));
+    expect(errors.map((e) => e?.message)).toEqual(['disk full', 'disk full', 'disk full']);
+    await b.close();
+    const late = await new Promise<Error | null>((r) => b.writeThen([reading('late', 1)], r));
+    expect(late?.message).toBe('write batcher is closed');
+  });
 });

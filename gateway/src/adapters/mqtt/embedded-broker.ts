@@ -58,7 +58,8 @@ class IngestBroker extends Aedes {
 
 export async function startEmbeddedBroker(
   options: EmbeddedBrokerOptions,
-  ingest: (m: InboundMessage) => Promise<unknown>,
+  /** IngestService.accept: `done(null)` once the outcome is durable; `done(error)` if nothing was kept. */
+  ingest: (m: InboundMessage, done: (error: Error | null) => void) => void,
   now: () => number,
   log: Logger,
 ): Promise<EmbeddedBroker> {
@@ -68,13 +69,10 @@ export async function startEmbeddedBroker(
       // so a node's offline status is ingested like any other message (lib/client.js close()).
       if (client === null) return callback(null);
       const receivedAt = now();
-      ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }).then(
-        () => callback(null),
-        (e: unknown) => {
-          log.error({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
-          callback(e instanceof Error ? e : new Error(String(e)));
-        },
-      );
+      ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
+        if (e !== null) log.error({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
+        callback(e);
+      });
     },
   });
   await broker.listen(); // what Aedes.createBroker does after construction
