@@ -13,14 +13,16 @@
  * already stored. High-water marks are cached per connection and forgotten when another connection has committed
  * (PRAGMA data_version: retention, or a second writer on the same file) or when a transaction fails.
  *
- * Small commits (one reading per series, the usual low-rate device) would make one chunk row, plus its index entry,
- * per reading. So a group above the high-water mark whose hour is that of the series' last chunk is appended to that
- * chunk (rewritten in place, its key unchanged) while the group is small and the chunk stays under APPEND_LIMIT
- * readings, which keeps it inside its table page (a rowid leaf holds ~4 KB of a row inline).
+ * Small groups (a few readings of a series per commit, the usual live traffic) would make one chunk row, and one
+ * rewritten page, per series per commit. The writer thread (mode 'log') logs them instead, one row per commit, and
+ * writes each series' logged readings as one chunk later (ingest-log.ts, log-heads.ts). Writers in mode 'direct'
+ * (bulk loads, in-memory stores) write every group as a chunk; both see what the other stored.
  */
 import type Database from 'better-sqlite3';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
+import { LOG_MAX_GROUP, LogReader } from './ingest-log.js';
+import { LogHeads, type LogGroup, type LogHeadsLimits } from './log-heads.js';
 
 /** Numbers per encoded reading: local series index, device time, value, seq, receive time, flags. */
 export const ROW_WIDTH = 6;
@@ -71,53 +73,41 @@ export class SeriesEncoder {
   }
 }
 
-/** Most readings a chunk grows to by appends: 96 x 40 bytes + key columns stays under a 4 KiB page's inline limit. */
-export const APPEND_LIMIT = 96;
-/**
- * Largest group that is appended rather than inserted. Growing a row makes SQLite rebalance its page; measured on
- * the store alone, appending groups of ~12 readings gains ~25 % over inserting them, appending groups of ~48 loses
- * ~25 % (800k -> 610k readings/s), so only small groups are appended.
- */
-const APPEND_MAX_GROUP = 24;
-
-/** What the writer knows of a series' latest chunk. */
-interface Tail {
-  /** Latest device time stored for the series (-Infinity: none), ms. */
-  hwm: number;
-  /** Rowid, hour and size of the chunk holding `hwm` (rowid -1: none known). */
-  rowid: number;
-  hour: number;
-  n: number;
+export interface BatchWriterOptions {
+  /** 'log': small groups go to the ingest log (the writer thread). 'direct': every group is written as a chunk. */
+  readonly mode: 'log' | 'direct';
+  readonly limits?: Partial<LogHeadsLimits>;
 }
 
-/** Writer side: resolves local series indexes to ids and stores a batch as chunks in one transaction. */
+/** Writer side: resolves local series indexes to ids and stores a batch in one transaction. */
 export class BatchWriter {
   private ids: number[] = [];
-  /** Series id -> its latest chunk. Valid while `dataVersion` is unchanged. */
-  private readonly tails = new Map<number, Tail>();
+  /** Series id -> latest device time stored (chunks and log). Valid while `dataVersion` is unchanged. */
+  private readonly hwms = new Map<number, number>();
   private dataVersion: unknown;
+  private readonly heads: LogHeads | undefined;
+  private readonly log: LogReader;
   private readonly insertChunk: Database.Statement;
   private readonly insertSeries: Database.Statement;
   private readonly findSeries: Database.Statement;
-  private readonly lastChunk: Database.Statement;
-  private readonly chunkData: Database.Statement;
-  private readonly appendChunk: Database.Statement;
+  private readonly lastTime: Database.Statement;
   private readonly overlapping: Database.Statement;
   private readonly version: Database.Statement;
   private readonly tx: Database.Transaction<(b: EncodedBatch) => WriteResult>;
+  private readonly flushTx: Database.Transaction<() => number>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, options: BatchWriterOptions = { mode: 'direct' }) {
     this.insertChunk = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertSeries = db.prepare('INSERT OR IGNORE INTO series (site, node, device, metric, unit) VALUES (?, ?, ?, ?, ?)');
     this.findSeries = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?').pluck();
     // The latest time is in the latest hour: index seeks and that hour's chunks, not a scan of the series.
-    this.lastChunk = db.prepare(`SELECT id, hour, t_end, n FROM chunks
-      WHERE series_id = ? AND hour = (SELECT max(hour) FROM chunks WHERE series_id = ?) ORDER BY t_end DESC LIMIT 1`);
-    this.chunkData = db.prepare('SELECT data FROM chunks WHERE id = ?').pluck();
-    this.appendChunk = db.prepare('UPDATE chunks SET t_end = ?, n = ?, data = ? WHERE id = ?');
+    this.lastTime = db.prepare('SELECT max(t_end) FROM chunks WHERE series_id = ? AND hour = (SELECT max(hour) FROM chunks WHERE series_id = ?)').pluck();
     this.overlapping = db.prepare('SELECT data FROM chunks WHERE series_id = ? AND hour = ? AND t_start <= ? AND t_end >= ?').pluck();
     this.version = db.prepare('PRAGMA data_version').pluck();
+    this.log = new LogReader(db);
+    this.heads = options.mode === 'log' ? new LogHeads(db, (id, hour, values) => this.writeChunk(id, hour, values), options.limits) : undefined;
     this.tx = db.transaction((b: EncodedBatch) => this.insert(b));
+    this.flushTx = db.transaction(() => this.heads?.flushAll() ?? 0);
   }
 
   write(batch: EncodedBatch): WriteResult {
@@ -126,18 +116,40 @@ export class BatchWriter {
       // check and our inserts.
       return this.tx.immediate(batch);
     } catch (e) {
-      // The transaction rolled back: series created in it may not exist and high-water marks may be ahead of the
-      // data. Forget both (the encoder resets too).
-      this.ids = [];
-      this.tails.clear();
+      this.forget();
       throw e;
     }
+  }
+
+  /** Writes every logged reading as chunks (before a clean close, so the log is empty). Returns how many. */
+  flushLog(): number {
+    try {
+      return this.flushTx.immediate();
+    } catch (e) {
+      this.forget();
+      throw e;
+    }
+  }
+
+  /** Readings held in the log by this writer. */
+  get logged(): number {
+    return this.heads?.size ?? 0;
+  }
+
+  /**
+   * After a rolled-back transaction: series created in it may not exist, high-water marks may be ahead of the data
+   * and heads may hold readings that were never logged. Forget the first two (the encoder resets too); rebuild heads.
+   */
+  private forget(): void {
+    this.ids = [];
+    this.hwms.clear();
+    this.heads?.load(Date.now());
   }
 
   private insert(b: EncodedBatch): WriteResult {
     const version = this.version.get();
     if (version !== this.dataVersion) {
-      this.tails.clear();
+      this.hwms.clear();
       this.dataVersion = version;
     }
     for (const [i, site, node, device, metric, unit] of b.series) {
@@ -147,63 +159,61 @@ export class BatchWriter {
     const rows = b.rows;
     const n = rows.length / ROW_WIDTH;
     let inserted = 0;
+    const logged: LogGroup[] = [];
     for (const [local, hours] of groupBySeriesAndHour(rows)) {
       const id = this.id(local);
       for (const [hour, group] of hours) {
         const times = uniqueByTime(rows, group);
-        const stored = this.storedTimes(id, hour, rows, times);
-        inserted += this.store(id, hour, rows, stored === undefined ? times : times.filter((o) => !stored.has(rows[o + 1]!)));
+        const stored = this.storedTimes(id, rows, times);
+        const fresh = stored === undefined ? times : times.filter((o) => !stored.has(rows[o + 1]!));
+        if (fresh.length === 0) continue;
+        const values = chunkValues(rows, fresh);
+        if (this.heads !== undefined && fresh.length <= LOG_MAX_GROUP) logged.push({ seriesId: id, values });
+        else this.writeChunk(id, hour, values);
+        this.hwms.set(id, Math.max(this.hwmOf(id), values[(fresh.length - 1) * CHUNK_WIDTH]!));
+        inserted += fresh.length;
       }
+    }
+    if (this.heads !== undefined) {
+      const now = Date.now();
+      this.heads.append(logged, now);
+      this.heads.flushDue(now);
     }
     return { inserted, duplicates: n - inserted };
   }
 
-  /** Times already stored in the hour among the group's range; undefined when all are above the high-water mark. */
-  private storedTimes(id: number, hour: number, rows: Float64Array, group: readonly number[]): Set<number> | undefined {
+  /** Times already stored among the group's range (chunks and log); undefined when all are above the high-water mark. */
+  private storedTimes(id: number, rows: Float64Array, group: readonly number[]): Set<number> | undefined {
     const min = rows[group[0]! + 1]!;
     const max = rows[group[group.length - 1]! + 1]!;
-    if (min > this.tailOf(id).hwm) return undefined;
+    if (min > this.hwmOf(id)) return undefined;
     const stored = new Set<number>();
-    for (const data of this.overlapping.all(id, hour, max, min) as Buffer[]) {
+    // A group lies in one hour, so does every chunk that can hold its times.
+    for (const data of this.overlapping.all(id, hourOf(min), max, min) as Buffer[]) {
       for (const t of chunkTimes(decodeChunk(data))) stored.add(t);
     }
+    if (this.heads !== undefined) this.heads.timesIn(id, min, max, stored);
+    else for (const t of this.log.times(id, min, max)) stored.add(t);
     return stored;
   }
 
-  /** Inserts the readings at `group` (row offsets, sorted by time, unique) as one chunk; returns how many. */
-  private store(id: number, hour: number, rows: Float64Array, group: readonly number[]): number {
-    const k = group.length;
-    if (k === 0) return 0;
-    const values = new Float64Array(k * CHUNK_WIDTH);
-    for (let j = 0, v = 0; j < k; j++, v += CHUNK_WIDTH) {
-      const o = group[j]!;
-      values[v] = rows[o + 1]!; values[v + 1] = rows[o + 2]!; values[v + 2] = rows[o + 3]!;
-      values[v + 3] = rows[o + 4]!; values[v + 4] = rows[o + 5]!;
-    }
-    const tStart = values[0]!;
-    const tEnd = values[(k - 1) * CHUNK_WIDTH]!;
-    const tail = this.tailOf(id);
-    if (tStart > tail.hwm && tail.rowid !== -1 && tail.hour === hour && k <= APPEND_MAX_GROUP && tail.n + k <= APPEND_LIMIT) {
-      // Every stored time of the series is before tStart: appending keeps the chunk sorted and its t_start key.
-      const old = this.chunkData.get(tail.rowid) as Buffer;
-      this.appendChunk.run(tEnd, tail.n + k, Buffer.concat([old, encodeChunk(values)]), tail.rowid);
-      tail.n += k;
-      tail.hwm = tEnd;
-      return k;
-    }
-    const rowid = Number(this.insertChunk.run(id, hour, tStart, tEnd, k, encodeChunk(values)).lastInsertRowid);
-    if (tEnd > tail.hwm) Object.assign(tail, { hwm: tEnd, rowid, hour, n: k });
-    return k;
+  /** Readings of one series and hour, sorted by time, unique, as one chunk row. */
+  private writeChunk(id: number, hour: number, values: Float64Array): void {
+    const k = values.length / CHUNK_WIDTH;
+    this.insertChunk.run(id, hour, values[0]!, values[(k - 1) * CHUNK_WIDTH]!, k, encodeChunk(values));
   }
 
-  private tailOf(id: number): Tail {
-    let tail = this.tails.get(id);
-    if (tail === undefined) {
-      const last = this.lastChunk.get(id, id) as { id: number; hour: number; t_end: number; n: number } | undefined;
-      tail = last === undefined ? { hwm: -Infinity, rowid: -1, hour: 0, n: 0 } : { hwm: last.t_end, rowid: last.id, hour: last.hour, n: last.n };
-      this.tails.set(id, tail);
+  private hwmOf(id: number): number {
+    let hwm = this.hwms.get(id);
+    if (hwm === undefined) {
+      const chunks = (this.lastTime.get(id, id) as number | null) ?? -Infinity;
+      // This writer's own log is in its heads; another writer's is read from the database.
+      hwm = chunks;
+      if (this.heads !== undefined) hwm = Math.max(hwm, this.heads.maxTime(id));
+      else for (const t of this.log.times(id, -Infinity, Infinity)) hwm = Math.max(hwm, t);
+      this.hwms.set(id, hwm);
     }
-    return tail;
+    return hwm;
   }
 
   private id(local: number): number {
@@ -211,6 +221,17 @@ export class BatchWriter {
     if (id === undefined) throw new Error(`series index ${local} was never defined to the writer`);
     return id;
   }
+}
+
+/** The readings at `offsets` (row offsets of the batch) in chunk layout. */
+function chunkValues(rows: Float64Array, offsets: readonly number[]): Float64Array {
+  const values = new Float64Array(offsets.length * CHUNK_WIDTH);
+  for (let j = 0, v = 0; j < offsets.length; j++, v += CHUNK_WIDTH) {
+    const o = offsets[j]!;
+    values[v] = rows[o + 1]!; values[v + 1] = rows[o + 2]!; values[v + 2] = rows[o + 3]!;
+    values[v + 3] = rows[o + 4]!; values[v + 4] = rows[o + 5]!;
+  }
+  return values;
 }
 
 /** Row offsets of the batch grouped by local series index, then by device-time hour, in arrival order. */

@@ -26,10 +26,13 @@ describe('chunked SQLite store', () => {
   let path: string;
   let store: SqliteTelemetryStore;
   const all = (device = 'd1', limit = 10_000): Promise<StoredReading[]> => store.query({ device, from: H0 - 10 * H, to: H0 + 10 * H, limit });
-  const chunkRows = (): number => {
+  const scalar = (sql: string): number => {
     const db = new Database(path, { readonly: true });
-    try { return db.prepare('SELECT count(*) FROM chunks').pluck().get() as number; } finally { db.close(); }
+    try { return db.prepare(sql).pluck().get() as number; } finally { db.close(); }
   };
+  const chunkRows = (): number => scalar('SELECT count(*) FROM chunks');
+  const chunkReadings = (): number => scalar('SELECT coalesce(sum(n), 0) FROM chunks');
+  const logRows = (): number => scalar('SELECT count(*) FROM ingest_log');
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'coldtrace-chunks-'));
@@ -43,7 +46,8 @@ describe('chunked SQLite store', () => {
 
   it('stores one chunk per series and hour of a commit, sorted by time, first copy of a time winning', async () => {
     const batch = [r(3000, 3), r(1000, 1), r(H + 10), r(1000, 99), r(2000, 2, 'humidity'), r(2000, 2)];
-    expect(await store.write(batch)).toEqual({ inserted: 5, duplicates: 1 });
+    // writeSync: every group as a chunk (the writer thread would log groups this small, see below).
+    expect(store.writeSync(batch)).toEqual({ inserted: 5, duplicates: 1 });
     expect(chunkRows()).toBe(3);
     expect(store.count()).toBe(5);
     expect((await all()).map((x) => [x.time - H0, x.metric, x.value])).toEqual([
@@ -64,20 +68,59 @@ describe('chunked SQLite store', () => {
     expect(store.count()).toBe(9);
   });
 
-  it('appends small commits to the last chunk of the series in that hour, up to APPEND_LIMIT readings', async () => {
+  it('logs small commits and writes each series as one chunk per HEAD_FLUSH_READINGS; a clean close writes the rest', async () => {
     for (let i = 0; i < 150; i++) await store.write([r(i * 1000), r(i * 1000, i, 'humidity')]);
-    // 150 readings per series: one full chunk (96) and one of 54, per series.
+    // 150 readings per series: two chunks of 64 each, 22 still in the log, all of them counted and queried.
     expect(chunkRows()).toBe(4);
+    expect(logRows()).toBeGreaterThan(0);
+    expect(store.count()).toBe(300);
+    expect(times(await all())).toEqual(Array.from({ length: 300 }, (_, i) => Math.floor(i / 2) * 1000));
     await store.close();
+    expect(logRows()).toBe(0);
+    expect(chunkRows()).toBe(6);
     store = SqliteTelemetryStore.open(path);
-    // After reopen the last chunk is found again and keeps growing; a new hour starts a new chunk.
     expect(await store.write([r(150_000), r(H + 1)])).toEqual({ inserted: 2, duplicates: 0 });
-    expect(chunkRows()).toBe(5);
+    // A re-send of everything with other values: the logged and the written readings are both recognised.
     expect(await store.write((await all()).map((x) => ({ ...x, value: -1 })))).toEqual({ inserted: 0, duplicates: 302 });
     const got = await all('d1', 10_000);
     expect(got.filter((x) => x.metric === 'temperature').map((x) => x.time - H0)).toEqual([...Array.from({ length: 151 }, (_, i) => i * 1000), H + 1]);
     expect(got.every((x) => x.value !== -1 && x.receivedAt === x.time + 5)).toBe(true);
     expect(store.count()).toBe(302);
+  });
+
+  it('keeps logged readings through a writer thread crash: the next thread takes them up, nothing lost or doubled', async () => {
+    const writer = new WorkerWriter(path, {});
+    const batches = Array.from({ length: 40 }, (_, i) => [r(i * 1000), r(i * 1000, i, 'humidity', 'd2')]);
+    try {
+      for (const b of batches) await writer.write(b);
+      expect(logRows()).toBeGreaterThan(0);
+      await writer.terminate();
+      // The next write starts a new thread, which rebuilds its heads from the log: re-sends are duplicates.
+      expect(await writer.write(batches.flat())).toEqual({ inserted: 0, duplicates: 80 });
+      expect(await writer.write([r(40_000)])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(store.count()).toBe(81);
+      expect(times(await all('d1'))).toEqual(Array.from({ length: 41 }, (_, i) => i * 1000));
+    } finally {
+      await writer.close();
+    }
+    expect(logRows()).toBe(0);
+    expect(store.count()).toBe(81);
+  });
+
+  it('writes heads when the log is over its budget or old, and queries see each reading once throughout', async () => {
+    await store.close();
+    store = SqliteTelemetryStore.open(path, { log: { flushReadings: 1000, maxReadings: 10 } });
+    for (let i = 0; i < 30; i++) await store.write([r(i * 1000, i, 'temperature', `b${i % 5}`)]);
+    // Never more than ~10 readings live in the log: the oldest heads were written.
+    expect(store.count() - chunkReadings()).toBeLessThanOrEqual(11);
+    expect(chunkRows()).toBeGreaterThan(0);
+    for (let d = 0; d < 5; d++) expect(times(await all(`b${d}`))).toEqual([0, 5, 10, 15, 20, 25].map((k) => (k + d) * 1000));
+    await store.close();
+    store = SqliteTelemetryStore.open(path, { log: { maxAgeMs: 0 } });
+    await store.write([r(99_000, 1, 'temperature', 'aged')]);
+    // Age 0: logged and written in the same commit, the log row deleted again.
+    expect(logRows()).toBe(0);
+    expect(times(await all('aged'))).toEqual([99_000]);
   });
 
   it('knows what is stored after reopen, for series it has not written since', async () => {
@@ -103,9 +146,10 @@ describe('chunked SQLite store', () => {
   });
 
   it('stores a reading again after retention removed its hour (it is folded into the rollup on the next run)', async () => {
-    await store.write([r(1000), r(H + 1000)]);
+    // writeSync: straight to chunks, which retention folds (a logged reading is folded once written as a chunk).
+    store.writeSync([r(1000), r(H + 1000)]);
     store.retention.apply(H0 + H);
-    expect(await store.write([r(1000), r(H + 1000)])).toEqual({ inserted: 1, duplicates: 1 });
+    expect(store.writeSync([r(1000), r(H + 1000)])).toEqual({ inserted: 1, duplicates: 1 });
   });
 
   it('queries across hours and overlapping chunks in time order, cut at the limit', async () => {
@@ -136,9 +180,10 @@ describe('chunked SQLite store', () => {
 });
 
 describe('chunked SQLite store against a reference model', () => {
-  it('stores and returns what a one-row-per-reading store would, over random writes and queries', async () => {
+  // Default log limits, and limits small enough that heads are written by size and budget all the time.
+  it.each([['default log limits', {}], ['small log limits', { flushReadings: 7, maxReadings: 50 }]] as const)('stores and returns what a one-row-per-reading store would, over random writes and queries (%s)', async (_name, log) => {
     const dir = mkdtempSync(join(tmpdir(), 'coldtrace-model-'));
-    const store = SqliteTelemetryStore.open(join(dir, 't.db'));
+    const store = SqliteTelemetryStore.open(join(dir, 't.db'), { log });
     try {
       let seed = 42;
       const rnd = (n: number): number => { seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648; return Math.floor((seed / 2_147_483_648) * n); };

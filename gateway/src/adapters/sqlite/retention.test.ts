@@ -16,7 +16,8 @@ describe('SqliteRetention', () => {
   let store: SqliteTelemetryStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'coldtrace-ret-'));
-    store = SqliteTelemetryStore.open(join(dir, 't.db'));
+    // Inline: every reading goes straight to chunks, which retention folds (logged ones are folded once written).
+    store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
   });
   afterEach(async () => {
     await store.close();

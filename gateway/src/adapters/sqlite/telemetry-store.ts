@@ -1,7 +1,9 @@
 /**
  * The embedded time-series store: SQLite, readings stored in chunks per series and device-time hour (chunk.ts),
- * indexed by (series, hour, first time), so a device's range query reads a few index ranges and a commit inserts
- * one row per series and hour it touches instead of one per reading (issue #5). (device, metric, time) is stored
+ * indexed by (series, hour, first time), so a device's range query reads a few index ranges. The writer thread
+ * makes small groups durable in an ingest log, one row per commit, and writes each series' logged readings as one
+ * chunk later (ingest-log.ts), so a commit writes about the bytes it carries instead of a page per series (issue #5).
+ * Queries and the count read chunks and the log's live readings from one snapshot. (device, metric, time) is stored
  * once: the writer checks it (batch-writer.ts), since a chunk's key cannot.
  */
 import type Database from 'better-sqlite3';
@@ -10,7 +12,9 @@ import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
 import { BatchWriter, SeriesEncoder } from './batch-writer.js';
 import { ChunkQuery } from './chunk-query.js';
+import { LOG_MIGRATION, LogReader } from './ingest-log.js';
 import { moveLegacyReadings } from './legacy-readings.js';
+import type { LogHeadsLimits } from './log-heads.js';
 import { WorkerWriter } from './worker-writer.js';
 
 const MIGRATIONS = [
@@ -46,6 +50,8 @@ const MIGRATIONS = [
      data BLOB NOT NULL
    );
    CREATE UNIQUE INDEX chunks_by_series_time ON chunks (series_id, hour, t_start);`,
+  // #3: the ingest log, where the writer thread makes small groups durable before writing them as chunks.
+  LOG_MIGRATION,
 ];
 
 /** How the store writes: on a worker thread (default for files) or on the calling thread. */
@@ -56,6 +62,8 @@ export interface SqliteStoreOptions extends SqliteOptions {
    * (a worker cannot share an in-memory database).
    */
   readonly writer: 'worker' | 'inline';
+  /** When the writer thread writes logged readings as chunks (ingest-log.ts; tests shrink them). */
+  readonly log: Partial<LogHeadsLimits>;
 }
 
 export class SqliteTelemetryStore implements TelemetryStore {
@@ -63,6 +71,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly inline: BatchWriter;
   private readonly worker: WorkerWriter | undefined;
   private readonly chunks: ChunkQuery;
+  private readonly log: LogReader;
+  private readonly queryTx: Database.Transaction<(q: ReadingQuery) => StoredReading[]>;
 
   /** Retention and hourly rollups over the same file. */
   readonly retention: SqliteRetention;
@@ -71,19 +81,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
     migrate(db, 'telemetry', MIGRATIONS);
     moveLegacyReadings(db);
     this.chunks = new ChunkQuery(db);
+    this.log = new LogReader(db);
+    // One read transaction: chunks and log from the same snapshot, so a head written as a chunk meanwhile is seen
+    // once, not twice or never.
+    this.queryTx = db.transaction((q: ReadingQuery) => this.chunks.query(q));
     this.retention = new SqliteRetention(db);
     this.inline = new BatchWriter(db);
     const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
-    const { writer: _w, ...sqlite } = options;
-    this.worker = writer === 'worker' ? new WorkerWriter(path, sqlite) : undefined;
+    const { writer: _w, log, ...sqlite } = options;
+    this.worker = writer === 'worker' ? new WorkerWriter(path, sqlite, log) : undefined;
   }
 
   static open(path: string, options: Partial<SqliteStoreOptions> = {}): SqliteTelemetryStore {
-    const { writer: _w, ...sqlite } = options;
+    const { writer: _w, log: _l, ...sqlite } = options;
     return new SqliteTelemetryStore(openDatabase(path, sqlite), path, options);
   }
 
-  /** Synchronous write in one transaction on the calling thread (bulk loads, the store-alone benchmark). */
+  /**
+   * Synchronous write in one transaction on the calling thread (bulk loads, the store-alone benchmark): every group
+   * becomes a chunk, none goes to the ingest log.
+   */
   writeSync(readings: readonly StoredReading[]): WriteResult {
     try {
       return this.inline.write(this.encoder.encode(readings));
@@ -105,15 +122,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   query(q: ReadingQuery): Promise<StoredReading[]> {
     try {
-      return Promise.resolve(this.chunks.query(q));
+      return Promise.resolve(this.queryTx.deferred(q));
     } catch (e) {
       return Promise.reject(e as Error);
     }
   }
 
-  /** Total readings stored (for tests, benchmarks and /health). */
+  /** Total readings stored, in chunks and in the ingest log (for tests, benchmarks and /health). */
   count(): number {
-    return this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number;
+    return this.db.transaction(() => (this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number) + this.log.count()).deferred();
   }
 
   async close(): Promise<void> {

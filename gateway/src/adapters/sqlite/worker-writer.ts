@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { SeriesEncoder } from './batch-writer.js';
 import type { SqliteOptions } from './database.js';
+import type { LogHeadsLimits } from './log-heads.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
 interface Waiter { resolve(r: WriteResult): void; reject(e: Error): void }
@@ -18,7 +19,7 @@ export class WorkerWriter {
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
 
-  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>) {}
+  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>, private readonly limits: Partial<LogHeadsLimits> = {}) {}
 
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     const worker = this.worker ?? this.start();
@@ -53,7 +54,7 @@ export class WorkerWriter {
   }
 
   private start(): Worker {
-    const w = new Worker(workerScript(), { workerData: { path: this.path, options: this.options } });
+    const w = new Worker(workerScript(), { workerData: { path: this.path, options: this.options, limits: this.limits } });
     this.worker = w;
     this.encoder.reset();
     w.on('message', (r: WriterReply) => {

@@ -5,19 +5,25 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchWriter, type EncodedBatch } from './batch-writer.js';
 import { openDatabase, type SqliteOptions } from './database.js';
+import type { LogHeadsLimits } from './log-heads.js';
 
 export type WriterRequest = { readonly id: number; readonly batch: EncodedBatch } | { readonly id: number; readonly close: true };
 export type WriterReply =
   | { readonly id: number; readonly inserted: number; readonly duplicates: number }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
-const { path, options } = workerData as { path: string; options: Partial<SqliteOptions> };
+const { path, options, limits } = workerData as { path: string; options: Partial<SqliteOptions>; limits: Partial<LogHeadsLimits> };
 const db = openDatabase(path, options);
-const writer = new BatchWriter(db);
+const writer = new BatchWriter(db, { mode: 'log', limits });
 const port = parentPort!;
 port.on('message', (m: WriterRequest) => {
   if ('close' in m) {
-    db.close();
+    // A clean stop leaves the log empty: every logged reading is written as a chunk first.
+    try {
+      writer.flushLog();
+    } finally {
+      db.close();
+    }
     port.postMessage({ id: m.id, inserted: 0, duplicates: 0 } satisfies WriterReply);
     port.close();
     return;
