@@ -46,6 +46,11 @@ export interface WriteResult {
   readonly inserted: number;
   /** Readings ignored because (device, metric, time) was already stored. */
   readonly duplicates: number;
+  /**
+   * Readings held durably in the store's log, not yet in its main layout, after this write (the embedded store's
+   * ingest log); absent for stores without one. Bounded by the store; reported as a gauge.
+   */
+  readonly logged?: number;
 }
 
 export interface TelemetryStore {

@@ -18,6 +18,7 @@ export class GatewayMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
   });
   readonly queueDepth = new Gauge({ name: 'coldtrace_write_queue_readings', help: 'Readings waiting for a commit', registers: [this.registry] });
+  readonly storeLog = new Gauge({ name: 'coldtrace_store_log_readings', help: 'Readings durable in the store\'s ingest log, not yet written as chunks (embedded store; bounded)', registers: [this.registry] });
   readonly heldBack = new Counter({ name: 'coldtrace_write_queue_held_back_total', help: 'Writers held back because the write queue was full (backpressure)', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];
@@ -46,6 +47,7 @@ export class GatewayMetrics {
         this.readings.inc(result.inserted);
         this.duplicates.inc(result.duplicates);
         this.storeWrite.observe(ms / 1000);
+        if (result.logged !== undefined) this.storeLog.set(result.logged);
       },
       depth: (n) => this.queueDepth.set(n),
       heldBack: () => this.heldBack.inc(),

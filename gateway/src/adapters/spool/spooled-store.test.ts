@@ -72,7 +72,7 @@ describe('SpooledTelemetryStore', () => {
     expect(done).toBe(false);
     expect(spool.stats()).toMatchObject({ depth: 3, backpressureWaits: 1 });
     down = false;
-    expect(await blocked).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await blocked).toMatchObject({ inserted: 1, duplicates: 0 });
     expect(await spool.drain(5000)).toBe(true);
     expect(spool.stats().forwarded).toBe(4);
     await spool.close();
@@ -87,7 +87,7 @@ describe('SpooledTelemetryStore', () => {
     remote.failWith = () => undefined;
     const second = SpooledTelemetryStore.open(path, remote, fast);
     expect(second.stats().depth).toBe(2);
-    expect(await second.write([reading(1)])).toEqual({ inserted: 0, duplicates: 1 });
+    expect(await second.write([reading(1)])).toMatchObject({ inserted: 0, duplicates: 1 });
     expect(await second.drain(5000)).toBe(true);
     expect(await second.query({ device: 'd', from: 0, to: 1e13, limit: 10 })).toEqual([reading(1), reading(2)]);
     await second.close();

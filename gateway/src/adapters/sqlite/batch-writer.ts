@@ -22,7 +22,7 @@ import type Database from 'better-sqlite3';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
 import { LOG_MAX_GROUP, LogReader } from './ingest-log.js';
-import { LogHeads, type LogGroup, type LogHeadsLimits } from './log-heads.js';
+import { LogHeads, type LogGroup, type LogHeadsOptions } from './log-heads.js';
 
 /** Numbers per encoded reading: local series index, device time, value, seq, receive time, flags. */
 export const ROW_WIDTH = 6;
@@ -76,7 +76,8 @@ export class SeriesEncoder {
 export interface BatchWriterOptions {
   /** 'log': small groups go to the ingest log (the writer thread). 'direct': every group is written as a chunk. */
   readonly mode: 'log' | 'direct';
-  readonly limits?: Partial<LogHeadsLimits>;
+  /** When logged readings are written as chunks (mode 'log'). */
+  readonly log?: Partial<LogHeadsOptions>;
 }
 
 /** Writer side: resolves local series indexes to ids and stores a batch in one transaction. */
@@ -105,7 +106,7 @@ export class BatchWriter {
     this.overlapping = db.prepare('SELECT data FROM chunks WHERE series_id = ? AND hour = ? AND t_start <= ? AND t_end >= ?').pluck();
     this.version = db.prepare('PRAGMA data_version').pluck();
     this.log = new LogReader(db);
-    this.heads = options.mode === 'log' ? new LogHeads(db, (id, hour, values) => this.writeChunk(id, hour, values), options.limits) : undefined;
+    this.heads = options.mode === 'log' ? new LogHeads(db, (id, hour, values) => this.writeChunk(id, hour, values), options.log) : undefined;
     this.tx = db.transaction((b: EncodedBatch) => this.insert(b));
     this.flushTx = db.transaction(() => this.heads?.flushAll() ?? 0);
   }
@@ -143,7 +144,7 @@ export class BatchWriter {
   private forget(): void {
     this.ids = [];
     this.hwms.clear();
-    this.heads?.load(Date.now());
+    this.heads?.load();
   }
 
   private insert(b: EncodedBatch): WriteResult {
@@ -167,17 +168,15 @@ export class BatchWriter {
         const stored = this.storedTimes(id, rows, times);
         const fresh = stored === undefined ? times : times.filter((o) => !stored.has(rows[o + 1]!));
         if (fresh.length === 0) continue;
-        const values = chunkValues(rows, fresh);
-        if (this.heads !== undefined && fresh.length <= LOG_MAX_GROUP) logged.push({ seriesId: id, values });
-        else this.writeChunk(id, hour, values);
-        this.hwms.set(id, Math.max(this.hwmOf(id), values[(fresh.length - 1) * CHUNK_WIDTH]!));
+        if (this.heads !== undefined && fresh.length <= LOG_MAX_GROUP) logged.push({ seriesId: id, offsets: fresh });
+        else this.writeChunk(id, hour, chunkValues(rows, fresh));
+        this.hwms.set(id, Math.max(this.hwmOf(id), rows[fresh[fresh.length - 1]! + 1]!));
         inserted += fresh.length;
       }
     }
     if (this.heads !== undefined) {
-      const now = Date.now();
-      this.heads.append(logged, now);
-      this.heads.flushDue(now);
+      this.heads.append(rows, logged);
+      this.heads.flushDue();
     }
     return { inserted, duplicates: n - inserted };
   }

@@ -47,7 +47,7 @@ describe('chunked SQLite store', () => {
   it('stores one chunk per series and hour of a commit, sorted by time, first copy of a time winning', async () => {
     const batch = [r(3000, 3), r(1000, 1), r(H + 10), r(1000, 99), r(2000, 2, 'humidity'), r(2000, 2)];
     // writeSync: every group as a chunk (the writer thread would log groups this small, see below).
-    expect(store.writeSync(batch)).toEqual({ inserted: 5, duplicates: 1 });
+    expect(store.writeSync(batch)).toMatchObject({ inserted: 5, duplicates: 1 });
     expect(chunkRows()).toBe(3);
     expect(store.count()).toBe(5);
     expect((await all()).map((x) => [x.time - H0, x.metric, x.value])).toEqual([
@@ -58,12 +58,12 @@ describe('chunked SQLite store', () => {
   it('drops re-sent, replayed and late readings already stored, and stores the rest of them', async () => {
     await store.write([r(10_000), r(20_000), r(30_000)]);
     // Late data in an hour already written, partly overlapping a stored chunk in time.
-    expect(await store.write([r(15_000), r(20_000), r(25_000), r(5_000)])).toEqual({ inserted: 3, duplicates: 1 });
+    expect(await store.write([r(15_000), r(20_000), r(25_000), r(5_000)])).toMatchObject({ inserted: 3, duplicates: 1 });
     // A replay covering two hours, an earlier hour included.
-    expect(await store.write([r(-H + 1), r(15_000), r(30_000), r(40_000), r(H)])).toEqual({ inserted: 3, duplicates: 2 });
+    expect(await store.write([r(-H + 1), r(15_000), r(30_000), r(40_000), r(H)])).toMatchObject({ inserted: 3, duplicates: 2 });
     // Identical re-send of everything.
     const everything = await all();
-    expect(await store.write(everything)).toEqual({ inserted: 0, duplicates: 9 });
+    expect(await store.write(everything)).toMatchObject({ inserted: 0, duplicates: 9 });
     expect(times(await all())).toEqual([-H + 1, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, H]);
     expect(store.count()).toBe(9);
   });
@@ -79,9 +79,9 @@ describe('chunked SQLite store', () => {
     expect(logRows()).toBe(0);
     expect(chunkRows()).toBe(6);
     store = SqliteTelemetryStore.open(path);
-    expect(await store.write([r(150_000), r(H + 1)])).toEqual({ inserted: 2, duplicates: 0 });
+    expect(await store.write([r(150_000), r(H + 1)])).toMatchObject({ inserted: 2, duplicates: 0 });
     // A re-send of everything with other values: the logged and the written readings are both recognised.
-    expect(await store.write((await all()).map((x) => ({ ...x, value: -1 })))).toEqual({ inserted: 0, duplicates: 302 });
+    expect(await store.write((await all()).map((x) => ({ ...x, value: -1 })))).toMatchObject({ inserted: 0, duplicates: 302 });
     const got = await all('d1', 10_000);
     expect(got.filter((x) => x.metric === 'temperature').map((x) => x.time - H0)).toEqual([...Array.from({ length: 151 }, (_, i) => i * 1000), H + 1]);
     expect(got.every((x) => x.value !== -1 && x.receivedAt === x.time + 5)).toBe(true);
@@ -96,8 +96,8 @@ describe('chunked SQLite store', () => {
       expect(logRows()).toBeGreaterThan(0);
       await writer.terminate();
       // The next write starts a new thread, which rebuilds its heads from the log: re-sends are duplicates.
-      expect(await writer.write(batches.flat())).toEqual({ inserted: 0, duplicates: 80 });
-      expect(await writer.write([r(40_000)])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(await writer.write(batches.flat())).toMatchObject({ inserted: 0, duplicates: 80 });
+      expect(await writer.write([r(40_000)])).toMatchObject({ inserted: 1, duplicates: 0 });
       expect(store.count()).toBe(81);
       expect(times(await all('d1'))).toEqual(Array.from({ length: 41 }, (_, i) => i * 1000));
     } finally {
@@ -127,7 +127,7 @@ describe('chunked SQLite store', () => {
     await store.write([r(1000), r(2000), r(1000, 1, 'humidity')]);
     await store.close();
     store = SqliteTelemetryStore.open(path);
-    expect(await store.write([r(2000), r(3000), r(1000, 1, 'humidity')])).toEqual({ inserted: 1, duplicates: 2 });
+    expect(await store.write([r(2000), r(3000), r(1000, 1, 'humidity')])).toMatchObject({ inserted: 1, duplicates: 2 });
     expect(store.count()).toBe(4);
   });
 
@@ -136,9 +136,9 @@ describe('chunked SQLite store', () => {
     try {
       store.writeSync([r(1000)]);
       other.writeSync([r(2000), r(3000)]);
-      expect(store.writeSync([r(2000), r(3000), r(4000)])).toEqual({ inserted: 1, duplicates: 2 });
-      expect(await store.write([r(4000), r(5000)])).toEqual({ inserted: 1, duplicates: 1 });
-      expect(other.writeSync([r(5000), r(6000)])).toEqual({ inserted: 1, duplicates: 1 });
+      expect(store.writeSync([r(2000), r(3000), r(4000)])).toMatchObject({ inserted: 1, duplicates: 2 });
+      expect(await store.write([r(4000), r(5000)])).toMatchObject({ inserted: 1, duplicates: 1 });
+      expect(other.writeSync([r(5000), r(6000)])).toMatchObject({ inserted: 1, duplicates: 1 });
     } finally {
       await other.close();
     }
@@ -149,7 +149,7 @@ describe('chunked SQLite store', () => {
     // writeSync: straight to chunks, which retention folds (a logged reading is folded once written as a chunk).
     store.writeSync([r(1000), r(H + 1000)]);
     store.retention.apply(H0 + H);
-    expect(store.writeSync([r(1000), r(H + 1000)])).toEqual({ inserted: 1, duplicates: 1 });
+    expect(store.writeSync([r(1000), r(H + 1000)])).toMatchObject({ inserted: 1, duplicates: 1 });
   });
 
   it('queries across hours and overlapping chunks in time order, cut at the limit', async () => {
@@ -206,7 +206,7 @@ describe('chunked SQLite store against a reference model', () => {
           const key = `${x.device}|${x.metric}|${x.time}`;
           if (!model.has(key)) model.set(key, x);
         }
-        expect(await store.write(batch)).toEqual({ inserted: model.size - before, duplicates: batch.length - (model.size - before) });
+        expect(await store.write(batch)).toMatchObject({ inserted: model.size - before, duplicates: batch.length - (model.size - before) });
       }
       expect(store.count()).toBe(model.size);
       for (let q = 0; q < 200; q++) {

@@ -6,8 +6,8 @@
  * per series it touched: ~3,000 bytes written to disk per reading at half of the single-reading peak, ~1,300 with
  * 10,000 devices (docs/performance.md), and commits that took 4-5 ms instead of ~1 ms. Now a commit appends one log
  * row holding all its small groups (one or two pages) and the writer thread keeps those readings per series in
- * memory ("heads", log-heads.ts); a head is written as one chunk once it holds HEAD_FLUSH_READINGS readings, when the
- * heads together exceed MAX_HEAD_READINGS (oldest first), or after MAX_HEAD_AGE_MS.
+ * memory ("heads", log-heads.ts); a head is written as one chunk once it holds 64 readings, when the heads
+ * together exceed 250,000 readings (oldest first), or 10 minutes after it started (LogHeadsOptions).
  *
  * Which logged readings are still unwritten is in the database, so readers need no help from the writer thread:
  * `series.flushed_log` is the last log row whose readings of that series are all in chunks (a head is written
@@ -22,12 +22,6 @@ import type Database from 'better-sqlite3';
 export const LOG_WIDTH = 6;
 /** Groups of at most this many readings of one series and hour are logged; larger ones are written as chunks. */
 export const LOG_MAX_GROUP = 24;
-/** A head is written as a chunk once it holds this many readings (~2.5 KB: one chunk row inside its page). */
-export const HEAD_FLUSH_READINGS = 64;
-/** Most readings held in heads (and live in the log); beyond it the oldest heads are written (~12 MB of memory). */
-export const MAX_HEAD_READINGS = 250_000;
-/** A head is written at the latest this long after its first reading was logged (bounds the log at low rates). */
-export const MAX_HEAD_AGE_MS = 10 * 60_000;
 
 export const LOG_MIGRATION = `CREATE TABLE ingest_log (
      id INTEGER PRIMARY KEY AUTOINCREMENT,

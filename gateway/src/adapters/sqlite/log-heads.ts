@@ -5,156 +5,163 @@
  */
 import type Database from 'better-sqlite3';
 import { CHUNK_WIDTH, hourOf } from './chunk.js';
-import {
-  encodeLog, HEAD_FLUSH_READINGS, LOG_WIDTH, LogReader, MAX_HEAD_AGE_MS, MAX_HEAD_READINGS,
-} from './ingest-log.js';
+import { HeadPool } from './head-pool.js';
+import { encodeLog, LOG_WIDTH, LogReader } from './ingest-log.js';
 
-/** Readings of one series for the log: n x CHUNK_WIDTH (time, value, seq, receive time, flags). */
+/** Readings of one series for the log: offsets of rows in the batch (batch-writer.ts ROW_WIDTH layout). */
 export interface LogGroup {
   readonly seriesId: number;
-  readonly values: Float64Array;
+  readonly offsets: readonly number[];
 }
 
 /** Writes readings of one series and hour, sorted by time, as a chunk. */
 export type ChunkSink = (seriesId: number, hour: number, values: Float64Array) => void;
 
-interface Head {
-  /** CHUNK_WIDTH numbers per reading, in arrival order. */
-  values: number[];
-  /** Log row ids and how many of this head's readings each holds. */
-  rows: Map<number, number>;
-  maxTime: number;
-  /** When the first reading was logged, ms (worker clock). */
-  since: number;
+/** When logged readings are written as chunks. */
+export interface LogHeadsOptions {
+  /** A head is written as a chunk once it holds this many readings. Default 64 (~2.5 KB: a chunk row inside its page). */
+  readonly flushReadings: number;
+  /**
+   * Most readings held in heads, i.e. live in the log; beyond it the oldest heads are written. Bounds the writer's
+   * memory (~50 bytes a reading), the log that queries scan and the work after a crash. Default 250,000.
+   */
+  readonly maxReadings: number;
+  /** A head is written at the latest this long after its first reading was logged, ms. Default 600,000 (10 min). */
+  readonly maxAgeMs: number;
+  /** Clock for head ages, ms. Default Date.now. */
+  readonly now: () => number;
 }
 
-export interface LogHeadsLimits {
-  readonly flushReadings: number;
-  readonly maxReadings: number;
-  readonly maxAgeMs: number;
-}
+/** The options that cross to the writer thread (a function cannot). */
+export type LogLimits = Omit<LogHeadsOptions, 'now'>;
+
+export const DEFAULT_LOG_HEADS_OPTIONS: LogHeadsOptions = { flushReadings: 64, maxReadings: 250_000, maxAgeMs: 10 * 60_000, now: Date.now };
 
 export class LogHeads {
-  /** Insertion order is the order in which heads started: the oldest first. */
-  private heads = new Map<number, Head>();
+  private pool = new HeadPool();
+  /** Log row id -> its readings not yet written as chunks. */
   private live = new Map<number, number>();
-  /** Heads that reached flushReadings since the last flushDue. */
-  private readonly full = new Set<number>();
-  private held = 0;
+  /** Series whose heads reached flushReadings since the last flushDue. */
+  private full: number[] = [];
   private lastRow = 0;
   private readonly reader: LogReader;
   private readonly insertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly mark: Database.Statement;
-  private readonly limits: LogHeadsLimits;
+  private readonly limits: LogHeadsOptions;
 
-  constructor(db: Database.Database, private readonly sink: ChunkSink, limits: Partial<LogHeadsLimits> = {}) {
+  constructor(db: Database.Database, private readonly sink: ChunkSink, options: Partial<LogHeadsOptions> = {}) {
     this.reader = new LogReader(db);
     this.insertRow = db.prepare('INSERT INTO ingest_log (t_min, t_max, n, data) VALUES (?, ?, ?, ?)');
     this.deleteRow = db.prepare('DELETE FROM ingest_log WHERE id = ?');
     this.mark = db.prepare('UPDATE series SET flushed_log = ? WHERE id = ?');
-    this.limits = { flushReadings: HEAD_FLUSH_READINGS, maxReadings: MAX_HEAD_READINGS, maxAgeMs: MAX_HEAD_AGE_MS, ...limits };
-    this.load(Date.now());
+    this.limits = { ...DEFAULT_LOG_HEADS_OPTIONS, ...options };
+    this.load();
   }
 
   /** Readings held in heads (live in the log). */
   get size(): number {
-    return this.held;
+    return this.pool.size;
   }
 
   /** (Re)builds the heads from the live log readings: at start (after a crash) and after a failed transaction. */
-  load(now: number): void {
-    this.heads = new Map();
+  load(): void {
+    const now = this.limits.now();
+    this.pool = new HeadPool();
     this.live = new Map();
-    this.full.clear();
-    this.held = 0;
+    this.full = [];
     this.reader.all((row, values, o) => {
-      this.add(values[o]!, values.subarray(o + 1, o + LOG_WIDTH), row, now);
+      this.add(values[o]!, values, o, o + LOG_WIDTH, row, now);
       this.lastRow = Math.max(this.lastRow, row);
     });
   }
 
   maxTime(seriesId: number): number {
-    return this.heads.get(seriesId)?.maxTime ?? -Infinity;
+    return this.pool.maxTime(seriesId);
   }
 
   /** Adds the device times of the series' head within [min, max] to `into`. */
   timesIn(seriesId: number, min: number, max: number, into: Set<number>): void {
-    const h = this.heads.get(seriesId);
-    if (h === undefined) return;
-    for (let o = 0; o < h.values.length; o += CHUNK_WIDTH) {
-      const t = h.values[o]!;
+    this.pool.each(seriesId, (d, o) => {
+      const t = d[o]!;
       if (t >= min && t <= max) into.add(t);
-    }
+    });
   }
 
-  /** Logs the groups of one commit as one row and adds them to their heads. */
-  append(groups: readonly LogGroup[], now: number): void {
+  /**
+   * Logs the groups of one commit as one row and adds them to their heads. `rows` is the batch: at each offset a
+   * reading as (local series, time, value, seq, receive time, flags).
+   */
+  append(rows: Float64Array, groups: readonly LogGroup[]): void {
+    const now = this.limits.now();
     let n = 0;
-    for (const g of groups) n += g.values.length / CHUNK_WIDTH;
+    for (const g of groups) n += g.offsets.length;
     if (n === 0) return;
     const data = new Float64Array(n * LOG_WIDTH);
     let tMin = Infinity;
     let tMax = -Infinity;
     let o = 0;
     for (const g of groups) {
-      for (let v = 0; v < g.values.length; v += CHUNK_WIDTH) {
+      for (const at of g.offsets) {
         data[o] = g.seriesId;
-        for (let k = 0; k < CHUNK_WIDTH; k++) data[o + 1 + k] = g.values[v + k]!;
-        tMin = Math.min(tMin, g.values[v]!);
-        tMax = Math.max(tMax, g.values[v]!);
+        for (let k = 1; k < LOG_WIDTH; k++) data[o + k] = rows[at + k]!;
+        tMin = Math.min(tMin, data[o + 1]!);
+        tMax = Math.max(tMax, data[o + 1]!);
         o += LOG_WIDTH;
       }
     }
     const row = Number(this.insertRow.run(tMin, tMax, n, encodeLog(data)).lastInsertRowid);
     this.lastRow = row;
-    for (const g of groups) this.add(g.seriesId, g.values, row, now);
+    for (let d = 0; d < data.length;) {
+      // A group's readings are consecutive: add them to their head in one call.
+      const id = data[d]!;
+      let end = d + LOG_WIDTH;
+      while (end < data.length && data[end] === id) end += LOG_WIDTH;
+      this.add(id, data, d, end, row, now);
+      d = end;
+    }
   }
 
   /** Writes the heads that are due: full ones, the oldest while over the budget, old ones. Returns readings written. */
-  flushDue(now: number): number {
+  flushDue(): number {
+    const now = this.limits.now();
     let written = 0;
-    for (const id of this.full) {
-      const h = this.heads.get(id);
-      if (h !== undefined) written += this.flush(id, h);
-    }
-    this.full.clear();
-    // Start order: the first head that is young enough while the budget holds ends the scan.
-    for (const [id, h] of this.heads) {
-      if (this.held <= this.limits.maxReadings && now - h.since < this.limits.maxAgeMs) break;
-      written += this.flush(id, h);
-    }
+    for (const id of this.full) if (this.pool.countOf(id) >= this.limits.flushReadings) written += this.flush(id);
+    this.full = [];
+    const { maxReadings, maxAgeMs } = this.limits;
+    // Oldest first, one at a time: the budget is checked against what is left.
+    const due = (since: number): boolean => this.pool.size > maxReadings || now - since >= maxAgeMs;
+    for (let id = this.pool.popOldest(due); id !== undefined; id = this.pool.popOldest(due)) written += this.flush(id);
     return written;
   }
 
   /** Writes every head (before a clean close: the log is then empty). */
   flushAll(): number {
     let written = 0;
-    for (const [id, h] of this.heads) written += this.flush(id, h);
+    for (let id = this.pool.popOldest(() => true); id !== undefined; id = this.pool.popOldest(() => true)) written += this.flush(id);
     return written;
   }
 
-  /** Adds readings (CHUNK_WIDTH numbers each) of one series, all in log row `row`, to its head. */
-  private add(seriesId: number, values: Float64Array, row: number, now: number): void {
-    const k = values.length / CHUNK_WIDTH;
-    let h = this.heads.get(seriesId);
-    if (h === undefined) this.heads.set(seriesId, h = { values: [], rows: new Map(), maxTime: -Infinity, since: now });
-    const before = h.values.length;
-    for (let v = 0; v < values.length; v++) h.values.push(values[v]!);
-    for (let v = 0; v < values.length; v += CHUNK_WIDTH) if (values[v]! > h.maxTime) h.maxTime = values[v]!;
-    h.rows.set(row, (h.rows.get(row) ?? 0) + k);
-    this.live.set(row, (this.live.get(row) ?? 0) + k);
-    this.held += k;
-    const full = this.limits.flushReadings * CHUNK_WIDTH;
-    if (before < full && h.values.length >= full) this.full.add(seriesId);
+  /** Adds the readings in `data[from, to)` (log layout, all of one series) to its head. */
+  private add(seriesId: number, data: Float64Array, from: number, to: number, row: number, now: number): void {
+    const before = this.pool.countOf(seriesId);
+    this.pool.add(seriesId, data, from, to, LOG_WIDTH, row, now);
+    const after = this.pool.countOf(seriesId);
+    this.live.set(row, (this.live.get(row) ?? 0) + (after - before));
+    if (before < this.limits.flushReadings && after >= this.limits.flushReadings) this.full.push(seriesId);
   }
 
-  private flush(seriesId: number, h: Head): number {
-    const n = h.values.length / CHUNK_WIDTH;
-    for (const [hour, values] of byHour(h.values)) this.sink(seriesId, hour, values);
+  private flush(seriesId: number): number {
+    const { values, rows } = this.pool.take(seriesId);
+    const n = rows.length;
+    if (n === 0) return 0;
+    for (const [hour, chunk] of byHour(values)) this.sink(seriesId, hour, chunk);
     // Every logged reading of this series is in a row up to lastRow, and all are now in chunks.
     this.mark.run(this.lastRow, seriesId);
-    for (const [row, k] of h.rows) {
+    for (let j = 0; j < n;) {
+      const row = rows[j]!;
+      let k = 0;
+      while (j < n && rows[j] === row) { j++; k++; }
       const left = (this.live.get(row) ?? 0) - k;
       if (left > 0) {
         this.live.set(row, left);
@@ -163,14 +170,12 @@ export class LogHeads {
         this.deleteRow.run(row);
       }
     }
-    this.heads.delete(seriesId);
-    this.held -= n;
     return n;
   }
 }
 
 /** A head's readings grouped by device-time hour, each group sorted by time (a head's times are unique). */
-function byHour(values: readonly number[]): Map<number, Float64Array> {
+function byHour(values: Float64Array): Map<number, Float64Array> {
   const groups = new Map<number, number[]>();
   for (let o = 0; o < values.length; o += CHUNK_WIDTH) {
     const hour = hourOf(values[o]!);
@@ -182,9 +187,7 @@ function byHour(values: readonly number[]): Map<number, Float64Array> {
   for (const [hour, offsets] of groups) {
     offsets.sort((a, b) => values[a]! - values[b]!);
     const chunk = new Float64Array(offsets.length * CHUNK_WIDTH);
-    offsets.forEach((o, j) => {
-      for (let k = 0; k < CHUNK_WIDTH; k++) chunk[j * CHUNK_WIDTH + k] = values[o + k]!;
-    });
+    offsets.forEach((o, j) => chunk.set(values.subarray(o, o + CHUNK_WIDTH), j * CHUNK_WIDTH));
     out.set(hour, chunk);
   }
   return out;

@@ -14,7 +14,7 @@ import { BatchWriter, SeriesEncoder } from './batch-writer.js';
 import { ChunkQuery } from './chunk-query.js';
 import { LOG_MIGRATION, LogReader } from './ingest-log.js';
 import { moveLegacyReadings } from './legacy-readings.js';
-import type { LogHeadsLimits } from './log-heads.js';
+import type { LogLimits } from './log-heads.js';
 import { WorkerWriter } from './worker-writer.js';
 
 const MIGRATIONS = [
@@ -63,7 +63,7 @@ export interface SqliteStoreOptions extends SqliteOptions {
    */
   readonly writer: 'worker' | 'inline';
   /** When the writer thread writes logged readings as chunks (ingest-log.ts; tests shrink them). */
-  readonly log: Partial<LogHeadsLimits>;
+  readonly log: Partial<LogLimits>;
 }
 
 export class SqliteTelemetryStore implements TelemetryStore {
@@ -71,7 +71,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly inline: BatchWriter;
   private readonly worker: WorkerWriter | undefined;
   private readonly chunks: ChunkQuery;
-  private readonly log: LogReader;
+  private readonly logReader: LogReader;
   private readonly queryTx: Database.Transaction<(q: ReadingQuery) => StoredReading[]>;
 
   /** Retention and hourly rollups over the same file. */
@@ -81,7 +81,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     migrate(db, 'telemetry', MIGRATIONS);
     moveLegacyReadings(db);
     this.chunks = new ChunkQuery(db);
-    this.log = new LogReader(db);
+    this.logReader = new LogReader(db);
     // One read transaction: chunks and log from the same snapshot, so a head written as a chunk meanwhile is seen
     // once, not twice or never.
     this.queryTx = db.transaction((q: ReadingQuery) => this.chunks.query(q));
@@ -130,7 +130,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   /** Total readings stored, in chunks and in the ingest log (for tests, benchmarks and /health). */
   count(): number {
-    return this.db.transaction(() => (this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number) + this.log.count()).deferred();
+    return this.db.transaction(() => (this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number) + this.logReader.count()).deferred();
   }
 
   async close(): Promise<void> {

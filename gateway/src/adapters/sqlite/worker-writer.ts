@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { SeriesEncoder } from './batch-writer.js';
 import type { SqliteOptions } from './database.js';
-import type { LogHeadsLimits } from './log-heads.js';
+import type { LogLimits } from './log-heads.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
 interface Waiter { resolve(r: WriteResult): void; reject(e: Error): void }
@@ -19,7 +19,7 @@ export class WorkerWriter {
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
 
-  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>, private readonly limits: Partial<LogHeadsLimits> = {}) {}
+  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>, private readonly limits: Partial<LogLimits> = {}) {}
 
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     const worker = this.worker ?? this.start();
@@ -62,7 +62,7 @@ export class WorkerWriter {
       if (waiter === undefined) return;
       this.waiting.delete(r.id);
       if ('error' in r) waiter.reject(Object.assign(new Error(r.error.message), r.error.code !== undefined ? { code: r.error.code } : {}));
-      else waiter.resolve({ inserted: r.inserted, duplicates: r.duplicates });
+      else waiter.resolve({ inserted: r.inserted, duplicates: r.duplicates, ...(r.logged !== undefined ? { logged: r.logged } : {}) });
     });
     const fail = (e: Error): void => {
       if (this.worker === w) this.worker = undefined;
