@@ -67,13 +67,17 @@ export class IngestService {
   accept(m: InboundMessage, done: (error: Error | null) => void): void {
     const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
     if (!checked.ok || checked.kind !== 'data') {
-      this.handleChecked(m, checked).then(() => done(null), (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
+      this.handleChecked(m, checked).then(() => {
+        this.deps.metrics.ack.observe((this.deps.clock.now() - m.receivedAt) / 1000);
+        done(null);
+      }, (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       return;
     }
     this.deps.batcher.writeThen(checked.readings, (error) => {
       if (error !== null) return done(error);
       try {
         this.stored(checked, m.receivedAt);
+        this.deps.metrics.ack.observe((this.deps.clock.now() - m.receivedAt) / 1000);
       } catch (e) {
         // Stored but not acknowledged: the device re-sends and the store counts the copy as a duplicate.
         return done(e instanceof Error ? e : new Error(String(e)));

@@ -13,6 +13,11 @@ export class GatewayMetrics {
     name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of each stored message (its first reading)',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registers: [this.registry],
   });
+  /** Per message: what a device waits for its PUBACK inside the gateway, the latency the store and batching cause. */
+  readonly ack = new Histogram({
+    name: 'coldtrace_ingest_ack_seconds', help: 'Gateway receive to durable outcome (stored or quarantined, then acknowledged), per message',
+    buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+  });
   readonly storeWrite = new Histogram({
     name: 'coldtrace_store_write_seconds', help: 'Duration of one group commit to the store',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],

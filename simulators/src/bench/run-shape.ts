@@ -21,6 +21,12 @@ export interface GatewayInternals {
   readonly commitMeanMs: number;
   /** Upper bound of the histogram bucket holding the 99th percentile commit, ms. */
   readonly commitP99Ms: number;
+  /**
+   * Gateway receive to durable ack, per message, from the gateway's own histogram, after the warm-up (upper bounds
+   * of the buckets holding p50 and p99), ms: the part of the latency spent inside the gateway.
+   */
+  readonly ackP50Ms: number;
+  readonly ackP99Ms: number;
   /** Event-loop delay p99 of the gateway's main thread since it started, ms. */
   readonly eventLoopP99Ms: number;
   /** Main-thread garbage collection pauses summed over the run, seconds. */
@@ -92,6 +98,11 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
         load.ratePerDevice = Math.max(0.01, (ctx.peakMessagesPerS * shape.fractionOfPeak) / devices);
       }
       const before = await scrape(httpUrl);
+      // The gateway's side of the latency is read from after the warm-up, like the generator's.
+      const warmupMs = load.warmupMs ?? 0;
+      const warm = warmupMs === 0 ? Promise.resolve(before) : new Promise<string>((resolve) => {
+        setTimeout(() => scrape(httpUrl).then(resolve, () => resolve(before)), warmupMs);
+      });
       const disk0 = diskWriteBytes(gw.pid);
       const sampler = new ProcessSampler(gw.pid);
       const cpu0 = process.cpuUsage();
@@ -118,7 +129,7 @@ export async function runShape(shape: ShapeSpec, ctx: ShapeContext): Promise<Sha
         readingsPerS: result.ackedReadingsPerS, messagesPerS: result.ackedMessagesPerS,
         latency: result.latencySteady, latencyWholeRun: result.latency.live,
         ...(shape.load.replay !== undefined ? { replayLatency: result.latency.replay, ...(result.replayMs !== undefined ? { replayMs: result.replayMs } : {}) } : {}),
-        gateway: usage, generatorCpuPercent: genCpuPercent, gatewayCounts: counts, internals: internals(before, after, diskBytes, ackedReadings),
+        gateway: usage, generatorCpuPercent: genCpuPercent, gatewayCounts: counts, internals: internals(before, await warm, after, diskBytes, ackedReadings),
         countsOk: problems.length === 0, countsDetail: problems.length === 0 ? `published = acked = stored = ${ackedReadings} readings; ${counts.quarantined} malformed quarantined` : problems.join('; '),
         ...(query !== undefined ? { query } : {}), ...(prefill !== undefined ? { prefill } : {}), ...(forwardMs !== undefined ? { forwardMs } : {}),
         ...(retainedCeiling !== undefined ? { ceiling: { kind: 'store (same table)', readingsPerS: retainedCeiling, ratio: 0 } } : {}),
@@ -148,24 +159,29 @@ function sample(text: string, name: string, label?: string): number {
   return n;
 }
 
-function internals(before: string, after: string, diskBytes: number, readings: number): GatewayInternals {
+function internals(before: string, warm: string, after: string, diskBytes: number, readings: number): GatewayInternals {
   const d = (name: string, label?: string): number => sample(after, name, label) - sample(before, name, label);
   const commits = d('coldtrace_store_write_seconds_count');
-  // Buckets are cumulative and listed in rising order: the first whose run-count reaches 99 % holds the p99.
-  let p99 = Infinity;
-  for (const m of after.matchAll(/^coldtrace_store_write_seconds_bucket\{le="([^"+]+)"\} (\d+)$/gm)) {
-    const le = m[1]!;
-    if (Number(m[2]) - sample(before, 'coldtrace_store_write_seconds_bucket', `le="${le}"`) >= commits * 0.99) {
-      p99 = Number(le) * 1000;
-      break;
-    }
-  }
   const r = (x: number): number => Math.round(x * 100) / 100;
   return {
-    commits, commitMeanMs: r((d('coldtrace_store_write_seconds_sum') / Math.max(1, commits)) * 1000), commitP99Ms: p99,
+    commits, commitMeanMs: r((d('coldtrace_store_write_seconds_sum') / Math.max(1, commits)) * 1000),
+    commitP99Ms: bucketQuantile(before, after, 'coldtrace_store_write_seconds', 0.99),
+    ackP50Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.5),
+    ackP99Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.99),
     eventLoopP99Ms: r(sample(after, 'coldtrace_nodejs_eventloop_lag_p99_seconds') * 1000), gcSeconds: r(d('coldtrace_nodejs_gc_duration_seconds_sum')),
     diskBytesPerReading: Math.round(diskBytes / Math.max(1, readings)),
   };
+}
+
+/** Upper bound, ms, of the histogram bucket holding quantile `q` of what was observed between two scrapes. */
+function bucketQuantile(before: string, after: string, name: string, q: number): number {
+  const count = sample(after, `${name}_count`) - sample(before, `${name}_count`);
+  // Buckets are cumulative and listed in rising order: the first whose count reaches q of the total holds it.
+  for (const m of after.matchAll(new RegExp(`^${name}_bucket\\{le="([^"+]+)"\\} (\\d+)$`, 'gm'))) {
+    const le = m[1]!;
+    if (Number(m[2]) - sample(before, `${name}_bucket`, `le="${le}"`) >= count * q) return Number(le) * 1000;
+  }
+  return Infinity;
 }
 
 /** The gateway's own counters, from /metrics text (Prometheus). */
