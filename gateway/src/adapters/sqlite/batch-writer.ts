@@ -132,6 +132,11 @@ export class BatchWriter {
     }
   }
 
+  /** This writer's logged readings of `series` with device time in [from, to), in log layout (ingest-log.ts). */
+  headReadings(series: readonly number[], from: number, to: number): Float64Array {
+    return this.heads?.readings(series, from, to) ?? new Float64Array(0);
+  }
+
   /** Readings held in the log by this writer. */
   get logged(): number {
     return this.heads?.size ?? 0;

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
 import { CHUNK_HOUR_MS, CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
-import { LogReader } from './ingest-log.js';
+import { LOG_WIDTH, LogReader } from './ingest-log.js';
 
 interface SeriesRow { id: number; site: string; node: string; device: string; metric: string; unit: string; flushed_log: number }
 
@@ -31,12 +31,21 @@ export class ChunkQuery {
     this.nextHour = db.prepare('SELECT min(hour) FROM chunks WHERE series_id = ? AND hour BETWEEN ? AND ?').pluck();
   }
 
-  /** Call inside a read transaction (SqliteTelemetryStore.query): chunks and log must come from one snapshot. */
-  query(q: ReadingQuery): StoredReading[] {
+  /** Ids of the series a query reads. */
+  seriesIds(q: ReadingQuery): number[] {
+    return this.series(q).map((s) => s.id);
+  }
+
+  /**
+   * Call inside a read transaction (SqliteTelemetryStore.query). `heads`: the logged readings of the query's series
+   * from the writer thread (log layout), asked for before this snapshot; without it the live log rows are read here,
+   * from the same snapshot as the chunks (a scan of the whole log: for stores without a writer thread).
+   */
+  query(q: ReadingQuery, heads?: Float64Array): StoredReading[] {
     if (q.limit <= 0 || q.to <= q.from) return [];
-    const series = (q.metric === undefined ? this.seriesOfDevice.all(q.device) : this.seriesOfMetric.all(q.device, q.metric)) as SeriesRow[];
+    const series = this.series(q);
     // Readings still in the ingest log (recent, few), sorted by time; the windows below take them by hour.
-    const logged = this.logged(series, q);
+    const logged = heads === undefined ? this.logged(series, q) : fromHeads(heads, series, q);
     let next = 0;
     const out: StoredReading[] = [];
     const last = hourOf(q.to - 1);
@@ -54,12 +63,21 @@ export class ChunkQuery {
       }
       while (next < logged.length && logged[next]!.time < end + CHUNK_HOUR_MS) window.push(logged[next++]!);
       window.sort(byTimeThenMetric);
-      for (const r of window) out.push(r);
+      // A head written as a chunk after the writer thread answered is in both: (metric, time) is stored once.
+      for (const r of window) {
+        const prev = out[out.length - 1];
+        if (prev !== undefined && prev.time === r.time && prev.metric === r.metric) continue;
+        out.push(r);
+      }
       hour = end + CHUNK_HOUR_MS;
       width = Math.min(MAX_WINDOW_HOURS, width * 2);
     }
     if (out.length > q.limit) out.length = q.limit;
     return out;
+  }
+
+  private series(q: ReadingQuery): SeriesRow[] {
+    return (q.metric === undefined ? this.seriesOfDevice.all(q.device) : this.seriesOfMetric.all(q.device, q.metric)) as SeriesRow[];
   }
 
   private logged(series: readonly SeriesRow[], q: ReadingQuery): StoredReading[] {
@@ -84,6 +102,22 @@ export class ChunkQuery {
     }
     return first;
   }
+}
+
+/** Readings of the writer thread's heads (log layout) for the query's series, sorted like the result. */
+function fromHeads(heads: Float64Array, series: readonly SeriesRow[], q: ReadingQuery): StoredReading[] {
+  const byId = new Map(series.map((s) => [s.id, s]));
+  const out: StoredReading[] = [];
+  for (let o = 0; o < heads.length; o += LOG_WIDTH) {
+    const s = byId.get(heads[o]!);
+    const time = heads[o + 1]!;
+    if (s === undefined || time < q.from || time >= q.to) continue;
+    out.push({
+      site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time, value: heads[o + 2]!,
+      seq: heads[o + 3]!, receivedAt: heads[o + 4]!, flags: heads[o + 5]!,
+    });
+  }
+  return out.sort(byTimeThenMetric);
 }
 
 function collect(values: Float64Array, s: SeriesRow, q: ReadingQuery, into: StoredReading[]): void {

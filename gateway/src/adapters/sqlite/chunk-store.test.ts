@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredReading } from '../../ports/telemetry-store.js';
 import { SeriesEncoder } from './batch-writer.js';
+import { ChunkQuery } from './chunk-query.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 import { WorkerWriter } from './worker-writer.js';
 
@@ -95,6 +96,14 @@ describe('chunked SQLite store', () => {
       for (const b of batches) await writer.write(b);
       expect(logRows()).toBeGreaterThan(0);
       await writer.terminate();
+      // A store without a writer thread reads the live log rows itself.
+      const inline = SqliteTelemetryStore.open(path, { writer: 'inline' });
+      try {
+        expect(times(await inline.query({ device: 'd2', from: H0 - H, to: H0 + H, limit: 1000 }))).toEqual(Array.from({ length: 40 }, (_, i) => i * 1000));
+        expect(inline.count()).toBe(80);
+      } finally {
+        await inline.close();
+      }
       // The next write starts a new thread, which rebuilds its heads from the log: re-sends are duplicates.
       expect(await writer.write(batches.flat())).toMatchObject({ inserted: 0, duplicates: 80 });
       expect(await writer.write([r(40_000)])).toMatchObject({ inserted: 1, duplicates: 0 });
@@ -121,6 +130,20 @@ describe('chunked SQLite store', () => {
     // Age 0: logged and written in the same commit, the log row deleted again.
     expect(logRows()).toBe(0);
     expect(times(await all('aged'))).toEqual([99_000]);
+  });
+
+  it('returns a reading once when the writer thread reported it in a head and wrote it as a chunk since', async () => {
+    store.writeSync([r(1000), r(2000)]);
+    const db = new Database(path, { readonly: true });
+    try {
+      const id = db.prepare("SELECT id FROM series WHERE device = 'd1' AND metric = 'temperature'").pluck().get() as number;
+      // The heads answer (log layout) still holds 2000, now also in a chunk, and 3000, only in the head.
+      const heads = Float64Array.from([id, H0 + 2000, 2000, 1, H0 + 2005, 0, id, H0 + 3000, 3000, 1, H0 + 3005, 0]);
+      const got = new ChunkQuery(db).query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, heads);
+      expect(times(got)).toEqual([1000, 2000, 3000]);
+    } finally {
+      db.close();
+    }
   });
 
   it('knows what is stored after reopen, for series it has not written since', async () => {

@@ -80,6 +80,20 @@ export class LogHeads {
     return this.pool.maxTime(seriesId);
   }
 
+  /** The heads' readings of `series` with device time in [from, to), in log layout (series id first). */
+  readings(series: readonly number[], from: number, to: number): Float64Array {
+    const out: number[] = [];
+    for (const id of series) {
+      this.pool.each(id, (d, o) => {
+        const t = d[o]!;
+        if (t < from || t >= to) return;
+        out.push(id);
+        for (let k = 0; k < CHUNK_WIDTH; k++) out.push(d[o + k]!);
+      });
+    }
+    return Float64Array.from(out);
+  }
+
   /** Adds the device times of the series' head within [min, max] to `into`. */
   timesIn(seriesId: number, min: number, max: number, into: Set<number>): void {
     this.pool.each(seriesId, (d, o) => {

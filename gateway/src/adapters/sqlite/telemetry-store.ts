@@ -72,7 +72,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly worker: WorkerWriter | undefined;
   private readonly chunks: ChunkQuery;
   private readonly logReader: LogReader;
-  private readonly queryTx: Database.Transaction<(q: ReadingQuery) => StoredReading[]>;
+  private readonly queryTx: Database.Transaction<(q: ReadingQuery, heads?: Float64Array) => StoredReading[]>;
 
   /** Retention and hourly rollups over the same file. */
   readonly retention: SqliteRetention;
@@ -84,7 +84,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.logReader = new LogReader(db);
     // One read transaction: chunks and log from the same snapshot, so a head written as a chunk meanwhile is seen
     // once, not twice or never.
-    this.queryTx = db.transaction((q: ReadingQuery) => this.chunks.query(q));
+    this.queryTx = db.transaction((q: ReadingQuery, heads?: Float64Array) => this.chunks.query(q, heads));
     this.retention = new SqliteRetention(db);
     this.inline = new BatchWriter(db);
     const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
@@ -120,12 +120,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
   }
 
-  query(q: ReadingQuery): Promise<StoredReading[]> {
-    try {
-      return Promise.resolve(this.queryTx.deferred(q));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+  async query(q: ReadingQuery): Promise<StoredReading[]> {
+    // While the writer thread runs, its heads answer for the logged readings (indexed by series): scanning the log
+    // rows instead cost 12-16 ms per query with 250,000 live readings, against 0.2 ms for chunks alone. Before the
+    // first write of this process (no thread yet; the log may hold readings from before a crash) the rows are read.
+    const useHeads = this.worker?.running === true && q.limit > 0 && q.to > q.from;
+    const heads = useHeads ? await this.worker!.heads(this.chunks.seriesIds(q), q.from, q.to) : undefined;
+    return this.queryTx.deferred(q, heads);
   }
 
   /** Total readings stored, in chunks and in the ingest log (for tests, benchmarks and /health). */

@@ -11,7 +11,7 @@ import type { SqliteOptions } from './database.js';
 import type { LogLimits } from './log-heads.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
-interface Waiter { resolve(r: WriteResult): void; reject(e: Error): void }
+interface Waiter { resolve(r: WriterReply): void; reject(e: Error): void }
 
 export class WorkerWriter {
   private worker: Worker | undefined;
@@ -24,10 +24,30 @@ export class WorkerWriter {
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     const worker = this.worker ?? this.start();
     const batch = this.encoder.encode(readings);
-    return this.request(worker, { id: this.nextId++, batch }, [batch.rows.buffer as ArrayBuffer]).catch((e: unknown) => {
+    return this.request(worker, { id: this.nextId++, batch }, [batch.rows.buffer as ArrayBuffer]).then((r) => {
+      if (!('inserted' in r)) throw new Error('writer thread answered a write with something else');
+      return { inserted: r.inserted, duplicates: r.duplicates, ...(r.logged !== undefined ? { logged: r.logged } : {}) };
+    }, (e: unknown) => {
       this.encoder.reset();
       throw e;
     });
+  }
+
+  /** True while a writer thread runs (it owns the ingest log's heads). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /**
+   * The logged readings of `series` with device time in [from, to), from the heads of the running writer thread
+   * (log layout, ingest-log.ts). Answered after the writes sent before it: whatever was acknowledged is in the answer
+   * or already in chunks.
+   */
+  async heads(series: readonly number[], from: number, to: number): Promise<Float64Array> {
+    if (this.worker === undefined) throw new Error('no writer thread runs: read the log rows instead');
+    const r = await this.request(this.worker, { id: this.nextId++, heads: { series, from, to } }, []);
+    if (!('heads' in r)) throw new Error('writer thread answered a heads request with something else');
+    return r.heads;
   }
 
   async close(): Promise<void> {
@@ -46,8 +66,8 @@ export class WorkerWriter {
     await this.worker?.terminate();
   }
 
-  private request(worker: Worker, m: WriterRequest, transfer: ArrayBuffer[]): Promise<WriteResult> {
-    return new Promise<WriteResult>((resolve, reject) => {
+  private request(worker: Worker, m: WriterRequest, transfer: ArrayBuffer[]): Promise<WriterReply> {
+    return new Promise<WriterReply>((resolve, reject) => {
       this.waiting.set(m.id, { resolve, reject });
       worker.postMessage(m, transfer);
     });
@@ -62,7 +82,7 @@ export class WorkerWriter {
       if (waiter === undefined) return;
       this.waiting.delete(r.id);
       if ('error' in r) waiter.reject(Object.assign(new Error(r.error.message), r.error.code !== undefined ? { code: r.error.code } : {}));
-      else waiter.resolve({ inserted: r.inserted, duplicates: r.duplicates, ...(r.logged !== undefined ? { logged: r.logged } : {}) });
+      else waiter.resolve(r);
     });
     const fail = (e: Error): void => {
       if (this.worker === w) this.worker = undefined;

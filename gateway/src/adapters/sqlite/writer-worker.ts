@@ -7,9 +7,15 @@ import { BatchWriter, type EncodedBatch } from './batch-writer.js';
 import { openDatabase, type SqliteOptions } from './database.js';
 import type { LogLimits } from './log-heads.js';
 
-export type WriterRequest = { readonly id: number; readonly batch: EncodedBatch } | { readonly id: number; readonly close: true };
+/** A query's request for the logged readings of some series in [from, to): their heads are in this thread. */
+export interface HeadsRequest { readonly series: readonly number[]; readonly from: number; readonly to: number }
+export type WriterRequest =
+  | { readonly id: number; readonly batch: EncodedBatch }
+  | { readonly id: number; readonly heads: HeadsRequest }
+  | { readonly id: number; readonly close: true };
 export type WriterReply =
   | { readonly id: number; readonly inserted: number; readonly duplicates: number; readonly logged?: number }
+  | { readonly id: number; readonly heads: Float64Array }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const { path, options, limits } = workerData as { path: string; options: Partial<SqliteOptions>; limits: Partial<LogLimits> };
@@ -32,6 +38,11 @@ port.on('message', (m: WriterRequest) => {
     }
     port.postMessage({ id: m.id, inserted: 0, duplicates: 0 } satisfies WriterReply);
     port.close();
+    return;
+  }
+  if ('heads' in m) {
+    const heads = writer.headReadings(m.heads.series, m.heads.from, m.heads.to);
+    port.postMessage({ id: m.id, heads } satisfies WriterReply, [heads.buffer as ArrayBuffer]);
     return;
   }
   try {
