@@ -68,7 +68,7 @@ export class IngestService {
     const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
     if (!checked.ok || checked.kind !== 'data') {
       this.handleChecked(m, checked).then(() => {
-        this.deps.metrics.ack.observe((this.deps.clock.now() - m.receivedAt) / 1000);
+        this.acked(m.receivedAt);
         done(null);
       }, (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       return;
@@ -77,7 +77,7 @@ export class IngestService {
       if (error !== null) return done(error);
       try {
         this.stored(checked, m.receivedAt);
-        this.deps.metrics.ack.observe((this.deps.clock.now() - m.receivedAt) / 1000);
+        this.acked(m.receivedAt);
       } catch (e) {
         // Stored but not acknowledged: the device re-sends and the store counts the copy as a duplicate.
         return done(e instanceof Error ? e : new Error(String(e)));
@@ -86,8 +86,15 @@ export class IngestService {
     });
   }
 
-  handle(m: InboundMessage): Promise<IngestOutcome> {
-    return this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
+  async handle(m: InboundMessage): Promise<IngestOutcome> {
+    const outcome = await this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
+    this.acked(m.receivedAt);
+    return outcome;
+  }
+
+  /** The outcome of a message received at `receivedAt` is durable: the adapter acknowledges it now. */
+  private acked(receivedAt: number): void {
+    this.deps.metrics.ack.observe((this.deps.clock.now() - receivedAt) / 1000);
   }
 
   /** After the commit of a data message: live view and counters. */
@@ -143,7 +150,9 @@ export class IngestService {
       await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), `refused: ${detail}`);
       return { kind: 'quarantined', id, code: entry.code, detail };
     }
-    const outcome = await this.handle({ topic: entry.topic, payload: entry.payload, clientId: `replay:${id}`, receivedAt: this.deps.clock.now() });
+    // handleChecked, not handle: a replay is not a device's message waiting for its acknowledgement.
+    const m: InboundMessage = { topic: entry.topic, payload: entry.payload, clientId: `replay:${id}`, receivedAt: this.deps.clock.now() };
+    const outcome = await this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
     const result = outcome.kind === 'quarantined' ? `quarantined again as #${outcome.id} (${outcome.code})` : outcome.kind;
     await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), result);
     return outcome;

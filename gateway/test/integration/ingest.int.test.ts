@@ -29,7 +29,10 @@ describe('ingest over MQTT', () => {
     expect(readings[0]).toMatchObject({ value: 4.3, time, seq: 7 });
     expect(readings[0]!.receivedAt).toBeGreaterThanOrEqual(time);
     // A single reading waits in the store's ingest log for more of its series; the gauge shows it.
-    expect(await (await fetch(`${gw.httpUrl}/metrics`)).text()).toMatch(/^coldtrace_store_log_readings 1$/m);
+    const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^coldtrace_store_log_readings 1$/m);
+    // Its receive -> durable ack time was observed once.
+    expect(metrics).toMatch(/^coldtrace_ingest_ack_seconds_count 1$/m);
   });
 
   it('shows sequence gaps on the live view, and fills them when the late message arrives', async () => {
