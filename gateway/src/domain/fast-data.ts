@@ -9,7 +9,7 @@
  */
 import { MAX_DEVICE_TIME_MS, MAX_READINGS_PER_MESSAGE, MIN_DEVICE_TIME_MS, type MetricSpec } from '@coldtrace/contract';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
-import { BAIL, equals, number, quotedAt, string, ws } from './json-scan.js';
+import { BAIL, equals, number, quotedAt, string, valueAfterKey, ws } from './json-scan.js';
 
 /** A catalogue entry as the fast path matches it: name and unit as bytes. */
 export interface FastMetric {
@@ -38,7 +38,6 @@ export function fastCatalogue(c: Readonly<Record<string, MetricSpec>>): readonly
 }
 
 const COMMA = 0x2c;
-const COLON = 0x3a;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
@@ -82,9 +81,8 @@ export function parseDataFast(
     const key = topKey(b, ks, ke);
     if (key === 0 || (seen & key) !== 0) return undefined;
     seen |= key;
-    p = ws(b, ke + 1);
-    if (b[p] !== COLON) return undefined;
-    p = ws(b, p + 1);
+    p = valueAfterKey(b, ke);
+    if (p === BAIL) return undefined;
     if (key === K_READINGS) {
       p = readings(b, p, catalogue, metrics, values, times, num);
     } else {
@@ -169,9 +167,8 @@ function reading(
     }
     if (key === 0 || (seen & key) !== 0) return BAIL;
     seen |= key;
-    p = ws(b, ke + 1);
-    if (b[p] !== COLON) return BAIL;
-    p = ws(b, p + 1);
+    p = valueAfterKey(b, ke);
+    if (p === BAIL) return BAIL;
     if (key === R_METRIC) {
       m = metricAt(b, p, catalogue);
       if (m === undefined) return BAIL;

@@ -94,3 +94,9 @@ export function ws(b: Uint8Array, p: number): number {
   }
   return p;
 }
+
+/** After a key's closing quote at `ke`: the offset of its value (past `:` and whitespace), or BAIL. */
+export function valueAfterKey(b: Uint8Array, ke: number): number {
+  const p = ws(b, ke + 1);
+  return b[p] === 0x3a ? ws(b, p + 1) : BAIL;
+}
