@@ -11,8 +11,9 @@ import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
 import { ReadingFlag } from '../ports/telemetry-store.js';
 import type { LiveState } from './live-state.js';
+import { TurnSlicer } from './turn-slicer.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { WriteBatcher } from './write-batcher.js';
+import type { WriteBatcher, WriteLane } from './write-batcher.js';
 
 /** Raw bytes kept for a quarantined message; the true size is recorded beside them. */
 export const QUARANTINE_PAYLOAD_CAP_BYTES = 1024 * 1024;
@@ -27,7 +28,7 @@ export interface InboundMessage {
 }
 
 export type IngestOutcome =
-  | { readonly kind: 'stored'; readonly readings: number }
+  | { readonly kind: 'stored'; readonly readings: number; readonly lane: WriteLane }
   | { readonly kind: 'status' }
   | { readonly kind: 'quarantined'; readonly id: number; readonly code: string; readonly detail: string };
 
@@ -42,6 +43,8 @@ export interface IngestDeps {
   readonly metrics: GatewayMetrics;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Paces large messages (turn-slicer.ts). Default: a TurnSlicer with its default sizes. */
+  readonly slicer?: TurnSlicer;
 }
 
 export class IngestService {
@@ -50,8 +53,12 @@ export class IngestService {
   private readonly statusMessages: ReturnType<GatewayMetrics['messages']['labels']>;
   private readonly skewed: ReturnType<GatewayMetrics['flagged']['labels']>;
   private readonly late: ReturnType<GatewayMetrics['flagged']['labels']>;
+  private readonly slicer: TurnSlicer;
+  private readonly ackIn: Record<WriteLane, ReturnType<GatewayMetrics['ack']['labels']>>;
 
   constructor(private readonly deps: IngestDeps) {
+    this.slicer = deps.slicer ?? new TurnSlicer();
+    this.ackIn = { live: deps.metrics.ack.labels('live'), backlog: deps.metrics.ack.labels('backlog') };
     this.storedMessages = deps.metrics.messages.labels('stored');
     this.statusMessages = deps.metrics.messages.labels('status');
     this.skewed = deps.metrics.flagged.labels('clock_skew');
@@ -65,36 +72,45 @@ export class IngestService {
    * promises (see WriteBatcher.writeThen); everything else takes `handle`.
    */
   accept(m: InboundMessage, done: (error: Error | null) => void): void {
+    const bytes = m.payload.byteLength;
+    if (this.slicer.defers(bytes)) this.slicer.defer(bytes, () => this.acceptNow(m, done));
+    else this.acceptNow(m, done);
+  }
+
+  private acceptNow(m: InboundMessage, done: (error: Error | null) => void): void {
     const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
     if (!checked.ok || checked.kind !== 'data') {
       this.handleChecked(m, checked).then(() => {
-        this.acked(m.receivedAt);
+        this.acked(m.receivedAt, 'live');
         done(null);
       }, (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       return;
     }
+    const lane = laneOf(checked.readings);
     this.deps.batcher.writeThen(checked.readings, (error) => {
       if (error !== null) return done(error);
       try {
         this.stored(checked, m.receivedAt);
-        this.acked(m.receivedAt);
+        this.acked(m.receivedAt, lane);
       } catch (e) {
         // Stored but not acknowledged: the device re-sends and the store counts the copy as a duplicate.
         return done(e instanceof Error ? e : new Error(String(e)));
       }
       done(null);
-    });
+    }, lane);
   }
 
   async handle(m: InboundMessage): Promise<IngestOutcome> {
+    const bytes = m.payload.byteLength;
+    if (this.slicer.defers(bytes)) await new Promise<void>((resolve) => this.slicer.defer(bytes, resolve));
     const outcome = await this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
-    this.acked(m.receivedAt);
+    this.acked(m.receivedAt, outcome.kind === 'stored' ? outcome.lane : 'live');
     return outcome;
   }
 
   /** The outcome of a message received at `receivedAt` is durable: the adapter acknowledges it now. */
-  private acked(receivedAt: number): void {
-    this.deps.metrics.ack.observe((this.deps.clock.now() - receivedAt) / 1000);
+  private acked(receivedAt: number, lane: WriteLane): void {
+    this.ackIn[lane].observe((this.deps.clock.now() - receivedAt) / 1000);
   }
 
   /** After the commit of a data message: live view and counters. */
@@ -115,9 +131,10 @@ export class IngestService {
     if (!checked.ok) return this.toQuarantine(m, checked);
     switch (checked.kind) {
       case 'data': {
-        await batcher.write(checked.readings);
+        const lane = laneOf(checked.readings);
+        await batcher.write(checked.readings, lane);
         this.stored(checked, m.receivedAt);
-        return { kind: 'stored', readings: checked.readings.length };
+        return { kind: 'stored', readings: checked.readings.length, lane };
       }
       case 'device-status': {
         const { site, node, device } = checked.topic;
@@ -170,4 +187,13 @@ export class IngestService {
     this.deps.log.warn({ quarantineId: id, code: r.code, detail: r.detail, topic: m.topic, clientId: m.clientId }, `quarantined: ${REJECT_CODES[r.code]}`);
     return { kind: 'quarantined', id, code: r.code, detail: r.detail };
   }
+}
+
+/**
+ * A message whose readings are all LATE is a store-and-forward replay: it goes into the backlog lane, which cannot
+ * make live messages wait behind it. One fresh reading makes the whole message live.
+ */
+export function laneOf(readings: DataInbound['readings']): WriteLane {
+  for (const r of readings) if ((r.flags & ReadingFlag.LATE) === 0) return 'live';
+  return 'backlog';
 }

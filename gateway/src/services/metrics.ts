@@ -13,9 +13,13 @@ export class GatewayMetrics {
     name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of each stored message (its first reading)',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registers: [this.registry],
   });
-  /** Per message: what a device waits for its PUBACK inside the gateway, the latency the store and batching cause. */
+  /**
+   * Per message: what a device waits for its PUBACK inside the gateway, the latency the store and batching cause.
+   * `lane`: `backlog` for store-and-forward replays (every reading LATE), which wait on purpose; `live` for the rest.
+   */
   readonly ack = new Histogram({
-    name: 'coldtrace_ingest_ack_seconds', help: 'Gateway receive to durable outcome (stored or quarantined, then acknowledged), per message',
+    name: 'coldtrace_ingest_ack_seconds', help: 'Gateway receive to durable outcome (stored or quarantined, then acknowledged), per message, by lane (live, backlog)',
+    labelNames: ['lane'] as const,
     buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
   readonly storeWrite = new Histogram({

@@ -9,9 +9,12 @@ import { WriteBatcher } from './write-batcher.js';
 /** A real store that answers slowly, like a disk under load or a remote database. */
 class SlowStore implements TelemetryStore {
   writes = 0;
+  /** Devices of each commit's readings, in commit order. */
+  readonly commits: string[][] = [];
   constructor(private readonly inner: SqliteTelemetryStore, private readonly delayMs: number) {}
   async write(readings: readonly StoredReading[]): Promise<WriteResult> {
     this.writes++;
+    this.commits.push(readings.map((r) => r.device));
     await new Promise((r) => setTimeout(r, this.delayMs));
     return this.inner.write(readings);
   }
@@ -102,5 +105,49 @@ describe('WriteBatcher', () => {
     await b.close();
     const late = await new Promise<Error | null>((r) => b.writeThen([reading('late', 1)], r));
     expect(late?.message).toBe('write batcher is closed');
+  });
+
+  it('commits live readings first and gives the backlog at most its share of each commit, every commit', async () => {
+    const store = new SlowStore(sqlite, 5);
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined },
+      { maxBacklogPerCommit: 250 });
+    const t = 1_790_000_000_000;
+    // A replay of 10 messages of 100 readings, then live messages arriving while it is being written.
+    const replay = Array.from({ length: 10 }, (_, i) => b.write(Array.from({ length: 100 }, (_, k) => reading('backlog', t + i * 100 + k)), 'backlog'));
+    const order: string[] = [];
+    const live: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 3));
+      live.push(b.write([reading(`live${i}`, t)]).then(() => { order.push(`live${i}`); }));
+    }
+    await Promise.all([...live, ...replay.map((p, i) => p.then(() => { order.push(`backlog${i}`); }))]);
+    expect(sqlite.count()).toBe(1004);
+    // Every commit holds at most 2 whole backlog messages (200 of a 250 share) and the live readings waiting for it.
+    for (const c of store.commits) expect(c.filter((d) => d === 'backlog').length).toBeLessThanOrEqual(200);
+    // The backlog moved in every commit until it was done: never starved by live traffic.
+    const withBacklog = store.commits.map((c) => c.includes('backlog'));
+    expect(withBacklog.slice(0, withBacklog.lastIndexOf(true) + 1).every(Boolean)).toBe(true);
+    // Each live message was acknowledged before the replay was: it did not wait behind the backlog.
+    expect(order.indexOf('live3')).toBeLessThan(order.indexOf('backlog9'));
+    for (let i = 0; i < 4; i++) expect(store.commits.findIndex((c) => c.includes(`live${i}`))).toBeLessThan(store.commits.length - 1);
+  });
+
+  it('never holds a live writer back because the backlog is full', async () => {
+    const store = new SlowStore(sqlite, 5);
+    let heldBack = 0;
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => { heldBack++; } },
+      { maxQueuedReadings: 100, maxBacklogPerCommit: 50 });
+    const t = 1_790_000_000_000;
+    const replay = Array.from({ length: 20 }, (_, i) => b.write(Array.from({ length: 50 }, (_, k) => reading('backlog', t + i * 50 + k)), 'backlog'));
+    expect(heldBack).toBeGreaterThan(0); // the backlog lane is full
+    const before = heldBack;
+    let liveDone = false;
+    const live = b.write([reading('live', t)]).then(() => { liveDone = true; });
+    expect(heldBack).toBe(before);
+    await live;
+    expect(store.commits.findIndex((c) => c.includes('live'))).toBeLessThanOrEqual(1);
+    await Promise.all(replay);
+    expect(liveDone).toBe(true);
+    expect(sqlite.count()).toBe(1001);
   });
 });

@@ -3,19 +3,30 @@
  * so many devices share one commit: no timer, so an idle gateway commits each message at once (lowest latency),
  * and a busy one commits large batches (highest throughput).
  *
- * Bounded (STYLE.md 6): at most `maxQueuedReadings` wait. When full, write() waits for room instead of growing
- * memory; the MQTT adapter is then slow to acknowledge, and TCP backpressure slows the publishers.
+ * Two lanes. Live readings go into the next commit. Backlog readings (a store-and-forward replay after an outage)
+ * fill at most `maxBacklogPerCommit` of each commit: a replay of a million readings must not make every live
+ * message of its devices' neighbours wait behind 20,000-reading commits. The backlog still gets that share of every
+ * commit, so it is never starved; its acknowledgements come later and the replaying devices slow down to match.
+ *
+ * Bounded (STYLE.md 6): at most `maxQueuedReadings` wait in each lane. When a lane is full, write() waits for room
+ * instead of growing memory; the MQTT adapter is then slow to acknowledge, and TCP backpressure slows the publishers.
+ * A full backlog never holds back a live writer.
  */
 import type { StoredReading, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
 
 export interface WriteBatcherOptions {
   /** Most readings in one commit. Default 20000. */
   readonly maxBatchReadings: number;
-  /** Most readings waiting for a commit before writers are held back. Default 200000. */
+  /** Most readings waiting for a commit in one lane before that lane's writers are held back. Default 200000. */
   readonly maxQueuedReadings: number;
+  /** Most backlog readings in one commit, on top of its live readings. Default 500. */
+  readonly maxBacklogPerCommit: number;
 }
 
-export const DEFAULT_WRITE_BATCHER_OPTIONS: WriteBatcherOptions = { maxBatchReadings: 20_000, maxQueuedReadings: 200_000 };
+export const DEFAULT_WRITE_BATCHER_OPTIONS: WriteBatcherOptions = { maxBatchReadings: 20_000, maxQueuedReadings: 200_000, maxBacklogPerCommit: 500 };
+
+/** `live`: readings as they are measured; `backlog`: readings replayed late (all flagged LATE). */
+export type WriteLane = 'live' | 'backlog';
 
 export interface WriteBatcherObserver {
   /** Called after each commit with its size and how long the store took, ms. */
@@ -36,8 +47,9 @@ interface Pending {
 
 export class WriteBatcher {
   private readonly options: WriteBatcherOptions;
-  private pending: Pending[] = [];
+  private readonly pending: Record<WriteLane, Pending[]> = { live: [], backlog: [] };
   private queued = 0;
+  private readonly queuedIn: Record<WriteLane, number> = { live: 0, backlog: 0 };
   private committing = false;
   private scheduled = false;
   private waiters: (() => void)[] = [];
@@ -57,8 +69,8 @@ export class WriteBatcher {
   }
 
   /** Resolves once the readings are durably committed; rejects if the commit failed (nothing was stored). */
-  write(readings: readonly StoredReading[]): Promise<void> {
-    return new Promise((resolve, reject) => this.writeThen(readings, (e) => (e === null ? resolve() : reject(e))));
+  write(readings: readonly StoredReading[], lane: WriteLane = 'live'): Promise<void> {
+    return new Promise((resolve, reject) => this.writeThen(readings, (e) => (e === null ? resolve() : reject(e)), lane));
   }
 
   /**
@@ -66,20 +78,22 @@ export class WriteBatcher {
    * closures around it were a fifth of what the gateway allocated per message, and objects of in-flight messages
    * are the ones that survive into the old generation. `done` runs once, after the commit, never synchronously.
    */
-  writeThen(readings: readonly StoredReading[], done: WriteDone): void {
+  writeThen(readings: readonly StoredReading[], done: WriteDone, lane: WriteLane = 'live'): void {
     if (this.closed) {
       queueMicrotask(() => done(new Error('write batcher is closed')));
       return;
     }
-    if (this.queued > 0 && this.queued + readings.length > this.options.maxQueuedReadings) {
+    const inLane = this.queuedIn[lane];
+    if (inLane > 0 && inLane + readings.length > this.options.maxQueuedReadings) {
       // Full: wait for room instead of growing memory (re-checked after each commit).
       this.observer.heldBack();
-      this.waiters.push(() => this.writeThen(readings, done));
+      this.waiters.push(() => this.writeThen(readings, done, lane));
       return;
     }
-    this.pending.push({ readings, done });
+    this.pending[lane].push({ readings, done });
     // The depth gauge is set at each commit's start and end, not per message (a gauge set is a hash lookup).
     this.queued += readings.length;
+    this.queuedIn[lane] += readings.length;
     this.schedule();
   }
 
@@ -102,18 +116,18 @@ export class WriteBatcher {
     });
   }
 
+  private get waiting(): boolean {
+    return this.pending.live.length > 0 || this.pending.backlog.length > 0;
+  }
+
   private async commit(): Promise<void> {
-    if (this.pending.length === 0) return;
+    if (!this.waiting) return;
     this.committing = true;
     const batch: Pending[] = [];
-    let n = 0;
-    while (this.pending.length > 0) {
-      const next = this.pending[0]!;
-      if (batch.length > 0 && n + next.readings.length > this.options.maxBatchReadings) break;
-      batch.push(next);
-      this.pending.shift();
-      n += next.readings.length;
-    }
+    const { maxBatchReadings, maxBacklogPerCommit } = this.options;
+    const live = take(this.pending.live, maxBatchReadings, batch);
+    const backlog = take(this.pending.backlog, maxBacklogPerCommit, batch);
+    const n = live + backlog;
     const rows = batch.length === 1 ? batch[0]!.readings : concat(batch, n);
     this.observer.depth(this.queued);
     const started = this.now();
@@ -125,16 +139,37 @@ export class WriteBatcher {
       error = e instanceof Error ? e : new Error(String(e));
     }
     this.queued -= n;
+    this.queuedIn.live -= live;
+    this.queuedIn.backlog -= backlog;
     this.observer.depth(this.queued);
     this.committing = false;
     for (const p of batch) settle(p.done, error);
-    if (this.queued < this.options.maxQueuedReadings && this.waiters.length > 0) {
+    const max = this.options.maxQueuedReadings;
+    if (this.waiters.length > 0 && (this.queuedIn.live < max || this.queuedIn.backlog < max)) {
       const waiting = this.waiters;
       this.waiters = [];
       for (const w of waiting) w();
     }
-    if (this.pending.length > 0) this.schedule();
+    if (this.waiting) this.schedule();
   }
+}
+
+/**
+ * Moves writes from the head of `queue` into `batch` while their readings fit in `budget`; returns how many readings
+ * moved. The first write always goes, even one larger than the budget, so each lane moves in every commit.
+ */
+function take(queue: Pending[], budget: number, batch: Pending[]): number {
+  let n = 0;
+  let i = 0;
+  while (i < queue.length) {
+    const size = queue[i]!.readings.length;
+    if (i > 0 && n + size > budget) break;
+    batch.push(queue[i]!);
+    n += size;
+    i++;
+  }
+  if (i > 0) queue.splice(0, i);
+  return n;
 }
 
 /** A callback that throws is a bug in its caller: it must not stop the others of the commit from being told. */

@@ -32,7 +32,21 @@ describe('ingest over MQTT', () => {
     const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^coldtrace_store_log_readings 1$/m);
     // Its receive -> durable ack time was observed once.
-    expect(metrics).toMatch(/^coldtrace_ingest_ack_seconds_count 1$/m);
+    expect(metrics).toMatch(/^coldtrace_ingest_ack_seconds_count\{lane="live"\} 1$/m);
+  });
+
+  it('stores a store-and-forward replay through the backlog lane, durable when acknowledged', async () => {
+    // 600 readings from two hours ago, every one LATE: a replayed outbox, large enough (> 16 KiB) to be paced.
+    const t0 = Date.now() - 2 * 3_600_000;
+    const readings = Array.from({ length: 600 }, (_, i) => ({ metric: 'temperature', value: 4 + (i % 10) / 10, unit: 'Cel', time: t0 + i * 1000 }));
+    const payload = JSON.stringify({ v: 1, seq: 1, time: t0, readings });
+    expect(payload.length).toBeGreaterThan(16 * 1024);
+    await client.publishAsync(dataTopic('wh1', 'node-it', 'replay-1'), payload, { qos: 1 });
+    const { readings: stored } = await getJson<{ readings: { time: number }[] }>(`${gw.httpUrl}/api/v1/readings?device=replay-1&limit=1000&from=${t0}&to=${t0 + 600_000}`);
+    expect(stored).toHaveLength(600);
+    const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^coldtrace_ingest_ack_seconds_count\{lane="backlog"\} 1$/m);
+    expect(metrics).toMatch(/^coldtrace_ingest_flagged_readings_total\{flag="late"\} 600$/m);
   });
 
   it('shows sequence gaps on the live view, and fills them when the late message arrives', async () => {

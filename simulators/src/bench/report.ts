@@ -54,7 +54,7 @@ export function markdown(r: BenchReport): string {
     extra.push(`Live latency over the whole run, the first ${o.warmupMs / 1000} s of warm-up included: p50 ${s.latencyWholeRun.p50} ms, p99 ${s.latencyWholeRun.p99} ms (table: after the warm-up; per second in the JSON).`);
     const g = s.internals;
     extra.push(`Inside the gateway: ${n(g.commits)} commits, mean ${g.commitMeanMs} ms, p99 <= ${ms(g.commitP99Ms)} ms; ` +
-      `receive -> durable ack after the warm-up p50 <= ${ms(g.ackP50Ms)} ms, p99 <= ${ms(g.ackP99Ms)} ms; ` +
+      `receive -> durable ack of live messages after the warm-up p50 <= ${ms(g.ackP50Ms)} ms, p99 <= ${ms(g.ackP99Ms)} ms; ` +
       `event-loop delay p99 ${g.eventLoopP99Ms} ms; GC pauses ${g.gcSeconds} s; ${n(g.diskBytesPerReading)} bytes written to disk per reading.`);
     if (s.replayLatency !== undefined) extra.push(`Replay: ${n(s.load.acked.replay.readings)} readings in ${Math.round((s.replayMs ?? 0) / 100) / 10} s, replay message latency p50 ${s.replayLatency.p50} ms / p99 ${s.replayLatency.p99} ms; live latency above.`);
     if (s.prefill !== undefined) extra.push(`Pre-filled ${n(s.prefill.readings)} readings in ${Math.round(s.prefill.ms / 1000)} s.`);

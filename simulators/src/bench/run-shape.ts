@@ -22,8 +22,9 @@ export interface GatewayInternals {
   /** Upper bound of the histogram bucket holding the 99th percentile commit, ms. */
   readonly commitP99Ms: number;
   /**
-   * Gateway receive to durable ack, per message, from the gateway's own histogram, after the warm-up (upper bounds
-   * of the buckets holding p50 and p99), ms: the part of the latency spent inside the gateway.
+   * Gateway receive to durable ack of live messages (lane="live": a replayed backlog waits on purpose), from the
+   * gateway's own histogram, after the warm-up (upper bounds of the buckets holding p50 and p99), ms: the part of
+   * the live latency spent inside the gateway.
    */
   readonly ackP50Ms: number;
   readonly ackP99Ms: number;
@@ -148,12 +149,12 @@ async function scrape(httpUrl: string): Promise<string> {
   return (await fetch(`${httpUrl}/metrics`)).text();
 }
 
-/** Sum of the samples of one metric in Prometheus text, optionally only lines containing `label`. */
-function sample(text: string, name: string, label?: string): number {
+/** Sum of the samples of one metric in Prometheus text, optionally only lines containing `label` (or all of `labels`). */
+function sample(text: string, name: string, label?: string, labels: readonly string[] = label === undefined ? [] : [label]): number {
   let n = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
-    if (label !== undefined && !line.includes(label)) continue;
+    if (!labels.every((l) => line.includes(l))) continue;
     n += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return n;
@@ -166,20 +167,26 @@ function internals(before: string, warm: string, after: string, diskBytes: numbe
   return {
     commits, commitMeanMs: r((d('coldtrace_store_write_seconds_sum') / Math.max(1, commits)) * 1000),
     commitP99Ms: bucketQuantile(before, after, 'coldtrace_store_write_seconds', 0.99),
-    ackP50Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.5),
-    ackP99Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.99),
+    ackP50Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.5, 'lane="live"'),
+    ackP99Ms: bucketQuantile(warm, after, 'coldtrace_ingest_ack_seconds', 0.99, 'lane="live"'),
     eventLoopP99Ms: r(sample(after, 'coldtrace_nodejs_eventloop_lag_p99_seconds') * 1000), gcSeconds: r(d('coldtrace_nodejs_gc_duration_seconds_sum')),
     diskBytesPerReading: Math.round(diskBytes / Math.max(1, readings)),
   };
 }
 
-/** Upper bound, ms, of the histogram bucket holding quantile `q` of what was observed between two scrapes. */
-function bucketQuantile(before: string, after: string, name: string, q: number): number {
-  const count = sample(after, `${name}_count`) - sample(before, `${name}_count`);
+/**
+ * Upper bound, ms, of the histogram bucket holding quantile `q` of what was observed between two scrapes; with
+ * `label` (e.g. `lane="live"`), of the series carrying it.
+ */
+function bucketQuantile(before: string, after: string, name: string, q: number, label?: string): number {
+  const count = sample(after, `${name}_count`, label) - sample(before, `${name}_count`, label);
   // Buckets are cumulative and listed in rising order: the first whose count reaches q of the total holds it.
-  for (const m of after.matchAll(new RegExp(`^${name}_bucket\\{le="([^"+]+)"\\} (\\d+)$`, 'gm'))) {
-    const le = m[1]!;
-    if (Number(m[2]) - sample(before, `${name}_bucket`, `le="${le}"`) >= count * q) return Number(le) * 1000;
+  for (const m of after.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm'))) {
+    const labels = m[1]!;
+    const le = /le="([^"+]+)"/.exec(labels)?.[1];
+    if (le === undefined || (label !== undefined && !labels.includes(label))) continue;
+    const earlier = sample(before, `${name}_bucket`, undefined, label === undefined ? [`le="${le}"`] : [`le="${le}"`, label]);
+    if (Number(m[2]) - earlier >= count * q) return Number(le) * 1000;
   }
   return Infinity;
 }
