@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every Coldtrace process; docker-compose.yml picks the program with `command`:
-#   node gateway/dist/main.js                          gateway (HTTP API + dashboard, MQTT ingest)
+#   node --max-semi-space-size=32 gateway/dist/main.js gateway (HTTP API + dashboard, MQTT ingest; flags: node-flags.ts)
 #   node edge-agent/dist/main.js --config FILE         edge agent
 #   node simulators/dist/main.js <device> [options]    device simulators
 

@@ -10,6 +10,8 @@ const logs = `${root}.data/logs`;
 
 const ensure = spawnSync(process.execPath, [`${root}scripts/ensure-built.mjs`], { stdio: 'inherit' });
 if (ensure.status !== 0) process.exit(ensure.status ?? 1);
+// Built just now if it was not: the node flags the gateway must start with (gateway/src/node-flags.ts).
+const { GATEWAY_NODE_FLAGS } = await import('../gateway/dist/node-flags.js');
 mkdirSync(logs, { recursive: true });
 
 const httpPort = process.env.COLDTRACE_HTTP_PORT ?? '8080';
@@ -79,7 +81,7 @@ process.on('SIGTERM', () => void stop(0));
 
 // The gateway refuses unknown COLDTRACE_* settings; the demo's own ones are for the simulators and agents only.
 const gatewayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COLDTRACE_DEMO_')));
-const gw = await start('gateway', ['gateway/dist/main.js'], {
+const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'], {
   baseEnv: gatewayEnv,
   env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
   readyMsg: 'gateway ready',

@@ -6,3 +6,4 @@ export { SqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
 export { openDatabase } from './adapters/sqlite/database.js';
 export type { StoredReading, TelemetryStore, ReadingQuery, WriteResult } from './ports/telemetry-store.js';
 export { ReadingFlag } from './ports/telemetry-store.js';
+export { GATEWAY_NODE_FLAGS, missingNodeFlags } from './node-flags.js';

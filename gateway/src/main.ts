@@ -1,9 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 /** coldtrace-gateway: configuration from the environment (see README "Configuration"). */
 import { hostname } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
+import { missingNodeFlags } from './node-flags.js';
 
 /**
  * Old-generation growth after each full GC, percent of the live heap. V8 otherwise picks 10-300 % by its GC speed and,
@@ -16,6 +17,12 @@ import { startGateway } from './gateway.js';
 const HEAP_GROWING_PERCENT = 50;
 if (![...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((a) => a.includes('--heap-growing-percent'))) {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
+const missing = missingNodeFlags(process.execArgv, process.env['NODE_OPTIONS']);
+if (missing.length > 0) {
+  // Runs, but with longer GC pauses under load (node-flags.ts); a supervisor's stderr shows why.
+  console.error(`coldtrace-gateway: started without ${missing.join(' ')} (node flag or NODE_OPTIONS): expect longer GC pauses under load`);
 }
 
 const loaded = loadGatewayConfig(process.env, hostname());

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { loadGatewayConfig } from '@coldtrace/gateway';
+import { GATEWAY_NODE_FLAGS, loadGatewayConfig } from '@coldtrace/gateway';
 import { ConfigError, loadConfig } from '@coldtrace/edge-agent';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -95,8 +95,12 @@ describe('docker-compose.yml', () => {
     const built = Object.entries(services).filter(([, s]) => s.build !== undefined);
     expect(built.map(([n]) => n).sort()).toEqual(['agent', 'gateway', 'simulator']);
     for (const [name, s] of built) {
-      const [node, script] = s.command ?? [];
+      const [node, ...rest] = s.command ?? [];
       expect(node, name).toBe('node');
+      const flags = rest.slice(0, rest.findIndex((a) => !a.startsWith('--')));
+      const script = rest[flags.length];
+      // The gateway's V8 flags cannot be set from inside the process (node-flags.ts): the command must carry them.
+      expect(flags, `${name}: node flags`).toEqual(name === 'gateway' ? GATEWAY_NODE_FLAGS : []);
       const pkg = (script ?? '').split('/')[0] ?? '';
       const tsconfig = JSON.parse(read(`${pkg}/tsconfig.json`)) as { compilerOptions: { rootDir: string; outDir: string } };
       const { rootDir, outDir } = tsconfig.compilerOptions;

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags.js';
 
 export const GATEWAY_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -16,7 +17,7 @@ export interface GatewayProcess {
 /** Starts `node gateway/dist/main.js` with the given environment and waits for its "gateway ready" log line. */
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 15_000): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run 'npm run build' first`);
-  const child = spawn(process.execPath, [GATEWAY_MAIN], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
     env: { PATH: process.env['PATH'] ?? '', COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0', COLDTRACE_MQTT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

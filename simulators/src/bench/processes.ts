@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '@coldtrace/gateway';
 
 export const GATEWAY_MAIN = fileURLToPath(new URL('../../../gateway/dist/main.js', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -53,8 +54,9 @@ export function spawnReady(script: string, nodeArgs: string[], env: Record<strin
   });
 }
 
+/** The gateway with the node flags every launcher gives it (GATEWAY_NODE_FLAGS), then `nodeArgs`. */
 export function spawnGateway(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  return spawnReady(GATEWAY_MAIN, nodeArgs, {
+  return spawnReady(GATEWAY_MAIN, [...GATEWAY_NODE_FLAGS, ...nodeArgs], {
     COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0', COLDTRACE_MQTT_PORT: '0',
     COLDTRACE_LOG_LEVEL: 'error', ...env,
   }, 'gateway ready');
