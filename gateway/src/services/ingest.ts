@@ -182,7 +182,7 @@ export class IngestService {
       receivedAt: m.receivedAt, topic: m.topic, clientId: m.clientId, device, code: r.code, detail: r.detail,
       payload, size: m.payload.byteLength,
     });
-    this.deps.metrics.messages.inc({ outcome: 'quarantined' });
+    this.deps.metrics.messages.labels('quarantined').inc();
     this.deps.metrics.quarantined.inc({ code: r.code });
     this.deps.log.warn({ quarantineId: id, code: r.code, detail: r.detail, topic: m.topic, clientId: m.clientId }, `quarantined: ${REJECT_CODES[r.code]}`);
     return { kind: 'quarantined', id, code: r.code, detail: r.detail };

@@ -1,26 +1,28 @@
 /** Prometheus metrics of one gateway instance (its own Registry: no global state). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 import type { WriteBatcherObserver } from './write-batcher.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly messages = new Counter({ name: 'coldtrace_ingest_messages_total', help: 'MQTT messages handled, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
+  // Per message or per reading: hot-path metrics (hot-metrics.ts), each label value declared here.
+  readonly messages = new HotCounter({ name: 'coldtrace_ingest_messages_total', help: 'MQTT messages handled, by outcome', label: 'outcome', values: ['stored', 'status', 'quarantined'], registry: this.registry });
   readonly readings = new Counter({ name: 'coldtrace_ingest_readings_total', help: 'Readings committed to the store (new)', registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'coldtrace_ingest_duplicate_readings_total', help: 'Readings already stored (same device, metric, device time)', registers: [this.registry] });
   readonly quarantined = new Counter({ name: 'coldtrace_quarantine_total', help: 'Messages quarantined, by reason code', labelNames: ['code'] as const, registers: [this.registry] });
-  readonly flagged = new Counter({ name: 'coldtrace_ingest_flagged_readings_total', help: 'Readings stored with a data-quality flag', labelNames: ['flag'] as const, registers: [this.registry] });
-  readonly lag = new Histogram({
+  readonly flagged = new HotCounter({ name: 'coldtrace_ingest_flagged_readings_total', help: 'Readings stored with a data-quality flag', label: 'flag', values: ['clock_skew', 'late'], registry: this.registry });
+  readonly lag = new HotHistogram({
     name: 'coldtrace_ingest_lag_seconds', help: 'Receive time minus device time of each stored message (its first reading)',
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registers: [this.registry],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600, 86400], registry: this.registry,
   });
   /**
    * Per message: what a device waits for its PUBACK inside the gateway, the latency the store and batching cause.
    * `lane`: `backlog` for store-and-forward replays (every reading LATE), which wait on purpose; `live` for the rest.
    */
-  readonly ack = new Histogram({
+  readonly ack = new HotHistogram({
     name: 'coldtrace_ingest_ack_seconds', help: 'Gateway receive to durable outcome (stored or quarantined, then acknowledged), per message, by lane (live, backlog)',
-    labelNames: ['lane'] as const,
-    buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+    label: 'lane', values: ['live', 'backlog'],
+    buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registry: this.registry,
   });
   readonly storeWrite = new Histogram({
     name: 'coldtrace_store_write_seconds', help: 'Duration of one group commit to the store',
