@@ -20,6 +20,8 @@ export interface GatewayConfig {
   readonly store: StoreConfig;
   /** 'full' survives power loss after ack; 'normal' survives process crashes only. */
   readonly durability: 'full' | 'normal';
+  /** A small group commit waits until this long after the previous one started, ms (WriteBatcherOptions). */
+  readonly commitIntervalMs: number;
   /** Raw readings older than this (device time) are folded into hourly rollups and deleted; 0 keeps them forever. Embedded store only. */
   readonly retentionRawDays: number;
   /** Hourly rollups older than this are deleted; 0 keeps them forever. */
@@ -45,6 +47,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_DATA_DIR: '.data/gateway',
   COLDTRACE_STORE: 'sqlite',
   COLDTRACE_DURABILITY: 'full',
+  COLDTRACE_COMMIT_INTERVAL_MS: '5',
   COLDTRACE_INFLUX_URL: '',
   COLDTRACE_INFLUX_TOKEN: '',
   COLDTRACE_INFLUX_ORG: '',
@@ -142,6 +145,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const config: GatewayConfig = {
     http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
+    commitIntervalMs: int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),
     retentionRawDays: int('COLDTRACE_RETENTION_RAW_DAYS', 0, 36_500),
     retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

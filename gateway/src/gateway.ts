@@ -54,7 +54,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const statusLog = new SqliteStatusLog(metaDb);
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
-  const batcher = new WriteBatcher(store, () => clock.now(), metrics.batcherObserver(), opts.batcher);
+  const batcher = new WriteBatcher(store, () => clock.now(), metrics.batcherObserver(), { minCommitIntervalMs: config.commitIntervalMs, ...opts.batcher });
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),

@@ -1,7 +1,9 @@
 /**
  * Group commit in front of a TelemetryStore. Messages that arrive while a commit is running wait for the next one,
- * so many devices share one commit: no timer, so an idle gateway commits each message at once (lowest latency),
- * and a busy one commits large batches (highest throughput).
+ * so many devices share one commit: a busy gateway commits large batches (highest throughput). An idle one commits
+ * a message at once, unless the previous commit started less than `minCommitIntervalMs` ago and fewer than
+ * `minCommitReadings` wait: then the commit waits out the interval, so a trickle of messages does not cost one
+ * fsync each (at most 200 small commits a second by default).
  *
  * Two lanes. Live readings go into the next commit. Backlog readings (a store-and-forward replay after an outage)
  * fill at most `maxBacklogPerCommit` of each commit: a replay of a million readings must not make every live
@@ -21,9 +23,20 @@ export interface WriteBatcherOptions {
   readonly maxQueuedReadings: number;
   /** Most backlog readings in one commit, on top of its live readings. Default 500. */
   readonly maxBacklogPerCommit: number;
+  /**
+   * A commit of fewer than `minCommitReadings` readings waits until this long after the previous commit's start, ms
+   * (0: never waits). Default 5. Each commit costs an fsync and at least one WAL page whatever its size: with
+   * 10,000 devices sending smoothly, commits as soon as possible were ~1,000/s of ~8 readings and wrote 2,724 bytes
+   * per reading; with 5 ms, 875 (latency +2-3 ms at low rates; at high rates commits are larger than 64 readings).
+   */
+  readonly minCommitIntervalMs: number;
+  /** Readings that start a commit at once, whatever `minCommitIntervalMs` says. Default 64. */
+  readonly minCommitReadings: number;
 }
 
-export const DEFAULT_WRITE_BATCHER_OPTIONS: WriteBatcherOptions = { maxBatchReadings: 20_000, maxQueuedReadings: 200_000, maxBacklogPerCommit: 500 };
+export const DEFAULT_WRITE_BATCHER_OPTIONS: WriteBatcherOptions = {
+  maxBatchReadings: 20_000, maxQueuedReadings: 200_000, maxBacklogPerCommit: 500, minCommitIntervalMs: 5, minCommitReadings: 64,
+};
 
 /** `live`: readings as they are measured; `backlog`: readings replayed late (all flagged LATE). */
 export type WriteLane = 'live' | 'backlog';
@@ -51,7 +64,11 @@ export class WriteBatcher {
   private queued = 0;
   private readonly queuedIn: Record<WriteLane, number> = { live: 0, backlog: 0 };
   private committing = false;
-  private scheduled = false;
+  /** How the next commit is scheduled, if it is. */
+  private scheduled: 'no' | 'timer' | 'immediate' = 'no';
+  private timer: NodeJS.Timeout | undefined;
+  /** performance.now() at the last commit's start. */
+  private lastStart = -Infinity;
   private waiters: (() => void)[] = [];
   private closed = false;
 
@@ -108,13 +125,26 @@ export class WriteBatcher {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.committing) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.commit();
-    });
+    if (this.committing || this.scheduled === 'immediate') return;
+    const enough = this.queued >= this.options.minCommitReadings;
+    if (this.scheduled === 'timer' && !enough) return;
+    const wait = enough ? 0 : this.lastStart + this.options.minCommitIntervalMs - performance.now();
+    if (wait > 0) {
+      this.scheduled = 'timer';
+      this.timer = setTimeout(this.run, wait);
+      return;
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scheduled = 'immediate';
+    setImmediate(this.run);
   }
+
+  private readonly run = (): void => {
+    this.scheduled = 'no';
+    this.timer = undefined;
+    void this.commit();
+  };
 
   private get waiting(): boolean {
     return this.pending.live.length > 0 || this.pending.backlog.length > 0;
@@ -123,6 +153,7 @@ export class WriteBatcher {
   private async commit(): Promise<void> {
     if (!this.waiting) return;
     this.committing = true;
+    this.lastStart = performance.now();
     const batch: Pending[] = [];
     const { maxBatchReadings, maxBacklogPerCommit } = this.options;
     const live = take(this.pending.live, maxBatchReadings, batch);

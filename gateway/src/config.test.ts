@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_ENV_KEYS, loadGatewayConfig } from './config.js';
+
+describe('gateway configuration', () => {
+  it('is documented: the README config table names every setting', () => {
+    const rows = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('| `COLDTRACE_'));
+    // A row names a key whole (`COLDTRACE_X_Y`) or as a suffix after its family (`COLDTRACE_X_TOKEN` / `_ORG`).
+    const named = (k: string): boolean => rows.some((r) => r.includes(`\`${k}\``) || (r.includes(`\`_${k.split('_').at(-1)!}\``) && r.includes(`\`${k.slice(0, k.lastIndexOf('_'))}_`)));
+    const missing = Object.keys(GATEWAY_ENV_KEYS).filter((k) => !named(k));
+    expect(missing).toEqual([]);
+  });
+
+  it('reads the commit interval, 5 ms by default, and refuses one out of range', () => {
+    const d = loadGatewayConfig({});
+    expect(d.ok && d.config.commitIntervalMs).toBe(5);
+    const zero = loadGatewayConfig({ COLDTRACE_COMMIT_INTERVAL_MS: '0' });
+    expect(zero.ok && zero.config.commitIntervalMs).toBe(0);
+    const bad = loadGatewayConfig({ COLDTRACE_COMMIT_INTERVAL_MS: '5000' });
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? [] : bad.problems.join('\n')).toMatch(/COLDTRACE_COMMIT_INTERVAL_MS/);
+  });
+});
