@@ -100,18 +100,26 @@ export class LoadDevice {
 
   /** Closed loop / replay: fill the in-flight window. */
   fill(): void {
-    while (this.connected && this.inflight.size < this.spec.inflight && this.remaining > 0) this.send(performance.now());
+    const more = (): boolean => this.connected && this.inflight.size < this.spec.inflight && this.remaining > 0;
+    if (!more()) return;
+    this.conn!.batch(() => {
+      while (more()) this.send(performance.now());
+    });
   }
 
   /** Sends queued messages while the window has room. */
   flushOutbox(): void {
-    while (this.connected && this.queued > 0 && this.inflight.size < this.spec.inflight) {
-      this.send(this.outbox[this.outboxHead++]!);
-      if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
-        this.outbox = this.outbox.slice(this.outboxHead);
-        this.outboxHead = 0;
+    const more = (): boolean => this.connected && this.queued > 0 && this.inflight.size < this.spec.inflight;
+    if (!more()) return;
+    this.conn!.batch(() => {
+      while (more()) {
+        this.send(this.outbox[this.outboxHead++]!);
+        if (this.outboxHead > 1024 && this.outboxHead * 2 > this.outbox.length) {
+          this.outbox = this.outbox.slice(this.outboxHead);
+          this.outboxHead = 0;
+        }
       }
-    }
+    });
   }
 
   disconnect(): void {
@@ -152,7 +160,7 @@ export class LoadDevice {
     }
     const pid = this.nextPid;
     this.nextPid = this.nextPid === 65535 ? 1 : this.nextPid + 1;
-    this.conn.write(publishPacket(this.topic, Buffer.from(payload), s.qos, pid));
+    this.conn.write(publishPacket(this.topic, payload, s.qos, pid));
     this.sink.published(s.kind, readings, malformed);
     if (s.qos === 0) {
       this.sink.acked(s.kind, readings, malformed, performance.now() - createdAt);
