@@ -62,4 +62,26 @@ describe('hot-path metrics print what prom-client prints for the same observatio
     const hot = new HotCounter({ name: 'c_total', help: 'c', label: 'flag', values: ['late'], registry: new Registry() });
     expect(() => hot.labels('early')).toThrow(/unknown flag value 'early'/);
   });
+
+  it('keeps bound children counting after a reset, and ignores values prom-client would refuse', async () => {
+    const ours = new Registry();
+    const hot = new HotHistogram({ name: 'z_seconds', help: 'h', buckets: BUCKETS, label: 'lane', values: ['live'], registry: ours });
+    const counter = new HotCounter({ name: 'z_total', help: 'h', label: 'outcome', values: ['stored'], registry: ours });
+    const live = hot.labels('live');
+    const stored = counter.labels('stored');
+    live.observe(0.02);
+    stored.inc();
+    await ours.resetMetrics();
+    live.observe(0.5);
+    live.observe(Number.NaN);
+    live.observe(Infinity);
+    stored.inc(2);
+    stored.inc(-5);
+    stored.inc(Number.NaN);
+    const text = await ours.metrics();
+    expect(text).toMatch(/^z_seconds_count\{lane="live"\} 1$/m);
+    expect(text).toMatch(/^z_seconds_sum\{lane="live"\} 0.5$/m);
+    expect(text).toMatch(/^z_seconds_bucket\{le="0.1",lane="live"\} 0$/m);
+    expect(text).toMatch(/^z_total\{outcome="stored"\} 2$/m);
+  });
 });

@@ -34,7 +34,9 @@ class HistogramCell implements HotHistogramChild {
   constructor(private readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
   }
+  /** A non-finite value is ignored (prom-client throws): one NaN would make the sum NaN for good. */
   observe(value: number): void {
+    if (!Number.isFinite(value)) return;
     const b = this.bounds;
     let i = 0;
     while (i < b.length && value > b[i]!) i++;
@@ -54,7 +56,7 @@ abstract class HotMetric<Cell> {
     protected readonly label: string | undefined,
     values: readonly string[],
     registry: Registry,
-    private readonly make: () => Cell,
+    make: () => Cell,
   ) {
     for (const v of label === undefined ? [''] : values) this.cells.set(v, make());
     registry.registerMetric(this as never);
@@ -67,9 +69,12 @@ abstract class HotMetric<Cell> {
     return c;
   }
 
+  /** Zeroes every cell in place: children bound before a reset keep counting into the exported series. */
   reset(): void {
-    for (const k of this.cells.keys()) this.cells.set(k, this.make());
+    for (const c of this.cells.values()) this.zero(c);
   }
+
+  protected abstract zero(cell: Cell): void;
 
   protected labelsOf(value: string, extra: Record<string, string | number> = {}): Record<string, string | number> {
     return this.label === undefined ? extra : { ...extra, [this.label]: value };
@@ -89,6 +94,12 @@ export class HotHistogram extends HotMetric<HistogramCell> {
   /** Observation without a label (for a histogram declared without one). */
   observe(value: number): void {
     this.labels('').observe(value);
+  }
+
+  protected zero(cell: HistogramCell): void {
+    cell.counts.fill(0);
+    cell.sum = 0;
+    cell.count = 0;
   }
 
   get(): Promise<MetricData> {
@@ -113,8 +124,9 @@ export interface HotCounterChild {
 
 class CounterCell implements HotCounterChild {
   value = 0;
+  /** A negative or non-finite increment is ignored (prom-client throws): a counter only goes up. */
   inc(n = 1): void {
-    this.value += n;
+    if (n >= 0 && Number.isFinite(n)) this.value += n;
   }
 }
 
@@ -128,6 +140,10 @@ export class HotCounter extends HotMetric<CounterCell> {
   /** Increment without a label (for a counter declared without one). */
   inc(n = 1): void {
     this.labels('').inc(n);
+  }
+
+  protected zero(cell: CounterCell): void {
+    cell.value = 0;
   }
 
   get(): Promise<MetricData> {

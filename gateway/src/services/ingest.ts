@@ -73,8 +73,15 @@ export class IngestService {
    */
   accept(m: InboundMessage, done: (error: Error | null) => void): void {
     const bytes = m.payload.byteLength;
-    if (this.slicer.defers(bytes)) this.slicer.defer(bytes, () => this.acceptNow(m, done));
-    else this.acceptNow(m, done);
+    if (!this.slicer.defers(bytes)) return this.acceptNow(m, done);
+    // On a later turn nobody up the stack would hear an error: it becomes this message's outcome (not acknowledged).
+    this.slicer.defer(bytes, () => {
+      try {
+        this.acceptNow(m, done);
+      } catch (e) {
+        done(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
   }
 
   private acceptNow(m: InboundMessage, done: (error: Error | null) => void): void {

@@ -41,4 +41,17 @@ describe('TurnSlicer', () => {
     }
     expect(turns.filter((x) => x !== undefined)).toEqual([[1, 2], [3], [4], [5]]);
   });
+
+  it('keeps order through a queue that never empties for thousands of turns', async () => {
+    const s = new TurnSlicer({ heavyBytes: 1, bytesPerTurn: 1 });
+    const ran: number[] = [];
+    // A producer that adds a task per turn while earlier ones wait: the queue drops its done slots as it goes.
+    for (let i = 0; i < 1500; i++) s.defer(1, () => ran.push(i));
+    for (let i = 1500; i < 3000; i++) {
+      s.defer(1, () => ran.push(i));
+      await turn();
+    }
+    while (s.queued > 0) await turn();
+    expect(ran).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
 });

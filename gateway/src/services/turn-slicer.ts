@@ -28,7 +28,8 @@ interface Task {
 
 export class TurnSlicer {
   private readonly options: TurnSlicerOptions;
-  private queue: Task[] = [];
+  /** Tasks in order; slots before `head` are done and cleared (undefined), so their payloads can be collected. */
+  private queue: (Task | undefined)[] = [];
   private head = 0;
   private scheduled = false;
 
@@ -63,6 +64,7 @@ export class TurnSlicer {
     let spent = 0;
     while (this.head < this.queue.length && (spent === 0 || spent + this.queue[this.head]!.bytes <= this.options.bytesPerTurn)) {
       const task = this.queue[this.head]!;
+      this.queue[this.head] = undefined;
       this.head++;
       spent += task.bytes;
       try {
@@ -77,8 +79,13 @@ export class TurnSlicer {
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
-    } else {
-      this.schedule();
+      return;
     }
+    // A queue that never empties (a long replay) drops its done slots now and then instead of growing.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.schedule();
   }
 }

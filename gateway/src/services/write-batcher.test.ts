@@ -176,4 +176,23 @@ describe('WriteBatcher', () => {
     expect(store.commits[3]).toHaveLength(10);
     expect(sqlite.count()).toBe(22);
   });
+
+  it('counts each held-back writer once and admits held writers in arrival order, none overtaking', async () => {
+    const store = new SlowStore(sqlite, 3);
+    let heldBack = 0;
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => { heldBack++; } },
+      { maxQueuedReadings: 100, maxBatchReadings: 100, minCommitIntervalMs: 0 });
+    const t = 1_790_000_000_000;
+    const order: number[] = [];
+    // Ten writes of 60 readings against room for 100: one at a time fits, the other nine are held back once each.
+    const big = Array.from({ length: 10 }, (_, i) => b.write(Array.from({ length: 60 }, (_, k) => reading(`w${i}`, t + k))).then(() => { order.push(i); }));
+    expect(heldBack).toBe(9);
+    // A small write arriving now waits behind them instead of slipping into the room they wait for.
+    const small = b.write([reading('late', t)]).then(() => { order.push(99); });
+    expect(heldBack).toBe(10);
+    await Promise.all([...big, small]);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99]);
+    expect(heldBack).toBe(10);
+    expect(sqlite.count()).toBe(601);
+  });
 });

@@ -69,7 +69,8 @@ export class WriteBatcher {
   private timer: NodeJS.Timeout | undefined;
   /** performance.now() at the last commit's start. */
   private lastStart = -Infinity;
-  private waiters: (() => void)[] = [];
+  /** Writes held back, per lane, in arrival order: admitted in that order as room appears. */
+  private readonly held: Record<WriteLane, Pending[]> = { live: [], backlog: [] };
   private closed = false;
 
   constructor(
@@ -100,23 +101,44 @@ export class WriteBatcher {
       queueMicrotask(() => done(new Error('write batcher is closed')));
       return;
     }
-    const inLane = this.queuedIn[lane];
-    if (inLane > 0 && inLane + readings.length > this.options.maxQueuedReadings) {
-      // Full: wait for room instead of growing memory (re-checked after each commit).
+    // Full, or others already wait: wait for room instead of growing memory, behind them (admitted after commits).
+    if (this.held[lane].length > 0 || !this.fits(lane, readings.length)) {
       this.observer.heldBack();
-      this.waiters.push(() => this.writeThen(readings, done, lane));
+      this.held[lane].push({ readings, done });
       return;
     }
-    this.pending[lane].push({ readings, done });
-    // The depth gauge is set at each commit's start and end, not per message (a gauge set is a hash lookup).
-    this.queued += readings.length;
-    this.queuedIn[lane] += readings.length;
+    this.enqueue(lane, { readings, done });
     this.schedule();
+  }
+
+  /** Whether `n` more readings fit in `lane` (a write always fits an empty lane, however large). */
+  private fits(lane: WriteLane, n: number): boolean {
+    const inLane = this.queuedIn[lane];
+    return inLane === 0 || inLane + n <= this.options.maxQueuedReadings;
+  }
+
+  private enqueue(lane: WriteLane, p: Pending): void {
+    this.pending[lane].push(p);
+    // The depth gauge is set at each commit's start and end, not per message (a gauge set is a hash lookup).
+    this.queued += p.readings.length;
+    this.queuedIn[lane] += p.readings.length;
+  }
+
+  /** Moves held-back writes of each lane into its queue, oldest first, while they fit. */
+  private admitHeld(): void {
+    for (const lane of ['live', 'backlog'] as const) {
+      const held = this.held[lane];
+      let i = 0;
+      while (i < held.length && this.fits(lane, held[i]!.readings.length)) this.enqueue(lane, held[i++]!);
+      if (i > 0) held.splice(0, i);
+    }
   }
 
   /** Waits for every queued write to commit. */
   async drain(): Promise<void> {
-    while (this.queued > 0 || this.committing) await new Promise((r) => setTimeout(r, 5));
+    while (this.queued > 0 || this.committing || this.held.live.length > 0 || this.held.backlog.length > 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   async close(): Promise<void> {
@@ -175,12 +197,7 @@ export class WriteBatcher {
     this.observer.depth(this.queued);
     this.committing = false;
     for (const p of batch) settle(p.done, error);
-    const max = this.options.maxQueuedReadings;
-    if (this.waiters.length > 0 && (this.queuedIn.live < max || this.queuedIn.backlog < max)) {
-      const waiting = this.waiters;
-      this.waiters = [];
-      for (const w of waiting) w();
-    }
+    this.admitHeld();
     if (this.waiting) this.schedule();
   }
 }
