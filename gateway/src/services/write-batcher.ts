@@ -61,7 +61,6 @@ interface Pending {
 export class WriteBatcher {
   private readonly options: WriteBatcherOptions;
   private readonly pending: Record<WriteLane, Pending[]> = { live: [], backlog: [] };
-  private queued = 0;
   private readonly queuedIn: Record<WriteLane, number> = { live: 0, backlog: 0 };
   private committing = false;
   /** How the next commit is scheduled, if it is. */
@@ -82,8 +81,9 @@ export class WriteBatcher {
     this.options = { ...DEFAULT_WRITE_BATCHER_OPTIONS, ...options };
   }
 
+  /** Readings waiting for a commit, both lanes (held-back writes not counted). */
   get depth(): number {
-    return this.queued;
+    return this.queuedIn.live + this.queuedIn.backlog;
   }
 
   /** Resolves once the readings are durably committed; rejects if the commit failed (nothing was stored). */
@@ -120,7 +120,6 @@ export class WriteBatcher {
   private enqueue(lane: WriteLane, p: Pending): void {
     this.pending[lane].push(p);
     // The depth gauge is set at each commit's start and end, not per message (a gauge set is a hash lookup).
-    this.queued += p.readings.length;
     this.queuedIn[lane] += p.readings.length;
   }
 
@@ -136,7 +135,7 @@ export class WriteBatcher {
 
   /** Waits for every queued write to commit. */
   async drain(): Promise<void> {
-    while (this.queued > 0 || this.committing || this.held.live.length > 0 || this.held.backlog.length > 0) {
+    while (this.depth > 0 || this.committing || this.held.live.length > 0 || this.held.backlog.length > 0) {
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -148,7 +147,7 @@ export class WriteBatcher {
 
   private schedule(): void {
     if (this.committing || this.scheduled === 'immediate') return;
-    const enough = this.queued >= this.options.minCommitReadings;
+    const enough = this.depth >= this.options.minCommitReadings;
     if (this.scheduled === 'timer' && !enough) return;
     const wait = enough ? 0 : this.lastStart + this.options.minCommitIntervalMs - performance.now();
     if (wait > 0) {
@@ -182,7 +181,7 @@ export class WriteBatcher {
     const backlog = take(this.pending.backlog, maxBacklogPerCommit, batch);
     const n = live + backlog;
     const rows = batch.length === 1 ? batch[0]!.readings : concat(batch, n);
-    this.observer.depth(this.queued);
+    this.observer.depth(this.depth);
     const started = this.now();
     let error: Error | null = null;
     try {
@@ -191,10 +190,9 @@ export class WriteBatcher {
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
     }
-    this.queued -= n;
     this.queuedIn.live -= live;
     this.queuedIn.backlog -= backlog;
-    this.observer.depth(this.queued);
+    this.observer.depth(this.depth);
     this.committing = false;
     for (const p of batch) settle(p.done, error);
     this.admitHeld();
