@@ -7,6 +7,7 @@ import { LatencyHistogram, runLoad, type LatencySummary, type LoadResult } from 
 import { ProcessSampler, diskWriteBytes, type ProcessUsage } from './proc.js';
 import { runStoreCeiling, spawnGateway, startInfluxd } from './processes.js';
 import type { ShapeSpec } from './shapes.js';
+import { bucketQuantile, sample } from './prom-text.js';
 
 export interface GatewayCounts {
   readonly storedReadings: number;
@@ -149,19 +150,8 @@ async function scrape(httpUrl: string): Promise<string> {
   return (await fetch(`${httpUrl}/metrics`)).text();
 }
 
-/** Sum of the samples of one metric in Prometheus text, optionally only lines containing `label` (or all of `labels`). */
-function sample(text: string, name: string, label?: string, labels: readonly string[] = label === undefined ? [] : [label]): number {
-  let n = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
-    if (!labels.every((l) => line.includes(l))) continue;
-    n += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return n;
-}
-
 function internals(before: string, warm: string, after: string, diskBytes: number, readings: number): GatewayInternals {
-  const d = (name: string, label?: string): number => sample(after, name, label) - sample(before, name, label);
+  const d = (name: string): number => sample(after, name) - sample(before, name);
   const commits = d('coldtrace_store_write_seconds_count');
   const r = (x: number): number => Math.round(x * 100) / 100;
   return {
@@ -172,23 +162,6 @@ function internals(before: string, warm: string, after: string, diskBytes: numbe
     eventLoopP99Ms: r(sample(after, 'coldtrace_nodejs_eventloop_lag_p99_seconds') * 1000), gcSeconds: r(d('coldtrace_nodejs_gc_duration_seconds_sum')),
     diskBytesPerReading: Math.round(diskBytes / Math.max(1, readings)),
   };
-}
-
-/**
- * Upper bound, ms, of the histogram bucket holding quantile `q` of what was observed between two scrapes; with
- * `label` (e.g. `lane="live"`), of the series carrying it.
- */
-function bucketQuantile(before: string, after: string, name: string, q: number, label?: string): number {
-  const count = sample(after, `${name}_count`, label) - sample(before, `${name}_count`, label);
-  // Buckets are cumulative and listed in rising order: the first whose count reaches q of the total holds it.
-  for (const m of after.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm'))) {
-    const labels = m[1]!;
-    const le = /le="([^"+]+)"/.exec(labels)?.[1];
-    if (le === undefined || (label !== undefined && !labels.includes(label))) continue;
-    const earlier = sample(before, `${name}_bucket`, undefined, label === undefined ? [`le="${le}"`] : [`le="${le}"`, label]);
-    if (Number(m[2]) - earlier >= count * q) return Number(le) * 1000;
-  }
-  return Infinity;
 }
 
 /** The gateway's own counters, from /metrics text (Prometheus). */
