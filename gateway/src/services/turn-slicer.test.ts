@@ -45,7 +45,7 @@ describe('TurnSlicer', () => {
   it('keeps order through a queue that never empties for thousands of turns', async () => {
     const s = new TurnSlicer({ heavyBytes: 1, bytesPerTurn: 1 });
     const ran: number[] = [];
-    // A producer that adds a task per turn while earlier ones wait: the queue drops its done slots as it goes.
+    // A producer that adds a task per turn while earlier ones wait: the queue never empties, order holds.
     for (let i = 0; i < 1500; i++) s.defer(1, () => ran.push(i));
     for (let i = 1500; i < 3000; i++) {
       s.defer(1, () => ran.push(i));

@@ -28,9 +28,7 @@ interface Task {
 
 export class TurnSlicer {
   private readonly options: TurnSlicerOptions;
-  /** Tasks in order; slots before `head` are done and cleared (undefined), so their payloads can be collected. */
-  private queue: (Task | undefined)[] = [];
-  private head = 0;
+  private queue: Task[] = [];
   private scheduled = false;
 
   constructor(options: Partial<TurnSlicerOptions> = {}) {
@@ -39,7 +37,7 @@ export class TurnSlicer {
 
   /** Tasks waiting for a later turn. */
   get queued(): number {
-    return this.queue.length - this.head;
+    return this.queue.length;
   }
 
   /** Whether a payload of `bytes` waits for a later turn (`defer`) instead of running at once. */
@@ -61,12 +59,12 @@ export class TurnSlicer {
 
   private turn(): void {
     this.scheduled = false;
+    // This turn's share, taken off the queue first (a task may defer more): at least one task, then up to the budget.
+    let n = 0;
     let spent = 0;
-    while (this.head < this.queue.length && (spent === 0 || spent + this.queue[this.head]!.bytes <= this.options.bytesPerTurn)) {
-      const task = this.queue[this.head]!;
-      this.queue[this.head] = undefined;
-      this.head++;
-      spent += task.bytes;
+    while (n < this.queue.length && (n === 0 || spent + this.queue[n]!.bytes <= this.options.bytesPerTurn)) spent += this.queue[n++]!.bytes;
+    const share = this.queue.splice(0, n);
+    for (const task of share) {
       try {
         task.run();
       } catch (e) {
@@ -76,16 +74,6 @@ export class TurnSlicer {
         });
       }
     }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-      return;
-    }
-    // A queue that never empties (a long replay) drops its done slots now and then instead of growing.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    this.schedule();
+    if (this.queue.length > 0) this.schedule();
   }
 }
