@@ -12,7 +12,8 @@
  * Which logged readings are still unwritten is in the database, so readers need no help from the writer thread:
  * `series.flushed_log` is the last log row whose readings of that series are all in chunks (a head is written
  * whole). A logged reading is live while its row id is above its series' mark; a row whose readings are all written
- * is deleted. Row ids never repeat (AUTOINCREMENT), so a mark can never cover a later row. Queries, the count and
+ * is deleted. A mark is the highest row of the head written, never beyond it: a row id given out in a transaction that
+ * rolled back is given out again, so a mark at "the last row logged" could cover a later row. Queries, the count and
  * writers on other connections read the live readings here (LogReader); the writer thread rebuilds its heads from
  * them after a crash.
  */
