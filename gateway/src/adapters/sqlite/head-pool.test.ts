@@ -52,4 +52,17 @@ describe('HeadPool', () => {
     expect(timesOf(p.take(4998).values)).toEqual([-4998]);
     expect(timesOf(p.take(4999).values)).toEqual([4999, 5000]);
   });
+
+  it('keeps its start order bounded while heads written for their size come and go behind an old one', () => {
+    const p = new HeadPool();
+    p.add(0, readings(1), 0, 5, CHUNK_WIDTH, 1, 0); // an old head that is never due
+    for (let i = 0; i < 50_000; i++) {
+      p.add(1 + (i % 100), readings(i), 0, 5, CHUNK_WIDTH, 2 + i, i);
+      p.take(1 + (i % 100)); // written at once, as a full head is
+    }
+    expect(p.orderLength).toBeLessThanOrEqual(2 * 1 + 4096 + 1);
+    // The order still gives the old head first, then nothing else is left.
+    expect(p.popOldest(() => true)).toBe(0);
+    expect(p.popOldest(() => true)).toBeUndefined();
+  });
 });

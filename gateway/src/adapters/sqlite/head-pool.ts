@@ -30,10 +30,15 @@ export class HeadPool {
   private blocks = 0;
   private freeBlocks: number[] = [];
 
-  /** Heads in the order they started (slot, gen), consumed from `qStart`. */
+  /**
+   * Heads in the order they started (slot, gen), consumed from `qStart`. A head written for its size leaves a stale
+   * entry behind; those are dropped when they outnumber the live heads (compact), not only when the oldest head goes.
+   */
   private queue: number[] = [];
   private qStart = 0;
   private held = 0;
+  /** Heads holding readings. */
+  private live = 0;
 
   /** Readings held in all heads. */
   get size(): number {
@@ -61,7 +66,9 @@ export class HeadPool {
       this.since[s] = now;
       this.maxT[s] = -Infinity;
       this.gen[s]!++;
+      this.live++;
       this.queue.push(s, this.gen[s]!);
+      if (this.orderLength > 2 * this.live + 4096) this.compact();
       this.first[s] = this.last[s] = this.block();
     }
     for (let r = from; r < to; r += stride) {
@@ -112,8 +119,14 @@ export class HeadPool {
       }
       this.count[s] = 0;
       this.held -= n;
+      this.live--;
     }
     return { values, rows };
+  }
+
+  /** Entries in the start order, stale ones included: at most about twice the live heads, plus 4096. */
+  get orderLength(): number {
+    return (this.queue.length - this.qStart) / 2;
   }
 
   /**
@@ -134,6 +147,18 @@ export class HeadPool {
       if (this.count[s] !== 0 && this.gen[s] === g) return this.seriesOf[s]!;
     }
     return undefined;
+  }
+
+  /** Keeps the start order's live entries only. */
+  private compact(): void {
+    const kept: number[] = [];
+    for (let i = this.qStart; i < this.queue.length; i += 2) {
+      const s = this.queue[i]!;
+      const g = this.queue[i + 1]!;
+      if (this.count[s] !== 0 && this.gen[s] === g) kept.push(s, g);
+    }
+    this.queue = kept;
+    this.qStart = 0;
   }
 
   private slot(seriesId: number): number {
