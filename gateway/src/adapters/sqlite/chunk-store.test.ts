@@ -69,7 +69,7 @@ describe('chunked SQLite store', () => {
     expect(store.count()).toBe(9);
   });
 
-  it('logs small commits and writes each series as one chunk per HEAD_FLUSH_READINGS; a clean close writes the rest', async () => {
+  it('logs small commits and writes each series as one chunk per flushReadings (64) readings; a clean close writes the rest', async () => {
     for (let i = 0; i < 150; i++) await store.write([r(i * 1000), r(i * 1000, i, 'humidity')]);
     // 150 readings per series: two chunks of 64 each, 22 still in the log, all of them counted and queried.
     expect(chunkRows()).toBe(4);
