@@ -40,12 +40,13 @@ port.on('message', (m: WriterRequest) => {
     port.close();
     return;
   }
-  if ('heads' in m) {
-    const heads = writer.headReadings(m.heads.series, m.heads.from, m.heads.to);
-    port.postMessage({ id: m.id, heads } satisfies WriterReply, [heads.buffer as ArrayBuffer]);
-    return;
-  }
+  // A failed request gets an error reply; it must not end the thread that holds the heads.
   try {
+    if ('heads' in m) {
+      const heads = writer.headReadings(m.heads.series, m.heads.from, m.heads.to);
+      port.postMessage({ id: m.id, heads } satisfies WriterReply, [heads.buffer as ArrayBuffer]);
+      return;
+    }
     const r = writer.write(m.batch);
     port.postMessage({ id: m.id, inserted: r.inserted, duplicates: r.duplicates, logged: writer.logged } satisfies WriterReply);
   } catch (e) {
