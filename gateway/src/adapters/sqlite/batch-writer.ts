@@ -21,7 +21,7 @@
 import type Database from 'better-sqlite3';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
-import { LOG_MAX_GROUP, LogReader } from './ingest-log.js';
+import { type HeadsSnapshot, LOG_MAX_GROUP, LogReader } from './ingest-log.js';
 import { LogHeads, type LogGroup, type LogHeadsOptions } from './log-heads.js';
 
 /** Numbers per encoded reading: local series index, device time, value, seq, receive time, flags. */
@@ -96,6 +96,7 @@ export class BatchWriter {
   private readonly version: Database.Statement;
   private readonly tx: Database.Transaction<(b: EncodedBatch) => WriteResult>;
   private readonly flushTx: Database.Transaction<() => number>;
+  private readonly flushDueTx: Database.Transaction<() => number>;
 
   constructor(db: Database.Database, options: BatchWriterOptions = { mode: 'direct' }) {
     this.insertChunk = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data) VALUES (?, ?, ?, ?, ?, ?)');
@@ -109,6 +110,7 @@ export class BatchWriter {
     this.heads = options.mode === 'log' ? new LogHeads(db, (id, hour, values) => this.writeChunk(id, hour, values), options.log) : undefined;
     this.tx = db.transaction((b: EncodedBatch) => this.insert(b));
     this.flushTx = db.transaction(() => this.heads?.flushAll() ?? 0);
+    this.flushDueTx = db.transaction(() => this.heads?.flushDue() ?? 0);
   }
 
   write(batch: EncodedBatch): WriteResult {
@@ -132,9 +134,27 @@ export class BatchWriter {
     }
   }
 
-  /** This writer's logged readings of `series` with device time in [from, to), in log layout (ingest-log.ts). */
-  headReadings(series: readonly number[], from: number, to: number): Float64Array {
-    return this.heads?.readings(series, from, to) ?? new Float64Array(0);
+  /**
+   * Writes the heads that are due (old ones, chiefly) without a commit of new readings: a writer that nothing is
+   * written to still folds its log into chunks. Returns how many readings were written.
+   */
+  flushAged(): number {
+    if (this.logged === 0) return 0;
+    try {
+      return this.flushDueTx.immediate();
+    } catch (e) {
+      this.forget();
+      throw e;
+    }
+  }
+
+  /**
+   * This writer's logged readings of `series` with device time in [from, to), in log layout (ingest-log.ts), and the
+   * last log row they cover. Call between transactions.
+   */
+  headReadings(series: readonly number[], from: number, to: number): HeadsSnapshot {
+    if (this.heads === undefined) return { readings: new Float64Array(0), logRow: 0 };
+    return { readings: this.heads.readings(series, from, to), logRow: this.heads.lastRow() };
   }
 
   /** Readings held in the log by this writer. */

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
 import { CHUNK_HOUR_MS, CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
-import { LOG_WIDTH, LogReader } from './ingest-log.js';
+import { type HeadsSnapshot, LOG_WIDTH, LogReader } from './ingest-log.js';
 
 interface SeriesRow { id: number; site: string; node: string; device: string; metric: string; unit: string; flushed_log: number }
 
@@ -38,14 +38,21 @@ export class ChunkQuery {
 
   /**
    * Call inside a read transaction (SqliteTelemetryStore.query). `heads`: the logged readings of the query's series
-   * from the writer thread (log layout), asked for before this snapshot; without it the live log rows are read here,
-   * from the same snapshot as the chunks (a scan of the whole log: for stores without a writer thread).
+   * from the writer thread, asked for before this snapshot; the rows logged after them are read here. Without it the
+   * live log rows are read here, all from the same snapshot as the chunks (a scan of the whole log: for stores
+   * without a writer thread).
    */
-  query(q: ReadingQuery, heads?: Float64Array): StoredReading[] {
+  query(q: ReadingQuery, heads?: HeadsSnapshot): StoredReading[] {
     if (q.limit <= 0 || q.to <= q.from) return [];
     const series = this.series(q);
-    // Readings still in the ingest log (recent, few), sorted by time; the windows below take them by hour.
-    const logged = heads === undefined ? this.logged(series, q) : fromHeads(heads, series, q);
+    // Readings still in the ingest log (recent, few), sorted by time; the windows below take them by hour. A reading
+    // in the heads may since have been written as a chunk and a reading of a later row may be in the heads answer:
+    // both are dropped as repeats below.
+    const logged = this.logged(series, q, heads?.logRow ?? 0);
+    if (heads !== undefined) {
+      fromHeads(heads.readings, series, q, logged);
+      logged.sort(byTimeThenMetric);
+    }
     let next = 0;
     const out: StoredReading[] = [];
     const last = hourOf(q.to - 1);
@@ -80,17 +87,13 @@ export class ChunkQuery {
     return (q.metric === undefined ? this.seriesOfDevice.all(q.device) : this.seriesOfMetric.all(q.device, q.metric)) as SeriesRow[];
   }
 
-  private logged(series: readonly SeriesRow[], q: ReadingQuery): StoredReading[] {
+  /** The live logged readings of `series` in rows after `after`, sorted like the result. */
+  private logged(series: readonly SeriesRow[], q: ReadingQuery, after: number): StoredReading[] {
     const byId = new Map(series.map((s) => [s.id, s]));
     const out: StoredReading[] = [];
     this.log.each(new Map(series.map((s) => [s.id, s.flushed_log])), q.from, q.to, (id, v, o) => {
-      if (v[o + 1]! >= q.to) return;
-      const s = byId.get(id)!;
-      out.push({
-        site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time: v[o + 1]!, value: v[o + 2]!,
-        seq: v[o + 3]!, receivedAt: v[o + 4]!, flags: v[o + 5]!,
-      });
-    });
+      if (v[o + 1]! < q.to) out.push(reading(byId.get(id)!, v, o + 1));
+    }, after);
     return out.sort(byTimeThenMetric);
   }
 
@@ -104,31 +107,29 @@ export class ChunkQuery {
   }
 }
 
-/** Readings of the writer thread's heads (log layout) for the query's series, sorted like the result. */
-function fromHeads(heads: Float64Array, series: readonly SeriesRow[], q: ReadingQuery): StoredReading[] {
+/** Adds the readings of the writer thread's heads (log layout) for the query's series to `into`. */
+function fromHeads(heads: Float64Array, series: readonly SeriesRow[], q: ReadingQuery, into: StoredReading[]): void {
   const byId = new Map(series.map((s) => [s.id, s]));
-  const out: StoredReading[] = [];
   for (let o = 0; o < heads.length; o += LOG_WIDTH) {
     const s = byId.get(heads[o]!);
     const time = heads[o + 1]!;
-    if (s === undefined || time < q.from || time >= q.to) continue;
-    out.push({
-      site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time, value: heads[o + 2]!,
-      seq: heads[o + 3]!, receivedAt: heads[o + 4]!, flags: heads[o + 5]!,
-    });
+    if (s !== undefined && time >= q.from && time < q.to) into.push(reading(s, heads, o + 1));
   }
-  return out.sort(byTimeThenMetric);
 }
 
 function collect(values: Float64Array, s: SeriesRow, q: ReadingQuery, into: StoredReading[]): void {
   for (let o = 0; o < values.length; o += CHUNK_WIDTH) {
     const time = values[o]!;
-    if (time < q.from || time >= q.to) continue;
-    into.push({
-      site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time, value: values[o + 1]!,
-      seq: values[o + 2]!, receivedAt: values[o + 3]!, flags: values[o + 4]!,
-    });
+    if (time >= q.from && time < q.to) into.push(reading(s, values, o));
   }
+}
+
+/** The reading of series `s` at `values[o]` in chunk layout (time, value, seq, receive time, flags). */
+function reading(s: SeriesRow, values: Float64Array, o: number): StoredReading {
+  return {
+    site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time: values[o]!, value: values[o + 1]!,
+    seq: values[o + 2]!, receivedAt: values[o + 3]!, flags: values[o + 4]!,
+  };
 }
 
 /** The old store's ORDER BY t, metric (SQLite BINARY collation; metric names are ASCII, so code-unit order matches). */

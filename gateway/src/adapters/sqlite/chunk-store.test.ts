@@ -1,7 +1,7 @@
 /**
  * What the chunked layout must keep on top of the shared contract: identity across commits on both write paths
  * (above the high-water mark and below it), across reopen and across two writers on one file, queries that cross
- * hours and overlapping chunks, and a writer thread that dies with writes pending.
+ * hours and overlapping chunks, and reads of the ingest log while the writer thread logs on.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,18 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredReading } from '../../ports/telemetry-store.js';
-import { SeriesEncoder } from './batch-writer.js';
 import { ChunkQuery } from './chunk-query.js';
+import { H, H0, r, times } from '../../../test/support/hour-readings.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 import { WorkerWriter } from './worker-writer.js';
-
-const H = 3_600_000;
-const H0 = 1_790_000_000_000 - (1_790_000_000_000 % H);
-/** A reading `dt` ms after H0 (value dt unless given). */
-const r = (dt: number, value = dt, metric = 'temperature', device = 'd1'): StoredReading => ({
-  site: 's', node: 'n', device, metric, time: H0 + dt, value, unit: metric === 'temperature' ? 'Cel' : '%RH', seq: 1, receivedAt: H0 + dt + 5, flags: 0,
-});
-const times = (rs: readonly StoredReading[]): number[] => rs.map((x) => x.time - H0);
 
 describe('chunked SQLite store', () => {
   let dir: string;
@@ -132,6 +124,18 @@ describe('chunked SQLite store', () => {
     expect(times(await all('aged'))).toEqual([99_000]);
   });
 
+  it('writes old heads as chunks while nothing more is written', async () => {
+    await store.close();
+    store = SqliteTelemetryStore.open(path, { log: { flushReadings: 1000, maxAgeMs: 300 } });
+    await store.write([r(1000), r(2000, 2, 'humidity')]);
+    expect(logRows()).toBe(1);
+    const deadline = Date.now() + 5000;
+    while (logRows() > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(logRows()).toBe(0);
+    expect(chunkReadings()).toBe(2);
+    expect(times(await all())).toEqual([1000, 2000]);
+  });
+
   it('returns a reading once when the writer thread reported it in a head and wrote it as a chunk since', async () => {
     store.writeSync([r(1000), r(2000)]);
     const db = new Database(path, { readonly: true });
@@ -139,10 +143,32 @@ describe('chunked SQLite store', () => {
       const id = db.prepare("SELECT id FROM series WHERE device = 'd1' AND metric = 'temperature'").pluck().get() as number;
       // The heads answer (log layout) still holds 2000, now also in a chunk, and 3000, only in the head.
       const heads = Float64Array.from([id, H0 + 2000, 2000, 1, H0 + 2005, 0, id, H0 + 3000, 3000, 1, H0 + 3005, 0]);
-      const got = new ChunkQuery(db).query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, heads);
+      const got = new ChunkQuery(db).query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, { readings: heads, logRow: 0 });
       expect(times(got)).toEqual([1000, 2000, 3000]);
     } finally {
       db.close();
+    }
+  });
+
+  it('returns a reading logged after the writer thread answered for its heads and before the query read the chunks', async () => {
+    const writer = new WorkerWriter(path, {});
+    const db = new Database(path, { readonly: true });
+    try {
+      await writer.write([r(1000)]); // logged: in the heads
+      const id = db.prepare("SELECT id FROM series WHERE device = 'd1' AND metric = 'temperature'").pluck().get() as number;
+      const heads = await writer.heads([id], H0, H0 + H);
+      expect(heads.readings.length).toBe(6);
+      // Between the heads answer and the query's snapshot: a reading is logged (only in the log and the heads) and a
+      // later reading of another metric is written straight to a chunk (a group too large for the log).
+      await writer.write([r(2000)]);
+      await writer.write(Array.from({ length: 30 }, (_, k) => r(3000 + k, k, 'humidity')));
+      expect(db.prepare('SELECT count(*) FROM ingest_log').pluck().get()).toBe(2);
+      const query = new ChunkQuery(db);
+      const got = db.transaction(() => query.query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, heads)).deferred();
+      expect(times(got)).toEqual([1000, 2000, ...Array.from({ length: 30 }, (_, k) => 3000 + k)]);
+    } finally {
+      db.close();
+      await writer.close();
     }
   });
 
@@ -248,37 +274,5 @@ describe('chunked SQLite store against a reference model', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('writer thread crash', () => {
-  it('rejects the pending writes, commits none of them partly, and starts a new thread for the next write', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coldtrace-crash-'));
-    const path = join(dir, 't.db');
-    const store = SqliteTelemetryStore.open(path);
-    const writer = new WorkerWriter(path, {});
-    try {
-      const batch = Array.from({ length: 100_000 }, (_, i) => r(i, i, i % 2 === 0 ? 'temperature' : 'humidity', `dev-${i % 50}`));
-      await writer.write([r(0, 0, 'temperature', 'warm-up')]);
-      const pending = writer.write(batch);
-      await writer.terminate();
-      await expect(pending).rejects.toThrow(/exited/);
-      // Whatever the thread did before it died is all or nothing: writing again stores every reading exactly once.
-      const again = await writer.write(batch);
-      expect(again.inserted + again.duplicates).toBe(batch.length);
-      expect(store.count()).toBe(batch.length + 1);
-    } finally {
-      await writer.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('keeps encoding series it has not sent since a failure (the encoder resets)', () => {
-    const e = new SeriesEncoder();
-    expect(e.encode([r(1)]).series).toHaveLength(1);
-    expect(e.encode([r(2)]).series).toHaveLength(0);
-    e.reset();
-    expect(e.encode([r(3)]).series).toHaveLength(1);
   });
 });

@@ -44,6 +44,15 @@ export function encodeLog(values: Float64Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 
+/**
+ * What the writer thread's heads held when a query asked: the live readings of some series (log layout), which are
+ * every live reading of those series in the log rows up to `logRow`. Rows logged after it are read from the database.
+ */
+export interface HeadsSnapshot {
+  readonly readings: Float64Array;
+  readonly logRow: number;
+}
+
 /** A reading still live in the log: `values[o + 1 ..]` are time, value, seq, receive time, flags. */
 export type LogVisitor = (seriesId: number, values: Float64Array, o: number) => void;
 
@@ -61,11 +70,15 @@ export class LogReader {
     this.allFlushed = db.prepare('SELECT id, flushed_log FROM series WHERE flushed_log < (SELECT coalesce(max(id), 0) FROM ingest_log)');
   }
 
-  /** Visits the live readings of `series` (id -> its flushed_log mark) with device time in [from, to]. */
-  each(series: ReadonlyMap<number, number>, from: number, to: number, visit: LogVisitor): void {
+  /**
+   * Visits the live readings of `series` (id -> its flushed_log mark) with device time in [from, to], in rows after
+   * `after` (default: all rows).
+   */
+  each(series: ReadonlyMap<number, number>, from: number, to: number, visit: LogVisitor, after = 0): void {
     if (series.size === 0) return;
     let lowest = Infinity;
     for (const mark of series.values()) lowest = Math.min(lowest, mark);
+    lowest = Math.max(lowest, after);
     for (const row of this.rowsInRange.iterate(lowest, from, to) as IterableIterator<{ id: number; data: Buffer }>) {
       const values = decodeLog(row.data);
       for (let o = 0; o < values.length; o += LOG_WIDTH) {

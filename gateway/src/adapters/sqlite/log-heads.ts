@@ -47,6 +47,7 @@ export class LogHeads {
   private readonly insertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly mark: Database.Statement;
+  private readonly lastRowId: Database.Statement;
   private readonly limits: LogHeadsOptions;
 
   constructor(db: Database.Database, private readonly sink: ChunkSink, options: Partial<LogHeadsOptions> = {}) {
@@ -54,6 +55,8 @@ export class LogHeads {
     this.insertRow = db.prepare('INSERT INTO ingest_log (t_min, t_max, n, data) VALUES (?, ?, ?, ?)');
     this.deleteRow = db.prepare('DELETE FROM ingest_log WHERE id = ?');
     this.mark = db.prepare('UPDATE series SET flushed_log = ? WHERE id = ?');
+    // AUTOINCREMENT keeps the highest id ever committed here, also after its row was deleted.
+    this.lastRowId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'ingest_log'), 0)").pluck();
     this.limits = { ...DEFAULT_LOG_HEADS_OPTIONS, ...options };
     this.load();
   }
@@ -76,6 +79,14 @@ export class LogHeads {
 
   maxTime(seriesId: number): number {
     return this.pool.maxTime(seriesId);
+  }
+
+  /**
+   * The highest log row id committed so far. Between transactions the heads hold every live reading of the rows up
+   * to it; a reader that got the heads reads the rows after it itself (ChunkQuery).
+   */
+  lastRow(): number {
+    return this.lastRowId.get() as number;
   }
 
   /** The heads' readings of `series` with device time in [from, to), in log layout (series id first). */

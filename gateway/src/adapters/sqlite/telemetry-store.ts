@@ -12,7 +12,7 @@ import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
 import { BatchWriter, SeriesEncoder } from './batch-writer.js';
 import { ChunkQuery } from './chunk-query.js';
-import { LOG_MIGRATION, LogReader } from './ingest-log.js';
+import { type HeadsSnapshot, LOG_MIGRATION, LogReader } from './ingest-log.js';
 import { moveLegacyReadings } from './legacy-readings.js';
 import type { LogLimits } from './log-heads.js';
 import { WorkerWriter } from './worker-writer.js';
@@ -72,7 +72,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly worker: WorkerWriter | undefined;
   private readonly chunks: ChunkQuery;
   private readonly logReader: LogReader;
-  private readonly queryTx: Database.Transaction<(q: ReadingQuery, heads?: Float64Array) => StoredReading[]>;
+  private readonly queryTx: Database.Transaction<(q: ReadingQuery, heads?: HeadsSnapshot) => StoredReading[]>;
 
   /** Retention and hourly rollups over the same file. */
   readonly retention: SqliteRetention;
@@ -84,7 +84,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.logReader = new LogReader(db);
     // One read transaction: chunks and log from the same snapshot, so a head written as a chunk meanwhile is seen
     // once, not twice or never.
-    this.queryTx = db.transaction((q: ReadingQuery, heads?: Float64Array) => this.chunks.query(q, heads));
+    this.queryTx = db.transaction((q: ReadingQuery, heads?: HeadsSnapshot) => this.chunks.query(q, heads));
     this.retention = new SqliteRetention(db);
     this.inline = new BatchWriter(db);
     const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
@@ -124,14 +124,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
     // While the writer thread runs, its heads answer for the logged readings (indexed by series): scanning the log
     // rows instead cost 12-16 ms per query with 250,000 live readings, against 0.2 ms for chunks alone. Before the
     // first write of this process (no thread yet; the log may hold readings from before a crash) the rows are read.
+    // Readings logged after the heads answered are read from the rows after its logRow, in the query's snapshot.
     const useHeads = this.worker?.running === true && q.limit > 0 && q.to > q.from;
-    const heads = useHeads ? await this.worker!.heads(this.chunks.seriesIds(q), q.from, q.to) : undefined;
+    let heads: HeadsSnapshot | undefined;
+    try {
+      if (useHeads) heads = await this.worker!.heads(this.chunks.seriesIds(q), q.from, q.to);
+    } catch {
+      // The writer thread died meanwhile (its pending writes were rejected): the log rows hold every logged reading.
+      heads = undefined;
+    }
     return this.queryTx.deferred(q, heads);
   }
 
   /** Total readings stored, in chunks and in the ingest log (for tests, benchmarks and /health). */
   count(): number {
     return this.db.transaction(() => (this.db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get() as number) + this.logReader.count()).deferred();
+  }
+
+  /** Ends the writer thread at once, as a crash would (WorkerWriter.terminate). For tests of that guarantee. */
+  async terminateWriter(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   async close(): Promise<void> {

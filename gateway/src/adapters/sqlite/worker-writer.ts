@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
 import { SeriesEncoder } from './batch-writer.js';
 import type { SqliteOptions } from './database.js';
+import type { HeadsSnapshot } from './ingest-log.js';
 import type { LogLimits } from './log-heads.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
@@ -40,10 +41,10 @@ export class WorkerWriter {
 
   /**
    * The logged readings of `series` with device time in [from, to), from the heads of the running writer thread
-   * (log layout, ingest-log.ts). Answered after the writes sent before it: whatever was acknowledged is in the answer
-   * or already in chunks.
+   * (log layout, ingest-log.ts), and the last log row they cover. Answered after the writes sent before it: whatever
+   * was acknowledged is in the answer or already in chunks; what is logged after it is in rows after `logRow`.
    */
-  async heads(series: readonly number[], from: number, to: number): Promise<Float64Array> {
+  async heads(series: readonly number[], from: number, to: number): Promise<HeadsSnapshot> {
     if (this.worker === undefined) throw new Error('no writer thread runs: read the log rows instead');
     const r = await this.request(this.worker, { id: this.nextId++, heads: { series, from, to } }, []);
     if (!('heads' in r)) throw new Error('writer thread answered a heads request with something else');
