@@ -65,7 +65,16 @@ describe('npm run bench --smoke', () => {
     expect(files).toContain(json!.replace(/\.json$/, '.md'));
     const report = JSON.parse(readFileSync(join(out, json!), 'utf8')) as BenchReport;
     expect(report.mode).toBe('smoke');
-    for (const c of Object.values(report.ceilings)) expect(c).toBeGreaterThan(0);
+    for (const c of [report.ceilings.brokerMessagesPerS, report.ceilings.storeFull, report.ceilings.storeNormal]) expect(c).toBeGreaterThan(0);
+    // The window sweep: the broker alone and the gateway at each window; the ceiling is the broker's best, and the
+    // sustained single-reading runs use the window at which the gateway peaked.
+    const windows = report.ceilings.brokerByWindow.map((w) => w.inflight);
+    expect(windows).toEqual([2, 4]);
+    expect(report.ceilings.brokerMessagesPerS).toBe(Math.max(...report.ceilings.brokerByWindow.map((w) => w.messagesPerS)));
+    const sweep = report.shapes.find((s) => s.name === 'single-qos1')!.windowSweep!;
+    expect(sweep.map((w) => w.inflight)).toEqual(windows);
+    const best = sweep.reduce((a, b) => (b.messagesPerS > a.messagesPerS ? b : a)).inflight;
+    for (const name of ['single-qos1', 'single-qos1-normal']) expect(report.shapes.find((s) => s.name === name)!.load.options.inflightPerDevice, name).toBe(best);
     expect(report.shapes.map((s) => s.name)).toEqual(shapes('smoke').map((s) => s.name));
     for (const s of report.shapes) {
       const published = s.load.published.live.readings + s.load.published.replay.readings;

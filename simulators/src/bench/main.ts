@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/index.js';
-import { markdown, type BenchReport, type Ceilings } from './report.js';
+import { markdown, type BenchReport, type Ceilings, type WindowPoint } from './report.js';
 import { runShape, type ShapeResult } from './run-shape.js';
 import { MODE_SIZES, shapes, type BenchMode, type ShapeSpec } from './shapes.js';
 import { runStoreCeiling, spawnBrokerCeiling } from './processes.js';
@@ -49,10 +49,25 @@ const ceilings = await measureCeilings();
 log(`ceilings: broker ${ceilings.brokerMessagesPerS} msg/s, store ${ceilings.storeFull} (full) / ${ceilings.storeNormal} (normal) readings/s`);
 
 let peak = ceilings.brokerMessagesPerS * 0.4;
+/** The window at which the gateway peaked in the sweep ('swept' shapes use it). */
+let sweptWindow: number | undefined;
 const results: ShapeResult[] = [];
-for (const shape of selected) {
-  log(`${shape.name}: ${shape.title}`);
-  const r = judge(shape, await runShape(shape, { peakMessagesPerS: peak, nodeArgs, queries: sizes.queries, ceilingMs: sizes.ceilingMs }));
+for (const spec of selected) {
+  log(`${spec.name}: ${spec.title}`);
+  const ctx = { peakMessagesPerS: peak, nodeArgs, queries: sizes.queries, ceilingMs: sizes.ceilingMs };
+  let shape = spec;
+  let windowSweep: WindowPoint[] | undefined;
+  if (spec.window === 'sweep') {
+    windowSweep = [];
+    for (const inflight of sizes.windows) {
+      const short = await runShape({ ...spec, load: { ...spec.load, inflightPerDevice: inflight, durationMs: sizes.ceilingMs } }, ctx);
+      windowSweep.push({ inflight, messagesPerS: Math.round(short.messagesPerS) });
+      log(`  ${inflight} in flight per device: ${Math.round(short.messagesPerS)} msg/s (${sizes.ceilingMs / 1000} s)`);
+    }
+    sweptWindow = windowSweep.reduce((a, b) => (b.messagesPerS > a.messagesPerS ? b : a)).inflight;
+  }
+  if (spec.window !== undefined && sweptWindow !== undefined) shape = { ...spec, load: { ...spec.load, inflightPerDevice: sweptWindow } };
+  const r = judge(shape, { ...(await runShape(shape, ctx)), ...(windowSweep !== undefined ? { windowSweep } : {}) });
   if (shape.name === 'single-qos1') peak = r.messagesPerS;
   results.push(r);
   log(`  ${r.readingsPerS} readings/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, RSS ${r.gateway.rssPeakMiB} MiB, CPU ${r.gateway.cpuPercent} %, counts ${r.countsOk ? 'ok' : r.countsDetail}`);
@@ -72,15 +87,19 @@ process.stdout.write(md);
 log(`wrote ${stem}.json and ${stem}.md`);
 
 async function measureCeilings(): Promise<Ceilings> {
-  const broker = await spawnBrokerCeiling();
-  let brokerMessagesPerS: number;
-  try {
-    const single = all.find((s) => s.name === 'single-qos1')!.load;
-    const r = await runLoad({ ...single, durationMs: sizes.ceilingMs, url: broker.ready['mqttUrl']! });
-    brokerMessagesPerS = r.ackedMessagesPerS;
-  } finally {
-    await broker.stop();
+  // The broker alone at each window of the sweep, on the single-reading shape's devices; the ceiling is the best.
+  const brokerByWindow: WindowPoint[] = [];
+  const single = all.find((s) => s.name === 'single-qos1')!.load;
+  for (const inflight of sizes.windows) {
+    const broker = await spawnBrokerCeiling();
+    try {
+      const r = await runLoad({ ...single, inflightPerDevice: inflight, durationMs: sizes.ceilingMs, url: broker.ready['mqttUrl']! });
+      brokerByWindow.push({ inflight, messagesPerS: Math.round(r.ackedMessagesPerS) });
+    } finally {
+      await broker.stop();
+    }
   }
+  const brokerMessagesPerS = Math.max(...brokerByWindow.map((w) => w.messagesPerS));
   const store = async (durability: string): Promise<number> => {
     const dir = await mkdtemp(join(tmpdir(), 'ct-bench-store-'));
     try {
@@ -89,7 +108,7 @@ async function measureCeilings(): Promise<Ceilings> {
       await rm(dir, { recursive: true, force: true });
     }
   };
-  return { brokerMessagesPerS, storeFull: await store('full'), storeNormal: await store('normal') };
+  return { brokerMessagesPerS, brokerByWindow, storeFull: await store('full'), storeNormal: await store('normal') };
 }
 
 function judge(shape: ShapeSpec, r: ShapeResult): ShapeResult {

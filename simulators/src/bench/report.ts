@@ -1,9 +1,12 @@
 /** The bench's Markdown table and a console summary, from the JSON results. */
-import type { ShapeResult } from './run-shape.js';
+import type { ShapeResult, WindowPoint } from './run-shape.js';
+
+export type { WindowPoint } from './run-shape.js';
 
 export interface Ceilings {
-  /** Embedded broker, do-nothing handler, single-reading QoS 1 messages/s (= readings/s). */
+  /** Embedded broker, do-nothing handler, single-reading QoS 1 messages/s (= readings/s): the best of `brokerByWindow`. */
   readonly brokerMessagesPerS: number;
+  readonly brokerByWindow: readonly WindowPoint[];
   /** SQLite store alone, batch inserts, rows/s, per durability. */
   readonly storeFull: number;
   readonly storeNormal: number;
@@ -31,10 +34,11 @@ export function markdown(r: BenchReport): string {
     '',
     '| ceiling | value |',
     '|---|---:|',
-    `| embedded broker alone, do-nothing handler, 1 reading/msg QoS 1 | ${n(r.ceilings.brokerMessagesPerS)} msg/s |`,
+    `| embedded broker alone, do-nothing handler, 1 reading/msg QoS 1, best window | ${n(r.ceilings.brokerMessagesPerS)} msg/s |`,
     `| SQLite store alone, batch inserts, synchronous=FULL | ${n(r.ceilings.storeFull)} readings/s |`,
     `| SQLite store alone, batch inserts, synchronous=NORMAL | ${n(r.ceilings.storeNormal)} readings/s |`,
     '',
+    ...windowTable(r),
     '## Shapes',
     '',
     '| shape | store | readings/s durable | msg/s | p50 ms after warm-up | p99 ms after warm-up | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
@@ -63,6 +67,20 @@ export function markdown(r: BenchReport): string {
     lines.push(`- **${s.name}**: ${extra.join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The single-reading window sweep: the broker alone and the gateway (short runs) at each window. The ceiling is the
+ * broker's best window, the sustained single-qos1 run uses the gateway's best.
+ */
+function windowTable(r: BenchReport): string[] {
+  const sweep = r.shapes.find((s) => s.windowSweep !== undefined)?.windowSweep ?? [];
+  const lines = ['## Window sweep, 1 reading/msg QoS 1 (short runs)', '', '| in flight per device | broker alone msg/s | gateway msg/s | gateway / broker |', '|---:|---:|---:|---:|'];
+  for (const b of r.ceilings.brokerByWindow) {
+    const g = sweep.find((w) => w.inflight === b.inflight);
+    lines.push(`| ${b.inflight} | ${n(b.messagesPerS)} | ${g === undefined ? '–' : n(g.messagesPerS)} | ${g === undefined ? '–' : `${Math.round((g.messagesPerS / Math.max(1, b.messagesPerS)) * 100)} %`} |`);
+  }
+  return [...lines, ''];
 }
 
 /** A histogram bucket bound, ms; Infinity when the quantile is beyond the last finite bucket. */

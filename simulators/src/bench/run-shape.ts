@@ -37,6 +37,12 @@ export interface GatewayInternals {
   readonly diskBytesPerReading: number;
 }
 
+/** Closed-loop throughput at one window (messages in flight per device). */
+export interface WindowPoint {
+  readonly inflight: number;
+  readonly messagesPerS: number;
+}
+
 export interface ShapeResult {
   readonly name: string;
   readonly title: string;
@@ -65,6 +71,8 @@ export interface ShapeResult {
   readonly forwardMs?: number;
   readonly ceiling?: { kind: string; readingsPerS: number; ratio: number };
   readonly target?: { text: string; met: boolean };
+  /** Window sweep before the sustained run (ShapeSpec.window 'sweep'): msg/s of a short run at each window. */
+  readonly windowSweep?: readonly WindowPoint[];
   readonly load: LoadResult;
 }
 
