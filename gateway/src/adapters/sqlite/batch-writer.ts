@@ -143,7 +143,9 @@ export class BatchWriter {
     try {
       return this.flushDueTx.immediate();
     } catch (e) {
-      this.forget();
+      // Only the heads can be off: this transaction created no series and raised no high-water mark, so the main
+      // thread's series indexes stay valid (forget() would make its next write fail).
+      this.heads?.load();
       throw e;
     }
   }
