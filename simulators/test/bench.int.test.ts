@@ -73,6 +73,7 @@ describe('npm run bench --smoke', () => {
     expect(report.ceilings.brokerMessagesPerS).toBe(Math.max(...report.ceilings.brokerByWindow.map((w) => w.messagesPerS)));
     const sweep = report.shapes.find((s) => s.name === 'single-qos1')!.windowSweep!;
     expect(sweep.map((w) => w.inflight)).toEqual(windows);
+    for (const w of sweep) expect(w.countsOk, `sweep at ${w.inflight} in flight`).toBe(true);
     const best = sweep.reduce((a, b) => (b.messagesPerS > a.messagesPerS ? b : a)).inflight;
     for (const name of ['single-qos1', 'single-qos1-normal']) expect(report.shapes.find((s) => s.name === name)!.load.options.inflightPerDevice, name).toBe(best);
     expect(report.shapes.map((s) => s.name)).toEqual(shapes('smoke').map((s) => s.name));

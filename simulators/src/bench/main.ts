@@ -62,8 +62,8 @@ for (const spec of selected) {
     windowSweep = [];
     for (const inflight of sizes.windows) {
       const short = await runShape({ ...spec, load: { ...spec.load, inflightPerDevice: inflight, durationMs: sizes.ceilingMs } }, ctx);
-      windowSweep.push({ inflight, messagesPerS: Math.round(short.messagesPerS) });
-      log(`  ${inflight} in flight per device: ${Math.round(short.messagesPerS)} msg/s (${sizes.ceilingMs / 1000} s)`);
+      windowSweep.push({ inflight, messagesPerS: Math.round(short.messagesPerS), countsOk: short.countsOk });
+      log(`  ${inflight} in flight per device: ${Math.round(short.messagesPerS)} msg/s (${sizes.ceilingMs / 1000} s), counts ${short.countsOk ? 'ok' : short.countsDetail}`);
     }
     sweptWindow = windowSweep.reduce((a, b) => (b.messagesPerS > a.messagesPerS ? b : a)).inflight;
   }

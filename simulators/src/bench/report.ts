@@ -78,7 +78,8 @@ function windowTable(r: BenchReport): string[] {
   const lines = ['## Window sweep, 1 reading/msg QoS 1 (short runs)', '', '| in flight per device | broker alone msg/s | gateway msg/s | gateway / broker |', '|---:|---:|---:|---:|'];
   for (const b of r.ceilings.brokerByWindow) {
     const g = sweep.find((w) => w.inflight === b.inflight);
-    lines.push(`| ${b.inflight} | ${n(b.messagesPerS)} | ${g === undefined ? '–' : n(g.messagesPerS)} | ${g === undefined ? '–' : `${Math.round((g.messagesPerS / Math.max(1, b.messagesPerS)) * 100)} %`} |`);
+    const gateway = g === undefined ? '–' : `${n(g.messagesPerS)}${g.countsOk === false ? ' (counts MISMATCH)' : ''}`;
+    lines.push(`| ${b.inflight} | ${n(b.messagesPerS)} | ${gateway} | ${g === undefined ? '–' : `${Math.round((g.messagesPerS / Math.max(1, b.messagesPerS)) * 100)} %`} |`);
   }
   return [...lines, ''];
 }

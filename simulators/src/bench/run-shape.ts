@@ -41,6 +41,8 @@ export interface GatewayInternals {
 export interface WindowPoint {
   readonly inflight: number;
   readonly messagesPerS: number;
+  /** Gateway runs: every published reading acknowledged and stored, nothing lost (ShapeResult.countsOk). */
+  readonly countsOk?: boolean;
 }
 
 export interface ShapeResult {

@@ -46,8 +46,8 @@ export class ChunkQuery {
     if (q.limit <= 0 || q.to <= q.from) return [];
     const series = this.series(q);
     // Readings still in the ingest log (recent, few), sorted by time; the windows below take them by hour. A reading
-    // in the heads may since have been written as a chunk and a reading of a later row may be in the heads answer:
-    // both are dropped as repeats below.
+    // of the heads answer may since have been written as a chunk: it is dropped as a repeat below. The rows after
+    // logRow hold none of the answer's readings.
     const logged = this.logged(series, q, heads?.logRow ?? 0);
     if (heads !== undefined) {
       fromHeads(heads.readings, series, q, logged);
