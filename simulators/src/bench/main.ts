@@ -14,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/index.js';
-import { markdown, type BenchReport, type Ceilings, type WindowPoint } from './report.js';
-import { runShape, type ShapeResult } from './run-shape.js';
+import { markdown, type BenchReport, type Ceilings } from './report.js';
+import { runShape, type ShapeResult, type WindowPoint } from './run-shape.js';
 import { MODE_SIZES, shapes, type BenchMode, type ShapeSpec } from './shapes.js';
 import { runStoreCeiling, spawnBrokerCeiling } from './processes.js';
 

@@ -1,8 +1,6 @@
 /** The bench's Markdown table and a console summary, from the JSON results. */
 import type { ShapeResult, WindowPoint } from './run-shape.js';
 
-export type { WindowPoint } from './run-shape.js';
-
 export interface Ceilings {
   /** Embedded broker, do-nothing handler, single-reading QoS 1 messages/s (= readings/s): the best of `brokerByWindow`. */
   readonly brokerMessagesPerS: number;
