@@ -11,7 +11,7 @@ const T0 = 1_790_000_000_000;
 /** One reading of `series` at T0 + dt, in the batch layout (series, time, value, seq, receive time, flags). */
 const batch = (dt: number): Float64Array => Float64Array.from([0, T0 + dt, dt, 1, T0 + dt, 0]);
 
-describe('LogHeads after a rolled-back transaction', () => {
+describe('LogHeads', () => {
   let dir: string;
   let db: Database.Database;
   beforeEach(async () => {
@@ -45,4 +45,28 @@ describe('LogHeads after a rolled-back transaction', () => {
     expect(after.size).toBe(1);
     expect(after.maxTime(1)).toBe(T0 + 3);
   });
+
+  it('writes a head once its first reading was logged maxAgeMs ago, oldest head first, and not before', () => {
+    let now = 0;
+    const written: number[] = [];
+    const heads = new LogHeads(db, (id) => written.push(id), { flushReadings: 1000, maxAgeMs: 60_000, now: () => now });
+    const inTx = (f: () => void): void => db.transaction(f).immediate();
+    inTx(() => heads.append(batch(1), [{ seriesId: 1, offsets: [0] }])); // series 1's head starts at 0
+    now = 30_000;
+    inTx(() => heads.append(batch(2), [{ seriesId: 2, offsets: [0] }])); // series 2's head starts at 30 s
+    inTx(() => heads.append(batch(3), [{ seriesId: 1, offsets: [0] }])); // a later reading does not restart series 1's age
+    now = 59_999;
+    inTx(() => heads.flushDue());
+    expect(written).toEqual([]);
+    now = 60_000;
+    inTx(() => heads.flushDue());
+    expect(written).toEqual([1]);
+    expect(heads.size).toBe(1);
+    now = 90_000;
+    inTx(() => heads.flushDue());
+    expect(written).toEqual([1, 2]);
+    expect(heads.size).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM ingest_log').pluck().get()).toBe(0);
+  });
 });
+
