@@ -1,12 +1,14 @@
 /**
- * A writer thread that dies: pending writes are rejected and none is committed partly, the next write starts a new
- * thread, and queries still see every logged reading.
+ * A writer that fails: a thread that dies rejects its pending writes and commits none of them partly, the next write
+ * starts a new thread, and queries still see every logged reading; a failed idle flush costs no write.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SeriesEncoder } from './batch-writer.js';
+import Database from 'better-sqlite3';
+import { BatchWriter, SeriesEncoder } from './batch-writer.js';
+import { openDatabase } from './database.js';
 import { H, H0, r, times } from '../../../test/support/hour-readings.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 import { WorkerWriter } from './worker-writer.js';
@@ -59,3 +61,36 @@ describe('writer thread crash', () => {
     expect(e.encode([r(3)]).series).toHaveLength(1);
   });
 });
+
+describe('writer failing to write aged heads while idle', () => {
+  it('keeps the logged readings and the series the main thread has sent, so the next write succeeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldtrace-idle-'));
+    const path = join(dir, 't.db');
+    await SqliteTelemetryStore.open(path).close(); // the schema
+    const db = openDatabase(path);
+    db.pragma('busy_timeout = 0');
+    const other = new Database(path);
+    try {
+      let now = 0;
+      const writer = new BatchWriter(db, { mode: 'log', log: { flushReadings: 1000, maxAgeMs: 100, now: () => now } });
+      const encoder = new SeriesEncoder();
+      writer.write(encoder.encode([r(1000)])); // logged; the encoder now takes the series as known to the writer
+      now = 200;
+      other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock: the idle flush fails
+      expect(() => writer.flushAged()).toThrow(/locked|busy/i);
+      other.exec('ROLLBACK');
+      expect(writer.logged).toBe(1);
+      expect(writer.write(encoder.encode([r(2000)]))).toEqual({ inserted: 1, duplicates: 0 });
+      // Rebuilt heads count their age from the rebuild (200): written once that is maxAgeMs ago.
+      expect(writer.logged).toBe(2);
+      now = 300;
+      expect(writer.flushAged()).toBe(2);
+      expect(db.prepare('SELECT coalesce(sum(n), 0) FROM chunks').pluck().get()).toBe(2);
+    } finally {
+      other.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
