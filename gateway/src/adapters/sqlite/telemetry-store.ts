@@ -130,7 +130,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     try {
       if (useHeads) heads = await this.worker!.heads(this.chunks.seriesIds(q), q.from, q.to);
     } catch {
-      // The writer thread died meanwhile (its pending writes were rejected): the log rows hold every logged reading.
+      // The writer thread died meanwhile, or answered with an error: the log rows hold every logged reading, so the
+      // query reads them instead (slower, still complete).
       heads = undefined;
     }
     return this.queryTx.deferred(q, heads);
