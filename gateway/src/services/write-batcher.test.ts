@@ -52,6 +52,20 @@ describe('WriteBatcher', () => {
     expect(store.writes).toBeLessThanOrEqual(3);
   });
 
+  it('hands the next commit to the store before it tells the writers of the previous one', async () => {
+    const store = new SlowStore(sqlite, 20);
+    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
+    const commitsWhenTold: number[] = [];
+    const first = new Promise<void>((resolve) => b.writeThen([reading('a', 1_790_000_000_000)], () => { commitsWhenTold.push(store.writes); resolve(); }));
+    await new Promise((r) => setTimeout(r, 5)); // the first commit runs; the second writer waits for it
+    const second = new Promise<void>((resolve) => b.writeThen([reading('b', 1_790_000_000_000)], () => { commitsWhenTold.push(store.writes); resolve(); }));
+    await Promise.all([first, second]);
+    // Told of commit 1 when commit 2 (holding the second writer) was already running: the store did not wait for the
+    // PUBACKs of commit 1 to be written.
+    expect(commitsWhenTold).toEqual([2, 2]);
+    expect(store.commits).toEqual([['a'], ['b']]);
+  });
+
   it('holds writers back when the queue is full instead of growing it, and loses nothing', async () => {
     const store = new SlowStore(sqlite, 10);
     let maxDepth = 0;

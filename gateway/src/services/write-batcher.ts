@@ -145,7 +145,8 @@ export class WriteBatcher {
     this.closed = true;
   }
 
-  private schedule(): void {
+  /** `now`: start an immediate commit synchronously (after a commit) instead of on the next check phase. */
+  private schedule(now = false): void {
     if (this.committing || this.scheduled === 'immediate') return;
     const enough = this.depth >= this.options.minCommitReadings;
     if (this.scheduled === 'timer' && !enough) return;
@@ -157,6 +158,7 @@ export class WriteBatcher {
     }
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (now) return this.run();
     this.scheduled = 'immediate';
     setImmediate(this.run);
   }
@@ -194,9 +196,12 @@ export class WriteBatcher {
     this.queuedIn.backlog -= backlog;
     this.observer.depth(this.depth);
     this.committing = false;
-    for (const p of batch) settle(p.done, error);
     this.admitHeld();
-    if (this.waiting) this.schedule();
+    // The next commit goes to the store before this one's writers are told: telling them (a PUBACK write each)
+    // takes the main thread a while under load, and the store can commit meanwhile. What waits now is exactly
+    // what a commit started after them would take: no socket is read in between.
+    if (this.waiting) this.schedule(true);
+    for (const p of batch) settle(p.done, error);
   }
 }
 
