@@ -100,7 +100,15 @@ describe('npm run bench --smoke', () => {
     expect(retained.query?.count).toBeGreaterThan(0);
     expect(retained.query?.rowsPerQuery).toBeGreaterThan(0);
     expect(report.shapes.find((s) => s.name === 'replay-1m')!.load.acked.replay.readings).toBe(5_000);
+    // The latency reference: the broker alone under the half-peak shape's own load (same devices and rate).
+    const half = report.shapes.find((s) => s.name === 'half-peak')!;
+    expect(half.brokerAlone?.countsOk).toBe(true);
+    expect(half.brokerAlone!.latency.count).toBeGreaterThan(0);
+    expect(half.brokerAlone!.messagesPerS).toBeGreaterThan(0);
+    expect(half.brokerAlone!.cpuPercent).toBeGreaterThan(0);
+    for (const s of report.shapes) if (s.name !== 'half-peak') expect(s.brokerAlone, s.name).toBeUndefined();
     const md = readFileSync(join(out, json!.replace(/\.json$/, '.md')), 'utf8');
     for (const s of report.shapes) expect(md).toContain(`| ${s.name} |`);
+    expect(md).toContain('## Latency at the same load');
   }, 240_000);
 });

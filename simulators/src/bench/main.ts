@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/index.js';
+import { brokerAtLoad } from './broker-at-load.js';
 import { markdown, type BenchReport, type Ceilings } from './report.js';
 import { runShape, type ShapeResult, type WindowPoint } from './run-shape.js';
 import { MODE_SIZES, shapes, type BenchMode, type ShapeSpec } from './shapes.js';
@@ -68,10 +69,13 @@ for (const spec of selected) {
     sweptWindow = windowSweep.reduce((a, b) => (b.messagesPerS > a.messagesPerS ? b : a)).inflight;
   }
   if (spec.window !== undefined && sweptWindow !== undefined) shape = { ...spec, load: { ...spec.load, inflightPerDevice: sweptWindow } };
-  const r = judge(shape, { ...(await runShape(shape, ctx)), ...(windowSweep !== undefined ? { windowSweep } : {}) });
+  const run = await runShape(shape, ctx);
+  const brokerAlone = spec.latencyReference === true ? await brokerAtLoad(run.load.options) : undefined;
+  const r = judge(shape, { ...run, ...(windowSweep !== undefined ? { windowSweep } : {}), ...(brokerAlone !== undefined ? { brokerAlone } : {}) });
   if (shape.name === 'single-qos1') peak = r.messagesPerS;
   results.push(r);
   log(`  ${r.readingsPerS} readings/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, RSS ${r.gateway.rssPeakMiB} MiB, CPU ${r.gateway.cpuPercent} %, counts ${r.countsOk ? 'ok' : r.countsDetail}`);
+  if (brokerAlone !== undefined) log(`  broker alone at the same load: ${brokerAlone.messagesPerS} msg/s, p50 ${brokerAlone.latency.p50} ms, p99 ${brokerAlone.latency.p99} ms, CPU ${brokerAlone.cpuPercent} %`);
 }
 
 const report: BenchReport = {

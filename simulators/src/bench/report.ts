@@ -47,7 +47,7 @@ export function markdown(r: BenchReport): string {
       `${s.ceiling === undefined ? '–' : `${n(s.ceiling.readingsPerS)} (${s.ceiling.kind})`} | ${s.ceiling === undefined ? '–' : `${Math.round(s.ceiling.ratio * 100)} %`} | ` +
       `${s.gateway.cpuPercent} | ${s.gateway.rssPeakMiB} | ${s.generatorCpuPercent} | ${s.countsOk ? 'ok' : 'MISMATCH'} | ${s.target?.text ?? '–'} | ${s.target === undefined ? '–' : s.target.met ? 'yes' : '**no**'} |`);
   }
-  lines.push('', '## Details', '');
+  lines.push('', ...latencyTable(r), '## Details', '');
   for (const s of r.shapes) {
     const extra: string[] = [`${s.title}.`, s.countsDetail + '.'];
     const o = s.load.options;
@@ -58,6 +58,12 @@ export function markdown(r: BenchReport): string {
     extra.push(`Inside the gateway: ${n(g.commits)} commits, mean ${g.commitMeanMs} ms, p99 <= ${ms(g.commitP99Ms)} ms; ` +
       `receive -> durable ack of live messages after the warm-up p50 <= ${ms(g.ackP50Ms)} ms, p99 <= ${ms(g.ackP99Ms)} ms; ` +
       `event-loop delay p99 ${g.eventLoopP99Ms} ms; GC pauses ${g.gcSeconds} s; ${n(g.diskBytesPerReading)} bytes written to disk per reading.`);
+    const b = s.brokerAlone;
+    if (b !== undefined) {
+      extra.push(`Broker alone at the same load (same generator, devices, rate and window; own process, do-nothing handler): ${n(b.messagesPerS)} msg/s, ` +
+        `p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms after the warm-up, broker CPU ${b.cpuPercent} %, generator CPU ${b.generatorCpuPercent} %${b.countsOk ? '' : ', counts MISMATCH'}: ` +
+        `the latency the MQTT front and this machine give before any ingest.`);
+    }
     if (s.replayLatency !== undefined) extra.push(`Replay: ${n(s.load.acked.replay.readings)} readings in ${Math.round((s.replayMs ?? 0) / 100) / 10} s, replay message latency p50 ${s.replayLatency.p50} ms / p99 ${s.replayLatency.p99} ms; live latency above.`);
     if (s.prefill !== undefined) extra.push(`Pre-filled ${n(s.prefill.readings)} readings in ${Math.round(s.prefill.ms / 1000)} s.`);
     if (s.query !== undefined) extra.push(`Queries (device + 1 h range, HTTP API, ${s.query.count} queries, ${n(s.query.rowsPerQuery)} rows each on average): p50 ${s.query.p50} ms, p99 ${s.query.p99} ms.`);
@@ -78,6 +84,24 @@ function windowTable(r: BenchReport): string[] {
     const g = sweep.find((w) => w.inflight === b.inflight);
     const gateway = g === undefined ? '–' : `${n(g.messagesPerS)}${g.countsOk === false ? ' (counts MISMATCH)' : ''}`;
     lines.push(`| ${b.inflight} | ${n(b.messagesPerS)} | ${gateway} | ${g === undefined ? '–' : `${Math.round((g.messagesPerS / Math.max(1, b.messagesPerS)) * 100)} %`} |`);
+  }
+  return [...lines, ''];
+}
+
+/**
+ * Rate-mode shapes run again against the broker alone at the same load (ShapeSpec.latencyReference): what part of
+ * the latency the MQTT front and the machine take before any ingest.
+ */
+function latencyTable(r: BenchReport): string[] {
+  const rows = r.shapes.filter((s) => s.brokerAlone !== undefined);
+  if (rows.length === 0) return [];
+  const lines = ['## Latency at the same load: gateway and broker alone', '',
+    '| shape | msg/s | gateway p50 ms | gateway p99 ms | broker alone p50 ms | broker alone p99 ms | gateway CPU % | broker alone CPU % | generator CPU % (gateway run / broker run) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const s of rows) {
+    const b = s.brokerAlone!;
+    lines.push(`| ${s.name} | ${n(s.messagesPerS)} | ${s.latency.p50} | ${s.latency.p99} | ${b.latency.p50} | ${b.latency.p99}${b.countsOk ? '' : ' (counts MISMATCH)'} | ` +
+      `${s.gateway.cpuPercent} | ${b.cpuPercent} | ${s.generatorCpuPercent} / ${b.generatorCpuPercent} |`);
   }
   return [...lines, ''];
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LatencyHistogram, runLoad, type LatencySummary, type LoadResult } from '../load/index.js';
+import type { BrokerAtLoad } from './broker-at-load.js';
 import { ProcessSampler, diskWriteBytes, type ProcessUsage } from './proc.js';
 import { runStoreCeiling, spawnGateway, startInfluxd } from './processes.js';
 import type { ShapeSpec } from './shapes.js';
@@ -75,6 +76,8 @@ export interface ShapeResult {
   readonly target?: { text: string; met: boolean };
   /** Window sweep before the sustained run (ShapeSpec.window 'sweep'): msg/s of a short run at each window. */
   readonly windowSweep?: readonly WindowPoint[];
+  /** ShapeSpec.latencyReference: the broker alone under the same load, right after the shape's run. */
+  readonly brokerAlone?: BrokerAtLoad;
   readonly load: LoadResult;
 }
 

@@ -27,6 +27,11 @@ export interface ShapeSpec {
   readonly window?: 'sweep' | 'swept';
   /** Ceiling this shape is compared with. */
   readonly ceiling: CeilingKind;
+  /**
+   * Also run the broker alone at the same load (broker-at-load.ts): the latency the MQTT front and this machine give
+   * under that load before any ingest, reported beside the shape's own latency.
+   */
+  readonly latencyReference?: boolean;
   /** The issue's target, checked against the result. */
   readonly target?: Target;
 }
@@ -84,7 +89,7 @@ export function shapes(mode: BenchMode, retained?: number): ShapeSpec[] {
     { name: 'batch-50-normal', title: 'same, synchronous=NORMAL', store: 'sqlite', durability: 'normal', load: { ...batch, durationMs: s.shortDurationMs }, ceiling: 'store',
       target: { kind: 'readingsPerS', min: 300_000, text: '>= 300,000 readings/s' } },
     { name: 'half-peak', title: '1 reading/msg at 50 % of peak rate', store: 'sqlite', durability: 'full', fractionOfPeak: 0.5,
-      load: { devices: single.devices, inflightPerDevice: 10, readingsPerMessage: 1, durationMs: s.durationMs }, ceiling: 'broker',
+      load: { devices: single.devices, inflightPerDevice: 10, readingsPerMessage: 1, durationMs: s.durationMs }, ceiling: 'broker', latencyReference: true,
       target: { kind: 'p99Ms', max: 25, text: 'p99 < 25 ms' } },
     { name: 'devices-10k', title: `${s.manyDevices} devices, 4 readings every 5 s, 0.1 % malformed`, store: 'sqlite', durability: 'full',
       load: { devices: s.manyDevices, ratePerDevice: 0.2, readingsPerMessage: 4, malformedShare: 0.001, durationMs: s.durationMs }, ceiling: 'none',

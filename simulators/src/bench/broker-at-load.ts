@@ -1,0 +1,43 @@
+/**
+ * The latency reference of a rate-mode shape: the embedded broker alone (do-nothing handler, own process) driven by
+ * the same generator with the same load (devices, rate, window, duration, seed) that the gateway just got. On this
+ * machine the generator shares the cores, so part of a p99 is the MQTT front and the machine under that load, before
+ * any ingest: this measures that part, the way the broker ceiling measures the throughput part.
+ */
+import { performance } from 'node:perf_hooks';
+import { runLoad, type LatencySummary, type LoadResult } from '../load/index.js';
+import { ProcessSampler } from './proc.js';
+import { spawnBrokerCeiling } from './processes.js';
+
+export interface BrokerAtLoad {
+  readonly messagesPerS: number;
+  /** Latency of the messages created after the warm-up, ms (same window as the shape's `latency`). */
+  readonly latency: LatencySummary;
+  /** Broker process CPU, percent of one core. */
+  readonly cpuPercent: number;
+  /** Load generator CPU during this run, percent of one core. */
+  readonly generatorCpuPercent: number;
+  /** Every published message acknowledged, none lost, dropped or unfinished. */
+  readonly countsOk: boolean;
+}
+
+export async function brokerAtLoad(options: LoadResult['options']): Promise<BrokerAtLoad> {
+  const broker = await spawnBrokerCeiling();
+  try {
+    const sampler = new ProcessSampler(broker.pid);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await runLoad({ ...options, url: broker.ready['mqttUrl']! });
+    const gen = process.cpuUsage(cpu0);
+    const usage = sampler.stop();
+    const published = r.published.live.messages + r.published.replay.messages;
+    const acked = r.acked.live.messages + r.acked.replay.messages;
+    return {
+      messagesPerS: Math.round(r.ackedMessagesPerS), latency: r.latencySteady, cpuPercent: usage.cpuPercent,
+      generatorCpuPercent: Math.round(((gen.user + gen.system) / 1000 / (performance.now() - t0)) * 1000) / 10,
+      countsOk: published === acked && r.lost.messages + r.dropped + r.unfinished === 0,
+    };
+  } finally {
+    await broker.stop();
+  }
+}
