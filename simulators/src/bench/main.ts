@@ -4,7 +4,7 @@
  *
  *   node simulators/dist/bench/main.js [--quick | --smoke] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
  *
- * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~15 min in all); --quick: 10 s;
+ * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
  * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
  */
