@@ -53,7 +53,7 @@ describe('WriteBatcher', () => {
   });
 
   it('hands the next commit to the store before it tells the writers of the previous one', async () => {
-    const store = new SlowStore(sqlite, 20);
+    const store = new SlowStore(sqlite, 100); // long enough that the second writer surely arrives during commit 1
     const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
     const commitsWhenTold: number[] = [];
     const first = new Promise<void>((resolve) => b.writeThen([reading('a', 1_790_000_000_000)], () => { commitsWhenTold.push(store.writes); resolve(); }));
