@@ -198,8 +198,10 @@ export class WriteBatcher {
     this.committing = false;
     this.admitHeld();
     // The next commit goes to the store before this one's writers are told: telling them (a PUBACK write each)
-    // takes the main thread a while under load, and the store can commit meanwhile. What waits now is exactly
-    // what a commit started after them would take: no socket is read in between.
+    // takes the main thread 1-3 ms under load, and the store commits meanwhile. The cost: aedes parses a client's
+    // next buffered packets only once those in hand are acknowledged, so packets that telling releases wait for the
+    // commit after next. Measured both ways (docs/performance.md, change 17): lower latency for smooth traffic,
+    // same closed-loop throughput with a higher p99.
     if (this.waiting) this.schedule(true);
     for (const p of batch) settle(p.done, error);
   }
