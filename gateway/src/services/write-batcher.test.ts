@@ -29,6 +29,39 @@ class SlowStore implements TelemetryStore {
   }
 }
 
+/**
+ * A real store whose commits wait for the test: `started(n)` resolves once the n-th write began, `release()` lets
+ * the oldest waiting write go on. The write numbered `throwAt` throws synchronously instead, as a store may when
+ * it cannot even start (e.g. the SQLite writer thread cannot be created).
+ */
+class GatedStore implements TelemetryStore {
+  readonly commits: string[][] = [];
+  private readonly gates: (() => void)[] = [];
+  private readonly waiters: { n: number; resolve: () => void }[] = [];
+  constructor(private readonly inner: SqliteTelemetryStore, private readonly throwAt = 0) {}
+  async started(n: number): Promise<void> {
+    if (this.commits.length >= n) return;
+    await new Promise<void>((resolve) => this.waiters.push({ n, resolve }));
+  }
+  release(): void {
+    this.gates.shift()?.();
+  }
+  write(readings: readonly StoredReading[]): Promise<WriteResult> {
+    this.commits.push(readings.map((r) => r.device));
+    for (const w of this.waiters.filter((x) => x.n <= this.commits.length)) w.resolve();
+    if (this.commits.length === this.throwAt) throw new Error('store cannot start a write');
+    return new Promise<void>((resolve) => this.gates.push(resolve)).then(() => this.inner.write(readings));
+  }
+  query(q: ReadingQuery): Promise<StoredReading[]> {
+    return this.inner.query(q);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const NO_OBSERVER = { committed: () => undefined, depth: () => undefined, heldBack: () => undefined };
+
 const reading = (device: string, time: number): StoredReading => ({ site: 's', node: 'n', device, metric: 'temperature', time, value: 1, unit: 'Cel', seq: time, receivedAt: time, flags: 0 });
 
 describe('WriteBatcher', () => {
@@ -53,17 +86,35 @@ describe('WriteBatcher', () => {
   });
 
   it('hands the next commit to the store before it tells the writers of the previous one', async () => {
-    const store = new SlowStore(sqlite, 100); // long enough that the second writer surely arrives during commit 1
-    const b = new WriteBatcher(store, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
+    const store = new GatedStore(sqlite);
+    const b = new WriteBatcher(store, () => Date.now(), NO_OBSERVER, { minCommitIntervalMs: 0 });
     const commitsWhenTold: number[] = [];
-    const first = new Promise<void>((resolve) => b.writeThen([reading('a', 1_790_000_000_000)], () => { commitsWhenTold.push(store.writes); resolve(); }));
-    await new Promise((r) => setTimeout(r, 5)); // the first commit runs; the second writer waits for it
-    const second = new Promise<void>((resolve) => b.writeThen([reading('b', 1_790_000_000_000)], () => { commitsWhenTold.push(store.writes); resolve(); }));
+    const told = (resolve: () => void) => (): void => { commitsWhenTold.push(store.commits.length); resolve(); };
+    const first = new Promise<void>((resolve) => b.writeThen([reading('a', 1_790_000_000_000)], told(resolve)));
+    await store.started(1); // commit 1 runs; 'b' waits for it
+    const second = new Promise<void>((resolve) => b.writeThen([reading('b', 1_790_000_000_000)], told(resolve)));
+    store.release();
+    await store.started(2);
+    store.release();
     await Promise.all([first, second]);
-    // Told of commit 1 when commit 2 (holding the second writer) was already running: the store did not wait for the
-    // PUBACKs of commit 1 to be written.
+    // Told of commit 1 when commit 2 (holding 'b') was already at the store: it did not wait for the acknowledgements.
     expect(commitsWhenTold).toEqual([2, 2]);
     expect(store.commits).toEqual([['a'], ['b']]);
+  });
+
+  it('tells the writers of a commit before those of a later one whose store call throws at once', async () => {
+    const store = new GatedStore(sqlite, 2); // the second call throws synchronously, the third succeeds
+    const b = new WriteBatcher(store, () => Date.now(), NO_OBSERVER, { minCommitIntervalMs: 0, maxBatchReadings: 1 });
+    const order: string[] = [];
+    const write = (device: string): Promise<void> => new Promise((resolve) => b.writeThen([reading(device, 1_790_000_000_000)], (e) => { order.push(`${device}:${e === null ? 'ok' : 'error'}`); resolve(); }));
+    const a = write('a');
+    await store.started(1);
+    const rest = [write('b'), write('c')]; // one reading per commit: 'b' and 'c' commit apart
+    store.release();
+    await store.started(3);
+    store.release();
+    await Promise.all([a, ...rest]);
+    expect(order).toEqual(['a:ok', 'b:error', 'c:ok']);
   });
 
   it('holds writers back when the queue is full instead of growing it, and loses nothing', async () => {

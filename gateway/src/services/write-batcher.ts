@@ -187,7 +187,15 @@ export class WriteBatcher {
     const started = this.now();
     let error: Error | null = null;
     try {
-      const result = await this.store.write(rows);
+      // A store that throws instead of rejecting must not fail the commits queued behind it in one synchronous
+      // recursion (the next commit starts before this one's writers are told): its error arrives like a rejection.
+      let written: Promise<WriteResult>;
+      try {
+        written = this.store.write(rows);
+      } catch (e) {
+        written = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      const result = await written;
       this.observer.committed(result, n, this.now() - started);
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
