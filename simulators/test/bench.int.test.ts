@@ -103,6 +103,7 @@ describe('npm run bench --smoke', () => {
     // The latency reference: the broker alone under the half-peak shape's own load (same devices and rate).
     const half = report.shapes.find((s) => s.name === 'half-peak')!;
     expect(half.brokerAlone?.countsOk).toBe(true);
+    expect(half.brokerAlone!.options).toEqual(half.load.options);
     expect(half.brokerAlone!.latency.count).toBeGreaterThan(0);
     expect(half.brokerAlone!.messagesPerS).toBeGreaterThan(0);
     expect(half.brokerAlone!.cpuPercent).toBeGreaterThan(0);

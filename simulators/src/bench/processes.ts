@@ -62,8 +62,9 @@ export function spawnGateway(env: Record<string, string>, nodeArgs: string[] = [
   }, 'gateway ready');
 }
 
-export function spawnBrokerCeiling(): Promise<Child> {
-  return spawnReady(join(HERE, 'broker-ceiling.js'), [], {}, 'broker ready');
+/** The embedded broker with a do-nothing handler (broker-ceiling.ts), with `nodeArgs`. */
+export function spawnBrokerCeiling(nodeArgs: readonly string[] = []): Promise<Child> {
+  return spawnReady(join(HERE, 'broker-ceiling.js'), [...nodeArgs], {}, 'broker ready');
 }
 
 /** Runs the store-alone ceiling to completion and returns its JSON line. */

@@ -96,11 +96,11 @@ function latencyTable(r: BenchReport): string[] {
   const rows = r.shapes.filter((s) => s.brokerAlone !== undefined);
   if (rows.length === 0) return [];
   const lines = ['## Latency at the same load: gateway and broker alone', '',
-    '| shape | msg/s | gateway p50 ms | gateway p99 ms | broker alone p50 ms | broker alone p99 ms | gateway CPU % | broker alone CPU % | generator CPU % (gateway run / broker run) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+    '| shape | gateway msg/s | broker alone msg/s | gateway p50 ms | gateway p99 ms | broker alone p50 ms | broker alone p99 ms | gateway CPU % | broker alone CPU % | generator CPU % (gateway run / broker run) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const s of rows) {
     const b = s.brokerAlone!;
-    lines.push(`| ${s.name} | ${n(s.messagesPerS)} | ${s.latency.p50} | ${s.latency.p99} | ${b.latency.p50} | ${b.latency.p99}${b.countsOk ? '' : ' (counts MISMATCH)'} | ` +
+    lines.push(`| ${s.name} | ${n(s.messagesPerS)} | ${n(b.messagesPerS)} | ${s.latency.p50} | ${s.latency.p99} | ${b.latency.p50} | ${b.latency.p99}${b.countsOk ? '' : ' (counts MISMATCH)'} | ` +
       `${s.gateway.cpuPercent} | ${b.cpuPercent} | ${s.generatorCpuPercent} / ${b.generatorCpuPercent} |`);
   }
   return [...lines, ''];
