@@ -4,9 +4,8 @@
  * machine the generator shares the cores, so part of a p99 is the MQTT front and the machine under that load, before
  * any ingest: this measures that part, the way the broker ceiling measures the throughput part.
  */
-import { performance } from 'node:perf_hooks';
 import { runLoad, type LatencySummary, type LoadResult } from '../load/index.js';
-import { ProcessSampler } from './proc.js';
+import { ownCpuMeter, ProcessSampler } from './proc.js';
 import { GATEWAY_NODE_FLAGS } from '@coldtrace/gateway';
 import { spawnBrokerCeiling } from './processes.js';
 
@@ -28,30 +27,20 @@ export async function brokerAtLoad(options: LoadResult['options']): Promise<Brok
   // With the gateway's node flags: a p99 comparison is sensitive to how often the young generation is collected.
   const broker = await spawnBrokerCeiling(GATEWAY_NODE_FLAGS);
   const sampler = new ProcessSampler(broker.pid);
-  let stopped = false;
   try {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
+    const generatorCpu = ownCpuMeter();
     const r = await runLoad({ ...options, url: broker.ready['mqttUrl']! });
-    const gen = process.cpuUsage(cpu0);
+    const generatorCpuPercent = generatorCpu();
     const usage = sampler.stop();
-    stopped = true;
     const published = r.published.live.messages + r.published.replay.messages;
     const acked = r.acked.live.messages + r.acked.replay.messages;
     return {
-      messagesPerS: Math.round(r.ackedMessagesPerS), latency: r.latencySteady, cpuPercent: usage.cpuPercent,
-      generatorCpuPercent: Math.round(((gen.user + gen.system) / 1000 / (performance.now() - t0)) * 1000) / 10,
+      messagesPerS: Math.round(r.ackedMessagesPerS), latency: r.latencySteady, cpuPercent: usage.cpuPercent, generatorCpuPercent,
       countsOk: published === acked && r.lost.messages + r.dropped + r.unfinished === 0,
       options: r.options,
     };
   } finally {
-    if (!stopped) {
-      try {
-        sampler.stop();
-      } catch {
-        // the broker died: the error that ended the run is the one to report
-      }
-    }
+    sampler.dispose();
     await broker.stop();
   }
 }

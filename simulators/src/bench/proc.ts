@@ -1,5 +1,6 @@
 /** CPU and memory of another process, from /proc (Linux): what the gateway itself uses, not the load generator. */
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 const CLK_TCK = 100;
 
@@ -21,6 +22,16 @@ export function diskWriteBytes(pid: number): number {
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? 0 : Number(m[1]) / 1024;
+}
+
+/** Starts measuring this process's CPU (the load generator's); the function returns percent of one core since then. */
+export function ownCpuMeter(): () => number {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const used = process.cpuUsage(cpu0);
+    return Math.round(((used.user + used.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
+  };
 }
 
 export interface ProcessUsage {
@@ -48,6 +59,11 @@ export class ProcessSampler {
     this.startCpu = cpuSeconds(pid);
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  /** Stops sampling without reading the process again (it may be gone). Idempotent. */
+  dispose(): void {
+    clearInterval(this.timer);
   }
 
   stop(): ProcessUsage {
