@@ -60,7 +60,6 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
   });
 
-  const handle = (m: Parameters<IngestService['handle']>[0]): Promise<unknown> => ingest.handle(m);
   const mqttLog = log.child({ component: 'mqtt' });
   const m = config.mqtt;
   let mqttUrl: string;
@@ -72,9 +71,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
     closeMqtt = () => broker.close();
   } else {
-    const sub = await startExternalSubscriber(m, handle, () => clock.now(), mqttLog);
+    const sub = await startExternalSubscriber(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
     mqttUrl = m.url;
-    mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}` });
+    metrics.setMqttSource(() => ({ lost: sub.connectionsLost(), inFlight: sub.inFlight() }));
+    mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}, ${sub.inFlight()} messages in flight` });
     closeMqtt = () => sub.close();
   }
   const retentionJob = opened.retention === undefined ? undefined

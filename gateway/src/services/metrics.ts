@@ -34,6 +34,8 @@ export class GatewayMetrics {
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];
   readonly lastSeen: Gauge<'device'>;
+  /** External broker mode: read from the subscriber at scrape time (setMqttSource). */
+  private mqttSource: () => { readonly lost: number; readonly inFlight: number } = () => ({ lost: 0, inFlight: 0 });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const source = (): Iterable<{ readonly device: string; readonly lastSeen: number }> => this.lastSeenSource();
@@ -44,11 +46,29 @@ export class GatewayMetrics {
         for (const d of source()) this.set({ device: d.device }, d.lastSeen / 1000);
       },
     });
+    const mqtt = (): { readonly lost: number; readonly inFlight: number } => this.mqttSource();
+    new Counter({
+      name: 'coldtrace_mqtt_connections_lost_total', help: 'Connections to the external broker lost since start (reconnected with backoff)', registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(mqtt().lost);
+      },
+    });
+    new Gauge({
+      name: 'coldtrace_mqtt_in_flight_messages', help: 'Messages received from the external broker and not yet acknowledged (waiting for their commit)', registers: [this.registry],
+      collect() {
+        this.set(mqtt().inFlight);
+      },
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coldtrace_' });
   }
 
   setLastSeenSource(source: () => Iterable<{ readonly device: string; readonly lastSeen: number }>): void {
     this.lastSeenSource = source;
+  }
+
+  setMqttSource(source: () => { readonly lost: number; readonly inFlight: number }): void {
+    this.mqttSource = source;
   }
 
   /** Feeds the group-commit figures into these metrics. */

@@ -2,15 +2,17 @@
  * The gateway as an MQTT 5 client of an external broker (Mosquitto, EMQX, HiveMQ ...). Several gateway replicas join
  * one shared subscription group (`$share/{group}/...`), so the broker splits devices' messages between them.
  *
- * Ack after durable write: MQTT.js `customHandleAcks` holds the PUBACK until ingest resolves. MQTT.js handles one
- * inbound packet at a time per connection, so one connection is bounded by commit latency; `connections` opens
- * several members of the share group to let commits overlap. Sessions persist (clean: false), so a message that was
- * delivered but not acknowledged when a replica died is delivered again when it reconnects.
+ * Ack after durable write, many messages in flight: each connection (share-session.ts) hands every PUBLISH to
+ * ingest as it arrives and sends its PUBACK, in arrival order, once the group commit holding it is durable. The
+ * broker keeps up to `receiveMaximum` unacknowledged messages in flight per connection (Mosquitto also caps it with
+ * `max_inflight_messages`), so one connection fills whole commits. `connections` opens several members of the share
+ * group, which spreads the broker's delivery work. Sessions persist, so a message that was delivered but not
+ * acknowledged when a replica died is delivered again when it reconnects.
  */
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { gatewayFilters } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
+import { ShareSession } from './share-session.js';
 
 export interface ExternalSubscriberOptions {
   readonly url: string;
@@ -22,71 +24,68 @@ export interface ExternalSubscriberOptions {
   readonly password?: string;
   /** Connections (share-group members) this replica opens (COLDTRACE_MQTT_CONNECTIONS, default 4). */
   readonly connections: number;
+  /**
+   * Messages in flight per connection: the MQTT 5 receive maximum announced to the broker
+   * (COLDTRACE_MQTT_RECEIVE_MAXIMUM, default 1000). Larger windows fill larger commits; the write batcher's queue
+   * bound still holds memory.
+   */
+  readonly receiveMaximum?: number;
   /** Broker-side session expiry, s: how long unacknowledged messages wait for this replica. Default 3600. */
   readonly sessionExpiryS?: number;
+  /** Keepalive, s. Default 30. */
+  readonly keepaliveS?: number;
 }
 
+export const DEFAULT_RECEIVE_MAXIMUM = 1000;
 const DEFAULT_SESSION_EXPIRY_S = 3600;
+const CONNECT_TIMEOUT_MS = 15_000;
 
 export interface ExternalSubscriber {
   connected(): number;
+  /** Messages received and not yet acknowledged, over all connections. */
+  inFlight(): number;
+  /** Established connections lost since start, over all connections. */
+  connectionsLost(): number;
   close(): Promise<void>;
 }
 
 export async function startExternalSubscriber(
   options: ExternalSubscriberOptions,
-  ingest: (m: InboundMessage) => Promise<unknown>,
+  accept: (m: InboundMessage, done: (error: Error | null) => void) => void,
   now: () => number,
   log: Logger,
 ): Promise<ExternalSubscriber> {
   const filters = gatewayFilters(options.shareGroup);
-  const clients: MqttClient[] = [];
+  const sessions: ShareSession[] = [];
   for (let i = 0; i < options.connections; i++) {
     const clientId = `${options.clientId}-${i}`;
-    const client = mqtt.connect(options.url, {
-      clientId, protocolVersion: 5, clean: false, reconnectPeriod: 1000, connectTimeout: 10_000,
-      properties: { sessionExpiryInterval: options.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S },
+    sessions.push(new ShareSession({
+      url: options.url, clientId, filters,
       ...(options.username !== undefined ? { username: options.username } : {}),
       ...(options.password !== undefined ? { password: options.password } : {}),
-      customHandleAcks: (topic, message, _packet, done) => {
-        ingest({ topic, payload: message, clientId: 'external', receivedAt: now() }).then(
-          () => done(0),
-          (e: unknown) => {
-            log.error({ err: e, topic }, 'ingest failed: message not acknowledged; reconnecting so the broker re-sends it');
-            done(e instanceof Error ? e : new Error(String(e)));
-            // No PUBACK was sent; the broker re-sends unacknowledged messages when the session resumes.
-            client.stream.destroy();
-          },
-        );
-      },
-    });
-    client.on('message', (topic, payload, packet) => {
-      // QoS 1/2 messages were ingested in customHandleAcks; QoS 0 has no ack and arrives only here.
-      if (packet.qos !== 0) return;
-      ingest({ topic, payload, clientId: 'external', receivedAt: now() }).catch((e: unknown) => log.error({ err: e, topic }, 'ingest of a QoS 0 message failed'));
-    });
-    client.on('connect', (connack) => {
-      log.info({ clientId, sessionPresent: connack.sessionPresent }, 'connected to external MQTT broker');
-      if (!connack.sessionPresent) {
-        client.subscribe(filters, { qos: 1 }, (err) => { if (err) log.error({ err, clientId }, 'subscribe failed'); });
-      }
-    });
-    client.on('error', (err) => log.warn({ clientId, err: err.message }, 'external MQTT client error'));
-    clients.push(client);
+      receiveMaximum: options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM,
+      sessionExpiryS: options.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S,
+      keepaliveS: options.keepaliveS ?? 30, reconnectMs: 500, reconnectMaxMs: 10_000,
+    }, (topic, payload, done) => accept({ topic, payload, clientId: 'external', receivedAt: now() }, done), log));
   }
-  await Promise.all(clients.map((c) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cannot connect to ${options.url} within 15 s`)), 15_000);
-    c.once('connect', () => { clearTimeout(timer); resolve(); });
-  }))).catch(async (e: unknown) => {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
-    throw e;
+  const closeAll = (): Promise<void> => Promise.all(sessions.map((s) => s.close())).then(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot connect and subscribe to ${options.url} within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
   });
-  // Subscriptions are acknowledged before the gateway reports itself ready.
-  await Promise.all(clients.map((c) => c.subscribeAsync(filters, { qos: 1 })));
+  try {
+    // Subscriptions are acknowledged before the gateway reports itself ready.
+    await Promise.race([Promise.all(sessions.map((s) => s.start())), timeout]);
+  } catch (e) {
+    await closeAll();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
   return {
-    connected: () => clients.filter((c) => c.connected).length,
-    close: async () => {
-      await Promise.all(clients.map((c) => c.endAsync()));
-    },
+    connected: () => sessions.filter((s) => s.connected).length,
+    inFlight: () => sessions.reduce((n, s) => n + s.inFlight, 0),
+    connectionsLost: () => sessions.reduce((n, s) => n + s.lost, 0),
+    close: closeAll,
   };
 }
