@@ -4,7 +4,7 @@
  */
 export type MqttConfig =
   | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
-  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly clientId: string; readonly username?: string; readonly password?: string };
+  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly receiveMaximum: number; readonly clientId: string; readonly username?: string; readonly password?: string };
 
 export type StoreConfig =
   | { readonly kind: 'sqlite' }
@@ -22,6 +22,8 @@ export interface GatewayConfig {
   readonly durability: 'full' | 'normal';
   /** A small group commit waits until this long after the previous one started, ms (WriteBatcherOptions). */
   readonly commitIntervalMs: number;
+  /** Remote stores: most readings per request, and requests in flight at once (SpoolOptions batchSize, concurrency). */
+  readonly forward: { readonly batchReadings: number; readonly concurrency: number };
   /** Raw readings older than this (device time) are folded into hourly rollups and deleted; 0 keeps them forever. Embedded store only. */
   readonly retentionRawDays: number;
   /** Hourly rollups older than this are deleted; 0 keeps them forever. */
@@ -44,6 +46,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_PASSWORD: '',
   COLDTRACE_MQTT_CLIENT_ID: '',
   COLDTRACE_MQTT_CONNECTIONS: '4',
+  COLDTRACE_MQTT_RECEIVE_MAXIMUM: '1000',
   COLDTRACE_DATA_DIR: '.data/gateway',
   COLDTRACE_STORE: 'sqlite',
   COLDTRACE_DURABILITY: 'full',
@@ -56,6 +59,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_INFLUX_RP: '',
   COLDTRACE_INFLUX_USERNAME: '',
   COLDTRACE_INFLUX_PASSWORD: '',
+  COLDTRACE_FORWARD_BATCH_READINGS: '5000',
+  COLDTRACE_FORWARD_CONCURRENCY: '4',
   COLDTRACE_RETENTION_RAW_DAYS: '0',
   COLDTRACE_RETENTION_ROLLUP_DAYS: '0',
   COLDTRACE_LOG_LEVEL: 'info',
@@ -114,8 +119,9 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const mqtt: MqttConfig = mode === 'embedded'
     ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT') }
     : {
-        mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ws:', 'wss:']),
+        mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:']),
         shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'), connections: int('COLDTRACE_MQTT_CONNECTIONS', 1, 64),
+        receiveMaximum: int('COLDTRACE_MQTT_RECEIVE_MAXIMUM', 1, 65_535),
         clientId: opt('COLDTRACE_MQTT_CLIENT_ID') ?? `coldtrace-gw-${hostname}`,
         ...optional('username', opt('COLDTRACE_MQTT_USERNAME')), ...optional('password', opt('COLDTRACE_MQTT_PASSWORD')),
       };
@@ -146,6 +152,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
     commitIntervalMs: int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),
+    forward: { batchReadings: int('COLDTRACE_FORWARD_BATCH_READINGS', 1, 1_000_000), concurrency: int('COLDTRACE_FORWARD_CONCURRENCY', 1, 64) },
     retentionRawDays: int('COLDTRACE_RETENTION_RAW_DAYS', 0, 36_500),
     retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

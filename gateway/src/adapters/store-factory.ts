@@ -50,6 +50,7 @@ export async function createTelemetryStore(config: GatewayConfig, log: Logger): 
   }
   const spool = SpooledTelemetryStore.open(join(config.dataDir, 'spool.db'), remote, {
     durability: config.durability, logger: log.child({ component: 'spool' }),
+    batchSize: config.forward.batchReadings, concurrency: config.forward.concurrency,
   });
   return {
     store: spool,

@@ -1,13 +1,18 @@
 /**
- * Drains the spool to the remote store: oldest first, in batches, one request at a time. A retryable failure
- * (5xx, 429, network, timeout) keeps the batch at the head of the queue and waits a capped, jittered backoff; a
- * non-retryable one (any other 4xx, a reading that cannot be encoded) is narrowed down to the offending readings,
- * which go to the dead-letter table with the server's message. Nothing leaves the spool unaccounted for.
+ * Drains the spool to the remote store: oldest commits first, several commits per request (up to `batchSize`
+ * readings, or what arrived within `lingerMs`), `concurrency` requests at once. Each request owns the commits it claimed until the store accepted them:
+ * a retryable failure (5xx, 429, network, timeout) waits a capped, jittered backoff and sends the same request again;
+ * a non-retryable one (any other 4xx, a reading that cannot be encoded) is narrowed down by halving to the offending
+ * readings, which go to the dead-letter table with the server's message in the same transaction that removes the
+ * commits. Nothing leaves the spool unaccounted for; a crash before that transaction sends the request again (the
+ * remote store overwrites the same points).
+ *
+ * Requests in flight at once may complete out of order: a time-series store keys points by time, not by arrival.
  */
-import type { TelemetryStore } from '../../ports/telemetry-store.js';
+import type { StoredReading, TelemetryStore } from '../../ports/telemetry-store.js';
 import { backoffDelay } from './backoff.js';
 import type { SpoolOptions } from './options.js';
-import type { SpoolDb, SpoolRow } from './spool-db.js';
+import type { SpoolBatch, SpoolDb } from './spool-db.js';
 
 /** What the forwarder needs to know about a failure; read from the error's own properties (STYLE.md 5). */
 export interface FailureInfo { code: string; message: string; retryable: boolean; status: number | null; retryAfterMs: number | undefined }
@@ -25,19 +30,20 @@ export function describeFailure(e: unknown): FailureInfo {
 }
 
 export interface ForwarderEvents {
-  forwarded(rows: readonly SpoolRow[]): void;
-  deadLettered(rows: readonly SpoolRow[], failure: FailureInfo): void;
+  /** Commits the store accepted (`dead` of their readings were dead-lettered instead). */
+  forwarded(batches: readonly SpoolBatch[], readings: number, dead: number, failure: FailureInfo | undefined): void;
   retrying(failure: FailureInfo, delayMs: number): void;
 }
 
-type Outcome = { kind: 'ok' } | { kind: 'retry'; failure: FailureInfo };
+interface Dead { reading: StoredReading; spooledAt: number; failure: FailureInfo }
 
 export class Forwarder {
   private stopped = false;
-  private attempt = 0;
-  private wakeIdle: (() => void) | undefined;
-  private wakeBackoff: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  /** Highest commit id claimed by a request so far: claims never overlap. */
+  private cursor = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly backoffWakers = new Set<() => void>();
+  private workers: Promise<void>[] = [];
 
   constructor(
     private readonly db: SpoolDb,
@@ -47,70 +53,118 @@ export class Forwarder {
   ) {}
 
   start(): void {
-    this.loop ??= this.run();
+    if (this.workers.length > 0) return;
+    for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.run());
   }
 
-  /** New rows arrived: stop idling (a backoff wait is not cut short). */
+  /** New commits arrived: idle requests look again (a backoff wait is not cut short). */
   nudge(): void {
-    this.wakeIdle?.();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
-  /** Stops after the request in flight (never abandons it half-way), then resolves. */
+  /** Stops after the requests in flight (never abandons one half-way), then resolves. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeIdle?.();
-    this.wakeBackoff?.();
-    await this.loop;
+    this.nudge();
+    for (const wake of this.backoffWakers) wake();
+    await Promise.all(this.workers);
+  }
+
+  /**
+   * The next commits to send, or how long to wait first: a request smaller than `batchSize` waits until its oldest
+   * commit is `lingerMs` old, so a trickle of small commits is sent a few times a second, not once per commit.
+   */
+  private claim(): SpoolBatch[] | { lingerMs: number } {
+    const candidates = this.db.batchesAfter(this.cursor, 256);
+    const first = candidates[0];
+    if (first !== undefined && this.o.lingerMs > 0 && !this.stopped) {
+      const waited = this.o.clock.now() - first.spooledAt;
+      let total = 0;
+      for (const b of candidates) total += b.count;
+      if (total < this.o.batchSize && waited < this.o.lingerMs) return { lingerMs: this.o.lingerMs - waited };
+    }
+    const claimed: SpoolBatch[] = [];
+    let readings = 0;
+    for (const b of candidates) {
+      if (claimed.length > 0 && readings + b.count > this.o.batchSize) break;
+      claimed.push(b);
+      readings += b.count;
+    }
+    if (claimed.length > 0) this.cursor = claimed[claimed.length - 1]!.id;
+    return claimed;
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const batch = this.db.pending(this.o.batchSize);
-      if (batch.length === 0) {
+      const claimed = this.claim();
+      if (!Array.isArray(claimed)) {
+        await this.sleep(claimed.lingerMs, 'backoff');
+        continue;
+      }
+      if (claimed.length === 0) {
         await this.sleep(this.o.idlePollMs, 'idle');
         continue;
       }
-      const outcome = await this.forward(batch);
-      if (outcome.kind === 'ok') {
-        this.attempt = 0;
-        continue;
+      const readings: StoredReading[] = [];
+      const spooledAt: number[] = [];
+      for (const b of claimed) {
+        for (const r of b.decode()) {
+          readings.push(r);
+          spooledAt.push(b.spooledAt);
+        }
       }
-      this.attempt++;
-      const delay = backoffDelay(this.attempt, this.o.backoff, this.o.random, outcome.failure.retryAfterMs);
+      await this.deliver(claimed, readings, spooledAt);
+    }
+  }
+
+  /** Sends the claimed commits until the store accepted them (or the forwarder stops: they stay for the next open). */
+  private async deliver(claimed: readonly SpoolBatch[], readings: readonly StoredReading[], spooledAt: readonly number[]): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const dead: Dead[] = [];
+      const outcome = await this.send(readings, 0, readings.length, spooledAt, dead);
+      if (outcome.kind === 'stopped') return;
+      if (outcome.kind === 'ok') {
+        const ids = claimed.map((b) => b.id);
+        if (dead.length === 0) this.db.remove(ids);
+        else {
+          this.db.removeWithDeadLetters(ids, dead.map((d) => ({
+            reading: d.reading, spooledAt: d.spooledAt, failure: { code: d.failure.code, status: d.failure.status, error: d.failure.message },
+          })), this.o.clock.now());
+        }
+        this.events.forwarded(claimed, readings.length - dead.length, dead.length, dead[0]?.failure);
+        return;
+      }
+      const delay = backoffDelay(attempt, this.o.backoff, this.o.random, outcome.failure.retryAfterMs);
       this.events.retrying(outcome.failure, delay);
       await this.sleep(delay, 'backoff');
     }
   }
 
-  private async forward(batch: readonly SpoolRow[]): Promise<Outcome> {
-    const failure = await this.send(batch);
-    if (failure === undefined) return { kind: 'ok' };
+  /**
+   * Writes readings[from, to). A refused range is halved until the refused readings stand alone; they are collected
+   * in `dead` with their refusal. A retryable failure anywhere ends the attempt (the caller sends it all again).
+   */
+  private async send(all: readonly StoredReading[], from: number, to: number, spooledAt: readonly number[], dead: Dead[]):
+    Promise<{ kind: 'ok' } | { kind: 'retry'; failure: FailureInfo } | { kind: 'stopped' }> {
+    let failure: FailureInfo;
+    try {
+      await this.remote.write(from === 0 && to === all.length ? all : all.slice(from, to));
+      return { kind: 'ok' };
+    } catch (e) {
+      failure = describeFailure(e);
+    }
     if (failure.retryable) return { kind: 'retry', failure };
-    if (batch.length === 1) {
-      this.db.deadLetter(batch, this.o.clock.now(), { code: failure.code, status: failure.status, error: failure.message });
-      this.events.deadLettered(batch, failure);
+    if (to - from === 1) {
+      dead.push({ reading: all[from]!, spooledAt: spooledAt[from]!, failure });
       return { kind: 'ok' };
     }
-    // A refused batch may hold one bad reading among good ones: send them one by one so only the bad ones are
-    // dead-lettered (resending the good ones is harmless: writes are idempotent).
-    for (const row of batch) {
-      if (this.stopped) return { kind: 'ok' };
-      const outcome = await this.forward([row]);
-      if (outcome.kind === 'retry') return outcome;
-    }
-    return { kind: 'ok' };
-  }
-
-  private async send(batch: readonly SpoolRow[]): Promise<FailureInfo | undefined> {
-    try {
-      await this.remote.write(batch);
-    } catch (e) {
-      return describeFailure(e);
-    }
-    this.db.markForwarded(batch.map((r) => r.id), this.o.clock.now());
-    this.db.pruneForwarded(batch[batch.length - 1]?.id ?? 0, this.o.retainForwardedRows);
-    this.events.forwarded(batch);
-    return undefined;
+    if (this.stopped) return { kind: 'stopped' };
+    const mid = from + Math.floor((to - from) / 2);
+    const left = await this.send(all, from, mid, spooledAt, dead);
+    if (left.kind !== 'ok') return left;
+    return this.send(all, mid, to, spooledAt, dead);
   }
 
   private sleep(ms: number, kind: 'idle' | 'backoff'): Promise<void> {
@@ -118,13 +172,12 @@ export class Forwarder {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.wakeIdle = undefined;
-        this.wakeBackoff = undefined;
+        this.backoffWakers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      if (kind === 'idle') this.wakeIdle = done;
-      else this.wakeBackoff = done;
+      if (kind === 'idle') this.idleWaiters.push(done);
+      else this.backoffWakers.add(done);
     });
   }
 }

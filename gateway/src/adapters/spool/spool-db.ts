@@ -1,25 +1,23 @@
 /**
- * The spool's SQLite file: an append-only queue of readings waiting for the remote store, a tail of forwarded
- * readings kept for duplicate detection, and a dead-letter table for readings the remote store refused.
+ * The spool's SQLite file: an append-only queue of commits waiting for the remote store, and a dead-letter table for
+ * readings the remote store refused.
  *
- * One row per reading; UNIQUE (device, metric, t) makes a second copy an INSERT OR IGNORE no-op, counted as a
- * duplicate. Rows leave the queue in id order (the order they were acked in).
+ * One row per commit (`spool_batch`), its readings in one encoded body (spool-codec.ts), with the device-time range
+ * of its readings so a query reads only the commits that can hold what it asks for. Rows leave the queue when the
+ * remote store accepted them; they are forwarded oldest first (by id, the order they were acknowledged in).
+ * Duplicates are recognised in memory (recent-keys.ts), not by a unique index.
  */
 import type Database from 'better-sqlite3';
-import type { ReadingQuery, StoredReading, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
 import { migrate } from '../sqlite/database.js';
+import { decodeReadings, encodeReadings } from './spool-codec.js';
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      site TEXT NOT NULL, node TEXT NOT NULL, device TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,
-     t INTEGER NOT NULL,             -- device time, ms
-     value REAL NOT NULL, seq INTEGER NOT NULL,
-     received_at INTEGER NOT NULL,   -- gateway receive time, ms
-     flags INTEGER NOT NULL,
-     bytes INTEGER NOT NULL,         -- approximate size, for the byte cap
-     spooled_at INTEGER NOT NULL,    -- spool clock, ms
-     forwarded_at INTEGER,           -- NULL while waiting for the remote store
+     t INTEGER NOT NULL, value REAL NOT NULL, seq INTEGER NOT NULL, received_at INTEGER NOT NULL, flags INTEGER NOT NULL,
+     bytes INTEGER NOT NULL, spooled_at INTEGER NOT NULL, forwarded_at INTEGER,
      UNIQUE (device, metric, t)
    );
    CREATE INDEX spool_pending ON spool (id) WHERE forwarded_at IS NULL;
@@ -34,9 +32,27 @@ const MIGRATIONS = [
      status INTEGER,                 -- HTTP status, when the server answered
      error TEXT NOT NULL             -- the server's message
    );`,
+  // Issue #18: one row per commit. Readings still waiting in the old table are moved by SpoolDb's constructor.
+  `CREATE TABLE spool_batch (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     spooled_at INTEGER NOT NULL,    -- spool clock, ms
+     readings INTEGER NOT NULL,
+     t_min INTEGER NOT NULL,         -- device-time range of its readings, ms
+     t_max INTEGER NOT NULL,
+     body BLOB NOT NULL              -- spool-codec.ts
+   );`,
 ];
 
-export interface SpoolRow extends StoredReading { readonly id: number; readonly bytes: number; readonly spooledAt: number }
+/** One spooled commit; `decode()` reads its readings. */
+export interface SpoolBatch {
+  readonly id: number;
+  readonly spooledAt: number;
+  /** Readings in the commit. */
+  readonly count: number;
+  /** Size of its body, bytes. */
+  readonly bytes: number;
+  decode(): StoredReading[];
+}
 
 export interface DeadLetter extends StoredReading {
   readonly id: number;
@@ -46,110 +62,94 @@ export interface DeadLetter extends StoredReading {
   readonly error: string;
 }
 
-interface Row {
-  id: number; site: string; node: string; device: string; metric: string; unit: string; t: number; value: number;
-  seq: number; received_at: number; flags: number; bytes: number; spooled_at: number;
-}
+export interface Failure { readonly code: string; readonly status: number | null; readonly error: string }
 
-const FIXED_ROW_BYTES = 64;
-
-/** Approximate stored size of a reading, bytes (text lengths plus fixed-width columns and overhead). */
-export function readingBytes(r: StoredReading): number {
-  return FIXED_ROW_BYTES + r.site.length + r.node.length + r.device.length + r.metric.length + r.unit.length;
-}
+interface BatchRow { id: number; spooled_at: number; readings: number; bytes: number }
 
 export class SpoolDb {
   private readonly insertStmt: Database.Statement;
-  private readonly pendingStmt: Database.Statement;
-  private readonly markStmt: Database.Statement;
-  private readonly pruneStmt: Database.Statement;
-  private readonly insertTx: (readings: readonly StoredReading[], now: number) => WriteResult & { bytes: number };
-  private readonly forwardTx: (ids: readonly number[], now: number) => void;
-  private readonly deadTx: (rows: readonly SpoolRow[], now: number, e: { code: string; status: number | null; error: string }) => void;
+  private readonly afterStmt: Database.Statement;
+  private readonly body: (id: number) => Buffer;
+  private readonly deleteTx: (ids: readonly number[]) => void;
+  private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number) => void;
 
   constructor(private readonly db: Database.Database) {
     migrate(db, 'spool', MIGRATIONS);
-    this.insertStmt = db.prepare(`INSERT OR IGNORE INTO spool
-      (site, node, device, metric, unit, t, value, seq, received_at, flags, bytes, spooled_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.pendingStmt = db.prepare('SELECT * FROM spool WHERE forwarded_at IS NULL ORDER BY id LIMIT ?');
-    this.markStmt = db.prepare('UPDATE spool SET forwarded_at = ? WHERE id = ?');
-    this.pruneStmt = db.prepare('DELETE FROM spool WHERE forwarded_at IS NOT NULL AND id <= ?');
-    this.insertTx = db.transaction((readings: readonly StoredReading[], now: number) => {
-      let inserted = 0;
-      let bytes = 0;
-      for (const r of readings) {
-        const b = readingBytes(r);
-        const changes = this.insertStmt.run(r.site, r.node, r.device, r.metric, r.unit, r.time, r.value, r.seq, r.receivedAt,
-          r.flags, b, now).changes;
-        inserted += changes;
-        bytes += changes * b;
-      }
-      return { inserted, duplicates: readings.length - inserted, bytes };
-    });
-    this.forwardTx = db.transaction((ids: readonly number[], now: number) => {
-      for (const id of ids) this.markStmt.run(now, id);
+    this.insertStmt = db.prepare('INSERT INTO spool_batch (spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?)');
+    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id LIMIT ?');
+    const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
+    this.body = (id) => {
+      const b = bodyStmt.get(id) as Buffer | undefined;
+      if (b === undefined) throw new Error(`spool batch ${id} is gone`);
+      return b;
+    };
+    const del = db.prepare('DELETE FROM spool_batch WHERE id = ?');
+    this.deleteTx = db.transaction((ids: readonly number[]) => {
+      for (const id of ids) del.run(id);
     });
     const insertDead = db.prepare(`INSERT INTO dead_letter
       (site, node, device, metric, unit, t, value, seq, received_at, flags, spooled_at, failed_at, code, status, error)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const del = db.prepare('DELETE FROM spool WHERE id = ?');
-    this.deadTx = db.transaction((rows: readonly SpoolRow[], now: number, e) => {
-      for (const r of rows) {
-        insertDead.run(r.site, r.node, r.device, r.metric, r.unit, r.time, r.value, r.seq, r.receivedAt, r.flags, r.spooledAt,
-          now, e.code, e.status, e.error);
-        del.run(r.id);
+    this.deadTx = db.transaction((ids, dead, now) => {
+      for (const { reading: r, spooledAt, failure: f } of dead) {
+        insertDead.run(r.site, r.node, r.device, r.metric, r.unit, r.time, r.value, r.seq, r.receivedAt, r.flags, spooledAt, now, f.code, f.status, f.error);
       }
+      for (const id of ids) del.run(id);
     });
+    this.moveLegacyRows();
   }
 
-  /** Commits the readings (one transaction); resolves the duplicates against everything still in the spool. */
-  append(readings: readonly StoredReading[], now: number): WriteResult & { bytes: number } {
-    return this.insertTx(readings, now);
+  /** Commits the readings as one row (one transaction); returns the body's size, bytes. */
+  append(readings: readonly StoredReading[], now: number): number {
+    const body = encodeReadings(readings);
+    let tMin = Infinity;
+    let tMax = -Infinity;
+    for (const r of readings) {
+      if (r.time < tMin) tMin = r.time;
+      if (r.time > tMax) tMax = r.time;
+    }
+    this.insertStmt.run(now, readings.length, tMin, tMax, body);
+    return body.length;
   }
 
-  /** The oldest `limit` readings not yet forwarded, in ack order. */
-  pending(limit: number): SpoolRow[] {
-    return (this.pendingStmt.all(limit) as Row[]).map(toRow);
+  /** The oldest waiting commits with an id above `afterId`, at most `limit`. */
+  batchesAfter(afterId: number, limit: number): SpoolBatch[] {
+    return (this.afterStmt.all(afterId, limit) as BatchRow[]).map((r) => ({
+      id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes, decode: () => decodeReadings(this.body(r.id)),
+    }));
   }
 
-  markForwarded(ids: readonly number[], now: number): void {
-    this.forwardTx(ids, now);
+  /** The commits were forwarded: they leave the queue. */
+  remove(ids: readonly number[]): void {
+    this.deleteTx(ids);
   }
 
-  deadLetter(rows: readonly SpoolRow[], now: number, e: { code: string; status: number | null; error: string }): void {
-    this.deadTx(rows, now, e);
+  /** The commits leave the queue, some of their readings into the dead-letter table, in one transaction. */
+  removeWithDeadLetters(ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number): void {
+    this.deadTx(ids, dead, now);
   }
 
-  /**
-   * Drops forwarded rows more than `keep` ids behind `lastId` (the duplicate-detection window, in ack order).
-   * By id rather than by an exact count so pruning costs only the rows it deletes.
-   */
-  pruneForwarded(lastId: number, keep: number): void {
-    this.pruneStmt.run(lastId - keep);
-  }
-
-  /** Pending rows and bytes (read once at open; the store keeps them up to date in memory). */
+  /** Waiting readings and body bytes (read once at open; the store keeps them up to date in memory). */
   depth(): { rows: number; bytes: number } {
-    const r = this.db.prepare('SELECT count(*) AS rows, coalesce(sum(bytes), 0) AS bytes FROM spool WHERE forwarded_at IS NULL')
+    return this.db.prepare('SELECT coalesce(sum(readings), 0) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM spool_batch')
       .get() as { rows: number; bytes: number };
-    return r;
   }
 
-  /** Spool time of the oldest pending row, ms; undefined when empty. */
+  /** Spool time of the oldest waiting commit, ms; undefined when empty. */
   oldestPendingAt(): number | undefined {
-    return this.db.prepare('SELECT spooled_at FROM spool WHERE forwarded_at IS NULL ORDER BY id LIMIT 1').pluck().get() as
-      number | undefined;
+    return this.db.prepare('SELECT spooled_at FROM spool_batch ORDER BY id LIMIT 1').pluck().get() as number | undefined;
   }
 
-  /** Readings still in the spool (pending or recently forwarded) matching the query, oldest first. */
-  query(q: ReadingQuery): SpoolRow[] {
-    const params: (string | number)[] = [q.device];
-    let sql = 'SELECT * FROM spool WHERE device = ?';
-    if (q.metric !== undefined) { sql += ' AND metric = ?'; params.push(q.metric); }
-    sql += ' AND t >= ? AND t < ? ORDER BY t, metric LIMIT ?';
-    params.push(q.from, q.to, q.limit);
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toRow);
+  /** Readings still waiting that match the query, oldest first. */
+  query(q: ReadingQuery): StoredReading[] {
+    const rows = this.db.prepare('SELECT body FROM spool_batch WHERE t_max >= ? AND t_min < ? ORDER BY id').all(q.from, q.to) as { body: Buffer }[];
+    const out: StoredReading[] = [];
+    for (const row of rows) {
+      for (const r of decodeReadings(row.body)) {
+        if (r.device === q.device && (q.metric === undefined || r.metric === q.metric) && r.time >= q.from && r.time < q.to) out.push(r);
+      }
+    }
+    return out.sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0)).slice(0, q.limit);
   }
 
   deadLetterCount(): number {
@@ -157,19 +157,37 @@ export class SpoolDb {
   }
 
   deadLetters(limit: number): DeadLetter[] {
-    const rows = this.db.prepare('SELECT * FROM dead_letter ORDER BY id LIMIT ?').all(limit) as
-      (Row & { failed_at: number; code: string; status: number | null; error: string })[];
-    return rows.map((r) => ({ ...toRow(r), failedAt: r.failed_at, code: r.code, status: r.status, error: r.error }));
+    const rows = this.db.prepare('SELECT * FROM dead_letter ORDER BY id LIMIT ?').all(limit) as {
+      id: number; site: string; node: string; device: string; metric: string; unit: string; t: number; value: number; seq: number;
+      received_at: number; flags: number; failed_at: number; code: string; status: number | null; error: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, site: r.site, node: r.node, device: r.device, metric: r.metric, unit: r.unit, time: r.t, value: r.value, seq: r.seq,
+      receivedAt: r.received_at, flags: r.flags, failedAt: r.failed_at, code: r.code, status: r.status, error: r.error,
+    }));
   }
 
   close(): void {
     this.db.close();
   }
-}
 
-function toRow(r: Row): SpoolRow {
-  return {
-    id: r.id, site: r.site, node: r.node, device: r.device, metric: r.metric, unit: r.unit, time: r.t, value: r.value,
-    seq: r.seq, receivedAt: r.received_at, flags: r.flags, bytes: r.bytes, spooledAt: r.spooled_at,
-  };
+  /** A spool written before issue #18 (one row per reading): its waiting readings become commits, then it goes. */
+  private moveLegacyRows(): void {
+    const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spool'").get();
+    if (legacy === undefined) return;
+    this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT * FROM spool WHERE forwarded_at IS NULL ORDER BY id').all() as {
+        site: string; node: string; device: string; metric: string; unit: string; t: number; value: number; seq: number;
+        received_at: number; flags: number; spooled_at: number;
+      }[];
+      for (let i = 0; i < rows.length; i += 10_000) {
+        const chunk = rows.slice(i, i + 10_000);
+        this.append(chunk.map((r) => ({
+          site: r.site, node: r.node, device: r.device, metric: r.metric, unit: r.unit, time: r.t, value: r.value, seq: r.seq,
+          receivedAt: r.received_at, flags: r.flags,
+        })), chunk[0]!.spooled_at);
+      }
+      this.db.exec('DROP TABLE spool');
+    })();
+  }
 }

@@ -2,27 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
-import { SqliteTelemetryStore } from '../sqlite/telemetry-store.js';
+import type { StoredReading } from '../../ports/telemetry-store.js';
+import { ScriptedRemote, httpError } from '../../../test/support/scripted-remote.js';
 import { SpooledTelemetryStore } from './spooled-store.js';
-
-/** A real store whose writes fail as scripted: a seam, not a mock (the spool is what is under test). */
-class ScriptedRemote implements TelemetryStore {
-  readonly inner = SqliteTelemetryStore.open(':memory:');
-  /** Returns an error to throw for this batch, or undefined to store it. */
-  failWith: (batch: readonly StoredReading[]) => Error | undefined = () => undefined;
-  requests = 0;
-  write(readings: readonly StoredReading[]): Promise<WriteResult> {
-    this.requests++;
-    const e = this.failWith(readings);
-    return e === undefined ? this.inner.write(readings) : Promise.reject(e);
-  }
-  query(q: ReadingQuery): Promise<StoredReading[]> { return this.inner.query(q); }
-  close(): Promise<void> { return this.inner.close(); }
-}
-
-const httpError = (status: number, message: string): Error =>
-  Object.assign(new Error(message), { code: 'E_REMOTE_HTTP', status, retryable: status === 429 || status >= 500 });
 
 const reading = (i: number, over: Partial<StoredReading> = {}): StoredReading => ({
   site: 's', node: 'n', device: 'd', metric: 'temperature', time: 1_000_000 + i * 1000, value: i, unit: 'Cel', seq: i,

@@ -1,11 +1,13 @@
 /**
  * A durable spool in front of a remote time-series store. `write` resolves once the readings are committed to a
- * local SQLite file (WAL, synchronous=FULL by default): that commit is what makes the gateway's ack safe while the
- * remote store is down, slow or restarting. A forwarder drains the spool in ack order (see forwarder.ts).
+ * local SQLite file (WAL, synchronous=FULL by default) as one row per commit: that commit is what makes the gateway's
+ * ack safe while the remote store is down, slow or restarting. A forwarder drains the spool in large requests,
+ * several at once (see forwarder.ts).
  *
- * Idempotency: the spool recognises a duplicate (device, metric, time) while the first copy is waiting or among
- * the last `retainForwardedRows` forwarded; beyond that window the copy is forwarded again and the remote store
- * overwrites the same point (stored once, not counted). The first copy wins inside the window, as in SQLite.
+ * Idempotency: the spool recognises a duplicate (device, metric, time) among the last `dedupWindow` readings it
+ * took (in memory, rebuilt from the waiting commits when the file is opened); beyond that window the copy is
+ * forwarded again and the remote store overwrites the same point (stored once, not counted). Inside the window the
+ * first copy wins, as in SQLite.
  *
  * Reads merge: `query` asks the remote store and adds what is still in the spool, so a reading is visible from
  * the moment it is acked. If the remote store cannot answer, `query` rejects (no silent partial answers).
@@ -17,7 +19,8 @@ import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '.
 import { openDatabase } from '../sqlite/database.js';
 import { Forwarder, type FailureInfo } from './forwarder.js';
 import { DEFAULT_SPOOL_OPTIONS, SpoolError, type SpoolOptions, type SpoolStats } from './options.js';
-import { SpoolDb, readingBytes, type DeadLetter, type SpoolRow } from './spool-db.js';
+import { RecentKeys } from './recent-keys.js';
+import { SpoolDb, type DeadLetter, type SpoolBatch } from './spool-db.js';
 
 export class SpooledTelemetryStore implements TelemetryStore {
   readonly options: SpoolOptions;
@@ -29,15 +32,20 @@ export class SpooledTelemetryStore implements TelemetryStore {
   private spaceWaiters: (() => void)[] = [];
   private counters = { forwarded: 0, retries: 0, backpressureWaits: 0, duplicates: 0 };
   private lastError: SpoolStats['lastError'];
+  private readonly recent: RecentKeys;
 
   private constructor(private readonly db: SpoolDb, private readonly remote: TelemetryStore, options: Partial<SpoolOptions>) {
     this.options = { ...DEFAULT_SPOOL_OPTIONS, ...options };
     const depth = db.depth();
     this.pendingRows = depth.rows;
     this.pendingBytes = depth.bytes;
+    this.recent = new RecentKeys(this.options.dedupWindow);
+    for (let after = 0, batches = db.batchesAfter(0, 256); batches.length > 0; batches = db.batchesAfter(after, 256)) {
+      for (const b of batches) for (const r of b.decode()) this.recent.add(r.device, r.metric, r.time);
+      after = batches[batches.length - 1]!.id;
+    }
     this.forwarder = new Forwarder(db, remote, this.options, {
-      forwarded: (rows) => this.onForwarded(rows),
-      deadLettered: (rows, f) => this.onDeadLettered(rows, f),
+      forwarded: (batches, readings, dead, failure) => this.onForwarded(batches, readings, dead, failure),
       retrying: (f, delayMs) => this.onRetrying(f, delayMs),
     });
     this.forwarder.start();
@@ -62,7 +70,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
     const remote = await this.remote.query(q);
     const byKey = new Map<string, StoredReading>();
     for (const r of remote) byKey.set(`${r.metric}\u0000${r.time}`, r);
-    for (const r of this.db.query(q)) byKey.set(`${r.metric}\u0000${r.time}`, plain(r));
+    for (const r of this.db.query(q)) byKey.set(`${r.metric}\u0000${r.time}`, r);
     return [...byKey.values()]
       .sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))
       .slice(0, q.limit);
@@ -107,30 +115,43 @@ export class SpooledTelemetryStore implements TelemetryStore {
   }
 
   private async admit(readings: readonly StoredReading[]): Promise<WriteResult> {
-    const rows = readings.length;
-    const bytes = readings.reduce((sum, r) => sum + readingBytes(r), 0);
     let waited = false;
-    while (!this.closed && this.pendingRows > 0 && !this.fits(rows, bytes)) {
+    // Room is judged on the readings (rows) before encoding and on the encoded size after the first commit.
+    const estimate = readings.length * 64;
+    while (!this.closed && this.pendingRows > 0 && !this.fits(readings.length, estimate)) {
       if (!waited) this.counters.backpressureWaits++;
       waited = true;
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
     if (this.closed) throw new SpoolError('E_SPOOL_CLOSED', 'spool is closed');
-    const result = this.db.append(readings, this.options.clock.now());
-    this.pendingRows += result.inserted;
-    this.pendingBytes += result.bytes;
-    this.counters.duplicates += result.duplicates;
-    if (result.inserted > 0) this.forwarder.nudge();
-    return { inserted: result.inserted, duplicates: result.duplicates };
+    const fresh: StoredReading[] = [];
+    for (const r of readings) if (this.recent.add(r.device, r.metric, r.time)) fresh.push(r);
+    const duplicates = readings.length - fresh.length;
+    if (fresh.length > 0) {
+      try {
+        this.pendingBytes += this.db.append(fresh, this.options.clock.now());
+      } catch (e) {
+        // Not stored: a resent copy must not be taken for a duplicate.
+        for (const r of fresh) this.recent.delete(r.device, r.metric, r.time);
+        throw e;
+      }
+    }
+    this.counters.duplicates += duplicates;
+    if (fresh.length === 0) return { inserted: 0, duplicates };
+    this.pendingRows += fresh.length;
+    this.forwarder.nudge();
+    return { inserted: fresh.length, duplicates };
   }
 
   private fits(rows: number, bytes: number): boolean {
     return this.pendingRows + rows <= this.options.maxPendingRows && this.pendingBytes + bytes <= this.options.maxPendingBytes;
   }
 
-  private leave(rows: readonly SpoolRow[]): void {
-    this.pendingRows -= rows.length;
-    this.pendingBytes -= rows.reduce((sum, r) => sum + r.bytes, 0);
+  private leave(batches: readonly SpoolBatch[]): void {
+    for (const b of batches) {
+      this.pendingRows -= b.count;
+      this.pendingBytes -= b.bytes;
+    }
     this.releaseWaiters();
   }
 
@@ -140,15 +161,13 @@ export class SpooledTelemetryStore implements TelemetryStore {
     for (const w of waiters) w();
   }
 
-  private onForwarded(rows: readonly SpoolRow[]): void {
-    this.counters.forwarded += rows.length;
+  private onForwarded(batches: readonly SpoolBatch[], readings: number, dead: number, failure: FailureInfo | undefined): void {
+    this.counters.forwarded += readings;
     this.lastError = undefined;
-    this.leave(rows);
-  }
-
-  private onDeadLettered(rows: readonly SpoolRow[], f: FailureInfo): void {
-    this.options.logger?.error({ rows: rows.length, code: f.code, status: f.status, err: f.message }, 'remote store refused readings: dead-lettered');
-    this.leave(rows);
+    if (dead > 0) {
+      this.options.logger?.error({ readings: dead, code: failure?.code, status: failure?.status, err: failure?.message }, 'remote store refused readings: dead-lettered');
+    }
+    this.leave(batches);
   }
 
   private onRetrying(f: FailureInfo, delayMs: number): void {
@@ -156,11 +175,4 @@ export class SpooledTelemetryStore implements TelemetryStore {
     this.lastError = { code: f.code, message: f.message, at: this.options.clock.now() };
     this.options.logger?.warn({ code: f.code, status: f.status, err: f.message, delayMs, depth: this.pendingRows }, 'remote store write failed: retrying');
   }
-}
-
-function plain(r: SpoolRow): StoredReading {
-  return {
-    site: r.site, node: r.node, device: r.device, metric: r.metric, time: r.time, value: r.value, unit: r.unit,
-    seq: r.seq, receivedAt: r.receivedAt, flags: r.flags,
-  };
 }
