@@ -1,11 +1,11 @@
 /**
  * Writer for the InfluxDB v2 write API (`POST /api/v2/write?org=&bucket=&precision=ms`) through influxdb-client's
- * WriteApi. Speaks to InfluxDB 2.x/3.x, InfluxDB 1.8+ (org '', bucket 'db/rp', token 'user:pass') and
- * VictoriaMetrics (which ignores org, bucket and token).
+ * transport (its timeouts, token header, HttpError with status, body and Retry-After). Speaks to InfluxDB 2.x/3.x,
+ * InfluxDB 1.8+ (org '', bucket 'db/rp', token 'user:pass') and VictoriaMetrics (which ignores org, bucket and token).
  *
- * The library's own batching, retry buffer and flush timer are switched off: one WriteApi per batch, flushed and
- * closed before `write` resolves, with `maxRetries: 0`. Retrying is the durable spool's job; a retry buffer in
- * memory would lose its rows on a crash and hide failures from the spool.
+ * Not the library's WriteApi: its batching, retry buffer and flush timer would sit between the durable spool and the
+ * server (a retry buffer in memory loses its rows on a crash and hides failures from the spool), and the spool
+ * already sends one request per batch it forwards. The body is the same line protocol as InfluxDB 1.x gets.
  */
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Clock } from '../../ports/clock.js';
@@ -13,7 +13,7 @@ import { systemClock } from '../../ports/clock.js';
 import type { StoredReading } from '../../ports/telemetry-store.js';
 import { RemoteStoreError, toRemoteStoreError } from './errors.js';
 import type { ReadingWriter } from './remote.js';
-import { toPoint } from './schema.js';
+import { toLineProtocol } from './schema.js';
 
 export interface InfluxV2WriterOptions {
   /** Base URL, e.g. `http://127.0.0.1:8086`. Required. */
@@ -47,23 +47,15 @@ export class InfluxV2Writer implements ReadingWriter {
 
   async write(readings: readonly StoredReading[]): Promise<void> {
     if (readings.length === 0) return;
-    let points;
+    let body: string;
     try {
-      points = readings.map(toPoint);
+      body = toLineProtocol(readings);
     } catch (e) {
       throw new RemoteStoreError('E_REMOTE_ENCODE', (e as Error).message, false, undefined, undefined, { cause: e });
     }
-    const api = this.influx.getWriteApi(this.options.org, this.options.bucket, 'ms', {
-      batchSize: readings.length + 1,
-      flushInterval: 0,
-      maxRetries: 0,
-      maxBufferLines: readings.length + 1,
-      // Returning a promise marks the failure as handled by us: the library neither logs nor buffers it.
-      writeFailed: (error: Error) => Promise.reject(error),
-    });
-    api.writePoints(points);
+    const params = new URLSearchParams({ org: this.options.org, bucket: this.options.bucket, precision: 'ms' });
     try {
-      await api.close();
+      await this.influx.transport.request(`/api/v2/write?${params}`, body, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });
     } catch (e) {
       throw toRemoteStoreError(e, this.options.clock.now());
     }
