@@ -12,6 +12,7 @@ import { startMosquitto } from '../../gateway/test/support/mosquitto.js';
 import { runLoad } from '../src/load/index.js';
 import type { BenchReport } from '../src/bench/report.js';
 import { shapes } from '../src/bench/shapes.js';
+import { productionShapes } from '../src/bench/production.js';
 
 const BENCH_MAIN = fileURLToPath(new URL('../dist/bench/main.js', import.meta.url));
 
@@ -57,7 +58,7 @@ describe('npm run bench --smoke', () => {
 
   it('runs every shape and counts every published reading as acknowledged and stored', () => {
     if (!existsSync(BENCH_MAIN)) throw new Error(`${BENCH_MAIN} is missing: run 'npm run build' first`);
-    const run = spawnSync(process.execPath, [BENCH_MAIN, '--smoke', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(process.execPath, [BENCH_MAIN, '--smoke', '--out', out], { encoding: 'utf8', timeout: 330_000 });
     expect(run.status, run.stderr).toBe(0);
     const files = readdirSync(out);
     const json = files.find((f) => f.endsWith('-smoke.json'));
@@ -65,12 +66,14 @@ describe('npm run bench --smoke', () => {
     expect(files).toContain(json!.replace(/\.json$/, '.md'));
     const report = JSON.parse(readFileSync(join(out, json!), 'utf8')) as BenchReport;
     expect(report.mode).toBe('smoke');
-    for (const c of [report.ceilings.brokerMessagesPerS, report.ceilings.storeFull, report.ceilings.storeNormal]) expect(c).toBeGreaterThan(0);
+    expect(report.ceilings).toBeDefined();
+    const ceilings = report.ceilings!;
+    for (const c of [ceilings.brokerMessagesPerS, ceilings.storeFull, ceilings.storeNormal]) expect(c).toBeGreaterThan(0);
     // The window sweep: the broker alone and the gateway at each window; the ceiling is the broker's best, and the
     // sustained single-reading runs use the window at which the gateway peaked.
-    const windows = report.ceilings.brokerByWindow.map((w) => w.inflight);
+    const windows = ceilings.brokerByWindow.map((w) => w.inflight);
     expect(windows).toEqual([2, 4]);
-    expect(report.ceilings.brokerMessagesPerS).toBe(Math.max(...report.ceilings.brokerByWindow.map((w) => w.messagesPerS)));
+    expect(ceilings.brokerMessagesPerS).toBe(Math.max(...ceilings.brokerByWindow.map((w) => w.messagesPerS)));
     const sweep = report.shapes.find((s) => s.name === 'single-qos1')!.windowSweep!;
     expect(sweep.map((w) => w.inflight)).toEqual(windows);
     for (const w of sweep) expect(w.countsOk, `sweep at ${w.inflight} in flight`).toBe(true);
@@ -111,5 +114,21 @@ describe('npm run bench --smoke', () => {
     const md = readFileSync(join(out, json!.replace(/\.json$/, '.md')), 'utf8');
     for (const s of report.shapes) expect(md).toContain(`| ${s.name} |`);
     expect(md).toContain('## Latency at the same load');
-  }, 240_000);
+    // The production shapes (issue #18): what the store itself holds is what the broker acknowledged.
+    expect(report.production.map((p) => p.name)).toEqual(productionShapes('smoke').map((p) => p.name));
+    for (const p of report.production) {
+      expect(p.publishedReadings, p.name).toBeGreaterThan(0);
+      expect(p.storedReadings, p.name).toBe(p.publishedReadings);
+      expect(p.countsOk, `${p.name}: ${p.detail}`).toBe(true);
+      expect(p.endToEndReadingsPerS, p.name).toBeGreaterThan(0);
+      expect(p.gateway.cpuPercent, p.name).toBeGreaterThan(0);
+      expect(p.targets.length, p.name).toBeGreaterThan(0);
+      expect(md).toContain(`| ${p.name} |`);
+    }
+    for (const name of ['ext-influx-batch-50', 'ext-victoria-batch-50']) {
+      const p = report.production.find((x) => x.name === name)!;
+      expect(p.storeAloneReadingsPerS, name).toBeGreaterThan(0);
+      expect(p.ratioToStore, name).toBeCloseTo(p.endToEndReadingsPerS / p.storeAloneReadingsPerS!, 2);
+    }
+  }, 360_000);
 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: every load shape of issue #5 against a gateway process, with the ceilings measured in the same run.
+ * `npm run bench`: every load shape of issue #5 against a gateway process, with the ceilings measured in the same run,
+ * then the production shapes of issue #18 (Mosquitto in front, InfluxDB or VictoriaMetrics behind, production.ts).
  *
- *   node simulators/dist/bench/main.js [--quick | --smoke] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
+ *   node simulators/dist/bench/main.js [--quick | --smoke] [--production] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
  *
+ * --production runs the production shapes only.
  * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
  * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
@@ -19,38 +21,42 @@ import { markdown, type BenchReport, type Ceilings } from './report.js';
 import { runShape, type ShapeResult, type WindowPoint } from './run-shape.js';
 import { MODE_SIZES, shapes, type BenchMode, type ShapeSpec } from './shapes.js';
 import { runStoreCeiling, spawnBrokerCeiling } from './processes.js';
+import { productionShapes, runProductionShape, type ProductionResult } from './production.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
   options: {
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
-    retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
+    retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
   },
 });
 if (v.help === true) {
-  process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--shapes single-qos1,batch-50,...] [--out DIR] [--retained N] [--profile DIR]\n');
+  process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--production] [--shapes single-qos1,ext-influx-single,...] [--out DIR] [--retained N] [--profile DIR]\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
 const sizes = MODE_SIZES[mode];
 const all = shapes(mode, v.retained === undefined ? undefined : Number(v.retained));
+const allProduction = productionShapes(mode);
 const wanted = v.shapes?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-const unknown = wanted?.filter((w) => !all.some((s) => s.name === w)) ?? [];
+const known = [...all, ...allProduction].map((s) => s.name);
+const unknown = wanted?.filter((w) => !known.includes(w)) ?? [];
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown shapes ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}\n`);
+  process.stderr.write(`bench: unknown shapes ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
   process.exit(2);
 }
-const selected = wanted === undefined ? all : all.filter((s) => wanted.includes(s.name));
+const selected = v.production === true ? [] : wanted === undefined ? all : all.filter((s) => wanted.includes(s.name));
+const selectedProduction = wanted === undefined ? allProduction : allProduction.filter((s) => wanted.includes(s.name));
 const out = resolve(v.out ?? join(ROOT, 'bench/results'));
 const nodeArgs = v.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(v.profile)}`];
 const startedAt = new Date();
 const log = (s: string): void => { process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s] ${s}\n`); };
 
-log(`mode ${mode}: ${selected.map((s) => s.name).join(', ')}`);
-const ceilings = await measureCeilings();
-log(`ceilings: broker ${ceilings.brokerMessagesPerS} msg/s, store ${ceilings.storeFull} (full) / ${ceilings.storeNormal} (normal) readings/s`);
+log(`mode ${mode}: ${[...selected, ...selectedProduction].map((s) => s.name).join(', ')}`);
+const ceilings = selected.length === 0 ? undefined : await measureCeilings();
+if (ceilings !== undefined) log(`ceilings: broker ${ceilings.brokerMessagesPerS} msg/s, store ${ceilings.storeFull} (full) / ${ceilings.storeNormal} (normal) readings/s`);
 
-let peak = ceilings.brokerMessagesPerS * 0.4;
+let peak = (ceilings?.brokerMessagesPerS ?? 0) * 0.4;
 /** The window at which the gateway peaked in the sweep ('swept' shapes use it). */
 let sweptWindow: number | undefined;
 const results: ShapeResult[] = [];
@@ -78,10 +84,19 @@ for (const spec of selected) {
   if (brokerAlone !== undefined) log(`  broker alone at the same load: ${brokerAlone.messagesPerS} msg/s, p50 ${brokerAlone.latency.p50} ms, p99 ${brokerAlone.latency.p99} ms, CPU ${brokerAlone.cpuPercent} %`);
 }
 
+const production: ProductionResult[] = [];
+for (const spec of selectedProduction) {
+  log(`${spec.name}: ${spec.title}`);
+  const r = await runProductionShape(spec, nodeArgs);
+  production.push(r);
+  log(`  ${r.endToEndReadingsPerS} readings/s end to end (offered ${r.offeredReadingsPerS}), drain ${r.drainMs} ms, late ${r.lateReadings}, connections lost ${r.connectionsLost}, ` +
+    `gateway CPU ${r.gateway.cpuPercent} %${r.storeAloneReadingsPerS !== undefined ? `, store alone ${r.storeAloneReadingsPerS} readings/s` : ''}, counts ${r.countsOk ? 'ok' : r.detail}`);
+}
+
 const report: BenchReport = {
   mode, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() },
-  ceilings, shapes: results,
+  ...(ceilings !== undefined ? { ceilings } : {}), shapes: results, production,
 };
 await mkdir(out, { recursive: true });
 const stem = join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${mode}`);
@@ -118,7 +133,7 @@ async function measureCeilings(): Promise<Ceilings> {
 
 function judge(shape: ShapeSpec, r: ShapeResult): ShapeResult {
   let ceiling = r.ceiling;
-  if (ceiling === undefined && shape.ceiling !== 'none') {
+  if (ceiling === undefined && shape.ceiling !== 'none' && ceilings !== undefined) {
     const value = shape.ceiling === 'broker' ? ceilings.brokerMessagesPerS : shape.durability === 'normal' ? ceilings.storeNormal : ceilings.storeFull;
     ceiling = { kind: shape.ceiling, readingsPerS: value, ratio: 0 };
   }

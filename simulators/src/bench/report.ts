@@ -1,4 +1,5 @@
 /** The bench's Markdown table and a console summary, from the JSON results. */
+import type { ProductionResult } from './production.js';
 import type { ShapeResult, WindowPoint } from './run-shape.js';
 
 export interface Ceilings {
@@ -15,8 +16,11 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly durationS: number;
   readonly machine: { cpus: number; cpuModel: string; memGiB: number; node: string; kernel: string };
-  readonly ceilings: Ceilings;
+  /** Absent when only the production shapes ran. */
+  readonly ceilings?: Ceilings;
   readonly shapes: ShapeResult[];
+  /** The production shapes (issue #18): Mosquitto -> gateway -> InfluxDB / VictoriaMetrics, end to end. */
+  readonly production: ProductionResult[];
 }
 
 const n = (x: number): string => Math.round(x).toLocaleString('en');
@@ -28,26 +32,34 @@ export function markdown(r: BenchReport): string {
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGiB} GiB, Node ${r.machine.node}, Linux ${r.machine.kernel}. ` +
       `Load generator and gateway on the same machine (gateway in its own process). Total ${Math.round(r.durationS)} s.`,
     '',
-    '## Ceilings (measured in this run)',
-    '',
-    '| ceiling | value |',
-    '|---|---:|',
-    `| embedded broker alone, do-nothing handler, 1 reading/msg QoS 1, best window | ${n(r.ceilings.brokerMessagesPerS)} msg/s |`,
-    `| SQLite store alone, batch inserts, synchronous=FULL | ${n(r.ceilings.storeFull)} readings/s |`,
-    `| SQLite store alone, batch inserts, synchronous=NORMAL | ${n(r.ceilings.storeNormal)} readings/s |`,
-    '',
-    ...windowTable(r),
-    '## Shapes',
-    '',
-    '| shape | store | readings/s durable | msg/s | p50 ms after warm-up | p99 ms after warm-up | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
+  if (r.ceilings !== undefined) {
+    lines.push(
+      '## Ceilings (measured in this run)',
+      '',
+      '| ceiling | value |',
+      '|---|---:|',
+      `| embedded broker alone, do-nothing handler, 1 reading/msg QoS 1, best window | ${n(r.ceilings.brokerMessagesPerS)} msg/s |`,
+      `| SQLite store alone, batch inserts, synchronous=FULL | ${n(r.ceilings.storeFull)} readings/s |`,
+      `| SQLite store alone, batch inserts, synchronous=NORMAL | ${n(r.ceilings.storeNormal)} readings/s |`,
+      '',
+      ...windowTable(r),
+    );
+  }
+  if (r.shapes.length > 0) {
+    lines.push(
+      '## Shapes',
+      '',
+      '| shape | store | readings/s durable | msg/s | p50 ms after warm-up | p99 ms after warm-up | ceiling readings/s | ratio | gw CPU % | gw RSS peak MiB | gen CPU % | counts | target | met |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
+    );
+  }
   for (const s of r.shapes) {
     lines.push(`| ${s.name} | ${s.store}/${s.durability} | ${n(s.readingsPerS)} | ${n(s.messagesPerS)} | ${s.latency.p50} | ${s.latency.p99} | ` +
       `${s.ceiling === undefined ? '–' : `${n(s.ceiling.readingsPerS)} (${s.ceiling.kind})`} | ${s.ceiling === undefined ? '–' : `${Math.round(s.ceiling.ratio * 100)} %`} | ` +
       `${s.gateway.cpuPercent} | ${s.gateway.rssPeakMiB} | ${s.generatorCpuPercent} | ${s.countsOk ? 'ok' : 'MISMATCH'} | ${s.target?.text ?? '–'} | ${s.target === undefined ? '–' : s.target.met ? 'yes' : '**no**'} |`);
   }
-  lines.push('', ...latencyTable(r), '## Details', '');
+  if (r.shapes.length > 0) lines.push('', ...latencyTable(r), '## Details', '');
   for (const s of r.shapes) {
     const extra: string[] = [`${s.title}.`, s.countsDetail + '.'];
     const o = s.load.options;
@@ -70,7 +82,26 @@ export function markdown(r: BenchReport): string {
     if (s.forwardMs !== undefined) extra.push(`Spool forwarded everything to InfluxDB ${Math.round(s.forwardMs / 100) / 10} s after the run ended.`);
     lines.push(`- **${s.name}**: ${extra.join(' ')}`);
   }
+  lines.push(...productionTable(r.production));
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue #18: the production shape end to end, beside the store alone. */
+function productionTable(rows: readonly ProductionResult[]): string[] {
+  if (rows.length === 0) return [];
+  const lines = ['', '## Production shape: Mosquitto -> gateway (external mode) -> spool -> remote store', '',
+    'End to end: from the first publish until the store itself (InfluxDB `count`, VictoriaMetrics `count_over_time`) holds every reading the broker acknowledged. ' +
+      'Drain: from the last PUBACK of the broker to that moment. Store alone: the same server, batched line-protocol writes of 5,000 points, 4 at once, nothing else running.',
+    '',
+    '| shape | offered readings/s | stored end to end readings/s | drain ms | late | connections lost | gw CPU % | gw RSS peak MiB | store alone readings/s | ratio | counts | targets |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|'];
+  for (const r of rows) {
+    const targets = r.targets.map((t) => `${t.text}: ${t.met ? 'yes' : '**no**'}`).join('; ');
+    lines.push(`| ${r.name} | ${n(r.offeredReadingsPerS)} | ${n(r.endToEndReadingsPerS)} | ${n(r.drainMs)} | ${n(r.lateReadings)} | ${r.connectionsLost} | ${r.gateway.cpuPercent} | ${r.gateway.rssPeakMiB} | ` +
+      `${r.storeAloneReadingsPerS === undefined ? '–' : n(r.storeAloneReadingsPerS)} | ${r.ratioToStore === undefined ? '–' : `${Math.round(r.ratioToStore * 100)} %`} | ${r.countsOk ? 'ok' : `MISMATCH: ${r.detail}`} | ${targets} |`);
+  }
+  lines.push('', ...rows.map((r) => `- **${r.name}**: ${r.title}; ${n(r.publishedReadings)} readings in ${Math.round(r.loadMs / 100) / 10} s of load; ${r.detail}.`));
+  return lines;
 }
 
 /**
@@ -78,6 +109,7 @@ export function markdown(r: BenchReport): string {
  * broker's best window, the sustained single-qos1 run uses the gateway's best.
  */
 function windowTable(r: BenchReport): string[] {
+  if (r.ceilings === undefined) return [];
   const sweep = r.shapes.find((s) => s.windowSweep !== undefined)?.windowSweep ?? [];
   const lines = ['## Window sweep, 1 reading/msg QoS 1 (short runs)', '', '| in flight per device | broker alone msg/s | gateway msg/s | gateway / broker |', '|---:|---:|---:|---:|'];
   for (const b of r.ceilings.brokerByWindow) {
