@@ -93,11 +93,11 @@ function productionTable(rows: readonly ProductionResult[]): string[] {
     'End to end: from the first publish until the store itself (InfluxDB `count`, VictoriaMetrics `count_over_time`) holds every reading the broker acknowledged. ' +
       'Drain: from the last PUBACK of the broker to that moment. Store alone: the same server, batched line-protocol writes of 5,000 points, 4 at once, nothing else running.',
     '',
-    '| shape | offered readings/s | stored end to end readings/s | drain ms | late | connections lost | gw CPU % | gw RSS peak MiB | store alone readings/s | ratio | counts | targets |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|'];
+    '| shape | offered readings/s | stored end to end readings/s | drain ms | late | connections lost | gw CPU % | gw RSS peak MiB | gw disk bytes/reading | store alone readings/s | ratio | counts | targets |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|'];
   for (const r of rows) {
     const targets = r.targets.map((t) => `${t.text}: ${t.met ? 'yes' : '**no**'}`).join('; ');
-    lines.push(`| ${r.name} | ${n(r.offeredReadingsPerS)} | ${n(r.endToEndReadingsPerS)} | ${n(r.drainMs)} | ${n(r.lateReadings)} | ${r.connectionsLost} | ${r.gateway.cpuPercent} | ${r.gateway.rssPeakMiB} | ` +
+    lines.push(`| ${r.name} | ${n(r.offeredReadingsPerS)} | ${n(r.endToEndReadingsPerS)} | ${n(r.drainMs)} | ${n(r.lateReadings)} | ${r.connectionsLost} | ${r.gateway.cpuPercent} | ${r.gateway.rssPeakMiB} | ${n(r.diskBytesPerReading)} | ` +
       `${r.storeAloneReadingsPerS === undefined ? '–' : n(r.storeAloneReadingsPerS)} | ${r.ratioToStore === undefined ? '–' : `${Math.round(r.ratioToStore * 100)} %`} | ${r.countsOk ? 'ok' : `MISMATCH: ${r.detail}`} | ${targets} |`);
   }
   lines.push('', ...rows.map((r) => `- **${r.name}**: ${r.title}; ${n(r.publishedReadings)} readings in ${Math.round(r.loadMs / 100) / 10} s of load; ${r.detail}.`));
