@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { loadGatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 import { missingNodeFlags } from './node-flags.js';
+import { describeStartError } from './start-errors.js';
 
 /**
  * Old-generation growth after each full GC, percent of the live heap. V8 otherwise picks 10-300 % by its GC speed and,
@@ -30,7 +31,12 @@ if (!loaded.ok) {
   console.error(`coldtrace-gateway: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(2);
 }
-const gateway = await startGateway({ config: loaded.config });
+const gateway = await startGateway({ config: loaded.config }).catch((e: unknown) => {
+  const known = describeStartError(e, loaded.config);
+  if (known === undefined) throw e;
+  console.error(`coldtrace-gateway: cannot start: ${known}`);
+  process.exit(3);
+});
 // One machine-readable line on stdout whatever the log level: supervisors, the demo and tests wait for it.
 process.stdout.write(`${JSON.stringify({ msg: 'gateway ready', httpUrl: gateway.httpUrl, mqttUrl: gateway.mqttUrl })}\n`);
 let stopping = false;

@@ -6,7 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { handToServiceUser } from '../support/service-user.js';
 import { connect as netConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -248,13 +249,18 @@ describe('mosquitto service (real broker with deploy/mosquitto)', () => {
     tmp = await mkdtemp(join(tmpdir(), 'coldtrace-compose-'));
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;
-    // The shipped file with only what must differ outside the container: paths and the listening port.
+    // The shipped files with only what must differ outside the container: paths and the listening port. They are
+    // copied into a private temp dir handed to the user Mosquitto runs as: started as root it drops to `mosquitto`
+    // before reading the password file, and that user may not be able to enter the checkout (issue #25).
+    const files = ['passwd', 'acl'];
+    for (const f of files) await copyFile(join(ROOT, 'deploy/mosquitto', f), join(tmp, f));
     const conf = mosquittoConf
       .replace(/^listener\s+\d+.*$/m, `listener ${port} 127.0.0.1`)
-      .replace(/^(password_file|acl_file)\s+\/mosquitto\/config\/(\S+)$/gm, (_m, key: string, file: string) => `${key} ${join(ROOT, 'deploy/mosquitto', file)}`)
+      .replace(/^(password_file|acl_file)\s+\/mosquitto\/config\/(\S+)$/gm, (_m, key: string, file: string) => `${key} ${join(tmp, file)}`)
       .replace(/^persistence\s+true$/m, 'persistence false')
       .replace(/^persistence_location.*$/m, '');
     await writeFile(join(tmp, 'mosquitto.conf'), conf);
+    await handToServiceUser(tmp, [...files, 'mosquitto.conf'], 'mosquitto');
     const proc = spawn('mosquitto', ['-c', join(tmp, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     broker = proc;
     let output = '';

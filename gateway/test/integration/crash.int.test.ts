@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { spawnGateway } from '../support/process.js';
-import { getJson } from '../support/gateway.js';
+import { storedTimes } from '../support/gateway.js';
 
 const DEVICES = 20;
 const READINGS_PER_MESSAGE = 5;
+/** The gateway is killed under load once this many readings are acknowledged. */
+const KILL_AFTER_READINGS = 20_000;
 
 describe('kill -9 under load', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'coldtrace-crash-'));
@@ -22,6 +24,8 @@ describe('kill -9 under load', () => {
     const gw = await spawnGateway({ COLDTRACE_DATA_DIR: dataDir, COLDTRACE_LOG_LEVEL: 'info' });
     const base = Date.now() - 3_600_000;
     const acked = new Map<string, Set<number>>();
+    /** Highest seq published per device (acknowledged or not). */
+    const sent = new Map<string, number>();
     let stop = false;
     const publishers = Array.from({ length: DEVICES }, async (_, d) => {
       const device = `crash-${d}`;
@@ -46,6 +50,7 @@ describe('kill -9 under load', () => {
               .then(() => { for (let i = 0; i < READINGS_PER_MESSAGE; i++) got.add(t + i); });
           });
           seq += 9;
+          sent.set(device, seq);
           await Promise.race([Promise.all(inflight), closed]);
         }
       } catch {
@@ -54,21 +59,28 @@ describe('kill -9 under load', () => {
         c.end(true);
       }
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once enough is acknowledged, not after a fixed time: a fast machine would otherwise send more than the
+    // test was sized for, and a slow one too little to mean anything (issue #25).
+    const ackedNow = (): number => [...acked.values()].reduce((n, s) => n + s.size, 0);
+    for (const deadline = Date.now() + 60_000; ackedNow() < KILL_AFTER_READINGS;) {
+      if (Date.now() > deadline) throw new Error(`only ${ackedNow()} readings acknowledged in 60 s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     gw.child.kill('SIGKILL');
     expect(await gw.exited).toBe('SIGKILL');
     stop = true;
     await Promise.all(publishers);
-    const totalAcked = [...acked.values()].reduce((n, s) => n + s.size, 0);
-    expect(totalAcked).toBeGreaterThan(1000);
+    const totalAcked = ackedNow();
+    expect(totalAcked).toBeGreaterThanOrEqual(KILL_AFTER_READINGS);
 
     const again = await spawnGateway({ COLDTRACE_DATA_DIR: dataDir, COLDTRACE_LOG_LEVEL: 'warn' });
     try {
       let missing = 0;
       let stored = 0;
       for (const [device, times] of acked) {
-        const { readings } = await getJson<{ readings: { time: number }[] }>(`${again.httpUrl}/api/v1/readings?device=${device}&from=${base}&to=${Date.now()}&limit=100000`);
-        const have = new Set(readings.map((r) => r.time));
+        // The window is what was sent (issue #25): on a fast machine the newest device times lie ahead of now.
+        const sentUntil = base + (sent.get(device) ?? 0) * 1000 + READINGS_PER_MESSAGE;
+        const have = new Set(await storedTimes(again.httpUrl, device, base, sentUntil));
         stored += have.size;
         for (const t of times) if (!have.has(t)) missing++;
       }

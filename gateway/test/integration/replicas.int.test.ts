@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
-import { getJson, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, storedTimes, type TestGateway } from '../support/gateway.js';
 import { spawnGateway } from '../support/process.js';
 
 const DEVICES = 10;
@@ -28,10 +28,6 @@ async function publishAll(url: string, prefix: string, base: number): Promise<nu
   return sent;
 }
 
-async function storedTimes(httpUrl: string, device: string, from: number): Promise<number[]> {
-  const { readings } = await getJson<{ readings: { time: number }[] }>(`${httpUrl}/api/v1/readings?device=${device}&from=${from}&to=${Date.now()}&limit=100000`);
-  return readings.map((r) => r.time);
-}
 
 async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -57,7 +53,7 @@ describe('two gateway replicas behind Mosquitto shared subscriptions', () => {
       const sent = await publishAll(broker.url, 'once', base);
       const counts = async (): Promise<number[][]> => Promise.all(replicas.map(async (r) => {
         const per: number[] = [];
-        for (let d = 0; d < DEVICES; d++) per.push((await storedTimes(r.httpUrl, `once-${d}`, base)).length);
+        for (let d = 0; d < DEVICES; d++) per.push((await storedTimes(r.httpUrl, `once-${d}`, base, base + MESSAGES * 1000)).length);
         return per;
       }));
       await waitFor(async () => (await counts()).flat().reduce((a, b) => a + b, 0) >= sent, 20_000);
@@ -70,8 +66,8 @@ describe('two gateway replicas behind Mosquitto shared subscriptions', () => {
       expect(b!.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
       // And no reading is in both stores.
       for (let d = 0; d < DEVICES; d++) {
-        const inA = new Set(await storedTimes(replicas[0]!.httpUrl, `once-${d}`, base));
-        for (const t of await storedTimes(replicas[1]!.httpUrl, `once-${d}`, base)) expect(inA.has(t)).toBe(false);
+        const inA = new Set(await storedTimes(replicas[0]!.httpUrl, `once-${d}`, base, base + MESSAGES * 1000));
+        for (const t of await storedTimes(replicas[1]!.httpUrl, `once-${d}`, base, base + MESSAGES * 1000)) expect(inA.has(t)).toBe(false);
       }
     } finally {
       for (const r of replicas) await r.destroy();
@@ -94,7 +90,7 @@ describe('two gateway replicas behind Mosquitto shared subscriptions', () => {
       try {
         const stored = async (): Promise<number> => {
           let n = 0;
-          for (let d = 0; d < DEVICES; d++) n += new Set(await storedTimes(second.httpUrl, `kill-${d}`, base)).size;
+          for (let d = 0; d < DEVICES; d++) n += new Set(await storedTimes(second.httpUrl, `kill-${d}`, base, base + MESSAGES * 1000)).size;
           return n;
         };
         await waitFor(async () => (await stored()) >= sent, 20_000);

@@ -42,3 +42,18 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/**
+ * Every stored reading time of a device in [from, to), however many: pages through `/api/v1/readings` (at most
+ * 100,000 a request). Tests derive `to` from the device times they sent, never from the clock: a fast machine sends
+ * more, and its newest device times may lie ahead of now.
+ */
+export async function storedTimes(httpUrl: string, device: string, from: number, to: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let start = from; ;) {
+    const { readings } = await getJson<{ readings: { time: number }[] }>(`${httpUrl}/api/v1/readings?device=${encodeURIComponent(device)}&from=${start}&to=${to}&limit=100000`);
+    for (const r of readings) times.push(r.time);
+    if (readings.length < 100_000) return times;
+    start = readings[readings.length - 1]!.time + 1;
+  }
+}

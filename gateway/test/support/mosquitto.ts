@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './influx-servers.js';
+import { handToServiceUser } from './service-user.js';
 
 const BIN = '/usr/sbin/mosquitto';
 
@@ -30,6 +31,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
     'log_type error',
     'log_type warning',
   ].join('\n'));
+  await handToServiceUser(dir, ['mosquitto.conf'], 'mosquitto');
   const child: ChildProcess = spawn(BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
