@@ -13,11 +13,14 @@ export class ScriptedRemote implements TelemetryStore {
   gate: () => Promise<void> = () => Promise.resolve();
   /** Sizes of the requests made, in order. */
   readonly requests: number[] = [];
+  /** The readings of each request, in the order the requests were made. */
+  readonly sent: (readonly StoredReading[])[] = [];
   inFlight = 0;
   maxInFlight = 0;
 
   async write(readings: readonly StoredReading[]): Promise<WriteResult> {
     this.requests.push(readings.length);
+    this.sent.push(readings);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {

@@ -8,6 +8,8 @@
  * remote store overwrites the same points).
  *
  * Requests in flight at once may complete out of order: a time-series store keys points by time, not by arrival.
+ * That is what lets one request carry the newest commits while the others drain a backlog (issue #18: after an
+ * outage of the store, the replay drains at the store's speed while live data keeps reaching it).
  */
 import type { StoredReading, TelemetryStore } from '../../ports/telemetry-store.js';
 import { backoffDelay } from './backoff.js';
@@ -39,8 +41,10 @@ interface Dead { reading: StoredReading; spooledAt: number; failure: FailureInfo
 
 export class Forwarder {
   private stopped = false;
-  /** Highest commit id claimed by a request so far: claims never overlap. */
+  /** Highest commit id claimed from the front so far; with `tailOwned`, claims never overlap. */
   private cursor = 0;
+  /** Commits above the cursor that the live request claimed from the back and is sending. */
+  private readonly tailOwned = new Set<number>();
   private idleWaiters: (() => void)[] = [];
   private readonly backoffWakers = new Set<() => void>();
   private workers: Promise<void>[] = [];
@@ -54,7 +58,9 @@ export class Forwarder {
 
   start(): void {
     if (this.workers.length > 0) return;
-    for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.run());
+    // With two requests or more, the first one keeps live readings flowing while the others drain a backlog.
+    const n = Math.max(1, this.o.concurrency);
+    for (let i = 0; i < n; i++) this.workers.push(this.run(n > 1 && i === 0));
   }
 
   /** New commits arrived: idle requests look again (a backoff wait is not cut short). */
@@ -75,16 +81,25 @@ export class Forwarder {
   /**
    * The next commits to send, or how long to wait first: a request smaller than `batchSize` waits until its oldest
    * commit is `lingerMs` old, so a trickle of small commits is sent a few times a second, not once per commit.
+   * `live`: while a backlog waits (the oldest unclaimed commit is more than `backlogAfterMs` old, e.g. after an
+   * outage of the store), this request takes the newest commits instead, so live readings reach the store while
+   * the other requests drain the backlog oldest first.
    */
-  private claim(): SpoolBatch[] | { lingerMs: number } {
-    const candidates = this.db.batchesAfter(this.cursor, 256);
+  private claim(live: boolean): SpoolBatch[] | { lingerMs: number } {
+    const candidates = this.db.batchesAfter(this.cursor, 256).filter((b) => !this.tailOwned.has(b.id));
     const first = candidates[0];
-    if (first !== undefined && this.o.lingerMs > 0 && !this.stopped) {
+    if (first !== undefined && !this.stopped) {
       const waited = this.o.clock.now() - first.spooledAt;
+      if (live && waited > this.o.backlogAfterMs) return this.take(this.db.newestAfter(this.cursor, 256).filter((b) => !this.tailOwned.has(b.id)), true);
       let total = 0;
       for (const b of candidates) total += b.count;
-      if (total < this.o.batchSize && waited < this.o.lingerMs) return { lingerMs: this.o.lingerMs - waited };
+      if (this.o.lingerMs > 0 && total < this.o.batchSize && waited < this.o.lingerMs) return { lingerMs: this.o.lingerMs - waited };
     }
+    return this.take(candidates, false);
+  }
+
+  /** Claims commits from the front of `candidates` up to `batchSize` readings (at least one commit). */
+  private take(candidates: readonly SpoolBatch[], fromTail: boolean): SpoolBatch[] {
     const claimed: SpoolBatch[] = [];
     let readings = 0;
     for (const b of candidates) {
@@ -92,13 +107,14 @@ export class Forwarder {
       claimed.push(b);
       readings += b.count;
     }
-    if (claimed.length > 0) this.cursor = claimed[claimed.length - 1]!.id;
+    if (fromTail) for (const b of claimed) this.tailOwned.add(b.id);
+    else if (claimed.length > 0) this.cursor = claimed[claimed.length - 1]!.id;
     return claimed;
   }
 
-  private async run(): Promise<void> {
+  private async run(live: boolean): Promise<void> {
     while (!this.stopped) {
-      const claimed = this.claim();
+      const claimed = this.claim(live);
       if (!Array.isArray(claimed)) {
         await this.sleep(claimed.lingerMs, 'backoff');
         continue;
@@ -115,7 +131,11 @@ export class Forwarder {
           spooledAt.push(b.spooledAt);
         }
       }
-      await this.deliver(claimed, readings, spooledAt);
+      try {
+        await this.deliver(claimed, readings, spooledAt);
+      } finally {
+        for (const b of claimed) this.tailOwned.delete(b.id);
+      }
     }
   }
 

@@ -57,6 +57,25 @@ describe('spool forwarding', () => {
     await spool.close();
   });
 
+  it('sends the newest commits beside the oldest while a backlog drains, so live readings reach the store at once', async () => {
+    const path = join(dir, 's.db');
+    await spoolWhileDown(path, [0, 5, 10, 15, 20, 25].map((from) => commit(from, 5)));
+    const remote = new ScriptedRemote();
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => { open = resolve; });
+    remote.gate = () => opened;
+    // Ten minutes later on the injected clock: the waiting commits are a backlog.
+    const later = Date.now() + 600_000;
+    const spool = SpooledTelemetryStore.open(path, remote, { ...fast, batchSize: 5, concurrency: 2, clock: { now: () => later } });
+    await expect.poll(() => remote.inFlight).toBe(2);
+    expect(remote.sent.map((b) => b[0]!.seq).sort((a, b) => a - b)).toEqual([0, 25]);
+    open();
+    expect(await spool.drain(5000)).toBe(true);
+    expect(remote.sent.map((b) => b[0]!.seq).sort((a, b) => a - b)).toEqual([0, 5, 10, 15, 20, 25]);
+    expect((await remote.inner.query({ device: 'd', from: 0, to: 1e13, limit: 100 })).map((r) => r.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    await spool.close();
+  });
+
   it('holds a small request until its oldest reading is lingerMs old on the injected clock, then sends what arrived', async () => {
     let now = 50_000;
     const remote = new ScriptedRemote();

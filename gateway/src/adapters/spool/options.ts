@@ -19,6 +19,12 @@ export interface SpoolOptions {
    * readings reaching the remote store up to 0.1 s later (the gateway's own queries see them at once).
    */
   readonly lingerMs: number;
+  /**
+   * With `concurrency` >= 2, when the oldest waiting commit is older than this, ms, one request takes the newest
+   * commits instead of the oldest: after an outage of the remote store live readings reach it at once while the
+   * other requests drain the backlog. Default 2000.
+   */
+  readonly backlogAfterMs: number;
   /** Cap on readings waiting in the spool; `write` waits (backpressure) beyond it. Default 1 000 000. */
   readonly maxPendingRows: number;
   /** Cap on the encoded size of waiting readings, bytes; `write` waits beyond it. Default 268 435 456 (256 MiB). */
@@ -49,6 +55,7 @@ export const DEFAULT_SPOOL_OPTIONS: SpoolOptions = {
   batchSize: 5000,
   concurrency: 4,
   lingerMs: 100,
+  backlogAfterMs: 2000,
   maxPendingRows: 1_000_000,
   maxPendingBytes: 256 * 1024 * 1024,
   dedupWindow: 200_000,

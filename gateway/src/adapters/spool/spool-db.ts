@@ -69,6 +69,7 @@ interface BatchRow { id: number; spooled_at: number; readings: number; bytes: nu
 export class SpoolDb {
   private readonly insertStmt: Database.Statement;
   private readonly afterStmt: Database.Statement;
+  private readonly newestStmt: Database.Statement;
   private readonly body: (id: number) => Buffer;
   private readonly deleteTx: (ids: readonly number[]) => void;
   private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number) => void;
@@ -77,6 +78,7 @@ export class SpoolDb {
     migrate(db, 'spool', MIGRATIONS);
     this.insertStmt = db.prepare('INSERT INTO spool_batch (spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?)');
     this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id LIMIT ?');
+    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id DESC LIMIT ?');
     const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
     this.body = (id) => {
       const b = bodyStmt.get(id) as Buffer | undefined;
@@ -114,9 +116,16 @@ export class SpoolDb {
 
   /** The oldest waiting commits with an id above `afterId`, at most `limit`. */
   batchesAfter(afterId: number, limit: number): SpoolBatch[] {
-    return (this.afterStmt.all(afterId, limit) as BatchRow[]).map((r) => ({
-      id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes, decode: () => decodeReadings(this.body(r.id)),
-    }));
+    return (this.afterStmt.all(afterId, limit) as BatchRow[]).map((r) => this.batch(r));
+  }
+
+  /** The newest waiting commits with an id above `afterId`, newest first, at most `limit`. */
+  newestAfter(afterId: number, limit: number): SpoolBatch[] {
+    return (this.newestStmt.all(afterId, limit) as BatchRow[]).map((r) => this.batch(r));
+  }
+
+  private batch(r: BatchRow): SpoolBatch {
+    return { id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes, decode: () => decodeReadings(this.body(r.id)) };
   }
 
   /** The commits were forwarded: they leave the queue. */
