@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { handToServiceUser } from '../support/service-user.js';
 import { connect as netConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -17,6 +16,9 @@ import { parse } from 'yaml';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { GATEWAY_NODE_FLAGS, loadGatewayConfig } from '@coldtrace/gateway';
 import { ConfigError, loadConfig } from '@coldtrace/edge-agent';
+import { pino } from 'pino';
+import { startExternalSubscriber } from '../../src/adapters/mqtt/external-subscriber.js';
+import { handToServiceUser } from '../support/service-user.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
@@ -311,5 +313,27 @@ describe('mosquitto service (real broker with deploy/mosquitto)', () => {
     await expect.poll(() => received, { timeout: 3000 }).toContain(`ct/v1/${site}/${node}/th-1/data`);
     await new Promise((r) => setTimeout(r, 300));
     expect(received).toEqual([`ct/v1/${site}/${node}/th-1/data`]);
+  });
+
+  it('lets the gateway’s own MQTT 5 client in with its credentials, and refuses it a wrong password with the reason', async () => {
+    const gw = envOf('gateway');
+    const { site, node, mqtt } = await loadAgentConfig();
+    const options = {
+      // A group of its own: the previous test's subscriber is still a member of the configured one.
+      url, shareGroup: `${gw['COLDTRACE_MQTT_SHARE_GROUP']!}-own`, clientId: 'compose-gw', connections: 1,
+      username: gw['COLDTRACE_MQTT_USERNAME']!, password: gw['COLDTRACE_MQTT_PASSWORD']!,
+    };
+    const received: string[] = [];
+    const sub = await startExternalSubscriber(options, (m, done) => { received.push(m.topic); done(null); }, Date.now, pino({ level: 'silent' }));
+    try {
+      const agent = await connect(mqtt.username, mqtt.password);
+      await agent.publishAsync(`ct/v1/${site}/${node}/th-2/data`, '{}', { qos: 1 });
+      await expect.poll(() => received, { timeout: 3000 }).toEqual([`ct/v1/${site}/${node}/th-2/data`]);
+    } finally {
+      await sub.close();
+    }
+    // Mosquitto answers a wrong password with 0x87 (not authorized), not 0x86.
+    await expect(startExternalSubscriber({ ...options, clientId: 'compose-gw-bad', password: 'wrong' }, (_m, done) => done(null), Date.now, pino({ level: 'silent' })))
+      .rejects.toThrow(/refused the connection of compose-gw-bad-0: reason code 135 \(not authorized\)/);
   });
 });

@@ -1,7 +1,6 @@
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { FrameError, PacketFramer, type Publish } from './frames.js';
-import { puback } from './share-session.js';
+import { FrameError, PacketFramer, puback, type Publish } from './frames.js';
 
 const publish = (p: { topic: string; payload: Buffer; qos: 0 | 1; messageId?: number; properties?: Record<string, unknown> }, protocolVersion: 4 | 5): Buffer =>
   mqttPacket.generate({ cmd: 'publish', retain: false, dup: false, ...p } as Packet, { protocolVersion });

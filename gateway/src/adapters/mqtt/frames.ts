@@ -2,7 +2,8 @@
  * Cuts an MQTT byte stream into packets and reads PUBLISH, the one packet a subscriber gets per message, without a
  * general parser: mqtt-packet's parser (a packet object, a BufferList and debug calls per packet) was a sixth of
  * the gateway's CPU in external broker mode. Every other packet (CONNACK, SUBACK, PINGRESP, DISCONNECT ...) is
- * handed over whole, to be parsed by mqtt-packet. frames.test.ts holds PUBLISH parsing to mqtt-packet's encoding.
+ * handed over whole, to be parsed by mqtt-packet. The PUBACK a subscriber writes per message is built here too.
+ * frames.test.ts holds both to mqtt-packet's encoding.
  */
 
 export interface Publish {
@@ -130,4 +131,16 @@ function remainingLength(buf: Buffer, at: number): { length: number; bytes: numb
     multiplier *= 128;
   }
   throw new FrameError('variable byte integer longer than 4 bytes');
+}
+
+/**
+ * PUBACK with reason code 0 and no properties: MQTT 5.0 §3.4.2.1 lets both be omitted (remaining length 2), which
+ * is what mqtt-packet also generates for it. Built here because one is written per message.
+ */
+export function puback(messageId: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b[0] = 0x40;
+  b[1] = 2;
+  b.writeUInt16BE(messageId, 2);
+  return b;
 }

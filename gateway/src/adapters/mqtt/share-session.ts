@@ -20,7 +20,7 @@ import { connect as tlsConnect } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { InOrderAcks } from './ack-order.js';
-import { PacketFramer, type Publish } from './frames.js';
+import { PacketFramer, puback, type Publish } from './frames.js';
 
 export interface ShareSessionOptions {
   /** `mqtt:`/`tcp:` or `mqtts:`/`tls:` URL of the broker. */
@@ -46,17 +46,12 @@ export type MessageHandler = (topic: string, payload: Buffer, done: (error: Erro
 
 const V5 = { protocolVersion: 5 } as const;
 
-/**
- * PUBACK with reason code 0 and no properties: MQTT 5.0 §3.4.2.1 lets both be omitted (remaining length 2), which
- * is what mqtt-packet also generates for it. Built here because one is written per message.
- */
-export function puback(messageId: number): Buffer {
-  const b = Buffer.allocUnsafe(4);
-  b[0] = 0x40;
-  b[1] = 2;
-  b.writeUInt16BE(messageId, 2);
-  return b;
-}
+/** CONNACK reason codes an operator meets (MQTT 5.0 §3.2.2.2), for the error that stops a start. */
+const CONNACK_REASONS: Readonly<Record<number, string>> = {
+  0x84: 'unsupported protocol version: the broker must speak MQTT 5', 0x85: 'client identifier not valid',
+  0x86: 'bad user name or password', 0x87: 'not authorized', 0x88: 'server unavailable', 0x8a: 'banned',
+  0x95: 'packet too large', 0x97: 'quota exceeded', 0x9f: 'connection rate exceeded',
+};
 
 export class ShareSession {
   private socket: Socket | undefined;
@@ -158,7 +153,8 @@ export class ShareSession {
     switch (p.cmd) {
       case 'connack': {
         if ((p.reasonCode ?? p.returnCode ?? 0) !== 0) {
-          const e = new Error(`broker refused the connection of ${this.o.clientId}: reason code ${p.reasonCode ?? p.returnCode}`);
+          const code = p.reasonCode ?? p.returnCode ?? 0;
+          const e = new Error(`broker refused the connection of ${this.o.clientId}: reason code ${code}${CONNACK_REASONS[code] !== undefined ? ` (${CONNACK_REASONS[code]})` : ''}`);
           this.failFirst(e);
           this.drop(socket, e.message);
           return;
