@@ -11,9 +11,13 @@ describe('gateway configuration', () => {
     expect(missing).toEqual([]);
   });
 
-  it('reads the commit interval, 5 ms by default, and refuses one out of range', () => {
+  it('reads the commit interval, by default 5 ms embedded and 20 ms behind an external broker, and refuses one out of range', () => {
     const d = loadGatewayConfig({});
     expect(d.ok && d.config.commitIntervalMs).toBe(5);
+    const external = loadGatewayConfig({ COLDTRACE_MQTT_MODE: 'external', COLDTRACE_MQTT_URL: 'mqtt://broker:1883' });
+    expect(external.ok && external.config.commitIntervalMs).toBe(20);
+    const set = loadGatewayConfig({ COLDTRACE_MQTT_MODE: 'external', COLDTRACE_MQTT_URL: 'mqtt://broker:1883', COLDTRACE_COMMIT_INTERVAL_MS: '5' });
+    expect(set.ok && set.config.commitIntervalMs).toBe(5);
     const zero = loadGatewayConfig({ COLDTRACE_COMMIT_INTERVAL_MS: '0' });
     expect(zero.ok && zero.config.commitIntervalMs).toBe(0);
     const bad = loadGatewayConfig({ COLDTRACE_COMMIT_INTERVAL_MS: '5000' });

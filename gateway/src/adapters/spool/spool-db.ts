@@ -33,8 +33,9 @@ const MIGRATIONS = [
      error TEXT NOT NULL             -- the server's message
    );`,
   // Issue #18: one row per commit. Readings still waiting in the old table are moved by SpoolDb's constructor.
+  // No AUTOINCREMENT: its sqlite_sequence row was a second page written by every commit. Ids come from `nextId`.
   `CREATE TABLE spool_batch (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     id INTEGER PRIMARY KEY,
      spooled_at INTEGER NOT NULL,    -- spool clock, ms
      readings INTEGER NOT NULL,
      t_min INTEGER NOT NULL,         -- device-time range of its readings, ms
@@ -74,9 +75,16 @@ export class SpoolDb {
   private readonly deleteTx: (ids: readonly number[]) => void;
   private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number) => void;
 
+  /**
+   * The last commit id given out. Ids only grow while the file is open (the forwarder claims by id): taken from the
+   * largest id at open, so an emptied table does not start again below ids already claimed.
+   */
+  private lastId: number;
+
   constructor(private readonly db: Database.Database) {
     migrate(db, 'spool', MIGRATIONS);
-    this.insertStmt = db.prepare('INSERT INTO spool_batch (spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?)');
+    this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
+    this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?, ?)');
     this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id LIMIT ?');
     this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id DESC LIMIT ?');
     const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
@@ -110,7 +118,7 @@ export class SpoolDb {
       if (r.time < tMin) tMin = r.time;
       if (r.time > tMax) tMax = r.time;
     }
-    this.insertStmt.run(now, readings.length, tMin, tMax, body);
+    this.insertStmt.run(++this.lastId, now, readings.length, tMin, tMax, body);
     return body.length;
   }
 
