@@ -21,16 +21,21 @@ const children = [];
 let stopping = false;
 
 /** Starts a child, logs to .data/logs/NAME.log, resolves with its ready line (JSON containing `readyMsg`). */
-function start(name, args, { env = {}, readyMsg, baseEnv = process.env } = {}) {
+function start(name, args, { env = {}, readyMsg, baseEnv = process.env, portSetting } = {}) {
   const out = createWriteStream(`${logs}/${name}.log`, { flags: 'a' });
   // Own process group: Ctrl-C reaches only this script, which then stops the children in order.
   const child = spawn(process.execPath, args, { cwd: root, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push({ name, child });
   child.stderr.pipe(out);
+  let recent = '';
+  child.stderr.on('data', (d) => { recent = (recent + d.toString()).slice(-4000); });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`coldtrace: ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); last log lines:`);
-    console.error(tail(`${logs}/${name}.log`));
+    const lines = tail(`${logs}/${name}.log`);
+    console.error(lines);
+    // A port already taken (another demo, another server): say which setting moves it.
+    if (portSetting !== undefined && /EADDRINUSE/.test(lines + recent)) console.error(`coldtrace: its port is in use: set ${portSetting} to another port`);
     void stop(1);
   });
   return new Promise((resolve) => {
@@ -86,7 +91,7 @@ const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'
   env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
   readyMsg: 'gateway ready',
 });
-await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready' });
+await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
 // The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
 const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
