@@ -4,8 +4,9 @@
  *
  * Ack after durable write, many messages in flight: each connection (share-session.ts) hands every PUBLISH to
  * ingest as it arrives and sends its PUBACK, in arrival order, once the group commit holding it is durable. The
- * broker keeps up to `receiveMaximum` unacknowledged messages in flight per connection (Mosquitto also caps it with
- * `max_inflight_messages`), so one connection fills whole commits. `connections` opens several members of the share
+ * broker keeps up to `receiveMaximum` unacknowledged messages in flight per connection (announced in CONNECT; a
+ * broker that sends more is read no further until commits free the window), so one connection fills whole commits.
+ * `connections` opens several members of the share
  * group, which spreads the broker's delivery work. Sessions persist, so a message that was delivered but not
  * acknowledged when a replica died is delivered again when it reconnects.
  */

@@ -116,7 +116,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
 
   private async admit(readings: readonly StoredReading[]): Promise<WriteResult> {
     let waited = false;
-    // Room is judged on the readings (rows) before encoding and on the encoded size after the first commit.
+    // Room is judged before encoding, at ~64 bytes a reading (56 in the body, plus a share of its string table).
     const estimate = readings.length * 64;
     while (!this.closed && this.pendingRows > 0 && !this.fits(readings.length, estimate)) {
       if (!waited) this.counters.backpressureWaits++;
