@@ -13,7 +13,8 @@ export type StoreConfig =
   | { readonly kind: 'victoria-metrics'; readonly url: string };
 
 export interface GatewayConfig {
-  readonly http: { readonly host: string; readonly port: number };
+  /** `requestTimeoutMs`: a request, headers included, must arrive within this or its connection is closed. */
+  readonly http: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
   readonly mqtt: MqttConfig;
   /** Directory for the embedded store, quarantine, status log and spool. */
   readonly dataDir: string;
@@ -45,6 +46,7 @@ export const DEFAULT_COMMIT_INTERVAL_MS = { embedded: 5, external: 20 } as const
 export const GATEWAY_ENV_KEYS = {
   COLDTRACE_HTTP_HOST: '0.0.0.0',
   COLDTRACE_HTTP_PORT: '8080',
+  COLDTRACE_HTTP_REQUEST_TIMEOUT_MS: '30000',
   COLDTRACE_MQTT_MODE: 'embedded',
   COLDTRACE_MQTT_HOST: '0.0.0.0',
   COLDTRACE_MQTT_PORT: '1883',
@@ -123,7 +125,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     return v;
   };
 
-  const http = { host: get('COLDTRACE_HTTP_HOST'), port: port('COLDTRACE_HTTP_PORT') };
+  const http = { host: get('COLDTRACE_HTTP_HOST'), port: port('COLDTRACE_HTTP_PORT'), requestTimeoutMs: int('COLDTRACE_HTTP_REQUEST_TIMEOUT_MS', 1000, 3_600_000) };
   const mode = oneOf('COLDTRACE_MQTT_MODE', ['embedded', 'external'] as const);
   const mqtt: MqttConfig = mode === 'embedded'
     ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT') }

@@ -82,7 +82,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
-    dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
+    dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
       const checks = { mqtt: mqttHealth(), store: opened.health(), writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
       return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded', checks };

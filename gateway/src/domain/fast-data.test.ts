@@ -41,7 +41,7 @@ describe('parseDataFast', () => {
     ['exponents and long fractions', `{"v":1,"seq":1,"time":${T},"readings":[{"metric":"temperature","value":1.5E-3,"unit":"Cel"},{"metric":"humidity","value":0.30000000000000004,"unit":"%RH"},{"metric":"clock.offset","value":-12345678901234567890,"unit":"ms"}]}`, 'fast'],
     ['seq 1.0 is an integer to JSON', `{"v":1.0,"seq":1.0,"time":${T},"readings":[{"metric":"temperature","value":4,"unit":"Cel"}]}`, 'fast'],
     ['an escaped metric name', `{"v":1,"seq":1,"time":${T},"readings":[{"metric":"\\u0074emperature","value":4,"unit":"Cel"}]}`, 'full-only'],
-    ['a repeated key (JSON.parse keeps the last)', `{"v":1,"seq":1,"seq":2,"time":${T},"readings":[{"metric":"temperature","value":4,"unit":"Cel"}]}`, 'full-only'],
+    ['a repeated key (ambiguous: refused as E_DUPLICATE_KEY)', `{"v":1,"seq":1,"seq":2,"time":${T},"readings":[{"metric":"temperature","value":4,"unit":"Cel"}]}`, 'refused'],
     ['a byte order mark', `\uFEFF${JSON.stringify(canonical)}`, 'full-only'],
     ['a leading zero', `{"v":1,"seq":01,"time":${T},"readings":[{"metric":"temperature","value":4,"unit":"Cel"}]}`, 'refused'],
     ['trailing bytes', `${JSON.stringify(canonical)}x`, 'refused'],

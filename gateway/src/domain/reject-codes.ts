@@ -7,6 +7,7 @@ export const REJECT_CODES = {
   E_OVERSIZE: 'payload larger than the accepted maximum',
   E_ENCODING: 'payload is not valid UTF-8',
   E_JSON: 'payload is not valid JSON',
+  E_DUPLICATE_KEY: 'a key appears twice in one JSON object',
   E_VERSION: 'unsupported contract version',
   E_FIELD_MISSING: 'a required field is missing',
   E_FIELD_EMPTY: 'a field is empty',

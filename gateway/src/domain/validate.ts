@@ -10,6 +10,7 @@ import {
   DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, METRICS, NodeStatusSchema, parseTopic,
   type DataMessage, type MetricSpec, type DeviceStatus, type NodeStatus, type ParsedTopic,
 } from '@coldtrace/contract';
+import { firstDuplicateKey } from './duplicate-keys.js';
 import { fastCatalogue, parseDataFast, type FastMetric } from './fast-data.js';
 import type { RejectCode } from './reject-codes.js';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
@@ -100,15 +101,17 @@ export class MessageValidator {
     } catch (e) {
       return reject('E_JSON', `payload is not JSON: ${(e as Error).message}`, topic);
     }
+    const repeated = firstDuplicateKey(text);
+    if (repeated !== undefined) return reject('E_DUPLICATE_KEY', `${repeated}: the key appears twice in one object; which value is meant is ambiguous`, topic);
     switch (topic.kind) {
       case 'data':
-        if (!this.data(body)) return schemaRejection(this.data.errors, topic);
+        if (!this.data(body)) return schemaRejection(this.data.errors, topic, body);
         return checkReadings(topic, body, receivedAt, this.options, this.catalogue);
       case 'device-status':
-        if (!this.deviceStatus(body)) return schemaRejection(this.deviceStatus.errors, topic);
+        if (!this.deviceStatus(body)) return schemaRejection(this.deviceStatus.errors, topic, body);
         return { ok: true, kind: 'device-status', topic, status: body };
       case 'node-status':
-        if (!this.nodeStatus(body)) return schemaRejection(this.nodeStatus.errors, topic);
+        if (!this.nodeStatus(body)) return schemaRejection(this.nodeStatus.errors, topic, body);
         return { ok: true, kind: 'node-status', topic, status: body };
     }
   }
@@ -167,7 +170,7 @@ function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataM
 }
 
 /** Maps the first schema error to a distinct reject code with the JSON pointer of the offending field. */
-function schemaRejection(errors: ErrorObject[] | null | undefined, topic: ParsedTopic): Rejection {
+function schemaRejection(errors: ErrorObject[] | null | undefined, topic: ParsedTopic, body: unknown): Rejection {
   const e = errors?.[0];
   if (e === undefined) return reject('E_FIELD_TYPE', 'payload does not match the contract schema', topic);
   const at = e.instancePath === '' ? '/' : e.instancePath;
@@ -186,7 +189,7 @@ function schemaRejection(errors: ErrorObject[] | null | undefined, topic: Parsed
     case 'maximum':
       return reject('E_FIELD_RANGE', `${at}: ${e.message ?? 'out of range'}`, topic);
     case 'const':
-      return at === '/v' ? reject('E_VERSION', `/v: contract version ${JSON.stringify(e.data)} is not supported (expected 1)`, topic)
+      return at === '/v' ? reject('E_VERSION', `/v: contract version ${JSON.stringify((body as { v?: unknown }).v)} is not supported (expected 1)`, topic)
         : reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong value'}`, topic);
     default:
       return reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong type'}`, topic);

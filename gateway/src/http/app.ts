@@ -12,9 +12,17 @@ import { registerOpsRoutes } from './routes/ops.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Request logs at warn: one line per request would drown the ingest logs; errors still appear.
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): 1 s keeps the bound close.
+  const timeoutMs = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    requestTimeout: timeoutMs,
+    http: { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, timeoutMs) },
+  });
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
     const e = err as { validation?: unknown; statusCode?: number; message?: string };

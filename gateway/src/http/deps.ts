@@ -26,4 +26,9 @@ export interface AppDeps {
   readonly rollups?: Pick<SqliteRetention, 'rollups'>;
   /** Directory of the built web dashboard; not served when absent. */
   readonly dashboardDir?: string;
+  /**
+   * A request, headers included, must arrive within this, ms, or its connection is closed (slow clients such as
+   * slowloris cannot hold connections open). Default 30 000.
+   */
+  readonly requestTimeoutMs?: number;
 }

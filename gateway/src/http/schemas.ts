@@ -38,6 +38,7 @@ export const QuarantineBody = Type.Object({
   payload: Type.String({ description: 'Payload as UTF-8 (invalid bytes replaced), possibly truncated' }),
   payloadBase64: Type.String({ description: 'Payload bytes as kept, base64' }),
   replayedAt: Type.Union([Type.Integer(), Type.Null()]), replayResult: Type.Union([Type.String(), Type.Null()]),
+  replays: Type.Array(Type.Object({ at: Type.Integer(), result: Type.String() }), { description: 'Every replay of this entry, oldest first' }),
 });
 
 export const StatusEventBody = Type.Object({

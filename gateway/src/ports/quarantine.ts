@@ -16,12 +16,22 @@ export interface QuarantineEntry {
   readonly payload: Buffer;
   /** Original size in bytes (differs from payload.length when truncated). */
   readonly size: number;
-  /** Set when the entry was replayed through ingest; the outcome is in replayResult. */
+  /** Set when the entry was replayed through ingest; the outcome of the last replay is in replayResult. */
   readonly replayedAt: number | null;
   readonly replayResult: string | null;
+  /** Every replay of this entry, oldest first. */
+  readonly replays: readonly ReplayAttempt[];
 }
 
-export type NewQuarantineEntry = Omit<QuarantineEntry, 'id' | 'replayedAt' | 'replayResult'>;
+/** One run of a quarantined message through ingest again. */
+export interface ReplayAttempt {
+  /** Gateway time of the replay, ms. */
+  readonly at: number;
+  /** `stored`, `status`, or `refused again: CODE: detail`. */
+  readonly result: string;
+}
+
+export type NewQuarantineEntry = Omit<QuarantineEntry, 'id' | 'replayedAt' | 'replayResult' | 'replays'>;
 
 export interface QuarantineFilter {
   readonly code?: RejectCode;
@@ -36,6 +46,7 @@ export interface Quarantine {
   put(entry: NewQuarantineEntry): Promise<number>;
   list(filter: QuarantineFilter): Promise<QuarantineEntry[]>;
   get(id: number): Promise<QuarantineEntry | undefined>;
+  /** Records a replay of the entry: its last outcome on the entry, and the attempt in its history. */
   markReplayed(id: number, at: number, result: string): Promise<void>;
   /** Counts by reject code, for metrics and the API. */
   countsByCode(): Promise<Record<string, number>>;

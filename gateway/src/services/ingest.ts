@@ -176,9 +176,14 @@ export class IngestService {
     }
     // handleChecked, not handle: a replay is not a device's message waiting for its acknowledgement.
     const m: InboundMessage = { topic: entry.topic, payload: entry.payload, clientId: `replay:${id}`, receivedAt: this.deps.clock.now() };
-    const outcome = await this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
-    const result = outcome.kind === 'quarantined' ? `quarantined again as #${outcome.id} (${outcome.code})` : outcome.kind;
-    await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), result);
+    const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
+    if (!checked.ok) {
+      // Still refused: an attempt of this entry, not a new one (its raw bytes are here already).
+      await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), `refused again: ${checked.code}: ${checked.detail}`);
+      return { kind: 'quarantined', id, code: checked.code, detail: checked.detail };
+    }
+    const outcome = await this.handleChecked(m, checked);
+    await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), outcome.kind);
     return outcome;
   }
 

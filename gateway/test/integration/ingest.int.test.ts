@@ -114,6 +114,15 @@ describe('quarantine replay', () => {
     await c1.endAsync();
     const q = await getJson<{ entries: { id: number; code: string }[] }>(`${first.httpUrl}/api/v1/quarantine`);
     expect(q.entries.map((e) => e.code)).toEqual(['E_METRIC_UNKNOWN']);
+    // Replayed before the fix: refused again, recorded as attempts of the same entry, no new entries (issue #23).
+    for (let i = 0; i < 2; i++) {
+      const again = await fetch(`${first.httpUrl}/api/v1/quarantine/${q.entries[0]!.id}/replay`, { method: 'POST' });
+      expect(await again.json()).toMatchObject({ outcome: 'quarantined', quarantineId: q.entries[0]!.id, code: 'E_METRIC_UNKNOWN' });
+    }
+    const after = await getJson<{ entries: { id: number; replays: { result: string }[] }[]; counts: Record<string, number> }>(`${first.httpUrl}/api/v1/quarantine`);
+    expect(after.entries.map((e) => e.id)).toEqual([q.entries[0]!.id]);
+    expect(after.counts).toEqual({ E_METRIC_UNKNOWN: 1 });
+    expect(after.entries[0]!.replays.map((r) => r.result)).toEqual([1, 2].map(() => expect.stringMatching(/^refused again: E_METRIC_UNKNOWN: /)));
     await first.close();
     // The fix ships: same data directory, full catalogue.
     const { startGateway } = await import('../../src/gateway.js');
@@ -124,8 +133,9 @@ describe('quarantine replay', () => {
       expect(await res.json()).toEqual({ outcome: 'stored', readings: 1 });
       const { readings } = await getJson<{ readings: { value: number; time: number }[] }>(`${second.httpUrl}/api/v1/readings?device=door-1`);
       expect(readings).toMatchObject([{ value: 1, time }]);
-      const entry = await getJson<{ replayResult: string; replayedAt: number }>(`${second.httpUrl}/api/v1/quarantine/${q.entries[0]!.id}`);
+      const entry = await getJson<{ replayResult: string; replayedAt: number; replays: { result: string }[] }>(`${second.httpUrl}/api/v1/quarantine/${q.entries[0]!.id}`);
       expect(entry.replayResult).toBe('stored');
+      expect(entry.replays.map((r) => r.result.split(':')[0])).toEqual(['refused again', 'refused again', 'stored']);
       expect((await fetch(`${second.httpUrl}/api/v1/quarantine/999999/replay`, { method: 'POST' })).status).toBe(404);
     } finally {
       await second.close();

@@ -72,7 +72,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     return toBody(e);
   });
   app.post<{ Params: Static<typeof IdParams> }>('/quarantine/:id/replay', {
-    schema: { summary: 'Run a refused message through ingest again (after a fix); returns the new outcome', tags: ['quarantine'], params: IdParams,
+    schema: { summary: 'Run a refused message through ingest again (after a fix); returns the new outcome. Refused again, the attempt is added to this entry (no new entry)', tags: ['quarantine'], params: IdParams,
       response: { 200: Type.Object({ outcome: Type.String(), readings: Type.Optional(Type.Integer()), quarantineId: Type.Optional(Type.Integer()), code: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) }), 404: ErrorBody } },
   }, async (req) => {
     const outcome = await deps.ingest.replay(req.params.id);
@@ -90,6 +90,6 @@ function toBody(e: QuarantineEntry): Static<typeof QuarantineBody> {
   return {
     id: e.id, receivedAt: e.receivedAt, topic: e.topic, clientId: e.clientId, device: e.device, code: e.code, detail: e.detail,
     size: e.size, payload: e.payload.toString('utf8'), payloadBase64: e.payload.toString('base64'),
-    replayedAt: e.replayedAt, replayResult: e.replayResult,
+    replayedAt: e.replayedAt, replayResult: e.replayResult, replays: [...e.replays],
   };
 }
