@@ -2,7 +2,7 @@
 // the gateway (embedded MQTT broker + SQLite store + dashboard), the device simulators and the edge agent.
 // Logs go to .data/logs/; Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,20 +20,43 @@ const modbusPort = process.env.COLDTRACE_DEMO_MODBUS_PORT ?? '5020';
 const children = [];
 let stopping = false;
 
+/**
+ * A child's log file. A write that fails (a full disk) drops those lines and says so once; the children's output is
+ * read on regardless, so a full disk never blocks or stops them, and writing resumes when space returns.
+ */
+function logFile(path) {
+  const fd = openSync(path, 'a');
+  let failing = false;
+  return {
+    write(chunk) {
+      try {
+        writeSync(fd, chunk);
+        if (failing) console.error(`coldtrace: writing ${path} again`);
+        failing = false;
+      } catch (e) {
+        if (!failing) console.error(`coldtrace: cannot write ${path} (${e.code ?? e.message}): its lines are dropped until it can`);
+        failing = true;
+      }
+    },
+  };
+}
+
 /** Starts a child, logs to .data/logs/NAME.log, resolves with its ready line (JSON containing `readyMsg`). */
 function start(name, args, { env = {}, readyMsg, baseEnv = process.env, portSetting } = {}) {
-  const out = createWriteStream(`${logs}/${name}.log`, { flags: 'a' });
+  const out = logFile(`${logs}/${name}.log`);
   // Own process group: Ctrl-C reaches only this script, which then stops the children in order.
   const child = spawn(process.execPath, args, { cwd: root, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push({ name, child });
-  child.stderr.pipe(out);
   let recent = '';
-  child.stderr.on('data', (d) => { recent = (recent + d.toString()).slice(-4000); });
+  child.stderr.on('data', (d) => {
+    out.write(d);
+    recent = (recent + d.toString()).slice(-4000);
+  });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`coldtrace: ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); last log lines:`);
     const lines = tail(`${logs}/${name}.log`);
-    console.error(lines);
+    console.error(lines === '' ? recent : lines);
     // A port already taken (another demo, another server): say which setting moves it.
     if (portSetting !== undefined && /EADDRINUSE/.test(lines + recent)) console.error(`coldtrace: its port is in use: set ${portSetting} to another port`);
     void stop(1);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import type { LogStats } from './log-destination.js';
 import { MessageValidator, type ValidationOptions } from './domain/validate.js';
 import { startEmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { startExternalSubscriber } from './adapters/mqtt/external-subscriber.js';
@@ -18,6 +19,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
 import { GatewayMetrics } from './services/metrics.js';
+import { CommitHealth } from './services/commit-health.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -30,6 +32,8 @@ export interface StartOptions {
   readonly dashboardDir?: string;
   readonly validation?: Partial<ValidationOptions>;
   readonly batcher?: Partial<WriteBatcherOptions>;
+  /** Counts of the log writer (log-destination.ts), for /metrics. */
+  readonly logStats?: () => LogStats;
 }
 
 export interface RunningGateway {
@@ -48,13 +52,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, name: 'coldtrace-gateway' });
   const metrics = new GatewayMetrics();
+  if (opts.logStats !== undefined) metrics.setLogSource(opts.logStats);
   // Quarantine and status log: small tables, written on refusals and status changes; 8 MiB of page cache is plenty.
   const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability, cacheKiB: 8192 });
   const quarantine = new SqliteQuarantine(metaDb);
   const statusLog = new SqliteStatusLog(metaDb);
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
-  const batcher = new WriteBatcher(store, () => clock.now(), metrics.batcherObserver(), { minCommitIntervalMs: config.commitIntervalMs, ...opts.batcher });
+  const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
+  const batcher = new WriteBatcher(store, () => clock.now(), commits, { minCommitIntervalMs: config.commitIntervalMs, ...opts.batcher });
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
@@ -84,7 +90,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
-      const checks = { mqtt: mqttHealth(), store: opened.health(), writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
+      const failing = commits.failure;
+      const store = failing === undefined ? opened.health()
+        : { ok: false, detail: `commits failing for ${Math.round((clock.now() - failing.since) / 1000)} s (${failing.failures} failed, nothing of them acknowledged): ${failing.message}` };
+      const checks = { mqtt: mqttHealth(), store, writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
       return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded', checks };
     },
   });

@@ -3,7 +3,9 @@
 import { hostname } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadGatewayConfig } from './config.js';
+import { pino } from 'pino';
 import { startGateway } from './gateway.js';
+import { resilientStdout } from './log-destination.js';
 import { missingNodeFlags } from './node-flags.js';
 import { describeStartError } from './start-errors.js';
 
@@ -31,7 +33,9 @@ if (!loaded.ok) {
   console.error(`coldtrace-gateway: invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(2);
 }
-const gateway = await startGateway({ config: loaded.config }).catch((e: unknown) => {
+const logOut = resilientStdout();
+const log = pino({ level: loaded.config.logLevel, name: 'coldtrace-gateway' }, logOut.destination);
+const gateway = await startGateway({ config: loaded.config, log, logStats: logOut.stats }).catch((e: unknown) => {
   const known = describeStartError(e, loaded.config);
   if (known === undefined) throw e;
   console.error(`coldtrace-gateway: cannot start: ${known}`);
@@ -44,9 +48,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    gateway.close().then(() => process.exit(0), (e: unknown) => {
+    const flushAndExit = (code: number): void => {
+      try {
+        logOut.destination.flushSync();
+      } catch {
+        // the log cannot be written (full disk): exit all the same
+      }
+      process.exit(code);
+    };
+    gateway.close().then(() => flushAndExit(0), (e: unknown) => {
       console.error('coldtrace-gateway: error while stopping', e);
-      process.exit(1);
+      flushAndExit(1);
     });
   });
 }

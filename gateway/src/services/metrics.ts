@@ -31,10 +31,12 @@ export class GatewayMetrics {
   readonly queueDepth = new Gauge({ name: 'coldtrace_write_queue_readings', help: 'Readings waiting for a commit', registers: [this.registry] });
   readonly storeLog = new Gauge({ name: 'coldtrace_store_log_readings', help: 'Readings durable in the store\'s ingest log, not yet written as chunks (embedded store; bounded)', registers: [this.registry] });
   readonly heldBack = new Counter({ name: 'coldtrace_write_queue_held_back_total', help: 'Writers held back because the write queue was full (backpressure)', registers: [this.registry] });
+  readonly commitFailures = new Counter({ name: 'coldtrace_store_commit_failures_total', help: 'Group commits the store refused (disk full, I/O error ...): nothing of them was stored or acknowledged', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];
   readonly lastSeen: Gauge<'device'>;
   /** External broker mode: read from the subscriber at scrape time (setMqttSource). */
+  private logSource: () => { readonly writeFailures: number; readonly droppedBytes: number } = () => ({ writeFailures: 0, droppedBytes: 0 });
   private mqttSource: () => { readonly lost: number; readonly inFlight: number } = () => ({ lost: 0, inFlight: 0 });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -46,25 +48,20 @@ export class GatewayMetrics {
         for (const d of source()) this.set({ device: d.device }, d.lastSeen / 1000);
       },
     });
-    const mqtt = (): { readonly lost: number; readonly inFlight: number } => this.mqttSource();
-    new Counter({
-      name: 'coldtrace_mqtt_connections_lost_total', help: 'Connections to the external broker lost since start (reconnected with backoff)', registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(mqtt().lost);
-      },
-    });
-    new Gauge({
-      name: 'coldtrace_mqtt_in_flight_messages', help: 'Messages received from the external broker and not yet acknowledged (waiting for their commit)', registers: [this.registry],
-      collect() {
-        this.set(mqtt().inFlight);
-      },
-    });
+    // Read at scrape time from what owns the figure (the external subscriber, the log writer).
+    readAtScrape(this.registry, 'counter', 'coldtrace_mqtt_connections_lost_total', 'Connections to the external broker lost since start (reconnected with backoff)', () => this.mqttSource().lost);
+    readAtScrape(this.registry, 'gauge', 'coldtrace_mqtt_in_flight_messages', 'Messages received from the external broker and not yet acknowledged (waiting for their commit)', () => this.mqttSource().inFlight);
+    readAtScrape(this.registry, 'counter', 'coldtrace_log_write_failures_total', 'Log writes that failed (full disk, closed pipe): counted and retried, never fatal', () => this.logSource().writeFailures);
+    readAtScrape(this.registry, 'counter', 'coldtrace_log_dropped_bytes_total', 'Log output dropped because the log could not be written fast enough (its buffer was full)', () => this.logSource().droppedBytes);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'coldtrace_' });
   }
 
   setLastSeenSource(source: () => Iterable<{ readonly device: string; readonly lastSeen: number }>): void {
     this.lastSeenSource = source;
+  }
+
+  setLogSource(source: () => { readonly writeFailures: number; readonly droppedBytes: number }): void {
+    this.logSource = source;
   }
 
   setMqttSource(source: () => { readonly lost: number; readonly inFlight: number }): void {
@@ -74,6 +71,7 @@ export class GatewayMetrics {
   /** Feeds the group-commit figures into these metrics. */
   batcherObserver(): WriteBatcherObserver {
     return {
+      failed: () => this.commitFailures.inc(),
       committed: (result, _readings, ms) => {
         this.readings.inc(result.inserted);
         this.duplicates.inc(result.duplicates);
@@ -84,4 +82,13 @@ export class GatewayMetrics {
       heldBack: () => this.heldBack.inc(),
     };
   }
+}
+
+/** A metric whose value is read from `read` at each scrape; a counter's source only ever grows. */
+function readAtScrape(registry: Registry, kind: 'counter' | 'gauge', name: string, help: string, read: () => number): void {
+  if (kind === 'gauge') {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+    return;
+  }
+  new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
 }

@@ -48,6 +48,8 @@ export interface WriteBatcherObserver {
   depth(queuedReadings: number): void;
   /** Called when a writer had to wait for room. */
   heldBack(): void;
+  /** Called when a commit failed (nothing of it was stored; its writers are told to not acknowledge). */
+  failed?(error: Error, readings: number): void;
 }
 
 /** Called once per write: `null` when the readings are committed, the error when the commit failed. Must not throw. */
@@ -194,6 +196,7 @@ export class WriteBatcher {
       this.observer.committed(result, n, this.now() - started);
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
+      this.observer.failed?.(error, n);
     }
     this.queuedIn.live -= live;
     this.queuedIn.backlog -= backlog;

@@ -70,7 +70,8 @@ export async function startEmbeddedBroker(
       if (client === null) return callback(null);
       const receivedAt = now();
       ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
-        if (e !== null) log.error({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
+        // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
+        if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
         callback(e);
       });
     },

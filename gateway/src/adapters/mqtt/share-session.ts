@@ -229,7 +229,8 @@ export class ShareSession {
         return;
       }
       // No PUBACK: drop the connection so the broker re-sends it (and the rest of the window) on the next one.
-      this.log.error({ err: e, topic }, 'ingest failed: message not acknowledged; reconnecting so the broker re-sends it');
+      // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
+      this.log.debug({ err: e, topic }, 'ingest failed: message not acknowledged; reconnecting so the broker re-sends it');
       this.drop(socket, 'ingest failed');
     });
   }
