@@ -21,6 +21,9 @@ export interface OpenedStore {
   readonly retention?: SqliteRetention;
 }
 
+/** Remote store writes failing this long make the gateway not ready, ms (the store answers no query either). */
+export const REMOTE_FAILING_NOT_READY_MS = 10_000;
+
 export async function createTelemetryStore(config: GatewayConfig, log: Logger): Promise<OpenedStore> {
   const s = config.store;
   if (s.kind === 'sqlite') {
@@ -56,9 +59,12 @@ export async function createTelemetryStore(config: GatewayConfig, log: Logger): 
     store: spool,
     health: () => {
       const st = spool.stats();
-      const detail = `${s.kind} ${s.url}: ${st.depth} readings spooled, oldest ${Math.round(st.oldestAgeMs / 1000)} s, ${st.deadLettered} dead-lettered${st.lastError !== undefined ? `, last error: ${st.lastError.message}` : ''}`;
-      // Degraded when the remote store has been unreachable long enough that dashboards lag noticeably.
-      return { ok: st.oldestAgeMs < 60_000, detail };
+      const failingMs = st.lastError === undefined ? 0 : spool.options.clock.now() - st.lastError.since;
+      const detail = `${s.kind} ${s.url}: ${st.depth} readings spooled, oldest ${Math.round(st.oldestAgeMs / 1000)} s, ${st.deadLettered} dead-lettered` +
+        `${st.lastError !== undefined ? `, writes failing for ${Math.round(failingMs / 1000)} s, last error: ${st.lastError.message}` : ''}`;
+      // Not ready when the remote store has failed every write for a while (down, or stalled: a timeout) or the spool
+      // lags so far that dashboards reading the store are stale; the spool keeps taking readings meanwhile.
+      return { ok: st.oldestAgeMs < 60_000 && failingMs < REMOTE_FAILING_NOT_READY_MS, detail };
     },
   };
 }

@@ -17,6 +17,10 @@ export interface TestServer {
   kill(): Promise<void>;
   /** Starts the server again on the same port and data dir; resolves when it answers. */
   restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections and answers nothing (a stalled store) until `resume()`. */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
   /** Stops the server (SIGTERM, SIGKILL after 5 s) and removes its data dir. */
   stop(): Promise<void>;
 }
@@ -104,6 +108,8 @@ async function manage(bin: string, args: string[], port: number, dataDir: string
     url, port, dataDir,
     kill: () => signal('SIGKILL', 0),
     restart: start,
+    pause: () => { child?.kill('SIGSTOP'); },
+    resume: () => { child?.kill('SIGCONT'); },
     stop: async () => {
       await signal('SIGTERM', 5000);
       await rm(dataDir, { recursive: true, force: true });

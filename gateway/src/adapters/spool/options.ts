@@ -86,7 +86,8 @@ export interface SpoolStats {
   /** Duplicates recognised by the spool, since open. */
   readonly duplicates: number;
   /** The last forwarding failure, if any since the last success. */
-  readonly lastError: { readonly code: string; readonly message: string; readonly at: number } | undefined;
+  /** The last forwarding failure, and when failures began (`since`), if any since the last success. */
+  readonly lastError: { readonly code: string; readonly message: string; readonly at: number; readonly since: number } | undefined;
 }
 
 export class SpoolError extends Error {

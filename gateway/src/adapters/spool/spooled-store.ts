@@ -172,7 +172,8 @@ export class SpooledTelemetryStore implements TelemetryStore {
 
   private onRetrying(f: FailureInfo, delayMs: number): void {
     this.counters.retries++;
-    this.lastError = { code: f.code, message: f.message, at: this.options.clock.now() };
+    const now = this.options.clock.now();
+    this.lastError = { code: f.code, message: f.message, at: now, since: this.lastError?.since ?? now };
     this.options.logger?.warn({ code: f.code, status: f.status, err: f.message, delayMs, depth: this.pendingRows }, 'remote store write failed: retrying');
   }
 }
