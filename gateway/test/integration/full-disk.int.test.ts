@@ -3,18 +3,19 @@
  * (mounting needs root, as CI runs; this test fails loudly where it cannot mount), the disk filled while devices
  * publish. The gateway must not exit, must acknowledge nothing it did not store, must say so in readiness within
  * 5 s (liveness holding), and must resume on its own within 5 s of space returning; afterwards every acknowledged
- * reading is there.
+ * reading is there. Once with the embedded SQLite store, once with InfluxDB behind the spool (the spool's file on the
+ * full disk).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataTopic } from '@coldtrace/contract';
 import { GATEWAY_NODE_FLAGS } from '../../src/node-flags.js';
 import { storedTimes } from '../support/gateway.js';
-import { freePort } from '../support/influx-servers.js';
+import { freePort, startInfluxd, type TestServer } from '../support/influx-servers.js';
 import { GATEWAY_MAIN } from '../support/process.js';
 
 const DEVICES = 5;
@@ -24,7 +25,7 @@ let gateway: ChildProcess;
 let httpUrl: string;
 let mqttUrl: string;
 
-beforeAll(async () => {
+async function startOnTmpfs(storeEnv: Record<string, string>): Promise<void> {
   mnt = mkdtempSync(join(tmpdir(), 'ct-fulldisk-'));
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt], { encoding: 'utf8' });
   if (m.status !== 0) throw new Error(`cannot mount a tmpfs at ${mnt} (this test needs root, as CI has): ${m.stderr}`);
@@ -36,15 +37,15 @@ beforeAll(async () => {
   gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
     env: {
       PATH: process.env['PATH'] ?? '', COLDTRACE_DATA_DIR: join(mnt, 'data'), COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: String(http),
-      COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: String(broker), COLDTRACE_LOG_LEVEL: 'debug',
+      COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: String(broker), COLDTRACE_LOG_LEVEL: 'debug', ...storeEnv,
     },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
   await waitFor(async () => (await get('/health/live'))?.status === 200, 20_000, 'gateway up');
-});
+}
 
-afterAll(async () => {
+async function stopAndUnmount(): Promise<void> {
   if (gateway !== undefined && gateway.exitCode === null) {
     const exited = new Promise((r) => gateway.once('exit', r));
     gateway.kill('SIGTERM');
@@ -52,7 +53,7 @@ afterAll(async () => {
   }
   spawnSync('umount', [mnt]);
   rmSync(mnt, { recursive: true, force: true });
-});
+}
 
 async function get(path: string): Promise<{ status: number; body: { checks?: Record<string, { ok: boolean; detail?: string }> } } | undefined> {
   try {
@@ -90,62 +91,86 @@ function fill(): string {
   return path;
 }
 
-it('fails readiness with the reason while the disk is full, acknowledges nothing unstored, and resumes on its own', async () => {
-  const acked = new Map<string, number[]>();
-  const clients: MqttClient[] = [];
-  let stop = false;
-  const t0 = Date.now();
-  const publishing = Array.from({ length: DEVICES }, async (_, d) => {
-    const device = `disk-${d}`;
-    const times: number[] = [];
-    acked.set(device, times);
-    const c = await mqtt.connectAsync(mqttUrl, { clientId: `node-disk-${d}`, reconnectPeriod: 200 });
-    clients.push(c);
-    c.on('error', () => undefined);
-    for (let seq = 0; !stop; seq++) {
-      const time = t0 + seq * READINGS;
-      const readings = Array.from({ length: READINGS }, (_, i) => ({ metric: 'temperature', value: 4 + (i % 10) / 10, unit: 'Cel', time: time + i }));
-      await c.publishAsync(dataTopic('wh1', `node-disk-${d}`, device), JSON.stringify({ v: 1, seq, time, readings }), { qos: 1 });
-      times.push(time);
+let influx: TestServer | undefined;
+afterAll(async () => { await influx?.stop(); });
+
+describe.each([
+  { store: 'sqlite', env: async (): Promise<Record<string, string>> => ({}), stallRemote: (_stalled: boolean): void => undefined },
+  {
+    store: 'influx-v1 behind the spool',
+    env: async (): Promise<Record<string, string>> => {
+      influx = await startInfluxd();
+      return { COLDTRACE_STORE: 'influx-v1', COLDTRACE_INFLUX_URL: influx.url, COLDTRACE_INFLUX_DB: 'fulldisk' };
+    },
+    // A spool that forwards as fast as it takes reuses its freed pages and never needs to grow: a full disk only
+    // bites while it must hold more, so InfluxDB is stalled while the disk is full.
+    stallRemote: (stalled: boolean): void => { if (stalled) influx?.pause(); else influx?.resume(); },
+  },
+])('full disk, $store', ({ env, stallRemote }) => {
+  beforeAll(async () => { await startOnTmpfs(await env()); });
+  afterAll(stopAndUnmount);
+
+  it('fails readiness with the reason while the disk is full, acknowledges nothing unstored, and resumes on its own', async () => {
+    const acked = new Map<string, number[]>();
+    const clients: MqttClient[] = [];
+    let stop = false;
+    const t0 = Date.now();
+    const publishing = Array.from({ length: DEVICES }, async (_, d) => {
+      const device = `disk-${d}`;
+      const times: number[] = [];
+      acked.set(device, times);
+      const c = await mqtt.connectAsync(mqttUrl, { clientId: `node-disk-${d}`, reconnectPeriod: 200 });
+      clients.push(c);
+      c.on('error', () => undefined);
+      for (let seq = 0; !stop; seq++) {
+        const time = t0 + seq * READINGS;
+        const readings = Array.from({ length: READINGS }, (_, i) => ({ metric: 'temperature', value: 4 + (i % 10) / 10, unit: 'Cel', time: time + i }));
+        await c.publishAsync(dataTopic('wh1', `node-disk-${d}`, device), JSON.stringify({ v: 1, seq, time, readings }), { qos: 1 });
+        times.push(time);
+      }
+    });
+    const ackedNow = (): number => [...acked.values()].reduce((n, t) => n + t.length, 0);
+    await waitFor(async () => ackedNow() >= 200, 20_000, 'first acknowledgements');
+
+    stallRemote(true);
+    const filler = fill();
+    expect(statfsSync(mnt).bavail).toBeLessThan(2);
+    const notReadyAfter = await waitFor(async () => {
+      const r = await get('/health/ready');
+      return r?.status === 503 && r.body.checks?.['store']?.ok === false;
+    }, 5000, 'readiness failing with a full disk');
+    const ready = await get('/health/ready');
+    console.log(`full disk: readiness failed after ${notReadyAfter} ms: ${ready?.body.checks?.['store']?.detail}`);
+    expect(ready?.body.checks?.['store']?.detail).toMatch(/commits failing .*(full|space)/i);
+    // Liveness holds, and nothing more is acknowledged while nothing can be stored.
+    expect((await get('/health/live'))?.status).toBe(200);
+    const stuck = ackedNow();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(ackedNow()).toBe(stuck);
+    expect(gateway.exitCode).toBeNull();
+
+    rmSync(filler);
+    stallRemote(false);
+    const resumedAfter = await waitFor(async () => ackedNow() > stuck + 50, 5000, 'ingest resuming');
+    // Ready again once commits succeed (and a stalled remote store has taken a write again: its retry backoff).
+    await waitFor(async () => (await get('/health/ready'))?.status === 200, 60_000, 'ready again');
+    console.log(`full disk: ingest resumed ${resumedAfter} ms after space returned`);
+    stop = true;
+    await Promise.all(publishing);
+    await Promise.all(clients.map((c) => c.endAsync()));
+    expect(gateway.exitCode).toBeNull();
+
+    // Every acknowledged reading is stored.
+    let missing = 0;
+    for (const [device, times] of acked) {
+      const have = new Set(await storedTimes(httpUrl, device, t0, t0 + (times.length + 1) * READINGS * 10));
+      for (const t of times) for (let i = 0; i < READINGS; i++) if (!have.has(t + i)) missing++;
     }
-  });
-  const ackedNow = (): number => [...acked.values()].reduce((n, t) => n + t.length, 0);
-  await waitFor(async () => ackedNow() >= 200, 20_000, 'first acknowledgements');
-
-  const filler = fill();
-  expect(statfsSync(mnt).bavail).toBeLessThan(2);
-  const notReadyAfter = await waitFor(async () => {
-    const r = await get('/health/ready');
-    return r?.status === 503 && r.body.checks?.['store']?.ok === false;
-  }, 5000, 'readiness failing with a full disk');
-  const ready = await get('/health/ready');
-  console.log(`full disk: readiness failed after ${notReadyAfter} ms: ${ready?.body.checks?.['store']?.detail}`);
-  expect(ready?.body.checks?.['store']?.detail).toMatch(/commits failing .*(full|space)/i);
-  // Liveness holds, and nothing more is acknowledged while nothing can be stored.
-  expect((await get('/health/live'))?.status).toBe(200);
-  const stuck = ackedNow();
-  await new Promise((r) => setTimeout(r, 1000));
-  expect(ackedNow()).toBe(stuck);
-  expect(gateway.exitCode).toBeNull();
-
-  rmSync(filler);
-  const resumedAfter = await waitFor(async () => (await get('/health/ready'))?.status === 200 && ackedNow() > stuck + 50, 5000, 'ingest resuming');
-  console.log(`full disk: ingest resumed ${resumedAfter} ms after space returned`);
-  stop = true;
-  await Promise.all(publishing);
-  await Promise.all(clients.map((c) => c.endAsync()));
-  expect(gateway.exitCode).toBeNull();
-
-  // Every acknowledged reading is stored.
-  let missing = 0;
-  for (const [device, times] of acked) {
-    const have = new Set(await storedTimes(httpUrl, device, t0, t0 + (times.length + 1) * READINGS * 10));
-    for (const t of times) for (let i = 0; i < READINGS; i++) if (!have.has(t + i)) missing++;
-  }
-  expect(missing).toBe(0);
-  const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
-  expect(Number(/^coldtrace_store_commit_failures_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
-  // The log was on the full disk too: its failed writes were counted, and did not stop the gateway.
-  console.log(`full disk: ${/^coldtrace_log_write_failures_total (\d+)/m.exec(metrics)?.[1]} log writes failed, ${/^coldtrace_log_dropped_bytes_total (\d+)/m.exec(metrics)?.[1]} bytes dropped`);
-  expect(Number(/^coldtrace_log_write_failures_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
-}, 120_000);
+    expect(missing).toBe(0);
+    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    expect(Number(/^coldtrace_store_commit_failures_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    // The log was on the full disk too: its failed writes were counted, and did not stop the gateway.
+    console.log(`full disk: ${/^coldtrace_log_write_failures_total (\d+)/m.exec(metrics)?.[1]} log writes failed, ${/^coldtrace_log_dropped_bytes_total (\d+)/m.exec(metrics)?.[1]} bytes dropped`);
+    expect(Number(/^coldtrace_log_write_failures_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+  }, 120_000);
+});

@@ -33,7 +33,14 @@ export class ScriptedRemote implements TelemetryStore {
     }
   }
 
-  query(q: ReadingQuery): Promise<StoredReading[]> { return this.inner.query(q); }
+  /** Resolves when a query, already read from the store, may answer (default: at once). */
+  queryGate: () => Promise<void> = () => Promise.resolve();
+
+  async query(q: ReadingQuery): Promise<StoredReading[]> {
+    const rows = await this.inner.query(q);
+    await this.queryGate();
+    return rows;
+  }
   close(): Promise<void> { return this.inner.close(); }
 }
 

@@ -147,11 +147,12 @@ export class Forwarder {
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'ok') {
         const ids = claimed.map((b) => b.id);
-        if (dead.length === 0) this.db.remove(ids);
+        const now = this.o.clock.now();
+        if (dead.length === 0) this.db.markForwarded(ids, now, this.o.retainForwardedMs);
         else {
-          this.db.removeWithDeadLetters(ids, dead.map((d) => ({
+          this.db.markForwardedWithDeadLetters(ids, dead.map((d) => ({
             reading: d.reading, spooledAt: d.spooledAt, failure: { code: d.failure.code, status: d.failure.status, error: d.failure.message },
-          })), this.o.clock.now());
+          })), now, this.o.retainForwardedMs);
         }
         this.events.forwarded(claimed, readings.length - dead.length, dead.length, dead[0]?.failure);
         return;

@@ -76,6 +76,22 @@ describe('spool forwarding', () => {
     await spool.close();
   });
 
+  it('finds a reading in a query while it moves from the spool to the remote store', async () => {
+    const remote = new ScriptedRemote();
+    remote.failWith = () => httpError(503, 'down');
+    const spool = SpooledTelemetryStore.open(join(dir, 's.db'), remote, fast);
+    await spool.write([reading(1)]);
+    // The remote store reads its rows (none yet), then answers only after the reading was forwarded.
+    let answer!: () => void;
+    remote.queryGate = () => new Promise<void>((resolve) => { answer = resolve; });
+    const query = spool.query({ device: 'd', from: 0, to: 1e13, limit: 10 });
+    remote.failWith = () => undefined;
+    expect(await spool.drain(5000)).toBe(true);
+    answer();
+    expect(await query).toEqual([reading(1)]);
+    await spool.close();
+  });
+
   it('holds a small request until its oldest reading is lingerMs old on the injected clock, then sends what arrived', async () => {
     let now = 50_000;
     const remote = new ScriptedRemote();

@@ -36,6 +36,12 @@ export interface SpoolOptions {
    * Default 200 000 (~15 MiB).
    */
   readonly dedupWindow: number;
+  /**
+   * Forwarded commits stay in the spool file this long, ms, for queries: `query` reads the spool and then the remote
+   * store, so a reading forwarded in between is still found, and so is one a store makes searchable only later
+   * (VictoriaMetrics: ~1 s). Default 5000.
+   */
+  readonly retainForwardedMs: number;
   /** How long the forwarder sleeps when the spool is empty, ms; a write wakes it at once. Default 1000. */
   readonly idlePollMs: number;
   /** Retry delays for retryable failures (5xx, 429, network, timeout). */
@@ -59,6 +65,7 @@ export const DEFAULT_SPOOL_OPTIONS: SpoolOptions = {
   maxPendingRows: 1_000_000,
   maxPendingBytes: 256 * 1024 * 1024,
   dedupWindow: 200_000,
+  retainForwardedMs: 5000,
   idlePollMs: 1000,
   backoff: DEFAULT_BACKOFF_OPTIONS,
   durability: 'full',

@@ -40,7 +40,8 @@ const MIGRATIONS = [
      readings INTEGER NOT NULL,
      t_min INTEGER NOT NULL,         -- device-time range of its readings, ms
      t_max INTEGER NOT NULL,
-     body BLOB NOT NULL              -- spool-codec.ts
+     body BLOB NOT NULL,             -- spool-codec.ts
+     forwarded_at INTEGER            -- NULL while waiting; kept a few seconds after forwarding for queries
    );`,
 ];
 
@@ -72,8 +73,8 @@ export class SpoolDb {
   private readonly afterStmt: Database.Statement;
   private readonly newestStmt: Database.Statement;
   private readonly body: (id: number) => Buffer;
-  private readonly deleteTx: (ids: readonly number[]) => void;
-  private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number) => void;
+  private readonly forwardTx: (ids: readonly number[], now: number, keepUntil: number) => void;
+  private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number, keepUntil: number) => void;
 
   /**
    * The last commit id given out. Ids only grow while the file is open (the forwarder claims by id): taken from the
@@ -85,26 +86,29 @@ export class SpoolDb {
     migrate(db, 'spool', MIGRATIONS);
     this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
     this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?, ?)');
-    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id LIMIT ?');
-    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? ORDER BY id DESC LIMIT ?');
+    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND forwarded_at IS NULL ORDER BY id LIMIT ?');
+    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND forwarded_at IS NULL ORDER BY id DESC LIMIT ?');
     const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
     this.body = (id) => {
       const b = bodyStmt.get(id) as Buffer | undefined;
       if (b === undefined) throw new Error(`spool batch ${id} is gone`);
       return b;
     };
-    const del = db.prepare('DELETE FROM spool_batch WHERE id = ?');
-    this.deleteTx = db.transaction((ids: readonly number[]) => {
-      for (const id of ids) del.run(id);
+    const mark = db.prepare('UPDATE spool_batch SET forwarded_at = ? WHERE id = ?');
+    const prune = db.prepare('DELETE FROM spool_batch WHERE forwarded_at IS NOT NULL AND forwarded_at <= ?');
+    const forwardTx = db.transaction((ids: readonly number[], now: number, keepUntil: number) => {
+      for (const id of ids) mark.run(now, id);
+      prune.run(keepUntil);
     });
+    this.forwardTx = forwardTx;
     const insertDead = db.prepare(`INSERT INTO dead_letter
       (site, node, device, metric, unit, t, value, seq, received_at, flags, spooled_at, failed_at, code, status, error)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.deadTx = db.transaction((ids, dead, now) => {
+    this.deadTx = db.transaction((ids, dead, now, keepUntil) => {
       for (const { reading: r, spooledAt, failure: f } of dead) {
         insertDead.run(r.site, r.node, r.device, r.metric, r.unit, r.time, r.value, r.seq, r.receivedAt, r.flags, spooledAt, now, f.code, f.status, f.error);
       }
-      for (const id of ids) del.run(id);
+      forwardTx(ids, now, keepUntil);
     });
     this.moveLegacyRows();
   }
@@ -136,28 +140,32 @@ export class SpoolDb {
     return { id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes, decode: () => decodeReadings(this.body(r.id)) };
   }
 
-  /** The commits were forwarded: they leave the queue. */
-  remove(ids: readonly number[]): void {
-    this.deleteTx(ids);
+  /**
+   * The commits were forwarded: they leave the queue. Their rows stay `retainMs` longer, for queries (a reading on
+   * its way from the spool to the store is in one of the two for a query that reads the spool first), and commits
+   * forwarded before that are deleted.
+   */
+  markForwarded(ids: readonly number[], now: number, retainMs: number): void {
+    this.forwardTx(ids, now, now - retainMs);
   }
 
-  /** The commits leave the queue, some of their readings into the dead-letter table, in one transaction. */
-  removeWithDeadLetters(ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number): void {
-    this.deadTx(ids, dead, now);
+  /** `markForwarded`, with some of their readings into the dead-letter table, in one transaction. */
+  markForwardedWithDeadLetters(ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number, retainMs: number): void {
+    this.deadTx(ids, dead, now, now - retainMs);
   }
 
   /** Waiting readings and body bytes (read once at open; the store keeps them up to date in memory). */
   depth(): { rows: number; bytes: number } {
-    return this.db.prepare('SELECT coalesce(sum(readings), 0) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM spool_batch')
+    return this.db.prepare('SELECT coalesce(sum(readings), 0) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM spool_batch WHERE forwarded_at IS NULL')
       .get() as { rows: number; bytes: number };
   }
 
   /** Spool time of the oldest waiting commit, ms; undefined when empty. */
   oldestPendingAt(): number | undefined {
-    return this.db.prepare('SELECT spooled_at FROM spool_batch ORDER BY id LIMIT 1').pluck().get() as number | undefined;
+    return this.db.prepare('SELECT spooled_at FROM spool_batch WHERE forwarded_at IS NULL ORDER BY id LIMIT 1').pluck().get() as number | undefined;
   }
 
-  /** Readings still waiting that match the query, oldest first. */
+  /** Readings still waiting, or forwarded within the retention, that match the query, oldest first. */
   query(q: ReadingQuery): StoredReading[] {
     const rows = this.db.prepare('SELECT body FROM spool_batch WHERE t_max >= ? AND t_min < ? ORDER BY id').all(q.from, q.to) as { body: Buffer }[];
     const out: StoredReading[] = [];

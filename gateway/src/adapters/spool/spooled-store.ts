@@ -67,10 +67,13 @@ export class SpooledTelemetryStore implements TelemetryStore {
 
   async query(q: ReadingQuery): Promise<StoredReading[]> {
     if (this.closed) throw new SpoolError('E_SPOOL_CLOSED', 'spool is closed');
+    // The spool first: a reading forwarded while the remote store answers is then in one of the two (and forwarded
+    // commits stay in the spool for a while, for a store that makes new points searchable only later).
+    const spooled = this.db.query(q);
     const remote = await this.remote.query(q);
     const byKey = new Map<string, StoredReading>();
     for (const r of remote) byKey.set(`${r.metric}\u0000${r.time}`, r);
-    for (const r of this.db.query(q)) byKey.set(`${r.metric}\u0000${r.time}`, r);
+    for (const r of spooled) byKey.set(`${r.metric}\u0000${r.time}`, r);
     return [...byKey.values()]
       .sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))
       .slice(0, q.limit);
