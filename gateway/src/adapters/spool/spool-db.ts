@@ -40,8 +40,13 @@ const MIGRATIONS = [
      readings INTEGER NOT NULL,
      t_min INTEGER NOT NULL,         -- device-time range of its readings, ms
      t_max INTEGER NOT NULL,
-     body BLOB NOT NULL,             -- spool-codec.ts
-     forwarded_at INTEGER            -- NULL while waiting; kept a few seconds after forwarding for queries
+     body BLOB NOT NULL              -- spool-codec.ts
+   );
+   -- Commits the remote store accepted, kept a few seconds for queries. A row of their own: marking the commit's row
+   -- would rewrite its body (SQLite rewrites a record whole, overflow pages included).
+   CREATE TABLE spool_sent (
+     id INTEGER PRIMARY KEY,         -- spool_batch.id
+     at INTEGER NOT NULL             -- when forwarded, spool clock, ms
    );`,
 ];
 
@@ -86,19 +91,21 @@ export class SpoolDb {
     migrate(db, 'spool', MIGRATIONS);
     this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
     this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?, ?)');
-    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND forwarded_at IS NULL ORDER BY id LIMIT ?');
-    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND forwarded_at IS NULL ORDER BY id DESC LIMIT ?');
+    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id LIMIT ?');
+    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id DESC LIMIT ?');
     const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
     this.body = (id) => {
       const b = bodyStmt.get(id) as Buffer | undefined;
       if (b === undefined) throw new Error(`spool batch ${id} is gone`);
       return b;
     };
-    const mark = db.prepare('UPDATE spool_batch SET forwarded_at = ? WHERE id = ?');
-    const prune = db.prepare('DELETE FROM spool_batch WHERE forwarded_at IS NOT NULL AND forwarded_at <= ?');
+    const mark = db.prepare('INSERT OR REPLACE INTO spool_sent (id, at) VALUES (?, ?)');
+    const pruneBatches = db.prepare('DELETE FROM spool_batch WHERE id IN (SELECT id FROM spool_sent WHERE at <= ?)');
+    const pruneMarks = db.prepare('DELETE FROM spool_sent WHERE at <= ?');
     const forwardTx = db.transaction((ids: readonly number[], now: number, keepUntil: number) => {
-      for (const id of ids) mark.run(now, id);
-      prune.run(keepUntil);
+      for (const id of ids) mark.run(id, now);
+      pruneBatches.run(keepUntil);
+      pruneMarks.run(keepUntil);
     });
     this.forwardTx = forwardTx;
     const insertDead = db.prepare(`INSERT INTO dead_letter
@@ -156,13 +163,13 @@ export class SpoolDb {
 
   /** Waiting readings and body bytes (read once at open; the store keeps them up to date in memory). */
   depth(): { rows: number; bytes: number } {
-    return this.db.prepare('SELECT coalesce(sum(readings), 0) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM spool_batch WHERE forwarded_at IS NULL')
+    return this.db.prepare('SELECT coalesce(sum(readings), 0) AS rows, coalesce(sum(length(body)), 0) AS bytes FROM spool_batch WHERE id NOT IN (SELECT id FROM spool_sent)')
       .get() as { rows: number; bytes: number };
   }
 
   /** Spool time of the oldest waiting commit, ms; undefined when empty. */
   oldestPendingAt(): number | undefined {
-    return this.db.prepare('SELECT spooled_at FROM spool_batch WHERE forwarded_at IS NULL ORDER BY id LIMIT 1').pluck().get() as number | undefined;
+    return this.db.prepare('SELECT spooled_at FROM spool_batch WHERE id NOT IN (SELECT id FROM spool_sent) ORDER BY id LIMIT 1').pluck().get() as number | undefined;
   }
 
   /** Readings still waiting, or forwarded within the retention, that match the query, oldest first. */
