@@ -105,6 +105,23 @@ describe('ShareSession against Mosquitto', () => {
     await expect.poll(() => session.connected).toBe(true);
   });
 
+  it('drops a connection to a broker that stopped answering, and is back once it answers again', async () => {
+    const { session, received, group } = await open({ keepaliveS: 2, connectTimeoutMs: 1000 });
+    broker.pause();
+    try {
+      // Nothing arrives and a PINGREQ goes unanswered: dropped within two half-keepalive intervals (generous bound).
+      await expect.poll(() => session.lost, { timeout: 10_000, interval: 100 }).toBe(1);
+      expect(session.connected).toBe(false);
+      await new Promise((r) => setTimeout(r, 1500)); // reconnect attempts meet the stalled broker too
+    } finally {
+      broker.resume();
+    }
+    await expect.poll(() => session.connected, { timeout: 15_000, interval: 100 }).toBe(true);
+    await publish(group, 3);
+    await expect.poll(() => received.length).toBe(3);
+    for (const r of received) r.done(null);
+  });
+
   it('answers keepalive while messages wait for their commit, and keeps the connection', async () => {
     const { session, received, group } = await open({ keepaliveS: 1 });
     await publish(group, 3);

@@ -12,6 +12,9 @@ const BIN = '/usr/sbin/mosquitto';
 export interface Mosquitto {
   readonly url: string;
   readonly port: number;
+  /** SIGSTOP: the broker keeps its connections and answers nothing until `resume()`. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function startMosquitto(): Promise<Mosquitto> {
   }
   return {
     url: `mqtt://127.0.0.1:${port}`, port,
+    pause: () => { child.kill('SIGSTOP'); },
+    resume: () => { child.kill('SIGCONT'); },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

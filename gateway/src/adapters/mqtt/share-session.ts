@@ -39,6 +39,8 @@ export interface ShareSessionOptions {
   /** First reconnect delay, ms; doubles per failed attempt up to `reconnectMaxMs`. */
   readonly reconnectMs: number;
   readonly reconnectMaxMs: number;
+  /** A connection without CONNACK this long after it opened is dropped and tried again, ms. Default 10 000. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Handles one message; `done(null)` once its outcome is durable (then it is acknowledged), `done(error)` if not. */
@@ -126,6 +128,8 @@ export class ShareSession {
     const framer = new PacketFramer(5, (p) => this.onPublish(socket, framer, acks, p), (frame) => parser.parse(frame),
       () => acks.inFlight < this.o.receiveMaximum);
     socket.on(tls ? 'secureConnect' : 'connect', () => {
+      // A broker that accepts the TCP connection and never answers (stalled, overloaded) must not hold it forever.
+      setTimeout(() => { if (socket === this.socket && !this.connectedNow) this.drop(socket, 'no CONNACK in time'); }, this.o.connectTimeoutMs ?? 10_000).unref();
       this.write(socket, {
         cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: this.o.clientId, clean: false, keepalive: this.o.keepaliveS,
         properties: { sessionExpiryInterval: this.o.sessionExpiryS, receiveMaximum: this.o.receiveMaximum },
