@@ -119,7 +119,17 @@ export class Outbox {
    * `build`; the payload is built inside the transaction so the number and the row commit together.
    */
   enqueue(options: { device?: string; topic: string; build: (seq: number | undefined) => string; retain?: boolean; priority?: number }): { id: number; seq: number | undefined } {
-    return this.insertTx(options.device, options.topic, options.build, options.retain ?? false, options.priority ?? PRIORITY.live);
+    // The counters move inside the transaction; a commit that fails (a full disk fails at COMMIT, when SQLite writes
+    // the WAL) rolls the rows back, and so must they be.
+    const { depth, bytes, droppedFull } = this;
+    try {
+      return this.insertTx(options.device, options.topic, options.build, options.retain ?? false, options.priority ?? PRIORITY.live);
+    } catch (e) {
+      this.depth = depth;
+      this.bytes = bytes;
+      this.droppedFull = droppedFull;
+      throw e;
+    }
   }
 
   /** Drops the oldest rows until the payload bytes fit `maxBytes`. Runs inside the insert transaction. */

@@ -60,6 +60,8 @@ export class Publisher {
   private readonly inflight = new Set<number>();
   /** Highest id dispatched per lane in this connection. */
   private cursor: Record<Lane, number> = { alarm: 0, live: 0, backlog: 0 };
+  /** Delivered (PUBACKed) messages whose delete from the outbox failed; retried on each drain. */
+  private readonly undeleted = new Set<number>();
   private boundary = 0;
   private tokens = 0;
   private tokensAt = 0;
@@ -157,7 +159,26 @@ export class Publisher {
   }
 
   /** Call after enqueueing: publishes what the window and the replay rate allow. */
+  /**
+   * Deletes an acknowledged message from the outbox. On a full disk the delete itself can fail (SQLite writes the
+   * change to its WAL first): the message is then remembered as delivered, not sent again, and deleted on a later
+   * drain, instead of an exception escaping into the MQTT client and ending the agent (issue #23).
+   */
+  private forget(id: number): void {
+    try {
+      this.outbox.ack(id);
+      this.undeleted.delete(id);
+    } catch (err) {
+      if (this.undeleted.size === 0) this.log.error({ err: (err as Error).message }, 'outbox: cannot delete delivered messages (disk full?); retrying');
+      this.undeleted.add(id);
+    }
+  }
+
   drain(): void {
+    for (const id of this.undeleted) {
+      this.forget(id);
+      if (this.undeleted.has(id)) break;
+    }
     const client = this.client;
     if (!this.connected || !client || this.stopping) return;
     for (const lane of ['alarm', 'live'] as const) {
@@ -198,6 +219,7 @@ export class Publisher {
       const rows = this.outbox.peek(lane, this.cursor[lane], this.boundary, room);
       for (const row of rows) {
         this.cursor[lane] = row.id;
+        if (this.undeleted.has(row.id)) continue; // delivered already, its delete is pending
         this.send(client, row);
         sent += 1;
       }
@@ -219,8 +241,8 @@ export class Publisher {
         this.publishErrors += 1;
         return;
       }
-      this.outbox.ack(row.id);
       this.acked += 1;
+      this.forget(row.id);
       this.drain();
     });
   }

@@ -10,12 +10,14 @@ export interface OutboxSinkCounters {
   readonly readings: number;
   /** Readings refused because the value was not a finite number or boolean (never published, never invented). */
   readonly rejected: number;
-  /** Enqueue failures (disk full, database error); the readings of that call are lost and logged. */
+  /** Enqueue failures (disk full, database error); the readings of that call are lost (logged once per episode). */
   readonly enqueueErrors: number;
 }
 
 export class OutboxSink implements SourceSink {
   private counters = { readings: 0, rejected: 0, enqueueErrors: 0 };
+  /** Enqueue failures since the last success: the log says when failing starts and when it ends, not per call. */
+  private failingSince = 0;
 
   constructor(
     private readonly site: string,
@@ -43,11 +45,22 @@ export class OutboxSink implements SourceSink {
         });
         this.counters.readings += chunk.length;
       }
+      this.enqueued();
     } catch (err) {
-      this.counters.enqueueErrors += 1;
-      this.log.error({ device, err: (err as Error).message }, 'outbox enqueue failed');
+      this.failed(err as Error, { device });
     }
     this.onEnqueued();
+  }
+
+  private enqueued(): void {
+    if (this.failingSince === 0) return;
+    this.log.warn({ failures: this.failingSince }, 'outbox takes readings again');
+    this.failingSince = 0;
+  }
+
+  private failed(err: Error, context: Record<string, string>): void {
+    this.counters.enqueueErrors += 1;
+    if (this.failingSince++ === 0) this.log.error({ ...context, err: err.message }, 'outbox enqueue failed (disk full?): new readings are lost until it takes them again; what it holds is kept and sent');
   }
 
   status(device: string, status: Omit<DeviceStatus, 'v'>): void {
@@ -57,9 +70,9 @@ export class OutboxSink implements SourceSink {
         priority: PRIORITY.status,
         build: () => JSON.stringify(deviceStatusMessage(status)),
       });
+      this.enqueued();
     } catch (err) {
-      this.counters.enqueueErrors += 1;
-      this.log.error({ device, err: (err as Error).message }, 'outbox enqueue of device status failed');
+      this.failed(err as Error, { device, what: 'device status' });
     }
     this.onEnqueued();
   }
