@@ -25,3 +25,12 @@ export async function startBroker(port = 0): Promise<TestBroker> {
     },
   };
 }
+
+/** A port the OS considers free right now (listen on 0, close): for a broker that starts later in a test. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}

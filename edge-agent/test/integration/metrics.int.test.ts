@@ -4,14 +4,13 @@
  * with the broker unreachable, where the scraped drop counter must equal the outbox's own count.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Xymd02, startModbusTcpServer, type ModbusSimServer } from '../../../simulators/src/devices/index.js';
 import { startAgent, validateConfig, type Agent, type AgentConfig, type AgentStats } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { freePort, startBroker, type TestBroker } from '../helpers/broker.js';
 import { record, type Recorder } from '../helpers/mqtt.js';
 
 interface Sample {
@@ -67,14 +66,6 @@ async function waitUntil(pred: () => boolean, what: string, timeoutMs = 10_000):
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 const registers = [

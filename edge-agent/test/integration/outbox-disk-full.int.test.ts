@@ -8,13 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { Outbox, OutboxSink, Publisher, systemClock } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { freePort, startBroker, type TestBroker } from '../helpers/broker.js';
 import { record, type Recorder } from '../helpers/mqtt.js';
 
 let mnt: string | undefined;
@@ -34,14 +33,6 @@ afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const mounts: string[] = [];
 function mountTmpfs(): string {

@@ -3,22 +3,13 @@
  * the gateway in the node's status (birth) once the broker is back. What was kept is delivered, newest intact.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Outbox, OutboxSink, Publisher, systemClock } from '../../src/index.js';
-import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { freePort, startBroker, type TestBroker } from '../helpers/broker.js';
 import { record, type Recorder } from '../helpers/mqtt.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('outbox full', () => {
   let dir: string | undefined;
