@@ -45,6 +45,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** A commit running longer than this, ms, makes the gateway not ready (a stalled or very slow disk). */
+export const STALLED_COMMIT_MS = 10_000;
+
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboards/web/dist/', import.meta.url));
 
 export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
@@ -91,8 +94,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
       const failing = commits.failure;
-      const store = failing === undefined ? opened.health()
-        : { ok: false, detail: `commits failing for ${Math.round((clock.now() - failing.since) / 1000)} s (${failing.failures} failed, nothing of them acknowledged): ${failing.message}` };
+      const runningMs = batcher.commitRunningMs;
+      const store = failing !== undefined
+        ? { ok: false, detail: `commits failing for ${Math.round((clock.now() - failing.since) / 1000)} s (${failing.failures} failed, nothing of them acknowledged): ${failing.message}` }
+        : runningMs > STALLED_COMMIT_MS
+          ? { ok: false, detail: `a commit has been running for ${Math.round(runningMs / 1000)} s (slow or stalled disk): nothing is acknowledged until it ends` }
+          : opened.health();
       const checks = { mqtt: mqttHealth(), store, writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
       return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded', checks };
     },

@@ -83,6 +83,11 @@ export class WriteBatcher {
     this.options = { ...DEFAULT_WRITE_BATCHER_OPTIONS, ...options };
   }
 
+  /** How long the commit in progress has been running, ms; 0 when none is (a stalled disk shows here). */
+  get commitRunningMs(): number {
+    return this.committing ? performance.now() - this.lastStart : 0;
+  }
+
   /** Readings waiting for a commit, both lanes (held-back writes not counted). */
   get depth(): number {
     return this.queuedIn.live + this.queuedIn.backlog;
