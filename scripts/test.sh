@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# binary:debian-package for every real server or tool a test starts
-required=(mosquitto:mosquitto influxd:influxdb victoria-metrics:victoria-metrics socat:socat chromium:chromium)
+# binary:debian-package for every real server or tool a test starts (the fault tests also mount file systems: root)
+required=(mosquitto:mosquitto influxd:influxdb victoria-metrics:victoria-metrics socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux)
 missing=()
 for pair in "${required[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
