@@ -29,7 +29,7 @@ describe('estimateIntervalMs', () => {
 });
 
 describe('staleAfterMs', () => {
-  it('is 3 × the interval when known (DOMAIN.md §6)', () => expect(staleAfterMs(5000)).toBe(15_000));
+  it('is 3 × the interval when known (docs/domain.md §3)', () => expect(staleAfterMs(5000)).toBe(15_000));
   it('falls back to 30 s when the interval is unknown', () => {
     expect(staleAfterMs(undefined)).toBe(DEFAULT_STALE_AFTER_MS);
     expect(DEFAULT_STALE_AFTER_MS).toBe(30_000);

@@ -1,4 +1,4 @@
-/** Time is injected (STYLE.md 8): anything that stamps or computes with time takes a Clock. */
+/** Time is injected (docs/engineering.md 8): anything that stamps or computes with time takes a Clock. */
 export interface Clock {
   /** Wall-clock time, ms since the epoch. */
   now(): number;

@@ -1,5 +1,5 @@
 /**
- * Gateway configuration: read from the environment once at start, validated, every problem listed (STYLE.md 3).
+ * Gateway configuration: read from the environment once at start, validated, every problem listed (docs/engineering.md 3).
  * Unknown COLDTRACE_* keys are errors: a typo must not silently fall back to a default.
  */
 export type MqttConfig =

@@ -6,7 +6,7 @@ import type { DeviceSummary, ServerDeviceState } from './api.js';
 
 export type DeviceState = 'ok' | 'stale' | 'error' | 'unknown';
 
-/** A device is stale when silent for more than this many nominal intervals (DOMAIN.md §6: 3 × interval). */
+/** A device is stale when silent for more than this many nominal intervals (docs/domain.md §3: 3 × interval). */
 export const STALE_INTERVAL_FACTOR = 3;
 /** Staleness threshold when the device's interval is not known yet, ms. */
 export const DEFAULT_STALE_AFTER_MS = 30_000;

@@ -1,7 +1,7 @@
 /**
  * Small validation primitives for the config: each takes the raw value, its path (`sources[0].host`) and the list
  * of problems, appends `<path>: <what was expected>` on failure and returns undefined. Callers collect every
- * problem instead of stopping at the first (STYLE.md 3).
+ * problem instead of stopping at the first (docs/engineering.md 3).
  */
 
 export type Problems = string[];

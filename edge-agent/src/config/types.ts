@@ -1,4 +1,4 @@
-/** The agent's typed configuration: parsed and validated once at start (STYLE.md 3). */
+/** The agent's typed configuration: parsed and validated once at start (docs/engineering.md 3). */
 import type { MetricName } from '@coldtrace/contract';
 import type { ReadFunctionCode, RegisterType, WordOrder } from '../decode/modbus.js';
 import type { AccelSourceConfig } from '../sources/accel/config.js';

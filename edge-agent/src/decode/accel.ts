@@ -1,5 +1,5 @@
 /**
- * Accelerometer samples reduced to summaries (DOMAIN.md §5): shock events, free falls and vibration Grms per window.
+ * Accelerometer samples reduced to summaries (docs/domain.md §2): shock events, free falls and vibration Grms per window.
  * Pure: sample times come from the caller, nothing reads a clock.
  *
  * Wire format of the raw sample stream (one line per sample, ASCII):
@@ -45,7 +45,7 @@ export function magnitude(s: Pick<AccelSample, 'ax' | 'ay' | 'az'>): number {
   return Math.sqrt(s.ax * s.ax + s.ay * s.ay + s.az * s.az);
 }
 
-/** Drop height implied by a free fall of `durationMs`: h = ½·g·t², metres (DOMAIN.md §5). */
+/** Drop height implied by a free fall of `durationMs`: h = ½·g·t², metres (docs/domain.md §2). */
 export function dropHeightM(durationMs: number): number {
   const t = durationMs / 1000;
   return 0.5 * STANDARD_GRAVITY * t * t;
@@ -56,9 +56,9 @@ export interface AccelReducerOptions {
   readonly sampleRateHz: number;
   /** |a| at or above which a shock pulse starts and below which it ends, g. Pulse duration is measured at this level. Default 3. */
   readonly shockTriggerG: number;
-  /** A pulse is reported as a shock when its peak |a| reaches this, g. Default 25 (ordinary handling, DOMAIN.md §5). */
+  /** A pulse is reported as a shock when its peak |a| reaches this, g. Default 25 (ordinary handling, docs/domain.md §2). */
   readonly shockThresholdG: number;
-  /** |a| below this is free fall, g (DOMAIN.md §5: 0.35-0.6 g). Default 0.5. */
+  /** |a| below this is free fall, g (docs/domain.md §2: 0.35-0.6 g). Default 0.5. */
   readonly freefallThresholdG: number;
   /** Shortest free fall reported, ms. Default 100 (≈ 5 cm drop). */
   readonly freefallMinMs: number;

@@ -2,7 +2,7 @@
  * Key/value text lines from simple serial sensors, e.g. `T=4.2;H=61.0`. Pure: the receive time is passed in.
  *
  * A line is all or nothing: if any mapped field fails to parse, the line is malformed and yields no reading, because
- * a line garbled by a serial glitch must never become a plausible-looking wrong value (DOMAIN.md §9: failed reads
+ * a line garbled by a serial glitch must never become a plausible-looking wrong value (docs/domain.md §5: failed reads
  * are reported, never stored).
  */
 import { METRICS, type MetricName } from '@coldtrace/contract';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRaw, encodeRaw, planReads, toEngineering, type RegisterType, type WordOrder } from './modbus.js';
 
 describe('decodeRaw', () => {
-  // DOMAIN.md reference: float32 25.5 = 0x41CC0000 in the four word orders (IEEE-754).
+  // docs/domain.md §5 reference: float32 25.5 = 0x41CC0000 in the four word orders (IEEE-754).
   const float255: [WordOrder, number[]][] = [
     ['ABCD', [0x41cc, 0x0000]],
     ['CDAB', [0x0000, 0x41cc]],
@@ -38,7 +38,7 @@ describe('decodeRaw', () => {
 });
 
 describe('toEngineering', () => {
-  // XY-MD02 (DOMAIN.md §9): signed int16 × 0.1 °C.
+  // XY-MD02 (docs/domain.md §5): signed int16 × 0.1 °C.
   it.each([
     [[0x00ff], 25.5],
     [[0x00d5], 21.3],

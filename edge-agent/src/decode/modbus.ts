@@ -1,5 +1,5 @@
 /**
- * Pure Modbus register decoding and read planning (DOMAIN.md §9). No I/O, no clock.
+ * Pure Modbus register decoding and read planning (docs/domain.md §5). No I/O, no clock.
  *
  * Registers are big-endian 16-bit words. 32-bit values span two words whose order varies by vendor:
  * ABCD (big-endian), CDAB (word swap), BADC (byte swap inside each word), DCBA (little-endian).

@@ -68,7 +68,7 @@ describe('field parsers', () => {
 });
 
 describe('parseNmeaSentence', () => {
-  it('decodes the DOMAIN.md reference GGA: 48.1173, 11.516667, 8 sats, 545.4 m', () => {
+  it('decodes the reference GGA of docs/domain.md §4: 48.1173, 11.516667, 8 sats, 545.4 m', () => {
     const r = parseNmeaSentence(GGA_REF);
     expect(r.ok).toBe(true);
     if (!r.ok || r.sentence.type !== 'GGA') throw new Error('expected GGA');

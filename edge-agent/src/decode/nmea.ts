@@ -1,8 +1,8 @@
 /**
- * NMEA 0183 sentence decoding (DOMAIN.md §8): GGA and RMC, checksum verified. Pure: no I/O, no clock reads.
+ * NMEA 0183 sentence decoding (docs/domain.md §4): GGA and RMC, checksum verified. Pure: no I/O, no clock reads.
  *
  * Invalid fixes are not errors of the decoder: they come back as `{ ok: false, reason }` so the caller can count
- * them per reason as data quality (DOMAIN.md §6).
+ * them per reason as data quality (docs/domain.md §3).
  */
 
 /** Why a sentence was not turned into a fix. */
@@ -101,7 +101,7 @@ export function parseNmeaDate(field: string): number | undefined {
 
 /**
  * `ddmm.mmmm` (latitude) or `dddmm.mmmm` (longitude) with its hemisphere -> decimal degrees: dd + mm/60,
- * S and W negative (DOMAIN.md §8).
+ * S and W negative (docs/domain.md §4).
  */
 export function parseNmeaCoordinate(value: string, hemisphere: string, axis: 'lat' | 'lon'): number | undefined {
   const degDigits = axis === 'lat' ? 2 : 3;

@@ -1,5 +1,5 @@
 /**
- * Capped exponential backoff with jitter, as a pure function (STYLE.md 5; influxdb-client-js retryStrategy).
+ * Capped exponential backoff with jitter, as a pure function (docs/engineering.md 5; influxdb-client-js retryStrategy).
  * Jitter spreads reconnects of many agents after a broker restart so they do not stampede it.
  */
 export interface BackoffOptions {

@@ -4,7 +4,7 @@
  * A message is committed here (WAL, synchronous=FULL: fsync before the insert returns) before it is published, and
  * its row is deleted only after the broker's PUBACK. Per-device sequence numbers are allocated in the same
  * transaction, so they stay monotonic across restarts and a crash never reuses one.
- * Bounded (STYLE.md 6): by payload bytes (oldest dropped first) and by age; every drop is counted.
+ * Bounded (docs/engineering.md 6): by payload bytes (oldest dropped first) and by age; every drop is counted.
  */
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';

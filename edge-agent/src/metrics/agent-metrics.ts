@@ -1,5 +1,5 @@
 /**
- * The agent's Prometheus registry: one per agent instance (no global registry, STYLE.md "Avoid"), every value
+ * The agent's Prometheus registry: one per agent instance (no global registry, docs/engineering.md, "Avoid"), every value
  * read at scrape time from the component that owns it. Issue #3: outbox drops are reported in status and metrics.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';

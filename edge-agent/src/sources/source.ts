@@ -1,7 +1,7 @@
 /**
  * What every data source of the agent (Modbus TCP/RTU poller, NMEA GPS, line sensor, accelerometer) implements.
  * A source owns its transport and timing; it hands decoded readings and device health to a sink and never
- * publishes itself. Failed reads are reported through `status`, never as readings (DOMAIN.md §9).
+ * publishes itself. Failed reads are reported through `status`, never as readings (docs/domain.md §5).
  */
 import type { DeviceStatus, MetricName } from '@coldtrace/contract';
 

@@ -1,6 +1,6 @@
 /**
  * Modbus RTU over a real tty (socat pty pair), three XY-MD02 slaves on one "bus", one of them dead.
- * DOMAIN.md §9 / issue #3: a slave that times out must not stall the bus for the others. Measured: the healthy
+ * docs/domain.md §5 / issue #3: a slave that times out must not stall the bus for the others. Measured: the healthy
  * slaves keep their poll interval while the dead one is retried with backoff and reported, never read as 0.
  */
 import type { DeviceStatus } from '@coldtrace/contract';

@@ -1,5 +1,5 @@
 /**
- * Per-device sequence coverage (DOMAIN.md §1): a gap in the per-device message sequence is lost data, reported as
+ * Per-device sequence coverage (docs/domain.md §1): a gap in the per-device message sequence is lost data, reported as
  * coverage. Late messages (store-and-forward replay, live data sent ahead of the backlog) fill gaps when they come.
  * Pure and bounded: at most `maxTracked` missing numbers are remembered; beyond that they are only counted.
  */

@@ -16,7 +16,7 @@ import type { RejectCode } from './reject-codes.js';
 import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
 
 export interface ValidationOptions {
-  /** A reading more than this far ahead of receive time is flagged CLOCK_SKEW (DOMAIN.md §1: 5 min). Default 300000 ms. */
+  /** A reading more than this far ahead of receive time is flagged CLOCK_SKEW (docs/domain.md §1: 5 min). Default 300000 ms. */
   readonly clockSkewToleranceMs: number;
   /** A reading received more than this after its device time is flagged LATE (store-and-forward replay). Default 60000 ms. */
   readonly lateAfterMs: number;

@@ -1,5 +1,5 @@
 /**
- * buildApp(deps) -> a Fastify instance that is not listening (STYLE.md 9). Tests use app.inject(); main.ts listens.
+ * buildApp(deps) -> a Fastify instance that is not listening (docs/engineering.md 9). Tests use app.inject(); main.ts listens.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';

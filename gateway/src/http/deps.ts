@@ -1,4 +1,4 @@
-/** What the HTTP app needs from the rest of the gateway (STYLE.md 9: inject only what a unit uses). */
+/** What the HTTP app needs from the rest of the gateway (docs/engineering.md 9: inject only what a unit uses). */
 import type { Logger } from 'pino';
 import type { SqliteRetention } from '../adapters/sqlite/retention.js';
 import type { Quarantine } from '../ports/quarantine.js';

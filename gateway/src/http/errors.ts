@@ -1,4 +1,4 @@
-/** Errors with a code (STYLE.md 4); the HTTP mapping lives in one place, the app's error handler. */
+/** Errors with a code (docs/engineering.md 4); the HTTP mapping lives in one place, the app's error handler. */
 export type GatewayErrorCode = 'E_NOT_FOUND' | 'E_BAD_REQUEST';
 
 const STATUS: Record<GatewayErrorCode, number> = { E_NOT_FOUND: 404, E_BAD_REQUEST: 400 };

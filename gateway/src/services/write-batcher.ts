@@ -10,7 +10,7 @@
  * message of its devices' neighbours wait behind 20,000-reading commits. The backlog still gets that share of every
  * commit, so it is never starved; its acknowledgements come later and the replaying devices slow down to match.
  *
- * Bounded (STYLE.md 6): at most `maxQueuedReadings` wait in each lane. When a lane is full, write() waits for room
+ * Bounded (docs/engineering.md 6): at most `maxQueuedReadings` wait in each lane. When a lane is full, write() waits for room
  * instead of growing memory; the MQTT adapter is then slow to acknowledge, and TCP backpressure slows the publishers.
  * A full backlog never holds back a live writer.
  */

@@ -1,6 +1,6 @@
 /**
  * A GPS receiver driving along a route: GGA + RMC once per interval (1 Hz by default) with correct checksums
- * (NMEA 0183, DOMAIN.md §8), written to a serial port. Deterministic given the seed, the clock and the ticker.
+ * (NMEA 0183, docs/domain.md §4), written to a serial port. Deterministic given the seed, the clock and the ticker.
  *
  * Its encoder is written independently of the agent's decoder, so a test of one against the other can fail.
  */
@@ -60,7 +60,7 @@ const EARTH_RADIUS_KM = 6371;
 const KMH_PER_KNOT = 1.852;
 const rad = (d: number): number => (d * Math.PI) / 180;
 
-/** Great-circle distance, km (haversine, R = 6371 km, DOMAIN.md §6). */
+/** Great-circle distance, km (haversine, R = 6371 km, docs/domain.md §3). */
 export function haversineKm(p: Waypoint, q: Waypoint): number {
   const dLat = rad(q.lat - p.lat);
   const dLon = rad(q.lon - p.lon);

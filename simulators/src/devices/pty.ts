@@ -1,6 +1,6 @@
 /**
  * A pair of linked pseudo-terminals from socat, so a simulator can write to one end and a real serial source read
- * the other, through the kernel's tty layer (STYLE.md 14: tests use real ttys).
+ * the other, through the kernel's tty layer (docs/engineering.md 14: tests use real ttys).
  *
  *     socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B
  */

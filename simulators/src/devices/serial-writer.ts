@@ -4,7 +4,7 @@
  */
 import { SerialPort } from 'serialport';
 
-/** Time is injected (STYLE.md 8). */
+/** Time is injected (docs/engineering.md 8). */
 export interface SimClock {
   /** Wall-clock time, ms since the epoch. */
   now(): number;

@@ -1,5 +1,5 @@
 /**
- * An XY-MD02 / SHT20 RS-485 temperature and humidity sensor (DOMAIN.md §9), as a Modbus slave:
+ * An XY-MD02 / SHT20 RS-485 temperature and humidity sensor (docs/domain.md §5), as a Modbus slave:
  *   input registers (FC 04)   0x0001 temperature, signed int16 × 0.1 °C; 0x0002 humidity, × 0.1 %RH
  *   holding registers (FC 03) 0x0101 slave address, 0x0102 baud code (0=9600, 1=14400, 2=19200),
  *                             0x0103 / 0x0104 temperature / humidity offset, signed, ÷ 10

@@ -1,4 +1,4 @@
-/** Options of the load generator (STYLE.md 2: every field with its unit and default). */
+/** Options of the load generator (docs/engineering.md 2: every field with its unit and default). */
 
 export interface BurstOptions {
   /** When the burst starts, ms after the measured run starts. */

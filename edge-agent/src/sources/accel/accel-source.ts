@@ -1,6 +1,6 @@
 /**
  * A raw-sample accelerometer on a serial port, reduced in the agent to shock, free-fall and vibration summaries
- * (DOMAIN.md §5). Raw samples are never published. Shock and free fall go out with priority `alarm`.
+ * (docs/domain.md §2). Raw samples are never published. Shock and free fall go out with priority `alarm`.
  */
 import {
   AccelReducer, DEFAULT_ACCEL_REDUCER_OPTIONS, accelEventReadings, parseAccelLine,

@@ -3,7 +3,7 @@ import { DEFAULT_ACCEL_REDUCER_OPTIONS } from '../../decode/accel.js';
 import { validateAccelSource } from './config.js';
 
 describe('validateAccelSource', () => {
-  it('fills the DOMAIN.md §5 defaults', () => {
+  it('fills the docs/domain.md §2 defaults', () => {
     const problems: string[] = [];
     expect(validateAccelSource({ kind: 'accel', device: 'pallet-9-acc', path: '/dev/ttyACM0' }, 'sources[4]', problems)).toEqual({
       kind: 'accel', device: 'pallet-9-acc', path: '/dev/ttyACM0', baudRate: 115200, reopenDelayMs: 2000, maxDriftMs: 2000,

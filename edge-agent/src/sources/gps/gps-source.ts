@@ -1,5 +1,5 @@
 /**
- * NMEA 0183 GPS receiver on a serial port: GGA + RMC -> gps.* readings and clock.offset (DOMAIN.md §6, §8).
+ * NMEA 0183 GPS receiver on a serial port: GGA + RMC -> gps.* readings and clock.offset (docs/domain.md §3, §4).
  * Invalid fixes are dropped and counted per reason; the counts travel in the device status.
  */
 import { NMEA_DROP_REASONS, parseNmeaSentence, type NmeaDropReason } from '../../decode/nmea.js';

@@ -1,6 +1,6 @@
 /**
  * Per-slave health, pure (time passed in). A slave that keeps failing is retried with capped exponential backoff
- * so that a dead slave on a shared RS-485 bus costs at most one timeout per backoff period (DOMAIN.md §9: a slave
+ * so that a dead slave on a shared RS-485 bus costs at most one timeout per backoff period (docs/domain.md §5: a slave
  * that times out must not stall the bus for the others).
  */
 import { backoffDelay } from '../../forward/backoff.js';

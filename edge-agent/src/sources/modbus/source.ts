@@ -1,6 +1,6 @@
 /**
  * Modbus TCP / RTU poller: one bus per source, one timer per device poll group, reads planned by `planReads`.
- * A failed read is reported through `sink.status` and never becomes a reading (DOMAIN.md §9).
+ * A failed read is reported through `sink.status` and never becomes a reading (docs/domain.md §5).
  */
 import type { DeviceStatus } from '@coldtrace/contract';
 import type { Logger } from 'pino';

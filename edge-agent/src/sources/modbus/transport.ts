@@ -1,7 +1,7 @@
 /**
  * The Modbus transport port and its modbus-serial adapter. The port is what the poller needs: one read at a
  * time, with a per-request timeout; connection management is the adapter's job (lazy connect, reconnect on the
- * next request after a failure). Errors carry a `code` (STYLE.md 4).
+ * next request after a failure). Errors carry a `code` (docs/engineering.md 4).
  */
 import ModbusSerial from 'modbus-serial';
 

@@ -1,6 +1,6 @@
 /**
  * Small readers for validating one source's raw config (parsed YAML). Each collects every problem as
- * `<path>.<key>: <what is wrong>` instead of stopping at the first (STYLE.md 3).
+ * `<path>.<key>: <what is wrong>` instead of stopping at the first (docs/engineering.md 3).
  */
 import { isValidId } from '@coldtrace/contract';
 

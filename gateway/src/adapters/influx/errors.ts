@@ -1,5 +1,5 @@
 /**
- * Errors of a remote time-series store. Retry is a property of the error (STYLE.md 5): the spool's forwarder reads
+ * Errors of a remote time-series store. Retry is a property of the error (docs/engineering.md 5): the spool's forwarder reads
  * `retryable` and `retryAfterMs` and never inspects messages.
  */
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';

@@ -16,7 +16,7 @@ import { backoffDelay } from './backoff.js';
 import type { SpoolOptions } from './options.js';
 import type { SpoolBatch, SpoolDb } from './spool-db.js';
 
-/** What the forwarder needs to know about a failure; read from the error's own properties (STYLE.md 5). */
+/** What the forwarder needs to know about a failure; read from the error's own properties (docs/engineering.md 5). */
 export interface FailureInfo { code: string; message: string; retryable: boolean; status: number | null; retryAfterMs: number | undefined }
 
 export function describeFailure(e: unknown): FailureInfo {
