@@ -30,7 +30,10 @@ describe('HTTP API', () => {
 
   beforeAll(async () => {
     app = await buildApp({ store, quarantine, statusLog, live, ingest, metrics, log, rollups: store.retention, health: () => ({ status: 'degraded', checks: { store: { ok: false, detail: 'test' } } }) });
-    await ingest.handle({ topic: 'ct/v1/s/n/d1/data', payload: Buffer.from(JSON.stringify({ v: 1, seq: 1, time: 1_790_000_000_000, readings: [{ metric: 'temperature', value: 5, unit: 'Cel' }] })), clientId: 'c', receivedAt: 1_790_000_000_100 });
+    await new Promise<void>((resolve, reject) => ingest.accept({
+      topic: 'ct/v1/s/n/d1/data', payload: Buffer.from(JSON.stringify({ v: 1, seq: 1, time: 1_790_000_000_000, readings: [{ metric: 'temperature', value: 5, unit: 'Cel' }] })),
+      clientId: 'c', receivedAt: 1_790_000_000_100,
+    }, (e) => (e === null ? resolve() : reject(e))));
   });
   afterAll(async () => {
     await app.close();

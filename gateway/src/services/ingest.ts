@@ -67,9 +67,9 @@ export class IngestService {
   }
 
   /**
-   * `handle` for the MQTT adapters' hot path: `done(null)` once the outcome is durable, `done(error)` if nothing was
-   * kept (do not acknowledge). A valid data message costs one closure here instead of an async frame and three
-   * promises (see WriteBatcher.writeThen); everything else takes `handle`.
+   * One message from an MQTT adapter (embedded broker or external connection): `done(null)` once the outcome is
+   * durable, `done(error)` if nothing was kept (do not acknowledge). A valid data message costs one closure here
+   * instead of an async frame and three promises (see WriteBatcher.writeThen).
    */
   accept(m: InboundMessage, done: (error: Error | null) => void): void {
     const bytes = m.payload.byteLength;
@@ -105,14 +105,6 @@ export class IngestService {
       }
       done(null);
     }, lane);
-  }
-
-  async handle(m: InboundMessage): Promise<IngestOutcome> {
-    const bytes = m.payload.byteLength;
-    if (this.slicer.defers(bytes)) await new Promise<void>((resolve) => this.slicer.defer(bytes, resolve));
-    const outcome = await this.handleChecked(m, this.deps.validator.check(m.topic, m.payload, m.receivedAt));
-    this.acked(m.receivedAt, outcome.kind === 'stored' ? outcome.lane : 'live');
-    return outcome;
   }
 
   /** The outcome of a message received at `receivedAt` is durable: the adapter acknowledges it now. */
@@ -174,7 +166,7 @@ export class IngestService {
       await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), `refused: ${detail}`);
       return { kind: 'quarantined', id, code: entry.code, detail };
     }
-    // handleChecked, not handle: a replay is not a device's message waiting for its acknowledgement.
+    // handleChecked, not accept: a replay is not a device's message waiting for its acknowledgement.
     const m: InboundMessage = { topic: entry.topic, payload: entry.payload, clientId: `replay:${id}`, receivedAt: this.deps.clock.now() };
     const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
     if (!checked.ok) {
