@@ -14,6 +14,12 @@ export interface Publish {
   readonly messageId: number;
 }
 
+/**
+ * The default maximum packet size, bytes. The shipped Mosquitto refuses packets above 1 MiB anyway, and the contract
+ * keeps payloads far below (larger ones are quarantined as E_OVERSIZE, with a truncated copy).
+ */
+export const MAX_PACKET_BYTES = 2 * 1024 * 1024;
+
 export class FrameError extends Error {
   override readonly name = 'FrameError';
 }
@@ -27,15 +33,19 @@ export class PacketFramer {
   private stoppedAt = false;
 
   /**
-   * `protocolVersion` 5 reads PUBLISH properties (and skips them: this client announces no topic aliases, so a
-   * PUBLISH always names its topic); 4 has none.
+   * MQTT 5 only (the gateway's connections speak nothing else): PUBLISH properties are read past, not interpreted;
+   * this client announces no topic aliases, so a PUBLISH always names its topic.
    */
   constructor(
-    private readonly protocolVersion: 4 | 5,
     private readonly onPublish: (p: Publish) => void,
     private readonly onOther: (frame: Buffer) => void,
     /** Asked before each PUBLISH: false stops reading (the bytes are kept) until `resume()`. Default: always true. */
     private readonly canTake: () => boolean = () => true,
+    /**
+     * Largest packet accepted, bytes (what the client announces as its MQTT 5 maximum packet size): a larger one is
+     * a protocol error, so the bytes kept for an incomplete packet stay bounded. Default 2 MiB.
+     */
+    private readonly maxPacketBytes: number = MAX_PACKET_BYTES,
   ) {}
 
   /** Whether bytes are kept because `canTake` said no; `resume()` reads them. */
@@ -73,6 +83,9 @@ export class PacketFramer {
     while (at < chunk.length) {
       const header = remainingLength(chunk, at + 1);
       const end = header === undefined ? Infinity : at + 1 + header.bytes + header.length;
+      if (header !== undefined && end - at > this.maxPacketBytes) {
+        throw new FrameError(`a packet of ${end - at} bytes, above the announced maximum of ${this.maxPacketBytes}`);
+      }
       if (end > chunk.length) {
         // An incomplete packet: keep its bytes (a copy, so the socket's chunk is not pinned by a slice of it).
         this.held = [Buffer.from(chunk.subarray(at))];
@@ -109,11 +122,9 @@ export class PacketFramer {
       messageId = buf.readUInt16BE(at);
       at += 2;
     }
-    if (this.protocolVersion === 5) {
-      const props = remainingLength(buf, at);
-      if (props === undefined || at + props.bytes + props.length > end) throw new FrameError('PUBLISH properties run past the packet');
-      at += props.bytes + props.length;
-    }
+    const props = remainingLength(buf, at);
+    if (props === undefined || at + props.bytes + props.length > end) throw new FrameError('PUBLISH properties run past the packet');
+    at += props.bytes + props.length;
     if (topic === '') throw new FrameError('PUBLISH without a topic (topic aliases are not enabled)');
     return { topic, payload: buf.subarray(at, end), qos: qos as 0 | 1 | 2, messageId };
   }

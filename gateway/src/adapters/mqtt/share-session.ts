@@ -20,7 +20,7 @@ import { connect as tlsConnect } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { InOrderAcks } from './ack-order.js';
-import { PacketFramer, puback, type Publish } from './frames.js';
+import { MAX_PACKET_BYTES, PacketFramer, puback, type Publish } from './frames.js';
 
 export interface ShareSessionOptions {
   /** `mqtt:`/`tcp:` or `mqtts:`/`tls:` URL of the broker. */
@@ -125,14 +125,15 @@ export class ShareSession {
     // The broker should send no more than receiveMaximum unacknowledged messages; Mosquitto 2.0.11 sends more once
     // acknowledgements flow (its quota is refilled per PUBACK by up to the whole window). Reading stops there, so the
     // messages held in memory stay bounded whatever the broker does; TCP backpressure holds the rest at the broker.
-    const framer = new PacketFramer(5, (p) => this.onPublish(socket, framer, acks, p), (frame) => parser.parse(frame),
+    const framer = new PacketFramer((p) => this.onPublish(socket, framer, acks, p), (frame) => parser.parse(frame),
       () => acks.inFlight < this.o.receiveMaximum);
     socket.on(tls ? 'secureConnect' : 'connect', () => {
       // A broker that accepts the TCP connection and never answers (stalled, overloaded) must not hold it forever.
       setTimeout(() => { if (socket === this.socket && !this.connectedNow) this.drop(socket, 'no CONNACK in time'); }, this.o.connectTimeoutMs ?? 10_000).unref();
       this.write(socket, {
         cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: this.o.clientId, clean: false, keepalive: this.o.keepaliveS,
-        properties: { sessionExpiryInterval: this.o.sessionExpiryS, receiveMaximum: this.o.receiveMaximum },
+        // The broker must not send this client more than the framer keeps for one packet (frames.ts).
+        properties: { sessionExpiryInterval: this.o.sessionExpiryS, receiveMaximum: this.o.receiveMaximum, maximumPacketSize: MAX_PACKET_BYTES },
         ...(this.o.username !== undefined ? { username: this.o.username } : {}),
         ...(this.o.password !== undefined ? { password: Buffer.from(this.o.password) } : {}),
       });
