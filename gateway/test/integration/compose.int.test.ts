@@ -320,7 +320,7 @@ describe('mosquitto service (real broker with deploy/mosquitto)', () => {
     const { site, node, mqtt } = await loadAgentConfig();
     const options = {
       // A group of its own: the previous test's subscriber is still a member of the configured one.
-      url, shareGroup: `${gw['COLDTRACE_MQTT_SHARE_GROUP']!}-own`, clientId: 'compose-gw', connections: 1,
+      url, shareGroup: `${gw['COLDTRACE_MQTT_SHARE_GROUP']!}-own`, clientId: 'compose-gw', connections: 1, receiveMaximum: 100,
       username: gw['COLDTRACE_MQTT_USERNAME']!, password: gw['COLDTRACE_MQTT_PASSWORD']!,
     };
     const received: string[] = [];

@@ -27,17 +27,16 @@ export interface ExternalSubscriberOptions {
   readonly connections: number;
   /**
    * Messages in flight per connection: the MQTT 5 receive maximum announced to the broker
-   * (COLDTRACE_MQTT_RECEIVE_MAXIMUM, default 1000). Larger windows fill larger commits; the write batcher's queue
-   * bound still holds memory.
+   * (COLDTRACE_MQTT_RECEIVE_MAXIMUM, default 1000). Larger windows fill larger commits; the connection stops reading
+   * at the window, so memory stays bounded even with a broker that sends more.
    */
-  readonly receiveMaximum?: number;
+  readonly receiveMaximum: number;
   /** Broker-side session expiry, s: how long unacknowledged messages wait for this replica. Default 3600. */
   readonly sessionExpiryS?: number;
   /** Keepalive, s. Default 30. */
   readonly keepaliveS?: number;
 }
 
-export const DEFAULT_RECEIVE_MAXIMUM = 1000;
 const DEFAULT_SESSION_EXPIRY_S = 3600;
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -64,7 +63,7 @@ export async function startExternalSubscriber(
       url: options.url, clientId, filters,
       ...(options.username !== undefined ? { username: options.username } : {}),
       ...(options.password !== undefined ? { password: options.password } : {}),
-      receiveMaximum: options.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM,
+      receiveMaximum: options.receiveMaximum,
       sessionExpiryS: options.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S,
       keepaliveS: options.keepaliveS ?? 30, reconnectMs: 500, reconnectMaxMs: 10_000,
     }, (topic, payload, done) => accept({ topic, payload, clientId: 'external', receivedAt: now() }, done), log));
