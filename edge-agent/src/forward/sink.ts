@@ -17,7 +17,7 @@ export interface OutboxSinkCounters {
 export class OutboxSink implements SourceSink {
   private counters = { readings: 0, rejected: 0, enqueueErrors: 0 };
   /** Enqueue failures since the last success: the log says when failing starts and when it ends, not per call. */
-  private failingSince = 0;
+  private failuresInARow = 0;
 
   constructor(
     private readonly site: string,
@@ -53,14 +53,15 @@ export class OutboxSink implements SourceSink {
   }
 
   private enqueued(): void {
-    if (this.failingSince === 0) return;
-    this.log.warn({ failures: this.failingSince }, 'outbox takes readings again');
-    this.failingSince = 0;
+    if (this.failuresInARow === 0) return;
+    this.log.warn({ failures: this.failuresInARow }, 'outbox takes readings again');
+    this.failuresInARow = 0;
   }
 
   private failed(err: Error, context: Record<string, string>): void {
     this.counters.enqueueErrors += 1;
-    if (this.failingSince++ === 0) this.log.error({ ...context, err: err.message }, 'outbox enqueue failed (disk full?): new readings are lost until it takes them again; what it holds is kept and sent');
+    this.failuresInARow += 1;
+    if (this.failuresInARow === 1) this.log.error({ ...context, err: err.message }, 'outbox enqueue failed (disk full?): new readings are lost until it takes them again; what it holds is kept and sent');
   }
 
   status(device: string, status: Omit<DeviceStatus, 'v'>): void {
