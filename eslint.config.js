@@ -1,5 +1,7 @@
+import { URL, fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**'] },
@@ -16,6 +18,12 @@ export default tseslint.config(
     files: ['*/src/**/*.ts'],
     ignores: ['*/src/**/*.test.ts', '*/src/main.ts', '*/src/cli/**', '*/src/bench/**'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // The gateway's layers: domain <- ports <- services <- http; adapters are assembled in gateway.ts only.
+    files: ['gateway/src/**/*.ts'],
+    plugins: { coldtrace: { rules: { layers: layersRule } } },
+    rules: { 'coldtrace/layers': ['error', { srcRoot: fileURLToPath(new URL('gateway/src', import.meta.url)) }] },
   },
   {
     files: ['scripts/**/*.mjs', 'dashboards/web/**/*.js'],

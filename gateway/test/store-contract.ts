@@ -6,7 +6,8 @@
  * Each test gets a fresh store from the factory and its own device ids, so a factory may share one server.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReadingFlag, type StoredReading, type TelemetryStore } from '../src/ports/telemetry-store.js';
+import { type TelemetryStore } from '../src/ports/telemetry-store.js';
+import { ReadingFlag, type StoredReading } from '../src/domain/reading.js';
 
 export interface StoreUnderTest {
   readonly store: TelemetryStore;

@@ -10,7 +10,7 @@ import { InfluxV1Client } from './influx/v1.js';
 import { InfluxV2Writer } from './influx/v2-writer.js';
 import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
 import { SpooledTelemetryStore } from './spool/spooled-store.js';
-import type { SqliteRetention } from './sqlite/retention.js';
+import type { Retention } from '../ports/retention.js';
 import { SqliteTelemetryStore } from './sqlite/telemetry-store.js';
 
 export interface OpenedStore {
@@ -18,7 +18,7 @@ export interface OpenedStore {
   /** Health of the store for /health: spool depth and forwarding errors for remote stores. */
   health(): { ok: boolean; detail: string };
   /** Retention and hourly rollups: the embedded store only. */
-  readonly retention?: SqliteRetention;
+  readonly retention?: Retention;
 }
 
 /** Remote store writes failing this long make the gateway not ready, ms (the store answers no query either). */

@@ -8,7 +8,7 @@
  * Pure: no I/O, receive time passed in.
  */
 import { MAX_DEVICE_TIME_MS, MAX_READINGS_PER_MESSAGE, MIN_DEVICE_TIME_MS, type MetricSpec } from '@coldtrace/contract';
-import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
+import { ReadingFlag, type StoredReading } from './reading.js';
 import { BAIL, equals, number, quotedAt, string, valueAfterKey, ws } from './json-scan.js';
 
 /** A catalogue entry as the fast path matches it: name and unit as bytes. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { MessageValidator } from './validate.js';
-import { ReadingFlag } from '../ports/telemetry-store.js';
+import { ReadingFlag } from './reading.js';
 
 interface Case { name: string; topic: string; body?: unknown; raw?: string; rawBase64?: string; code: string; detail?: string }
 const cases = JSON.parse(readFileSync(new URL('../../test/fixtures/rejections.json', import.meta.url), 'utf8')) as Case[];

@@ -13,7 +13,7 @@ import {
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { fastCatalogue, parseDataFast, type FastMetric } from './fast-data.js';
 import type { RejectCode } from './reject-codes.js';
-import { ReadingFlag, type StoredReading } from '../ports/telemetry-store.js';
+import { ReadingFlag, type StoredReading } from './reading.js';
 
 export interface ValidationOptions {
   /** A reading more than this far ahead of receive time is flagged CLOCK_SKEW (docs/domain.md §1: 5 min). Default 300000 ms. */

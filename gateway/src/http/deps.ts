@@ -1,6 +1,6 @@
 /** What the HTTP app needs from the rest of the gateway (docs/engineering.md 9: inject only what a unit uses). */
 import type { Logger } from 'pino';
-import type { SqliteRetention } from '../adapters/sqlite/retention.js';
+import type { Retention } from '../ports/retention.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
@@ -23,7 +23,7 @@ export interface AppDeps {
   readonly health: () => HealthReport;
   readonly log: Logger;
   /** Hourly rollups (embedded store only). */
-  readonly rollups?: Pick<SqliteRetention, 'rollups'>;
+  readonly rollups?: Pick<Retention, 'rollups'>;
   /** Directory of the built web dashboard; not served when absent. */
   readonly dashboardDir?: string;
   /**

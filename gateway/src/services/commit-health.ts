@@ -50,4 +50,9 @@ export class CommitHealth implements WriteBatcherObserver {
     }
     this.failing = { since: this.failing.since, message: error.message, failures: this.failing.failures + 1 };
   }
+
+  listenerFailed(error: Error): void {
+    this.inner.listenerFailed?.(error);
+    this.log.error({ err: error }, 'a stage after the commit failed on committed readings (they are stored and acknowledged)');
+  }
 }

@@ -9,7 +9,7 @@ import type { Inbound, MessageValidator, Rejection } from '../domain/validate.js
 import type { Clock } from '../ports/clock.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
-import { ReadingFlag } from '../ports/telemetry-store.js';
+import { ReadingFlag } from '../domain/reading.js';
 import type { LiveState } from './live-state.js';
 import { TurnSlicer } from './turn-slicer.js';
 import type { GatewayMetrics } from './metrics.js';

@@ -3,7 +3,7 @@
  * store holds the history. Feeds the live dashboard and per-device metrics.
  */
 import type { DeviceStatus, NodeStatus } from '@coldtrace/contract';
-import type { StoredReading } from '../ports/telemetry-store.js';
+import type { StoredReading } from '../domain/reading.js';
 import { SequenceCoverage, type SequenceCoverageView } from '../domain/sequence-coverage.js';
 
 export interface DeviceView {

@@ -1,6 +1,6 @@
 /** Runs store retention on a schedule (hourly by default), with time from the injected Clock. */
 import type { Logger } from 'pino';
-import type { SqliteRetention } from '../adapters/sqlite/retention.js';
+import type { Retention } from '../ports/retention.js';
 import type { Clock } from '../ports/clock.js';
 
 const DAY_MS = 86_400_000;
@@ -14,7 +14,7 @@ export interface RetentionJobOptions {
   readonly intervalMs?: number;
 }
 
-export function startRetentionJob(retention: SqliteRetention, o: RetentionJobOptions, clock: Clock, log: Logger): { stop(): void } {
+export function startRetentionJob(retention: Retention, o: RetentionJobOptions, clock: Clock, log: Logger): { stop(): void } {
   if (o.rawDays === 0) return { stop: () => undefined };
   const run = (): void => {
     const now = clock.now();

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteTelemetryStore } from '../adapters/sqlite/telemetry-store.js';
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import type { StoredReading } from '../domain/reading.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** A real store that answers slowly, like a disk under load or a remote database. */
@@ -261,5 +262,26 @@ describe('WriteBatcher', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99]);
     expect(heldBack).toBe(10);
     expect(sqlite.count()).toBe(601);
+  });
+
+  it('shows the readings of each successful commit to the stages after it, after the writers are told, never those of a failed one', async () => {
+    const store = new GatedStore(sqlite, 2);
+    const errors: Error[] = [];
+    const b = new WriteBatcher(store, () => Date.now(), { ...NO_OBSERVER, listenerFailed: (e) => errors.push(e) }, { minCommitIntervalMs: 0 });
+    const seen: string[] = [];
+    let told = false;
+    b.onCommitted((rows) => { seen.push(`${rows.map((r) => r.device).join(',')} after ${told ? 'ack' : 'nothing'}`); });
+    b.onCommitted(() => { throw new Error('a broken stage'); });
+    b.onCommitted((rows) => { seen.push(`second stage ${rows.length}`); });
+    const first = new Promise<void>((resolve) => b.writeThen([reading('a', 1), reading('b', 2)], () => { told = true; resolve(); }));
+    await store.started(1);
+    // The second commit throws at its start: its readings are not stored and no stage sees them.
+    const second = b.write([reading('c', 3)]).catch((e: Error) => e.message);
+    store.release();
+    await first;
+    expect(await second).toBe('store cannot start a write');
+    await b.drain();
+    expect(seen).toEqual(['a,b after ack', 'second stage 2']);
+    expect(errors.map((e) => e.message)).toEqual(['a broken stage']);
   });
 });

@@ -14,7 +14,8 @@
  * instead of growing memory; the MQTT adapter is then slow to acknowledge, and TCP backpressure slows the publishers.
  * A full backlog never holds back a live writer.
  */
-import type { StoredReading, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import type { TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import type { StoredReading } from '../domain/reading.js';
 
 export interface WriteBatcherOptions {
   /** Most readings in one commit. Default 20000. */
@@ -50,7 +51,17 @@ export interface WriteBatcherObserver {
   heldBack(): void;
   /** Called when a commit failed (nothing of it was stored; its writers are told to not acknowledge). */
   failed?(error: Error, readings: number): void;
+  /** Called when a CommittedListener threw (a bug in that stage: the readings are stored and acknowledged). */
+  listenerFailed?(error: Error): void;
 }
+
+/**
+ * The hook after the commit: called with the readings of each successful commit, after its writers are told. It is
+ * the one way later stages (custody, rules, live views) see new data, so they see committed data only. Duplicates of
+ * stored readings are passed too (the store, not the batcher, knows them): stages must be idempotent. Runs on the
+ * commit path: it must be cheap (index lookups), and must not throw (a throw is reported and the next one runs).
+ */
+export type CommittedListener = (readings: readonly StoredReading[]) => void;
 
 /** Called once per write: `null` when the readings are committed, the error when the commit failed. Must not throw. */
 export type WriteDone = (error: Error | null) => void;
@@ -73,6 +84,7 @@ export class WriteBatcher {
   /** Writes held back, per lane, in arrival order: admitted in that order as room appears. */
   private readonly held: Record<WriteLane, Pending[]> = { live: [], backlog: [] };
   private closed = false;
+  private readonly listeners: CommittedListener[] = [];
 
   constructor(
     private readonly store: TelemetryStore,
@@ -86,6 +98,11 @@ export class WriteBatcher {
   /** How long the commit in progress has been running, ms; 0 when none is (a stalled disk shows here). */
   get commitRunningMs(): number {
     return this.committing ? performance.now() - this.lastStart : 0;
+  }
+
+  /** Registers a stage that sees every committed reading (in commit order). */
+  onCommitted(listener: CommittedListener): void {
+    this.listeners.push(listener);
   }
 
   /** Readings waiting for a commit, both lanes (held-back writes not counted). */
@@ -216,6 +233,15 @@ export class WriteBatcher {
     // same closed-loop throughput with a higher p99.
     if (this.waiting) this.schedule(true);
     for (const p of batch) settle(p.done, error);
+    if (error === null) for (const l of this.listeners) this.tell(l, rows);
+  }
+
+  private tell(listener: CommittedListener, rows: readonly StoredReading[]): void {
+    try {
+      listener(rows);
+    } catch (e) {
+      this.observer.listenerFailed?.(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openInfluxV1Store } from '../../src/adapters/influx/index.js';
 import { SpooledTelemetryStore } from '../../src/adapters/spool/index.js';
-import type { StoredReading } from '../../src/ports/telemetry-store.js';
+import type { StoredReading } from '../../src/domain/reading.js';
 import { startInfluxd, type TestServer } from '../support/influx-servers.js';
 import { describeTelemetryStoreContract } from '../store-contract.js';
 

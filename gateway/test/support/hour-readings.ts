@@ -1,5 +1,5 @@
 /** Test support: readings at known offsets from the start of a device-time hour, as the SQLite store tests use them. */
-import type { StoredReading } from '../../src/ports/telemetry-store.js';
+import type { StoredReading } from '../../src/domain/reading.js';
 
 export const H = 3_600_000;
 /** The start of an hour in 2026. */

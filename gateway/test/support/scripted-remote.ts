@@ -2,7 +2,8 @@
  * Test support: a real store (in-memory SQLite) behind a seam that fails or holds writes as a test scripts them.
  * What the spool forwards is under test, not this store: not a mock of the thing under test.
  */
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../src/ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore, WriteResult } from '../../src/ports/telemetry-store.js';
+import type { StoredReading } from '../../src/domain/reading.js';
 import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 
 export class ScriptedRemote implements TelemetryStore {

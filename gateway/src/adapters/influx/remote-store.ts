@@ -6,7 +6,8 @@
  * Duplicates cannot be counted: Influx overwrites a point with the same identity (device, metric, time) in place
  * and does not say whether it existed, so `duplicates` is always 0 here (they are still stored once).
  */
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import type { ReadingReader, ReadingWriter } from './remote.js';
 import { InfluxV1Client, type InfluxV1Init } from './v1.js';
 import { InfluxV2Writer, type InfluxV2WriterInit } from './v2-writer.js';

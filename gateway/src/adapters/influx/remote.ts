@@ -2,7 +2,8 @@
  * The two halves of a remote time-series store. Writing and reading are separate because the backends differ:
  * VictoriaMetrics accepts Influx line protocol but reads back through its own export API, not InfluxQL or Flux.
  */
-import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+import type { ReadingQuery } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 
 export interface ReadingWriter {
   /**

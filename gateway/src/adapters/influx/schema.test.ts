@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { toLineProtocol, toPoint } from './schema.js';
 
 const r = (over: Partial<StoredReading> = {}): StoredReading => ({

@@ -16,7 +16,7 @@
  * - timestamp: device time in ms (write precision `ms`). Receive time is a field, never the point time.
  */
 import { Point, escape } from '@influxdata/influxdb-client';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 
 /** Field names, in the order they are written. */
 export const READING_FIELDS = ['value', 'seq', 'received_at', 'flags'] as const;

@@ -6,7 +6,8 @@
  * timeouts, HttpError with status/body/Retry-After and line-protocol escaping (Point) are the library's.
  */
 import { InfluxDB } from '@influxdata/influxdb-client';
-import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+import type { ReadingQuery } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import { RemoteStoreError, toRemoteStoreError } from './errors.js';

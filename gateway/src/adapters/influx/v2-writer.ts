@@ -10,7 +10,7 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { RemoteStoreError, toRemoteStoreError } from './errors.js';
 import type { ReadingWriter } from './remote.js';
 import { toLineProtocol } from './schema.js';

@@ -11,7 +11,8 @@
  */
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
-import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+import type { ReadingQuery } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { RemoteStoreError, httpError, toRemoteStoreError } from './errors.js';
 import type { ReadingReader } from './remote.js';
 import { READING_FIELDS, compareReadings, type ReadingField } from './schema.js';

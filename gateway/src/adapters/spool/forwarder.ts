@@ -11,7 +11,8 @@
  * That is what lets one request carry the newest commits while the others drain a backlog (issue #18: after an
  * outage of the store, the replay drains at the store's speed while live data keeps reaching it).
  */
-import type { StoredReading, TelemetryStore } from '../../ports/telemetry-store.js';
+import type { TelemetryStore } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { backoffDelay } from './backoff.js';
 import type { SpoolOptions } from './options.js';
 import type { SpoolBatch, SpoolDb } from './spool-db.js';

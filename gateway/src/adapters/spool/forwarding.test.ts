@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { ScriptedRemote, httpError } from '../../../test/support/scripted-remote.js';
 import { SpooledTelemetryStore } from './spooled-store.js';
 

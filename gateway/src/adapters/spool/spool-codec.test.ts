@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { decodeReadings, encodeReadings } from './spool-codec.js';
 
 const r = (over: Partial<StoredReading> = {}): StoredReading => ({

@@ -8,7 +8,7 @@
  *
  * Numbers are kept exactly (float64; flags as uint32): a reading decodes to the same fields it was encoded from.
  */
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 
 const VERSION = 1;
 const HEADER = 12;

@@ -8,7 +8,8 @@
  * Duplicates are recognised in memory (recent-keys.ts), not by a unique index.
  */
 import type Database from 'better-sqlite3';
-import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+import type { ReadingQuery } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { migrate } from '../sqlite/database.js';
 import { decodeReadings, encodeReadings } from './spool-codec.js';
 

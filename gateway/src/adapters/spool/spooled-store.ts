@@ -15,7 +15,8 @@
  * Bounded: beyond `maxPendingRows` / `maxPendingBytes` a write waits for the forwarder to make room
  * (backpressure, counted in `backpressureWaits`); nothing is dropped.
  */
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { openDatabase } from '../sqlite/database.js';
 import { Forwarder, type FailureInfo } from './forwarder.js';
 import { DEFAULT_SPOOL_OPTIONS, SpoolError, type SpoolOptions, type SpoolStats } from './options.js';

@@ -19,7 +19,8 @@
  * (bulk loads, in-memory stores) write every group as a chunk; both see what the other stored.
  */
 import type Database from 'better-sqlite3';
-import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
+import type { WriteResult } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
 import { type HeadsSnapshot, LOG_MAX_GROUP, LogReader } from './ingest-log.js';
 import { LogHeads, type LogGroup, type LogHeadsOptions } from './log-heads.js';

@@ -5,7 +5,8 @@
  * history decodes only the first windows that hold data.
  */
 import type Database from 'better-sqlite3';
-import type { ReadingQuery, StoredReading } from '../../ports/telemetry-store.js';
+import type { ReadingQuery } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { CHUNK_HOUR_MS, CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
 import { type HeadsSnapshot, LOG_WIDTH, LogReader } from './ingest-log.js';
 

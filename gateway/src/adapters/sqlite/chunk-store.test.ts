@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { ChunkQuery } from './chunk-query.js';
 import { H, H0, r, times } from '../../../test/support/hour-readings.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';

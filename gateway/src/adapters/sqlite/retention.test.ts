@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredReading } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { HOUR_MS } from './retention.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 

@@ -11,6 +11,7 @@
 import type Database from 'better-sqlite3';
 import { aggregateChunk, CHUNK_HOUR_MS, decodeChunk, type HourAggregate } from './chunk.js';
 import { migrate } from './database.js';
+import type { Retention, RetentionResult, Rollup, RollupQuery } from '../../ports/retention.js';
 
 export const HOUR_MS = CHUNK_HOUR_MS;
 
@@ -24,28 +25,7 @@ const MIGRATIONS = [
    ) WITHOUT ROWID;`,
 ];
 
-export interface RetentionResult {
-  /** Raw readings folded into rollups and deleted. */
-  readonly deleted: number;
-  /** Rollup rows deleted because they were older than the rollup retention. */
-  readonly rollupsDeleted: number;
-}
-
-export interface Rollup {
-  readonly device: string;
-  readonly metric: string;
-  readonly unit: string;
-  readonly hour: number;
-  readonly min: number;
-  readonly max: number;
-  /** Arithmetic mean of the readings in the hour (not time-weighted). */
-  readonly mean: number;
-  readonly count: number;
-  readonly firstTime: number;
-  readonly lastTime: number;
-}
-
-export class SqliteRetention {
+export class SqliteRetention implements Retention {
   private readonly old: Database.Statement;
   private readonly fold: Database.Statement;
   private readonly prune: Database.Statement;
@@ -88,7 +68,7 @@ export class SqliteRetention {
     return { deleted, rollupsDeleted };
   }
 
-  rollups(q: { device: string; metric?: string; from: number; to: number; limit: number }): Rollup[] {
+  rollups(q: RollupQuery): Rollup[] {
     const params: (string | number)[] = [q.device];
     let sql = `SELECT s.device, s.metric, s.unit, r.hour, r.min, r.max, r.sum, r.count, r.first_t, r.last_t
                FROM series s JOIN rollups_1h r ON r.series_id = s.id WHERE s.device = ?`;

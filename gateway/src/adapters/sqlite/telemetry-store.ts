@@ -7,7 +7,8 @@
  * once: the writer checks it (batch-writer.ts), since a chunk's key cannot.
  */
 import type Database from 'better-sqlite3';
-import type { ReadingQuery, StoredReading, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
 import { BatchWriter, SeriesEncoder } from './batch-writer.js';

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { StoredReading, WriteResult } from '../../ports/telemetry-store.js';
+import type { WriteResult } from '../../ports/telemetry-store.js';
+import type { StoredReading } from '../../domain/reading.js';
 import { SeriesEncoder } from './batch-writer.js';
 import type { SqliteOptions } from './database.js';
 import type { HeadsSnapshot } from './ingest-log.js';
