@@ -2,7 +2,7 @@
 // the gateway (embedded MQTT broker + SQLite store + dashboard), the device simulators and the edge agent.
 // Logs go to .data/logs/; Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -114,6 +114,19 @@ const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'
   env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
   readyMsg: 'gateway ready',
 });
+// The demo registry (sites, zones, batches, a truck shipment, orders), once: a registry kept from an earlier run
+// (or edited since) is left as it is.
+const { demoRegistry } = await import('../simulators/dist/demo-registry.js');
+const known = await fetch(`${gw.httpUrl}/api/v1/registry/sites/demo-site`);
+if (known.status === 404) {
+  const file = `${root}.data/demo-registry.json`;
+  writeFileSync(file, JSON.stringify(demoRegistry(Date.now()), null, 2));
+  const imported = spawnSync(process.execPath, ['gateway/dist/cli/registry.js', 'import', file, '--url', gw.httpUrl, '--actor', 'demo', '--source', 'npm-start'], { cwd: root, stdio: 'inherit' });
+  if (imported.status !== 0) {
+    console.error('coldtrace: the demo registry was refused (above)');
+    await stop(1);
+  }
+}
 await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
 // The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
@@ -131,6 +144,8 @@ console.log(`
 Coldtrace is running.
   Dashboard      ${gw.httpUrl}/
   HTTP API       ${gw.httpUrl}/openapi.json   (readings: ${gw.httpUrl}/api/v1/readings?device=cold-room-1)
+  Orders         ${gw.httpUrl}/api/v1/orders/ORD-1001/timeline   (evidence: ${gw.httpUrl}/api/v1/evidence/orders/ORD-1001)
+  Registry       ${gw.httpUrl}/api/v1/registry   (import/export: node gateway/dist/cli/registry.js --help)
   MQTT broker    ${gw.mqttUrl}
   Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1 and 2)
 ${truckLine}

@@ -13,6 +13,7 @@ import { startExternalSubscriber } from './adapters/mqtt/external-subscriber.js'
 import { openDatabase } from './adapters/sqlite/database.js';
 import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
+import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -20,6 +21,9 @@ import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
 import { GatewayMetrics } from './services/metrics.js';
 import { CommitHealth } from './services/commit-health.js';
+import { CustodyIndex } from './services/custody.js';
+import { EvidenceService } from './services/evidence.js';
+import { RegistryService } from './services/registry.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -42,6 +46,8 @@ export interface RunningGateway {
   readonly ingest: IngestService;
   readonly live: LiveState;
   readonly metrics: GatewayMetrics;
+  readonly registry: RegistryService;
+  readonly custody: CustodyIndex;
   close(): Promise<void>;
 }
 
@@ -64,6 +70,16 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const { store } = opened;
   const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
   const batcher = new WriteBatcher(store, () => clock.now(), commits, { minCommitIntervalMs: config.commitIntervalMs, ...opts.batcher });
+  // The registry: its own database file (bulk imports never share a write lock with the readings).
+  const registryDb = openDatabase(join(config.dataDir, 'registry.db'), { durability: config.durability, cacheKiB: 65_536 });
+  const registryStore = new SqliteRegistryStore(registryDb);
+  const registry = new RegistryService(registryStore, clock);
+  const custodyMetric = { linked: metrics.custody.labels('linked'), unlinked: metrics.custody.labels('unlinked') };
+  const custody = new CustodyIndex(registryStore, { linked: (n) => custodyMetric.linked.inc(n), unlinked: (n) => custodyMetric.unlinked.inc(n) });
+  await custody.load();
+  registry.onChange(custody.registryChanged);
+  batcher.onCommitted(custody.committed);
+  const evidence = new EvidenceService(registryStore, custody, store);
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
@@ -89,7 +105,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -110,13 +126,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl, ingest, live, metrics,
+    httpUrl, mqttUrl, ingest, live, metrics, registry, custody,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
       await closeMqtt();
       await batcher.close();
       await app.close();
       await store.close();
+      await registryStore.close();
       metaDb.close();
     })()),
   };

@@ -9,6 +9,9 @@ import type { AppDeps } from './deps.js';
 import { GatewayError } from './errors.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
+import { registerCustodyRoutes } from './routes/custody.js';
+import { registerRegistryRoutes } from './routes/registry.js';
+import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
 
@@ -25,6 +28,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
+    if (err instanceof RegistryProblems) return reply.status(400).send({ code: 'E_INVALID', message: err.message, problems: err.problems });
     const e = err as { validation?: unknown; statusCode?: number; message?: string };
     if (e.validation !== undefined) return reply.status(400).send({ code: 'E_BAD_REQUEST', message: e.message ?? 'bad request' });
     deps.log.error({ err }, 'unhandled HTTP error');
@@ -33,10 +37,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Coldtrace gateway API', version: '1', description: 'Readings, devices, quarantine and operations of a Coldtrace gateway' },
+      info: { title: 'Coldtrace gateway API', version: '1', description: 'Readings, devices, quarantine, the registry (sites, devices, products, batches, shipments, orders, custody), evidence and operations of a Coldtrace gateway' },
     },
   });
   await app.register(registerApiRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerRegistryRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerCustodyRoutes, { prefix: '/api/v1', deps });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

@@ -4,7 +4,10 @@ import type { Retention } from '../ports/retention.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { CustodyIndex } from '../services/custody.js';
+import type { EvidenceService } from '../services/evidence.js';
 import type { IngestService } from '../services/ingest.js';
+import type { RegistryService } from '../services/registry.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -21,6 +24,11 @@ export interface AppDeps {
   readonly ingest: IngestService;
   readonly metrics: GatewayMetrics;
   readonly health: () => HealthReport;
+  readonly registry: RegistryService;
+  readonly custody: Pick<CustodyIndex, 'unassignedDevices' | 'unlinkedDevices'>;
+  readonly evidence: EvidenceService;
+  /** Largest registry import over HTTP, bytes. Default 1 GiB. */
+  readonly importBodyLimit?: number;
   readonly log: Logger;
   /** Hourly rollups (embedded store only). */
   readonly rollups?: Pick<Retention, 'rollups'>;

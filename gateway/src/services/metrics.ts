@@ -31,6 +31,10 @@ export class GatewayMetrics {
   readonly queueDepth = new Gauge({ name: 'coldtrace_write_queue_readings', help: 'Readings waiting for a commit', registers: [this.registry] });
   readonly storeLog = new Gauge({ name: 'coldtrace_store_log_readings', help: 'Readings durable in the store\'s ingest log, not yet written as chunks (embedded store; bounded)', registers: [this.registry] });
   readonly heldBack = new Counter({ name: 'coldtrace_write_queue_held_back_total', help: 'Writers held back because the write queue was full (backpressure)', registers: [this.registry] });
+  readonly custody = new Counter({
+    name: 'coldtrace_custody_readings_total', help: 'Committed readings by custody at their device time: linked (in a zone or on a shipment) or unlinked (stored, in no placement, or of a device the registry does not know)',
+    labelNames: ['custody'] as const, registers: [this.registry],
+  });
   readonly commitFailures = new Counter({ name: 'coldtrace_store_commit_failures_total', help: 'Group commits the store refused (disk full, I/O error ...): nothing of them was stored or acknowledged', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];

@@ -1,0 +1,131 @@
+/**
+ * Reads an untrusted JSON object field by field, collecting every problem with its path instead of stopping at the
+ * first, so an import of 500,000 orders reports all of its mistakes at once (docs/registry.md, "Problems").
+ */
+import type { Problem } from './types.js';
+
+/** Longest id accepted, characters. */
+export const MAX_ID_LENGTH = 128;
+
+/** Time strings: a date (UTC midnight) or a date-time with `Z` or an offset; a local time without one is ambiguous. */
+const TIME_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** A problem for each key of `o` that is not `known`, on the object's path. */
+export function unknownFields(o: Record<string, unknown>, known: readonly string[], path: string): Problem[] {
+  return Object.keys(o).filter((k) => !known.includes(k)).map((k) => ({ path: `${path}.${k}`, message: `unknown field '${k}'` }));
+}
+
+/** ms since the epoch of a time string as the registry accepts it, or undefined. */
+export function parseTime(s: string): number | undefined {
+  if (!TIME_RE.test(s)) return undefined;
+  const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The canonical form of a time: ISO 8601 UTC with milliseconds (what an export writes). */
+export function canonicalTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class Fields {
+  private readonly o: Record<string, unknown>;
+
+  constructor(value: unknown, readonly path: string, private readonly problems: Problem[], allowed: readonly string[]) {
+    if (!isObject(value)) {
+      this.problem('', 'must be an object');
+      this.o = {};
+      return;
+    }
+    this.o = value;
+    for (const k of Object.keys(value)) if (!allowed.includes(k)) this.problem(`.${k}`, `unknown field '${k}'`);
+  }
+
+  get ok(): boolean {
+    return this.problems.length === 0;
+  }
+
+  problem(sub: string, message: string): void {
+    this.problems.push({ path: `${this.path}${sub}`, message });
+  }
+
+  has(key: string): boolean {
+    return this.o[key] !== undefined;
+  }
+
+  raw(key: string): unknown {
+    return this.o[key];
+  }
+
+  id(key = 'id', optional = false): string {
+    const v = this.o[key];
+    if (v === undefined && optional) return '';
+    if (typeof v !== 'string' || v.trim() === '' || v !== v.trim() || v.length > MAX_ID_LENGTH) {
+      this.problem(`.${key}`, `must be a non-empty id of at most ${MAX_ID_LENGTH} characters, without surrounding spaces`);
+      return '';
+    }
+    return v;
+  }
+
+  str(key: string, fallback?: string): string {
+    const v = this.o[key];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string') {
+      this.problem(`.${key}`, 'must be a string');
+      return '';
+    }
+    return v;
+  }
+
+  num(key: string, o: { min?: number; gt?: number; max?: number; int?: boolean; fallback?: number } = {}): number {
+    const v = this.o[key];
+    if (v === undefined && o.fallback !== undefined) return o.fallback;
+    const bad = typeof v !== 'number' || !Number.isFinite(v) || (o.int === true && !Number.isInteger(v)) ||
+      (o.min !== undefined && v < o.min) || (o.gt !== undefined && v <= o.gt) || (o.max !== undefined && v > o.max);
+    if (bad) {
+      const range = [o.min !== undefined ? `>= ${o.min}` : '', o.gt !== undefined ? `> ${o.gt}` : '', o.max !== undefined ? `<= ${o.max}` : ''].filter((x) => x !== '').join(' and ');
+      this.problem(`.${key}`, `must be ${o.int === true ? 'an integer' : 'a number'}${range !== '' ? ` ${range}` : ''}`);
+      return 0;
+    }
+    return v as number;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[]): T {
+    const v = this.o[key];
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+      this.problem(`.${key}`, `must be one of ${values.map((x) => `'${x}'`).join(', ')}`);
+      return values[0]!;
+    }
+    return v as T;
+  }
+
+  /** A time string in canonical form, and its ms. */
+  time(key: string): { iso: string; ms: number } {
+    const v = this.o[key];
+    const ms = typeof v === 'string' ? parseTime(v) : undefined;
+    if (ms === undefined) {
+      this.problem(`.${key}`, "must be an ISO 8601 date ('2026-03-31') or date-time with a zone ('2026-03-31T08:00:00Z')");
+      return { iso: '', ms: 0 };
+    }
+    return { iso: canonicalTime(ms), ms };
+  }
+
+  /** Each element through `each` (with its path); absent reads as [] when `optional`. */
+  list<T>(key: string, each: (v: unknown, path: string) => T, o: { optional?: boolean; min?: number } = {}): T[] {
+    const v = this.o[key];
+    if (v === undefined && o.optional === true) return [];
+    if (!Array.isArray(v)) {
+      this.problem(`.${key}`, 'must be an array');
+      return [];
+    }
+    if (o.min !== undefined && v.length < o.min) this.problem(`.${key}`, `must have at least ${o.min} element${o.min === 1 ? '' : 's'}`);
+    return v.map((x, i) => each(x, `${this.path}.${key}[${i}]`));
+  }
+}

@@ -1,0 +1,76 @@
+/** Custody and evidence: where a device was, the readings behind a batch, shipment or order, an order's timeline. */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../deps.js';
+import { GatewayError } from '../errors.js';
+import { ErrorBody, ReadingBody } from '../schemas.js';
+import { OrderBody } from '../registry-schemas.js';
+
+const LocationBody = Type.Object({ kind: Type.Union([Type.Literal('zone'), Type.Literal('shipment')]), id: Type.String() });
+const SegmentBody = Type.Object({ device: Type.String(), location: LocationBody, fromMs: Type.Number(), toMs: Type.Union([Type.Number(), Type.Null()], { description: 'null while the custody is open' }) });
+const EvidenceQuery = Type.Object({
+  from: Type.Optional(Type.Integer({ description: 'Device time from (inclusive), ms. Default: the start of custody' })),
+  to: Type.Optional(Type.Integer({ description: 'Device time to (exclusive), ms. Default: now + 1 h' })),
+  metric: Type.Optional(Type.String({ minLength: 1 })),
+  limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+});
+const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
+const EventBody = Type.Object({
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker')]),
+  status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
+  change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached' })),
+  batch: Type.Optional(Type.String()), location: Type.Optional(LocationBody), placement: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String()), shipment: Type.Optional(Type.String()),
+});
+
+export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
+  const { custody, evidence } = opts.deps;
+
+  app.get<{ Querystring: { device: string; time: number } }>('/custody/resolve', {
+    schema: { summary: 'Where a device was at a device time, the batches exposed there and their orders', tags: ['custody'],
+      querystring: Type.Object({ device: Type.String({ minLength: 1 }), time: Type.Integer({ description: 'Device time, ms' }) }),
+      response: { 200: Type.Object({
+        device: Type.String(), time: Type.Integer(), location: Type.Optional(LocationBody), placement: Type.Optional(Type.String()),
+        batches: Type.Array(Type.String()), orders: Type.Array(Type.String()),
+      }) } },
+  }, (req) => evidence.resolve(req.query.device, req.query.time));
+
+  app.get('/custody/unassigned', {
+    schema: { summary: 'Devices that publish but that the registry does not know (since the gateway started): stored, not linked', tags: ['custody'],
+      response: { 200: Type.Object({ devices: Type.Array(Type.Object({ device: Type.String(), site: Type.String(), node: Type.String(), readings: Type.Integer(), firstTime: Type.Integer(), lastTime: Type.Integer() })) }) } },
+  }, () => ({ devices: custody.unassignedDevices() }));
+
+  app.get('/custody/unlinked', {
+    schema: { summary: 'Known devices with readings outside every placement (since the gateway started), as runs of device time', tags: ['custody'],
+      response: { 200: Type.Object({ devices: Type.Array(Type.Object({ device: Type.String(), runs: Type.Array(Type.Object({
+        firstTime: Type.Integer(), lastTime: Type.Integer(), readings: Type.Union([Type.Integer(), Type.Null()], { description: 'null once a later placement covered part of the run' }),
+      })) })) }) } },
+  }, () => ({ devices: custody.unlinkedDevices() }));
+
+  app.get<{ Params: { kind: 'batches' | 'shipments' | 'orders'; id: string }; Querystring: { from?: number; to?: number; metric?: string; limit: number } }>('/evidence/:kind/:id', {
+    schema: { summary: 'Readings that are evidence for a batch, shipment or order over its whole custody, each with where it was taken', tags: ['custody'],
+      params: SubjectParams, querystring: EvidenceQuery,
+      response: { 200: Type.Object({
+        segments: Type.Array(SegmentBody), truncated: Type.Boolean({ description: 'limit cut the readings: narrow from/to to page' }),
+        readings: Type.Array(Type.Intersect([ReadingBody, Type.Object({ location: LocationBody })])),
+      }), 404: ErrorBody } },
+  }, async (req) => {
+    const to = req.query.to ?? Date.now() + 3_600_000;
+    const from = req.query.from ?? Number.MIN_SAFE_INTEGER;
+    if (from >= to) throw new GatewayError('E_BAD_REQUEST', '`from` must be before `to`');
+    const ev = await evidence.evidence(req.params, { from, to, limit: req.query.limit, ...(req.query.metric !== undefined ? { metric: req.query.metric } : {}) });
+    if (ev === undefined) throw new GatewayError('E_NOT_FOUND', `no ${req.params.kind.slice(0, -1).replace('batche', 'batch')} '${req.params.id}'`);
+    return { ...ev, segments: ev.segments.map((s) => ({ ...s, toMs: Number.isFinite(s.toMs) ? s.toMs : null })) };
+  });
+
+  app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
+    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, flags", tags: ['custody'],
+      params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(Type.Unknown()) }), 404: ErrorBody } },
+  }, async (req) => {
+    const t = await evidence.timeline(req.params.id);
+    if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no order '${req.params.id}'`);
+    return t;
+  });
+  return Promise.resolve();
+}

@@ -1,0 +1,158 @@
+/**
+ * The questions custody answers: where was this device at that time and whose goods were there; which readings are
+ * evidence for a batch, a shipment or an order (each with the zone or shipment it was taken in); and an order's
+ * story in time order. Linking is computed here from the placements, so a placement recorded late links the
+ * readings it covers at once.
+ */
+import { intersect, mergeSegments, type Location, type Segment } from '../domain/custody/spans.js';
+import type { StoredReading } from '../domain/reading.js';
+import type { Order, Placement } from '../domain/registry/types.js';
+import type { RegistryStore } from '../ports/registry.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
+
+export type EvidenceSubject = { readonly kind: 'batches' | 'shipments' | 'orders'; readonly id: string };
+
+export interface Resolution {
+  readonly device: string;
+  readonly time: number;
+  /** Undefined when the device was in no zone or shipment then. */
+  readonly location?: Location;
+  readonly placement?: string;
+  /** Batches placed at that location at that time. */
+  readonly batches: readonly string[];
+  /** Orders with a line of one of those batches, or on that shipment. */
+  readonly orders: readonly string[];
+}
+
+export interface EvidenceReading extends StoredReading {
+  readonly location: Location;
+}
+
+export interface Evidence {
+  /** The custody segments the readings were fetched for (device, location, time range). */
+  readonly segments: readonly Segment[];
+  readonly readings: readonly EvidenceReading[];
+  /** True when `limit` cut the readings: narrow `from`/`to` to page. */
+  readonly truncated: boolean;
+}
+
+export type TimelineEvent =
+  | { readonly at: string; readonly kind: 'status'; readonly status: string; readonly operator: string; readonly source: string }
+  | { readonly at: string; readonly kind: 'custody'; readonly change: 'arrived' | 'left'; readonly batch: string; readonly location: Location; readonly placement: string }
+  | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string; readonly placement: string };
+
+export interface Timeline {
+  readonly order: Order;
+  readonly events: readonly TimelineEvent[];
+  /** Flags raised on the order by the rules (issue: rules and flags); empty until they exist. */
+  readonly flags: readonly unknown[];
+}
+
+/** At one instant: the status, then what ends, then what starts (a batch leaves a zone before it boards). */
+function rank(e: TimelineEvent): number {
+  if (e.kind === 'status') return 0;
+  if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
+  return e.change === 'detached' ? 2 : 4;
+}
+
+export class EvidenceService {
+  constructor(private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore) {}
+
+  async resolve(device: string, time: number): Promise<Resolution> {
+    const span = this.custody.locate(device, time);
+    if (span === undefined) return { device, time, batches: [], orders: [] };
+    const here = await this.registry.placementsAt(span.location, time, time + 1);
+    const batches = here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])).sort();
+    const orders = await this.registry.ordersOf({ batches, shipments: span.location.kind === 'shipment' ? [span.location.id] : [] });
+    return { device, time, location: span.location, placement: span.placement, batches, orders };
+  }
+
+  /** The device segments that are evidence for the subject; undefined when it does not exist. */
+  async segments(subject: EvidenceSubject): Promise<Segment[] | undefined> {
+    const out: Segment[] = [];
+    if (subject.kind === 'batches') {
+      if (await this.registry.get('batches', subject.id) === undefined) return undefined;
+      await this.batchSegments([subject.id], out);
+    } else if (subject.kind === 'shipments') {
+      if (await this.registry.get('shipments', subject.id) === undefined) return undefined;
+      await this.shipmentSegments([subject.id], out);
+    } else {
+      const order = await this.registry.get('orders', subject.id);
+      if (order === undefined) return undefined;
+      await this.batchSegments(order.lines.map((l) => l.batch), out);
+      // The order's shipments: their trackers while the order's batches rode on them are already in; trackers of a
+      // shipment none of whose batches was placed on it still tell the trip.
+      await this.shipmentSegments(order.shipments, out);
+    }
+    return mergeSegments(out);
+  }
+
+  async evidence(subject: EvidenceSubject, q: { from: number; to: number; metric?: string; limit: number }): Promise<Evidence | undefined> {
+    const all = await this.segments(subject);
+    if (all === undefined) return undefined;
+    const window = { fromMs: q.from, toMs: q.to };
+    const segments = all.flatMap((s) => {
+      const x = intersect(s, window);
+      return x === undefined ? [] : [{ ...s, ...x }];
+    });
+    const readings: EvidenceReading[] = [];
+    let truncated = false;
+    for (const s of segments) {
+      const rows = await this.store.query({ device: s.device, from: s.fromMs, to: s.toMs, limit: q.limit + 1, ...(q.metric !== undefined ? { metric: q.metric } : {}) });
+      if (rows.length > q.limit) truncated = true;
+      for (const r of rows.slice(0, q.limit)) readings.push({ ...r, location: s.location });
+    }
+    readings.sort((a, b) => a.time - b.time || (a.device < b.device ? -1 : a.device > b.device ? 1 : 0) || (a.metric < b.metric ? -1 : 1));
+    if (readings.length > q.limit) truncated = true;
+    return { segments, readings: readings.slice(0, q.limit), truncated };
+  }
+
+  async timeline(orderId: string): Promise<Timeline | undefined> {
+    const order = await this.registry.get('orders', orderId);
+    if (order === undefined) return undefined;
+    const events: (TimelineEvent & { ms: number })[] = [];
+    for (const s of order.statuses) events.push({ ms: Date.parse(s.at), at: s.at, kind: 'status', status: s.status, operator: s.operator, source: s.source });
+    const batches = await this.registry.placementsOf(order.lines.map((l) => `batch:${l.batch}`));
+    for (const p of batches) this.moves(p, events);
+    for (const shipment of order.shipments) {
+      for (const p of await this.registry.placementsAt({ kind: 'shipment', id: shipment }, -Infinity, Infinity)) if (p.device !== undefined) this.moves(p, events);
+    }
+    events.sort((a, b) => a.ms - b.ms || rank(a) - rank(b));
+    return { order, events: events.map(({ ms: _ms, ...e }) => e), flags: [] };
+  }
+
+  private moves(p: Placement, events: (TimelineEvent & { ms: number })[]): void {
+    const end = p.to !== undefined ? [{ at: p.to, ms: Date.parse(p.to) }] : [];
+    if (p.batch !== undefined) {
+      const location = locationOf(p);
+      events.push({ ms: Date.parse(p.from), at: p.from, kind: 'custody', change: 'arrived', batch: p.batch, location, placement: p.id });
+      for (const e of end) events.push({ ...e, kind: 'custody', change: 'left', batch: p.batch, location, placement: p.id });
+    } else if (p.device !== undefined && p.shipment !== undefined) {
+      events.push({ ms: Date.parse(p.from), at: p.from, kind: 'tracker', change: 'attached', device: p.device, shipment: p.shipment, placement: p.id });
+      for (const e of end) events.push({ ...e, kind: 'tracker', change: 'detached', device: p.device, shipment: p.shipment, placement: p.id });
+    }
+  }
+
+  /** For each placement of the batches: the devices at the same location meanwhile, over the overlap. */
+  private async batchSegments(batches: readonly string[], out: Segment[]): Promise<void> {
+    for (const p of await this.registry.placementsOf(batches.map((b) => `batch:${b}`))) {
+      const span = spanOfPlacement(p);
+      for (const d of await this.registry.placementsAt(span.location, span.fromMs, span.toMs)) {
+        if (d.device === undefined) continue;
+        const x = intersect(span, spanOfPlacement(d));
+        if (x !== undefined) out.push({ device: d.device, location: span.location, ...x });
+      }
+    }
+  }
+
+  private async shipmentSegments(shipments: readonly string[], out: Segment[]): Promise<void> {
+    for (const id of shipments) {
+      for (const d of await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity)) {
+        if (d.device === undefined) continue;
+        const s = spanOfPlacement(d);
+        out.push({ device: d.device, location: s.location, fromMs: s.fromMs, toMs: s.toMs });
+      }
+    }
+  }
+}

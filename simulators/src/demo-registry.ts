@@ -1,0 +1,72 @@
+/**
+ * The demo's registry (docs/registry.md, "The demo"): the warehouse the demo agents read (cold room and ambient
+ * store), a clinic hub the truck drives to, batches in both rooms and on the truck, and the orders they serve.
+ * Times are relative to `now`, so a fresh demo shows readings linked to orders at once.
+ */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export function demoRegistry(now: number): Record<string, unknown> {
+  const at = (offsetMs: number): string => new Date(Math.floor((now + offsetMs) / 60_000) * 60_000).toISOString();
+  const day = (offsetMs: number): string => at(offsetMs).slice(0, 10);
+  const sensor = (id: string, model: string, intervalS: number, metrics: string[], kind = 'zone_sensor') => ({ id, kind, model, intervalS, metrics });
+  return {
+    format: 'coldtrace-registry/1',
+    sites: [
+      { id: 'demo-site', name: 'Amsterdam distribution centre', geofence: { kind: 'circle', center: { lat: 52.3105, lon: 4.7683 }, radiusM: 350 } },
+      { id: 'clinic-hub', name: 'Rotterdam clinic hub', geofence: { kind: 'polygon', points: [
+        { lat: 51.9236, lon: 4.4701 }, { lat: 51.9236, lon: 4.4752 }, { lat: 51.9262, lon: 4.4752 }, { lat: 51.9262, lon: 4.4701 },
+      ] } },
+    ],
+    zones: [
+      { id: 'cold-room', site: 'demo-site', name: 'Cold room 2-8 °C' },
+      { id: 'ambient', site: 'demo-site', name: 'Ambient store 15-25 °C' },
+      { id: 'clinic-inbound', site: 'clinic-hub', name: 'Inbound cold room' },
+    ],
+    places: [{ id: 'hub-utrecht', name: 'Coldline hub Utrecht', kind: 'carrier_hub', geofence: { kind: 'circle', center: { lat: 52.0907, lon: 5.1214 }, radiusM: 250 } }],
+    devices: [
+      sensor('cold-room-1', 'XY-MD02', 5, ['temperature', 'humidity']),
+      sensor('ambient-1', 'XY-MD02', 5, ['temperature', 'humidity']),
+      sensor('truck-7-gps', 'NMEA GPS receiver', 10, ['gps.lat', 'gps.lon', 'gps.speed', 'gps.course', 'gps.hdop', 'gps.sats'], 'tracker'),
+      sensor('truck-7-acc', 'Accelerometer', 60, ['shock.peak', 'shock.duration', 'freefall.duration', 'vibration.grms'], 'tracker'),
+    ],
+    products: [
+      { id: 'vaccine-10', name: 'Vaccine, 10-dose vial', preset: 'pharma-2-8', shelfLife: { model: 'arrhenius', refTempC: 5, refLifeDays: 730, eaKJPerMol: 83.144 } },
+      { id: 'tablets-crt', name: 'Tablets, blister pack', preset: 'crt' },
+    ],
+    batches: [
+      { id: 'VAX-2610', product: 'vaccine-10', quantity: 2400, producedAt: day(-60 * DAY), expiresAt: day(670 * DAY) },
+      { id: 'VAX-2611', product: 'vaccine-10', quantity: 4800, producedAt: day(-30 * DAY), expiresAt: day(700 * DAY) },
+      { id: 'TAB-0412', product: 'tablets-crt', quantity: 12000, producedAt: day(-90 * DAY), expiresAt: day(640 * DAY) },
+    ],
+    shipments: [{
+      id: 'SH-7-0001', carrier: 'Coldline', lane: 'AMS-RTM', mode: 'road', origin: 'demo-site', destination: 'clinic-hub', hubs: ['hub-utrecht'],
+      route: [{ lat: 52.3105, lon: 4.7683 }, { lat: 52.0907, lon: 5.1214 }, { lat: 51.9249, lon: 4.4726 }], corridorM: 3000,
+      plannedDeparture: at(-30 * 60_000), promisedDelivery: at(4 * HOUR), gapThresholdMin: 15,
+    }],
+    orders: [
+      { id: 'ORD-1001', customer: 'Rotterdam clinic hub', lines: [{ batch: 'VAX-2610', quantity: 2400 }], shipments: ['SH-7-0001'], promisedDelivery: at(4 * HOUR), minRemainingShelfLifeDays: 180,
+        statuses: [
+          { status: 'paid', at: at(-2 * DAY), operator: 'payments', source: 'order-hub' },
+          { status: 'approved', at: at(-2 * DAY + HOUR), operator: 'j.devries', source: 'order-hub' },
+          { status: 'allocated', at: at(-DAY), operator: 'wms', source: 'order-hub' },
+          { status: 'packed', at: at(-2 * HOUR), operator: 'dock-3', source: 'order-hub' },
+          { status: 'shipped', at: at(-30 * 60_000), operator: 'dock-3', source: 'order-hub' },
+        ] },
+      { id: 'ORD-1002', customer: 'Utrecht pharmacy group', lines: [{ batch: 'VAX-2611', quantity: 1200 }], shipments: [], promisedDelivery: at(2 * DAY), minRemainingShelfLifeDays: 365,
+        statuses: [{ status: 'allocated', at: at(-3 * HOUR), operator: 'wms', source: 'order-hub' }] },
+      { id: 'ORD-1003', customer: 'Leiden pharmacy', lines: [{ batch: 'TAB-0412', quantity: 3000 }], shipments: [], promisedDelivery: at(3 * DAY), minRemainingShelfLifeDays: 90,
+        statuses: [{ status: 'pending_payment', at: at(-HOUR), operator: 'web', source: 'order-hub' }] },
+    ],
+    placements: [
+      { id: 'pl-cold-room-1', device: 'cold-room-1', zone: 'cold-room', from: at(-90 * DAY) },
+      { id: 'pl-ambient-1', device: 'ambient-1', zone: 'ambient', from: at(-90 * DAY) },
+      { id: 'pl-truck-7-gps', device: 'truck-7-gps', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
+      { id: 'pl-truck-7-acc', device: 'truck-7-acc', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
+      { id: 'pl-VAX-2610-cold', batch: 'VAX-2610', zone: 'cold-room', from: at(-50 * DAY), to: at(-30 * 60_000) },
+      { id: 'pl-VAX-2610-truck', batch: 'VAX-2610', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
+      { id: 'pl-VAX-2611-cold', batch: 'VAX-2611', zone: 'cold-room', from: at(-25 * DAY) },
+      { id: 'pl-TAB-0412-ambient', batch: 'TAB-0412', zone: 'ambient', from: at(-80 * DAY) },
+    ],
+  };
+}
