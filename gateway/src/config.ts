@@ -30,6 +30,8 @@ export interface GatewayConfig {
   /** Hourly rollups older than this are deleted; 0 keeps them forever. */
   readonly retentionRollupDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Custody resolution of every committed reading (the hook after the commit); off only for measurement. */
+  readonly custody: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -75,6 +77,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_RETENTION_RAW_DAYS: '0',
   COLDTRACE_RETENTION_ROLLUP_DAYS: '0',
   COLDTRACE_LOG_LEVEL: 'info',
+  /** 'off' only to measure what custody resolution costs (npm run bench): no reading is then counted linked or unlinked. */
+  COLDTRACE_CUSTODY: 'on',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -166,6 +170,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     forward: { batchReadings: int('COLDTRACE_FORWARD_BATCH_READINGS', 1, 1_000_000), concurrency: int('COLDTRACE_FORWARD_CONCURRENCY', 1, 64) },
     retentionRawDays: int('COLDTRACE_RETENTION_RAW_DAYS', 0, 36_500),
     retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
+    custody: oneOf('COLDTRACE_CUSTODY', ['on', 'off'] as const) === 'on',
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

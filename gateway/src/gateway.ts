@@ -78,7 +78,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const custody = new CustodyIndex(registryStore, { linked: (n) => custodyMetric.linked.inc(n), unlinked: (n) => custodyMetric.unlinked.inc(n) });
   await custody.load();
   registry.onChange(custody.registryChanged);
-  batcher.onCommitted(custody.committed);
+  if (config.custody) batcher.onCommitted(custody.committed);
   const evidence = new EvidenceService(registryStore, custody, store);
   const live = new LiveState();
   const ingest = new IngestService({

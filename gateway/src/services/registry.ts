@@ -125,7 +125,8 @@ export class RegistryService {
   }
 
   private async checkAndApply(e: Entities, problems: Problem[], author: Author, pathOf: (kind: EntityKind, i: number) => string): Promise<ApplyCounts> {
-    if (problems.length === 0) problems.push(...await this.referenceProblems(e));
+    // References are checked whatever else is wrong (one answer lists them all); overlaps only on sound placements.
+    problems.push(...await this.referenceProblems(e));
     if (problems.length === 0) problems.push(...await this.custodyProblems(e, pathOf));
     if (problems.length > 0) throw new RegistryProblems(problems.slice(0, MAX_PROBLEMS));
     const changes: RegistryChange[] = [];

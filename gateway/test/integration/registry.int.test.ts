@@ -3,6 +3,7 @@
  * transaction and idempotent, export -> import -> export is a fixed point, CSV per kind round-trips.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { getJson, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { custodyDocument, HOUR, iso } from '../support/registry-fixture.js';
 
@@ -108,5 +109,14 @@ describe('registry API', () => {
   it('documents the registry, custody and evidence routes in /openapi.json', async () => {
     const spec = await getJson<{ paths: Record<string, unknown> }>(`${gw.httpUrl}/openapi.json`);
     for (const p of ['/api/v1/registry', '/api/v1/registry/{kind}/{id}', '/api/v1/evidence/{kind}/{id}', '/api/v1/orders/{id}/timeline', '/api/v1/custody/resolve']) expect(Object.keys(spec.paths)).toContain(p);
+  });
+
+  it("imports the example document of docs/registry.md as it stands", async () => {
+    const md = readFileSync(new URL('../../../docs/registry.md', import.meta.url), 'utf8');
+    const example = /### The document\s+```json\n([\s\S]*?)```/.exec(md)?.[1];
+    expect(example).toBeDefined();
+    const r = await send('PUT', `${api}/registry`, JSON.parse(example!));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json.applied.placements).toMatchObject({ created: 2 });
   });
 });

@@ -26,6 +26,10 @@ export function unknownFields(o: Record<string, unknown>, known: readonly string
 /** ms since the epoch of a time string as the registry accepts it, or undefined. */
 export function parseTime(s: string): number | undefined {
   if (!TIME_RE.test(s)) return undefined;
+  // Date.parse rolls impossible dates over (2026-02-30 is March 2): the calendar date must exist as written.
+  const [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
   const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { overlapProblems, readDocument, referencesOf } from './document.js';
+import type { Placement } from './types.js';
+
+const site = { id: 'S1', name: 'Site', geofence: { kind: 'circle', center: { lat: 52, lon: 4 }, radiusM: 100 } };
+const shipment = {
+  id: 'SH', mode: 'road', origin: 'S1', destination: 'S1', carrier: 'c', lane: 'l',
+  plannedDeparture: '2026-12-01T08:00:00+01:00', promisedDelivery: '2026-12-02',
+};
+
+describe('readDocument', () => {
+  it('writes entities in canonical form: times in UTC with ms, defaults filled, fields in one order', () => {
+    const { entities, problems } = readDocument({ sites: [site], shipments: [shipment] });
+    expect(problems).toEqual([]);
+    expect(entities.shipments[0]).toEqual({
+      id: 'SH', carrier: 'c', lane: 'l', mode: 'road', origin: 'S1', destination: 'S1', hubs: [], route: [], corridorM: 5000,
+      plannedDeparture: '2026-12-01T07:00:00.000Z', promisedDelivery: '2026-12-02T00:00:00.000Z', gapThresholdMin: 30,
+    });
+    expect(Object.keys(entities.shipments[0]!)).toEqual(['id', 'carrier', 'lane', 'mode', 'origin', 'destination', 'hubs', 'route', 'corridorM', 'plannedDeparture', 'promisedDelivery', 'gapThresholdMin']);
+  });
+
+  it('reads its own canonical form back unchanged (export, import, export is a fixed point)', () => {
+    const doc = {
+      sites: [site], zones: [{ id: 'Z', site: 'S1', name: 'z' }],
+      products: [{ preset: 'who-pqs-type-2', name: 'p', id: 'P' }],
+      batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-01-01', expiresAt: '2027-01-01' }],
+      shipments: [shipment],
+      orders: [{ id: 'O', lines: [{ quantity: 1, batch: 'B' }], promisedDelivery: '2026-12-02', statuses: [
+        { status: 'shipped', at: '2026-12-01T09:00:00Z', operator: 'a', source: 'hub' },
+        { status: 'paid', at: '2026-11-30T09:00:00Z', operator: 'a', source: 'hub' },
+        { status: 'paid', at: '2026-11-30T09:00:00Z', operator: 'a', source: 'hub' },
+      ] }],
+      placements: [{ id: 'P1', batch: 'B', zone: 'Z', from: '2026-11-01', to: null }],
+    };
+    const once = readDocument(doc);
+    expect(once.problems).toEqual([]);
+    expect(once.entities.orders[0]!.statuses.map((s) => s.status)).toEqual(['paid', 'shipped']);
+    const twice = readDocument(JSON.parse(JSON.stringify(once.entities)));
+    expect(twice.problems).toEqual([]);
+    expect(JSON.stringify(twice.entities)).toBe(JSON.stringify(once.entities));
+  });
+
+  it.each([
+    ['a duplicate id', { zones: [{ id: 'Z', site: 'S', name: '' }, { id: 'Z', site: 'S', name: '' }] }, 'zones[1].id', "duplicate id 'Z' (also zones[0])"],
+    ['an unknown kind', { warehouses: [] }, 'warehouses', "unknown field 'warehouses'"],
+    ['another format', { format: 'coldtrace-registry/2' }, 'format', "must be 'coldtrace-registry/1'"],
+    ['a kind that is not a list', { zones: {} }, 'zones', 'must be an array'],
+    ['a placement with both a device and a batch', { placements: [{ id: 'P', device: 'D', batch: 'B', zone: 'Z', from: '2026-01-01' }] }, 'placements[0]', "exactly one of 'device' and 'batch'"],
+    ['a placement with no location', { placements: [{ id: 'P', device: 'D', from: '2026-01-01' }] }, 'placements[0]', "exactly one of 'zone' and 'shipment'"],
+    ['an order without lines', { orders: [{ id: 'O', lines: [], promisedDelivery: '2026-01-01' }] }, 'orders[0].lines', 'at least 1 element'],
+    ['a batch twice in one order', { orders: [{ id: 'O', lines: [{ batch: 'B', quantity: 1 }, { batch: 'B', quantity: 2 }], promisedDelivery: '2026-01-01' }] }, 'orders[0].lines[1].batch', 'already on line 0'],
+    ['an expiry before production', { batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-02-01', expiresAt: '2026-01-01' }] }, 'batches[0].expiresAt', 'after producedAt'],
+    ['a route of one point', { shipments: [{ ...shipment, route: [{ lat: 1, lon: 1 }] }] }, 'shipments[0].route', 'at least two points'],
+    ['an unknown preset', { products: [{ id: 'P', name: 'p', preset: 'cheese' }] }, 'products[0].preset', 'unknown preset "cheese"'],
+    ['a date that does not exist', { batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-02-30', expiresAt: '2027-01-01' }] }, 'batches[0].producedAt', 'ISO 8601'],
+    ['an id with spaces around it', { zones: [{ id: ' Z', site: 'S', name: '' }] }, 'zones[0].id', 'without surrounding spaces'],
+  ])('names %s by path', (_name, doc, path, message) => {
+    expect(readDocument(doc).problems).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+
+  it('lists every reference with its path', () => {
+    const { entities } = readDocument({
+      orders: [{ id: 'O', lines: [{ batch: 'B', quantity: 1 }], shipments: ['SH'], promisedDelivery: '2026-01-01' }],
+      placements: [{ id: 'P', device: 'D', shipment: 'SH', from: '2026-01-01' }],
+    });
+    expect(referencesOf(entities)).toEqual([
+      { path: 'orders[0].lines[0].batch', kind: 'batches', id: 'B' }, { path: 'orders[0].shipments[0]', kind: 'shipments', id: 'SH' },
+      { path: 'placements[0].device', kind: 'devices', id: 'D' }, { path: 'placements[0].shipment', kind: 'shipments', id: 'SH' },
+    ]);
+  });
+});
+
+describe('overlapProblems', () => {
+  const p = (id: string, subject: Partial<Placement>, from: string, to?: string): Placement => ({ id, ...subject, zone: 'Z', from, ...(to !== undefined ? { to } : {}) });
+  const inDoc = (ids: string[]) => (id: string) => (ids.includes(id) ? `placements[${ids.indexOf(id)}]` : undefined);
+  it.each([
+    ['back to back', [p('a', { batch: 'B' }, '2026-01-01', '2026-01-02'), p('b', { batch: 'B' }, '2026-01-02')], []],
+    ['two subjects at once', [p('a', { batch: 'B' }, '2026-01-01'), p('b', { batch: 'C' }, '2026-01-01'), p('c', { device: 'B' }, '2026-01-01')], []],
+    ['an open placement and a later one', [p('a', { batch: 'B' }, '2026-01-01'), p('b', { batch: 'B' }, '2026-03-01', '2026-04-01')], ['placements[1].from']],
+    ['one inside a long one', [p('a', { device: 'D' }, '2026-01-01', '2026-12-01'), p('b', { device: 'D' }, '2026-02-01', '2026-03-01'), p('c', { device: 'D' }, '2026-04-01', '2026-05-01')], ['placements[1].from', 'placements[2].from']],
+  ])('%s', (_name, placements, paths) => {
+    expect(overlapProblems(placements, inDoc(placements.map((x) => x.id))).map((x) => x.path)).toEqual(paths);
+  });
+  it('reports an overlap with a stored placement on the new one, naming the stored one', () => {
+    const stored = p('old', { batch: 'B' }, '2026-01-01', '2026-02-01');
+    const [problem] = overlapProblems([stored, p('new', { batch: 'B' }, '2025-12-01', '2026-01-15')], inDoc(['new']));
+    expect(problem).toEqual({ path: 'placements[0].from', message: "overlaps placement 'old' (2026-01-01 to 2026-02-01) of batch 'B': a batch is in one place at a time" });
+  });
+});
