@@ -9,7 +9,9 @@
  * Options: --url (default $COLDTRACE_GATEWAY_URL or http://127.0.0.1:8080), --actor (default $USER), --source
  * (default 'cli'), --out FILE. Refused imports print every problem as `path: message` and exit 1; nothing is written.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../domain/registry/types.js';
@@ -38,10 +40,9 @@ async function main(): Promise<number> {
     const kind = values.csv;
     if (kind !== undefined && !isKind(kind)) return fail(`--csv: '${kind}' is not one of ${ENTITY_KINDS.join(', ')}`);
     const res = await fetch(kind === undefined ? api : `${api}/csv/${kind}`);
-    if (!res.ok) return fail(`${res.status} ${await res.text()}`);
-    const text = kind === undefined ? `${JSON.stringify(await res.json(), null, 2)}\n` : await res.text();
-    if (values.out !== undefined) writeFileSync(values.out, text);
-    else process.stdout.write(text);
+    if (!res.ok || res.body === null) return fail(`${res.status} ${await res.text()}`);
+    // Streamed to the file as it comes: a large registry is more text than one string holds.
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), values.out !== undefined ? createWriteStream(values.out) : process.stdout);
     return 0;
   }
   if (command !== 'import' || files.length === 0) return fail(USAGE);
@@ -49,9 +50,11 @@ async function main(): Promise<number> {
     const name = basename(file).toLowerCase();
     const csvKind = name.endsWith('.csv') ? name.slice(0, -4) : undefined;
     if (csvKind !== undefined && !isKind(csvKind)) return fail(`${file}: a CSV file is named after its kind (${ENTITY_KINDS.map((k) => `${k}.csv`).join(', ')})`);
+    // Streamed from the file: a large registry is more than one buffer should hold twice.
     const res = await fetch(csvKind === undefined ? api : `${api}/csv/${csvKind}`, {
-      method: 'PUT', body: readFileSync(file), headers: { ...headers, 'content-type': csvKind === undefined ? 'application/json' : 'text/csv' },
-    });
+      method: 'PUT', body: Readable.toWeb(createReadStream(file)), duplex: 'half',
+      headers: { ...headers, 'content-type': csvKind === undefined ? 'application/json' : 'text/csv', 'content-length': String(statSync(file).size) },
+    } as RequestInit & { duplex: 'half' });
     const answer = await res.json() as { applied?: Record<string, Record<string, number>>; problems?: Problem[]; message?: string };
     if (!res.ok) {
       console.error(`${file}: refused, nothing written (${answer.message ?? res.status})`);

@@ -6,7 +6,7 @@
  */
 import { canonicalStatuses, orderStatus } from '../domain/registry/entities.js';
 import { overlapProblems, readDocument, referencesOf, SINGULAR, subjectOf, type Entities } from '../domain/registry/document.js';
-import { ENTITY_KINDS, REGISTRY_FORMAT, type EntityKind, type EntityOf, type Placement, type Problem, type RegistryDocument } from '../domain/registry/types.js';
+import { ENTITY_KINDS, REGISTRY_FORMAT, type EntityKind, type EntityOf, type Placement, type Problem } from '../domain/registry/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { ApplyCounts, HistoryEntry, RegistryChange, RegistryStore, WriteMeta } from '../ports/registry.js';
 
@@ -107,21 +107,33 @@ export class RegistryService {
     return this.store.history(kind, id);
   }
 
-  /** The whole registry as one document, each kind in id order. */
-  async exportDocument(): Promise<RegistryDocument> {
-    const out: Record<string, unknown[]> = {};
-    for (const kind of ENTITY_KINDS) {
-      const all: unknown[] = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await this.store.list(kind, { ...(after !== undefined ? { after } : {}), limit: 10_000 });
-        all.push(...page);
-        if (page.length < 10_000) break;
-        after = page[page.length - 1]!.id;
-      }
-      out[kind] = all;
+  /** Every entity of a kind in id order, a page at a time (an export of millions never sits in memory whole). */
+  async *entities<K extends EntityKind>(kind: K, pageSize = 10_000): AsyncGenerator<EntityOf[K][]> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.list(kind, { ...(after !== undefined ? { after } : {}), limit: pageSize });
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.id;
     }
-    return { format: REGISTRY_FORMAT, ...out } as unknown as RegistryDocument;
+  }
+
+  /**
+   * The whole registry as one document (`format`, then each kind in id order), as JSON text in pieces: a 3PL's
+   * registry is larger than the longest string a JavaScript engine holds.
+   */
+  async *exportJson(): AsyncGenerator<string> {
+    yield `{"format":${JSON.stringify(REGISTRY_FORMAT)}`;
+    for (const kind of ENTITY_KINDS) {
+      yield `,${JSON.stringify(kind)}:[`;
+      let first = true;
+      for await (const page of this.entities(kind)) {
+        yield `${first ? '' : ','}${page.map((e) => JSON.stringify(e)).join(',')}`;
+        first = false;
+      }
+      yield ']';
+    }
+    yield '}\n';
   }
 
   private async checkAndApply(e: Entities, problems: Problem[], author: Author, pathOf: (kind: EntityKind, i: number) => string): Promise<ApplyCounts> {

@@ -23,14 +23,23 @@ export const CSV_COLUMNS: { readonly [K in EntityKind]: readonly (readonly [stri
   placements: [['id', 'text'], ['device', 'text'], ['batch', 'text'], ['zone', 'text'], ['shipment', 'text'], ['from', 'text'], ['to', 'text']],
 };
 
-export function toCsv(kind: EntityKind, entities: readonly object[]): string {
+/** The header line of a kind's CSV. */
+export function csvHeader(kind: EntityKind): string {
+  return stringify([CSV_COLUMNS[kind].map(([name]) => name)]);
+}
+
+/** CSV lines of entities, without the header. */
+export function csvRows(kind: EntityKind, entities: readonly object[]): string {
   const cols = CSV_COLUMNS[kind];
-  const rows = entities.map((e) => cols.map(([name, cell]) => {
+  return stringify(entities.map((e) => cols.map(([name, cell]) => {
     const v = (e as Record<string, unknown>)[name];
     if (v === undefined) return '';
     return cell === 'json' ? JSON.stringify(v) : String(v);
-  }));
-  return stringify([cols.map(([name]) => name), ...rows]);
+  })));
+}
+
+export function toCsv(kind: EntityKind, entities: readonly object[]): string {
+  return csvHeader(kind) + csvRows(kind, entities);
 }
 
 /** The line of a CSV file a row index stands on (the header is line 1). */

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import { csvLine, fromCsv, toCsv } from '../../domain/registry/csv.js';
+import { Readable } from 'node:stream';
+import { csvHeader, csvLine, csvRows, fromCsv } from '../../domain/registry/csv.js';
 import { PRODUCT_PRESETS } from '../../domain/registry/presets.js';
 import { ENTITY_KINDS, type EntityKind } from '../../domain/registry/types.js';
 import { RegistryProblems, type Author } from '../../services/registry.js';
@@ -42,7 +43,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
 
   app.get('/registry', {
     schema: { summary: 'The whole registry as one document', tags: ['registry'], response: { 200: RegistryDocumentBody } },
-  }, () => registry.exportDocument());
+  }, (_req, reply) => reply.type('application/json; charset=utf-8').send(Readable.from(registry.exportJson())));
 
   app.put('/registry', {
     ...bodyByRegistry, bodyLimit: importLimit,
@@ -53,9 +54,13 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   app.get<{ Params: { kind: EntityKind } }>('/registry/csv/:kind', {
     schema: { summary: 'One kind of the registry as CSV (nested fields as JSON in their cell)', tags: ['registry'], params: KindParam,
       produces: ['text/csv'], response: { 200: Type.String() } },
-  }, async (req, reply) => {
-    const doc = await registry.exportDocument();
-    return reply.type('text/csv; charset=utf-8').send(toCsv(req.params.kind, doc[req.params.kind]));
+  }, (req, reply) => {
+    const { kind } = req.params;
+    async function* lines(): AsyncGenerator<string> {
+      yield csvHeader(kind);
+      for await (const page of registry.entities(kind)) yield csvRows(kind, page);
+    }
+    return reply.type('text/csv; charset=utf-8').send(Readable.from(lines()));
   });
 
   app.put<{ Params: { kind: EntityKind }; Body: string }>('/registry/csv/:kind', {
