@@ -12,6 +12,7 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../domain/registry/types.js';
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     const res = await fetch(kind === undefined ? api : `${api}/csv/${kind}`);
     if (!res.ok || res.body === null) return fail(`${res.status} ${await res.text()}`);
     // Streamed to the file as it comes: a large registry is more text than one string holds.
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), values.out !== undefined ? createWriteStream(values.out) : process.stdout);
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), values.out !== undefined ? createWriteStream(values.out) : process.stdout);
     return 0;
   }
   if (command !== 'import' || files.length === 0) return fail(USAGE);
