@@ -32,6 +32,8 @@ export interface GatewayConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Custody resolution of every committed reading (the hook after the commit); off only for measurement. */
   readonly custody: boolean;
+  /** The rules judge the batches committed readings touch (needs custody); off only for measurement. */
+  readonly rules: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -79,6 +81,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_LOG_LEVEL: 'info',
   /** 'off' only to measure what custody resolution costs (npm run bench): no reading is then counted linked or unlinked. */
   COLDTRACE_CUSTODY: 'on',
+  /** 'off' only to measure what the rules cost: no flag is raised from readings (registry changes still judge). */
+  COLDTRACE_RULES: 'on',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -171,6 +175,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     retentionRawDays: int('COLDTRACE_RETENTION_RAW_DAYS', 0, 36_500),
     retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
     custody: oneOf('COLDTRACE_CUSTODY', ['on', 'off'] as const) === 'on',
+    rules: oneOf('COLDTRACE_RULES', ['on', 'off'] as const) === 'on',
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

@@ -14,9 +14,10 @@ import { openDatabase } from './adapters/sqlite/database.js';
 import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
 import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
+import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
-import { systemClock, type Clock } from './ports/clock.js';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from './ports/clock.js';
 import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
 import { GatewayMetrics } from './services/metrics.js';
@@ -24,6 +25,7 @@ import { CommitHealth } from './services/commit-health.js';
 import { CustodyIndex } from './services/custody.js';
 import { EvidenceService } from './services/evidence.js';
 import { RegistryService } from './services/registry.js';
+import { RulesService } from './services/rules.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -32,6 +34,8 @@ export interface StartOptions {
   readonly config: GatewayConfig;
   readonly log?: Logger;
   readonly clock?: Clock;
+  /** Timers of the services (the rules' rounds). Default: real timers. */
+  readonly scheduler?: Scheduler;
   /** Default: dashboards/web/dist of this checkout. */
   readonly dashboardDir?: string;
   readonly validation?: Partial<ValidationOptions>;
@@ -48,6 +52,7 @@ export interface RunningGateway {
   readonly metrics: GatewayMetrics;
   readonly registry: RegistryService;
   readonly custody: CustodyIndex;
+  readonly rules: RulesService;
   close(): Promise<void>;
 }
 
@@ -79,7 +84,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await custody.load();
   registry.onChange(custody.registryChanged);
   if (config.custody) batcher.onCommitted(custody.committed);
-  const evidence = new EvidenceService(registryStore, custody, store);
+  const flags = new SqliteFlagStore(registryDb);
+  metrics.setFlagSource(() => flags.counts());
+  const evidence = new EvidenceService(registryStore, custody, store, flags);
+  const rules = new RulesService({
+    registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
+    log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
+  });
+  registry.onChange(rules.registryChanged);
+  if (config.custody && config.rules) batcher.onCommitted(rules.committed);
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
@@ -105,7 +118,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, clock,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -126,11 +139,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl, ingest, live, metrics, registry, custody,
+    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
       await closeMqtt();
       await batcher.close();
+      await rules.close();
       await app.close();
       await store.close();
       await registryStore.close();

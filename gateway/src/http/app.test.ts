@@ -9,6 +9,7 @@ import { SqliteQuarantine } from '../adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from '../adapters/sqlite/status-log.js';
 import { SqliteTelemetryStore } from '../adapters/sqlite/telemetry-store.js';
 import { SqliteRegistryStore } from '../adapters/sqlite/registry/registry-store.js';
+import { SqliteFlagStore } from '../adapters/sqlite/flags/flag-store.js';
 import { CustodyIndex } from '../services/custody.js';
 import { EvidenceService } from '../services/evidence.js';
 import { RegistryService } from '../services/registry.js';
@@ -30,14 +31,16 @@ describe('HTTP API', () => {
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const batcher = new WriteBatcher(store, () => Date.now(), metrics.batcherObserver());
   const ingest = new IngestService({ validator: new MessageValidator(), batcher, quarantine, statusLog, live, metrics, clock: { now: () => Date.now() }, log });
-  const registryStore = new SqliteRegistryStore(openDatabase(join(dir, 'r.db')));
+  const registryDb = openDatabase(join(dir, 'r.db'));
+  const registryStore = new SqliteRegistryStore(registryDb);
+  const flags = new SqliteFlagStore(registryDb);
   const registry = new RegistryService(registryStore, { now: () => Date.now() });
   const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
-  const evidence = new EvidenceService(registryStore, custody, store);
+  const evidence = new EvidenceService(registryStore, custody, store, flags);
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    app = await buildApp({ store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, rollups: store.retention, health: () => ({ status: 'degraded', checks: { store: { ok: false, detail: 'test' } } }) });
+    app = await buildApp({ store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules: { evaluate: () => Promise.resolve([]) }, clock: { now: () => Date.now() }, rollups: store.retention, health: () => ({ status: 'degraded', checks: { store: { ok: false, detail: 'test' } } }) });
     await new Promise<void>((resolve, reject) => ingest.accept({
       topic: 'ct/v1/s/n/d1/data', payload: Buffer.from(JSON.stringify({ v: 1, seq: 1, time: 1_790_000_000_000, readings: [{ metric: 'temperature', value: 5, unit: 'Cel' }] })),
       clientId: 'c', receivedAt: 1_790_000_000_100,

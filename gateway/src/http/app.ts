@@ -10,6 +10,7 @@ import { GatewayError } from './errors.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerCustodyRoutes } from './routes/custody.js';
+import { registerFlagRoutes } from './routes/flags.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { RegistryProblems } from '../services/registry.js';
 
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerApiRoutes, { prefix: '/api/v1', deps });
   await app.register(registerRegistryRoutes, { prefix: '/api/v1', deps });
   await app.register(registerCustodyRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerFlagRoutes, { prefix: '/api/v1', deps });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

@@ -8,6 +8,9 @@ import type { CustodyIndex } from '../services/custody.js';
 import type { EvidenceService } from '../services/evidence.js';
 import type { IngestService } from '../services/ingest.js';
 import type { RegistryService } from '../services/registry.js';
+import type { RulesService } from '../services/rules.js';
+import type { FlagStore } from '../ports/flags.js';
+import type { Clock } from '../ports/clock.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -27,6 +30,9 @@ export interface AppDeps {
   readonly registry: RegistryService;
   readonly custody: Pick<CustodyIndex, 'unassignedDevices' | 'unlinkedDevices'>;
   readonly evidence: EvidenceService;
+  readonly flags: FlagStore;
+  readonly rules: Pick<RulesService, 'evaluate'>;
+  readonly clock: Clock;
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;

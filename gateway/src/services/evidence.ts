@@ -10,6 +10,8 @@ import type { Order, Placement } from '../domain/registry/types.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
+import type { FlagStore } from '../ports/flags.js';
+import type { Flag } from '../domain/flags/types.js';
 
 export type EvidenceSubject = { readonly kind: 'batches' | 'shipments' | 'orders'; readonly id: string };
 
@@ -40,24 +42,26 @@ export interface Evidence {
 export type TimelineEvent =
   | { readonly at: string; readonly kind: 'status'; readonly status: string; readonly operator: string; readonly source: string }
   | { readonly at: string; readonly kind: 'custody'; readonly change: 'arrived' | 'left'; readonly batch: string; readonly location: Location; readonly placement: string }
-  | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string; readonly placement: string };
+  | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string; readonly placement: string }
+  | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: string; readonly title: string };
 
 export interface Timeline {
   readonly order: Order;
   readonly events: readonly TimelineEvent[];
-  /** Flags raised on the order by the rules (issue: rules and flags); empty until they exist. */
-  readonly flags: readonly unknown[];
+  /** Flags the rules put on the order (withdrawn ones left out), most recently changed first. */
+  readonly flags: readonly Flag[];
 }
 
 /** At one instant: the status, then what ends, then what starts (a batch leaves a zone before it boards). */
 function rank(e: TimelineEvent): number {
   if (e.kind === 'status') return 0;
+  if (e.kind === 'flag') return 5;
   if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
   return e.change === 'detached' ? 2 : 4;
 }
 
 export class EvidenceService {
-  constructor(private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore) {}
+  constructor(private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore, private readonly flags?: FlagStore) {}
 
   async resolve(device: string, time: number): Promise<Resolution> {
     const span = this.custody.locate(device, time);
@@ -118,8 +122,10 @@ export class EvidenceService {
     for (const shipment of order.shipments) {
       for (const p of await this.registry.placementsAt({ kind: 'shipment', id: shipment }, -Infinity, Infinity)) if (p.device !== undefined) this.moves(p, events);
     }
+    const flags = this.flags === undefined ? [] : await this.flags.list({ order: orderId, limit: 1000 });
+    for (const f of flags) events.push({ ms: f.metAtMs, at: new Date(f.metAtMs).toISOString(), kind: 'flag', flag: f.id, rule: f.rule, severity: f.severity, title: f.title });
     events.sort((a, b) => a.ms - b.ms || rank(a) - rank(b));
-    return { order, events: events.map(({ ms: _ms, ...e }) => e), flags: [] };
+    return { order, events: events.map(({ ms: _ms, ...e }) => e), flags };
   }
 
   private moves(p: Placement, events: (TimelineEvent & { ms: number })[]): void {
@@ -134,16 +140,24 @@ export class EvidenceService {
     }
   }
 
-  /** For each placement of the batches: the devices at the same location meanwhile, over the overlap. */
-  private async batchSegments(batches: readonly string[], out: Segment[]): Promise<void> {
-    for (const p of await this.registry.placementsOf(batches.map((b) => `batch:${b}`))) {
+  /** Each custody leg of the batch (its placements, in time order) with the devices at its location meanwhile, over the overlap. */
+  async custodyLegs(batch: string): Promise<{ placement: Placement; segments: Segment[] }[]> {
+    const legs: { placement: Placement; segments: Segment[] }[] = [];
+    for (const p of await this.registry.placementsOf([`batch:${batch}`])) {
       const span = spanOfPlacement(p);
+      const segments: Segment[] = [];
       for (const d of await this.registry.placementsAt(span.location, span.fromMs, span.toMs)) {
         if (d.device === undefined) continue;
         const x = intersect(span, spanOfPlacement(d));
-        if (x !== undefined) out.push({ device: d.device, location: span.location, ...x });
+        if (x !== undefined) segments.push({ device: d.device, location: span.location, ...x });
       }
+      legs.push({ placement: p, segments });
     }
+    return legs;
+  }
+
+  private async batchSegments(batches: readonly string[], out: Segment[]): Promise<void> {
+    for (const b of batches) for (const leg of await this.custodyLegs(b)) out.push(...leg.segments);
   }
 
   private async shipmentSegments(shipments: readonly string[], out: Segment[]): Promise<void> {

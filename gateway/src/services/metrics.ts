@@ -35,6 +35,10 @@ export class GatewayMetrics {
     name: 'coldtrace_custody_readings_total', help: 'Committed readings by custody at their device time: linked (in a zone or on a shipment) or unlinked (stored, in no placement, or of a device the registry does not know)',
     labelNames: ['custody'] as const, registers: [this.registry],
   });
+  readonly flagLatency = new Histogram({
+    name: 'coldtrace_rules_flag_latency_seconds', help: 'From the commit (or registry change) that marked a batch to its flags being reconciled',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
+  });
   readonly commitFailures = new Counter({ name: 'coldtrace_store_commit_failures_total', help: 'Group commits the store refused (disk full, I/O error ...): nothing of them was stored or acknowledged', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];
@@ -42,6 +46,18 @@ export class GatewayMetrics {
   /** External broker mode: read from the subscriber at scrape time (setMqttSource). */
   private logSource: () => { readonly writeFailures: number; readonly droppedBytes: number } = () => ({ writeFailures: 0, droppedBytes: 0 });
   private mqttSource: () => { readonly lost: number; readonly inFlight: number } = () => ({ lost: 0, inFlight: 0 });
+
+  /** Flags by state, severity and whether their condition holds, read from the flag store at scrape time. */
+  setFlagSource(source: () => Promise<readonly { state: string; severity: string; active: boolean; n: number }[]>): void {
+    new Gauge({
+      name: 'coldtrace_flags', help: 'Flags not withdrawn, by state (open, acknowledged, resolved), severity and active (condition holds)',
+      labelNames: ['state', 'severity', 'active'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const c of await source()) this.set({ state: c.state, severity: c.severity, active: String(c.active) }, c.n);
+      },
+    });
+  }
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const source = (): Iterable<{ readonly device: string; readonly lastSeen: number }> => this.lastSeenSource();

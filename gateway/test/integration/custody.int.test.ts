@@ -5,21 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
-import { connect, getJson, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { connect, getJson, request as send, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { custodyDocument, HOUR, iso } from '../support/registry-fixture.js';
 
 const STEP = 10 * 60_000;
 /** Device times are whole hours in the past, so every leg lies before now. */
 const t0 = Math.floor(Date.now() / HOUR) * HOUR - 10 * HOUR;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read response bodies of many shapes
-type Body = any;
-
-async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Body }> {
-  const res = await fetch(url, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
 
 /** One message per device: a temperature every 10 min over [from, to). */
 async function publishSeries(client: MqttClient, device: string, from: number, to: number): Promise<number[]> {

@@ -4,19 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { getJson, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { getJson, request, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { custodyDocument, HOUR, iso } from '../support/registry-fixture.js';
 
 const t0 = Date.UTC(2026, 10, 2, 8);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read response bodies of many shapes
-type Body = any;
-
-async function send(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Body }> {
-  const res = await fetch(url, { method, headers: body !== undefined ? { 'content-type': contentType } : {}, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
 
 describe('registry API', () => {
   let gw: TestGateway;
@@ -24,7 +16,7 @@ describe('registry API', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     api = `${gw.httpUrl}/api/v1`;
-    const r = await send('PUT', `${api}/registry`, custodyDocument(t0));
+    const r = await request('PUT', `${api}/registry`, custodyDocument(t0));
     expect(r.status, JSON.stringify(r.json)).toBe(200);
   });
   afterAll(() => gw.destroy());
@@ -41,11 +33,11 @@ describe('registry API', () => {
     ['a local time without a zone', 'batches/B-9', { product: 'P-VAX', quantity: 5, producedAt: '2026-01-01T10:00', expiresAt: '2027-01-01' }, 'producedAt', 'with a zone'],
     ['a misspelt field', 'zones/Z-9', { site: 'WH1', name: 'x', sight: 'WH1' }, 'sight', "unknown field 'sight'"],
   ])('refuses %s with a 400 naming the field, writing nothing', async (_name, path, body, field, message) => {
-    const r = await send('PUT', `${api}/registry/${path}`, body);
+    const r = await request('PUT', `${api}/registry/${path}`, body);
     expect(r.status).toBe(400);
     expect(r.json.code).toBe('E_INVALID');
     expect(r.json.problems).toContainEqual({ path: field, message: expect.stringContaining(message) });
-    expect((await send('GET', `${api}/registry/${path}`)).status).toBe(404);
+    expect((await request('GET', `${api}/registry/${path}`)).status).toBe(404);
   });
 
   it('refuses a whole import when one row is wrong, listing every problem by path, and writes none of it', async () => {
@@ -57,19 +49,19 @@ describe('registry API', () => {
       ],
       placements: [{ id: 'P-NEW', batch: 'B-NEW', zone: 'Z-NOPE', from: iso(t0) }],
     };
-    const r = await send('PUT', `${api}/registry`, doc);
+    const r = await request('PUT', `${api}/registry`, doc);
     expect(r.status).toBe(400);
     expect(r.json.problems).toEqual([
       { path: 'orders[1].lines[1].batch', message: "unknown batch 'B-9'" },
       { path: 'placements[0].zone', message: "unknown zone 'Z-NOPE'" },
     ]);
-    for (const path of ['batches/B-NEW', 'orders/O-NEW', 'placements/P-NEW']) expect((await send('GET', `${api}/registry/${path}`)).status).toBe(404);
+    for (const path of ['batches/B-NEW', 'orders/O-NEW', 'placements/P-NEW']) expect((await request('GET', `${api}/registry/${path}`)).status).toBe(404);
   });
 
   it('exports what it imported; importing the export changes nothing and exports it identically', async () => {
     const first = await getJson<Record<string, unknown[]>>(`${api}/registry`);
     expect(first.batches!.map((b) => (b as { id: string }).id)).toEqual(['B-1', 'B-2']);
-    const again = await send('PUT', `${api}/registry`, first);
+    const again = await request('PUT', `${api}/registry`, first);
     expect(again.status).toBe(200);
     for (const counts of Object.values(again.json.applied as Record<string, { created: number; updated: number }>)) {
       expect(counts).toMatchObject({ created: 0, updated: 0 });
@@ -78,7 +70,7 @@ describe('registry API', () => {
     // A new gateway from the export alone holds the same registry.
     const other = await startTestGateway();
     try {
-      expect((await send('PUT', `${other.httpUrl}/api/v1/registry`, first)).status).toBe(200);
+      expect((await request('PUT', `${other.httpUrl}/api/v1/registry`, first)).status).toBe(200);
       expect(await getJson(`${other.httpUrl}/api/v1/registry`)).toEqual(first);
     } finally {
       await other.destroy();
@@ -88,15 +80,15 @@ describe('registry API', () => {
   it('exports each kind as CSV and imports it back unchanged; a wrong cell is named by line and column', async () => {
     for (const kind of ['sites', 'zones', 'devices', 'products', 'batches', 'shipments', 'orders', 'placements']) {
       const csv = await (await fetch(`${api}/registry/csv/${kind}`)).text();
-      const r = await send('PUT', `${api}/registry/csv/${kind}`, csv, 'text/csv');
+      const r = await request('PUT', `${api}/registry/csv/${kind}`, csv);
       expect(r.status, `${kind}: ${JSON.stringify(r.json)}`).toBe(200);
       expect(r.json.applied[kind]).toMatchObject({ created: 0, updated: 0 });
     }
     const bad = 'id,site,name\nZ-C,WH1,Cold room C\nZ-D,WH9,Cold room D\n';
-    const r = await send('PUT', `${api}/registry/csv/zones`, bad, 'text/csv');
+    const r = await request('PUT', `${api}/registry/csv/zones`, bad);
     expect(r.status).toBe(400);
     expect(r.json.problems).toEqual([{ path: 'zones.csv line 3, column site', message: "unknown site 'WH9'" }]);
-    expect((await send('GET', `${api}/registry/zones/Z-C`)).status).toBe(404);
+    expect((await request('GET', `${api}/registry/zones/Z-C`)).status).toBe(404);
   });
 
   it('lists the product presets and expands one named by a product', async () => {
@@ -115,7 +107,7 @@ describe('registry API', () => {
     const md = readFileSync(new URL('../../../docs/registry.md', import.meta.url), 'utf8');
     const example = /### The document\s+```json\n([\s\S]*?)```/.exec(md)?.[1];
     expect(example).toBeDefined();
-    const r = await send('PUT', `${api}/registry`, JSON.parse(example!));
+    const r = await request('PUT', `${api}/registry`, JSON.parse(example!));
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     expect(r.json.applied.placements).toMatchObject({ created: 2 });
   });

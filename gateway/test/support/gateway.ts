@@ -57,3 +57,17 @@ export async function storedTimes(httpUrl: string, device: string, from: number,
     start = readings[readings.length - 1]!.time + 1;
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read response bodies of many shapes
+export type Body = any;
+
+/** An HTTP request with a JSON body (or a string sent as is), answered with its status and parsed body. */
+export async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Body }> {
+  const contentType = typeof body === 'string' ? 'text/csv' : 'application/json';
+  const res = await fetch(url, {
+    method, headers: { ...(body !== undefined ? { 'content-type': contentType } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+}

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody, ReadingBody } from '../schemas.js';
 import { OrderBody } from '../registry-schemas.js';
+import { FlagBody } from '../flag-schemas.js';
 
 const LocationBody = Type.Object({ kind: Type.Union([Type.Literal('zone'), Type.Literal('shipment')]), id: Type.String() });
 const SegmentBody = Type.Object({ device: Type.String(), location: LocationBody, fromMs: Type.Number(), toMs: Type.Union([Type.Number(), Type.Null()], { description: 'null while the custody is open' }) });
@@ -16,11 +17,13 @@ const EvidenceQuery = Type.Object({
 });
 const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
 const EventBody = Type.Object({
-  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker')]),
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag')]),
   status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
   change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached' })),
   batch: Type.Optional(Type.String()), location: Type.Optional(LocationBody), placement: Type.Optional(Type.String()),
   device: Type.Optional(Type.String()), shipment: Type.Optional(Type.String()),
+  flag: Type.Optional(Type.String({ description: 'flag: its id (see flags)' })), rule: Type.Optional(Type.String()),
+  severity: Type.Optional(Type.String()), title: Type.Optional(Type.String()),
 });
 
 export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
@@ -66,7 +69,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
     schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, flags", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
-      response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(Type.Unknown()) }), 404: ErrorBody } },
+      response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(FlagBody) }), 404: ErrorBody } },
   }, async (req) => {
     const t = await evidence.timeline(req.params.id);
     if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no order '${req.params.id}'`);

@@ -1,0 +1,117 @@
+/**
+ * Rules end to end: readings through MQTT into the gateway, custody from the registry, flags on the orders through
+ * the API. Batch B-1 (pharma 2-8 °C: upper 8 °C for 30 min without a break) sits in zone B from t0+1h to t0+3h.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { dataTopic } from '@coldtrace/contract';
+import { connect, getJson, request as send, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
+import { custodyDocument, HOUR, iso } from '../support/registry-fixture.js';
+
+const MIN = 60_000;
+const t0 = Math.floor(Date.now() / HOUR) * HOUR - 10 * HOUR;
+
+/** A temperature every minute over [from, to): `hot` °C inside [hotFrom, hotTo), 5 °C elsewhere. */
+function series(from: number, to: number, hot?: { from: number; to: number; c: number }): { time: number; value: number }[] {
+  const out: { time: number; value: number }[] = [];
+  for (let t = from; t < to; t += MIN) out.push({ time: t, value: hot !== undefined && t >= hot.from && t < hot.to ? hot.c : 5 });
+  return out;
+}
+
+describe('rules: excursions flagged on the orders of the batches exposed', () => {
+  let gw: TestGateway;
+  let client: MqttClient;
+  let api: string;
+  let seq = 0;
+  const publish = async (device: string, readings: { time: number; value: number }[]): Promise<void> => {
+    const body = { v: 1, seq: ++seq, time: readings[0]!.time, readings: readings.map((r) => ({ metric: 'temperature', value: r.value, unit: 'Cel', time: r.time })) };
+    await client.publishAsync(dataTopic('wh1', 'node-r', device), JSON.stringify(body), { qos: 1 });
+  };
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    api = `${gw.httpUrl}/api/v1`;
+    client = await connect(gw.mqttUrl, 'node-r');
+    const r = await send('PUT', `${api}/registry`, custodyDocument(t0));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+  });
+  afterAll(async () => {
+    await client.endAsync();
+    await gw.destroy();
+  });
+
+  it('flags a 45 min warm spell in zone B on B-1 and its order, with the moment the condition was met and the evidence', async () => {
+    // Zone B: 9 °C from t0+1.5h for 45 min while B-1 is there; zone A warm after B-1 left it (not B-1's business).
+    // The minutes from t0+2.25h to t0+2.5h are still in the sensor's outbox (they arrive late, below).
+    // One message: judged once, so the flag is raised already cleared (the readings after the spell are in range).
+    await publish('S-B', [...series(t0 + HOUR, t0 + 2.25 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }), ...series(t0 + 2.5 * HOUR, t0 + 3 * HOUR)]);
+    await publish('S-A', series(t0, t0 + 3 * HOUR, { from: t0 + 2 * HOUR, to: t0 + 3 * HOUR, c: 12 }));
+    await gw.rules.idle();
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1`);
+    expect(flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+    const f = flags[0]!;
+    expect(f).toMatchObject({
+      subject: { kind: 'batch', id: 'B-1' }, severity: 'major', state: 'open', active: false,
+      // The last warm reading holds until the max gap (3 × the 60 s interval): the next minutes are not there yet.
+      startMs: t0 + 1.5 * HOUR, endMs: t0 + 2.25 * HOUR + 2 * MIN, metAtMs: t0 + 1.5 * HOUR + 30 * MIN,
+      related: { devices: ['S-B'], zones: ['Z-B'], batches: ['B-1'], shipments: [], orders: ['O-1'] },
+    });
+    expect(f.episodes).toEqual([expect.objectContaining({ device: 'S-B', min: 9, max: 9, twa: 9, durationMs: 47 * MIN, firstOffending: { t: t0 + 1.5 * HOUR, v: 9 }, lastOffending: { t: t0 + 2.25 * HOUR - MIN, v: 9 } })]);
+    expect(f.events.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'cleared']);
+    // No other batch or order is flagged: B-2 arrived in zone B after the warm spell, zone A was warm after B-1 left.
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags`)).flags).toHaveLength(1);
+    // The order's timeline shows it.
+    const timeline = await getJson<{ events: { kind: string; at: string }[] }>(`${api}/orders/O-1/timeline`);
+    expect(timeline.events).toContainEqual(expect.objectContaining({ kind: 'flag', at: iso(t0 + 1.5 * HOUR + 30 * MIN) }));
+    const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^coldtrace_flags\{state="open",severity="major",active="false"\} 1$/m);
+  });
+
+  it('gives the same flag when the same readings come again, late and out of order', async () => {
+    const before = await getJson<Body>(`${api}/flags/${encodeURIComponent('excursion/temperature/upper/8/consecutive/30@batch:B-1')}`);
+    const again = series(t0 + HOUR, t0 + 2.25 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }).reverse();
+    await publish('S-B', again.slice(0, 40));
+    await publish('S-B', again.slice(30));
+    await gw.rules.idle();
+    const after = await getJson<Body>(`${api}/flags/${encodeURIComponent(before.id)}`);
+    expect(after).toEqual(before);
+  });
+
+  it('updates the one flag when a late reading extends the excursion, never a second flag', async () => {
+    // The sensor's outbox delivers the minutes after t0+2.25h late: they were 9 °C too.
+    await publish('S-B', series(t0 + 2.25 * HOUR, t0 + 2.5 * HOUR, { from: t0, to: t0 + 3 * HOUR, c: 9 }));
+    await gw.rules.idle();
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ endMs: t0 + 2.5 * HOUR, metAtMs: t0 + 1.5 * HOUR + 30 * MIN });
+    expect(flags[0].events.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'cleared', 'updated']);
+  });
+
+  it('withdraws the flag when a late custody record shows the batch was elsewhere, and keeps it as history', async () => {
+    // The WMS corrects: B-1 stayed in zone A until t0+2.4h (zone A at 12 °C from t0+2h: 24 min, under the delay),
+    // then zone B (9 °C until t0+2.5h: 6 min).
+    const fix = await send('PUT', `${api}/registry`, { placements: [
+      { id: 'P-B1-A', batch: 'B-1', zone: 'Z-A', from: iso(t0), to: iso(t0 + 2.4 * HOUR) },
+      { id: 'P-B1-B', batch: 'B-1', zone: 'Z-B', from: iso(t0 + 2.4 * HOUR), to: iso(t0 + 3 * HOUR) },
+    ] });
+    expect(fix.status, JSON.stringify(fix.json)).toBe(200);
+    await gw.rules.idle();
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1`)).flags).toEqual([]);
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&withdrawn=true`);
+    expect(flags.map((f) => [f.rule, f.withdrawn, f.events.at(-1).kind])).toEqual([['excursion/temperature/upper/8/consecutive/30', true, 'withdrawn']]);
+  });
+
+  it('moves a flag along its lifecycle with who, when and why, refusing a move that is not allowed', async () => {
+    // The destination's cold room runs at 10 °C for the hour after B-1 arrived, and still is at the last reading.
+    await publish('S-DEST', series(t0 + 5 * HOUR, t0 + 6 * HOUR, { from: t0 + 5 * HOUR, to: t0 + 6 * HOUR, c: 10 }));
+    await gw.rules.idle();
+    const [flag] = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1`)).flags;
+    expect(flag).toMatchObject({ startMs: t0 + 5 * HOUR, metAtMs: t0 + 5.5 * HOUR, state: 'open', related: expect.objectContaining({ zones: ['Z-DEST'] }) });
+    const id = encodeURIComponent(flag.id);
+    const ack = await send('POST', `${api}/flags/${id}/acknowledge`, { comment: 'QA looking' }, { 'x-coldtrace-actor': 'qa.anna' });
+    expect(ack.json.state).toBe('acknowledged');
+    const resolved = await send('POST', `${api}/flags/${id}/resolve`, { comment: 'stability data covers it' }, { 'x-coldtrace-actor': 'qa.anna' });
+    expect(resolved.json.events.slice(-2).map((e: Body) => [e.kind, e.by, e.comment])).toEqual([['acknowledged', 'qa.anna', 'QA looking'], ['resolved', 'qa.anna', 'stability data covers it']]);
+    const wrong = await send('POST', `${api}/flags/${id}/acknowledge`, {});
+    expect(wrong.status).toBe(409);
+  });
+});
