@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { batchFindings, type LegSeries } from '../domain/rules/batch-findings.js';
-import { hold, maxGapMs, type Sample } from '../domain/rules/step-hold.js';
+import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import type { StoredReading } from '../domain/reading.js';
 import type { Finding } from '../domain/flags/types.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
@@ -15,6 +15,7 @@ import type { FlagChange, FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
+import { SeriesCache } from './series-cache.js';
 import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
 
@@ -33,8 +34,8 @@ export interface RulesDeps {
 
 /** A round starts this long after the first mark, ms: readings of one burst are judged together. */
 export const DEFAULT_ROUND_DELAY_MS = 100;
-/** Most readings of one sensor and metric read for one leg. */
-const MAX_LEG_READINGS = 5_000_000;
+/** A batch is judged at most this often, ms: a busy zone marks its batches with every commit. */
+export const DEFAULT_MIN_BATCH_INTERVAL_MS = 500;
 
 export type FlagListener = (changes: readonly FlagChange[]) => void;
 
@@ -48,7 +49,10 @@ export class RulesService {
   /** Lookups of the batches of committed readings still under way (idle() waits for them). */
   private readonly finding = new Set<Promise<void>>();
 
-  constructor(private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS) {}
+  /** Batch -> gateway time its last evaluation started (entries older than the interval are dropped). */
+  private readonly judgedAt = new Map<string, number>();
+
+  constructor(private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS, private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS) {}
 
   onFlags(listener: FlagListener): void {
     this.listeners.push(listener);
@@ -107,7 +111,8 @@ export class RulesService {
         await Promise.all(this.finding);
         continue;
       }
-      if (this.running === undefined) await this.round();
+      // A flush: batches judged less than the interval ago are judged again at once.
+      if (this.running === undefined) await this.round(true);
       else await this.running;
     }
   }
@@ -118,16 +123,23 @@ export class RulesService {
     await this.running;
   }
 
-  private async round(): Promise<void> {
+  private async round(force = false): Promise<void> {
     if (this.running !== undefined) return this.running;
     this.timer?.cancel();
     this.timer = undefined;
-    const batches = [...this.marked];
-    this.marked.clear();
+    const now = this.deps.clock.now();
+    for (const [b, at] of this.judgedAt) if (at + this.minBatchIntervalMs <= now) this.judgedAt.delete(b);
+    // Batches judged less than the interval ago wait for a later round; the rest go now.
+    const batches = [...this.marked].filter(([b]) => force || !this.judgedAt.has(b));
+    for (const [b] of batches) {
+      this.marked.delete(b);
+      this.judgedAt.set(b, now);
+    }
+    const cache = new SeriesCache(this.deps.store);
     this.running = (async () => {
       for (const [batch, markedAt] of batches) {
         try {
-          const changes = await this.evaluate(batch);
+          const changes = await this.evaluate(batch, cache);
           this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
           if (changes.length > 0) for (const l of this.listeners) l(changes);
         } catch (e) {
@@ -140,19 +152,23 @@ export class RulesService {
     } finally {
       this.running = undefined;
     }
-    if (this.marked.size > 0 && !this.closed) this.timer ??= this.deps.scheduler.after(this.roundDelayMs, () => { this.timer = undefined; void this.round(); });
+    if (this.marked.size > 0 && !this.closed) {
+      const waits = [...this.marked.keys()].map((b) => (this.judgedAt.get(b) ?? -Infinity) + this.minBatchIntervalMs - this.deps.clock.now());
+      const delay = Math.max(this.roundDelayMs, Math.min(...waits));
+      this.timer ??= this.deps.scheduler.after(delay, () => { this.timer = undefined; void this.round(); });
+    }
   }
 
   /** Judges one batch now and reconciles its flags. */
-  async evaluate(batch: string): Promise<FlagChange[]> {
+  async evaluate(batch: string, cache = new SeriesCache(this.deps.store)): Promise<FlagChange[]> {
     const now = this.deps.clock.now();
-    const findings = await this.findings(batch, now);
+    const findings = await this.findings(batch, now, cache);
     return this.deps.flags.reconcile([{ kind: 'batch', id: batch }], findings, now);
   }
 
   /** The findings of a batch at evaluation time `nowMs` (no flag is written). */
-  async findings(batchId: string, nowMs: number): Promise<Finding[]> {
-    const { registry, store } = this.deps;
+  async findings(batchId: string, nowMs: number, cache = new SeriesCache(this.deps.store)): Promise<Finding[]> {
+    const { registry } = this.deps;
     const batch = await registry.get('batches', batchId);
     if (batch === undefined) return [];
     const product = await registry.get('products', batch.product);
@@ -169,8 +185,7 @@ export class RulesService {
         if (to <= seg.fromMs) continue;
         for (const metric of metrics) {
           // From one max gap before the leg: the reading before it holds into the leg.
-          const rows = await store.query({ device: seg.device, metric, from: seg.fromMs - gap, to, limit: MAX_LEG_READINGS });
-          const samples: Sample[] = rows.map((r) => ({ t: r.time, v: r.value }));
+          const samples = await cache.get(seg.device, metric, seg.fromMs - gap, to);
           const { held } = hold(samples, seg.fromMs, to, gap);
           if (held.length === 0) continue;
           series.push({ device: seg.device, location: seg.location, placement: leg.placement.id, metric, held, ...(ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {}) });
