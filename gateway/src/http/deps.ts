@@ -31,7 +31,7 @@ export interface AppDeps {
   readonly custody: Pick<CustodyIndex, 'unassignedDevices' | 'unlinkedDevices'>;
   readonly evidence: EvidenceService;
   readonly flags: FlagStore;
-  readonly rules: Pick<RulesService, 'evaluate'>;
+  readonly rules: Pick<RulesService, 'evaluate' | 'findings'>;
   readonly clock: Clock;
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;

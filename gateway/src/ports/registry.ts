@@ -55,10 +55,12 @@ export interface RegistryStore {
   placementsAt(location: Location, fromMs: number, toMs: number): Promise<Placement[]>;
   /** Every device placement (the custody index is built from them). */
   devicePlacements(): Promise<Placement[]>;
+  /** Ids of the batches of a product. */
+  batchesOfProduct(product: string): Promise<string[]>;
   /** Ids of the orders with a line of one of the batches, or on one of the shipments. */
   ordersOf(q: { readonly batches: readonly string[]; readonly shipments: readonly string[] }): Promise<string[]>;
-  /** Applies every change in one transaction; unchanged entities write nothing. */
-  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<ApplyCounts>;
+  /** Applies every change in one transaction; unchanged entities write nothing. `changed`: ids created, updated or deleted. */
+  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlySet<string> }>;
   /** An entity's history, oldest first: created, then each correction. */
   history(kind: EntityKind, id: string): Promise<HistoryEntry[]>;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export interface RegistryChangeSet {
   readonly devices: readonly string[];
   /** Devices added or replaced. */
   readonly registeredDevices: readonly string[];
+  /** Products added or replaced (their batches are judged again by their new profile). */
+  readonly products: readonly string[];
   /** Placements written or deleted (as they were before, for deletions). */
   readonly placements: readonly Placement[];
 }
@@ -76,7 +78,7 @@ export class RegistryService {
       const p = await this.store.get('placements', id);
       if (p === undefined) return false;
       await this.store.apply([{ op: 'delete', kind: 'placements', id }], this.meta(author));
-      await this.tell({ devices: p.device !== undefined ? [p.device] : [], registeredDevices: [], placements: [p] });
+      await this.tell({ devices: p.device !== undefined ? [p.device] : [], registeredDevices: [], products: [], placements: [p] });
       return true;
     });
   }
@@ -143,9 +145,14 @@ export class RegistryService {
     if (problems.length > 0) throw new RegistryProblems(problems.slice(0, MAX_PROBLEMS));
     const changes: RegistryChange[] = [];
     for (const kind of ENTITY_KINDS) for (const entity of e[kind]) changes.push({ op: 'put', kind, entity } as RegistryChange);
-    const counts = await this.store.apply(changes, this.meta(author));
-    const devices = [...new Set(e.placements.flatMap((p) => (p.device !== undefined ? [p.device] : [])))];
-    await this.tell({ devices, registeredDevices: e.devices.map((d) => d.id), placements: e.placements });
+    const { counts, changed } = await this.store.apply(changes, this.meta(author));
+    // The stages after the registry hear of what changed only: importing the same document again moves nothing.
+    const placements = e.placements.filter((p) => changed.has(`placements:${p.id}`));
+    const devices = [...new Set(placements.flatMap((p) => (p.device !== undefined ? [p.device] : [])))];
+    await this.tell({
+      devices, registeredDevices: e.devices.filter((d) => changed.has(`devices:${d.id}`)).map((d) => d.id),
+      products: e.products.filter((p) => changed.has(`products:${p.id}`)).map((p) => p.id), placements,
+    });
     return counts;
   }
 

@@ -86,6 +86,7 @@ export class RulesService {
   /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
   readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
     const at = this.deps.clock.now();
+    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(b, at);
     for (const p of change.placements) {
       if (p.batch !== undefined) this.mark(p.batch, at);
       else {

@@ -114,4 +114,16 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     const wrong = await send('POST', `${api}/flags/${id}/acknowledge`, {});
     expect(wrong.status).toBe(409);
   });
+
+  it('judges the batches of a product again when its profile changes, and says what a profile would find without writing', async () => {
+    const dry = await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true });
+    expect(dry.json.findings.map((f: Body) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+    // The product's limit moves to 12 °C: the destination room's 10 °C is no excursion any more.
+    const product = await getJson<Body>(`${api}/registry/products/P-VAX`);
+    const relaxed = { ...product, limits: product.limits.map((l: Body) => (l.bound === 'upper' ? { ...l, value: 12 } : l)) };
+    expect((await send('PUT', `${api}/registry/products/P-VAX`, relaxed)).status).toBe(200);
+    await gw.rules.idle();
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1`)).flags).toEqual([]);
+    expect((await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true })).json.findings).toEqual([]);
+  });
 });

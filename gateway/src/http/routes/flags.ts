@@ -59,13 +59,27 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
     }
   });
 
-  app.post<{ Body: { batches: string[] } }>('/rules/evaluate', {
-    schema: { summary: 'Judge batches again now (after a profile change: what would the new limits have flagged?)', tags: ['flags'],
-      body: Type.Object({ batches: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10_000 }) }),
-      response: { 200: Type.Object({ changed: Type.Array(Type.Object({ flag: Type.String(), events: Type.Array(Type.String()) })) }) } },
+  app.post<{ Body: { batches: string[]; dryRun?: boolean; at?: number } }>('/rules/evaluate', {
+    schema: { summary: 'Judge batches again now; with dryRun, only say what the rules find (what would the new limits have flagged?)', tags: ['flags'],
+      body: Type.Object({
+        batches: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10_000 }),
+        dryRun: Type.Optional(Type.Boolean({ description: 'return the findings, write no flag' })),
+        at: Type.Optional(Type.Integer({ description: 'dryRun only: evaluation time, ms (default now)' })),
+      }),
+      response: { 200: Type.Object({
+        changed: Type.Array(Type.Object({ flag: Type.String(), events: Type.Array(Type.String()) })),
+        findings: Type.Optional(Type.Array(Type.Omit(FlagBody, ['id', 'state', 'withdrawn', 'raisedAt', 'updatedAt', 'events']))),
+      }), 400: ErrorBody } },
   }, async (req) => {
+    const { batches, dryRun, at } = req.body;
+    if (dryRun === true) {
+      const findings = [];
+      for (const b of batches) findings.push(...await rules.findings(b, at ?? clock.now()));
+      return { changed: [], findings };
+    }
+    if (at !== undefined) throw new GatewayError('E_BAD_REQUEST', '`at` needs dryRun: flags are written at the evaluation time only');
     const changed: { flag: string; events: string[] }[] = [];
-    for (const b of req.body.batches) for (const c of await rules.evaluate(b)) changed.push({ flag: c.flag.id, events: [...c.events] });
+    for (const b of batches) for (const c of await rules.evaluate(b)) changed.push({ flag: c.flag.id, events: [...c.events] });
     return { changed };
   });
   return Promise.resolve();

@@ -58,6 +58,7 @@ export class SqliteRegistryStore implements RegistryStore {
         WHERE p.loc_kind = ? AND p.loc = ? AND p.from_ms < ? AND (p.to_ms IS NULL OR p.to_ms > ?) ORDER BY p.from_ms`).pluck(),
       devicePlacements: db.prepare(`SELECT e.doc FROM placement p JOIN entity e ON e.kind = 'placements' AND e.id = p.id
         WHERE p.subject >= 'device:' AND p.subject < 'device;' ORDER BY p.subject, p.from_ms`).pluck(),
+      batchesOfProduct: db.prepare("SELECT id FROM entity WHERE kind = 'batches' AND json_extract(doc, '$.product') = ? ORDER BY id").pluck(),
       ordersOfBatch: db.prepare('SELECT order_id FROM order_batch WHERE batch = ?').pluck(),
       ordersOfShipment: db.prepare('SELECT order_id FROM order_shipment WHERE shipment = ?').pluck(),
       readHistory: db.prepare('SELECT kind, id, change, before, after, at, actor, source FROM history WHERE kind = ? AND id = ? ORDER BY seq'),
@@ -102,6 +103,10 @@ export class SqliteRegistryStore implements RegistryStore {
     return Promise.resolve((this.s.devicePlacements.all() as string[]).map((d) => JSON.parse(d) as Placement));
   }
 
+  batchesOfProduct(product: string): Promise<string[]> {
+    return Promise.resolve(this.s.batchesOfProduct.all(product) as string[]);
+  }
+
   ordersOf(q: { batches: readonly string[]; shipments: readonly string[] }): Promise<string[]> {
     const out = new Set<string>();
     for (const b of q.batches) for (const o of this.s.ordersOfBatch.all(b) as string[]) out.add(o);
@@ -109,17 +114,20 @@ export class SqliteRegistryStore implements RegistryStore {
     return Promise.resolve([...out].sort());
   }
 
-  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<ApplyCounts> {
+  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlySet<string> }> {
     const counts: ApplyCounts = {};
+    const changed = new Set<string>();
     const tx = this.db.transaction(() => {
       for (const c of changes) {
         const k = (counts[c.kind] ??= { created: 0, updated: 0, unchanged: 0, deleted: 0 });
+        const before = k.unchanged;
         if (c.op === 'delete') this.deleteOne(c.kind, c.id, meta, k);
         else this.putOne(c.kind, c.entity, meta, k);
+        if (k.unchanged === before) changed.add(`${c.kind}:${c.op === 'delete' ? c.id : c.entity.id}`);
       }
     });
     tx.immediate();
-    return Promise.resolve(counts);
+    return Promise.resolve({ counts, changed });
   }
 
   private putOne(kind: EntityKind, entity: { readonly id: string }, meta: WriteMeta, k: KindCounts): void {
