@@ -92,7 +92,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
   });
   registry.onChange(rules.registryChanged);
-  if (config.custody && config.rules) batcher.onCommitted(rules.committed);
+  if (config.custody && config.rules) {
+    batcher.onCommitted(rules.committed);
+    rules.startSweep();
+  }
   const live = new LiveState();
   const ingest = new IngestService({
     validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),

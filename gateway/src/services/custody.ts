@@ -160,6 +160,16 @@ export class CustodyIndex {
     return this.runs.list();
   }
 
+  /** Shipments with a device placed on them at `t` (their trackers). */
+  shipmentsWithTrackers(t: number): string[] {
+    const out = new Set<string>();
+    for (const list of this.spans.values()) {
+      const s = locate(list, t);
+      if (s !== undefined && s.location.kind === 'shipment') out.add(s.location.id);
+    }
+    return [...out].sort();
+  }
+
   /** Memory the index holds: devices and spans (for the benchmark's report). */
   size(): { devices: number; spans: number } {
     let spans = 0;

@@ -6,16 +6,15 @@
  * what the data now says. Rounds run one at a time; batches marked during a round wait for the next.
  */
 import type { Logger } from 'pino';
-import { batchFindings, type LegSeries } from '../domain/rules/batch-findings.js';
-import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import type { StoredReading } from '../domain/reading.js';
-import type { Finding } from '../domain/flags/types.js';
+import type { Finding, Subject } from '../domain/flags/types.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
 import type { FlagChange, FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import { SeriesCache } from './series-cache.js';
+import { RuleInputs } from './rule-inputs.js';
 import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
 
@@ -36,11 +35,13 @@ export interface RulesDeps {
 export const DEFAULT_ROUND_DELAY_MS = 100;
 /** A batch is judged at most this often, ms: a busy zone marks its batches with every commit. */
 export const DEFAULT_MIN_BATCH_INTERVAL_MS = 500;
+/** Shipments with a tracker on them are judged at least this often, ms (their silences are findings). */
+export const DEFAULT_SWEEP_MS = 60_000;
 
 export type FlagListener = (changes: readonly FlagChange[]) => void;
 
 export class RulesService {
-  /** Batch -> gateway time it was first marked since its last evaluation. */
+  /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation. */
   private readonly marked = new Map<string, number>();
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
@@ -49,10 +50,25 @@ export class RulesService {
   /** Lookups of the batches of committed readings still under way (idle() waits for them). */
   private readonly finding = new Set<Promise<void>>();
 
-  /** Batch -> gateway time its last evaluation started (entries older than the interval are dropped). */
+  /** Subject -> gateway time its last evaluation started (entries older than the interval are dropped). */
   private readonly judgedAt = new Map<string, number>();
+  private sweepTimer: { cancel(): void } | undefined;
 
   constructor(private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS, private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS) {}
+
+  /**
+   * Silence is a finding too (a tracker that stopped reporting): every `everyMs` the shipments with a tracker on
+   * them now are judged, readings or not.
+   */
+  startSweep(everyMs = DEFAULT_SWEEP_MS): void {
+    const tick = (): void => {
+      if (this.closed) return;
+      const at = this.deps.clock.now();
+      for (const id of this.deps.custody.shipmentsWithTrackers(at)) this.mark(`shipment:${id}`, at);
+      this.sweepTimer = this.deps.scheduler.after(everyMs, tick);
+    };
+    this.sweepTimer = this.deps.scheduler.after(everyMs, tick);
+  }
 
   onFlags(listener: FlagListener): void {
     this.listeners.push(listener);
@@ -76,7 +92,8 @@ export class RulesService {
     if (spans.size === 0) return;
     const lookup = (async () => {
       for (const s of spans.values()) {
-        for (const p of await this.deps.registry.placementsAt(s.location, s.from, s.to)) if (p.batch !== undefined) this.mark(p.batch, at);
+        if (s.location.kind === 'shipment') this.mark(`shipment:${s.location.id}`, at);
+        for (const p of await this.deps.registry.placementsAt(s.location, s.from, s.to)) if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at);
       }
     })().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of committed readings'));
     this.finding.add(lookup);
@@ -86,19 +103,21 @@ export class RulesService {
   /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
   readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
     const at = this.deps.clock.now();
-    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(b, at);
+    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(`batch:${b}`, at);
     for (const p of change.placements) {
-      if (p.batch !== undefined) this.mark(p.batch, at);
+      if (p.shipment !== undefined) this.mark(`shipment:${p.shipment}`, at);
+      if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at);
       else {
         const span = spanOfPlacement(p);
-        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) this.mark(q.batch, at);
+        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) this.mark(`batch:${q.batch}`, at);
       }
     }
   };
 
-  mark(batch: string, at = this.deps.clock.now()): void {
+  /** Marks a subject (`batch:ID`, `shipment:ID`) to be judged in the next round. */
+  mark(subject: string, at = this.deps.clock.now()): void {
     if (this.closed) return;
-    if (!this.marked.has(batch)) this.marked.set(batch, at);
+    if (!this.marked.has(subject)) this.marked.set(subject, at);
     this.timer ??= this.deps.scheduler.after(this.roundDelayMs, () => {
       this.timer = undefined;
       void this.round();
@@ -121,6 +140,7 @@ export class RulesService {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
+    this.sweepTimer?.cancel();
     await this.running;
   }
 
@@ -138,13 +158,15 @@ export class RulesService {
     }
     const cache = new SeriesCache(this.deps.store);
     this.running = (async () => {
-      for (const [batch, markedAt] of batches) {
+      for (const [key, markedAt] of batches) {
+        const kind = key.slice(0, key.indexOf(':')) as Subject['kind'];
+        const subject = { kind, id: key.slice(kind.length + 1) };
         try {
-          const changes = await this.evaluate(batch, cache);
+          const changes = await this.evaluate(subject, cache);
           this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
           if (changes.length > 0) for (const l of this.listeners) l(changes);
         } catch (e) {
-          this.deps.log.error({ err: e, batch }, 'rules: evaluation failed; the batch is judged again at its next reading');
+          this.deps.log.error({ err: e, subject: key }, 'rules: evaluation failed; it is judged again at its next reading');
         }
       }
     })();
@@ -160,44 +182,17 @@ export class RulesService {
     }
   }
 
-  /** Judges one batch now and reconciles its flags. */
-  async evaluate(batch: string, cache = new SeriesCache(this.deps.store)): Promise<FlagChange[]> {
+  /** Judges one subject (a batch, a shipment) now and reconciles its flags. */
+  async evaluate(subject: Subject | string, cache = new SeriesCache(this.deps.store)): Promise<FlagChange[]> {
+    const s = typeof subject === 'string' ? { kind: 'batch' as const, id: subject } : subject;
     const now = this.deps.clock.now();
-    const findings = await this.findings(batch, now, cache);
-    return this.deps.flags.reconcile([{ kind: 'batch', id: batch }], findings, now);
+    const findings = await this.findings(s, now, cache);
+    return this.deps.flags.reconcile([s], findings, now);
   }
 
-  /** The findings of a batch at evaluation time `nowMs` (no flag is written). */
-  async findings(batchId: string, nowMs: number, cache = new SeriesCache(this.deps.store)): Promise<Finding[]> {
-    const { registry } = this.deps;
-    const batch = await registry.get('batches', batchId);
-    if (batch === undefined) return [];
-    const product = await registry.get('products', batch.product);
-    if (product === undefined) return [];
-    const metrics = [...new Set([...product.limits.map((l) => l.metric), ...(product.mkt.length > 0 || product.shelfLife !== undefined ? ['temperature'] : [])])];
-    const intervals = new Map<string, number>();
-    const series: LegSeries[] = [];
-    for (const leg of await this.deps.evidence.custodyLegs(batchId)) {
-      const ignoreBeforeMs = leg.placement.shipment !== undefined ? Date.parse(leg.placement.from) + product.ignoreStartMin * 60_000 : undefined;
-      for (const seg of leg.segments) {
-        if (!intervals.has(seg.device)) intervals.set(seg.device, (await registry.get('devices', seg.device))?.intervalS ?? 60);
-        const gap = maxGapMs(intervals.get(seg.device)!);
-        const to = Math.min(seg.toMs, nowMs);
-        if (to <= seg.fromMs) continue;
-        for (const metric of metrics) {
-          // From one max gap before the leg: the reading before it holds into the leg.
-          const samples = await cache.get(seg.device, metric, seg.fromMs - gap, to);
-          const { held } = hold(samples, seg.fromMs, to, gap);
-          if (held.length === 0) continue;
-          series.push({ device: seg.device, location: seg.location, placement: leg.placement.id, metric, held, ...(ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {}) });
-        }
-      }
-    }
-    const orders = [];
-    for (const id of await registry.ordersOf({ batches: [batchId], shipments: [] })) {
-      const o = await registry.get('orders', id);
-      if (o !== undefined) orders.push({ id, promisedDeliveryMs: Date.parse(o.promisedDelivery), minRemainingShelfLifeDays: o.minRemainingShelfLifeDays });
-    }
-    return batchFindings({ batch: batchId, product, series, orders, nowMs });
+  /** The findings of a subject (a batch when given an id) at evaluation time `nowMs`; no flag is written. */
+  findings(subject: Subject | string, nowMs: number, cache = new SeriesCache(this.deps.store)): Promise<Finding[]> {
+    const s = typeof subject === 'string' ? { kind: 'batch' as const, id: subject } : subject;
+    return new RuleInputs(this.deps.registry, this.deps.evidence, this.deps.store, cache).findings(s, nowMs);
   }
 }

@@ -36,6 +36,8 @@ describe('custody: readings resolve to the batches and orders they are evidence 
     expect(imported.status, JSON.stringify(imported.json)).toBe(200);
     // Every sensor reports from two hours before t0 to seven hours after: custody covers only part of it.
     for (const d of ['S-A', 'S-B', 'S-DEST', 'T-1']) await publishSeries(client, d, t0 - 2 * HOUR, t0 + 7 * HOUR);
+    // The rules judged the shipment when it was registered, before its tracker's readings: let them catch up.
+    await gw.rules.idle();
   });
   afterAll(async () => {
     await client.endAsync();

@@ -46,7 +46,7 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     await publish('S-B', [...series(t0 + HOUR, t0 + 2.25 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }), ...series(t0 + 2.5 * HOUR, t0 + 3 * HOUR)]);
     await publish('S-A', series(t0, t0 + 3 * HOUR, { from: t0 + 2 * HOUR, to: t0 + 3 * HOUR, c: 12 }));
     await gw.rules.idle();
-    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1`);
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1`);
     expect(flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
     const f = flags[0]!;
     expect(f).toMatchObject({
@@ -57,8 +57,9 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     });
     expect(f.episodes).toEqual([expect.objectContaining({ device: 'S-B', min: 9, max: 9, twa: 9, durationMs: 47 * MIN, firstOffending: { t: t0 + 1.5 * HOUR, v: 9 }, lastOffending: { t: t0 + 2.25 * HOUR - MIN, v: 9 } })]);
     expect(f.events.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'cleared']);
-    // No other batch or order is flagged: B-2 arrived in zone B after the warm spell, zone A was warm after B-1 left.
-    expect((await getJson<{ flags: unknown[] }>(`${api}/flags`)).flags).toHaveLength(1);
+    // No other batch or order is flagged for temperature: B-2 arrived in zone B after the warm spell, zone A was warm
+    // after B-1 left. (Shipment SH-1 has a flag of its own: its tracker has sent nothing; see the last test.)
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?rule=excursion/`)).flags).toHaveLength(1);
     // The order's timeline shows it.
     const timeline = await getJson<{ events: { kind: string; at: string }[] }>(`${api}/orders/O-1/timeline`);
     expect(timeline.events).toContainEqual(expect.objectContaining({ kind: 'flag', at: iso(t0 + 1.5 * HOUR + 30 * MIN) }));
@@ -95,8 +96,8 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     ] });
     expect(fix.status, JSON.stringify(fix.json)).toBe(200);
     await gw.rules.idle();
-    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1`)).flags).toEqual([]);
-    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&withdrawn=true`);
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags).toEqual([]);
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1&withdrawn=true`);
     expect(flags.map((f) => [f.rule, f.withdrawn, f.events.at(-1).kind])).toEqual([['excursion/temperature/upper/8/consecutive/30', true, 'withdrawn']]);
   });
 
@@ -104,7 +105,7 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     // The destination's cold room runs at 10 °C for the hour after B-1 arrived, and still is at the last reading.
     await publish('S-DEST', series(t0 + 5 * HOUR, t0 + 6 * HOUR, { from: t0 + 5 * HOUR, to: t0 + 6 * HOUR, c: 10 }));
     await gw.rules.idle();
-    const [flag] = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1`)).flags;
+    const [flag] = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags;
     expect(flag).toMatchObject({ startMs: t0 + 5 * HOUR, metAtMs: t0 + 5.5 * HOUR, state: 'open', related: expect.objectContaining({ zones: ['Z-DEST'] }) });
     const id = encodeURIComponent(flag.id);
     const ack = await send('POST', `${api}/flags/${id}/acknowledge`, { comment: 'QA looking' }, { 'x-coldtrace-actor': 'qa.anna' });
@@ -123,7 +124,26 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     const relaxed = { ...product, limits: product.limits.map((l: Body) => (l.bound === 'upper' ? { ...l, value: 12 } : l)) };
     expect((await send('PUT', `${api}/registry/products/P-VAX`, relaxed)).status).toBe(200);
     await gw.rules.idle();
-    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1`)).flags).toEqual([]);
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags).toEqual([]);
     expect((await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true })).json.findings).toEqual([]);
+  });
+
+  it('flags shocks and a tracker silence on the shipment and the orders it serves', async () => {
+    // T-1 rides SH-1 from t0+3h to t0+5h: a reading every 5 min, silent from t0+3.5h to t0+4h (threshold 20 min),
+    // and a 60 g shock at t0+4h.
+    const temps = [];
+    for (let t = t0 + 3 * HOUR; t < t0 + 5 * HOUR; t += 5 * MIN) if (t < t0 + 3.5 * HOUR || t >= t0 + 4 * HOUR) temps.push({ metric: 'temperature', value: 5, unit: 'Cel', time: t });
+    const readings = [...temps, { metric: 'shock.peak', value: 60, unit: '[g]', time: t0 + 4 * HOUR + 1000 }];
+    await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 1, time: t0 + 3 * HOUR, readings }), { qos: 1 });
+    await gw.rules.idle();
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1`);
+    expect(flags.map((f) => [f.rule, f.severity, f.metAtMs]).sort()).toEqual([
+      ['data-gap/20', 'warning', t0 + 3.5 * HOUR - 5 * MIN + 20 * MIN],
+      ['shock/shock.peak/25/instant', 'warning', t0 + 4 * HOUR + 1000],
+      ['shock/shock.peak/50/instant', 'major', t0 + 4 * HOUR + 1000],
+    ]);
+    for (const f of flags) expect(f.related).toMatchObject({ shipments: ['SH-1'], batches: ['B-1'], orders: ['O-1'] });
+    const gap = flags.find((f) => f.rule === 'data-gap/20');
+    expect(gap).toMatchObject({ active: false, startMs: t0 + 3.5 * HOUR - 5 * MIN, endMs: t0 + 4 * HOUR, figures: { gaps: 1, longestClosedMin: 35 } });
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * What the rules judge a subject on, read from the registry and the store: a batch over its custody legs, a
+ * shipment over its trackers' legs. The judging itself is pure (domain/rules).
+ */
+import { batchFindings, type LegSeries } from '../domain/rules/batch-findings.js';
+import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
+import { hold, maxGapMs } from '../domain/rules/step-hold.js';
+import type { Finding, Subject } from '../domain/flags/types.js';
+import type { RegistryStore } from '../ports/registry.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import { spanOfPlacement } from './custody.js';
+import type { EvidenceService } from './evidence.js';
+import type { SeriesCache } from './series-cache.js';
+
+/** Most readings of one tracker read to find its silences. */
+const MAX_HEARTBEATS = 5_000_000;
+
+export class RuleInputs {
+  private readonly intervals = new Map<string, number>();
+
+  constructor(private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly store: TelemetryStore, private readonly cache: SeriesCache) {}
+
+  /** The findings of a subject at evaluation time `nowMs`. */
+  findings(subject: Subject, nowMs: number): Promise<Finding[]> {
+    if (subject.kind === 'batch') return this.batch(subject.id, nowMs);
+    if (subject.kind === 'shipment') return this.shipment(subject.id, nowMs);
+    return Promise.resolve([]);
+  }
+
+  private async maxGap(device: string): Promise<number> {
+    if (!this.intervals.has(device)) this.intervals.set(device, (await this.registry.get('devices', device))?.intervalS ?? 60);
+    return maxGapMs(this.intervals.get(device)!);
+  }
+
+  /** One device's held series of a metric over [fromMs, toMs), the reading before it holding into it. */
+  private async held(device: string, metric: string, fromMs: number, toMs: number) {
+    const gap = await this.maxGap(device);
+    return hold(await this.cache.get(device, metric, fromMs - gap, toMs), fromMs, toMs, gap).held;
+  }
+
+  private async batch(batchId: string, nowMs: number): Promise<Finding[]> {
+    const batch = await this.registry.get('batches', batchId);
+    if (batch === undefined) return [];
+    const product = await this.registry.get('products', batch.product);
+    if (product === undefined) return [];
+    const metrics = [...new Set([...product.limits.map((l) => l.metric), ...(product.mkt.length > 0 || product.shelfLife !== undefined ? ['temperature'] : [])])];
+    const series: LegSeries[] = [];
+    for (const leg of await this.evidence.custodyLegs(batchId)) {
+      const ignoreBeforeMs = leg.placement.shipment !== undefined ? Date.parse(leg.placement.from) + product.ignoreStartMin * 60_000 : undefined;
+      for (const seg of leg.segments) {
+        const to = Math.min(seg.toMs, nowMs);
+        if (to <= seg.fromMs) continue;
+        for (const metric of metrics) {
+          const held = await this.held(seg.device, metric, seg.fromMs, to);
+          if (held.length > 0) series.push({ device: seg.device, location: seg.location, placement: leg.placement.id, metric, held, ...(ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {}) });
+        }
+      }
+    }
+    const orders = [];
+    for (const id of await this.registry.ordersOf({ batches: [batchId], shipments: [] })) {
+      const o = await this.registry.get('orders', id);
+      if (o !== undefined) orders.push({ id, promisedDeliveryMs: Date.parse(o.promisedDelivery), minRemainingShelfLifeDays: o.minRemainingShelfLifeDays });
+    }
+    return batchFindings({ batch: batchId, product, series, orders, nowMs });
+  }
+
+  private async shipment(id: string, nowMs: number): Promise<Finding[]> {
+    const shipment = await this.registry.get('shipments', id);
+    if (shipment === undefined) return [];
+    const here = await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity);
+    const series: LegSeries[] = [];
+    const heartbeats: number[] = [];
+    const legs: { fromMs: number; toMs: number }[] = [];
+    for (const p of here) {
+      if (p.device === undefined) continue;
+      const span = spanOfPlacement(p);
+      const to = Math.min(span.toMs, nowMs);
+      legs.push({ fromMs: span.fromMs, toMs: span.toMs });
+      if (to <= span.fromMs) continue;
+      for (const metric of new Set(TRANSIT_RULES.map((r) => r.limit.metric))) {
+        const held = await this.held(p.device, metric, span.fromMs, to);
+        if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
+      }
+      for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) heartbeats.push(r.time);
+    }
+    const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
+    const orders = await this.registry.ordersOf({ batches, shipments: [id] });
+    return shipmentFindings({ shipment: id, series, heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, orders, batches, nowMs });
+  }
+}
