@@ -5,6 +5,8 @@
  */
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** The truck left a minute before the demo started: its trackers report from the start, so its custody has no silence. */
+const DEPARTED = -60_000;
 
 export function demoRegistry(now: number): Record<string, unknown> {
   const at = (offsetMs: number): string => new Date(Math.floor((now + offsetMs) / 60_000) * 60_000).toISOString();
@@ -42,7 +44,7 @@ export function demoRegistry(now: number): Record<string, unknown> {
     shipments: [{
       id: 'SH-7-0001', carrier: 'Coldline', lane: 'AMS-RTM', mode: 'road', origin: 'demo-site', destination: 'clinic-hub', hubs: ['hub-utrecht'],
       route: [{ lat: 52.3105, lon: 4.7683 }, { lat: 52.0907, lon: 5.1214 }, { lat: 51.9249, lon: 4.4726 }], corridorM: 3000,
-      plannedDeparture: at(-30 * 60_000), promisedDelivery: at(4 * HOUR), gapThresholdMin: 15,
+      plannedDeparture: at(DEPARTED), promisedDelivery: at(4 * HOUR), gapThresholdMin: 15,
     }],
     orders: [
       { id: 'ORD-1001', customer: 'Rotterdam clinic hub', lines: [{ batch: 'VAX-2610', quantity: 2400 }], shipments: ['SH-7-0001'], promisedDelivery: at(4 * HOUR), minRemainingShelfLifeDays: 180,
@@ -51,7 +53,7 @@ export function demoRegistry(now: number): Record<string, unknown> {
           { status: 'approved', at: at(-2 * DAY + HOUR), operator: 'j.devries', source: 'order-hub' },
           { status: 'allocated', at: at(-DAY), operator: 'wms', source: 'order-hub' },
           { status: 'packed', at: at(-2 * HOUR), operator: 'dock-3', source: 'order-hub' },
-          { status: 'shipped', at: at(-30 * 60_000), operator: 'dock-3', source: 'order-hub' },
+          { status: 'shipped', at: at(DEPARTED), operator: 'dock-3', source: 'order-hub' },
         ] },
       { id: 'ORD-1002', customer: 'Utrecht pharmacy group', lines: [{ batch: 'VAX-2611', quantity: 1200 }], shipments: [], promisedDelivery: at(2 * DAY), minRemainingShelfLifeDays: 365,
         statuses: [{ status: 'allocated', at: at(-3 * HOUR), operator: 'wms', source: 'order-hub' }] },
@@ -61,10 +63,10 @@ export function demoRegistry(now: number): Record<string, unknown> {
     placements: [
       { id: 'pl-cold-room-1', device: 'cold-room-1', zone: 'cold-room', from: at(-90 * DAY) },
       { id: 'pl-ambient-1', device: 'ambient-1', zone: 'ambient', from: at(-90 * DAY) },
-      { id: 'pl-truck-7-gps', device: 'truck-7-gps', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
-      { id: 'pl-truck-7-acc', device: 'truck-7-acc', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
-      { id: 'pl-VAX-2610-cold', batch: 'VAX-2610', zone: 'cold-room', from: at(-50 * DAY), to: at(-30 * 60_000) },
-      { id: 'pl-VAX-2610-truck', batch: 'VAX-2610', shipment: 'SH-7-0001', from: at(-30 * 60_000) },
+      { id: 'pl-truck-7-gps', device: 'truck-7-gps', shipment: 'SH-7-0001', from: at(DEPARTED) },
+      { id: 'pl-truck-7-acc', device: 'truck-7-acc', shipment: 'SH-7-0001', from: at(DEPARTED) },
+      { id: 'pl-VAX-2610-cold', batch: 'VAX-2610', zone: 'cold-room', from: at(-50 * DAY), to: at(DEPARTED) },
+      { id: 'pl-VAX-2610-truck', batch: 'VAX-2610', shipment: 'SH-7-0001', from: at(DEPARTED) },
       { id: 'pl-VAX-2611-cold', batch: 'VAX-2611', zone: 'cold-room', from: at(-25 * DAY) },
       { id: 'pl-TAB-0412-ambient', batch: 'TAB-0412', zone: 'ambient', from: at(-80 * DAY) },
     ],

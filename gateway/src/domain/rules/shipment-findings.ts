@@ -66,7 +66,8 @@ function transitFinding(input: ShipmentInput, rule: TransitRule): Finding | unde
   return {
     rule: `${rule.name}/${l.metric}/${l.value}/${l.alarm}${l.delayMin !== undefined ? `/${l.delayMin}` : ''}`, params: { ...l }, subject: { kind: 'shipment', id: input.shipment },
     severity: rule.severity, title: rule.title, startMs: Math.min(...episodes.map((e) => e.startMs)), endMs: Math.max(...episodes.map((e) => e.endMs)),
-    metAtMs: Math.min(...found.map((x) => x.f.metAtMs)), active: found.some((x) => x.f.active), episodes,
+    // A shock or a fall is an event, not a state: it never "still holds" (a vibration run does).
+    metAtMs: Math.min(...found.map((x) => x.f.metAtMs)), active: l.alarm !== 'instant' && found.some((x) => x.f.active), episodes,
     figures: { events: episodes.length, max: Math.max(...found.map((x) => x.f.max)) }, related: related(input, found.map((x) => x.device)),
   };
 }
