@@ -40,6 +40,15 @@ export const DEFAULT_SWEEP_MS = 60_000;
 
 export type FlagListener = (changes: readonly FlagChange[]) => void;
 
+interface DirtyLocation {
+  readonly location: ReturnType<typeof locationOf>;
+  readonly placement: string;
+  from: number;
+  to: number;
+  /** Gateway time the first of its readings was committed. */
+  readonly at: number;
+}
+
 export class RulesService {
   /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation. */
   private readonly marked = new Map<string, number>();
@@ -47,8 +56,8 @@ export class RulesService {
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
   private closed = false;
-  /** Lookups of the batches of committed readings still under way (idle() waits for them). */
-  private readonly finding = new Set<Promise<void>>();
+  /** Locations readings were taken at since the last round (`zone:ID`), with the device-time range. */
+  private readonly dirty = new Map<string, DirtyLocation>();
 
   /** Subject -> gateway time its last evaluation started (entries older than the interval are dropped). */
   private readonly judgedAt = new Map<string, number>();
@@ -74,31 +83,41 @@ export class RulesService {
     this.listeners.push(listener);
   }
 
-  /** The hook after the commit: the batches exposed where the readings were taken are marked. */
+  /**
+   * The hook after the commit: where each reading was taken (custody, in memory) is noted with its time range; the
+   * batches exposed there are looked up once per round, not once per commit (the hook runs on the commit path).
+   */
   readonly committed = (readings: readonly StoredReading[]): void => {
     const at = this.deps.clock.now();
-    const spans = new Map<string, { location: ReturnType<typeof locationOf>; from: number; to: number }>();
+    let lastDevice = '';
+    let lastKey = '';
+    let e: DirtyLocation | undefined;
     for (const r of readings) {
       const s = this.deps.custody.locate(r.device, r.time);
       if (s === undefined) continue;
-      const key = `${s.location.kind}:${s.location.id}`;
-      const e = spans.get(key);
-      if (e === undefined) spans.set(key, { location: s.location, from: r.time, to: r.time + 1 });
+      // Commits hold a device's readings together: one key per run of them.
+      const key = r.device === lastDevice && e !== undefined && e.placement === s.placement ? lastKey : `${s.location.kind}:${s.location.id}`;
+      lastDevice = r.device;
+      lastKey = key;
+      e = this.dirty.get(key);
+      if (e === undefined) this.dirty.set(key, (e = { location: s.location, placement: s.placement, from: r.time, to: r.time + 1, at }));
       else {
-        e.from = Math.min(e.from, r.time);
-        e.to = Math.max(e.to, r.time + 1);
+        if (r.time < e.from) e.from = r.time;
+        if (r.time + 1 > e.to) e.to = r.time + 1;
       }
     }
-    if (spans.size === 0) return;
-    const lookup = (async () => {
-      for (const s of spans.values()) {
-        if (s.location.kind === 'shipment') this.mark(`shipment:${s.location.id}`, at);
-        for (const p of await this.deps.registry.placementsAt(s.location, s.from, s.to)) if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at);
-      }
-    })().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of committed readings'));
-    this.finding.add(lookup);
-    void lookup.finally(() => this.finding.delete(lookup));
+    if (this.dirty.size > 0) this.schedule();
   };
+
+  /** The subjects of the locations readings were taken at since the last round. */
+  private async markDirty(): Promise<void> {
+    const dirty = [...this.dirty.values()];
+    this.dirty.clear();
+    for (const d of dirty) {
+      if (d.location.kind === 'shipment') this.mark(`shipment:${d.location.id}`, d.at);
+      for (const p of await this.deps.registry.placementsAt(d.location, d.from, d.to)) if (p.batch !== undefined) this.mark(`batch:${p.batch}`, d.at);
+    }
+  }
 
   /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
   readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
@@ -118,6 +137,11 @@ export class RulesService {
   mark(subject: string, at = this.deps.clock.now()): void {
     if (this.closed) return;
     if (!this.marked.has(subject)) this.marked.set(subject, at);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
     this.timer ??= this.deps.scheduler.after(this.roundDelayMs, () => {
       this.timer = undefined;
       void this.round();
@@ -126,11 +150,7 @@ export class RulesService {
 
   /** Resolves once no batch is marked and no round runs (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.finding.size > 0 || this.running !== undefined || this.marked.size > 0) {
-      if (this.finding.size > 0) {
-        await Promise.all(this.finding);
-        continue;
-      }
+    while (this.dirty.size > 0 || this.running !== undefined || this.marked.size > 0) {
       // A flush: batches judged less than the interval ago are judged again at once.
       if (this.running === undefined) await this.round(true);
       else await this.running;
@@ -148,6 +168,12 @@ export class RulesService {
     if (this.running !== undefined) return this.running;
     this.timer?.cancel();
     this.timer = undefined;
+    this.running = this.markDirty().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of committed readings'));
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
     const now = this.deps.clock.now();
     for (const [b, at] of this.judgedAt) if (at + this.minBatchIntervalMs <= now) this.judgedAt.delete(b);
     // Batches judged less than the interval ago wait for a later round; the rest go now.
