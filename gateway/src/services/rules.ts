@@ -1,9 +1,10 @@
 /**
  * Runs the rules (docs/rules.md). Committed readings (the hook after the commit) and registry changes mark the
- * batches they touch; a round, a short moment later (the scheduler's), judges each marked batch over its whole
- * custody from the stored readings and reconciles its flags. Flags are therefore a function of the data: a late
- * reading, a reading out of order or a late custody record simply marks the batch again, and the next round gives
- * what the data now says. Rounds run one at a time; batches marked during a round wait for the next.
+ * subjects they touch: the batches exposed where the readings were taken, the shipments their trackers ride. A
+ * round, a short moment later (the scheduler's), judges each marked subject over its whole custody from the
+ * stored readings and reconciles its flags. Flags are therefore a function of the data: a late reading, a reading
+ * out of order or a late custody record simply marks the subject again, and the next round gives what the data now
+ * says. Rounds run one at a time; subjects marked during a round wait for the next.
  */
 import type { Logger } from 'pino';
 import type { StoredReading } from '../domain/reading.js';
