@@ -34,6 +34,8 @@ export interface GatewayConfig {
   readonly custody: boolean;
   /** The rules judge the batches committed readings touch (needs custody); off only for measurement. */
   readonly rules: boolean;
+  /** Flag events to the order hub (docs/events.md). */
+  readonly events: { readonly webhooks: readonly { readonly name: string; readonly url: string; readonly secret: string }[]; readonly linkTemplate?: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -83,6 +85,12 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_CUSTODY: 'on',
   /** 'off' only to measure what the rules cost: no flag is raised from readings (registry changes still judge). */
   COLDTRACE_RULES: 'on',
+  /** Flag events to the order hub: comma-separated `name=url` webhook targets ('' = none). */
+  COLDTRACE_WEBHOOKS: '',
+  /** HMAC-SHA256 key the webhook bodies are signed with (required with webhooks). */
+  COLDTRACE_WEBHOOK_SECRET: '',
+  /** Self-service link of customer notices, with {order} and {flag} ('' = none). */
+  COLDTRACE_NOTICE_LINK_TEMPLATE: '',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -176,6 +184,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     retentionRollupDays: int('COLDTRACE_RETENTION_ROLLUP_DAYS', 0, 36_500),
     custody: oneOf('COLDTRACE_CUSTODY', ['on', 'off'] as const) === 'on',
     rules: oneOf('COLDTRACE_RULES', ['on', 'off'] as const) === 'on',
+    events: eventsConfig(get('COLDTRACE_WEBHOOKS'), get('COLDTRACE_WEBHOOK_SECRET'), get('COLDTRACE_NOTICE_LINK_TEMPLATE'), problems),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
@@ -183,4 +192,28 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** `name=url,name=url` -> webhook targets, every mistake listed. */
+function eventsConfig(list: string, secret: string, linkTemplate: string, problems: string[]): GatewayConfig['events'] {
+  const webhooks: { name: string; url: string; secret: string }[] = [];
+  for (const item of list.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    const eq = item.indexOf('=');
+    const name = item.slice(0, eq).trim();
+    const url = item.slice(eq + 1).trim();
+    if (eq <= 0 || !/^[A-Za-z0-9_-]+$/.test(name)) {
+      problems.push(`COLDTRACE_WEBHOOKS: '${item}' is not name=url (a name of letters, digits, - and _)`);
+      continue;
+    }
+    try {
+      if (!['http:', 'https:'].includes(new URL(url).protocol)) throw new Error('scheme');
+    } catch {
+      problems.push(`COLDTRACE_WEBHOOKS: '${url}' of '${name}' is not an http(s) URL`);
+      continue;
+    }
+    if (webhooks.some((w) => w.name === name)) problems.push(`COLDTRACE_WEBHOOKS: the name '${name}' is used twice`);
+    webhooks.push({ name, url, secret });
+  }
+  if (webhooks.length > 0 && secret === '') problems.push('COLDTRACE_WEBHOOK_SECRET: required with COLDTRACE_WEBHOOKS (the receivers verify the signature with it)');
+  return { webhooks, ...(linkTemplate !== '' ? { linkTemplate } : {}) };
 }

@@ -15,6 +15,10 @@ import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
 import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
 import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
+import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
+import { fetchPoster } from './adapters/webhook/post.js';
+import { EventDelivery } from './services/event-delivery.js';
+import { NotifyingFlagStore } from './services/notifying-flag-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './ports/clock.js';
@@ -84,7 +88,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await custody.load();
   registry.onChange(custody.registryChanged);
   if (config.custody) batcher.onCommitted(custody.committed);
-  const flags = new SqliteFlagStore(registryDb);
+  // Flag events to the order hub: a durable outbox (its own file) and signed webhooks (docs/events.md).
+  const eventsDb = openDatabase(join(config.dataDir, 'events.db'), { durability: config.durability, cacheKiB: 8192 });
+  const outbox = new SqliteEventOutbox(eventsDb);
+  const delivery = new EventDelivery({
+    outbox, targets: config.events.webhooks, clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'events' }), post: fetchPoster(),
+    ...(config.events.linkTemplate !== undefined ? { options: { linkTemplate: config.events.linkTemplate } } : {}),
+  });
+  // People's moves (acknowledge, resolve, reopen) are events too.
+  const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), delivery.accept);
   metrics.setFlagSource(() => flags.counts());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const rules = new RulesService({
@@ -92,6 +104,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
   });
   registry.onChange(rules.registryChanged);
+  rules.onFlags((changes) => void delivery.accept(changes));
   if (config.custody && config.rules) {
     batcher.onCommitted(rules.committed);
     rules.startSweep();
@@ -121,7 +134,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, clock,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, clock, delivery,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -148,6 +161,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await closeMqtt();
       await batcher.close();
       await rules.close();
+      await delivery.close();
+      await outbox.close();
       await app.close();
       await store.close();
       await registryStore.close();

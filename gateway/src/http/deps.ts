@@ -11,6 +11,7 @@ import type { RegistryService } from '../services/registry.js';
 import type { RulesService } from '../services/rules.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
+import type { EventRouteDeps } from './routes/events.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly flags: FlagStore;
   readonly rules: Pick<RulesService, 'evaluate' | 'findings'>;
   readonly clock: Clock;
+  /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
+  readonly delivery?: EventRouteDeps['delivery'];
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;

@@ -84,6 +84,8 @@ export class EventDelivery {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly accepting = new Set<Promise<void>>();
   private readonly dropped = new Map<string, number>();
+  /** Deliveries whose bookkeeping failed, held until then (gateway ms): a broken outbox must not resend in a tight loop. */
+  private readonly held = new Map<string, number>();
   private timer: { cancel(): void } | undefined;
   private timerAt = Infinity;
   private ticking: Promise<void> | undefined;
@@ -209,9 +211,13 @@ export class EventDelivery {
     for (const d of await this.deps.outbox.due(now, free + this.inFlight.size)) {
       if (this.inFlight.size >= this.o.maxInFlight || this.closed) break;
       const key = `${d.target}\n${d.id}`;
-      if (this.inFlight.has(key)) continue;
+      if (this.inFlight.has(key) || (this.held.get(key) ?? -Infinity) > now) continue;
+      this.held.delete(key);
       const p = this.send(d)
-        .catch((err: unknown) => this.deps.log.error({ err, id: d.id, target: d.target }, 'events: delivery bookkeeping failed; the event is sent again'))
+        .catch((err: unknown) => {
+          this.held.set(key, this.deps.clock.now() + retryDelayMs(d.attempts + 1, 0, this.o.backoff));
+          this.deps.log.error({ err, id: d.id, target: d.target }, 'events: delivery bookkeeping failed; the event is sent again later');
+        })
         .finally(() => {
           this.inFlight.delete(key);
           this.schedule(0);

@@ -36,7 +36,8 @@ export function fetchPoster(options: Partial<WebhookPostOptions> = {}): WebhookP
 export function parseRetryAfter(v: string | null, nowMs: number): number | undefined {
   if (v === null || v.trim() === '') return undefined;
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const t = Date.parse(v);
+  // An HTTP date names its day and month; Date.parse alone would take '-5' for a year.
+  const t = /[a-z]{3}/i.test(v) ? Date.parse(v) : NaN;
   return Number.isNaN(t) ? undefined : Math.max(0, t - nowMs);
 }
 

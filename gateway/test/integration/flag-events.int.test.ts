@@ -1,0 +1,94 @@
+/**
+ * Flag events end to end: a gateway configured with a webhook (COLDTRACE_WEBHOOKS) tells a real HTTP receiver of
+ * the flags its rules raise and of people's moves, signed with the configured secret, each event once per key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MqttClient } from 'mqtt';
+import { dataTopic } from '@coldtrace/contract';
+import { loadGatewayConfig } from '../../src/config.js';
+import { connect, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
+import { custodyDocument, HOUR } from '../support/registry-fixture.js';
+
+const SECRET = 'order-hub-shared-secret';
+const MIN = 60_000;
+const t0 = Math.floor(Date.now() / HOUR) * HOUR - 10 * HOUR;
+
+describe('flag events to the order hub', () => {
+  let receiver: Server;
+  const received: { key: string; type: string; signed: boolean; body: Body }[] = [];
+  let gw: TestGateway;
+  let client: MqttClient;
+
+  /** Waits until the receiver holds an event of `type` (delivery polls every 500 ms; no verdict on how fast). */
+  async function eventOf(type: string): Promise<Body> {
+    for (let i = 0; i < 600; i++) {
+      const e = received.find((r) => r.type === type);
+      if (e !== undefined) return e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no ${type} event arrived; got ${received.map((r) => r.type).join(', ')}`);
+  }
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const expected = `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
+        received.push({ key: String(req.headers['x-coldtrace-idempotency-key']), type: String(req.headers['x-coldtrace-event']), signed: req.headers['x-coldtrace-signature'] === expected, body: JSON.parse(raw.toString('utf8')) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    gw = await startTestGateway({ COLDTRACE_WEBHOOKS: `hub=http://127.0.0.1:${port}/coldtrace`, COLDTRACE_WEBHOOK_SECRET: SECRET, COLDTRACE_NOTICE_LINK_TEMPLATE: 'https://shop.example/orders/{order}' });
+    client = await connect(gw.mqttUrl, 'node-e');
+    expect((await request('PUT', `${gw.httpUrl}/api/v1/registry`, custodyDocument(t0))).status).toBe(200);
+  });
+  afterAll(async () => {
+    await client.endAsync();
+    await gw.destroy();
+    await new Promise((r) => receiver.close(r));
+  });
+
+  it('delivers the raised flag, signed, with the orders and a customer notice', async () => {
+    const readings = [];
+    for (let t = t0 + HOUR; t < t0 + 3 * HOUR; t += MIN) readings.push({ metric: 'temperature', value: t >= t0 + 1.5 * HOUR && t < t0 + 2.25 * HOUR ? 9 : 5, unit: 'Cel', time: t });
+    await client.publishAsync(dataTopic('wh1', 'node-e', 'S-B'), JSON.stringify({ v: 1, seq: 1, time: t0 + HOUR, readings }), { qos: 1 });
+    await gw.rules.idle();
+    const raised = await eventOf('flag.raised');
+    expect(raised.signed).toBe(true);
+    const batchRaised = received.filter((r) => r.type === 'flag.raised' && r.body.flag.subject.kind === 'batch');
+    expect(batchRaised).toHaveLength(1);
+    expect(batchRaised[0]!.body).toMatchObject({
+      flag: { id: 'excursion/temperature/upper/8/consecutive/30@batch:B-1', severity: 'major' }, orders: ['O-1'],
+      notice: { orders: ['O-1'], since: new Date(t0 + 2 * HOUR).toISOString(), links: [{ order: 'O-1', url: 'https://shop.example/orders/O-1' }] },
+    });
+  });
+
+  it("delivers a person's move, and every event once per key", async () => {
+    const id = encodeURIComponent('excursion/temperature/upper/8/consecutive/30@batch:B-1');
+    expect((await request('POST', `${gw.httpUrl}/api/v1/flags/${id}/acknowledge`, { comment: 'on it' }, { 'x-coldtrace-actor': 'qa.ben' })).status).toBe(200);
+    const ack = await eventOf('flag.acknowledged');
+    expect(ack.body).toMatchObject({ actor: 'qa.ben', comment: 'on it' });
+    expect(ack.signed).toBe(true);
+    const keys = received.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const stats = (await request('GET', `${gw.httpUrl}/api/v1/events/stats`)).json;
+    expect(JSON.stringify(stats)).toContain('hub');
+  });
+
+  it('refuses webhook settings it cannot use, naming them', () => {
+    const r = loadGatewayConfig({ COLDTRACE_WEBHOOKS: 'hub=ftp://x, =http://y, a=http://z,a=http://w' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(expect.arrayContaining([
+      expect.stringContaining("'ftp://x' of 'hub' is not an http(s) URL"), expect.stringContaining("'=http://y' is not name=url"),
+      expect.stringContaining("the name 'a' is used twice"), expect.stringContaining('COLDTRACE_WEBHOOK_SECRET: required'),
+    ]));
+  });
+});
