@@ -36,6 +36,8 @@ export interface RulesDeps {
 export const DEFAULT_ROUND_DELAY_MS = 100;
 /** A batch is judged at most this often, ms: a busy zone marks its batches with every commit. */
 export const DEFAULT_MIN_BATCH_INTERVAL_MS = 500;
+/** Most of the main thread one round takes, ms (then it waits for the next round: at most a third of the time). */
+export const DEFAULT_ROUND_BUDGET_MS = 50;
 /** Shipments with a tracker on them are judged at least this often, ms (their silences are findings). */
 export const DEFAULT_SWEEP_MS = 60_000;
 
@@ -64,7 +66,10 @@ export class RulesService {
   private readonly judgedAt = new Map<string, number>();
   private sweepTimer: { cancel(): void } | undefined;
 
-  constructor(private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS, private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS) {}
+  constructor(
+    private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS,
+    private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS, private readonly roundBudgetMs = DEFAULT_ROUND_BUDGET_MS,
+  ) {}
 
   /**
    * Silence is a finding too (a tracker that stopped reporting): every `everyMs` the shipments with a tracker on
@@ -179,13 +184,21 @@ export class RulesService {
     for (const [b, at] of this.judgedAt) if (at + this.minBatchIntervalMs <= now) this.judgedAt.delete(b);
     // Batches judged less than the interval ago wait for a later round; the rest go now.
     const batches = [...this.marked].filter(([b]) => force || !this.judgedAt.has(b));
-    for (const [b] of batches) {
-      this.marked.delete(b);
-      this.judgedAt.set(b, now);
-    }
+    for (const [b] of batches) this.marked.delete(b);
     const cache = new SeriesCache(this.deps.store);
     this.running = (async () => {
-      for (const [key, markedAt] of batches) {
+      const started = this.deps.clock.now();
+      for (let i = 0; i < batches.length; i++) {
+        const [key, markedAt] = batches[i]!;
+        // Ingest first: a round takes the main thread for at most its budget, and gives the event loop a turn
+        // between subjects; what is left waits for the next round (under heavy load flags come later, readings
+        // are acknowledged as fast as without rules). A flush (idle) judges everything.
+        if (!force && i > 0 && this.deps.clock.now() - started >= this.roundBudgetMs) {
+          for (const [k, at] of batches.slice(i)) if (!this.marked.has(k)) this.marked.set(k, at);
+          break;
+        }
+        if (i > 0) await new Promise<void>((r) => this.deps.scheduler.after(0, r));
+        this.judgedAt.set(key, this.deps.clock.now());
         const kind = key.slice(0, key.indexOf(':')) as Subject['kind'];
         const subject = { kind, id: key.slice(kind.length + 1) };
         try {
