@@ -4,6 +4,7 @@
  */
 import { batchFindings, type LegSeries } from '../domain/rules/batch-findings.js';
 import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
+import { gpsFindings, pairFixes, type Fix, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
 import type { RegistryStore } from '../ports/registry.js';
@@ -70,6 +71,7 @@ export class RuleInputs {
     const here = await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity);
     const series: LegSeries[] = [];
     const heartbeats: number[] = [];
+    const fixes: Fix[] = [];
     const legs: { fromMs: number; toMs: number }[] = [];
     for (const p of here) {
       if (p.device === undefined) continue;
@@ -82,9 +84,28 @@ export class RuleInputs {
         if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
       }
       for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) heartbeats.push(r.time);
+      fixes.push(...pairFixes(await this.cache.get(p.device, 'gps.lat', span.fromMs, to), await this.cache.get(p.device, 'gps.lon', span.fromMs, to), p.device));
     }
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
     const orders = await this.registry.ordersOf({ batches, shipments: [id] });
-    return shipmentFindings({ shipment: id, series, heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, orders, batches, nowMs });
+    const transit = shipmentFindings({ shipment: id, series, heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, orders, batches, nowMs });
+    if (fixes.length === 0) return transit;
+    const related = { devices: [...new Set(fixes.map((f) => f.device))].sort(), zones: [], batches: [...batches].sort(), shipments: [id], orders: [...orders].sort() };
+    const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
+    return [...transit, ...gps.findings];
+  }
+
+  /** The origin and destination sites and the hubs on the way, with their geofences: stops there are planned. */
+  private async knownPlaces(s: { origin: string; destination: string; hubs: readonly string[] }): Promise<KnownPlace[]> {
+    const out: KnownPlace[] = [];
+    const origin = await this.registry.get('sites', s.origin);
+    if (origin !== undefined) out.push({ id: origin.id, kind: 'origin', geofence: origin.geofence });
+    const destination = await this.registry.get('sites', s.destination);
+    if (destination !== undefined) out.push({ id: destination.id, kind: 'destination', geofence: destination.geofence });
+    for (const h of s.hubs) {
+      const place = await this.registry.get('places', h);
+      if (place !== undefined) out.push({ id: place.id, kind: 'hub', geofence: place.geofence });
+    }
+    return out;
   }
 }

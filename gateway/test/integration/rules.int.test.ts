@@ -146,4 +146,25 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     const gap = flags.find((f) => f.rule === 'data-gap/20');
     expect(gap).toMatchObject({ active: false, startMs: t0 + 3.5 * HOUR - 5 * MIN, endMs: t0 + 4 * HOUR, figures: { gaps: 1, longestClosedMin: 35 } });
   });
+
+  it('flags a route deviation and an unplanned stop from the tracker positions, never a stop at a hub', async () => {
+    // 40 min parked 25 km off the planned route (far from any site or hub), then 40 min at the Utrecht hub.
+    const fixes = [];
+    for (let t = t0 + 3.25 * HOUR; t < t0 + 3.25 * HOUR + 40 * MIN; t += MIN) fixes.push({ t, lat: 52.55, lon: 5.45 });
+    for (let t = t0 + 4.1 * HOUR; t < t0 + 4.1 * HOUR + 40 * MIN; t += MIN) fixes.push({ t, lat: 52.09, lon: 5.12 });
+    const readings = fixes.flatMap((f) => [{ metric: 'gps.lat', value: f.lat, unit: 'deg', time: f.t }, { metric: 'gps.lon', value: f.lon, unit: 'deg', time: f.t }]);
+    await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 2, time: fixes[0]!.t, readings }), { qos: 1 });
+    await gw.rules.idle();
+    const flags = [
+      ...(await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1&rule=route-deviation/`)).flags,
+      ...(await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1&rule=unplanned-stop/`)).flags,
+      ...(await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1&rule=prolonged-stop/`)).flags,
+    ];
+    expect(flags.map((f) => [f.rule, f.severity, f.startMs, f.metAtMs, f.related.orders])).toEqual([
+      ['route-deviation/3000/10', 'major', t0 + 3.25 * HOUR, t0 + 3.25 * HOUR + 10 * MIN, ['O-1']],
+      ['unplanned-stop/200/30', 'warning', t0 + 3.25 * HOUR, t0 + 3.25 * HOUR + 30 * MIN, ['O-1']],
+    ]);
+    // The hub stop is planned: one stop episode only, the one off the route.
+    expect(flags[1].episodes).toHaveLength(1);
+  });
 });
