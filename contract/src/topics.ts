@@ -41,6 +41,17 @@ export function nodeStatusTopic(site: string, node: string): string {
 }
 
 /** Subscription filters the gateway uses. `shareGroup` gives MQTT 5 shared subscriptions for scale-out. */
+/**
+ * Flag events the gateway publishes (docs/events.md): `ct/v1/_events/flag/{kind}` (raised, updated, cleared ...).
+ * `_events` can never be a site id (ids start with a letter or digit), so no device topic is ever one of these.
+ */
+export function flagEventTopic(kind: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/${kind}`;
+}
+
+/** Every flag event: the filter an order hub subscribes to. */
+export const FLAG_EVENT_FILTER = `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/#`;
+
 export function gatewayFilters(shareGroup?: string): string[] {
   const base = [
     `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/data`,

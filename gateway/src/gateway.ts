@@ -18,6 +18,9 @@ import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
+import { brokerEventPublisher, connectEventPublisher, type EventPublisher } from './adapters/mqtt/event-publisher.js';
+import { flagEvents } from './domain/events/flag-events.js';
+import type { FlagChange } from './ports/flags.js';
 import { NotifyingFlagStore } from './services/notifying-flag-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
@@ -95,8 +98,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     outbox, targets: config.events.webhooks, clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'events' }), post: fetchPoster(),
     ...(config.events.linkTemplate !== undefined ? { options: { linkTemplate: config.events.linkTemplate } } : {}),
   });
-  // People's moves (acknowledge, resolve, reopen) are events too.
-  const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), delivery.accept);
+  // Every flag change goes to the webhooks (durable) and, once the broker is up, on MQTT (live); people's moves
+  // (acknowledge, resolve, reopen) are events too.
+  const mqttEvents: { publisher?: EventPublisher } = {};
+  const linkTemplate = config.events.linkTemplate !== undefined ? { linkTemplate: config.events.linkTemplate } : {};
+  const tellOrderHub = (changes: readonly FlagChange[]): Promise<void> => {
+    mqttEvents.publisher?.publish(flagEvents(changes, linkTemplate));
+    return delivery.accept(changes);
+  };
+  const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), tellOrderHub);
   metrics.setFlagSource(() => flags.counts());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const rules = new RulesService({
@@ -104,7 +114,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
   });
   registry.onChange(rules.registryChanged);
-  rules.onFlags((changes) => void delivery.accept(changes));
+  rules.onFlags((changes) => void tellOrderHub(changes));
   if (config.custody && config.rules) {
     batcher.onCommitted(rules.committed);
     rules.startSweep();
@@ -119,9 +129,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   let mqttUrl: string;
   let mqttHealth: () => { ok: boolean; detail: string };
   let closeMqtt: () => Promise<void>;
+  let brokerPublish: ((topic: string, payload: Buffer) => void) | undefined;
   if (m.mode === 'embedded') {
     const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
     mqttUrl = broker.url;
+    brokerPublish = broker.publish;
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
     closeMqtt = () => broker.close();
   } else {
@@ -131,6 +143,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}, ${sub.inFlight()} messages in flight` });
     closeMqtt = () => sub.close();
   }
+  mqttEvents.publisher = m.mode === 'external'
+    ? connectEventPublisher({ url: m.url, clientId: `${m.clientId}-events`, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password !== undefined ? { password: m.password } : {}) }, mqttLog)
+    : brokerPublish !== undefined ? brokerEventPublisher(brokerPublish) : undefined;
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
@@ -158,6 +173,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
+      await mqttEvents.publisher?.close();
       await closeMqtt();
       await batcher.close();
       await rules.close();

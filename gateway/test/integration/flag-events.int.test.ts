@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { dataTopic } from '@coldtrace/contract';
+import { dataTopic, FLAG_EVENT_FILTER } from '@coldtrace/contract';
 import { loadGatewayConfig } from '../../src/config.js';
 import { connect, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
 import { custodyDocument, HOUR } from '../support/registry-fixture.js';
@@ -21,6 +21,8 @@ describe('flag events to the order hub', () => {
   const received: { key: string; type: string; signed: boolean; body: Body }[] = [];
   let gw: TestGateway;
   let client: MqttClient;
+  let listener: MqttClient;
+  const onMqtt: { topic: string; body: Body }[] = [];
 
   /** Waits until the receiver holds an event of `type` (delivery polls every 500 ms; no verdict on how fast). */
   async function eventOf(type: string): Promise<Body> {
@@ -47,10 +49,14 @@ describe('flag events to the order hub', () => {
     const port = (receiver.address() as AddressInfo).port;
     gw = await startTestGateway({ COLDTRACE_WEBHOOKS: `hub=http://127.0.0.1:${port}/coldtrace`, COLDTRACE_WEBHOOK_SECRET: SECRET, COLDTRACE_NOTICE_LINK_TEMPLATE: 'https://shop.example/orders/{order}' });
     client = await connect(gw.mqttUrl, 'node-e');
+    listener = await connect(gw.mqttUrl, 'order-hub-listener');
+    listener.on('message', (topic, payload) => onMqtt.push({ topic, body: JSON.parse(payload.toString('utf8')) }));
+    await listener.subscribeAsync(FLAG_EVENT_FILTER, { qos: 1 });
     expect((await request('PUT', `${gw.httpUrl}/api/v1/registry`, custodyDocument(t0))).status).toBe(200);
   });
   afterAll(async () => {
     await client.endAsync();
+    await listener.endAsync();
     await gw.destroy();
     await new Promise((r) => receiver.close(r));
   });
@@ -68,6 +74,10 @@ describe('flag events to the order hub', () => {
       flag: { id: 'excursion/temperature/upper/8/consecutive/30@batch:B-1', severity: 'major' }, orders: ['O-1'],
       notice: { orders: ['O-1'], since: new Date(t0 + 2 * HOUR).toISOString(), links: [{ order: 'O-1', url: 'https://shop.example/orders/O-1' }] },
     });
+    // The same event, live on MQTT, under the same key; the broker did not take the gateway's own events for data.
+    for (let i = 0; i < 200 && !onMqtt.some((m) => m.body.id === batchRaised[0]!.key); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(onMqtt.find((m) => m.body.id === batchRaised[0]!.key)?.topic).toBe('ct/v1/_events/flag/raised');
+    expect((await request('GET', `${gw.httpUrl}/api/v1/quarantine`)).json.entries).toEqual([]);
   });
 
   it("delivers a person's move, and every event once per key", async () => {

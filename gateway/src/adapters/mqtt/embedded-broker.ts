@@ -22,6 +22,8 @@ export interface EmbeddedBroker {
   readonly port: number;
   readonly url: string;
   connectedClients(): number;
+  /** Publishes as the broker itself (QoS 1 to its subscribers; not ingested: only clients' messages are). */
+  publish(topic: string, payload: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,12 @@ export async function startEmbeddedBroker(
     port,
     url: `mqtt://${host}:${port}`,
     connectedClients: () => broker.connectedClients,
+    publish: (topic, payload) => {
+      const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
+      broker.publish(packet, (err?: Error | null) => {
+        if (err !== undefined && err !== null) log.warn({ err: err.message, topic }, 'broker publish failed');
+      });
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
