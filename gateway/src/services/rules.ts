@@ -16,6 +16,7 @@ import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import { SeriesCache } from './series-cache.js';
 import { RuleInputs } from './rule-inputs.js';
+import { evaluateTier3, touchesIncidents } from './escalation.js';
 import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
 
@@ -187,6 +188,7 @@ export class RulesService {
     for (const [b] of batches) this.marked.delete(b);
     const cache = new SeriesCache(this.deps.store);
     this.running = (async () => {
+      let incidentsMoved = false;
       const started = this.deps.clock.now();
       for (let i = 0; i < batches.length; i++) {
         const [key, markedAt] = batches[i]!;
@@ -205,8 +207,17 @@ export class RulesService {
           const changes = await this.evaluate(subject, cache);
           this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
           if (changes.length > 0) for (const l of this.listeners) l(changes);
+          if (touchesIncidents(changes)) incidentsMoved = true;
         } catch (e) {
           this.deps.log.error({ err: e, subject: key }, 'rules: evaluation failed; it is judged again at its next reading');
+        }
+      }
+      if (incidentsMoved) {
+        try {
+          const changes = await evaluateTier3(this.deps.flags, this.deps.registry, this.deps.clock.now());
+          if (changes.length > 0) for (const l of this.listeners) l(changes);
+        } catch (e) {
+          this.deps.log.error({ err: e }, 'rules: escalation failed; judged again at the next incident');
         }
       }
     })();

@@ -167,4 +167,13 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     // The hub stop is planned: one stop episode only, the one off the route.
     expect(flags[1].episodes).toHaveLength(1);
   });
+
+  it('escalates the carrier, lane and hub of a shipment with three incidents or more within seven days (tier 3)', async () => {
+    // SH-1 now has a shock (25 g and 50 g: one incident), a route deviation and an unplanned stop; its tracker silence
+    // is gone (the positions of the last test filled it: that flag was withdrawn).
+    await gw.rules.idle();
+    const tier3 = (await getJson<{ flags: Body[] }>(`${api}/flags?rule=tier3/`)).flags;
+    expect(tier3.map((f) => `${f.subject.kind}:${f.subject.id} ${f.figures.incidents}`).sort()).toEqual(['carrier:Coldline 3', 'hub:HUB-1 3', 'lane:AMS-RTM 3']);
+    expect(tier3[0].related).toMatchObject({ shipments: ['SH-1'], orders: ['O-1'] });
+  });
 });
