@@ -54,8 +54,8 @@ interface DirtyLocation {
 }
 
 export class RulesService {
-  /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation. */
-  private readonly marked = new Map<string, number>();
+  /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation, per lane. */
+  private readonly marked = { live: new Map<string, number>(), background: new Map<string, number>() };
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
@@ -129,36 +129,44 @@ export class RulesService {
   /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
   readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
     const at = this.deps.clock.now();
-    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(`batch:${b}`, at);
+    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(`batch:${b}`, at, 'background');
     for (const p of change.placements) {
-      if (p.shipment !== undefined) this.mark(`shipment:${p.shipment}`, at);
-      if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at);
+      if (p.shipment !== undefined) this.mark(`shipment:${p.shipment}`, at, 'background');
+      if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at, 'background');
       else {
         const span = spanOfPlacement(p);
-        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) this.mark(`batch:${q.batch}`, at);
+        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) this.mark(`batch:${q.batch}`, at, 'background');
       }
     }
   };
 
-  /** Marks a subject (`batch:ID`, `shipment:ID`) to be judged in the next round. */
-  mark(subject: string, at = this.deps.clock.now()): void {
+  /**
+   * Marks a subject (`batch:ID`, `shipment:ID`) to be judged. `live` (readings arrived) goes before `background`
+   * (registry changes: a bulk import marks every batch it places, and must not hold up the flags of new readings).
+   */
+  mark(subject: string, at = this.deps.clock.now(), lane: 'live' | 'background' = 'live'): void {
     if (this.closed) return;
-    if (!this.marked.has(subject)) this.marked.set(subject, at);
+    const queue = this.marked[lane];
+    if (!queue.has(subject)) queue.set(subject, at);
     this.schedule();
   }
 
-  private schedule(): void {
+  private get markedCount(): number {
+    return this.marked.live.size + this.marked.background.size;
+  }
+
+  private schedule(delayMs = this.roundDelayMs): void {
     if (this.closed) return;
-    this.timer ??= this.deps.scheduler.after(this.roundDelayMs, () => {
+    this.timer ??= this.deps.scheduler.after(delayMs, () => {
       this.timer = undefined;
       void this.round();
     });
   }
 
-  /** Resolves once no batch is marked and no round runs (tests, shutdown). */
+  /** Resolves once nothing is marked and no round runs (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.dirty.size > 0 || this.running !== undefined || this.marked.size > 0) {
-      // A flush: batches judged less than the interval ago are judged again at once.
+    while (this.dirty.size > 0 || this.running !== undefined || this.markedCount > 0) {
+      // A flush: subjects judged less than the interval ago are judged again at once, whatever the budget.
       if (this.running === undefined) await this.round(true);
       else await this.running;
     }
@@ -183,53 +191,52 @@ export class RulesService {
     }
     const now = this.deps.clock.now();
     for (const [b, at] of this.judgedAt) if (at + this.minBatchIntervalMs <= now) this.judgedAt.delete(b);
-    // Batches judged less than the interval ago wait for a later round; the rest go now.
-    const batches = [...this.marked].filter(([b]) => force || !this.judgedAt.has(b));
-    for (const [b] of batches) this.marked.delete(b);
+    this.running = this.judgeMarked(force);
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+    if (this.markedCount > 0) this.schedule();
+  }
+
+  /**
+   * Judges marked subjects, live ones first. Ingest first: a round takes the main thread for at most its budget and
+   * gives the event loop a turn between subjects; what is left waits for the next round (under heavy load flags come
+   * later, readings are acknowledged as fast as without rules). Subjects judged less than the interval ago wait.
+   */
+  private async judgeMarked(force: boolean): Promise<void> {
     const cache = new SeriesCache(this.deps.store);
-    this.running = (async () => {
-      let incidentsMoved = false;
-      const started = this.deps.clock.now();
-      for (let i = 0; i < batches.length; i++) {
-        const [key, markedAt] = batches[i]!;
-        // Ingest first: a round takes the main thread for at most its budget, and gives the event loop a turn
-        // between subjects; what is left waits for the next round (under heavy load flags come later, readings
-        // are acknowledged as fast as without rules). A flush (idle) judges everything.
-        if (!force && i > 0 && this.deps.clock.now() - started >= this.roundBudgetMs) {
-          for (const [k, at] of batches.slice(i)) if (!this.marked.has(k)) this.marked.set(k, at);
-          break;
-        }
-        if (i > 0) await new Promise<void>((r) => this.deps.scheduler.after(0, r));
+    const started = this.deps.clock.now();
+    let incidentsMoved = false;
+    let judged = 0;
+    for (const lane of ['live', 'background'] as const) {
+      const queue = this.marked[lane];
+      // Deleting while iterating a Map is safe; subjects marked during the round are met later in it, or wait.
+      for (const [key, markedAt] of queue) {
+        if (!force && judged > 0 && this.deps.clock.now() - started >= this.roundBudgetMs) break;
+        if (!force && this.judgedAt.has(key)) continue;
+        queue.delete(key);
+        if (lane === 'background' && this.marked.live.has(key)) continue;
+        if (judged++ > 0) await new Promise<void>((r) => this.deps.scheduler.after(0, r));
         this.judgedAt.set(key, this.deps.clock.now());
         const kind = key.slice(0, key.indexOf(':')) as Subject['kind'];
-        const subject = { kind, id: key.slice(kind.length + 1) };
         try {
-          const changes = await this.evaluate(subject, cache);
-          this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
+          const changes = await this.evaluate({ kind, id: key.slice(kind.length + 1) }, cache);
+          if (lane === 'live') this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
           if (changes.length > 0) for (const l of this.listeners) l(changes);
           if (touchesIncidents(changes)) incidentsMoved = true;
         } catch (e) {
           this.deps.log.error({ err: e, subject: key }, 'rules: evaluation failed; it is judged again at its next reading');
         }
       }
-      if (incidentsMoved) {
-        try {
-          const changes = await evaluateTier3(this.deps.flags, this.deps.registry, this.deps.clock.now());
-          if (changes.length > 0) for (const l of this.listeners) l(changes);
-        } catch (e) {
-          this.deps.log.error({ err: e }, 'rules: escalation failed; judged again at the next incident');
-        }
-      }
-    })();
-    try {
-      await this.running;
-    } finally {
-      this.running = undefined;
     }
-    if (this.marked.size > 0 && !this.closed) {
-      const waits = [...this.marked.keys()].map((b) => (this.judgedAt.get(b) ?? -Infinity) + this.minBatchIntervalMs - this.deps.clock.now());
-      const delay = Math.max(this.roundDelayMs, Math.min(...waits));
-      this.timer ??= this.deps.scheduler.after(delay, () => { this.timer = undefined; void this.round(); });
+    if (!incidentsMoved) return;
+    try {
+      const changes = await evaluateTier3(this.deps.flags, this.deps.registry, this.deps.clock.now());
+      if (changes.length > 0) for (const l of this.listeners) l(changes);
+    } catch (e) {
+      this.deps.log.error({ err: e }, 'rules: escalation failed; judged again at the next incident');
     }
   }
 
