@@ -32,7 +32,7 @@ export interface AppDeps {
   readonly custody: Pick<CustodyIndex, 'unassignedDevices' | 'unlinkedDevices'>;
   readonly evidence: EvidenceService;
   readonly flags: FlagStore;
-  readonly rules: Pick<RulesService, 'evaluate' | 'findings'>;
+  readonly rules: Pick<RulesService, 'judgeNow' | 'findings'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];

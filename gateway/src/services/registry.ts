@@ -140,8 +140,9 @@ export class RegistryService {
 
   private async checkAndApply(e: Entities, problems: Problem[], author: Author, pathOf: (kind: EntityKind, i: number) => string): Promise<ApplyCounts> {
     // References are checked whatever else is wrong (one answer lists them all); overlaps only on sound placements.
-    problems.push(...await this.referenceProblems(e));
-    if (problems.length === 0) problems.push(...await this.custodyProblems(e, pathOf));
+    // Loops, not push(...): a systematic mistake in a large import gives more problems than a call takes arguments.
+    for (const p of await this.referenceProblems(e)) problems.push(p);
+    if (problems.length === 0) for (const p of await this.custodyProblems(e, pathOf)) problems.push(p);
     if (problems.length > 0) throw new RegistryProblems(problems.slice(0, MAX_PROBLEMS));
     const changes: RegistryChange[] = [];
     for (const kind of ENTITY_KINDS) for (const entity of e[kind]) changes.push({ op: 'put', kind, entity } as RegistryChange);

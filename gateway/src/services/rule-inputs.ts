@@ -47,7 +47,8 @@ export class RuleInputs {
     const metrics = [...new Set([...product.limits.map((l) => l.metric), ...(product.mkt.length > 0 || product.shelfLife !== undefined ? ['temperature'] : [])])];
     const series: LegSeries[] = [];
     for (const leg of await this.evidence.custodyLegs(batchId)) {
-      const ignoreBeforeMs = leg.placement.shipment !== undefined ? Date.parse(leg.placement.from) + product.ignoreStartMin * 60_000 : undefined;
+      // The ignore period at a shipment's start (loading), for this leg only.
+      const ignoreBeforeMs = leg.placement.shipment !== undefined && product.ignoreStartMin > 0 ? Date.parse(leg.placement.from) + product.ignoreStartMin * 60_000 : undefined;
       for (const seg of leg.segments) {
         const to = Math.min(seg.toMs, nowMs);
         if (to <= seg.fromMs) continue;
@@ -84,7 +85,7 @@ export class RuleInputs {
         if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
       }
       for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) heartbeats.push(r.time);
-      fixes.push(...pairFixes(await this.cache.get(p.device, 'gps.lat', span.fromMs, to), await this.cache.get(p.device, 'gps.lon', span.fromMs, to), p.device));
+      for (const f of pairFixes(await this.cache.get(p.device, 'gps.lat', span.fromMs, to), await this.cache.get(p.device, 'gps.lon', span.fromMs, to), p.device)) fixes.push(f);
     }
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
     const orders = await this.registry.ordersOf({ batches, shipments: [id] });

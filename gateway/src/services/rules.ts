@@ -176,7 +176,27 @@ export class RulesService {
     this.closed = true;
     this.timer?.cancel();
     this.sweepTimer?.cancel();
-    await this.running;
+    // A round has two phases, each its own promise: wait until neither runs.
+    while (this.running !== undefined) await this.running;
+  }
+
+  /**
+   * Judges the subjects now, through a round like readings do (so their changes reach the listeners and tier 3),
+   * and answers what changed.
+   */
+  async judgeNow(subjects: readonly string[]): Promise<FlagChange[]> {
+    const changes: FlagChange[] = [];
+    const listener: FlagListener = (c) => {
+      for (const x of c) changes.push(x);
+    };
+    this.listeners.push(listener);
+    try {
+      for (const s of subjects) this.mark(s);
+      await this.idle();
+    } finally {
+      this.listeners.splice(this.listeners.indexOf(listener), 1);
+    }
+    return changes;
   }
 
   private async round(force = false): Promise<void> {
@@ -197,7 +217,8 @@ export class RulesService {
     } finally {
       this.running = undefined;
     }
-    if (this.markedCount > 0) this.schedule();
+    // Readings committed or subjects marked while the round ran (their timer found it running) get a round too.
+    if (this.markedCount > 0 || this.dirty.size > 0) this.schedule();
   }
 
   /**

@@ -24,10 +24,10 @@ describe('flag events to the order hub', () => {
   let listener: MqttClient;
   const onMqtt: { topic: string; body: Body }[] = [];
 
-  /** Waits until the receiver holds an event of `type` (delivery polls every 500 ms; no verdict on how fast). */
-  async function eventOf(type: string): Promise<Body> {
+  /** Waits until the receiver holds an event of `type` on `subject` (delivery polls every 500 ms; no verdict on how fast). */
+  async function eventOf(type: string, subject = 'batch:B-1'): Promise<Body> {
     for (let i = 0; i < 600; i++) {
-      const e = received.find((r) => r.type === type);
+      const e = received.find((r) => r.type === type && `${r.body.flag.subject.kind}:${r.body.flag.subject.id}` === subject);
       if (e !== undefined) return e;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -100,5 +100,18 @@ describe('flag events to the order hub', () => {
       expect.stringContaining("'ftp://x' of 'hub' is not an http(s) URL"), expect.stringContaining("'=http://y' is not name=url"),
       expect.stringContaining("the name 'a' is used twice"), expect.stringContaining('COLDTRACE_WEBHOOK_SECRET: required'),
     ]));
+  });
+
+  it("never lets a client's publish pass for a flag event: refused into quarantine, not routed", async () => {
+    const forged = { v: 1, id: 'forged', type: 'flag.raised', flag: { subject: { kind: 'batch', id: 'B-1' } } };
+    await client.publishAsync('ct/v1/_events/flag/raised', JSON.stringify(forged), { qos: 1 });
+    const q = (await request('GET', `${gw.httpUrl}/api/v1/quarantine`)).json;
+    expect(q.entries.map((e: Body) => e.topic)).toEqual(['ct/v1/_events/flag/raised']);
+    // An event the gateway publishes after it (resolving the flag) arrives; the forged one, before it, did not.
+    const id = encodeURIComponent('excursion/temperature/upper/8/consecutive/30@batch:B-1');
+    expect((await request('POST', `${gw.httpUrl}/api/v1/flags/${id}/resolve`, { comment: 'done' })).status).toBe(200);
+    for (let i = 0; i < 400 && !onMqtt.some((m) => m.topic === 'ct/v1/_events/flag/resolved'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(onMqtt.some((m) => m.topic === 'ct/v1/_events/flag/resolved')).toBe(true);
+    expect(onMqtt.some((m) => m.body.id === 'forged')).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { flagEventTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
 
 export interface EmbeddedBrokerOptions {
@@ -38,6 +39,8 @@ export interface EmbeddedBroker {
  */
 type RuntimePublish = (this: Aedes, packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 
+const EVENTS_PREFIX = flagEventTopic('');
+
 class IngestBroker extends Aedes {
   private routing = false;
 
@@ -51,6 +54,12 @@ class IngestBroker extends Aedes {
     const client = typeof clientOrDone === 'function' ? null : clientOrDone;
     const callback = typeof clientOrDone === 'function' ? clientOrDone : done;
     if (!this.routing && client !== null && !packet.retain && !packet.topic.startsWith('$SYS/')) {
+      callback?.();
+      return;
+    }
+    // Flag events come from the gateway alone: a client's publish there is quarantined (ingest refused its topic)
+    // and never reaches the order hub's subscribers as if it were one.
+    if (client !== null && packet.topic.startsWith(EVENTS_PREFIX)) {
       callback?.();
       return;
     }

@@ -20,10 +20,17 @@ describe('flag lifecycle', () => {
   it('leaves a flag alone when the finding is the same, and updates it (never a second one) when it differs', () => {
     const raised = applyFinding(undefined, finding(), 100)!.flag;
     expect(applyFinding(raised, finding(), 200)).toBeUndefined();
-    const later = applyFinding(raised, finding({ endMs: 20 }), 200)!;
+    const later = applyFinding(raised, finding({ metAtMs: 4 }), 200)!;
     expect(later.flag.id).toBe(raised.id);
     expect(later.events).toEqual(['updated']);
     expect(later.flag.raisedAt).toBe(100);
+  });
+
+  it('keeps an ongoing condition\'s moving end and figures quietly: stored, no event', () => {
+    const raised = applyFinding(undefined, finding(), 100)!.flag;
+    const moved = applyFinding(raised, finding({ endMs: 20, figures: { totalBeyondMin: 12 } }), 200)!;
+    expect(moved.events).toEqual([]);
+    expect(moved.flag).toMatchObject({ endMs: 20, updatedAt: 200, events: raised.events });
   });
 
   it('clears a flag whose condition ended and reactivates it when it holds again', () => {

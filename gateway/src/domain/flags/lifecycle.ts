@@ -15,6 +15,11 @@ export function applyFinding(prev: Flag | undefined, finding: Finding, at: numbe
   }
   const { id: _id, state, withdrawn, raisedAt, updatedAt: _u, events: history, ...prevFinding } = prev;
   if (!withdrawn && sameFinding(prevFinding, finding)) return undefined;
+  // An ongoing condition moves its end and figures with every reading: kept, but not an event (the order hub would
+  // get one per reading). What a reader acts on is: severity, activity, when it was met, a new episode, who it touches.
+  if (!withdrawn && !materiallyDifferent(prevFinding, finding)) {
+    return { flag: { ...finding, id: prev.id, state, withdrawn: false, raisedAt, updatedAt: at, events: history }, events: [] };
+  }
   const added: FlagEvent[] = [];
   if (withdrawn) added.push({ kind: 'raised', at, by: EVALUATION, comment: 'the data shows it again' });
   else added.push({ kind: 'updated', at, by: EVALUATION });
@@ -34,6 +39,11 @@ export function withdraw(prev: Flag, at: number): { flag: Flag; events: FlagEven
   if (prev.withdrawn) return undefined;
   const event: FlagEvent = { kind: 'withdrawn', at, by: EVALUATION, comment: 'the data no longer shows it' };
   return { flag: { ...prev, withdrawn: true, active: false, updatedAt: at, events: [...prev.events, event] }, events: ['withdrawn'] };
+}
+
+function materiallyDifferent(a: Finding, b: Finding): boolean {
+  const key = (f: Finding): string => JSON.stringify([f.severity, f.active, f.metAtMs, f.episodes.length, f.title, f.params, f.related]);
+  return key(a) !== key(b);
 }
 
 const MOVES: Record<FlagState, readonly FlagState[]> = { open: ['acknowledged', 'resolved'], acknowledged: ['resolved', 'open'], resolved: ['open'] };

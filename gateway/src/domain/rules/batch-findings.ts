@@ -63,18 +63,38 @@ function related(input: BatchInput, devices: readonly string[]): Related {
   };
 }
 
-/** Each sensor's legs of a metric joined in time order (a sensor's legs never overlap: it is in one place at a time). */
-function bySensor(input: BatchInput, metric: string): Map<string, { held: HeldSample[]; ignore: number[] }> {
-  const out = new Map<string, { held: HeldSample[]; ignore: number[] }>();
+/**
+ * Each sensor's legs of a metric joined in time order (a sensor's legs never overlap: it is in one place at a
+ * time), each leg without its ignore period (held time before `ignoreBeforeMs` neither counts nor offends; a held
+ * sample straddling it counts from it).
+ */
+function bySensor(input: BatchInput, metric: string): Map<string, { held: HeldSample[] }> {
+  const out = new Map<string, { held: HeldSample[] }>();
   for (const s of input.series) {
     if (s.metric !== metric) continue;
-    const e = out.get(s.device) ?? { held: [], ignore: [] };
-    e.held.push(...s.held);
-    if (s.ignoreBeforeMs !== undefined) e.ignore.push(s.ignoreBeforeMs);
+    const e = out.get(s.device) ?? { held: [] };
+    const ignore = s.ignoreBeforeMs ?? -Infinity;
+    // A loop, not push(...): a week of 5-second readings is more arguments than a call takes.
+    for (const h of s.held) {
+      if (h.t + h.dt <= ignore) continue;
+      e.held.push(h.t >= ignore ? h : { t: ignore, v: h.v, dt: h.t + h.dt - ignore });
+    }
     out.set(s.device, e);
   }
   for (const e of out.values()) e.held.sort((a, b) => a.t - b.t);
   return out;
+}
+
+function minOf(xs: readonly number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
+function maxOf(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function limitTitle(l: Limit): string {
@@ -86,10 +106,7 @@ function limitTitle(l: Limit): string {
 function excursionFinding(input: BatchInput, limit: Limit): Finding | undefined {
   const found: { device: string; f: LimitFinding }[] = [];
   for (const [device, s] of bySensor(input, limit.metric)) {
-    // The ignore period is per shipment leg: the latest start before each held sample applies (a sensor's legs are
-    // disjoint, so the largest bound below the series' end is that of its last shipment leg).
-    const ignoreBeforeMs = s.ignore.length > 0 ? Math.max(...s.ignore) : undefined;
-    const f = evaluateLimit(s.held, limit, ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {});
+    const f = evaluateLimit(s.held, limit);
     if (f !== undefined) found.push({ device, f });
   }
   if (found.length === 0) return undefined;
@@ -98,10 +115,10 @@ function excursionFinding(input: BatchInput, limit: Limit): Finding | undefined 
   const worst = found.reduce((a, b) => (b.f.totalBeyondMs > a.f.totalBeyondMs ? b : a));
   return {
     rule, params: { ...limit }, subject: { kind: 'batch', id: input.batch }, severity: 'major', title: limitTitle(limit),
-    startMs: Math.min(...episodes.map((e) => e.startMs)), endMs: Math.max(...episodes.map((e) => e.endMs)),
-    metAtMs: Math.min(...found.map((x) => x.f.metAtMs)), active: found.some((x) => x.f.active), episodes,
+    startMs: minOf(episodes.map((e) => e.startMs)), endMs: maxOf(episodes.map((e) => e.endMs)),
+    metAtMs: minOf(found.map((x) => x.f.metAtMs)), active: found.some((x) => x.f.active), episodes,
     figures: {
-      totalBeyondMin: round(worst.f.totalBeyondMs / 60_000), min: Math.min(...found.map((x) => x.f.min)), max: Math.max(...found.map((x) => x.f.max)),
+      totalBeyondMin: round(worst.f.totalBeyondMs / 60_000), min: minOf(found.map((x) => x.f.min)), max: maxOf(found.map((x) => x.f.max)),
       twa: round(worst.f.twa), ...(worst.f.mkt !== undefined ? { mkt: round(worst.f.mkt) } : {}),
     },
     related: related(input, found.map((x) => x.device)),
@@ -131,7 +148,9 @@ function shelfLifeFinding(input: BatchInput): Finding | undefined {
   for (const s of input.series) if (s.metric === 'temperature') legs.set(s.placement, [...(legs.get(s.placement) ?? []), s]);
   const chosen: LegSeries[] = [];
   for (const list of legs.values()) chosen.push(list.reduce((a, b) => (consumedFraction(model, b.held) > consumedFraction(model, a.held) ? b : a)));
-  const held = chosen.flatMap((s) => s.held).sort((a, b) => a.t - b.t);
+  const held: HeldSample[] = [];
+  for (const s of chosen) for (const h of s.held) held.push(h);
+  held.sort((a, b) => a.t - b.t);
   if (held.length === 0) return undefined;
   // The order that needs the most life left decides when the dynamic expiry is too early.
   const strictest = [...input.orders].sort((a, b) => (b.promisedDeliveryMs + b.minRemainingShelfLifeDays * DAY_MS) - (a.promisedDeliveryMs + a.minRemainingShelfLifeDays * DAY_MS))[0];

@@ -78,9 +78,8 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
       return { changed: [], findings };
     }
     if (at !== undefined) throw new GatewayError('E_BAD_REQUEST', '`at` needs dryRun: flags are written at the evaluation time only');
-    const changed: { flag: string; events: string[] }[] = [];
-    for (const b of batches) for (const c of await rules.evaluate(b)) changed.push({ flag: c.flag.id, events: [...c.events] });
-    return { changed };
+    const changes = await rules.judgeNow(batches.map((b) => `batch:${b}`));
+    return { changed: changes.map((c) => ({ flag: c.flag.id, events: [...c.events] })) };
   });
   return Promise.resolve();
 }

@@ -47,7 +47,8 @@ export class SqliteFlagStore implements FlagStore {
         seen.add(`${f.rule}@${key(f.subject)}`);
         if (next === undefined) continue;
         this.write(next.flag);
-        changes.push(next);
+        // Kept quietly when nothing a reader acts on changed (an ongoing excursion's end moving on).
+        if (next.events.length > 0) changes.push(next);
       }
       for (const s of subjects) {
         for (const doc of this.s.ofSubject.all(key(s)) as string[]) {
