@@ -59,8 +59,11 @@ export interface RegistryStore {
   batchesOfProduct(product: string): Promise<string[]>;
   /** Ids of the orders with a line of one of the batches, or on one of the shipments. */
   ordersOf(q: { readonly batches: readonly string[]; readonly shipments: readonly string[] }): Promise<string[]>;
-  /** Applies every change in one transaction; unchanged entities write nothing. `changed`: ids created, updated or deleted. */
-  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlySet<string> }>;
+  /**
+   * Applies every change in one transaction; unchanged entities write nothing. `changed`: `kind:id` of each entity
+   * created, updated or deleted, with its document before the change (undefined when created).
+   */
+  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlyMap<string, unknown> }>;
   /** An entity's history, oldest first: created, then each correction. */
   history(kind: EntityKind, id: string): Promise<HistoryEntry[]>;
   close(): Promise<void>;

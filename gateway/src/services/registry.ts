@@ -6,7 +6,7 @@
  */
 import { canonicalStatuses, orderStatus } from '../domain/registry/entities.js';
 import { overlapProblems, readDocument, referencesOf, SINGULAR, subjectOf, type Entities } from '../domain/registry/document.js';
-import { ENTITY_KINDS, REGISTRY_FORMAT, type EntityKind, type EntityOf, type Placement, type Problem } from '../domain/registry/types.js';
+import { ENTITY_KINDS, REGISTRY_FORMAT, type EntityKind, type EntityOf, type Order, type Placement, type Problem } from '../domain/registry/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { ApplyCounts, HistoryEntry, RegistryChange, RegistryStore, WriteMeta } from '../ports/registry.js';
 
@@ -33,6 +33,12 @@ export interface RegistryChangeSet {
   readonly products: readonly string[];
   /** Placements written or deleted (as they were before, for deletions). */
   readonly placements: readonly Placement[];
+  /** Placements as they were before this write changed them (a correction moves custody away from them too). */
+  readonly previousPlacements: readonly Placement[];
+  /** Batches whose own document changed (product, dates), and batches whose orders changed (lines, promised delivery). */
+  readonly batches: readonly string[];
+  /** Shipments whose own document changed (route, corridor, gap threshold). */
+  readonly shipments: readonly string[];
 }
 
 export type RegistryListener = (change: RegistryChangeSet) => Promise<void> | void;
@@ -78,7 +84,7 @@ export class RegistryService {
       const p = await this.store.get('placements', id);
       if (p === undefined) return false;
       await this.store.apply([{ op: 'delete', kind: 'placements', id }], this.meta(author));
-      await this.tell({ devices: p.device !== undefined ? [p.device] : [], registeredDevices: [], products: [], placements: [p] });
+      await this.tell({ devices: p.device !== undefined ? [p.device] : [], registeredDevices: [], products: [], placements: [p], previousPlacements: [], batches: [], shipments: [] });
       return true;
     });
   }
@@ -149,10 +155,20 @@ export class RegistryService {
     const { counts, changed } = await this.store.apply(changes, this.meta(author));
     // The stages after the registry hear of what changed only: importing the same document again moves nothing.
     const placements = e.placements.filter((p) => changed.has(`placements:${p.id}`));
-    const devices = [...new Set(placements.flatMap((p) => (p.device !== undefined ? [p.device] : [])))];
+    const previousPlacements = placements.flatMap((p) => {
+      const before = changed.get(`placements:${p.id}`) as Placement | undefined;
+      return before === undefined ? [] : [before];
+    });
+    const devices = [...new Set([...placements, ...previousPlacements].flatMap((p) => (p.device !== undefined ? [p.device] : [])))];
+    const orderBatches = e.orders.filter((o) => changed.has(`orders:${o.id}`)).flatMap((o) => {
+      const before = changed.get(`orders:${o.id}`) as Order | undefined;
+      return [...o.lines, ...(before?.lines ?? [])].map((l) => l.batch);
+    });
     await this.tell({
       devices, registeredDevices: e.devices.filter((d) => changed.has(`devices:${d.id}`)).map((d) => d.id),
-      products: e.products.filter((p) => changed.has(`products:${p.id}`)).map((p) => p.id), placements,
+      products: e.products.filter((p) => changed.has(`products:${p.id}`)).map((p) => p.id), placements, previousPlacements,
+      batches: [...new Set([...e.batches.filter((b) => changed.has(`batches:${b.id}`)).map((b) => b.id), ...orderBatches])],
+      shipments: e.shipments.filter((s) => changed.has(`shipments:${s.id}`)).map((s) => s.id),
     });
     return counts;
   }

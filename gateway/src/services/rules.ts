@@ -129,13 +129,17 @@ export class RulesService {
   /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
   readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
     const at = this.deps.clock.now();
-    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) this.mark(`batch:${b}`, at, 'background');
-    for (const p of change.placements) {
-      if (p.shipment !== undefined) this.mark(`shipment:${p.shipment}`, at, 'background');
-      if (p.batch !== undefined) this.mark(`batch:${p.batch}`, at, 'background');
+    const later = (subject: string): void => this.mark(subject, at, 'background');
+    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) later(`batch:${b}`);
+    for (const b of change.batches) later(`batch:${b}`);
+    for (const s of change.shipments) later(`shipment:${s}`);
+    // A correction moves custody away from where a placement was as well as to where it is now.
+    for (const p of [...change.placements, ...change.previousPlacements]) {
+      if (p.shipment !== undefined) later(`shipment:${p.shipment}`);
+      if (p.batch !== undefined) later(`batch:${p.batch}`);
       else {
         const span = spanOfPlacement(p);
-        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) this.mark(`batch:${q.batch}`, at, 'background');
+        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) later(`batch:${q.batch}`);
       }
     }
   };

@@ -178,3 +178,26 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     expect(tier3[0].related).toMatchObject({ shipments: ['SH-1'], orders: ['O-1'] });
   });
 });
+
+describe('rules: a custody correction re-judges what it moved away from', () => {
+  it("withdraws a batch's flag when the sensor that showed it is corrected out of the zone", async () => {
+    const gw = await startTestGateway();
+    const api = `${gw.httpUrl}/api/v1`;
+    const client = await connect(gw.mqttUrl, 'node-c2');
+    try {
+      expect((await send('PUT', `${api}/registry`, custodyDocument(t0))).status).toBe(200);
+      const readings = series(t0 + HOUR, t0 + 3 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }).map((r) => ({ metric: 'temperature', value: r.value, unit: 'Cel', time: r.time }));
+      await client.publishAsync(dataTopic('wh1', 'node-c2', 'S-B'), JSON.stringify({ v: 1, seq: 1, time: t0 + HOUR, readings }), { qos: 1 });
+      await gw.rules.idle();
+      expect((await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`)).flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+      // The WMS corrects: sensor S-B was taken out of zone B at t0+1h (before B-1 arrived there).
+      const fix = await send('PUT', `${api}/registry/placements/P-SB`, { device: 'S-B', zone: 'Z-B', from: iso(t0 - 2 * HOUR), to: iso(t0 + HOUR) });
+      expect(fix.status, JSON.stringify(fix.json)).toBe(200);
+      await gw.rules.idle();
+      expect((await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`)).flags).toEqual([]);
+    } finally {
+      await client.endAsync();
+      await gw.destroy();
+    }
+  });
+});

@@ -114,28 +114,28 @@ export class SqliteRegistryStore implements RegistryStore {
     return Promise.resolve([...out].sort());
   }
 
-  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlySet<string> }> {
+  apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlyMap<string, unknown> }> {
     const counts: ApplyCounts = {};
-    const changed = new Set<string>();
+    const changed = new Map<string, unknown>();
     const tx = this.db.transaction(() => {
       for (const c of changes) {
         const k = (counts[c.kind] ??= { created: 0, updated: 0, unchanged: 0, deleted: 0 });
-        const before = k.unchanged;
-        if (c.op === 'delete') this.deleteOne(c.kind, c.id, meta, k);
-        else this.putOne(c.kind, c.entity, meta, k);
-        if (k.unchanged === before) changed.add(`${c.kind}:${c.op === 'delete' ? c.id : c.entity.id}`);
+        const id = c.op === 'delete' ? c.id : c.entity.id;
+        const r = c.op === 'delete' ? this.deleteOne(c.kind, c.id, meta, k) : this.putOne(c.kind, c.entity, meta, k);
+        if (r.changed) changed.set(`${c.kind}:${id}`, r.before === undefined ? undefined : JSON.parse(r.before) as unknown);
       }
     });
     tx.immediate();
     return Promise.resolve({ counts, changed });
   }
 
-  private putOne(kind: EntityKind, entity: { readonly id: string }, meta: WriteMeta, k: KindCounts): void {
+  /** Writes one entity; `before`: its stored document, `changed`: whether anything was written. */
+  private putOne(kind: EntityKind, entity: { readonly id: string }, meta: WriteMeta, k: KindCounts): { before?: string; changed: boolean } {
     const doc = JSON.stringify(entity);
     const before = this.s.get.get(kind, entity.id) as string | undefined;
     if (before === doc) {
       k.unchanged++;
-      return;
+      return { before, changed: false };
     }
     if (before === undefined) {
       this.s.insert.run(kind, entity.id, doc, meta.at, meta.actor, meta.source);
@@ -146,15 +146,17 @@ export class SqliteRegistryStore implements RegistryStore {
       k.updated++;
     }
     this.index(kind, entity, before === undefined ? undefined : JSON.parse(before) as unknown);
+    return before === undefined ? { changed: true } : { before, changed: true };
   }
 
-  private deleteOne(kind: EntityKind, id: string, meta: WriteMeta, k: KindCounts): void {
+  private deleteOne(kind: EntityKind, id: string, meta: WriteMeta, k: KindCounts): { before?: string; changed: boolean } {
     const before = this.s.get.get(kind, id) as string | undefined;
-    if (before === undefined) return;
+    if (before === undefined) return { changed: false };
     this.s.remove.run(kind, id);
     this.s.history.run(kind, id, 'deleted', before, null, meta.at, meta.actor, meta.source);
     if (kind === 'placements') this.s.removePlacement.run(id);
     k.deleted++;
+    return { before, changed: true };
   }
 
   /** Keeps the relation rows of placements and orders in step with their documents. */
