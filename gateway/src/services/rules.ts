@@ -214,15 +214,22 @@ export class RulesService {
       this.running = undefined;
     }
     const now = this.deps.clock.now();
-    for (const [b, at] of this.judgedAt) if (at + this.minBatchIntervalMs <= now) this.judgedAt.delete(b);
+    // Oldest first (each is deleted before it is set again): stop at the first one still inside the interval.
+    for (const [b, at] of this.judgedAt) {
+      if (at + this.minBatchIntervalMs > now) break;
+      this.judgedAt.delete(b);
+    }
     this.running = this.judgeMarked(force);
     try {
       await this.running;
     } finally {
       this.running = undefined;
     }
-    // Readings committed or subjects marked while the round ran (their timer found it running) get a round too.
-    if (this.markedCount > 0 || this.dirty.size > 0) this.schedule();
+    // Readings committed or subjects marked while the round ran (their timer found it running) get a round too. With
+    // no reading arriving (nothing noted, nothing marked live), background work (a bulk import's batches) goes on at
+    // once: the budget is there to keep ingest fast, not to slow judging down when nothing else is to be done.
+    if (this.dirty.size > 0 || this.marked.live.size > 0) this.schedule();
+    else if (this.marked.background.size > 0) this.schedule(0);
   }
 
   /**
@@ -244,6 +251,7 @@ export class RulesService {
         queue.delete(key);
         if (lane === 'background' && this.marked.live.has(key)) continue;
         if (judged++ > 0) await new Promise<void>((r) => this.deps.scheduler.after(0, r));
+        this.judgedAt.delete(key);
         this.judgedAt.set(key, this.deps.clock.now());
         const kind = key.slice(0, key.indexOf(':')) as Subject['kind'];
         try {
