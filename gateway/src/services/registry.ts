@@ -166,7 +166,8 @@ export class RegistryService {
     });
     await this.tell({
       devices, registeredDevices: e.devices.filter((d) => changed.has(`devices:${d.id}`)).map((d) => d.id),
-      products: e.products.filter((p) => changed.has(`products:${p.id}`)).map((p) => p.id), placements, previousPlacements,
+      // A product created now has no batches judged by an older profile (its batches are new too, or refused).
+      products: e.products.filter((p) => changed.get(`products:${p.id}`) !== undefined).map((p) => p.id), placements, previousPlacements,
       batches: [...new Set([...e.batches.filter((b) => changed.has(`batches:${b.id}`)).map((b) => b.id), ...orderBatches])],
       shipments: e.shipments.filter((s) => changed.has(`shipments:${s.id}`)).map((s) => s.id),
     });

@@ -60,6 +60,8 @@ export class RulesService {
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
   private closed = false;
+  /** Registry changes noted since the last round. */
+  private readonly changes: { change: RegistryChangeSet; at: number }[] = [];
   /** Locations readings were taken at since the last round (`zone:ID`), with the device-time range. */
   private readonly dirty = new Map<string, DirtyLocation>();
 
@@ -126,23 +128,34 @@ export class RulesService {
     }
   }
 
-  /** Registry changes: batches whose custody changed, and batches at a location where a device placement changed. */
-  readonly registryChanged = async (change: RegistryChangeSet): Promise<void> => {
-    const at = this.deps.clock.now();
-    const later = (subject: string): void => this.mark(subject, at, 'background');
-    for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) later(`batch:${b}`);
-    for (const b of change.batches) later(`batch:${b}`);
-    for (const s of change.shipments) later(`shipment:${s}`);
-    // A correction moves custody away from where a placement was as well as to where it is now.
-    for (const p of [...change.placements, ...change.previousPlacements]) {
-      if (p.shipment !== undefined) later(`shipment:${p.shipment}`);
-      if (p.batch !== undefined) later(`batch:${p.batch}`);
-      else {
-        const span = spanOfPlacement(p);
-        for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) later(`batch:${q.batch}`);
+  /**
+   * Registry changes: batches whose custody changed, and batches at a location where a device placement changed.
+   * Noted only: the batches are found in the next round, so an import answers without waiting for them.
+   */
+  readonly registryChanged = (change: RegistryChangeSet): void => {
+    this.changes.push({ change, at: this.deps.clock.now() });
+    this.schedule();
+  };
+
+  /** Marks what the noted registry changes touch (in the background lane). */
+  private async markChanges(): Promise<void> {
+    const pending = this.changes.splice(0);
+    for (const { change, at } of pending) {
+      const later = (subject: string): void => this.mark(subject, at, 'background');
+      for (const product of change.products) for (const b of await this.deps.registry.batchesOfProduct(product)) later(`batch:${b}`);
+      for (const b of change.batches) later(`batch:${b}`);
+      for (const s of change.shipments) later(`shipment:${s}`);
+      // A correction moves custody away from where a placement was as well as to where it is now.
+      for (const p of [...change.placements, ...change.previousPlacements]) {
+        if (p.shipment !== undefined) later(`shipment:${p.shipment}`);
+        if (p.batch !== undefined) later(`batch:${p.batch}`);
+        else {
+          const span = spanOfPlacement(p);
+          for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) later(`batch:${q.batch}`);
+        }
       }
     }
-  };
+  }
 
   /**
    * Marks a subject (`batch:ID`, `shipment:ID`) to be judged. `live` (readings arrived) goes before `background`
@@ -169,7 +182,7 @@ export class RulesService {
 
   /** Resolves once nothing is marked and no round runs (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.dirty.size > 0 || this.running !== undefined || this.markedCount > 0) {
+    while (this.changes.length > 0 || this.dirty.size > 0 || this.running !== undefined || this.markedCount > 0) {
       // A flush: subjects judged less than the interval ago are judged again at once, whatever the budget.
       if (this.running === undefined) await this.round(true);
       else await this.running;
@@ -207,7 +220,10 @@ export class RulesService {
     if (this.running !== undefined) return this.running;
     this.timer?.cancel();
     this.timer = undefined;
-    this.running = this.markDirty().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of committed readings'));
+    this.running = (async () => {
+      await this.markChanges().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of registry changes'));
+      await this.markDirty().catch((e: unknown) => this.deps.log.error({ err: e }, 'rules: could not find the batches of committed readings'));
+    })();
     try {
       await this.running;
     } finally {
@@ -229,6 +245,7 @@ export class RulesService {
     // no reading arriving (nothing noted, nothing marked live), background work (a bulk import's batches) goes on at
     // once: the budget is there to keep ingest fast, not to slow judging down when nothing else is to be done.
     if (this.dirty.size > 0 || this.marked.live.size > 0) this.schedule();
+    else if (this.changes.length > 0) this.schedule(0);
     else if (this.marked.background.size > 0) this.schedule(0);
   }
 
