@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_ENV_KEYS } from '@coldtrace/gateway';
 import { runLoad } from '../../load/index.js';
-import { ProcessSampler } from '../proc.js';
+import { ProcessSampler, cpuSeconds } from '../proc.js';
 import { spawnGateway } from '../processes.js';
 import { sample } from '../prom-text.js';
 import type { ShapeSpec } from '../shapes.js';
@@ -37,6 +37,9 @@ export interface CustodyRun {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly gatewayCpuPercent: number;
+  /** Gateway CPU (all threads) per acknowledged reading, µs, and main-thread GC pauses over the run, s. */
+  readonly cpuUsPerReading: number;
+  readonly gcSeconds: number;
   readonly rssPeakMiB: number;
   /** coldtrace_custody_readings_total over the run. */
   readonly linked: number;
@@ -110,7 +113,9 @@ async function runOnce(shape: ShapeSpec, template: string, custody: CustodyVaria
       const httpUrl = gw.ready['httpUrl']!;
       const before = await (await fetch(`${httpUrl}/metrics`)).text();
       const sampler = new ProcessSampler(gw.pid);
+      const cpu0 = cpuSeconds(gw.pid);
       const result = await runLoad({ ...shape.load, devicePrefix: SENSOR_PREFIX, url: gw.ready['mqttUrl']! });
+      const cpu = cpuSeconds(gw.pid) - cpu0;
       const usage = sampler.stop();
       const after = await (await fetch(`${httpUrl}/metrics`)).text();
       const d = (name: string, ...labels: string[]): number => sample(after, name, ...labels) - sample(before, name, ...labels);
@@ -126,7 +131,8 @@ async function runOnce(shape: ShapeSpec, template: string, custody: CustodyVaria
       if (custody === 'off' && linked + unlinked !== 0) problems.push(`custody off but ${linked + unlinked} readings resolved`);
       return {
         custody, readingsPerS: result.ackedReadingsPerS, messagesPerS: result.ackedMessagesPerS, p50Ms: result.latencySteady.p50, p99Ms: result.latencySteady.p99,
-        gatewayCpuPercent: usage.cpuPercent, rssPeakMiB: usage.rssPeakMiB, linked, unlinked,
+        gatewayCpuPercent: usage.cpuPercent, cpuUsPerReading: Math.round((cpu / Math.max(1, acked)) * 1e8) / 100,
+        gcSeconds: Math.round(d('coldtrace_nodejs_gc_duration_seconds_sum') * 100) / 100, rssPeakMiB: usage.rssPeakMiB, linked, unlinked,
         countsOk: problems.length === 0, detail: problems.length === 0 ? `acked = stored = ${acked}` : problems.join('; '),
       };
     } finally {

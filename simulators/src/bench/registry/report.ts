@@ -54,7 +54,7 @@ export function registryMarkdown(r: RegistryBenchReport): string {
       `"busy in the background": CPU of the gateway process above 10 % of a core after the answer. After the restart: ${i.resolveCheck}.`,
   );
   for (const c of r.custody) {
-    const runs = c.runs.map((x) => `${x.custody} ${n(x.readingsPerS)} (linked ${n(x.linked)}, unlinked ${n(x.unlinked)}, p99 ${x.p99Ms} ms, gw CPU ${x.gatewayCpuPercent} %, RSS peak ${x.rssPeakMiB} MiB${x.countsOk ? '' : `, ${x.detail}`})`);
+    const runs = c.runs.map((x) => `${x.custody === 'rules' ? 'custody+rules' : x.custody} ${n(x.readingsPerS)} (linked ${n(x.linked)}, unlinked ${n(x.unlinked)}, p99 ${x.p99Ms} ms, gw CPU ${x.gatewayCpuPercent} % = ${x.cpuUsPerReading} µs/reading, GC ${x.gcSeconds} s, RSS peak ${x.rssPeakMiB} MiB${x.countsOk ? '' : `, ${x.detail}`})`);
     lines.push(`- **${c.shape}** (${c.devices} registered zone sensors, ${c.readingsPerMessage} readings/msg, ${c.inflightPerDevice} in flight, ${c.durationS} s per run, fresh data directory with the registry each run): ` +
       `${runs.join('; ')}. On / off per repetition: ${c.pairRatios.map(pct).join(', ')}. With custody on every reading linked to its zone and counts agree: ${yes(c.linkedOk)}.`);
   }
