@@ -6,9 +6,15 @@ cd "$(dirname "$0")/.."
 
 # binary:debian-package for every real server or tool a test starts (the fault tests also mount file systems: root)
 required=(mosquitto:mosquitto influxd:influxdb victoria-metrics:victoria-metrics socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux)
+# python-module:debian-package for servers written in Python (an independent Modbus slave: issue #24)
+required_python=(pymodbus:python3-pymodbus serial:python3-serial serial_asyncio:python3-serial-asyncio)
+has_python_module() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
 missing=()
 for pair in "${required[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+for pair in "${required_python[@]}"; do
+  has_python_module "${pair%%:*}" || missing+=("${pair##*:}")
 done
 if ((${#missing[@]} > 0)); then
   echo "test: installing Debian packages: ${missing[*]}"
@@ -19,6 +25,9 @@ if ((${#missing[@]} > 0)); then
 fi
 for pair in "${required[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || { echo "test: ${pair%%:*} is still missing after installing ${pair##*:}" >&2; exit 1; }
+done
+for pair in "${required_python[@]}"; do
+  has_python_module "${pair%%:*}" || { echo "test: python module ${pair%%:*} is still missing after installing ${pair##*:}" >&2; exit 1; }
 done
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

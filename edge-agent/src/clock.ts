@@ -5,3 +5,16 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Timers are injected too: whatever waits does it through a Scheduler, so its tests can drive time by hand. */
+export interface Scheduler {
+  /** Runs `fn` once after `ms` (0 or more); returns a handle to cancel it. */
+  after(ms: number, fn: () => void): { cancel(): void };
+}
+
+export const systemScheduler: Scheduler = {
+  after(ms, fn) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return { cancel: () => clearTimeout(t) };
+  },
+};

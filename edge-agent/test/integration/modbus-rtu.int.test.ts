@@ -8,7 +8,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPtyPair, type PtyPair } from '../../../simulators/src/devices/pty.js';
 import { Xymd02, startModbusRtuServer, type ModbusSimServer } from '../../../simulators/src/devices/index.js';
-import { ModbusSource, systemClock, validateConfig, type ModbusRtuSourceConfig, type SourceReading, type SourceSink } from '../../src/index.js';
+import { ModbusSource, systemClock, type SourceReading, type SourceSink } from '../../src/index.js';
+import { int16Register, rtuSourceConfig } from '../helpers/rtu-config.js';
 
 class CollectingSink implements SourceSink {
   readonly data: { device: string; readings: readonly SourceReading[]; at: number }[] = [];
@@ -36,29 +37,18 @@ describe('modbus rtu over a pty with a dead slave', () => {
     pty = await openPtyPair();
     sensors[1]?.setAnswering(false);
     server = await startModbusRtuServer(sensors, { path: pty.a, baudRate: 115200 });
-    const reg = (metric: string, unit: string, address: number) => ({ metric, unit, functionCode: 4, address, type: 'int16', scale: 0.1 });
-    const result = validateConfig({
-      site: 's',
-      node: 'n',
-      mqtt: { url: 'mqtt://127.0.0.1:1' },
-      dataDir: '/unused',
-      sources: [
-        {
-          kind: 'modbus-rtu',
-          path: pty.b,
-          baudRate: 115200,
-          devices: [1, 2, 3].map((unitId) => ({
-            id: `sensor-${unitId}`,
-            unitId,
-            timeoutMs: TIMEOUT_MS,
-            intervalMs: INTERVAL_MS,
-            registers: [reg('temperature', 'Cel', 1), reg('humidity', '%RH', 2)],
-          })),
-        },
-      ],
-    });
-    if (!result.ok) throw new Error(result.problems.join('\n'));
-    source = new ModbusSource(result.config.sources[0] as ModbusRtuSourceConfig, { clock: systemClock, log: pino({ level: 'silent' }) });
+    const config = rtuSourceConfig(
+      pty.b,
+      [1, 2, 3].map((unitId) => ({
+        id: `sensor-${unitId}`,
+        unitId,
+        timeoutMs: TIMEOUT_MS,
+        intervalMs: INTERVAL_MS,
+        registers: [int16Register('temperature', 'Cel', 1), int16Register('humidity', '%RH', 2)],
+      })),
+      115200,
+    );
+    source = new ModbusSource(config, { clock: systemClock, log: pino({ level: 'silent' }) });
     await source.start(sink);
     await new Promise((r) => setTimeout(r, RUN_MS));
     await source.stop();

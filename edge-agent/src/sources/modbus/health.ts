@@ -47,7 +47,18 @@ export function onFailure(state: HealthState, now: number, error: string, interv
   };
 }
 
-/** A suspect slave (failing) is served after the healthy ones on its bus. */
+/**
+ * Where a slave's polls stand on its bus: `healthy` (it answered last time) first, then `unknown` (never polled
+ * yet), and `failing` last, only in the gaps between the others' polls.
+ */
+export type BusRank = 'healthy' | 'unknown' | 'failing';
+
+export function busRank(state: HealthState): BusRank {
+  if (state.consecutiveFailures > 0) return 'failing';
+  return state.lastGoodTime === undefined ? 'unknown' : 'healthy';
+}
+
+/** A suspect slave (failing) is served after the others on its bus. */
 export function isSuspect(state: HealthState): boolean {
   return state.consecutiveFailures > 0;
 }

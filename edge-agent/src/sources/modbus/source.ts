@@ -4,18 +4,20 @@
  */
 import type { DeviceStatus } from '@coldtrace/contract';
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.js';
+import { systemScheduler, type Clock, type Scheduler } from '../../clock.js';
 import type { ModbusDeviceConfig, ModbusRegisterConfig, ModbusSourceConfig } from '../../config/types.js';
 import { planReads, type ReadRequest } from '../../decode/modbus.js';
 import type { Source, SourceSink } from '../source.js';
 import { BusQueue } from './bus.js';
 import { decodeGroup } from './group.js';
-import { DEFAULT_HEALTH_POLICY, INITIAL_HEALTH, isSuspect, onFailure, onSuccess, shouldSkip, type HealthPolicy, type HealthState } from './health.js';
+import { busRank, DEFAULT_HEALTH_POLICY, INITIAL_HEALTH, isSuspect, onFailure, onSuccess, shouldSkip, type HealthPolicy, type HealthState } from './health.js';
 import { ModbusSerialTransport, type ModbusEndpoint, type ModbusTransport } from './transport.js';
 
 export interface ModbusSourceDeps {
   readonly clock: Clock;
   readonly log: Logger;
+  /** Poll timers and the bus's wake-ups. Default: real timers. */
+  readonly scheduler?: Scheduler;
   /** Default: modbus-serial on the configured endpoint. Tests may pass another implementation of the port. */
   readonly transport?: ModbusTransport;
   readonly random?: () => number;
@@ -29,6 +31,10 @@ export interface ModbusSourceStats {
   readonly overruns: number;
   /** Polls skipped because the slave is in backoff. */
   readonly backoffSkips: number;
+  /** Times a failing slave's poll waited because no gap before a healthy poll was wide enough. */
+  readonly probeDeferrals: number;
+  /** Polls of a failing slave whose timeout was cut short to fit the gap before a healthy poll. */
+  readonly probesCut: number;
 }
 
 interface DeviceState {
@@ -46,7 +52,7 @@ interface GroupState {
   readonly requests: readonly ReadRequest[];
   pending: boolean;
   nextAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: { cancel(): void } | undefined;
 }
 
 function endpointOf(config: ModbusSourceConfig): ModbusEndpoint {
@@ -59,13 +65,14 @@ export class ModbusSource implements Source {
   readonly name: string;
   readonly devices: readonly string[];
   private readonly transport: ModbusTransport;
-  private readonly bus = new BusQueue();
+  private readonly bus: BusQueue;
+  private readonly scheduler: Scheduler;
   private readonly groups: GroupState[] = [];
   private readonly random: () => number;
   private readonly policy: HealthPolicy;
   private sink: SourceSink | undefined;
   private running = false;
-  private stats_ = { polls: 0, failures: 0, overruns: 0, backoffSkips: 0 };
+  private stats_ = { polls: 0, failures: 0, overruns: 0, backoffSkips: 0, probesCut: 0 };
 
   constructor(
     config: ModbusSourceConfig,
@@ -76,6 +83,8 @@ export class ModbusSource implements Source {
     this.transport = deps.transport ?? new ModbusSerialTransport(endpointOf(config));
     this.random = deps.random ?? Math.random;
     this.policy = deps.healthPolicy ?? DEFAULT_HEALTH_POLICY;
+    this.scheduler = deps.scheduler ?? systemScheduler;
+    this.bus = new BusQueue(deps.clock, this.scheduler, { nextHealthyDueAt: () => this.nextHealthyDueAt() });
     for (const dc of config.devices) {
       const intervals = Object.entries(dc.pollGroups).filter(([name]) => dc.registers.some((r) => r.group === name));
       const device: DeviceState = {
@@ -105,8 +114,14 @@ export class ModbusSource implements Source {
 
   private schedule(g: GroupState): void {
     if (!this.running) return;
-    const delay = Math.max(0, g.nextAt - this.deps.clock.now());
-    g.timer = setTimeout(() => this.tick(g), delay);
+    g.timer = this.scheduler.after(g.nextAt - this.deps.clock.now(), () => this.tick(g));
+  }
+
+  /** The next due poll of a healthy slave whose job is not already queued: the others must be done by then. */
+  private nextHealthyDueAt(): number {
+    let due = Infinity;
+    for (const g of this.groups) if (!g.pending && busRank(g.device.health) === 'healthy' && g.nextAt < due) due = g.nextAt;
+    return due;
   }
 
   private tick(g: GroupState): void {
@@ -122,6 +137,8 @@ export class ModbusSource implements Source {
       return;
     }
     if (g.pending) {
+      // A failing slave's poll waiting for a gap is not an overrun: it is demoted on purpose.
+      if (isSuspect(d.health)) return;
       this.stats_.overruns += 1;
       // One late poll is normal on a shared bus; data older than two intervals (plus a timeout) is stale.
       const staleAfter = 2 * g.intervalMs + d.config.timeoutMs;
@@ -131,18 +148,22 @@ export class ModbusSource implements Source {
       return;
     }
     g.pending = true;
-    const accepted = this.bus.push({ suspect: isSuspect(d.health), run: () => this.poll(g) });
+    const accepted = this.bus.push({ rank: busRank(d.health), run: (budgetMs) => this.poll(g, budgetMs) });
     if (!accepted) g.pending = false;
   }
 
-  private async poll(g: GroupState): Promise<void> {
+  /** `budgetMs`: how long this poll may hold the bus (finite only for a failing slave polled in a gap). */
+  private async poll(g: GroupState, budgetMs: number): Promise<void> {
     const d = g.device;
     try {
       if (!this.running) return;
       this.stats_.polls += 1;
+      const deadline = this.deps.clock.now() + budgetMs;
+      if (budgetMs < d.config.timeoutMs) this.stats_.probesCut += 1;
       const words: number[][] = [];
       for (const req of g.requests) {
-        words.push(await this.transport.read(d.config.unitId, req.functionCode, req.address, req.count, d.config.timeoutMs));
+        const timeoutMs = Math.max(1, Math.min(d.config.timeoutMs, Math.floor(deadline - this.deps.clock.now())));
+        words.push(await this.transport.read(d.config.unitId, req.functionCode, req.address, req.count, timeoutMs));
       }
       const now = this.deps.clock.now();
       const { readings, invalid } = decodeGroup(g.registers, g.requests, words, now);
@@ -152,7 +173,8 @@ export class ModbusSource implements Source {
       if (d.reported !== 'ok') this.report(d, 'ok');
     } catch (err) {
       const now = this.deps.clock.now();
-      const message = err instanceof Error ? `${(err as { code?: string }).code ?? 'E_MODBUS'}: ${err.message}` : String(err);
+      const cut = budgetMs < d.config.timeoutMs ? ` (a failing slave's poll, cut to the gap before a healthy poll; timeoutMs ${d.config.timeoutMs})` : '';
+      const message = (err instanceof Error ? `${(err as { code?: string }).code ?? 'E_MODBUS'}: ${err.message}` : String(err)) + cut;
       this.stats_.failures += 1;
       d.health = onFailure(d.health, now, message, d.minIntervalMs, this.random(), this.policy);
       d.log.warn({ err: message, consecutiveFailures: d.health.consecutiveFailures }, 'modbus read failed');
@@ -175,12 +197,12 @@ export class ModbusSource implements Source {
   }
 
   stats(): ModbusSourceStats {
-    return { ...this.stats_ };
+    return { ...this.stats_, probeDeferrals: this.bus.stats().deferrals };
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const g of this.groups) if (g.timer) clearTimeout(g.timer);
+    for (const g of this.groups) g.timer?.cancel();
     await this.bus.drain();
     await this.transport.close();
   }

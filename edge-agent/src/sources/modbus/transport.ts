@@ -48,11 +48,12 @@ function messageOf(err: unknown): string {
   return String(err);
 }
 
-function toModbusError(err: unknown): ModbusError {
+/** `timeoutMs`: the request's timeout, named in a timeout's message (the contract's example: "Timed out after 1000 ms"). */
+function toModbusError(err: unknown, timeoutMs: number): ModbusError {
   if (err instanceof ModbusError) return err;
   const e = err as { errno?: unknown; modbusCode?: unknown };
   if (typeof e?.modbusCode === 'number') return new ModbusError('E_MODBUS_EXCEPTION', messageOf(err), e.modbusCode);
-  if (e?.errno === 'ETIMEDOUT') return new ModbusError('E_MODBUS_TIMEOUT', 'Timed out');
+  if (e?.errno === 'ETIMEDOUT') return new ModbusError('E_MODBUS_TIMEOUT', `Timed out after ${timeoutMs} ms`);
   return new ModbusError('E_MODBUS_IO', messageOf(err));
 }
 
@@ -100,7 +101,7 @@ export class ModbusSerialTransport implements ModbusTransport {
       const res = functionCode === 3 ? await client.readHoldingRegisters(address, count) : await client.readInputRegisters(address, count);
       data = res.data;
     } catch (err) {
-      const e = toModbusError(err);
+      const e = toModbusError(err, timeoutMs);
       // A broken TCP connection or serial port is reopened on the next request; a timeout or exception is not.
       if (e.code === 'E_MODBUS_IO') await this.drop();
       throw e;
