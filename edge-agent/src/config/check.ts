@@ -70,6 +70,12 @@ export function number(raw: unknown, path: string, problems: Problems, opts: { m
   return raw;
 }
 
+export function boolean(raw: unknown, path: string, problems: Problems): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  problems.push(`${path}: expected true or false, got ${describe(raw)}`);
+  return undefined;
+}
+
 export function oneOf<T extends string | number>(raw: unknown, path: string, problems: Problems, values: readonly T[]): T | undefined {
   if ((values as readonly unknown[]).includes(raw)) return raw as T;
   problems.push(`${path}: expected one of ${values.join(',')}, got ${describe(raw)}`);

@@ -1,9 +1,10 @@
 /** Reads the config file (YAML for .yaml/.yml, JSON otherwise) and validates it once. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseJson, parseYaml } from './parse.js';
 import type { AgentConfig } from './types.js';
 import { validateConfig } from './validate.js';
+import { configWarnings, type PathExists } from './warnings.js';
 
 export type ConfigErrorCode = 'E_CONFIG_READ' | 'E_CONFIG_ENV' | 'E_CONFIG_PARSE' | 'E_CONFIG_INVALID';
 
@@ -34,21 +35,45 @@ export function expandEnv(text: string, env: Readonly<Record<string, string | un
   return out;
 }
 
+/** Parses YAML (by extension) or JSON; throws E_CONFIG_PARSE with every problem as `file:line:col: ...`. */
 export function parseConfigText(text: string, fileName: string): unknown {
   const ext = extname(fileName).toLowerCase();
-  try {
-    return ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError('E_CONFIG_PARSE', [`${fileName}: ${(err as Error).message}`]);
-  }
+  const parsed = ext === '.yaml' || ext === '.yml' ? parseYaml(text, fileName) : parseJson(text, fileName);
+  if (!parsed.ok) throw new ConfigError('E_CONFIG_PARSE', parsed.problems);
+  return parsed.value;
 }
+
+export interface LoadConfigOptions {
+  /**
+   * Receives each warning about a valid config (`<path>: <warning>`): a register scale that takes values outside
+   * the metric's catalogue range, a serial port that does not exist yet. Default: one line each on stderr,
+   * `<file>: warning: <warning>`, which is where `--check` reports (the CLI passes no sink of its own).
+   */
+  readonly warn?: (warning: string) => void;
+  /** Whether a serial port path exists. Default: fs.stat (only ENOENT and ENOTDIR count as missing). */
+  readonly exists?: PathExists;
+}
+
+const statExists: PathExists = async (path) => {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+};
 
 /**
  * Loads, substitutes environment variables, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`) is
  * resolved relative to the config file, so the file means the same whatever directory the agent starts in.
- * Throws ConfigError.
+ * Throws ConfigError; reports warnings about a valid config to `options.warn`.
  */
-export async function loadConfig(file: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<AgentConfig> {
+export async function loadConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: LoadConfigOptions = {},
+): Promise<AgentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,9 +85,12 @@ export async function loadConfig(file: string, env: Readonly<Record<string, stri
   const { config } = result;
   const base = dirname(resolve(file));
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
-  return {
+  const resolved: AgentConfig = {
     ...config,
     dataDir: at(config.dataDir),
     sources: config.sources.map((s) => ('path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
   };
+  const warn = options.warn ?? ((w: string) => process.stderr.write(`${file}: warning: ${w}\n`));
+  for (const w of await configWarnings(resolved, options.exists ?? statExists)) warn(w);
+  return resolved;
 }

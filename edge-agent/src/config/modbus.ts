@@ -1,7 +1,7 @@
 /** Validation of the `modbus-tcp` and `modbus-rtu` source entries and their register maps. */
-import { ID_PATTERN, metricSpec, type MetricName } from '@coldtrace/contract';
-import { REGISTER_TYPES, WORD_ORDERS, registerWidth, type ReadFunctionCode } from '../decode/modbus.js';
-import { array, join, number, object, oneOf, optional, string, type Problems } from './check.js';
+import { ID_PATTERN } from '@coldtrace/contract';
+import { array, boolean, join, number, object, oneOf, optional, string, type Problems } from './check.js';
+import { validateRegister } from './modbus-register.js';
 import {
   DEFAULT_MODBUS_TIMEOUT_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -14,48 +14,7 @@ import {
 } from './types.js';
 
 const ID_RE = new RegExp(ID_PATTERN);
-const REGISTER_KEYS = ['metric', 'unit', 'functionCode', 'address', 'type', 'wordOrder', 'scale', 'offset', 'group'] as const;
-const DEVICE_KEYS = ['id', 'unitId', 'timeoutMs', 'maxGap', 'intervalMs', 'pollGroups', 'registers'] as const;
-
-function validateRegister(raw: unknown, path: string, problems: Problems, groups: ReadonlySet<string>): ModbusRegisterConfig | undefined {
-  const before = problems.length;
-  const o = object(raw, path, problems, REGISTER_KEYS);
-  if (!o) return undefined;
-  const metric = string(o['metric'], join(path, 'metric'), problems);
-  const spec = metric === undefined ? undefined : metricSpec(metric);
-  if (metric !== undefined && spec === undefined) problems.push(`${join(path, 'metric')}: ${JSON.stringify(metric)} is not in the contract metric catalogue`);
-  const unit = string(o['unit'], join(path, 'unit'), problems);
-  if (spec && unit !== undefined && unit !== spec.unit) {
-    problems.push(`${join(path, 'unit')}: metric ${metric} has unit ${JSON.stringify(spec.unit)}, got ${JSON.stringify(unit)}`);
-  }
-  if (spec && spec.type === 'bool') problems.push(`${join(path, 'metric')}: boolean metric ${metric} cannot be read from a register`);
-  const functionCode = oneOf<ReadFunctionCode>(o['functionCode'], join(path, 'functionCode'), problems, [3, 4]);
-  const type = oneOf(o['type'], join(path, 'type'), problems, REGISTER_TYPES);
-  const address = number(o['address'], join(path, 'address'), problems, { integer: true, min: 0, max: 0xffff });
-  if (address !== undefined && type !== undefined && address + registerWidth(type) > 0x10000) {
-    problems.push(`${join(path, 'address')}: ${type} at ${address} runs past register 65535`);
-  }
-  const wordOrder = optional(o['wordOrder'], 'ABCD' as const, (v) => oneOf(v, join(path, 'wordOrder'), problems, WORD_ORDERS));
-  const scale = optional(o['scale'], 1, (v) => number(v, join(path, 'scale'), problems));
-  if (scale === 0) problems.push(`${join(path, 'scale')}: must not be 0`);
-  const offset = optional(o['offset'], 0, (v) => number(v, join(path, 'offset'), problems));
-  const group = optional(o['group'], 'default', (v) => string(v, join(path, 'group'), problems));
-  if (group !== undefined && !groups.has(group)) {
-    problems.push(`${join(path, 'group')}: unknown poll group ${JSON.stringify(group)} (defined: ${[...groups].join(', ')})`);
-  }
-  if (problems.length > before) return undefined;
-  return {
-    metric: metric as MetricName,
-    unit: unit as string,
-    functionCode: functionCode as ReadFunctionCode,
-    address: address as number,
-    type: type as ModbusRegisterConfig['type'],
-    wordOrder: wordOrder as ModbusRegisterConfig['wordOrder'],
-    scale: scale as number,
-    offset: offset as number,
-    group: group as string,
-  };
-}
+const DEVICE_KEYS = ['id', 'unitId', 'timeoutMs', 'maxGap', 'intervalMs', 'pollGroups', 'zeroBased', 'registers'] as const;
 
 function validatePollGroups(raw: unknown, path: string, problems: Problems, defaultIntervalMs: number): Record<string, PollGroupConfig> {
   const groups: Record<string, PollGroupConfig> = { default: { intervalMs: defaultIntervalMs } };
@@ -85,9 +44,10 @@ function validateDevice(raw: unknown, path: string, problems: Problems, allowAny
   const maxGap = optional(o['maxGap'], 0, (v) => number(v, join(path, 'maxGap'), problems, { integer: true, min: 0, max: 120 }));
   const intervalMs = optional(o['intervalMs'], DEFAULT_POLL_INTERVAL_MS, (v) => number(v, join(path, 'intervalMs'), problems, { integer: true, min: 10, max: 86_400_000 }));
   const pollGroups = validatePollGroups(o['pollGroups'], join(path, 'pollGroups'), problems, intervalMs ?? DEFAULT_POLL_INTERVAL_MS);
-  const names = new Set(Object.keys(pollGroups));
+  const zeroBased = optional(o['zeroBased'], false, (v) => boolean(v, join(path, 'zeroBased'), problems));
+  const ctx = { groups: new Set(Object.keys(pollGroups)), zeroBased: zeroBased ?? false };
   const rawRegs = array(o['registers'], join(path, 'registers'), problems, { minItems: 1 }) ?? [];
-  const registers = rawRegs.map((r, i) => validateRegister(r, join(join(path, 'registers'), i), problems, names));
+  const registers = rawRegs.map((r, i) => validateRegister(r, join(join(path, 'registers'), i), problems, ctx));
   if (problems.length > before) return undefined;
   return {
     id: id as string,

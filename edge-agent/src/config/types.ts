@@ -9,9 +9,12 @@ export interface ModbusRegisterConfig {
   /** Catalogue metric this register feeds; its unit must be the catalogue unit. */
   readonly metric: MetricName;
   readonly unit: string;
-  /** 3 = holding registers, 4 = input registers. */
+  /** 3 = holding registers, 4 = input registers. Follows from `ref` when the file gives a Modicon reference. */
   readonly functionCode: ReadFunctionCode;
-  /** Zero-based protocol address (0x0001 for the XY-MD02 temperature). */
+  /**
+   * Zero-based protocol address (0x0001 for the XY-MD02 temperature). The file may give a Modicon reference
+   * instead (`ref: 30002` is input register 2, address 1); see modicon.ts.
+   */
   readonly address: number;
   readonly type: RegisterType;
   /** Word order of 32-bit types. Default ABCD. */

@@ -12,19 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Xymd02, startModbusTcpServer, type ModbusSimServer } from '../../../simulators/src/devices/index.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
 import { record, type Recorder } from '../helpers/mqtt.js';
-
-const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => res({ code, stdout, stderr }));
-  });
-}
+import { MAIN, runCli } from './run-cli.js';
 
 async function freePort(): Promise<number> {
   return await new Promise((res) => {
@@ -50,7 +38,7 @@ afterAll(async () => {
 
 describe('coldtrace-agent --check', () => {
   it('exits 0 for the demo config', async () => {
-    const r = await run(['--config', resolve(import.meta.dirname, '../../config/demo.yaml'), '--check']);
+    const r = await runCli(['--config', resolve(import.meta.dirname, '../../config/demo.yaml'), '--check']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -67,21 +55,21 @@ describe('coldtrace-agent --check', () => {
         sources: [{ kind: 'modbus-tcp', host: 'h', devices: [{ id: 'd1', registers: [{ metric: 'temperature', unit: 'Cel', functionCode: 4, address: 1, type: 'int8' }] }] }],
       }),
     );
-    const r = await run(['--config', file, '--check']);
+    const r = await runCli(['--config', file, '--check']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('node: "n!" does not match ID_PATTERN');
     expect(r.stderr).toContain('sources[0].devices[0].registers[0].type: expected one of int16,uint16,int32,uint32,float32, got "int8"');
   });
 
   it('exits 1 for an unreadable file and 2 without --config', async () => {
-    expect((await run(['--config', join(dir, 'nope.yaml'), '--check'])).code).toBe(1);
-    expect((await run([])).code).toBe(2);
+    expect((await runCli(['--config', join(dir, 'nope.yaml'), '--check'])).code).toBe(1);
+    expect((await runCli([])).code).toBe(2);
   });
 
   it('refuses to start (exit 1) on a bad config, without --check', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'site: s\nnode: n\n');
-    const r = await run(['--config', file]);
+    const r = await runCli(['--config', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/mqtt: expected an object/);
     expect(r.stderr).toMatch(/sources: expected an array/);
