@@ -33,6 +33,7 @@ import { CustodyIndex } from './services/custody.js';
 import { EvidenceService } from './services/evidence.js';
 import { RegistryService } from './services/registry.js';
 import { RulesService } from './services/rules.js';
+import { FefoService } from './services/fefo.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -109,6 +110,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), tellOrderHub);
   metrics.setFlagSource(() => flags.counts());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
+  const fefo = new FefoService(registryStore, evidence, store);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
@@ -149,7 +151,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, clock, delivery,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, clock, delivery,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

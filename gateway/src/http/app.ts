@@ -11,6 +11,7 @@ import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerCustodyRoutes } from './routes/custody.js';
 import { registerFlagRoutes } from './routes/flags.js';
+import { registerFefoRoutes } from './routes/fefo.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { RegistryProblems } from '../services/registry.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerRegistryRoutes, { prefix: '/api/v1', deps });
   await app.register(registerCustodyRoutes, { prefix: '/api/v1', deps });
   await app.register(registerFlagRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerFefoRoutes, { prefix: '/api/v1', deps: { fefo: deps.fefo, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -9,6 +9,7 @@ import type { EvidenceService } from '../services/evidence.js';
 import type { IngestService } from '../services/ingest.js';
 import type { RegistryService } from '../services/registry.js';
 import type { RulesService } from '../services/rules.js';
+import type { FefoService } from '../services/fefo.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly evidence: EvidenceService;
   readonly flags: FlagStore;
   readonly rules: Pick<RulesService, 'judgeNow' | 'findings'>;
+  /** FEFO lists of the sites. */
+  readonly fefo: Pick<FefoService, 'site'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];

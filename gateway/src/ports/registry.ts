@@ -56,6 +56,8 @@ export interface RegistryStore {
   /** Every device placement (the custody index is built from them). */
   devicePlacements(): Promise<Placement[]>;
   /** Ids of the batches of a product. */
+  /** Ids of the zones of a site, sorted. */
+  zonesOf(site: string): Promise<string[]>;
   batchesOfProduct(product: string): Promise<string[]>;
   /** Ids of the orders with a line of one of the batches, or on one of the shipments. */
   ordersOf(q: { readonly batches: readonly string[]; readonly shipments: readonly string[] }): Promise<string[]>;

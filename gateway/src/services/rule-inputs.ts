@@ -2,7 +2,7 @@
  * What the rules judge a subject on, read from the registry and the store: a batch over its custody legs, a
  * shipment over its trackers' legs. The judging itself is pure (domain/rules).
  */
-import { batchFindings, type LegSeries } from '../domain/rules/batch-findings.js';
+import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/batch-findings.js';
 import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
 import { gpsFindings, pairFixes, type Fix, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
@@ -40,10 +40,16 @@ export class RuleInputs {
   }
 
   private async batch(batchId: string, nowMs: number): Promise<Finding[]> {
+    const input = await this.batchInput(batchId, nowMs);
+    return input === undefined ? [] : batchFindings(input);
+  }
+
+  /** What a batch is judged on at `nowMs`: its product, its readings over every custody leg, its orders. */
+  async batchInput(batchId: string, nowMs: number): Promise<BatchInput | undefined> {
     const batch = await this.registry.get('batches', batchId);
-    if (batch === undefined) return [];
+    if (batch === undefined) return undefined;
     const product = await this.registry.get('products', batch.product);
-    if (product === undefined) return [];
+    if (product === undefined) return undefined;
     const metrics = [...new Set([...product.limits.map((l) => l.metric), ...(product.mkt.length > 0 || product.shelfLife !== undefined ? ['temperature'] : [])])];
     const series: LegSeries[] = [];
     for (const leg of await this.evidence.custodyLegs(batchId)) {
@@ -63,7 +69,7 @@ export class RuleInputs {
       const o = await this.registry.get('orders', id);
       if (o !== undefined) orders.push({ id, promisedDeliveryMs: Date.parse(o.promisedDelivery), minRemainingShelfLifeDays: o.minRemainingShelfLifeDays });
     }
-    return batchFindings({ batch: batchId, product, series, orders, nowMs });
+    return { batch: batchId, product, series, orders, nowMs };
   }
 
   private async shipment(id: string, nowMs: number): Promise<Finding[]> {

@@ -8,7 +8,7 @@ import type { Episode, Finding, Related, Severity } from '../flags/types.js';
 import type { Limit, Product } from '../registry/types.js';
 import { evaluateLimit, type LimitFinding } from './excursions.js';
 import { rollingMkt } from './kinetics.js';
-import { consumedFraction, shelfLifeState } from './shelf-life.js';
+import { consumedFraction, shelfLifeState, type ShelfLifeState } from './shelf-life.js';
 import type { HeldSample } from './step-hold.js';
 
 /** One sensor's held readings of one metric over one custody leg of the batch. */
@@ -140,10 +140,26 @@ function mktFinding(input: BatchInput, windowH: number, limitC: number, activati
   };
 }
 
-function shelfLifeFinding(input: BatchInput): Finding | undefined {
+/** A batch's kinetic shelf-life state over its whole custody, and the sensors it was judged on. */
+export interface BatchShelfLife {
+  readonly state: ShelfLifeState;
+  readonly devices: readonly string[];
+  /** First and last held instants judged, ms. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Time of the last reading judged, ms. */
+  readonly lastReadingMs: number;
+}
+
+/**
+ * The batch's shelf life (docs/rules.md): per custody leg the sensor that consumed the most life (conservative), the
+ * legs added up; undefined without a shelf-life model or without readings. "Now" of the dynamic expiry is the end
+ * of the data judged: the same readings give the same expiry whenever they are judged (live, that end is within a
+ * reading interval of the wall clock).
+ */
+export function batchShelfLife(input: BatchInput): BatchShelfLife | undefined {
   const model = input.product.shelfLife;
   if (model === undefined) return undefined;
-  // Per custody leg, the sensor that consumed the most life (conservative); the legs add up.
   const legs = new Map<string, LegSeries[]>();
   for (const s of input.series) if (s.metric === 'temperature') legs.set(s.placement, [...(legs.get(s.placement) ?? []), s]);
   const chosen: LegSeries[] = [];
@@ -154,22 +170,27 @@ function shelfLifeFinding(input: BatchInput): Finding | undefined {
   if (held.length === 0) return undefined;
   // The order that needs the most life left decides when the dynamic expiry is too early.
   const strictest = [...input.orders].sort((a, b) => (b.promisedDeliveryMs + b.minRemainingShelfLifeDays * DAY_MS) - (a.promisedDeliveryMs + a.minRemainingShelfLifeDays * DAY_MS))[0];
-  // "Now" of the dynamic expiry is the end of the data judged: the same readings give the same expiry whenever
-  // they are judged (live, that end is within a reading interval of the wall clock).
-  const endOfData = held[held.length - 1]!.t + held[held.length - 1]!.dt;
+  const last = held[held.length - 1]!;
   const state = shelfLifeState({
-    model, storageTempC: input.product.storageTempC, held, nowMs: endOfData,
+    model, storageTempC: input.product.storageTempC, held, nowMs: last.t + last.dt,
     ...(strictest !== undefined ? { promisedDeliveryMs: strictest.promisedDeliveryMs, minRemainingShelfLifeDays: strictest.minRemainingShelfLifeDays } : {}),
   });
+  return { state, devices: unique(chosen.map((s) => s.device)), startMs: held[0]!.t, endMs: last.t + last.dt, lastReadingMs: last.t };
+}
+
+function shelfLifeFinding(input: BatchInput): Finding | undefined {
+  const model = input.product.shelfLife;
+  const sl = batchShelfLife(input);
+  if (model === undefined || sl === undefined) return undefined;
+  const { state } = sl;
   if (state.level === 'ok') return undefined;
   const severity: Severity = state.level;
-  const devices = chosen.map((s) => s.device);
   return {
     rule: `shelf-life/${model.model}`, params: { ...model, storageTempC: input.product.storageTempC }, subject: { kind: 'batch', id: input.batch },
     severity, title: `shelf life ${state.level}: ${state.reasons.join('; ')}`,
-    startMs: held[0]!.t, endMs: held[held.length - 1]!.t + held[held.length - 1]!.dt, metAtMs: held[held.length - 1]!.t, active: true, episodes: [],
+    startMs: sl.startMs, endMs: sl.endMs, metAtMs: sl.lastReadingMs, active: true, episodes: [],
     figures: { consumedPercent: round(state.consumed * 100), lossPercent: round(state.loss * 100), remainingDays: round(state.remainingDays), dynamicExpiry: Number.isFinite(state.dynamicExpiryMs) ? new Date(state.dynamicExpiryMs).toISOString() : 'never' },
-    related: related(input, devices),
+    related: related(input, sl.devices),
   };
 }
 

@@ -59,6 +59,7 @@ export class SqliteRegistryStore implements RegistryStore {
       devicePlacements: db.prepare(`SELECT e.doc FROM placement p JOIN entity e ON e.kind = 'placements' AND e.id = p.id
         WHERE p.subject >= 'device:' AND p.subject < 'device;' ORDER BY p.subject, p.from_ms`).pluck(),
       batchesOfProduct: db.prepare("SELECT id FROM entity WHERE kind = 'batches' AND json_extract(doc, '$.product') = ? ORDER BY id").pluck(),
+      zonesOf: db.prepare("SELECT id FROM entity WHERE kind = 'zones' AND json_extract(doc, '$.site') = ? ORDER BY id").pluck(),
       ordersOfBatch: db.prepare('SELECT order_id FROM order_batch WHERE batch = ?').pluck(),
       ordersOfShipment: db.prepare('SELECT order_id FROM order_shipment WHERE shipment = ?').pluck(),
       readHistory: db.prepare('SELECT kind, id, change, before, after, at, actor, source FROM history WHERE kind = ? AND id = ? ORDER BY seq'),
@@ -101,6 +102,10 @@ export class SqliteRegistryStore implements RegistryStore {
 
   devicePlacements(): Promise<Placement[]> {
     return Promise.resolve((this.s.devicePlacements.all() as string[]).map((d) => JSON.parse(d) as Placement));
+  }
+
+  zonesOf(site: string): Promise<string[]> {
+    return Promise.resolve(this.s.zonesOf.all(site) as string[]);
   }
 
   batchesOfProduct(product: string): Promise<string[]> {
