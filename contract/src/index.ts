@@ -1,3 +1,4 @@
 export * from './topics.js';
 export * from './metrics.js';
 export * from './payloads.js';
+export * from './feedback.js';

@@ -9,6 +9,7 @@
  *   ct/v1/{site}/{node}/{device}/data     telemetry: a batch of readings from one device
  *   ct/v1/{site}/{node}/{device}/status   device health: online, stale, error (a failed read is reported here,
  *                                         never published as a reading)
+ *   ct/v1/{site}/{node}/feedback          published BY the gateway: a message of this node was refused (feedback.ts)
  */
 export const TOPIC_ROOT = 'ct';
 export const CONTRACT_VERSION = 'v1';
@@ -40,7 +41,24 @@ export function nodeStatusTopic(site: string, node: string): string {
   return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/status`;
 }
 
-/** Subscription filters the gateway uses. `shareGroup` gives MQTT 5 shared subscriptions for scale-out. */
+/**
+ * Refusal feedback to a node (feedback.ts): `ct/v1/{site}/{node}/feedback`, published by the gateway only. Five levels
+ * ending in `feedback`, so it is none of the shapes above (a node status ends in `status`; device topics have six
+ * levels) and no gateway filter matches it: the gateway never ingests its own feedback.
+ */
+export function feedbackTopic(site: string, node: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/feedback`;
+}
+
+/** The node of a feedback topic, or undefined when `topic` is not one (wildcards included). */
+export function parseFeedbackTopic(topic: string): { site: string; node: string } | undefined {
+  const parts = topic.split('/');
+  const [root, version, site, node, last] = parts;
+  if (parts.length !== 5 || root !== TOPIC_ROOT || version !== CONTRACT_VERSION || last !== 'feedback') return undefined;
+  if (site === undefined || node === undefined || !isValidId(site) || !isValidId(node)) return undefined;
+  return { site, node };
+}
+
 /**
  * Flag events the gateway publishes (docs/events.md): `ct/v1/_events/flag/{kind}` (raised, updated, cleared ...).
  * `_events` can never be a site id (ids start with a letter or digit), so no device topic is ever one of these.
@@ -52,6 +70,7 @@ export function flagEventTopic(kind: string): string {
 /** Every flag event: the filter an order hub subscribes to. */
 export const FLAG_EVENT_FILTER = `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/#`;
 
+/** Subscription filters the gateway uses. `shareGroup` gives MQTT 5 shared subscriptions for scale-out. */
 export function gatewayFilters(shareGroup?: string): string[] {
   const base = [
     `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/data`,
