@@ -13,22 +13,32 @@ export const ReadingBody = Type.Object({
 
 export const DeviceBody = Type.Object({
   site: Type.String(), node: Type.String(), device: Type.String(),
-  lastSeen: Type.Integer({ description: 'Receive time of the last message, ms' }),
-  lastDeviceTime: Type.Integer({ description: 'Latest device time of a reading, ms' }),
-  state: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('error'), Type.Literal('unknown')]),
+  lastSeen: Type.Integer({ description: 'Receive time of the last message (stored, refused or status), ms' }),
+  lastDeviceTime: Type.Union([Type.Integer(), Type.Null()], { description: 'Latest device time of a stored reading, ms; null: no reading of the device stored since the gateway started (never)' }),
+  state: Type.Union([Type.Literal('ok'), Type.Literal('stale'), Type.Literal('error'), Type.Literal('unknown'), Type.Literal('refused')], {
+    description: '`refused`: its last data message was refused (quarantined) and none stored since; `ok` again after one is stored. A device status `error` or `stale` wins over it',
+  }),
   error: Type.Optional(Type.String()),
-  messages: Type.Integer(),
-  sequence: Type.Object({
+  refused: Type.Optional(Type.Object({
+    code: Type.String({ description: 'Reject code of the latest refused message' }), detail: Type.String(),
+    at: Type.Integer({ description: 'Receive time of the latest refused message, ms' }),
+    count: Type.Integer({ description: 'Messages refused since the last stored one' }),
+  }, { description: 'Refusals since the last stored message; absent when there are none' })),
+  messages: Type.Integer({ description: 'Data messages stored since the gateway started' }),
+  sequence: Type.Union([Type.Object({
     first: Type.Integer(), last: Type.Integer(), received: Type.Integer(),
     missing: Type.Integer({ description: 'Sequence numbers between first and last not received (lost, or still in a store-and-forward backlog)' }),
     coverage: Type.Number({ description: 'received / (last - first + 1)' }),
-  }, { description: 'Per-device message sequence coverage since the gateway started' }),
+  }), Type.Null()], { description: 'Per-device message sequence coverage since the gateway started; null: no data message stored yet' }),
   metrics: Type.Record(Type.String(), Type.Object({ value: Type.Number(), unit: Type.String(), time: Type.Integer() })),
 });
 
 export const NodeBody = Type.Object({
   site: Type.String(), node: Type.String(), state: Type.String(), boot: Type.String(), lastSeen: Type.Integer(), will: Type.Boolean(),
-  outbox: Type.Optional(Type.Object({ depth: Type.Integer(), bytes: Type.Integer(), droppedFull: Type.Integer(), droppedExpired: Type.Integer() })),
+  outbox: Type.Optional(Type.Object({ depth: Type.Integer(), bytes: Type.Integer(), droppedFull: Type.Integer(), droppedExpired: Type.Integer() }, {
+    description: 'The outbox as the node last reported it: its online status every minute and its clean offline status carry it; a will does not',
+  })),
+  outboxReportedAt: Type.Optional(Type.Integer({ description: 'Receive time of the status that reported `outbox`, ms; before `lastSeen` when the last status (a will) carried none' })),
 });
 
 export const QuarantineBody = Type.Object({

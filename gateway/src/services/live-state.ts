@@ -1,26 +1,46 @@
 /**
- * What the gateway knows about each device right now: last readings, health and sequence coverage. In memory; the
- * store holds the history. Feeds the live dashboard and per-device metrics.
+ * What the gateway knows about each device right now: last readings, health, refusals and sequence coverage. In
+ * memory; the store holds the history. Feeds the live dashboard and per-device metrics.
  */
 import type { DeviceStatus, NodeStatus } from '@coldtrace/contract';
 import type { StoredReading } from '../domain/reading.js';
 import { SequenceCoverage, type SequenceCoverageView } from '../domain/sequence-coverage.js';
 
+/**
+ * `refused`: the device's last message was refused (quarantined), and none has been stored since (issue #24). A failed
+ * read (`error`) or silence the agent reports (`stale`) wins over it: then no data flows to be refused.
+ */
+export type DeviceState = 'ok' | 'stale' | 'error' | 'unknown' | 'refused';
+
+/** Refusals of a device since its last stored message. */
+export interface RefusedView {
+  /** Reject code and detail of the latest refused message. */
+  code: string;
+  detail: string;
+  /** Gateway receive time of the latest refused message, ms. */
+  at: number;
+  /** Refused messages since the last stored one (since the gateway started). */
+  count: number;
+}
+
 export interface DeviceView {
   readonly site: string;
   readonly node: string;
   readonly device: string;
-  /** Gateway receive time of the last message, ms. */
+  /** Gateway receive time of the last message (stored, refused or status), ms. */
   lastSeen: number;
-  /** Latest device time seen in a reading, ms. */
-  lastDeviceTime: number;
-  state: 'ok' | 'stale' | 'error' | 'unknown';
+  /** Latest device time of a stored reading, ms; null: no reading stored since the gateway started ("never"). */
+  lastDeviceTime: number | null;
+  state: DeviceState;
   error?: string;
+  /** Refusals since the device's last stored message; absent when none (or its last data message was stored). */
+  refused?: RefusedView;
   /** Latest value per metric (by device time). */
   metrics: Record<string, { value: number; unit: string; time: number }>;
+  /** Stored data messages. */
   messages: number;
-  /** Sequence coverage since the gateway started: gaps are lost or still-travelling messages. */
-  sequence: SequenceCoverageView;
+  /** Sequence coverage since the gateway started: gaps are lost or still-travelling messages. Null before the first stored message. */
+  sequence: SequenceCoverageView | null;
 }
 
 export interface NodeView {
@@ -32,10 +52,16 @@ export interface NodeView {
   will: boolean;
   /** The node's outbox as it last reported it (depth, bytes, drops since its boot). */
   outbox?: NonNullable<NodeStatus['outbox']>;
+  /** Receive time of the status that reported `outbox`, ms: before `lastSeen` when the last status (a will) had none. */
+  outboxReportedAt?: number;
 }
 
-/** A device as kept between messages: its coverage is turned into a view only when the devices are listed. */
-type DeviceRecord = Omit<DeviceView, 'sequence'> & { readonly coverage: SequenceCoverage };
+/** A device as kept between messages: its state is derived and its coverage turned into a view when listed. */
+type DeviceRecord = Omit<DeviceView, 'sequence' | 'state'> & {
+  /** The device's own health, from its status messages (or `ok` once data is stored). */
+  health: 'ok' | 'stale' | 'error' | 'unknown';
+  readonly coverage: SequenceCoverage;
+};
 
 export class LiveState {
   private readonly devices = new Map<string, DeviceRecord>();
@@ -46,7 +72,8 @@ export class LiveState {
     d.lastSeen = receivedAt;
     d.messages++;
     d.coverage.add(seq);
-    if (d.state === 'unknown') d.state = 'ok';
+    if (d.health === 'unknown') d.health = 'ok';
+    if (d.refused !== undefined) delete d.refused;
     for (const r of readings) {
       const cur = d.metrics[r.metric];
       // Updated in place: one object per device and metric, not one per reading.
@@ -56,26 +83,39 @@ export class LiveState {
         cur.unit = r.unit;
         cur.time = r.time;
       }
-      if (r.time > d.lastDeviceTime) d.lastDeviceTime = r.time;
+      if (d.lastDeviceTime === null || r.time > d.lastDeviceTime) d.lastDeviceTime = r.time;
     }
   }
 
   onDeviceStatus(site: string, node: string, device: string, s: DeviceStatus, receivedAt: number): void {
     const d = this.device(site, node, device);
     d.lastSeen = receivedAt;
-    d.state = s.state;
+    d.health = s.state;
     if (s.error === undefined) delete d.error;
     else d.error = s.error;
   }
 
+  /** A message of the device was refused and is kept in quarantine. */
+  onRefused(site: string, node: string, device: string, code: string, detail: string, receivedAt: number): void {
+    const d = this.device(site, node, device);
+    d.lastSeen = Math.max(d.lastSeen, receivedAt);
+    const count = (d.refused?.count ?? 0) + 1;
+    d.refused = { code, detail, at: receivedAt, count };
+  }
+
   onNodeStatus(site: string, node: string, s: NodeStatus, receivedAt: number): void {
-    // A will carries no outbox figures: keep the last ones the node reported.
-    const outbox = s.outbox ?? this.nodes.get(`${site}/${node}`)?.outbox;
-    this.nodes.set(`${site}/${node}`, { site, node, state: s.state, boot: s.boot, lastSeen: receivedAt, will: s.will ?? false, ...(outbox !== undefined ? { outbox } : {}) });
+    const key = `${site}/${node}`;
+    const prev = this.nodes.get(key);
+    // A will carries no outbox figures (it was set at connect): keep the last ones, with when they were reported.
+    const reported = s.outbox !== undefined ? { outbox: s.outbox, outboxReportedAt: receivedAt }
+      : prev?.outbox !== undefined && prev.outboxReportedAt !== undefined ? { outbox: prev.outbox, outboxReportedAt: prev.outboxReportedAt } : {};
+    this.nodes.set(key, { site, node, state: s.state, boot: s.boot, lastSeen: receivedAt, will: s.will ?? false, ...reported });
   }
 
   listDevices(): DeviceView[] {
-    return [...this.devices.values()].map(({ coverage, ...d }) => ({ ...d, sequence: coverage.view() })).sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
+    return [...this.devices.values()]
+      .map(({ coverage, health, ...d }) => ({ ...d, state: stateOf(health, d.refused), sequence: d.messages === 0 ? null : coverage.view() }))
+      .sort((a, b) => a.site.localeCompare(b.site) || a.node.localeCompare(b.node) || a.device.localeCompare(b.device));
   }
 
   listNodes(): NodeView[] {
@@ -85,9 +125,14 @@ export class LiveState {
   private device(site: string, node: string, device: string): DeviceRecord {
     let d = this.devices.get(device);
     if (d === undefined) {
-      d = { site, node, device, lastSeen: 0, lastDeviceTime: 0, state: 'unknown', metrics: {}, messages: 0, coverage: new SequenceCoverage() };
+      d = { site, node, device, lastSeen: 0, lastDeviceTime: null, health: 'unknown', metrics: {}, messages: 0, coverage: new SequenceCoverage() };
       this.devices.set(device, d);
     }
     return d;
   }
+}
+
+function stateOf(health: DeviceRecord['health'], refused: RefusedView | undefined): DeviceState {
+  if (health === 'error' || health === 'stale') return health;
+  return refused !== undefined ? 'refused' : health;
 }
