@@ -18,7 +18,9 @@ import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
-import { brokerEventPublisher, connectEventPublisher, type EventPublisher } from './adapters/mqtt/event-publisher.js';
+import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
+import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
+import { FeedbackService, type FeedbackOptions } from './services/feedback.js';
 import { flagEvents } from './domain/events/flag-events.js';
 import type { FlagChange } from './ports/flags.js';
 import { NotifyingFlagStore } from './services/notifying-flag-store.js';
@@ -50,6 +52,8 @@ export interface StartOptions {
   readonly batcher?: Partial<WriteBatcherOptions>;
   /** Counts of the log writer (log-destination.ts), for /metrics. */
   readonly logStats?: () => LogStats;
+  /** Refusal feedback bounds (services/feedback.ts): at most one per device and code per minute by default. */
+  readonly feedback?: Partial<FeedbackOptions>;
 }
 
 export interface RunningGateway {
@@ -61,6 +65,7 @@ export interface RunningGateway {
   readonly registry: RegistryService;
   readonly custody: CustodyIndex;
   readonly rules: RulesService;
+  readonly feedback: FeedbackService;
   close(): Promise<void>;
 }
 
@@ -122,8 +127,19 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     rules.startSweep();
   }
   const live = new LiveState();
+  // Refusal feedback to nodes (issue #24): published through the same outlet as the flag events, once it is up.
+  const outlet: { current?: MqttOutlet } = {};
+  const feedback = new FeedbackService({
+    sink: feedbackSink({
+      publish: (topic, payload, done) => (outlet.current !== undefined ? outlet.current.publish(topic, payload, done) : done(new Error('MQTT not started'))),
+      close: () => Promise.resolve(),
+    }),
+    clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'feedback' }),
+    observeLatency: (s) => metrics.feedbackLatency.observe(s), ...(opts.feedback !== undefined ? { options: opts.feedback } : {}),
+  });
+  metrics.setFeedbackSource(() => feedback.counts());
   const ingest = new IngestService({
-    validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }),
+    validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }), feedback,
   });
 
   const mqttLog = log.child({ component: 'mqtt' });
@@ -131,7 +147,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   let mqttUrl: string;
   let mqttHealth: () => { ok: boolean; detail: string };
   let closeMqtt: () => Promise<void>;
-  let brokerPublish: ((topic: string, payload: Buffer) => void) | undefined;
+  let brokerPublish: ((topic: string, payload: Buffer, done: (error?: Error) => void) => void) | undefined;
   if (m.mode === 'embedded') {
     const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
     mqttUrl = broker.url;
@@ -145,9 +161,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}, ${sub.inFlight()} messages in flight` });
     closeMqtt = () => sub.close();
   }
-  mqttEvents.publisher = m.mode === 'external'
-    ? connectEventPublisher({ url: m.url, clientId: `${m.clientId}-events`, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password !== undefined ? { password: m.password } : {}) }, mqttLog)
-    : brokerPublish !== undefined ? brokerEventPublisher(brokerPublish) : undefined;
+  // What the gateway itself publishes (flag events, refusal feedback): the embedded broker as itself; behind an
+  // external broker, a client of its own.
+  outlet.current = m.mode === 'external'
+    ? connectOutlet({ url: m.url, clientId: `${m.clientId}-events`, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password !== undefined ? { password: m.password } : {}) }, mqttLog)
+    : brokerPublish !== undefined ? brokerOutlet(brokerPublish) : undefined;
+  if (outlet.current !== undefined) mqttEvents.publisher = eventPublisher(outlet.current, mqttLog);
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
@@ -172,10 +191,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules,
+    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules, feedback,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
-      await mqttEvents.publisher?.close();
+      feedback.close();
+      await outlet.current?.close();
       await closeMqtt();
       await batcher.close();
       await rules.close();

@@ -12,6 +12,7 @@ import {
 } from '@coldtrace/contract';
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { fastCatalogue, parseDataFast, type FastMetric } from './fast-data.js';
+import { factsOfBody, type RefusalFacts } from './feedback/refusal.js';
 import type { RejectCode } from './reject-codes.js';
 import { ReadingFlag, type StoredReading } from './reading.js';
 
@@ -41,6 +42,8 @@ export interface Rejection {
   readonly code: RejectCode;
   readonly detail: string;
   readonly topic: ParsedTopic | undefined;
+  /** Sequence, device time and offending metric, when the validator read that far (refusal feedback, issue #24). */
+  readonly facts?: RefusalFacts;
 }
 
 export type Inbound =
@@ -137,25 +140,25 @@ function checkReadings(topic: Extract<ParsedTopic, { kind: 'data' }>, msg: DataM
   for (let i = 0; i < n; i++) {
     const r = msg.readings[i]!;
     const entry = cat.specs.get(r.metric);
-    if (entry === undefined) return reject('E_METRIC_UNKNOWN', `${at(i)}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic);
+    if (entry === undefined) return reject('E_METRIC_UNKNOWN', `${at(i)}/metric: '${clip(r.metric, 64)}' is not in the metric catalogue`, topic, readingFacts(msg, r));
     const spec = entry.spec;
-    if (r.unit !== spec.unit) return reject('E_UNIT', `${at(i)}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic);
+    if (r.unit !== spec.unit) return reject('E_UNIT', `${at(i)}/unit: '${r.metric}' is measured in '${spec.unit}', got '${clip(r.unit, 16)}'`, topic, readingFacts(msg, r));
     let value: number;
     if (spec.type === 'bool') {
-      if (typeof r.value !== 'boolean') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to bool, got ${typeof r.value}`, topic);
+      if (typeof r.value !== 'boolean') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to bool, got ${typeof r.value}`, topic, readingFacts(msg, r));
       value = r.value ? 1 : 0;
     } else {
-      if (typeof r.value !== 'number') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to ${spec.type}, got ${typeof r.value}`, topic);
-      if (spec.type === 'int' && !Number.isInteger(r.value)) return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to int, got ${r.value}`, topic);
+      if (typeof r.value !== 'number') return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to ${spec.type}, got ${typeof r.value}`, topic, readingFacts(msg, r));
+      if (spec.type === 'int' && !Number.isInteger(r.value)) return reject('E_VALUE_TYPE', `${at(i)}/value: '${r.metric}' is pinned to int, got ${r.value}`, topic, readingFacts(msg, r));
       if ((spec.min !== undefined && r.value < spec.min) || (spec.max !== undefined && r.value > spec.max)) {
-        return reject('E_VALUE_RANGE', `${at(i)}/value: ${r.value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}] for '${r.metric}'`, topic);
+        return reject('E_VALUE_RANGE', `${at(i)}/value: ${r.value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}] for '${r.metric}'`, topic, readingFacts(msg, r));
       }
       value = r.value;
     }
     const time = r.time ?? msg.time;
     if (seen !== undefined) {
       const key = time * cat.size + entry.id;
-      if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at(i)}: '${r.metric}' at device time ${time} appears twice in the message`, topic);
+      if (seen.has(key)) return reject('E_DUPLICATE_READING', `${at(i)}: '${r.metric}' at device time ${time} appears twice in the message`, topic, readingFacts(msg, r));
       seen.add(key);
     }
     let flags = 0;
@@ -174,30 +177,36 @@ function schemaRejection(errors: ErrorObject[] | null | undefined, topic: Parsed
   const e = errors?.[0];
   if (e === undefined) return reject('E_FIELD_TYPE', 'payload does not match the contract schema', topic);
   const at = e.instancePath === '' ? '/' : e.instancePath;
+  const facts = factsOfBody(body, e.instancePath);
   switch (e.keyword) {
     case 'required':
-      return reject('E_FIELD_MISSING', `${at}: required field '${String(e.params['missingProperty'])}' is missing`, topic);
+      return reject('E_FIELD_MISSING', `${at}: required field '${String(e.params['missingProperty'])}' is missing`, topic, facts);
     case 'additionalProperties':
-      return reject('E_FIELD_UNKNOWN', `${at}: field '${String(e.params['additionalProperty'])}' is not in the contract`, topic);
+      return reject('E_FIELD_UNKNOWN', `${at}: field '${String(e.params['additionalProperty'])}' is not in the contract`, topic, facts);
     case 'minLength':
     case 'minItems':
-      return reject('E_FIELD_EMPTY', `${at}: must not be empty`, topic);
+      return reject('E_FIELD_EMPTY', `${at}: must not be empty`, topic, facts);
     case 'maxLength':
     case 'maxItems':
-      return reject('E_FIELD_TOO_LONG', `${at}: ${e.message ?? 'too long'}`, topic);
+      return reject('E_FIELD_TOO_LONG', `${at}: ${e.message ?? 'too long'}`, topic, facts);
     case 'minimum':
     case 'maximum':
-      return reject('E_FIELD_RANGE', `${at}: ${e.message ?? 'out of range'}`, topic);
+      return reject('E_FIELD_RANGE', `${at}: ${e.message ?? 'out of range'}`, topic, facts);
     case 'const':
-      return at === '/v' ? reject('E_VERSION', `/v: contract version ${JSON.stringify((body as { v?: unknown }).v)} is not supported (expected 1)`, topic)
-        : reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong value'}`, topic);
+      return at === '/v' ? reject('E_VERSION', `/v: contract version ${JSON.stringify((body as { v?: unknown }).v)} is not supported (expected 1)`, topic, facts)
+        : reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong value'}`, topic, facts);
     default:
-      return reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong type'}`, topic);
+      return reject('E_FIELD_TYPE', `${at}: ${e.message ?? 'wrong type'}`, topic, facts);
   }
 }
 
-function reject(code: RejectCode, detail: string, topic: ParsedTopic | undefined): Rejection {
-  return { ok: false, code, detail, topic };
+/** Facts of the reading a rejection points at (refusal feedback): built only on the way out. */
+function readingFacts(msg: DataMessage, r: DataMessage['readings'][number]): RefusalFacts {
+  return { seq: msg.seq, deviceTime: r.time ?? msg.time, metrics: [clip(r.metric, 64)] };
+}
+
+function reject(code: RejectCode, detail: string, topic: ParsedTopic | undefined, facts?: RefusalFacts): Rejection {
+  return facts === undefined ? { ok: false, code, detail, topic } : { ok: false, code, detail, topic, facts };
 }
 
 function clip(s: string, n: number): string {

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { REJECT_CODES } from '../domain/reject-codes.js';
 import type { Inbound, MessageValidator, Rejection } from '../domain/validate.js';
+import type { FeedbackService } from './feedback.js';
 import type { Clock } from '../ports/clock.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
@@ -45,6 +46,8 @@ export interface IngestDeps {
   readonly log: Logger;
   /** Paces large messages (turn-slicer.ts). Default: a TurnSlicer with its default sizes. */
   readonly slicer?: TurnSlicer;
+  /** Tells a node its message was refused (issue #24). Default: nobody is told. */
+  readonly feedback?: FeedbackService;
 }
 
 export class IngestService {
@@ -87,9 +90,11 @@ export class IngestService {
   private acceptNow(m: InboundMessage, done: (error: Error | null) => void): void {
     const checked = this.deps.validator.check(m.topic, m.payload, m.receivedAt);
     if (!checked.ok || checked.kind !== 'data') {
-      this.handleChecked(m, checked).then(() => {
+      this.handleChecked(m, checked).then((outcome) => {
         this.acked(m.receivedAt, 'live');
         done(null);
+        // After the acknowledgement: what the device is told never holds up its PUBACK.
+        if (outcome.kind === 'quarantined' && !checked.ok) this.refused(m, checked, outcome.id);
       }, (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       return;
     }
@@ -177,6 +182,18 @@ export class IngestService {
     const outcome = await this.handleChecked(m, checked);
     await this.deps.quarantine.markReplayed(id, this.deps.clock.now(), outcome.kind);
     return outcome;
+  }
+
+  /** A device's message is durably quarantined: its live state says so and its node is told. Never throws. */
+  private refused(m: InboundMessage, r: Rejection, quarantineId: number): void {
+    const parsed = r.topic;
+    if (parsed === undefined) return; // no node to tell: the topic named none
+    try {
+      if (parsed.kind !== 'node-status') this.deps.live.onRefused(parsed.site, parsed.node, parsed.device, r.code, r.detail, m.receivedAt);
+      this.deps.feedback?.refused({ topic: m.topic, parsed, code: r.code, detail: r.detail, facts: r.facts ?? {}, receivedAt: m.receivedAt, quarantineId });
+    } catch (e) {
+      this.deps.log.error({ err: (e as Error).message, quarantineId }, 'refusal not reported');
+    }
   }
 
   private async toQuarantine(m: InboundMessage, r: Rejection): Promise<IngestOutcome> {

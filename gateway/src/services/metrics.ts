@@ -46,6 +46,28 @@ export class GatewayMetrics {
   /** External broker mode: read from the subscriber at scrape time (setMqttSource). */
   private logSource: () => { readonly writeFailures: number; readonly droppedBytes: number } = () => ({ writeFailures: 0, droppedBytes: 0 });
   private mqttSource: () => { readonly lost: number; readonly inFlight: number } = () => ({ lost: 0, inFlight: 0 });
+  readonly feedbackLatency = new Histogram({
+    name: 'coldtrace_feedback_latency_seconds', help: 'Receive time of a refused message to its feedback taken by the broker (feedback sent at once, not flushed later)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [this.registry],
+  });
+
+  /**
+   * Refusal feedback to nodes (services/feedback.ts), read at scrape time: published, held back by the throttle,
+   * not sent (too many devices tracked, too many publishes waiting, the broker refused), and waiting now.
+   */
+  setFeedbackSource(source: () => { readonly published: number; readonly suppressed: number; readonly untracked: number; readonly overflow: number; readonly failed: number; readonly inFlight: number }): void {
+    new Counter({
+      name: 'coldtrace_feedback_messages_total',
+      help: 'Refusal feedback by outcome: published (taken by the broker), suppressed (a refusal held back by the per-device-and-code throttle, counted in a later feedback), untracked (too many devices and codes tracked), overflow (too many publishes waiting for the broker), failed (the broker did not take it)',
+      labelNames: ['outcome'] as const, registers: [this.registry],
+      collect() {
+        this.reset();
+        const c = source();
+        for (const outcome of ['published', 'suppressed', 'untracked', 'overflow', 'failed'] as const) this.inc({ outcome }, c[outcome]);
+      },
+    });
+    new Gauge({ name: 'coldtrace_feedback_in_flight', help: 'Refusal feedback waiting for the broker', registers: [this.registry], collect() { this.set(source().inFlight); } });
+  }
 
   /** Flags by state, severity and whether their condition holds, read from the flag store at scrape time. */
   setFlagSource(source: () => Promise<readonly { state: string; severity: string; active: boolean; n: number }[]>): void {

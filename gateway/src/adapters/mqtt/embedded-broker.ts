@@ -9,7 +9,7 @@ import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { flagEventTopic } from '@coldtrace/contract';
+import { flagEventTopic, parseFeedbackTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
 
 export interface EmbeddedBrokerOptions {
@@ -23,8 +23,11 @@ export interface EmbeddedBroker {
   readonly port: number;
   readonly url: string;
   connectedClients(): number;
-  /** Publishes as the broker itself (QoS 1 to its subscribers; not ingested: only clients' messages are). */
-  publish(topic: string, payload: Buffer): void;
+  /**
+   * Publishes as the broker itself (QoS 1 to its subscribers; not ingested: only clients' messages are). `done` once
+   * aedes has routed it, with the error if it could not.
+   */
+  publish(topic: string, payload: Buffer, done: (error?: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,8 @@ export interface EmbeddedBroker {
  * client reaches nobody, so it is not routed (measured: 8-14 % less event-loop CPU per single-reading message). Retained messages are
  * always routed, so a later subscriber still gets each node's retained status. Sticky: after the first subscription
  * everything is routed. Subscriptions are counted where aedes registers them (`subscribe`, also for restored
- * sessions); the memory persistence used here keeps no session across a restart.
+ * sessions); the memory persistence used here keeps no session across a restart. A node's subscription to its own
+ * feedback topic does not count: only the broker publishes there, so it never needs a client's message routed.
  */
 type RuntimePublish = (this: Aedes, packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 
@@ -45,7 +49,7 @@ class IngestBroker extends Aedes {
   private routing = false;
 
   override subscribe(topic: string, deliver: Parameters<Aedes['subscribe']>[1], callback: () => void): void {
-    if (!topic.startsWith('$SYS/')) this.routing = true;
+    if (!topic.startsWith('$SYS/') && parseFeedbackTopic(topic) === undefined) this.routing = true;
     super.subscribe(topic, deliver, callback);
   }
 
@@ -57,9 +61,9 @@ class IngestBroker extends Aedes {
       callback?.();
       return;
     }
-    // Flag events come from the gateway alone: a client's publish there is quarantined (ingest refused its topic)
-    // and never reaches the order hub's subscribers as if it were one.
-    if (client !== null && packet.topic.startsWith(EVENTS_PREFIX)) {
+    // Flag events and refusal feedback come from the gateway alone: a client's publish there is quarantined (ingest
+    // refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
+    if (client !== null && (packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined))) {
       callback?.();
       return;
     }
@@ -109,11 +113,9 @@ export async function startEmbeddedBroker(
     port,
     url: `mqtt://${host}:${port}`,
     connectedClients: () => broker.connectedClients,
-    publish: (topic, payload) => {
+    publish: (topic, payload, done) => {
       const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
-      broker.publish(packet, (err?: Error | null) => {
-        if (err !== undefined && err !== null) log.warn({ err: err.message, topic }, 'broker publish failed');
-      });
+      broker.publish(packet, (err?: Error | null) => done(err ?? undefined));
     },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
