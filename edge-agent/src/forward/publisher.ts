@@ -8,7 +8,7 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { nodeStatusTopic } from '@coldtrace/contract';
+import { nodeStatusTopic, type NodeStatus } from '@coldtrace/contract';
 import type { Clock } from '../clock.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { nodeStatusMessage } from './messages.js';
@@ -128,13 +128,17 @@ export class Publisher {
   publishStatus(): void {
     const client = this.client;
     if (client === undefined || !this.connected) return;
-    const { depth, bytes, droppedFull, droppedExpired } = this.outbox.stats();
     const birth = nodeStatusMessage('online', this.clock.now(), this.options.boot, {
       devices: [...this.options.devices],
       ...(this.options.version !== undefined ? { version: this.options.version } : {}),
-      outbox: { depth, bytes, droppedFull, droppedExpired },
+      outbox: this.outboxFigures(),
     });
     client.publish(nodeStatusTopic(this.options.site, this.options.node), JSON.stringify(birth), { qos: 1, retain: true });
+  }
+
+  private outboxFigures(): NonNullable<NodeStatus['outbox']> {
+    const { depth, bytes, droppedFull, droppedExpired } = this.outbox.stats();
+    return { depth, bytes, droppedFull, droppedExpired };
   }
 
   private onClose(client: MqttClient): void {
@@ -158,7 +162,6 @@ export class Publisher {
     }, delay);
   }
 
-  /** Call after enqueueing: publishes what the window and the replay rate allow. */
   /**
    * Deletes an acknowledged message from the outbox. On a full disk the delete itself can fail (SQLite writes the
    * change to its WAL first): the message is then remembered as delivered, not sent again, and deleted on a later
@@ -174,6 +177,7 @@ export class Publisher {
     }
   }
 
+  /** Call after enqueueing: publishes what the window and the replay rate allow. */
   drain(): void {
     for (const id of this.undeleted) {
       this.forget(id);
@@ -270,7 +274,8 @@ export class Publisher {
     const client = this.client;
     if (!client) return;
     if (this.connected) {
-      const offline = nodeStatusMessage('offline', this.clock.now(), this.options.boot);
+      // With the final outbox figures: what the node still holds after its flush, not what it held at its birth.
+      const offline = nodeStatusMessage('offline', this.clock.now(), this.options.boot, { outbox: this.outboxFigures() });
       try {
         await withTimeout(client.publishAsync(nodeStatusTopic(this.options.site, this.options.node), JSON.stringify(offline), { qos: 1, retain: true }), Math.max(100, deadline - this.clock.now()), () => new Error('offline status not acknowledged in time'));
       } catch (err) {
