@@ -6,11 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { feedbackTopic } from '@coldtrace/contract';
 import { systemClock, type Clock } from './clock.js';
 import type { AgentConfig, SourceConfig } from './config/types.js';
 import { Outbox, type OutboxStats } from './forward/outbox.js';
 import { Publisher, type PublisherStats } from './forward/publisher.js';
 import { OutboxSink, type OutboxSinkCounters } from './forward/sink.js';
+import { RefusalTracker, type RefusalCount } from './forward/feedback.js';
 import { createAgentRegistry } from './metrics/agent-metrics.js';
 import { DeviceHealthTracker } from './metrics/device-health.js';
 import { startMetricsServer, type MetricsServer } from './metrics/server.js';
@@ -45,6 +47,8 @@ export interface AgentStats {
   readonly outbox: OutboxStats;
   readonly publisher: PublisherStats;
   readonly sink: OutboxSinkCounters;
+  /** Messages the gateway refused, per device and code, as its feedback told (issue #24). */
+  readonly refusals: readonly RefusalCount[];
 }
 
 export interface Agent {
@@ -75,6 +79,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const factories: SourceFactories = { ...BUILTIN_SOURCE_FACTORIES, ...deps.factories };
   const sources = config.sources.map((s) => buildSource(s, factories, { clock, log: log.child({ source: s.kind }) }));
   const outbox = new Outbox(join(config.dataDir, 'outbox.db'), clock, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeMs });
+  const refusals = new RefusalTracker(log.child({ component: 'feedback' }));
   const publisher = new Publisher(
     {
       url: config.mqtt.url,
@@ -91,6 +96,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       replayRatePerS: config.outbox.replayRatePerS,
       ...(deps.publisher?.window !== undefined ? { window: deps.publisher.window } : {}),
       ...(deps.publisher?.backoff !== undefined ? { backoff: deps.publisher.backoff } : {}),
+      subscriptions: new Map([[feedbackTopic(config.site, config.node), (payload: Buffer) => refusals.onMessage(payload)]]),
     },
     outbox,
     clock,
@@ -109,6 +115,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       publisher: () => publisher.stats(),
       sink: () => outboxSink.stats(),
       devices: () => devices.snapshot(),
+      refusals: () => refusals.refusals(),
+      invalidFeedback: () => refusals.invalidMessages,
       sources,
     });
     try {
@@ -130,7 +138,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   }, expireEveryMs);
   expireTimer.unref();
   outbox.expire();
-  const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: outboxSink.stats() });
+  const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: outboxSink.stats(), refusals: refusals.refusals() });
   const statsEveryMs = deps.statsLogIntervalMs ?? 60_000;
   const statsTimer = statsEveryMs > 0 ? setInterval(() => {
     log.info(stats(), 'agent stats');

@@ -39,6 +39,11 @@ export interface PublisherOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** Random source for backoff jitter, [0,1). Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Topics this connection subscribes to (QoS 1) on every connect, each with its handler: the node's feedback topic.
+   * The session is clean, so what is published there while the node is away is not kept for it.
+   */
+  readonly subscriptions?: ReadonlyMap<string, (payload: Buffer) => void>;
 }
 
 export interface PublisherStats {
@@ -105,6 +110,7 @@ export class Publisher {
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('close', () => this.onClose(client));
+    client.on('message', (topic, payload) => this.options.subscriptions?.get(topic)?.(payload));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
   }
 
@@ -117,6 +123,12 @@ export class Publisher {
     this.tokens = 1;
     this.tokensAt = this.clock.now();
     this.log.info({ url: this.options.url, backlog: this.outbox.stats().depth }, 'mqtt connected');
+    const topics = [...(this.options.subscriptions?.keys() ?? [])];
+    if (topics.length > 0) {
+      client.subscribe(topics, { qos: 1 }, (err) => {
+        if (err) this.log.warn({ err: err.message, topics }, 'mqtt subscribe failed');
+      });
+    }
     this.publishStatus();
     this.drain();
   }

@@ -6,6 +6,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutboxStats } from '../forward/outbox.js';
 import type { PublisherStats } from '../forward/publisher.js';
 import type { OutboxSinkCounters } from '../forward/sink.js';
+import type { RefusalCount } from '../forward/feedback.js';
 import type { Source } from '../sources/source.js';
 import { mirrorCounter, mirrorGauge, one, type Sample } from './collect.js';
 import type { DeviceHealth, DeviceState } from './device-health.js';
@@ -24,6 +25,10 @@ export interface AgentMetricsInputs {
   readonly publisher: () => PublisherStats;
   readonly sink: () => OutboxSinkCounters;
   readonly devices: () => ReadonlyMap<string, DeviceHealth>;
+  /** Messages the gateway refused per device and code, from its feedback (issue #24). Default: none. */
+  readonly refusals?: () => readonly RefusalCount[];
+  /** Feedback messages that did not match the contract. Default 0. */
+  readonly invalidFeedback?: () => number;
   /** Sources whose own counters are exported when their kind is known (Modbus, GPS, line, accel). */
   readonly sources: readonly Source[];
 }
@@ -97,6 +102,14 @@ export function createAgentRegistry(inputs: AgentMetricsInputs, options: AgentMe
       return out;
     },
   });
+
+  mirrorCounter(registry, {
+    name: `${p}refusals_total`,
+    help: 'Messages the gateway refused (quarantined), per device and reject code, as its feedback told; device is empty for the node status.',
+    labelNames: ['device', 'code'],
+    read: () => (inputs.refusals?.() ?? []).map((r): Sample<'device' | 'code'> => [{ device: r.device, code: r.code }, r.refusals]),
+  });
+  mirrorCounter(registry, { name: `${p}feedback_invalid_total`, help: 'Feedback messages from the gateway that did not match the contract (ignored).', read: () => one(inputs.invalidFeedback?.() ?? 0) });
 
   registerSourceMetrics(registry, inputs.sources);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
