@@ -230,6 +230,40 @@ describe('live environment page', () => {
     expect(await page.locator('#nodes-summary').textContent()).toMatch(/^3 nodes: 1 online, 1 offline, 1 lost\. Data loss/);
   });
 
+  it('shows the outbox figures of the last status: empty after a clean stop, the last reported ones after a will', async () => {
+    const node = page.locator('#nodes-body tr[data-node="wh3/node-clean"]');
+    const outbox = { depth: 5, bytes: 722, droppedFull: 0, droppedExpired: 0 };
+    await publish(nodeStatusTopic('wh3', 'node-clean'), { v: 1, state: 'online', time: Date.now(), boot: 'b-c', outbox });
+    await expect.poll(() => node.locator('td[data-col="outbox"]').textContent(), { timeout: 8000 }).toBe('5 messages waiting (722 B)');
+    await publish(nodeStatusTopic('wh3', 'node-clean'), { v: 1, state: 'offline', time: Date.now(), boot: 'b-c', outbox: { ...outbox, depth: 0, bytes: 0 } });
+    await expect.poll(() => node.locator('td[data-col="outbox"]').textContent(), { timeout: 8000 }).toBe('empty');
+    // The will of the earlier test carried no figures: node1 shows its last ones, saying when they were reported.
+    expect(await page.locator('#nodes-body tr[data-node="wh1/node1"] td[data-col="outbox"] .as-of').textContent()).toMatch(/^as last reported at \d\d:\d\d:\d\d$/);
+  });
+
+  it('shows a device whose messages the gateway refuses as refused, with the reason, until one is accepted', async () => {
+    const topic = dataTopic('wh1', 'node1', 'th-ref');
+    const r = row('wh1/node1/th-ref');
+    const reading = (seq: number, value: number) => ({ v: 1, seq, time: Date.now(), readings: [{ metric: 'humidity', value: 50, unit: '%RH' }, { metric: 'temperature', value, unit: 'Cel' }] });
+    await publish(topic, reading(1, 4.1));
+    await expect.poll(() => r.getAttribute('data-state'), { timeout: 8000 }).toBe('ok');
+    await publish(topic, reading(2, 123456));
+    await publish(topic, reading(3, 123456));
+    await expect.poll(() => r.getAttribute('data-state'), { timeout: 8000 }).toBe('refused');
+    expect(await r.locator('td[data-col="state"]').textContent()).toMatch(/^RefusedE_VALUE_RANGE: \/readings\/1\/value: 123456 is outside .* \(2 messages refused\)$/);
+    // th-bad, whose only message (malformed JSON, earlier) was refused too, and this one.
+    expect(await page.locator('#devices-summary').textContent()).toMatch(/, 2 refused$/);
+    await publish(topic, reading(4, 4.3));
+    await expect.poll(() => r.getAttribute('data-state'), { timeout: 8000 }).toBe('ok');
+  });
+
+  it('says never for the device time of a device that has not answered', async () => {
+    await publish(deviceStatusTopic('wh1', 'node1', 'th-silent'), { v: 1, time: Date.now(), state: 'error', error: 'Timed out after 1000 ms' });
+    const r = row('wh1/node1/th-silent');
+    await expect.poll(() => r.locator('td[data-col="device-time"]').textContent(), { timeout: 8000 }).toBe('never');
+    expect(await r.getAttribute('data-state')).toBe('error');
+  });
+
   it('renders a readable page (screenshot)', async () => {
     const dir = process.env['COLDTRACE_SCREENSHOT_DIR'] ?? join(tmp, 'screenshots');
     await mkdir(dir, { recursive: true });

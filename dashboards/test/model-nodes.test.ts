@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxSummary } from '../web/src/api.js';
-import { describeOutbox, formatBytes, nodeState, outboxLosses, sortNodes, summarizeNodes } from '../web/src/model-nodes.js';
+import { describeOutbox, formatBytes, nodeState, outboxAsOf, outboxLosses, sortNodes, summarizeNodes } from '../web/src/model-nodes.js';
 
 const box = (o: Partial<OutboxSummary> = {}): OutboxSummary => ({ depth: 0, bytes: 0, droppedFull: 0, droppedExpired: 0, ...o });
 
@@ -12,6 +12,15 @@ describe('nodeState', () => {
     { name: 'the broker-published last will is lost', state: 'offline', will: true, want: 'lost' },
     { name: 'an unknown state string counts as offline', state: 'rebooting', will: false, want: 'offline' },
   ] as const)('$name', ({ state, will, want }) => expect(nodeState({ state, will })).toBe(want));
+});
+
+describe('outboxAsOf', () => {
+  it.each([
+    { name: 'figures from the last status are current', n: { lastSeen: 9, outbox: box(), outboxReportedAt: 9 }, want: undefined },
+    { name: 'figures from before a will are as of their report', n: { lastSeen: 9, outbox: box({ depth: 5 }), outboxReportedAt: 4 }, want: 4 },
+    { name: 'no figures, no date', n: { lastSeen: 9 }, want: undefined },
+    { name: 'an older gateway without the report time shows the figures as they are', n: { lastSeen: 9, outbox: box() }, want: undefined },
+  ])('$name', ({ n, want }) => expect(outboxAsOf(n)).toBe(want));
 });
 
 describe('formatBytes', () => {

@@ -5,6 +5,7 @@ import {
   effectiveState,
   estimateIntervalMs,
   formatAge,
+  formatDeviceTime,
   formatValue,
   orderMetrics,
   sortedCounts,
@@ -45,10 +46,17 @@ describe('effectiveState', () => {
     { name: 'the agent reporting stale is stale', server: 'stale', age: 1000, want: 'stale' },
     { name: 'an agent error wins over freshness', server: 'error', age: 1000, want: 'error' },
     { name: 'an agent error wins over silence', server: 'error', age: 120_000, want: 'error' },
+    { name: 'a device whose messages the gateway refuses is refused, not ok', server: 'refused', age: 1000, want: 'refused' },
+    { name: 'a refused device gone silent is stale', server: 'refused', age: 30_001, want: 'stale' },
   ] as const)('$name', ({ server, age, want }) => {
     expect(effectiveState(server, T0, T0 + age, 30_000)).toBe(want);
   });
   it('a device never seen is unknown', () => expect(effectiveState('unknown', 0, T0, 30_000)).toBe('unknown'));
+});
+
+describe('formatDeviceTime', () => {
+  it('says never for a device the gateway has stored no reading of', () => expect(formatDeviceTime(null, T0)).toBe('never'));
+  it('shows the clock time of a stored reading', () => expect(formatDeviceTime(T0 - 1000, T0)).toMatch(/^\d\d:\d\d:\d\d$|^\d{4}-/));
 });
 
 describe('formatting', () => {

@@ -4,7 +4,8 @@
  * instead of freezing the refresh loop.
  */
 
-export type ServerDeviceState = 'ok' | 'stale' | 'error' | 'unknown';
+/** `refused`: the gateway refused (quarantined) the device's last data message and has stored none since. */
+export type ServerDeviceState = 'ok' | 'stale' | 'error' | 'unknown' | 'refused';
 
 export interface MetricValue {
   readonly value: number;
@@ -20,10 +21,12 @@ export interface DeviceSummary {
   readonly device: string;
   /** Gateway receive time of the last message, ms since the epoch. */
   readonly lastSeen: number;
-  /** Device time of the last reading, ms since the epoch. */
-  readonly lastDeviceTime: number;
+  /** Device time of the last stored reading, ms since the epoch; null: none stored since the gateway started. */
+  readonly lastDeviceTime: number | null;
   readonly state: ServerDeviceState;
   readonly error?: string;
+  /** Messages refused since the last stored one: the latest code and detail, when, how many. */
+  readonly refused?: { readonly code: string; readonly detail: string; readonly at: number; readonly count: number };
   readonly metrics: Readonly<Record<string, MetricValue>>;
 }
 
@@ -52,6 +55,8 @@ export interface NodeSummary {
   /** True when the last status was the broker-published last will: the node vanished without a clean stop. */
   readonly will: boolean;
   readonly outbox?: OutboxSummary;
+  /** Gateway receive time of the status that reported `outbox`: before `lastSeen` when the last status (a will) had none. */
+  readonly outboxReportedAt?: number;
 }
 
 /** Body of GET /api/v1/devices. `nodes` is optional so an older gateway without it still shows its devices. */

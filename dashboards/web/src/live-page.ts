@@ -179,7 +179,7 @@ export class LivePage {
   private trendDue(d: DeviceSummary, now: number): boolean {
     const t = this.trends.get(deviceKey(d));
     if (t === undefined || now - t.fetchedAt >= this.options.trendRefreshMs) return true;
-    return t.intervalMs === undefined && d.lastDeviceTime > t.seenDeviceTime && now - t.fetchedAt >= this.options.refreshMs;
+    return t.intervalMs === undefined && (d.lastDeviceTime ?? 0) > t.seenDeviceTime && now - t.fetchedAt >= this.options.refreshMs;
   }
 
   private async loadTrend(d: DeviceSummary, now: number): Promise<void> {
@@ -199,7 +199,7 @@ export class LivePage {
       }
       this.trends.set(key, {
         fetchedAt: now,
-        seenDeviceTime: d.lastDeviceTime,
+        seenDeviceTime: d.lastDeviceTime ?? 0,
         metric,
         unit: rows[0]?.unit ?? d.metrics[metric]?.unit ?? '',
         points: rows.map((r) => ({ time: r.time, value: r.value })),
@@ -212,7 +212,7 @@ export class LivePage {
         key,
         old !== undefined
           ? { ...old, fetchedAt: now }
-          : { fetchedAt: now, seenDeviceTime: d.lastDeviceTime, metric, unit: '', points: [], intervalMs: undefined },
+          : { fetchedAt: now, seenDeviceTime: d.lastDeviceTime ?? 0, metric, unit: '', points: [], intervalMs: undefined },
       );
     } finally {
       this.trendsInFlight.delete(key);

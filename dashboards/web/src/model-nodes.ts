@@ -52,6 +52,15 @@ export function describeOutbox(o: OutboxSummary | undefined): string {
   return `${plural(o.depth, 'message')} waiting (${formatBytes(o.bytes)})`;
 }
 
+/**
+ * When the outbox figures shown are older than the node's last status (a will carries none: they are the last the
+ * node reported, at this receive time), else undefined: the figures are the node's current word.
+ */
+export function outboxAsOf(n: Pick<NodeSummary, 'lastSeen' | 'outbox' | 'outboxReportedAt'>): number | undefined {
+  if (n.outbox === undefined || n.outboxReportedAt === undefined) return undefined;
+  return n.outboxReportedAt < n.lastSeen ? n.outboxReportedAt : undefined;
+}
+
 export interface OutboxLoss {
   readonly kind: 'full' | 'expired';
   readonly count: number;

@@ -4,7 +4,7 @@
  */
 import type { DeviceSummary, ServerDeviceState } from './api.js';
 
-export type DeviceState = 'ok' | 'stale' | 'error' | 'unknown';
+export type DeviceState = 'ok' | 'stale' | 'error' | 'unknown' | 'refused';
 
 /** A device is stale when silent for more than this many nominal intervals (docs/domain.md §3: 3 × interval). */
 export const STALE_INTERVAL_FACTOR = 3;
@@ -51,7 +51,8 @@ export function staleAfterMs(intervalMs: number | undefined): number {
 /**
  * What the page shows. An error reported by the agent wins; then silence longer than the threshold (measured on
  * gateway receive time, so a device with a wrong clock is judged by when data actually arrived); then the state the
- * gateway reports. Fresh data with no status message yet counts as ok.
+ * gateway reports (stale, then refused: its messages reach the gateway and are quarantined). Fresh data with no
+ * status message yet counts as ok.
  */
 export function effectiveState(
   server: ServerDeviceState,
@@ -63,6 +64,7 @@ export function effectiveState(
   if (!Number.isFinite(lastSeen) || lastSeen <= 0) return 'unknown';
   if (now - lastSeen > staleAfter) return 'stale';
   if (server === 'stale') return 'stale';
+  if (server === 'refused') return 'refused';
   return 'ok';
 }
 
@@ -112,6 +114,11 @@ export function formatAge(ms: number): string {
   if (h < 24) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
   const d = Math.floor(h / 24);
   return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+}
+
+/** The device time of the last stored reading, or `never` when the gateway has stored none of the device. */
+export function formatDeviceTime(ms: number | null, now: number): string {
+  return ms === null ? 'never' : formatClock(ms, now);
 }
 
 function pad(n: number, width = 2): string {

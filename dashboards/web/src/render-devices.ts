@@ -5,6 +5,7 @@ import {
   deviceKey,
   formatAge,
   formatClock,
+  formatDeviceTime,
   formatValue,
   sortDevices,
   sparkline,
@@ -20,7 +21,7 @@ export interface DeviceExtras {
   readonly trend?: { metric: string; unit: string; points: ReadonlyArray<{ time: number; value: number }> };
 }
 
-const STATE_LABEL: Readonly<Record<DeviceState, string>> = { ok: 'OK', stale: 'Stale', error: 'Error', unknown: 'Unknown' };
+const STATE_LABEL: Readonly<Record<DeviceState, string>> = { ok: 'OK', stale: 'Stale', error: 'Error', unknown: 'Unknown', refused: 'Refused' };
 const SPARK_W = 120;
 const SPARK_H = 28;
 
@@ -59,8 +60,15 @@ function stateCell(doc: Document, d: DeviceSummary, x: DeviceExtras): HTMLTableC
       ? h(doc, 'div', { class: 'error-detail' }, d.error)
       : x.state === 'stale'
         ? h(doc, 'div', { class: 'muted small' }, `silent > ${formatAge(x.staleAfterMs)}`)
-        : null;
+        : x.state === 'refused' && d.refused !== undefined
+          ? h(doc, 'div', { class: 'error-detail' }, refusedText(d.refused))
+          : null;
   return h(doc, 'td', { 'data-col': 'state' }, badge, why);
+}
+
+/** `E_VALUE_RANGE: /readings/0/value: … (3 messages refused)`: why, and how many since the last stored one. */
+export function refusedText(r: NonNullable<DeviceSummary['refused']>): string {
+  return `${r.code}: ${r.detail} (${r.count} message${r.count === 1 ? '' : 's'} refused)`;
 }
 
 function trendCell(doc: Document, x: DeviceExtras): HTMLTableCellElement {
@@ -90,7 +98,12 @@ function row(doc: Document, d: DeviceSummary, x: DeviceExtras, now: number): HTM
     metricCell(doc, d, 'temperature'),
     metricCell(doc, d, 'humidity'),
     otherMetrics(doc, d, now),
-    h(doc, 'td', { 'data-col': 'device-time' }, timeEl(doc, d.lastDeviceTime, formatClock(d.lastDeviceTime, now))),
+    h(
+      doc,
+      'td',
+      { 'data-col': 'device-time', class: d.lastDeviceTime === null ? 'muted' : undefined },
+      d.lastDeviceTime === null ? 'never' : timeEl(doc, d.lastDeviceTime, formatDeviceTime(d.lastDeviceTime, now)),
+    ),
     h(doc, 'td', { 'data-col': 'received' }, timeEl(doc, d.lastSeen, formatClock(d.lastSeen, now))),
     h(doc, 'td', { class: 'num', 'data-col': 'age' }, formatAge(now - d.lastSeen)),
     trendCell(doc, x),
@@ -112,7 +125,7 @@ export function renderDevices(
     summary.textContent = '0 devices';
     return;
   }
-  const counts: Record<DeviceState, number> = { ok: 0, stale: 0, error: 0, unknown: 0 };
+  const counts: Record<DeviceState, number> = { ok: 0, stale: 0, error: 0, unknown: 0, refused: 0 };
   tbody.replaceChildren(
     ...sorted.map((d) => {
       const x = extras(d);
@@ -121,6 +134,7 @@ export function renderDevices(
     }),
   );
   const parts = [`${counts.ok} ok`, `${counts.stale} stale`, `${counts.error} error`];
+  if (counts.refused > 0) parts.push(`${counts.refused} refused`);
   if (counts.unknown > 0) parts.push(`${counts.unknown} unknown`);
   summary.textContent = `${sorted.length} device${sorted.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

@@ -5,6 +5,7 @@ import { formatAge, formatClock } from './model.js';
 import {
   describeOutbox,
   nodeKey,
+  outboxAsOf,
   nodeState,
   outboxLosses,
   sortNodes,
@@ -39,7 +40,7 @@ function row(doc: Document, n: NodeSummary, now: number): HTMLTableRowElement {
     h(doc, 'th', { scope: 'row', class: 'id' }, n.node, h(doc, 'div', { class: 'muted small boot' }, `boot ${n.boot}`)),
     h(doc, 'td', { 'data-col': 'last-status' }, timeEl(doc, n.lastSeen, formatClock(n.lastSeen, now))),
     h(doc, 'td', { class: 'num', 'data-col': 'age' }, formatAge(now - n.lastSeen)),
-    h(doc, 'td', { 'data-col': 'outbox', class: n.outbox === undefined ? 'muted' : undefined }, describeOutbox(n.outbox)),
+    outboxCell(doc, n, now),
     losses.length === 0
       ? h(doc, 'td', { 'data-col': 'drops', class: 'muted' }, n.outbox === undefined ? '—' : 'none')
       : h(
@@ -48,6 +49,17 @@ function row(doc: Document, n: NodeSummary, now: number): HTMLTableRowElement {
           { 'data-col': 'drops' },
           h(doc, 'ul', { class: 'losses' }, ...losses.map((l) => h(doc, 'li', { class: 'loss', 'data-loss': l.kind }, l.text))),
         ),
+  );
+}
+
+function outboxCell(doc: Document, n: NodeSummary, now: number): HTMLTableCellElement {
+  const asOf = outboxAsOf(n);
+  return h(
+    doc,
+    'td',
+    { 'data-col': 'outbox', class: n.outbox === undefined ? 'muted' : undefined },
+    describeOutbox(n.outbox),
+    asOf !== undefined ? h(doc, 'div', { class: 'muted small as-of' }, 'as last reported at ', timeEl(doc, asOf, formatClock(asOf, now))) : null,
   );
 }
 
