@@ -1,0 +1,145 @@
+/**
+ * Part 3: flag latency at half of peak. A gateway process (custody and rules on, the defaults) on a copy of the
+ * registry takes single-reading traffic from the registered zone sensors at half of the peak rate measured in part 2,
+ * and meanwhile, once a second, a probe sensor publishes a reading beyond its batch's `instant` limit (QoS 1). Each
+ * probe batch is its own, so its flag is new: the bench polls GET /api/v1/flags?subject=batch:PB-i every 10 ms until
+ * the flag is there.
+ *
+ * Measured per probe: PUBACK -> flag visible (the gateway acknowledges after the commit: the commit lies between the
+ * publish and the PUBACK, so this is commit -> visible less the PUBACK's way back, under a millisecond on loopback), and
+ * publish -> visible (an upper bound). The gateway's coldtrace_rules_flag_latency_seconds is read too, but it is not
+ * the figure: it counts every batch the load marks, from the first commit that marked it to its reconciliation, in
+ * buckets (0.25, 0.5, 1, 2.5 s ...), and says nothing of when the API shows the flag.
+ */
+import { rm } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { METRICS, dataTopic } from '@coldtrace/contract';
+import { runLoad } from '../../load/index.js';
+import { spawnGateway } from '../processes.js';
+import { bucketQuantile, sample } from '../prom-text.js';
+import { shapes, type BenchMode } from '../shapes.js';
+import { dataDirWithRegistry } from '../registry/ingest.js';
+import { SENSOR_PREFIX } from '../registry/generate.js';
+import { waitIdle } from '../registry/import-phase.js';
+import { PROBE_VALUE_C, probeBatch, probeDevice } from './template.js';
+
+/** Probes per mode (one a second), and the warm-up before the first. */
+export const LATENCY_SIZES: Record<BenchMode, { probes: number; warmupMs: number }> = {
+  smoke: { probes: 3, warmupMs: 500 },
+  quick: { probes: 30, warmupMs: 3000 },
+  full: { probes: 150, warmupMs: 5000 },
+};
+
+const HISTOGRAM = 'coldtrace_rules_flag_latency_seconds';
+const POLL_MS = 10;
+const GIVE_UP_MS = 30_000;
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface FlagLatency {
+  /** Messages/s at peak (part 2, single reading, custody and rules on) and the offered half. */
+  readonly peakMessagesPerS: number;
+  readonly offeredMessagesPerS: number;
+  /** What the load generator got acknowledged, messages/s, and its ack p99 after warm-up, ms. */
+  readonly loadMessagesPerS: number;
+  readonly loadP99Ms: number;
+  readonly devices: number;
+  readonly probes: number;
+  /** Probes whose flag never showed within GIVE_UP_MS. */
+  readonly missing: number;
+  /** PUBACK -> flag visible in the API, ms (the figure; target p99 < 1000). */
+  readonly ackToVisible: LatencySummary;
+  readonly publishToVisible: LatencySummary;
+  readonly publishToAck: LatencySummary;
+  /** The gateway's histogram over the probe window, every live subject: count and bucket bounds, ms (null: beyond 30 s). */
+  readonly histogram: { count: number; p50Ms: number | null; p99Ms: number | null };
+}
+
+export function summary(xs: readonly number[]): LatencySummary {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => (s.length === 0 ? 0 : Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! * 10) / 10);
+  return { count: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) };
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+interface Probe {
+  readonly pubToAck: number;
+  readonly ackToVisible?: number;
+  readonly pubToVisible?: number;
+}
+
+async function probe(client: mqtt.MqttClient, httpUrl: string, i: number): Promise<Probe> {
+  const time = Date.now();
+  const payload = JSON.stringify({ v: 1, seq: 1, time, readings: [{ metric: 'temperature', value: PROBE_VALUE_C, unit: METRICS.temperature.unit, time }] });
+  const t0 = performance.now();
+  await client.publishAsync(dataTopic('probe', 'probe-node', probeDevice(i)), payload, { qos: 1 });
+  const acked = performance.now();
+  const url = `${httpUrl}/api/v1/flags?subject=${encodeURIComponent(`batch:${probeBatch(i)}`)}`;
+  while (performance.now() - acked < GIVE_UP_MS) {
+    const body = (await (await fetch(url)).json()) as { flags: unknown[] };
+    const seen = performance.now();
+    if (body.flags.length > 0) return { pubToAck: acked - t0, ackToVisible: seen - acked, pubToVisible: seen - t0 };
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return { pubToAck: acked - t0 };
+}
+
+export async function measureFlagLatency(mode: BenchMode, template: string, peakMessagesPerS: number, log: (s: string) => void): Promise<FlagLatency> {
+  const { probes, warmupMs } = LATENCY_SIZES[mode];
+  const half = shapes(mode).find((s) => s.name === 'half-peak')!;
+  const devices = half.load.devices ?? 100;
+  const offered = Math.round(peakMessagesPerS / 2);
+  const dir = await dataDirWithRegistry(template, 'latency');
+  try {
+    const gw = await spawnGateway({ COLDTRACE_DATA_DIR: dir, COLDTRACE_DURABILITY: half.durability, COLDTRACE_CUSTODY: 'on', COLDTRACE_RULES: 'on' });
+    try {
+      await waitIdle(gw.pid);
+      const httpUrl = gw.ready['httpUrl']!;
+      const client = await mqtt.connectAsync(gw.ready['mqttUrl']!, { clientId: 'rules-bench-probe', reconnectPeriod: 0 });
+      try {
+        log(`flag latency: ${devices} devices at ${offered.toLocaleString('en')} msg/s (half of ${Math.round(peakMessagesPerS).toLocaleString('en')}), ${probes} probes, one a second after ${warmupMs / 1000} s`);
+        const load = runLoad({
+          ...half.load, devicePrefix: SENSOR_PREFIX, ratePerDevice: Math.max(0.01, offered / devices), warmupMs,
+          durationMs: warmupMs + probes * 1000 + 2000, url: gw.ready['mqttUrl']!,
+        });
+        await new Promise((r) => setTimeout(r, warmupMs));
+        const before = await (await fetch(`${httpUrl}/metrics`)).text();
+        const running: Promise<Probe>[] = [];
+        for (let i = 0; i < probes; i++) {
+          running.push(probe(client, httpUrl, i));
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        const results = await Promise.all(running);
+        const after = await (await fetch(`${httpUrl}/metrics`)).text();
+        const loaded = await load;
+        const seen = results.filter((p) => p.ackToVisible !== undefined);
+        const r: FlagLatency = {
+          peakMessagesPerS: Math.round(peakMessagesPerS), offeredMessagesPerS: offered, loadMessagesPerS: loaded.ackedMessagesPerS, loadP99Ms: loaded.latencySteady.p99,
+          devices, probes, missing: probes - seen.length,
+          ackToVisible: summary(seen.map((p) => p.ackToVisible!)), publishToVisible: summary(seen.map((p) => p.pubToVisible!)), publishToAck: summary(results.map((p) => p.pubToAck)),
+          histogram: {
+            count: sample(after, `${HISTOGRAM}_count`) - sample(before, `${HISTOGRAM}_count`),
+            p50Ms: finite(bucketQuantile(before, after, HISTOGRAM, 0.5)), p99Ms: finite(bucketQuantile(before, after, HISTOGRAM, 0.99)),
+          },
+        };
+        log(`  PUBACK -> visible p50 ${r.ackToVisible.p50} / p95 ${r.ackToVisible.p95} / p99 ${r.ackToVisible.p99} / max ${r.ackToVisible.max} ms over ${r.ackToVisible.count} probes (${r.missing} missing); ` +
+          `load ${r.loadMessagesPerS.toLocaleString('en')} msg/s acknowledged, p99 ${r.loadP99Ms} ms; histogram ${r.histogram.count} subjects, p50 <= ${r.histogram.p50Ms} ms, p99 <= ${r.histogram.p99Ms} ms`);
+        return r;
+      } finally {
+        await client.endAsync();
+      }
+    } finally {
+      await gw.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
