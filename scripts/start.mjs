@@ -139,6 +139,11 @@ if (hasSocat) {
 } else {
   console.log(truckLine);
 }
+// The scenarios (docs/scenarios.md): a warehouse day and a reefer trip, their past replayed through MQTT at 600x and
+// only then registered, so their flags land on their orders within about two minutes; the warehouse's zones go on
+// live. Their ids (wd-*, rt-*, ORD-WD-*, ORD-RT-*, carrier Polar Freight) are not the demo's. A later start with the
+// same data finds them registered and only resumes the live part.
+await start('scenarios', ['simulators/dist/scenario.js', '--scenario', 'warehouse-day,reefer-trip', '--gateway', gw.httpUrl, '--mqtt', gw.mqttUrl, '--speed', '600', '--live', '--resume']);
 
 console.log(`
 Coldtrace is running.
@@ -149,5 +154,6 @@ Coldtrace is running.
   MQTT broker    ${gw.mqttUrl}
   Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1 and 2)
 ${truckLine}
+  Scenarios      warehouse-day and reefer-trip replaying at 600x; flags within ~2 min: ${gw.httpUrl}/api/v1/flags?order=ORD-RT-201 (docs/scenarios.md)
   Logs           .data/logs/
 Press Ctrl-C to stop.`);
