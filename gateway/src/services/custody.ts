@@ -160,6 +160,16 @@ export class CustodyIndex {
     return this.runs.list();
   }
 
+  /** Devices placed in a zone at `t` (its sensors), with the zone. */
+  zoneSensorsAt(t: number): { device: string; zone: string }[] {
+    const out: { device: string; zone: string }[] = [];
+    for (const [device, list] of this.spans) {
+      const s = locate(list, t);
+      if (s !== undefined && s.location.kind === 'zone') out.push({ device, zone: s.location.id });
+    }
+    return out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
+  }
+
   /** Shipments with a device placed on them at `t` (their trackers). */
   shipmentsWithTrackers(t: number): string[] {
     const out = new Set<string>();

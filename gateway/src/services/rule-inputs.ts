@@ -6,7 +6,9 @@ import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/
 import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
 import { gpsFindings, pairFixes, type Fix, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
+import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
+import { ReadingFlag } from '../domain/reading.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { spanOfPlacement } from './custody.js';
@@ -52,7 +54,12 @@ export class RuleInputs {
     if (product === undefined) return undefined;
     const metrics = [...new Set([...product.limits.map((l) => l.metric), ...(product.mkt.length > 0 || product.shelfLife !== undefined ? ['temperature'] : [])])];
     const series: LegSeries[] = [];
+    const zoneLegs: ZoneLeg[] = [];
     for (const leg of await this.evidence.custodyLegs(batchId)) {
+      if (leg.placement.zone !== undefined) {
+        const span = spanOfPlacement(leg.placement);
+        zoneLegs.push({ placement: leg.placement.id, zone: leg.placement.zone, fromMs: span.fromMs, toMs: span.toMs });
+      }
       // The ignore period at a shipment's start (loading), for this leg only.
       const ignoreBeforeMs = leg.placement.shipment !== undefined && product.ignoreStartMin > 0 ? Date.parse(leg.placement.from) + product.ignoreStartMin * 60_000 : undefined;
       for (const seg of leg.segments) {
@@ -69,7 +76,7 @@ export class RuleInputs {
       const o = await this.registry.get('orders', id);
       if (o !== undefined) orders.push({ id, promisedDeliveryMs: Date.parse(o.promisedDelivery), minRemainingShelfLifeDays: o.minRemainingShelfLifeDays });
     }
-    return { batch: batchId, product, series, orders, nowMs };
+    return { batch: batchId, product, series, orders, nowMs, zoneLegs };
   }
 
   private async shipment(id: string, nowMs: number): Promise<Finding[]> {
@@ -90,7 +97,7 @@ export class RuleInputs {
         const held = await this.held(p.device, metric, span.fromMs, to);
         if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
       }
-      for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) heartbeats.push(r.time);
+      for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) if ((r.flags & ReadingFlag.CLOCK_SKEW) === 0) heartbeats.push(r.time);
       for (const f of pairFixes(await this.cache.get(p.device, 'gps.lat', span.fromMs, to), await this.cache.get(p.device, 'gps.lon', span.fromMs, to), p.device)) fixes.push(f);
     }
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];

@@ -15,6 +15,7 @@ import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import { SeriesCache } from './series-cache.js';
+import { RulesSweep } from './rules-sweep.js';
 import { RuleInputs } from './rule-inputs.js';
 import { evaluateTier3, touchesIncidents } from './escalation.js';
 import type { EvidenceService } from './evidence.js';
@@ -39,7 +40,7 @@ export const DEFAULT_ROUND_DELAY_MS = 100;
 export const DEFAULT_MIN_BATCH_INTERVAL_MS = 500;
 /** Most of the main thread one round takes, ms (then it waits for the next round: at most a third of the time). */
 export const DEFAULT_ROUND_BUDGET_MS = 50;
-/** Shipments with a tracker on them are judged at least this often, ms (their silences are findings). */
+/** Silence is looked for this often, ms: trackers on shipments, zone sensors (rules-sweep.ts). */
 export const DEFAULT_SWEEP_MS = 60_000;
 
 export type FlagListener = (changes: readonly FlagChange[]) => void;
@@ -67,25 +68,20 @@ export class RulesService {
 
   /** Subject -> gateway time its last evaluation started (entries older than the interval are dropped). */
   private readonly judgedAt = new Map<string, number>();
-  private sweepTimer: { cancel(): void } | undefined;
+  private sweep: RulesSweep | undefined;
 
   constructor(
     private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS,
     private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS, private readonly roundBudgetMs = DEFAULT_ROUND_BUDGET_MS,
   ) {}
 
-  /**
-   * Silence is a finding too (a tracker that stopped reporting): every `everyMs` the shipments with a tracker on
-   * them now are judged, readings or not.
-   */
+  /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
   startSweep(everyMs = DEFAULT_SWEEP_MS): void {
-    const tick = (): void => {
-      if (this.closed) return;
-      const at = this.deps.clock.now();
-      for (const id of this.deps.custody.shipmentsWithTrackers(at)) this.mark(`shipment:${id}`, at);
-      this.sweepTimer = this.deps.scheduler.after(everyMs, tick);
-    };
-    this.sweepTimer = this.deps.scheduler.after(everyMs, tick);
+    this.sweep = new RulesSweep({
+      ...this.deps, mark: (subject, at) => this.mark(subject, at),
+      onError: (e) => this.deps.log.error({ err: e }, 'rules: the silence sweep failed; it runs again at the next one'),
+    });
+    this.sweep.start(everyMs);
   }
 
   onFlags(listener: FlagListener): void {
@@ -192,7 +188,7 @@ export class RulesService {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
-    this.sweepTimer?.cancel();
+    this.sweep?.close();
     // A round has two phases, each its own promise: wait until neither runs.
     while (this.running !== undefined) await this.running;
   }

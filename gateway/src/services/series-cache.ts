@@ -2,6 +2,7 @@
  * Readings of one round of the rules, fetched once per sensor and metric: the batches of one zone share its
  * sensors, and judging each must not read the same readings from the store again.
  */
+import { ReadingFlag } from '../domain/reading.js';
 import type { Sample } from '../domain/rules/step-hold.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 
@@ -21,7 +22,10 @@ export class SeriesCache {
       const f = Math.min(from, s?.from ?? from);
       const t = Math.max(to, s?.to ?? to);
       const rows = await this.store.query({ device, metric, from: f, to: t, limit: MAX_SERIES_READINGS });
-      s = { from: f, to: t, samples: rows.map((r) => ({ t: r.time, v: r.value })) };
+      // A reading whose device clock ran ahead is kept but not judged until corrected (docs/domain.md §1).
+      const samples: Sample[] = [];
+      for (const r of rows) if ((r.flags & ReadingFlag.CLOCK_SKEW) === 0) samples.push({ t: r.time, v: r.value });
+      s = { from: f, to: t, samples };
       this.series.set(key, s);
     }
     return s.samples.slice(lowerBound(s.samples, from), lowerBound(s.samples, to));

@@ -40,7 +40,13 @@ describe('coldtrace-rules replay', () => {
     expect(a.code, a.stderr).toBe(0);
     const out = JSON.parse(a.stdout) as { evaluatedAt: string; readings: number; flags: { id: string; metAtMs: number; related: { orders: string[] } }[] };
     expect(out.evaluatedAt).toBe(at);
-    expect(out.flags.map((f) => [f.id, f.metAtMs, f.related.orders])).toEqual([['excursion/temperature/upper/8/consecutive/30@batch:B-1', t0 + 2 * HOUR, ['O-1']]]);
+    // Besides the warm spell, zone A's sensor sent nothing while B-1 was there, and zone B's last reading (t0+3h)
+    // covers 3 min of B-2's stay from t0+3.5h: holes in their evidence from the first uncovered moment.
+    expect(out.flags.map((f) => [f.id, f.metAtMs, f.related.orders]).sort()).toEqual([
+      ['data-gap/zone@batch:B-1', t0, ['O-1']],
+      ['data-gap/zone@batch:B-2', t0 + 3.5 * HOUR, ['O-2']],
+      ['excursion/temperature/upper/8/consecutive/30@batch:B-1', t0 + 2 * HOUR, ['O-1']],
+    ]);
     const b = await run(['replay', '--registry', join(dir, 'registry.json'), '--readings', join(dir, 'shuffled.jsonl'), '--at', at]);
     expect(JSON.parse(b.stdout).flags).toEqual(out.flags);
   });

@@ -46,8 +46,16 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     await publish('S-B', [...series(t0 + HOUR, t0 + 2.25 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }), ...series(t0 + 2.5 * HOUR, t0 + 3 * HOUR)]);
     await publish('S-A', series(t0, t0 + 3 * HOUR, { from: t0 + 2 * HOUR, to: t0 + 3 * HOUR, c: 12 }));
     await gw.rules.idle();
-    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1`);
-    expect(flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+    const all = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags;
+    expect(all.map((f) => f.rule).sort()).toEqual(['data-gap/zone', 'excursion/temperature/upper/8/consecutive/30']);
+    // The minutes still in the outbox are a hole in B-1's evidence (zone B's only sensor covers 3 min after its last
+    // reading), and so is its stay at the destination, whose sensor has sent nothing yet: silent since B-1 arrived.
+    expect(all.find((f) => f.rule === 'data-gap/zone')).toMatchObject({
+      severity: 'warning', active: true, startMs: t0 + 2.25 * HOUR + 2 * MIN, metAtMs: t0 + 2.25 * HOUR + 2 * MIN,
+      figures: { holes: 2, longestClosedMin: 13, zones: 'Z-B,Z-DEST', silentSinceMs: t0 + 5 * HOUR },
+      related: { devices: ['S-B'], zones: ['Z-B', 'Z-DEST'], batches: ['B-1'], shipments: [], orders: ['O-1'] },
+    });
+    const flags = all.filter((f) => f.rule.startsWith('excursion/'));
     const f = flags[0]!;
     expect(f).toMatchObject({
       subject: { kind: 'batch', id: 'B-1' }, severity: 'major', state: 'open', active: false,
@@ -81,11 +89,14 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     // The sensor's outbox delivers the minutes after t0+2.25h late: they were 9 °C too.
     await publish('S-B', series(t0 + 2.25 * HOUR, t0 + 2.5 * HOUR, { from: t0, to: t0 + 3 * HOUR, c: 9 }));
     await gw.rules.idle();
-    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`);
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1&rule=excursion/`);
     expect(flags).toHaveLength(1);
     expect(flags[0]).toMatchObject({ endMs: t0 + 2.5 * HOUR, metAtMs: t0 + 1.5 * HOUR + 30 * MIN });
     // Its end moved; when it was met, its severity and its episodes did not: kept without an event for the order hub.
     expect(flags[0].events.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'cleared']);
+    // The late minutes filled zone B's hole: only the destination's silence is left in B-1's evidence gap.
+    const gap = await getJson<Body>(`${api}/flags/${encodeURIComponent('data-gap/zone@batch:B-1')}`);
+    expect(gap).toMatchObject({ startMs: t0 + 5 * HOUR, active: true, figures: { holes: 1, zones: 'Z-DEST', silentSinceMs: t0 + 5 * HOUR } });
   });
 
   it('withdraws the flag when a late custody record shows the batch was elsewhere, and keeps it as history', async () => {
@@ -97,8 +108,8 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     ] });
     expect(fix.status, JSON.stringify(fix.json)).toBe(200);
     await gw.rules.idle();
-    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags).toEqual([]);
-    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1&withdrawn=true`);
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1&rule=excursion/`)).flags).toEqual([]);
+    const { flags } = await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1&withdrawn=true&rule=excursion/`);
     expect(flags.map((f) => [f.rule, f.withdrawn, f.events.at(-1).kind])).toEqual([['excursion/temperature/upper/8/consecutive/30', true, 'withdrawn']]);
   });
 
@@ -106,7 +117,7 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     // The destination's cold room runs at 10 °C for the hour after B-1 arrived, and still is at the last reading.
     await publish('S-DEST', series(t0 + 5 * HOUR, t0 + 6 * HOUR, { from: t0 + 5 * HOUR, to: t0 + 6 * HOUR, c: 10 }));
     await gw.rules.idle();
-    const [flag] = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags;
+    const [flag] = (await getJson<{ flags: Body[] }>(`${api}/flags?order=O-1&subject=batch:B-1&rule=excursion/`)).flags;
     expect(flag).toMatchObject({ startMs: t0 + 5 * HOUR, metAtMs: t0 + 5.5 * HOUR, state: 'open', related: expect.objectContaining({ zones: ['Z-DEST'] }) });
     const id = encodeURIComponent(flag.id);
     const ack = await send('POST', `${api}/flags/${id}/acknowledge`, { comment: 'QA looking' }, { 'x-coldtrace-actor': 'qa.anna' });
@@ -119,14 +130,14 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
 
   it('judges the batches of a product again when its profile changes, and says what a profile would find without writing', async () => {
     const dry = await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true });
-    expect(dry.json.findings.map((f: Body) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+    expect(dry.json.findings.map((f: Body) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30', 'data-gap/zone']);
     // The product's limit moves to 12 °C: the destination room's 10 °C is no excursion any more.
     const product = await getJson<Body>(`${api}/registry/products/P-VAX`);
     const relaxed = { ...product, limits: product.limits.map((l: Body) => (l.bound === 'upper' ? { ...l, value: 12 } : l)) };
     expect((await send('PUT', `${api}/registry/products/P-VAX`, relaxed)).status).toBe(200);
     await gw.rules.idle();
-    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1`)).flags).toEqual([]);
-    expect((await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true })).json.findings).toEqual([]);
+    expect((await getJson<{ flags: unknown[] }>(`${api}/flags?order=O-1&subject=batch:B-1&rule=excursion/`)).flags).toEqual([]);
+    expect((await send('POST', `${api}/rules/evaluate`, { batches: ['B-1'], dryRun: true })).json.findings.map((f: Body) => f.rule)).toEqual(['data-gap/zone']);
   });
 
   it('flags shocks and a tracker silence on the shipment and the orders it serves', async () => {
@@ -189,12 +200,15 @@ describe('rules: a custody correction re-judges what it moved away from', () => 
       const readings = series(t0 + HOUR, t0 + 3 * HOUR, { from: t0 + 1.5 * HOUR, to: t0 + 2.25 * HOUR, c: 9 }).map((r) => ({ metric: 'temperature', value: r.value, unit: 'Cel', time: r.time }));
       await client.publishAsync(dataTopic('wh1', 'node-c2', 'S-B'), JSON.stringify({ v: 1, seq: 1, time: t0 + HOUR, readings }), { qos: 1 });
       await gw.rules.idle();
-      expect((await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`)).flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
+      expect((await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1&rule=excursion/`)).flags.map((f) => f.rule)).toEqual(['excursion/temperature/upper/8/consecutive/30']);
       // The WMS corrects: sensor S-B was taken out of zone B at t0+1h (before B-1 arrived there).
       const fix = await send('PUT', `${api}/registry/placements/P-SB`, { device: 'S-B', zone: 'Z-B', from: iso(t0 - 2 * HOUR), to: iso(t0 + HOUR) });
       expect(fix.status, JSON.stringify(fix.json)).toBe(200);
       await gw.rules.idle();
-      expect((await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`)).flags).toEqual([]);
+      // No excursion any more; instead zone B had no sensor at all while B-1 was there: a blind spot in its evidence.
+      const flags = (await getJson<{ flags: Body[] }>(`${api}/flags?subject=batch:B-1`)).flags;
+      expect(flags.map((f) => f.rule)).toEqual(['data-gap/zone']);
+      expect(flags[0]!.figures).toMatchObject({ zones: 'Z-A,Z-B,Z-DEST', holes: 3 });
     } finally {
       await client.endAsync();
       await gw.destroy();

@@ -10,6 +10,7 @@ import { evaluateLimit, type LimitFinding } from './excursions.js';
 import { rollingMkt } from './kinetics.js';
 import { consumedFraction, shelfLifeState, type ShelfLifeState } from './shelf-life.js';
 import type { HeldSample } from './step-hold.js';
+import { zoneGapFinding, type ZoneLeg } from './zone-gaps.js';
 
 /** One sensor's held readings of one metric over one custody leg of the batch. */
 export interface LegSeries {
@@ -30,6 +31,8 @@ export interface BatchInput {
   /** Orders with a line of the batch, with their promised delivery and minimum remaining life. */
   readonly orders: readonly { readonly id: string; readonly promisedDeliveryMs: number; readonly minRemainingShelfLifeDays: number }[];
   readonly nowMs: number;
+  /** The batch's stays in zones: time no zone sensor covered is a hole in its evidence (zone-gaps.ts). */
+  readonly zoneLegs?: readonly ZoneLeg[];
 }
 
 const DAY_MS = 86_400_000;
@@ -46,6 +49,8 @@ export function batchFindings(input: BatchInput): Finding[] {
   }
   const sl = shelfLifeFinding(input);
   if (sl !== undefined) findings.push(sl);
+  const gap = input.zoneLegs === undefined ? undefined : zoneGapFinding(input, input.zoneLegs);
+  if (gap !== undefined) findings.push(gap);
   return findings;
 }
 

@@ -1,0 +1,120 @@
+/**
+ * A zone sensor that goes silent: no reading arrives to mark anything, so the silence sweep must find it. Real
+ * SQLite stores (registry, telemetry), the real custody index and rule inputs, time on a hand-driven clock.
+ * Zone COLD holds batch B (order O); sensor S reports every 60 s (max gap 3 min) until `last`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
+import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
+import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import { ReadingFlag, type StoredReading } from '../../src/domain/reading.js';
+import { CustodyIndex } from '../../src/services/custody.js';
+import { EvidenceService } from '../../src/services/evidence.js';
+import { RegistryService } from '../../src/services/registry.js';
+import { RuleInputs } from '../../src/services/rule-inputs.js';
+import { RulesSweep } from '../../src/services/rules-sweep.js';
+import { SeriesCache } from '../../src/services/series-cache.js';
+import { HOUR, iso } from '../support/registry-fixture.js';
+
+const MIN = 60_000;
+const t0 = Date.UTC(2026, 10, 2, 8);
+const last = t0 + 2 * HOUR;
+
+describe('zone sensor silence', () => {
+  let dir: string;
+  let store: SqliteTelemetryStore;
+  let registryStore: SqliteRegistryStore;
+  let evidence: EvidenceService;
+  let sweep: RulesSweep;
+  let now = last;
+  const marks: string[] = [];
+  const write = (from: number, to: number, value = 5, flags = 0): Promise<unknown> => {
+    const readings: StoredReading[] = [];
+    for (let t = from; t <= to; t += MIN) readings.push({ site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: t, value, unit: 'Cel', seq: t / MIN, receivedAt: t, flags });
+    return store.write(readings);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldtrace-silence-'));
+    store = SqliteTelemetryStore.open(join(dir, 't.db'));
+    const db = openDatabase(join(dir, 'r.db'));
+    registryStore = new SqliteRegistryStore(db);
+    await new RegistryService(registryStore, { now: () => now }).importDocument({
+      format: 'coldtrace-registry/1',
+      sites: [{ id: 'WH', name: 'Warehouse', geofence: { kind: 'circle', center: { lat: 52, lon: 5 }, radiusM: 200 } }],
+      zones: [{ id: 'COLD', site: 'WH', name: 'Cold room' }],
+      places: [],
+      devices: [{ id: 'S', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 60, metrics: ['temperature'] }],
+      products: [{ id: 'P', name: 'Vaccine', preset: 'pharma-2-8' }],
+      batches: [{ id: 'B', product: 'P', quantity: 10, producedAt: '2026-10-01', expiresAt: '2027-10-01' }],
+      shipments: [],
+      orders: [{ id: 'O', customer: 'Clinic', lines: [{ batch: 'B', quantity: 10 }], shipments: [], promisedDelivery: iso(t0 + 48 * HOUR), minRemainingShelfLifeDays: 0, statuses: [] }],
+      placements: [{ id: 'P-S', device: 'S', zone: 'COLD', from: iso(t0 - HOUR) }, { id: 'P-B', batch: 'B', zone: 'COLD', from: iso(t0) }],
+    }, { actor: 'test', source: 'test' });
+    const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
+    await custody.load();
+    evidence = new EvidenceService(registryStore, custody, store, new SqliteFlagStore(db));
+    sweep = new RulesSweep({
+      registry: registryStore, store, custody, clock: { now: () => now }, scheduler: { after: () => ({ cancel: () => undefined }) },
+      mark: (subject) => marks.push(subject), onError: (e) => { throw e; },
+    });
+    await write(t0 - HOUR, last);
+  });
+  afterAll(async () => {
+    await store.close();
+    await registryStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** B's zone-gap finding when judged at `atMs` (a fresh cache: the store changes between the steps). */
+  const gapOf = async (atMs: number) => (await new RuleInputs(registryStore, evidence, store, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, atMs)).find((f) => f.rule === 'data-gap/zone');
+
+  it('is not silence within the max gap: no mark, no finding', async () => {
+    now = last + 3 * MIN;
+    expect(await sweep.sweep()).toEqual([]);
+    expect(marks).toEqual([]);
+    expect(await gapOf(now)).toBeUndefined();
+  });
+
+  it('marks the batches of the zone once, the sweep after the sensor went silent, and the batch then has an open hole', async () => {
+    now = last + 3 * MIN + 1;
+    expect(await sweep.sweep()).toEqual(['S']);
+    expect(marks).toEqual(['batch:B']);
+    now = last + 20 * MIN;
+    expect(await sweep.sweep()).toEqual([]);
+    expect(marks).toEqual(['batch:B']);
+    expect(await gapOf(now)).toMatchObject({
+      active: true, startMs: last + 3 * MIN, metAtMs: last + 3 * MIN, endMs: last + 3 * MIN, severity: 'warning',
+      figures: { holes: 1, silentSinceMs: last + 3 * MIN, zones: 'COLD' }, related: { devices: ['S'], zones: ['COLD'], batches: ['B'], orders: ['O'] },
+    });
+  });
+
+  it('is no longer silent once the sensor reports; the hole is then closed, with its length and the coverage', async () => {
+    await write(last + 30 * MIN, last + 40 * MIN);
+    now = last + 41 * MIN;
+    expect(await sweep.sweep()).toEqual([]);
+    expect(await gapOf(now)).toMatchObject({
+      active: false, startMs: last + 3 * MIN, endMs: last + 30 * MIN,
+      figures: { holes: 1, longestClosedMin: 27, coveragePercent: Math.round(((161 - 27) / 161) * 10_000) / 100 },
+    });
+    // Silent again later: marked again.
+    now = last + 44 * MIN;
+    expect(await sweep.sweep()).toEqual(['S']);
+    expect(marks).toEqual(['batch:B', 'batch:B']);
+  });
+
+  it('takes a reading whose device clock ran ahead for neither evidence nor cover (kept, not judged until corrected)', async () => {
+    // 30 °C readings flagged clock skew at ingest (ReadingFlag.CLOCK_SKEW), in the silence after last + 40 min.
+    await write(last + 45 * MIN, last + 50 * MIN, 30, ReadingFlag.CLOCK_SKEW);
+    now = last + 51 * MIN;
+    expect(await sweep.sweep()).toEqual([]);
+    expect(marks).toEqual(['batch:B', 'batch:B']);
+    const findings = await new RuleInputs(registryStore, evidence, store, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, now);
+    expect(findings.map((f) => f.rule)).toEqual(['data-gap/zone']);
+    expect(findings[0]).toMatchObject({ active: true, figures: { holes: 2, silentSinceMs: last + 43 * MIN } });
+  });
+});
