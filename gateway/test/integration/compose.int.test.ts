@@ -315,6 +315,24 @@ describe('mosquitto service (real broker with deploy/mosquitto)', () => {
     expect(received).toEqual([`ct/v1/${site}/${node}/th-1/data`]);
   });
 
+  it('lets the gateway tell the agent what it refused on the agent’s own feedback topic, and nobody else hear it', async () => {
+    const gw = envOf('gateway');
+    const { site, node, mqtt } = await loadAgentConfig();
+    const agent = await connect(mqtt.username, mqtt.password);
+    const heard: string[] = [];
+    agent.on('message', (topic) => heard.push(topic));
+    await agent.subscribeAsync([`ct/v1/${site}/${node}/feedback`, `ct/v1/${site}/someone-else/feedback`, 'ct/v1/_events/#'], { qos: 1 });
+    const gateway = await connect(gw['COLDTRACE_MQTT_USERNAME'], gw['COLDTRACE_MQTT_PASSWORD']);
+    await gateway.publishAsync(`ct/v1/${site}/${node}/feedback`, '{}', { qos: 1 });
+    await gateway.publishAsync(`ct/v1/${site}/someone-else/feedback`, '{}', { qos: 1 });
+    await gateway.publishAsync('ct/v1/_events/flag/raised', '{}', { qos: 1 });
+    // The agent may not forge flag events for the order hub.
+    await agent.publishAsync('ct/v1/_events/flag/raised', '{"forged":true}', { qos: 1 });
+    await expect.poll(() => heard, { timeout: 3000 }).toContain(`ct/v1/${site}/${node}/feedback`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heard).toEqual([`ct/v1/${site}/${node}/feedback`]);
+  });
+
   it('lets the gateway’s own MQTT 5 client in with its credentials, and refuses it a wrong password with the reason', async () => {
     const gw = envOf('gateway');
     const { site, node, mqtt } = await loadAgentConfig();
