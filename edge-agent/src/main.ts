@@ -41,8 +41,10 @@ async function main(): Promise<number> {
     return 2;
   }
   let config;
+  // Warnings about a valid config: printed by --check, logged once the agent's logger exists otherwise.
+  const warnings: string[] = [];
   try {
-    config = await loadConfig(file);
+    config = await loadConfig(file, process.env, { warn: (w) => warnings.push(w) });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`${file}: ${err.problems.length} problem(s) (${err.code})`);
@@ -52,10 +54,12 @@ async function main(): Promise<number> {
     throw err;
   }
   if (args.values.check) {
-    console.log(`${file}: ok (${config.sources.length} source(s))`);
+    for (const w of warnings) console.error(`${file}: warning: ${w}`);
+    console.log(`${file}: ok (${config.sources.length} source(s)${warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''})`);
     return 0;
   }
   const log = pino({ name: 'coldtrace-agent', level: config.logLevel });
+  for (const w of warnings) log.warn({ config: file }, w);
   const v = version();
   let agent;
   try {

@@ -68,8 +68,9 @@ describe('coldtrace-agent --check warnings (exit 0: the agent would start)', () 
     const r = await check(file);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`${file}: warning: sources[0].path: ${port} does not exist (yet); the agent starts anyway and keeps trying to open it, but reads nothing from it until it appears\n`);
+    expect(r.stdout).toBe(`${file}: ok (1 source(s), 1 warning(s))\n`);
     await writeFile(port, '');
-    expect(await check(file)).toMatchObject({ code: 0, stderr: '' });
+    expect(await check(file)).toMatchObject({ code: 0, stderr: '', stdout: `${file}: ok (1 source(s))\n` });
   });
 });
 
