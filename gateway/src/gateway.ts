@@ -36,6 +36,7 @@ import { EvidenceService } from './services/evidence.js';
 import { RegistryService } from './services/registry.js';
 import { RulesService } from './services/rules.js';
 import { FefoService } from './services/fefo.js';
+import { TrackService } from './services/tracks.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -116,6 +117,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   metrics.setFlagSource(() => flags.counts());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const fefo = new FefoService(registryStore, evidence, store);
+  const tracks = new TrackService(registryStore, evidence, store);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
@@ -170,7 +172,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, clock, delivery,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, clock, delivery,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

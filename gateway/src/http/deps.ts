@@ -10,6 +10,7 @@ import type { IngestService } from '../services/ingest.js';
 import type { RegistryService } from '../services/registry.js';
 import type { RulesService } from '../services/rules.js';
 import type { FefoService } from '../services/fefo.js';
+import type { TrackService } from '../services/tracks.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   readonly rules: Pick<RulesService, 'judgeNow' | 'findings'>;
   /** FEFO lists of the sites. */
   readonly fefo: Pick<FefoService, 'site'>;
+  /** Shipments' GPS tracks and the order timeline with visits to known places. */
+  readonly tracks: Pick<TrackService, 'shipment' | 'orderTimeline'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];

@@ -43,7 +43,18 @@ export type TimelineEvent =
   | { readonly at: string; readonly kind: 'status'; readonly status: string; readonly operator: string; readonly source: string }
   | { readonly at: string; readonly kind: 'custody'; readonly change: 'arrived' | 'left'; readonly batch: string; readonly location: Location; readonly placement: string }
   | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string; readonly placement: string }
-  | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: string; readonly title: string };
+  | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: string; readonly title: string }
+  | { readonly at: string; readonly kind: 'place'; readonly change: 'arrived' | 'departed'; readonly place: string; readonly placeKind: string; readonly device: string; readonly shipment: string };
+
+/** A tracker's stay at a known place on a shipment's way (from its GPS track: services/tracks.ts). */
+export interface PlaceVisit {
+  readonly shipment: string;
+  readonly place: string;
+  readonly placeKind: string;
+  readonly device: string;
+  readonly arrivedMs: number;
+  readonly departedMs?: number;
+}
 
 export interface Timeline {
   readonly order: Order;
@@ -56,6 +67,7 @@ export interface Timeline {
 function rank(e: TimelineEvent): number {
   if (e.kind === 'status') return 0;
   if (e.kind === 'flag') return 5;
+  if (e.kind === 'place') return e.change === 'departed' ? 1 : 4;
   if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
   return e.change === 'detached' ? 2 : 4;
 }
@@ -112,7 +124,8 @@ export class EvidenceService {
     return { segments, readings: readings.slice(0, q.limit), truncated };
   }
 
-  async timeline(orderId: string): Promise<Timeline | undefined> {
+  /** `visits`: arrivals at and departures from known places on the order's shipments (services/tracks.ts). */
+  async timeline(orderId: string, visits: readonly PlaceVisit[] = []): Promise<Timeline | undefined> {
     const order = await this.registry.get('orders', orderId);
     if (order === undefined) return undefined;
     const events: (TimelineEvent & { ms: number })[] = [];
@@ -121,6 +134,11 @@ export class EvidenceService {
     for (const p of batches) this.moves(p, events);
     for (const shipment of order.shipments) {
       for (const p of await this.registry.placementsAt({ kind: 'shipment', id: shipment }, -Infinity, Infinity)) if (p.device !== undefined) this.moves(p, events);
+    }
+    for (const v of visits) {
+      const { shipment, place, placeKind, device } = v;
+      events.push({ ms: v.arrivedMs, at: new Date(v.arrivedMs).toISOString(), kind: 'place', change: 'arrived', place, placeKind, device, shipment });
+      if (v.departedMs !== undefined) events.push({ ms: v.departedMs, at: new Date(v.departedMs).toISOString(), kind: 'place', change: 'departed', place, placeKind, device, shipment });
     }
     const flags = this.flags === undefined ? [] : await this.flags.list({ order: orderId, limit: 1000 });
     for (const f of flags) events.push({ ms: f.metAtMs, at: new Date(f.metAtMs).toISOString(), kind: 'flag', flag: f.id, rule: f.rule, severity: f.severity, title: f.title });

@@ -4,7 +4,7 @@
  */
 import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/batch-findings.js';
 import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
-import { gpsFindings, pairFixes, type Fix, type KnownPlace } from '../domain/rules/gps.js';
+import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
@@ -98,7 +98,7 @@ export class RuleInputs {
         if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
       }
       for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) if ((r.flags & ReadingFlag.CLOCK_SKEW) === 0) heartbeats.push(r.time);
-      for (const f of pairFixes(await this.cache.get(p.device, 'gps.lat', span.fromMs, to), await this.cache.get(p.device, 'gps.lon', span.fromMs, to), p.device)) fixes.push(f);
+      for (const f of await this.fixesOf(p.device, span.fromMs, to)) fixes.push(f);
     }
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
     const orders = await this.registry.ordersOf({ batches, shipments: [id] });
@@ -107,6 +107,30 @@ export class RuleInputs {
     const related = { devices: [...new Set(fixes.map((f) => f.device))].sort(), zones: [], batches: [...batches].sort(), shipments: [id], orders: [...orders].sort() };
     const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
     return [...transit, ...gps.findings];
+  }
+
+  /** A tracker's GPS fixes over [fromMs, toMs). */
+  private async fixesOf(device: string, fromMs: number, toMs: number): Promise<Fix[]> {
+    return pairFixes(await this.cache.get(device, 'gps.lat', fromMs, toMs), await this.cache.get(device, 'gps.lon', fromMs, toMs), device);
+  }
+
+  /**
+   * A shipment's GPS track judged at `nowMs`, as the rules judge it: how many fixes its trackers sent, those dropped
+   * as invalid by reason, and the visits to its known places (origin, destination, hubs) with arrival and departure.
+   */
+  async track(id: string, nowMs: number): Promise<(GpsResult & { readonly fixes: number }) | undefined> {
+    const shipment = await this.registry.get('shipments', id);
+    if (shipment === undefined) return undefined;
+    const fixes: Fix[] = [];
+    for (const p of await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity)) {
+      if (p.device === undefined) continue;
+      const span = spanOfPlacement(p);
+      const to = Math.min(span.toMs, nowMs);
+      if (to > span.fromMs) for (const f of await this.fixesOf(p.device, span.fromMs, to)) fixes.push(f);
+    }
+    const related = { devices: [], zones: [], batches: [], shipments: [id], orders: [] };
+    const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
+    return { ...gps, fixes: fixes.length };
   }
 
   /** The origin and destination sites and the hubs on the way, with their geofences: stops there are planned. */

@@ -160,10 +160,11 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
   });
 
   it('flags a route deviation and an unplanned stop from the tracker positions, never a stop at a hub', async () => {
-    // 40 min parked 25 km off the planned route (far from any site or hub), then 40 min at the Utrecht hub.
+    // 40 min parked 25 km off the planned route (far from any site or hub), then 34 min at the Utrecht hub, 56 km
+    // and 30 min later (112 km/h: a plausible drive; faster would have its fixes dropped as implausible).
     const fixes = [];
     for (let t = t0 + 3.25 * HOUR; t < t0 + 3.25 * HOUR + 40 * MIN; t += MIN) fixes.push({ t, lat: 52.55, lon: 5.45 });
-    for (let t = t0 + 4.1 * HOUR; t < t0 + 4.1 * HOUR + 40 * MIN; t += MIN) fixes.push({ t, lat: 52.09, lon: 5.12 });
+    for (let t = t0 + 4.4 * HOUR; t < t0 + 4.4 * HOUR + 34 * MIN; t += MIN) fixes.push({ t, lat: 52.09, lon: 5.12 });
     const readings = fixes.flatMap((f) => [{ metric: 'gps.lat', value: f.lat, unit: 'deg', time: f.t }, { metric: 'gps.lon', value: f.lon, unit: 'deg', time: f.t }]);
     await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 2, time: fixes[0]!.t, readings }), { qos: 1 });
     await gw.rules.idle();
@@ -178,6 +179,30 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     ]);
     // The hub stop is planned: one stop episode only, the one off the route.
     expect(flags[1].episodes).toHaveLength(1);
+  });
+
+  it("shows the track as the rules see it: invalid fixes dropped and counted, the hub visit on the shipment's track and the order's timeline", async () => {
+    // T-1 leaves the hub: two fixes on the route 1.5 km on, 72 s after its last fix at the hub (75 km/h; the exit
+    // needs 2 fixes outside), then a fix 80 km away 54 s later (dropped as implausible) and a (0, 0) fix (dropped).
+    const fixes = [
+      { t: t0 + 4.97 * HOUR, lat: 52.0857, lon: 5.0993 }, { t: t0 + 4.97 * HOUR + MIN, lat: 52.0857, lon: 5.0993 },
+      { t: t0 + 4.985 * HOUR, lat: 51.5, lon: 4.0 }, { t: t0 + 4.99 * HOUR, lat: 0, lon: 0 },
+    ];
+    const readings = fixes.flatMap((f) => [{ metric: 'gps.lat', value: f.lat, unit: 'deg', time: f.t }, { metric: 'gps.lon', value: f.lon, unit: 'deg', time: f.t }]);
+    await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 3, time: fixes[0]!.t, readings }), { qos: 1 });
+    await gw.rules.idle();
+    const track = await getJson<Body>(`${api}/shipments/SH-1/track?at=${t0 + 10 * HOUR}`);
+    expect(track).toEqual({
+      shipment: 'SH-1', at: iso(t0 + 10 * HOUR), fixes: 78,
+      dropped: [{ reason: 'zero-position', count: 1 }, { reason: 'speed', count: 1 }],
+      visits: [{ place: 'HUB-1', placeKind: 'hub', device: 'T-1', arrived: iso(t0 + 4.4 * HOUR), departed: iso(t0 + 4.97 * HOUR) }],
+    });
+    const { events } = await getJson<{ events: Body[] }>(`${api}/orders/O-1/timeline`);
+    expect(events.filter((e) => e.kind === 'place')).toEqual([
+      { at: iso(t0 + 4.4 * HOUR), kind: 'place', change: 'arrived', place: 'HUB-1', placeKind: 'hub', device: 'T-1', shipment: 'SH-1' },
+      { at: iso(t0 + 4.97 * HOUR), kind: 'place', change: 'departed', place: 'HUB-1', placeKind: 'hub', device: 'T-1', shipment: 'SH-1' },
+    ]);
+    expect((await send('GET', `${api}/shipments/NOPE/track`)).status).toBe(404);
   });
 
   it('escalates the carrier, lane and hub of a shipment with three incidents or more within seven days (tier 3)', async () => {

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import { ErrorBody, ReadingBody } from '../schemas.js';
 import { OrderBody } from '../registry-schemas.js';
 import { FlagBody } from '../flag-schemas.js';
+import { DROP_REASONS } from '../../domain/rules/gps.js';
 
 const LocationBody = Type.Object({ kind: Type.Union([Type.Literal('zone'), Type.Literal('shipment')]), id: Type.String() });
 const SegmentBody = Type.Object({ device: Type.String(), location: LocationBody, fromMs: Type.Number(), toMs: Type.Union([Type.Number(), Type.Null()], { description: 'null while the custody is open' }) });
@@ -17,17 +18,29 @@ const EvidenceQuery = Type.Object({
 });
 const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
 const EventBody = Type.Object({
-  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag')]),
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place')]),
   status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
-  change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached' })),
+  change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached; place: arrived | departed' })),
+  place: Type.Optional(Type.String({ description: 'place: the known place (origin, destination, hub) a tracker arrived at or departed from, by its GPS track' })),
+  placeKind: Type.Optional(Type.Union([Type.Literal('origin'), Type.Literal('destination'), Type.Literal('hub')])),
   batch: Type.Optional(Type.String()), location: Type.Optional(LocationBody), placement: Type.Optional(Type.String()),
   device: Type.Optional(Type.String()), shipment: Type.Optional(Type.String()),
   flag: Type.Optional(Type.String({ description: 'flag: its id (see flags)' })), rule: Type.Optional(Type.String()),
   severity: Type.Optional(Type.String()), title: Type.Optional(Type.String()),
 });
 
+const TrackBody = Type.Object({
+  shipment: Type.String(), at: Type.String(),
+  fixes: Type.Integer({ description: 'fixes the trackers sent while on the shipment (gps.lat and gps.lon paired by device time)' }),
+  dropped: Type.Array(Type.Object({ reason: Type.Union(DROP_REASONS.map((r) => Type.Literal(r))), count: Type.Integer() }), { description: 'fixes left out of every GPS rule, by reason' }),
+  visits: Type.Array(Type.Object({
+    place: Type.String(), placeKind: Type.Union([Type.Literal('origin'), Type.Literal('destination'), Type.Literal('hub')]), device: Type.String(),
+    arrived: Type.String(), departed: Type.Optional(Type.String({ description: 'absent while the tracker is still there (exit needs 2 fixes or 2 min outside)' })),
+  })),
+});
+
 export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
-  const { custody, evidence } = opts.deps;
+  const { custody, evidence, tracks, clock } = opts.deps;
 
   app.get<{ Querystring: { device: string; time: number } }>('/custody/resolve', {
     schema: { summary: 'Where a device was at a device time, the batches exposed there and their orders', tags: ['custody'],
@@ -67,13 +80,26 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   });
 
   app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
-    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, flags", tags: ['custody'],
+    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, arrivals at and departures from known places, flags", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(FlagBody) }), 404: ErrorBody } },
   }, async (req) => {
-    const t = await evidence.timeline(req.params.id);
+    const t = await tracks.orderTimeline(req.params.id, clock.now());
     if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no order '${req.params.id}'`);
     return t;
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/track', {
+    schema: { summary: "A shipment's GPS track as the rules judge it: fixes received, invalid ones dropped by reason, visits to its known places", tags: ['custody'],
+      params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now)' })) }),
+      response: { 200: TrackBody, 404: ErrorBody } },
+  }, async (req) => {
+    const t = await tracks.shipment(req.params.id, req.query.at ?? clock.now());
+    if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no shipment '${req.params.id}'`);
+    return { shipment: t.shipment, at: new Date(t.atMs).toISOString(), fixes: t.fixes, dropped: [...t.dropped], visits: t.visits.map((v) => ({
+      place: v.place, placeKind: v.placeKind, device: v.device, arrived: new Date(v.arrivedMs).toISOString(), ...(v.departedMs !== undefined ? { departed: new Date(v.departedMs).toISOString() } : {}),
+    })) };
   });
   return Promise.resolve();
 }

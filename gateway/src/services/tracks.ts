@@ -1,0 +1,50 @@
+/**
+ * Shipments' GPS tracks as the rules see them (domain/rules/gps.ts): fixes received, those dropped as invalid by
+ * reason (counted, never silently), and visits to the known places on the way, which also go on the order's
+ * timeline (arrived at the hub, departed from it). Computed on request from the stored fixes.
+ */
+import type { DropReason } from '../domain/rules/gps.js';
+import type { RegistryStore } from '../ports/registry.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { EvidenceService, PlaceVisit, Timeline } from './evidence.js';
+import { RuleInputs } from './rule-inputs.js';
+import { SeriesCache } from './series-cache.js';
+
+export interface ShipmentTrack {
+  readonly shipment: string;
+  readonly atMs: number;
+  /** Fixes the shipment's trackers sent while on it (gps.lat and gps.lon paired by device time). */
+  readonly fixes: number;
+  readonly dropped: readonly { readonly reason: DropReason; readonly count: number }[];
+  readonly visits: readonly PlaceVisit[];
+}
+
+export class TrackService {
+  constructor(
+    private readonly registry: RegistryStore,
+    private readonly evidence: EvidenceService,
+    private readonly store: TelemetryStore,
+  ) {}
+
+  private inputs(): RuleInputs {
+    return new RuleInputs(this.registry, this.evidence, this.store, new SeriesCache(this.store));
+  }
+
+  /** Undefined for an unknown shipment. */
+  async shipment(id: string, atMs: number, inputs = this.inputs()): Promise<ShipmentTrack | undefined> {
+    const t = await inputs.track(id, atMs);
+    if (t === undefined) return undefined;
+    const visits = t.visits.map((v) => ({ shipment: id, place: v.place, placeKind: v.kind, device: v.device, arrivedMs: v.arrivedMs, ...(v.departedMs !== undefined ? { departedMs: v.departedMs } : {}) }));
+    return { shipment: id, atMs, fixes: t.fixes, dropped: t.dropped, visits };
+  }
+
+  /** The order's timeline with the visits of its shipments' trackers to known places. */
+  async orderTimeline(orderId: string, atMs: number): Promise<Timeline | undefined> {
+    const order = await this.registry.get('orders', orderId);
+    if (order === undefined) return undefined;
+    const inputs = this.inputs();
+    const visits: PlaceVisit[] = [];
+    for (const s of order.shipments) for (const v of (await this.shipment(s, atMs, inputs))?.visits ?? []) visits.push(v);
+    return this.evidence.timeline(orderId, visits);
+  }
+}
