@@ -4,8 +4,17 @@
  * 1 h: docs/domain.md §1) and no more, so a hole is exactly a silence of every sensor of the zone longer than
  * that, or a zone without a sensor at all: the blind spot where stock ages unseen. Pure.
  */
+import type { Location } from '../custody/spans.js';
 import type { Finding } from '../flags/types.js';
-import type { BatchInput } from './batch-findings.js';
+import type { HeldSample } from './step-hold.js';
+
+/** What the zone gaps of a batch are judged on: a part of batch-findings' BatchInput (held series per custody leg). */
+export interface ZoneGapInput {
+  readonly batch: string;
+  readonly series: readonly { readonly device: string; readonly location: Location; readonly placement: string; readonly held: readonly HeldSample[] }[];
+  readonly orders: readonly { readonly id: string }[];
+  readonly nowMs: number;
+}
 
 /** A stay of the batch in a zone, ms; `toMs` Infinity while it is still there. */
 export interface ZoneLeg {
@@ -35,7 +44,7 @@ export function uncovered(fromMs: number, toMs: number, covered: readonly { read
   return out;
 }
 
-export function zoneGapFinding(input: BatchInput, legs: readonly ZoneLeg[]): Finding | undefined {
+export function zoneGapFinding(input: ZoneGapInput, legs: readonly ZoneLeg[]): Finding | undefined {
   const holes: Hole[] = [];
   let total = 0;
   for (const leg of legs) {
