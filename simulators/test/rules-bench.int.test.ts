@@ -57,8 +57,11 @@ describe('npm run bench -- --rules --smoke', () => {
     expect(r.latency.probes).toBe(3);
     expect(r.latency.missing).toBe(0);
     expect(r.latency.ackToVisible.count).toBe(3);
-    expect(r.latency.ackToVisible.p99).toBeGreaterThanOrEqual(r.latency.ackToVisible.p50);
-    expect(r.latency.publishToVisible.p50).toBeGreaterThanOrEqual(r.latency.ackToVisible.p50);
+    // null: a probe's flag never showed (slower than all); none here.
+    const { ackToVisible: a, publishToVisible: p } = r.latency;
+    expect(a.p50 !== null && a.p99 !== null && p.p50 !== null).toBe(true);
+    expect(a.p99!).toBeGreaterThanOrEqual(a.p50!);
+    expect(p.p50!).toBeGreaterThanOrEqual(a.p50!);
     expect(r.latency.loadMessagesPerS).toBeGreaterThan(0);
 
     // Part 4: the replay read every reading and judged every batch of the files it was given.

@@ -11,7 +11,7 @@ import { compareCustody, type CustodyComparison, type CustodyRun } from '../regi
 export const INGEST_SIZES: Record<BenchMode, { durationMs?: number; repetitions: number }> = {
   smoke: { repetitions: 1 },
   quick: { repetitions: 2 },
-  full: { durationMs: 20_000, repetitions: 3 },
+  full: { durationMs: 20_000, repetitions: 2 },
 };
 
 const SHAPES = ['single-qos1', 'batch-50'];

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchMode } from '../shapes.js';
 import { REGISTRY_SIZES, type Kind, type RegistrySize } from '../registry/generate.js';
 import { compareRules, type RulesIngest } from './ingest.js';
-import { LATENCY_SIZES, measureFlagLatency, type FlagLatency } from './latency.js';
+import { GIVE_UP_MS, LATENCY_SIZES, measureFlagLatency, type FlagLatency } from './latency.js';
 import { measureReplay, type ReplayResult } from './replay.js';
 import { rulesMarkdown } from './report.js';
 import { buildTemplate } from './template.js';
@@ -65,7 +65,8 @@ export async function runRulesBench(o: { mode: BenchMode; startedAt: Date; log: 
   const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
   const targets: Target[] = [
     ...ingest.map((x) => ({ figure: `${x.shape}: readings/s custody and rules on / off`, measured: `${pct(x.ratio)} (CPU per reading: ${pct(x.cpuRatio)})`, target: '>= 85 %', met: x.ratio >= 0.85 && x.countsOk })),
-    { figure: 'flag latency p99 at half of peak, PUBACK -> visible in the API', measured: `${latency.ackToVisible.p99} ms`, target: '< 1 s', met: latency.missing === 0 && latency.ackToVisible.count > 0 && latency.ackToVisible.p99 < 1000 },
+    { figure: 'flag latency p99 at half of peak, PUBACK -> visible in the API', measured: latency.ackToVisible.p99 === null ? `> ${GIVE_UP_MS / 1000} s (${latency.missing} of ${latency.probes} probes never flagged)` : `${latency.ackToVisible.p99} ms`,
+      target: '< 1 s', met: latency.missing === 0 && latency.ackToVisible.p99 !== null && latency.ackToVisible.p99 < 1000 },
     { figure: `replay of ${replay.size.hours} h, ${replay.devices} devices`, measured: `${replay.seconds} s`, target: '< 10 s', met: replay.countsOk && replay.seconds < 10 },
   ];
   return {
