@@ -96,6 +96,19 @@ export function describeTelemetryStoreContract(
       expect((await store.query({ device: d, from: t0 + 3000, to: t0 + 3001, limit: 100 })).map((x) => x.time)).toEqual([t0 + 3000]);
     });
 
+    it('downsamples one metric into buckets with the true min and max (a single-reading spike stays its max)', async () => {
+      const d = device();
+      const values = [4, 4.5, 19, 4.25, 3.5, 4];
+      await store.write(values.map((value, i) => r({ device: d, time: t0 + i * 10_000, value, seq: i })));
+      await store.write([r({ device: d, metric: 'humidity', unit: '%RH', value: 99, time: t0 })]);
+      await settle();
+      const got = await store.series({ device: d, metric: 'temperature', from: t0, to: t0 + 60_000, step: 30_000 });
+      expect(got.map((b) => [b.start, b.count, b.min, b.max, b.firstTime, b.lastTime])).toEqual([
+        [t0, 3, 4, 19, t0, t0 + 20_000], [t0 + 30_000, 3, 3.5, 4.25, t0 + 30_000, t0 + 50_000],
+      ]);
+      expect(got[0]!.mean).toBeCloseTo(27.5 / 3, 9);
+    });
+
     it('filters by metric', async () => {
       const d = device();
       await store.write([

@@ -14,6 +14,7 @@ import { registerFlagRoutes } from './routes/flags.js';
 import { registerFefoRoutes } from './routes/fefo.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
+import { registerSeriesRoutes } from './routes/series.js';
 import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(registerApiRoutes, { prefix: '/api/v1', deps });
+  await app.register(registerSeriesRoutes, { prefix: '/api/v1', deps: { store: deps.store, clock: deps.clock } });
   await app.register(registerRegistryRoutes, { prefix: '/api/v1', deps });
   await app.register(registerCustodyRoutes, { prefix: '/api/v1', deps });
   await app.register(registerFlagRoutes, { prefix: '/api/v1', deps });

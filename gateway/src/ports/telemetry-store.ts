@@ -4,6 +4,9 @@
  */
 
 import type { StoredReading } from '../domain/reading.js';
+import type { SeriesBucket } from '../domain/series-buckets.js';
+
+export type { SeriesBucket } from '../domain/series-buckets.js';
 
 export interface ReadingQuery {
   readonly device: string;
@@ -15,6 +18,18 @@ export interface ReadingQuery {
   readonly to: number;
   /** At most this many rows, oldest first. */
   readonly limit: number;
+}
+
+/** A downsampled series (issue #16): one metric of one device in fixed-width device-time buckets. */
+export interface SeriesQuery {
+  readonly device: string;
+  readonly metric: string;
+  /** Inclusive lower bound on device time, ms; the first bucket starts here. */
+  readonly from: number;
+  /** Exclusive upper bound on device time, ms. */
+  readonly to: number;
+  /** Bucket width, ms (checked by the caller: domain/series-buckets.ts gridProblem). */
+  readonly step: number;
 }
 
 export interface WriteResult {
@@ -37,5 +52,11 @@ export interface TelemetryStore {
   write(readings: readonly StoredReading[]): Promise<WriteResult>;
   /** Readings of one device in a device-time range, oldest first. */
   query(q: ReadingQuery): Promise<StoredReading[]>;
+  /**
+   * The series in buckets of `step` ms from `from`: per non-empty bucket the true min and max, count, arithmetic
+   * mean and first/last time of the readings in it, oldest first; empty buckets are absent. Computed where the data
+   * is (the embedded store folds stored chunks and hourly rollups); memory bounded by the bucket count.
+   */
+  series(q: SeriesQuery): Promise<SeriesBucket[]>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteTelemetryStore } from '../adapters/sqlite/telemetry-store.js';
-import type { ReadingQuery, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
+import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../ports/telemetry-store.js';
 import type { StoredReading } from '../domain/reading.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -24,6 +24,9 @@ class SlowStore implements TelemetryStore {
   }
   query(q: ReadingQuery): Promise<StoredReading[]> {
     return this.inner.query(q);
+  }
+  series(q: SeriesQuery): Promise<SeriesBucket[]> {
+    return this.inner.series(q);
   }
   close(): Promise<void> {
     return this.inner.close();
@@ -55,6 +58,9 @@ class GatedStore implements TelemetryStore {
   }
   query(q: ReadingQuery): Promise<StoredReading[]> {
     return this.inner.query(q);
+  }
+  series(q: SeriesQuery): Promise<SeriesBucket[]> {
+    return this.inner.series(q);
   }
   close(): Promise<void> {
     return this.inner.close();
@@ -132,7 +138,7 @@ describe('WriteBatcher', () => {
   });
 
   it('rejects every writer of a failed commit, so none of them is acknowledged', async () => {
-    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), close: () => Promise.resolve() };
+    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), series: () => Promise.resolve([]), close: () => Promise.resolve() };
     const b = new WriteBatcher(failing, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
     const results = await Promise.allSettled([b.write([reading('a', 1)]), b.write([reading('b', 1)])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -167,7 +173,7 @@ describe('WriteBatcher', () => {
   });
 
   it('tells every writer of a failed commit the error and writers after close() at once', async () => {
-    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), close: () => Promise.resolve() };
+    const failing: TelemetryStore = { write: () => Promise.reject(new Error('disk full')), query: () => Promise.resolve([]), series: () => Promise.resolve([]), close: () => Promise.resolve() };
     const b = new WriteBatcher(failing, () => Date.now(), { committed: () => undefined, depth: () => undefined, heldBack: () => undefined });
     const errors = await Promise.all([1, 2, 3].map((i) => new Promise<Error | null>((r) => b.writeThen([reading(`d${i}`, 1)], r))));
     expect(errors.map((e) => e?.message)).toEqual(['disk full', 'disk full', 'disk full']);

@@ -2,7 +2,7 @@
  * Test support: a real store (in-memory SQLite) behind a seam that fails or holds writes as a test scripts them.
  * What the spool forwards is under test, not this store: not a mock of the thing under test.
  */
-import type { ReadingQuery, TelemetryStore, WriteResult } from '../../src/ports/telemetry-store.js';
+import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../src/ports/telemetry-store.js';
 import type { StoredReading } from '../../src/domain/reading.js';
 import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 
@@ -42,6 +42,7 @@ export class ScriptedRemote implements TelemetryStore {
     await this.queryGate();
     return rows;
   }
+  series(q: SeriesQuery): Promise<SeriesBucket[]> { return this.inner.series(q); }
   close(): Promise<void> { return this.inner.close(); }
 }
 

@@ -6,7 +6,8 @@
  * Duplicates cannot be counted: Influx overwrites a point with the same identity (device, metric, time) in place
  * and does not say whether it existed, so `duplicates` is always 0 here (they are still stored once).
  */
-import type { ReadingQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import { seriesByPaging } from '../paged-series.js';
 import type { StoredReading } from '../../domain/reading.js';
 import type { ReadingReader, ReadingWriter } from './remote.js';
 import { InfluxV1Client, type InfluxV1Init } from './v1.js';
@@ -23,6 +24,11 @@ export class RemoteTelemetryStore implements TelemetryStore {
 
   query(q: ReadingQuery): Promise<StoredReading[]> {
     return this.reader.query(q);
+  }
+
+  /** Folded from pages of readings (paged-series.ts). */
+  series(q: SeriesQuery): Promise<SeriesBucket[]> {
+    return seriesByPaging((r) => this.reader.query(r), q);
   }
 
   async close(): Promise<void> {

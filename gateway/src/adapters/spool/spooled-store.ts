@@ -15,7 +15,8 @@
  * Bounded: beyond `maxPendingRows` / `maxPendingBytes` a write waits for the forwarder to make room
  * (backpressure, counted in `backpressureWaits`); nothing is dropped.
  */
-import type { ReadingQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
+import { seriesByPaging } from '../paged-series.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { openDatabase } from '../sqlite/database.js';
 import { Forwarder, type FailureInfo } from './forwarder.js';
@@ -64,6 +65,11 @@ export class SpooledTelemetryStore implements TelemetryStore {
     const run = this.admissions.then(() => this.admit(readings));
     this.admissions = run.catch(() => undefined);
     return run;
+  }
+
+  /** Folded from pages of `query` (spool and remote merged; paged-series.ts). */
+  series(q: SeriesQuery): Promise<SeriesBucket[]> {
+    return seriesByPaging((r) => this.query(r), q);
   }
 
   async query(q: ReadingQuery): Promise<StoredReading[]> {
