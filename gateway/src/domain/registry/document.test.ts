@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overlapProblems, readDocument, referencesOf } from './document.js';
 import type { Placement } from './types.js';
+import { parseCanonicalTime, parseTime } from './fields.js';
 
 const site = { id: 'S1', name: 'Site', geofence: { kind: 'circle', center: { lat: 52, lon: 4 }, radiusM: 100 } };
 const shipment = {
@@ -85,5 +86,36 @@ describe('overlapProblems', () => {
     const stored = p('old', { batch: 'B' }, '2026-01-01', '2026-02-01');
     const [problem] = overlapProblems([stored, p('new', { batch: 'B' }, '2025-12-01', '2026-01-15')], inDoc(['new']));
     expect(problem).toEqual({ path: 'placements[0].from', message: "overlaps placement 'old' (2026-01-01 to 2026-02-01) of batch 'B': a batch is in one place at a time" });
+  });
+});
+
+describe('canonical times, the fast path of an import', () => {
+  it('reads every canonical time as Date.parse does, and is its own canonical form', () => {
+    let x = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const ms = Date.UTC(1970, 0, 1) + (x / 2 ** 31) * 200 * 365 * 86_400_000 - 60 * 365 * 86_400_000;
+      const iso = new Date(Math.round(ms)).toISOString();
+      expect(parseCanonicalTime(iso)).toBe(Date.parse(iso));
+      expect(parseCanonicalTime(iso)).toBe(parseTime(iso));
+    }
+  });
+
+  it('leaves to the general path what is not canonical or not a real instant', () => {
+    for (const s of ['2026-02-30T00:00:00.000Z', '2025-02-29T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T23:60:00.000Z', '2026-01-01T23:00:60.000Z',
+      '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T00:00:00.000+01:00', '2026-01-01T00:00:00Z', '2026-01-01',
+      '2026-01-01t00:00:00.000Z', '2026-01-0aT00:00:00.000Z', '0099-01-01T00:00:00.000Z', ' 2026-01-01T00:00:00.000Z']) {
+      expect(parseCanonicalTime(s), s).toBeUndefined();
+    }
+    expect(parseCanonicalTime('2024-02-29T12:00:00.000Z')).toBe(Date.UTC(2024, 1, 29, 12));
+    expect(parseCanonicalTime('2000-02-29T00:00:00.000Z')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseCanonicalTime('1900-02-29T00:00:00.000Z')).toBeUndefined();
+  });
+
+  it('an import of canonical and other forms gives the same canonical times', () => {
+    const other = readDocument({ batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-01-01', expiresAt: '2027-01-01T01:00:00+01:00' }] });
+    const canonical = readDocument({ batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' }] });
+    expect(other.problems).toEqual([]);
+    expect(canonical.entities.batches).toEqual(other.entities.batches);
   });
 });

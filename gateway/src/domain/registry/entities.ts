@@ -137,14 +137,19 @@ export function orderStatus(v: unknown, path: string, problems: Problem[]): Orde
 export function canonicalStatuses(list: readonly (OrderStatus & { ms?: number })[]): OrderStatus[] {
   const seen = new Set<string>();
   const out: (OrderStatus & { ms: number })[] = [];
+  let sorted = true;
   for (const s of list) {
-    const plain: OrderStatus = { status: s.status, at: s.at, operator: s.operator, source: s.source };
-    const key = JSON.stringify(plain);
+    // Cheaper than JSON.stringify, and unambiguous: status and time hold no '|', the operator's length fixes where
+    // the free text ends.
+    const key = `${s.status}|${s.at}|${s.operator.length}|${s.operator}|${s.source}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ...plain, ms: s.ms ?? Date.parse(s.at) });
+    const ms = s.ms ?? Date.parse(s.at);
+    if (out.length > 0 && ms < out[out.length - 1]!.ms) sorted = false;
+    out.push({ status: s.status, at: s.at, operator: s.operator, source: s.source, ms });
   }
-  return out.sort((a, b) => a.ms - b.ms).map(({ ms: _ms, ...s }) => s);
+  if (!sorted) out.sort((a, b) => a.ms - b.ms);
+  return out.map(({ ms: _ms, ...s }) => s);
 }
 
 const order: Reader<Order> = (v, path, problems) => {
