@@ -96,6 +96,26 @@ export interface ReadingRow {
   readonly flags: number;
 }
 
+/** One bucket of GET /api/v1/series: readings with device time in [start, start + step). */
+export interface SeriesBucket {
+  readonly start: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  /** Arithmetic mean. */
+  readonly mean: number;
+}
+
+export interface SeriesResponse {
+  readonly from: number;
+  readonly to: number;
+  readonly step: number;
+  /** Non-empty buckets, oldest first. */
+  readonly buckets: readonly SeriesBucket[];
+}
+
 export interface HealthResponse {
   readonly status: 'ok' | 'degraded';
 }
@@ -155,9 +175,36 @@ export class ApiClient {
     return (await this.get<{ readings: ReadingRow[] }>(`/api/v1/readings?${params.toString()}`)).body.readings;
   }
 
+  /** A metric of a device downsampled into buckets (GET /api/v1/series): min/max band and mean per bucket. */
+  async series(q: { device: string; metric: string; from: number; to: number; step: number }): Promise<SeriesResponse> {
+    const params = new URLSearchParams({ device: q.device, metric: q.metric, from: String(q.from), to: String(q.to), step: String(q.step) });
+    return (await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`)).body;
+  }
+
   async health(): Promise<HealthResponse> {
     // /health answers 503 with a body when degraded: read the body whatever the status.
     return (await this.get<HealthResponse>('/health', true)).body;
+  }
+
+  /** GET a JSON body; a non-2xx answer is an `ApiError` with its status (404: no such order). */
+  async getJson<T>(path: string): Promise<T> {
+    return (await this.get<T>(path)).body;
+  }
+
+  /**
+   * POST a JSON body with extra headers; answers the status and the parsed body whatever the status, so a caller
+   * can tell a refusal (409: the lifecycle does not allow the move) from a failure.
+   */
+  async postJson<T>(path: string, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.options.baseUrl + path, {
+      method: 'POST',
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }).catch((err: unknown) => {
+      throw new ApiError('E_NETWORK', `${path}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return { status: res.status, body: (await res.json()) as T };
   }
 
   private async get<T>(path: string, anyStatus = false): Promise<Timed<T>> {
