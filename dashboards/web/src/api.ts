@@ -186,6 +186,27 @@ export class ApiClient {
     return (await this.get<HealthResponse>('/health', true)).body;
   }
 
+  /** GET a JSON body; a non-2xx answer is an `ApiError` with its status (404: no such order). */
+  async getJson<T>(path: string): Promise<T> {
+    return (await this.get<T>(path)).body;
+  }
+
+  /**
+   * POST a JSON body with extra headers; answers the status and the parsed body whatever the status, so a caller
+   * can tell a refusal (409: the lifecycle does not allow the move) from a failure.
+   */
+  async postJson<T>(path: string, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.options.baseUrl + path, {
+      method: 'POST',
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }).catch((err: unknown) => {
+      throw new ApiError('E_NETWORK', `${path}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
   private async get<T>(path: string, anyStatus = false): Promise<Timed<T>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);

@@ -2,6 +2,7 @@
 import { ApiClient } from './api.js';
 import { LivePage } from './live-page.js';
 import { ChartPanel } from './chart-panel.js';
+import { Views } from './views.js';
 
 const page = new LivePage(document, new ApiClient());
 page.start();
@@ -11,3 +12,8 @@ window.addEventListener('pagehide', () => page.stop());
 const charts = new ChartPanel(document, new ApiClient());
 charts.start();
 window.addEventListener('pagehide', () => charts.stop());
+
+// The Flags and Order views (#/flags, #/orders/ID): docs/dashboard.md.
+const views = new Views(window, new ApiClient());
+views.start();
+window.addEventListener('pagehide', () => views.stop());

@@ -1,0 +1,66 @@
+/**
+ * Which view the page shows, from its location: `#/flags` the Flags view, `#/orders/ID` (or `?order=ID`) the Order
+ * view, anything else the live page. The body's `data-view` attribute does the showing (styles.css); the live
+ * page's sections carry no `data-view` and show in the live view only.
+ */
+import type { ApiClient } from './api.js';
+import { byId } from './dom.js';
+import { FlagsPage } from './flags-page.js';
+import { orderFromLocation } from './model-timeline.js';
+import { OrderPage } from './order-page.js';
+
+export type View = { readonly kind: 'live' } | { readonly kind: 'flags' } | { readonly kind: 'order'; readonly id: string | undefined };
+
+export function viewOf(hash: string, search: string): View {
+  if (hash === '#/flags') return { kind: 'flags' };
+  if (hash === '#/orders' || hash.startsWith('#/orders/')) return { kind: 'order', id: orderFromLocation(hash, '') };
+  if (hash === '' || hash === '#' || hash === '#/') {
+    const id = orderFromLocation('', search);
+    if (id !== undefined) return { kind: 'order', id };
+  }
+  return { kind: 'live' };
+}
+
+export class Views {
+  private readonly flags: FlagsPage;
+  private readonly order: OrderPage;
+  private readonly onChange = (): void => this.route();
+
+  constructor(
+    private readonly win: Window,
+    api: ApiClient,
+  ) {
+    const doc = win.document;
+    let storage: Storage | undefined;
+    try {
+      storage = win.localStorage;
+    } catch {
+      storage = undefined; // storage disabled: the name is asked for again after a reload
+    }
+    this.flags = new FlagsPage(doc, api, byId(doc, 'flags-view'), storage);
+    this.order = new OrderPage(doc, api, byId(doc, 'order-view'), (id) => {
+      win.location.hash = `#/orders/${encodeURIComponent(id)}`;
+    });
+  }
+
+  start(): void {
+    this.win.addEventListener('hashchange', this.onChange);
+    this.route();
+  }
+
+  stop(): void {
+    this.win.removeEventListener('hashchange', this.onChange);
+  }
+
+  private route(): void {
+    const doc = this.win.document;
+    const v = viewOf(this.win.location.hash, this.win.location.search);
+    doc.body.setAttribute('data-view', v.kind);
+    for (const a of doc.querySelectorAll<HTMLAnchorElement>('nav.views a[data-view]')) {
+      if (a.getAttribute('data-view') === v.kind) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    if (v.kind === 'flags') void this.flags.show();
+    if (v.kind === 'order') void this.order.show(v.id);
+  }
+}
