@@ -4,7 +4,8 @@ export { MessageValidator, DEFAULT_VALIDATION_OPTIONS, type ValidationOptions, t
 export { REJECT_CODES, type RejectCode } from './domain/reject-codes.js';
 export { SqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
 export { openDatabase } from './adapters/sqlite/database.js';
-export type { TelemetryStore, ReadingQuery, WriteResult } from './ports/telemetry-store.js';
+export type { TelemetryStore, ReadingQuery, WriteResult, SeriesQuery, SeriesBucket } from './ports/telemetry-store.js';
+export { SERIES_SQL } from './adapters/sqlite/series-query.js';
 export type { StoredReading } from './domain/reading.js';
 export { ReadingFlag } from './domain/reading.js';
 export { GATEWAY_NODE_FLAGS, missingNodeFlags } from './node-flags.js';

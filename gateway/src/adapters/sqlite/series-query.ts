@@ -19,6 +19,18 @@ import type { SeriesQuery } from '../../ports/telemetry-store.js';
 import { CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
 import { type HeadsSnapshot, LOG_WIDTH, LogReader } from './ingest-log.js';
 
+/** The statements of a series request, exported for EXPLAIN QUERY PLAN in the benchmark (simulators/src/bench/series.ts). */
+export const SERIES_SQL = {
+  chunks: `SELECT t_start, t_end, data FROM chunks
+      WHERE series_id = ? AND hour BETWEEN ? AND ? AND t_end >= ? AND t_start < ?`,
+  // JavaScript numbers bind as REAL, so `/` divides in floating point: CAST truncates to the bucket index (the
+  // operands are >= 0). Uses the primary key (series, hour).
+  rollups: `SELECT CAST((max(first_t, $from) - $from) / $step AS INTEGER) AS b, min(min) AS min, max(max) AS max,
+        sum(sum) AS sum, sum(count) AS count, min(first_t) AS first, max(last_t) AS last
+      FROM rollups_1h WHERE series_id = $id AND hour > $from - 3600000 AND hour < $to AND last_t >= $from AND first_t < $to
+      GROUP BY b`,
+} as const;
+
 interface SeriesRow { id: number; flushed_log: number }
 interface RollupBucket { b: number; min: number; max: number; sum: number; count: number; first: number; last: number }
 type ChunkRow = [t_start: number, t_end: number, data: Buffer];
@@ -32,14 +44,8 @@ export class SeriesAggregator {
   /** Open after SqliteRetention, which creates rollups_1h. */
   constructor(db: Database.Database) {
     this.seriesOf = db.prepare('SELECT id, flushed_log FROM series WHERE device = ? AND metric = ?');
-    this.chunks = db.prepare(`SELECT t_start, t_end, data FROM chunks
-      WHERE series_id = ? AND hour BETWEEN ? AND ? AND t_end >= ? AND t_start < ?`).raw();
-    // JavaScript numbers bind as REAL, so `/` divides in floating point: CAST truncates to the bucket index (the
-    // operands are >= 0). Uses the primary key (series, hour).
-    this.rollups = db.prepare(`SELECT CAST((max(first_t, $from) - $from) / $step AS INTEGER) AS b, min(min) AS min, max(max) AS max,
-        sum(sum) AS sum, sum(count) AS count, min(first_t) AS first, max(last_t) AS last
-      FROM rollups_1h WHERE series_id = $id AND hour > $from - 3600000 AND hour < $to AND last_t >= $from AND first_t < $to
-      GROUP BY b`);
+    this.chunks = db.prepare(SERIES_SQL.chunks).raw();
+    this.rollups = db.prepare(SERIES_SQL.rollups);
     this.log = new LogReader(db);
   }
 
