@@ -269,7 +269,7 @@ describe('live environment page', () => {
     await mkdir(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'live-environment.png'), fullPage: true });
     // Landmarks and headings a screen reader user navigates by.
-    expect(await page.locator('main h2').allTextContents()).toEqual(['Devices', 'Edge nodes', 'Quarantine']);
+    expect(await page.locator('main h2').allTextContents()).toEqual(['Devices', 'History', 'Edge nodes', 'Quarantine']);
     expect(await page.locator('#connection').getAttribute('role')).toBe('status');
   });
 });
