@@ -50,6 +50,21 @@ beforeAll(async () => {
   oldAt = now - 3 * 86_400_000;
   const send = (seq: number, time: number, value: number) => client!.publishAsync(dataTopic('wh1', 'node1', 'chart-1'),
     JSON.stringify({ v: 1, seq, time, readings: [{ metric: 'temperature', value, unit: 'Cel' }] }), { qos: 1 });
+  // chart-1 is a sensor in a cold room holding a batch of a 2-8 °C product: the chart shows its limits.
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const registry = await fetch(`${gateway.httpUrl}/api/v1/registry`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+    format: 'coldtrace-registry/1',
+    sites: [{ id: 'WH1', name: 'Warehouse 1', geofence: { kind: 'circle', center: { lat: 52.37, lon: 4.89 }, radiusM: 400 } }],
+    zones: [{ id: 'Z-C', site: 'WH1', name: 'Cold room C' }],
+    devices: [{ id: 'chart-1', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 30, metrics: ['temperature'] }],
+    products: [{ id: 'P-VAX', name: 'Vaccine vial', preset: 'pharma-2-8' }],
+    batches: [{ id: 'B-C', product: 'P-VAX', quantity: 10, producedAt: '2026-10-01', expiresAt: '2027-10-01' }],
+    placements: [
+      { id: 'P-S', device: 'chart-1', zone: 'Z-C', from: iso(now - 4 * 86_400_000) },
+      { id: 'P-B', batch: 'B-C', zone: 'Z-C', from: iso(now - 2 * 3_600_000) },
+    ],
+  }) });
+  if (!registry.ok) throw new Error(`registry import: HTTP ${registry.status} ${await registry.text()}`);
   await send(1, oldAt, 6.5);
   for (let i = 0; i < 80; i++) {
     const time = t0 + i * 30_000;
@@ -99,6 +114,13 @@ describe('History chart', () => {
     const meanTop = await page.locator('#chart-svg path[data-role="mean"]').evaluateAll((ps) => Math.min(...ps.map((p) => (p as SVGPathElement).getBBox().y)));
     expect(meanTop).toBeGreaterThan(spike!.y + 10);
     expect(await page.locator('#chart-status').textContent()).toMatch(/80 readings in 40 buckets of 1 min/);
+  });
+
+  it('shows the limits of the product stored where the device is as lines', async () => {
+    await expect.poll(() => page.locator('#chart-svg line[data-role="limit"]').count(), { timeout: 10_000 }).toBe(2);
+    const limits = await page.locator('#chart-svg line[data-role="limit"]').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-bound'), Number(l.getAttribute('data-value'))]));
+    expect(limits).toEqual([['lower', 2], ['upper', 8]]);
+    expect(await page.locator('#chart-svg .chart-limit-label').allTextContents()).toContain('max 8 °C (Vaccine vial)');
   });
 
   it('switches to 7 days, with hourly buckets reaching back to the old reading', async () => {

@@ -55,14 +55,18 @@ export interface ChartGeometry {
   readonly yTicks: { y: number; value: number }[];
   readonly xTicks: { x: number; time: number }[];
   readonly yDomain: readonly [number, number];
+  /** y of a value, px. */
+  readonly y: (v: number) => number;
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
-export function chartGeometry(buckets: readonly SeriesBucket[], win: { from: number; to: number; step: number }, box: PlotBox = DEFAULT_PLOT_BOX): ChartGeometry {
+/** `extra`: values the y axis must show too (limit lines). */
+export function chartGeometry(buckets: readonly SeriesBucket[], win: { from: number; to: number; step: number }, box: PlotBox = DEFAULT_PLOT_BOX, extra: readonly number[] = []): ChartGeometry {
   let lo = Infinity;
   let hi = -Infinity;
   for (const b of buckets) { lo = Math.min(lo, b.min); hi = Math.max(hi, b.max); }
+  for (const v of extra) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
   const pad = Math.max((hi - lo) * 0.08, 0.5);
   const y0 = lo - pad;
@@ -83,7 +87,7 @@ export function chartGeometry(buckets: readonly SeriesBucket[], win: { from: num
     band.push(`M${top} L${bottom} Z`);
     mean.push(`M${run.map((s) => `${r1(s.x + s.width / 2)},${r1(y(s.bucket.mean))}`).join(' L')}`);
   }
-  return { band, mean, buckets: shapes, yTicks: ticks(y0, y1, 5).map((v) => ({ y: r1(y(v)), value: v })), xTicks: timeTicks(win, 6).map((t) => ({ x: r1(x(t)), time: t })), yDomain: [y0, y1] };
+  return { band, mean, buckets: shapes, yTicks: ticks(y0, y1, 5).map((v) => ({ y: r1(y(v)), value: v })), xTicks: timeTicks(win, 6).map((t) => ({ x: r1(x(t)), time: t })), yDomain: [y0, y1], y: (v) => r1(y(v)) };
 }
 
 /** Runs of buckets that follow each other without a missing bucket between them. */

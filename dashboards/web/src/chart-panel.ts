@@ -9,6 +9,7 @@
 import { ApiError, type ApiClient, type DeviceSummary, type SeriesResponse } from './api.js';
 import { h, svg } from './dom.js';
 import { CHART_RANGES, chartGeometry, DEFAULT_PLOT_BOX, windowOf, type ChartRange } from './chart-model.js';
+import { zoneLimits, type LimitLine } from './chart-limits.js';
 
 export interface ChartPanelOptions {
   /** How often the devices list and the chart are re-read, ms. Default 30000. */
@@ -49,7 +50,7 @@ export class ChartPanel {
         h(doc, 'label', {}, 'Device ', this.deviceSelect), h(doc, 'label', {}, 'Metric ', this.metricSelect),
         h(doc, 'div', { class: 'chart-ranges', role: 'group', 'aria-label': 'Range' }, ...this.buttons)),
       this.status, this.plot,
-      h(doc, 'p', { class: 'muted chart-legend' }, 'Band: lowest to highest reading in each bucket (a single spike shows as its top); line: mean. Gaps: no readings.'));
+      h(doc, 'p', { class: 'muted chart-legend' }, 'Band: lowest to highest reading in each bucket (a single spike shows as its top); line: mean; dashed: the limits of the products stored where the device is. Gaps: no readings.'));
   }
 
   start(): void {
@@ -115,9 +116,11 @@ export class ChartPanel {
     const win = windowOf(this.range, this.options.now());
     try {
       const res = await this.api.series({ device, metric, ...win });
+      // Limit lines are a plus: no registry, placement or limits leaves the chart without them.
+      const limits = await zoneLimits(this.api, device, metric, Math.min(win.to, this.options.now())).catch(() => []);
       if (n !== this.request) return;
       const unitCode = this.devices.find((d) => d.device === device)?.metrics[metric]?.unit ?? '';
-      this.render(res, UNITS[unitCode] ?? unitCode);
+      this.render(res, UNITS[unitCode] ?? unitCode, limits);
       const readings = res.buckets.reduce((s, b) => s + b.count, 0);
       this.status.textContent = `${device} ${metric}, last ${this.range.label}: ${readings} readings in ${res.buckets.length} buckets of ${formatSpan(res.step)}.`;
       this.section.dataset['range'] = this.range.id;
@@ -128,8 +131,8 @@ export class ChartPanel {
     }
   }
 
-  private render(res: SeriesResponse, unit: string): void {
-    const g = chartGeometry(res.buckets, res);
+  private render(res: SeriesResponse, unit: string, limits: readonly LimitLine[]): void {
+    const g = chartGeometry(res.buckets, res, DEFAULT_PLOT_BOX, limits.map((l) => l.value));
     const box = DEFAULT_PLOT_BOX;
     const doc = this.doc;
     const children: SVGElement[] = [];
@@ -141,6 +144,12 @@ export class ChartPanel {
       children.push(svg(doc, 'text', { class: 'chart-label', x: t.x, y: box.height - 6, 'text-anchor': 'middle' }, timeLabel(t.time, this.range)));
     }
     children.push(svg(doc, 'text', { class: 'chart-label', x: 4, y: box.top + 8 }, unit));
+    for (const l of limits) {
+      const y = g.y(l.value);
+      children.push(svg(doc, 'line', { class: 'chart-limit', 'data-role': 'limit', 'data-bound': l.bound, 'data-value': l.value, x1: box.left, x2: box.width - box.right, y1: y, y2: y }));
+      children.push(svg(doc, 'text', { class: 'chart-label chart-limit-label', x: box.width - box.right - 4, y: l.bound === 'upper' ? y - 4 : y + 12, 'text-anchor': 'end' },
+        `${l.bound === 'upper' ? 'max' : 'min'} ${round(l.value)} ${unit} (${l.products.join(', ')})`));
+    }
     for (const d of g.band) children.push(svg(doc, 'path', { class: 'chart-band', 'data-role': 'band', d }));
     for (const d of g.mean) children.push(svg(doc, 'path', { class: 'chart-mean', 'data-role': 'mean', d }));
     for (const s of g.buckets) {
