@@ -18,6 +18,7 @@ export interface PagedSeriesOptions {
 
 export const DEFAULT_PAGED_SERIES_OPTIONS: PagedSeriesOptions = { page: 50_000, maxReadings: 2_000_000 };
 
+/** The range holds more readings than one request may fold; the HTTP route answers 400 with the message. */
 export class SeriesTooLargeError extends Error {
   readonly code = 'E_SERIES_TOO_LARGE';
 }

@@ -4,6 +4,7 @@ import { SqliteTelemetryStore } from '../../adapters/sqlite/telemetry-store.js';
 import { H, H0, r } from '../../../test/support/hour-readings.js';
 import { GatewayError } from '../errors.js';
 import { registerSeriesRoutes } from './series.js';
+import { SeriesTooLargeError } from '../../adapters/paged-series.js';
 
 describe('GET /api/v1/series', () => {
   const store = SqliteTelemetryStore.open(':memory:');
@@ -36,6 +37,15 @@ describe('GET /api/v1/series', () => {
   it('derives the step from `buckets` and defaults to the last 24 h', async () => {
     const res = await app.inject('/api/v1/series?device=d1&metric=temperature&buckets=24');
     expect(res.json<{ from: number; to: number; step: number }>()).toMatchObject({ from: H0 - 22 * H, to: H0 + 2 * H, step: H });
+  });
+
+  it('answers 400 when a remote store refuses a range as too large to fold', async () => {
+    const remote = Fastify();
+    remote.setErrorHandler((err: unknown, _req, reply) => reply.status(err instanceof GatewayError ? err.statusCode : 500).send({ code: (err as GatewayError).code, message: (err as Error).message }));
+    await remote.register(registerSeriesRoutes, { prefix: '/api/v1', deps: { store: { series: () => Promise.reject(new SeriesTooLargeError('too many')) }, clock: { now: () => H0 } } });
+    const res = await remote.inject('/api/v1/series?device=d1&metric=temperature');
+    await remote.close();
+    expect([res.statusCode, res.json<{ code: string }>().code]).toEqual([400, 'E_BAD_REQUEST']);
   });
 
   it.each([

@@ -57,7 +57,11 @@ export function registerSeriesRoutes(app: FastifyInstance, opts: { deps: SeriesR
     const step = req.query.step ?? stepFor(from, to, req.query.buckets ?? 200);
     const problem = gridProblem({ from, to, step });
     if (problem !== undefined) throw new GatewayError('E_BAD_REQUEST', problem);
-    const buckets = await store.series({ device, metric, from, to, step });
+    const buckets = await store.series({ device, metric, from, to, step }).catch((e: unknown) => {
+      // A remote store folding pages (adapters/paged-series.ts) refuses ranges beyond its cap: the caller's to shorten.
+      if ((e as { code?: unknown }).code === 'E_SERIES_TOO_LARGE') throw new GatewayError('E_BAD_REQUEST', (e as Error).message);
+      throw e;
+    });
     return { device, metric, from, to, step, mean: 'arithmetic' as const, buckets };
   });
   return Promise.resolve();
