@@ -20,8 +20,11 @@ export interface SweepDeps {
   readonly custody: Pick<CustodyIndex, 'shipmentsWithTrackers' | 'zoneSensorsAt'>;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
-  /** Marks a subject (`batch:ID`, `shipment:ID`) to be judged. */
-  readonly mark: (subject: string, at: number) => void;
+  /**
+   * Marks a subject (`batch:ID`, `shipment:ID`) to be judged. Zone silences go to the background lane: after a restart
+   * every sensor silent meanwhile goes silent at once, and their zones' batches must not hold up new readings' flags.
+   */
+  readonly mark: (subject: string, at: number, lane?: 'live' | 'background') => void;
   readonly onError: (e: unknown) => void;
 }
 
@@ -67,7 +70,7 @@ export class RulesSweep {
       if (this.silent.has(device)) continue;
       this.silent.add(device);
       wentSilent.push(device);
-      for (const p of await this.deps.registry.placementsAt({ kind: 'zone', id: zone }, at, at + 1)) if (p.batch !== undefined) this.deps.mark(`batch:${p.batch}`, at);
+      for (const p of await this.deps.registry.placementsAt({ kind: 'zone', id: zone }, at, at + 1)) if (p.batch !== undefined) this.deps.mark(`batch:${p.batch}`, at, 'background');
     }
     return wentSilent;
   }

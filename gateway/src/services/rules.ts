@@ -78,7 +78,7 @@ export class RulesService {
   /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
   startSweep(everyMs = DEFAULT_SWEEP_MS): void {
     this.sweep = new RulesSweep({
-      ...this.deps, mark: (subject, at) => this.mark(subject, at),
+      ...this.deps, mark: (subject, at, lane) => this.mark(subject, at, lane),
       onError: (e) => this.deps.log.error({ err: e }, 'rules: the silence sweep failed; it runs again at the next one'),
     });
     this.sweep.start(everyMs);

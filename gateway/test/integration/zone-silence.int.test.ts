@@ -60,7 +60,7 @@ describe('zone sensor silence', () => {
     evidence = new EvidenceService(registryStore, custody, store, new SqliteFlagStore(db));
     sweep = new RulesSweep({
       registry: registryStore, store, custody, clock: { now: () => now }, scheduler: { after: () => ({ cancel: () => undefined }) },
-      mark: (subject) => marks.push(subject), onError: (e) => { throw e; },
+      mark: (subject, _at, lane) => marks.push(lane === 'background' ? subject : `live ${subject}`), onError: (e) => { throw e; },
     });
     await write(t0 - HOUR, last);
   });
