@@ -3,6 +3,7 @@
  * around it), and how the trace, the limit and the offending spans map onto the chart's pixels.
  */
 import type { Flag } from './api-orders.js';
+import type { PlotBox } from './chart-model.js';
 
 /** What a flag's evidence is: one metric of some devices over a window, judged against a limit. */
 export interface EvidenceQuery {
@@ -42,14 +43,8 @@ export interface Point {
   readonly value: number;
 }
 
-export interface ChartBox {
-  readonly width: number;
-  readonly height: number;
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
-}
+/** The plot box of the series chart: one shape for every chart of the page. */
+export type ChartBox = PlotBox;
 
 export const DEFAULT_CHART_BOX: ChartBox = { width: 640, height: 220, left: 48, right: 12, top: 12, bottom: 28 };
 

@@ -7,16 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFlags, buildScenario, checkFlags, expectedId, replay, runLive, type Scenario } from '../../src/scenarios/index.js';
 import { startTestGateway, type TestGateway } from '../../../gateway/test/support/gateway.js';
+import { until } from '../support/until.js';
 
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function ordersOf(s: Scenario): string[] {
   return ((s.registry.orders ?? []) as { id: string }[]).map((o) => o.id);

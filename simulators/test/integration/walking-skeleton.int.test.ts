@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Xymd02, startModbusTcpServer, type ModbusSimServer } from '../../src/devices/index.js';
 import { spawnGateway, type GatewayProcess } from '../../../gateway/test/support/process.js';
+import { until } from '../support/until.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../../../edge-agent/dist/main.js', import.meta.url));
 
@@ -22,15 +23,6 @@ async function readings(httpUrl: string, device: string, metric: string): Promis
   return ((await res.json()) as { readings: Reading[] }).readings;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('walking skeleton: sensor to dashboard API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'coldtrace-e2e-'));

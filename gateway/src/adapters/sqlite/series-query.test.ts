@@ -6,7 +6,7 @@ import type { StoredReading } from '../../domain/reading.js';
 import type { SeriesBucket } from '../../domain/series-buckets.js';
 import type { SeriesQuery } from '../../ports/telemetry-store.js';
 import { H, H0, r } from '../../../test/support/hour-readings.js';
-import { seededRandom as rng } from '../../../test/support/seeded-random.js';
+import { seededRandom as rng } from '../../../../simulators/src/random.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 
 /** A random walk around 4 °C every 1-60 s over `hours`, with silent stretches and single-reading spikes. */
