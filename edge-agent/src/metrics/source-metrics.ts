@@ -25,6 +25,7 @@ function registerModbus(registry: Registry, sources: readonly ModbusSource[]): v
     ['modbus_backoff_skips_total', 'Polls skipped because the slave is in backoff after repeated failures.', 'backoffSkips'],
     ['modbus_probe_deferrals_total', 'Times a failing slave waited because no gap before a healthy poll was wide enough.', 'probeDeferrals'],
     ['modbus_probes_cut_total', 'Polls of a failing slave whose timeout was cut to the gap before a healthy poll.', 'probesCut'],
+    ['modbus_bus_refused_total', 'Polls refused because the bus queue was full.', 'busRefused'],
   ] as const;
   for (const [name, help, key] of counters) {
     mirrorCounter(registry, { name: `${p}${name}`, help, labelNames: ['source'], read: each(sources, (s) => [[{ source: s.name }, s.stats()[key]]]) });

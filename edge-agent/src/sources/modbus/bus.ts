@@ -128,10 +128,6 @@ export class BusQueue {
     return this.queues.healthy.length + this.queues.unknown.length + this.queues.failing.length;
   }
 
-  get refusedCount(): number {
-    return this.refused;
-  }
-
   stats(): BusStats {
     return { depth: this.depth, refused: this.refused, deferrals: this.deferrals };
   }

@@ -35,6 +35,8 @@ export interface ModbusSourceStats {
   readonly probeDeferrals: number;
   /** Polls of a failing slave whose timeout was cut short to fit the gap before a healthy poll. */
   readonly probesCut: number;
+  /** Polls refused because the bus queue was full (it holds at most 1,000 jobs). */
+  readonly busRefused: number;
 }
 
 interface DeviceState {
@@ -197,7 +199,8 @@ export class ModbusSource implements Source {
   }
 
   stats(): ModbusSourceStats {
-    return { ...this.stats_, probeDeferrals: this.bus.stats().deferrals };
+    const bus = this.bus.stats();
+    return { ...this.stats_, probeDeferrals: bus.deferrals, busRefused: bus.refused };
   }
 
   async stop(): Promise<void> {
