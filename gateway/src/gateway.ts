@@ -37,6 +37,7 @@ import { RegistryService } from './services/registry.js';
 import { RulesService } from './services/rules.js';
 import { FefoService } from './services/fefo.js';
 import { TrackService } from './services/tracks.js';
+import { ShipmentListService } from './services/shipments.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -118,6 +119,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const fefo = new FefoService(registryStore, evidence, store);
   const tracks = new TrackService(registryStore, evidence, store);
+  const shipments = new ShipmentListService(registryStore, store, flags);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
@@ -172,7 +174,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, clock, delivery,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

@@ -13,6 +13,7 @@ import { SqliteFlagStore } from '../adapters/sqlite/flags/flag-store.js';
 import { CustodyIndex } from '../services/custody.js';
 import { FefoService } from '../services/fefo.js';
 import { TrackService } from '../services/tracks.js';
+import { ShipmentListService } from '../services/shipments.js';
 import { EvidenceService } from '../services/evidence.js';
 import { RegistryService } from '../services/registry.js';
 import { MessageValidator } from '../domain/validate.js';
@@ -42,7 +43,7 @@ describe('HTTP API', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    app = await buildApp({ store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules: { judgeNow: () => Promise.resolve([]), findings: () => Promise.resolve([]) }, fefo: new FefoService(registryStore, evidence, store), tracks: new TrackService(registryStore, evidence, store), clock: { now: () => Date.now() }, rollups: store.retention, health: () => ({ status: 'degraded', checks: { store: { ok: false, detail: 'test' } } }) });
+    app = await buildApp({ store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules: { judgeNow: () => Promise.resolve([]), findings: () => Promise.resolve([]) }, fefo: new FefoService(registryStore, evidence, store), tracks: new TrackService(registryStore, evidence, store), shipments: new ShipmentListService(registryStore, store, flags), clock: { now: () => Date.now() }, rollups: store.retention, health: () => ({ status: 'degraded', checks: { store: { ok: false, detail: 'test' } } }) });
     await new Promise<void>((resolve, reject) => ingest.accept({
       topic: 'ct/v1/s/n/d1/data', payload: Buffer.from(JSON.stringify({ v: 1, seq: 1, time: 1_790_000_000_000, readings: [{ metric: 'temperature', value: 5, unit: 'Cel' }] })),
       clientId: 'c', receivedAt: 1_790_000_000_100,

@@ -15,6 +15,7 @@ import { registerFefoRoutes } from './routes/fefo.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { registerSeriesRoutes } from './routes/series.js';
+import { registerShipmentRoutes } from './routes/shipments.js';
 import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerCustodyRoutes, { prefix: '/api/v1', deps });
   await app.register(registerFlagRoutes, { prefix: '/api/v1', deps });
   await app.register(registerFefoRoutes, { prefix: '/api/v1', deps: { fefo: deps.fefo, clock: deps.clock } });
+  await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: deps.shipments, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -11,6 +11,7 @@ import type { RegistryService } from '../services/registry.js';
 import type { RulesService } from '../services/rules.js';
 import type { FefoService } from '../services/fefo.js';
 import type { TrackService } from '../services/tracks.js';
+import type { ShipmentListService } from '../services/shipments.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly fefo: Pick<FefoService, 'site'>;
   /** Shipments' GPS tracks and the order timeline with visits to known places. */
   readonly tracks: Pick<TrackService, 'shipment' | 'orderTimeline'>;
+  /** The shipments list (status, last kept position, open flags) of the Shipments view. */
+  readonly shipments: Pick<ShipmentListService, 'list'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];
