@@ -50,6 +50,9 @@ export const ShipmentBody = Type.Object({
   corridorM: Type.Number({ description: 'Half-width of the route corridor, m (default 5000)' }),
   plannedDeparture: Time('Planned departure'), promisedDelivery: Time('Promised delivery'),
   gapThresholdMin: Type.Number({ description: 'No reading for this long is a data gap, min (default 30)' }),
+  tracking: Type.Optional(Type.Array(Type.Object({
+    carrier: Type.String({ description: "Carrier, lower case (default on input: the shipment's)" }), number: Type.String({ description: 'Tracking number, upper case without spaces' }),
+  }), { description: 'Tracking numbers: carrier events with one of them belong to the shipment (docs/claims.md). Absent when none' })),
 });
 export const OrderStatusBody = Type.Object({ status: oneOf(ORDER_STATES), at: Time('When'), operator: Type.String(), source: Type.String({ description: 'System that reported it' }) });
 export const OrderBody = Type.Object({

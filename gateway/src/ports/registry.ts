@@ -4,7 +4,7 @@
  * here is asynchronous and every write is one transaction.
  */
 import type { Location } from '../domain/custody/spans.js';
-import type { EntityKind, EntityOf, Placement } from '../domain/registry/types.js';
+import type { EntityKind, EntityOf, Placement, ShipmentTracking } from '../domain/registry/types.js';
 
 /** One change of a write: an entity added or replaced (by id), or a placement deleted. */
 export type RegistryChange =
@@ -66,6 +66,8 @@ export interface RegistryStore {
    * created, updated or deleted, with its document before the change (undefined when created).
    */
   apply(changes: readonly RegistryChange[], meta: WriteMeta): Promise<{ counts: ApplyCounts; changed: ReadonlyMap<string, unknown> }>;
+  /** Each tracking number (normalised) with the ids of the shipments that list it, sorted (docs/claims.md). */
+  shipmentsByTracking(refs: readonly ShipmentTracking[]): Promise<{ carrier: string; number: string; shipments: string[] }[]>;
   /** An entity's history, oldest first: created, then each correction. */
   history(kind: EntityKind, id: string): Promise<HistoryEntry[]>;
   close(): Promise<void>;

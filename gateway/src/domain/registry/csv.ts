@@ -18,7 +18,7 @@ export const CSV_COLUMNS: { readonly [K in EntityKind]: readonly (readonly [stri
   products: [['id', 'text'], ['name', 'text'], ['storageTempC', 'number'], ['limits', 'json'], ['mkt', 'json'], ['shelfLife', 'json'], ['ignoreStartMin', 'number']],
   batches: [['id', 'text'], ['product', 'text'], ['quantity', 'number'], ['producedAt', 'text'], ['expiresAt', 'text']],
   shipments: [['id', 'text'], ['carrier', 'text'], ['lane', 'text'], ['mode', 'text'], ['origin', 'text'], ['destination', 'text'], ['hubs', 'json'], ['route', 'json'],
-    ['corridorM', 'number'], ['plannedDeparture', 'text'], ['promisedDelivery', 'text'], ['gapThresholdMin', 'number']],
+    ['corridorM', 'number'], ['plannedDeparture', 'text'], ['promisedDelivery', 'text'], ['gapThresholdMin', 'number'], ['tracking', 'json']],
   orders: [['id', 'text'], ['customer', 'text'], ['lines', 'json'], ['shipments', 'json'], ['promisedDelivery', 'text'], ['minRemainingShelfLifeDays', 'number'], ['statuses', 'json']],
   placements: [['id', 'text'], ['device', 'text'], ['batch', 'text'], ['zone', 'text'], ['shipment', 'text'], ['from', 'text'], ['to', 'text']],
 };

@@ -2,6 +2,7 @@
  * Untrusted JSON -> registry entities in canonical form (times as ISO UTC with ms, defaults filled), with every
  * problem by path. Canonical form is what is stored and exported, so import -> export -> import is a fixed point.
  */
+import { normaliseCarrier, normaliseTrackingNumber } from '../carrier/tracking.js';
 import { Fields, isObject } from './fields.js';
 import { geofenceProblems } from './geofence.js';
 import { productPreset } from './presets.js';
@@ -9,7 +10,7 @@ import { productProblems } from './product.js';
 import {
   DEVICE_KINDS, ORDER_STATES, PLACE_KINDS, SHIPMENT_MODES,
   type Batch, type Device, type EntityKind, type EntityOf, type Geofence, type LatLon, type Order, type OrderLine,
-  type OrderStatus, type Place, type Placement, type Problem, type Product, type Shipment, type Site, type Zone,
+  type OrderStatus, type Place, type Placement, type Problem, type Product, type Shipment, type ShipmentTracking, type Site, type Zone,
 } from './types.js';
 
 /** Shipment defaults when a document leaves them out. */
@@ -29,7 +30,7 @@ function geofence(f: Fields, key: string): Geofence {
   return g.kind === 'circle' ? { kind: 'circle', center: ll(g.center), radiusM: g.radiusM } : { kind: 'polygon', points: g.points.map(ll) };
 }
 
-function latLon(v: unknown, path: string, problems: Problem[]): LatLon {
+export function latLon(v: unknown, path: string, problems: Problem[]): LatLon {
   const f = new Fields(v, path, problems, ['lat', 'lon']);
   return { lat: f.num('lat', { min: -90, max: 90 }), lon: f.num('lon', { min: -180, max: 180 }) };
 }
@@ -106,8 +107,17 @@ const batch: Reader<Batch> = (v, path, problems) => {
   return { ...b, producedAt: b.producedAt.iso, expiresAt: b.expiresAt.iso };
 };
 
+/** A tracking number of a shipment; its carrier defaults to the shipment's. Both are normalised as events' are. */
+function tracking(v: unknown, path: string, shipmentCarrier: string, problems: Problem[]): ShipmentTracking {
+  const f = new Fields(v, path, problems, ['carrier', 'number']);
+  const carrier = normaliseCarrier(f.has('carrier') ? f.id('carrier') : shipmentCarrier);
+  if (carrier === '' && !f.has('carrier')) f.problem('.carrier', "must name the carrier (the shipment's is empty)");
+  const number = normaliseTrackingNumber(f.id('number'));
+  return { carrier, number };
+}
+
 const shipment: Reader<Shipment> = (v, path, problems) => {
-  const f = new Fields(v, path, problems, ['id', 'carrier', 'lane', 'mode', 'origin', 'destination', 'hubs', 'route', 'corridorM', 'plannedDeparture', 'promisedDelivery', 'gapThresholdMin']);
+  const f = new Fields(v, path, problems, ['id', 'carrier', 'lane', 'mode', 'origin', 'destination', 'hubs', 'route', 'corridorM', 'plannedDeparture', 'promisedDelivery', 'gapThresholdMin', 'tracking']);
   const s = {
     id: f.id(), carrier: f.str('carrier', ''), lane: f.str('lane', ''), mode: f.oneOf('mode', SHIPMENT_MODES),
     origin: f.id('origin'), destination: f.id('destination'),
@@ -119,7 +129,12 @@ const shipment: Reader<Shipment> = (v, path, problems) => {
   };
   if (s.route.length === 1) f.problem('.route', 'must have at least two points, or none');
   if (f.ok && s.promisedDelivery.ms <= s.plannedDeparture.ms) f.problem('.promisedDelivery', 'must be after plannedDeparture');
-  return { ...s, plannedDeparture: s.plannedDeparture.iso, promisedDelivery: s.promisedDelivery.iso };
+  // Left out when empty, so documents from before tracking numbers existed stay as they were stored.
+  const numbers: ShipmentTracking[] = [];
+  for (const t of f.list('tracking', (x, p) => tracking(x, p, s.carrier, problems), { optional: true })) {
+    if (!numbers.some((n) => n.carrier === t.carrier && n.number === t.number)) numbers.push(t);
+  }
+  return { ...s, plannedDeparture: s.plannedDeparture.iso, promisedDelivery: s.promisedDelivery.iso, ...(numbers.length > 0 ? { tracking: numbers } : {}) };
 };
 
 function orderLine(v: unknown, path: string, problems: Problem[]): OrderLine {

@@ -127,6 +127,17 @@ export interface Shipment {
   readonly promisedDelivery: string;
   /** No reading from a tracker on the shipment for this long is a data gap, minutes. */
   readonly gapThresholdMin: number;
+  /**
+   * The carriers' tracking numbers of the shipment (several when a line-haul carrier hands over to a last-mile
+   * one), normalised: carrier events with one of them belong to it (issue #20, docs/claims.md). Absent when none.
+   */
+  readonly tracking?: readonly ShipmentTracking[];
+}
+
+/** A tracking number of a shipment with its carrier, both normalised (domain/carrier/tracking.ts). */
+export interface ShipmentTracking {
+  readonly carrier: string;
+  readonly number: string;
 }
 
 /** The order hub's seven states. */

@@ -5,9 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { Location } from '../../../domain/custody/spans.js';
-import type { EntityKind, EntityOf, Order, Placement } from '../../../domain/registry/types.js';
+import type { EntityKind, EntityOf, Order, Placement, Shipment, ShipmentTracking } from '../../../domain/registry/types.js';
 import type { ApplyCounts, HistoryEntry, KindCounts, RegistryChange, RegistryStore, WriteMeta } from '../../../ports/registry.js';
 import { migrate } from '../database.js';
+import { TrackingIndex } from './tracking-index.js';
 
 const MIGRATIONS = [
   `CREATE TABLE entity (
@@ -40,9 +41,11 @@ const IN_CHUNK = 500;
 
 export class SqliteRegistryStore implements RegistryStore {
   private readonly s;
+  private readonly tracking: TrackingIndex;
 
   constructor(private readonly db: Database.Database) {
     migrate(db, 'registry', MIGRATIONS);
+    this.tracking = new TrackingIndex(db);
     this.s = {
       get: db.prepare('SELECT doc FROM entity WHERE kind = ? AND id = ?').pluck(),
       list: db.prepare('SELECT doc FROM entity WHERE kind = ? AND id > ? ORDER BY id LIMIT ?').pluck(),
@@ -188,7 +191,13 @@ export class SqliteRegistryStore implements RegistryStore {
       for (const s of old?.shipments ?? []) this.s.removeOrderShipment.run(o.id, s);
       for (const l of o.lines) this.s.putOrderBatch.run(l.batch, o.id);
       for (const s of o.shipments) this.s.putOrderShipment.run(s, o.id);
+    } else if (kind === 'shipments') {
+      this.tracking.put(entity as Shipment);
     }
+  }
+
+  shipmentsByTracking(refs: readonly ShipmentTracking[]): Promise<{ carrier: string; number: string; shipments: string[] }[]> {
+    return Promise.resolve(this.tracking.shipmentsOf(refs));
   }
 
   history(kind: EntityKind, id: string): Promise<HistoryEntry[]> {

@@ -1,0 +1,22 @@
+/**
+ * Tracking numbers and carriers as keys (issue #20): a carrier's event and a shipment's tracking number meet on
+ * (carrier, tracking number), so both sides are normalised the same way before they are compared or stored.
+ */
+
+/** Identity of a tracking number across carriers. */
+export interface TrackingRef {
+  /** Normalised (normaliseCarrier). */
+  readonly carrier: string;
+  /** Normalised (normaliseTrackingNumber). */
+  readonly trackingNumber: string;
+}
+
+/** Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. */
+export function normaliseCarrier(s: string): string {
+  return s.trim().toLowerCase();
+}
+
+/** Tracking numbers are printed with spaces (`1Z 999 AA1 01 2345 6784`) and read back in any case. */
+export function normaliseTrackingNumber(s: string): string {
+  return s.replace(/\s+/g, '').toUpperCase();
+}
