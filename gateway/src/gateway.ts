@@ -16,6 +16,8 @@ import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
 import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
 import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
+import { SqliteCarrierEventStore } from './adapters/sqlite/carrier/carrier-event-store.js';
+import { CarrierEventService } from './services/carrier-events.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
@@ -118,7 +120,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   metrics.setFlagSource(() => flags.counts());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const fefo = new FefoService(registryStore, evidence, store);
-  const tracks = new TrackService(registryStore, evidence, store);
+  // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
+  const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
+  const carrierEvents = new CarrierEventService(carrierStore, registryStore);
+  const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
@@ -174,7 +179,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery, carrierEvents,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -208,6 +213,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await app.close();
       await store.close();
       await registryStore.close();
+      await carrierStore.close();
       metaDb.close();
     })()),
   };

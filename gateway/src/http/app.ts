@@ -13,6 +13,7 @@ import { registerCustodyRoutes } from './routes/custody.js';
 import { registerFlagRoutes } from './routes/flags.js';
 import { registerFefoRoutes } from './routes/fefo.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerCarrierRoutes } from './routes/carrier-events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { registerSeriesRoutes } from './routes/series.js';
 import { registerShipmentRoutes } from './routes/shipments.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerFefoRoutes, { prefix: '/api/v1', deps: { fefo: deps.fefo, clock: deps.clock } });
   await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: deps.shipments, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
+  if (deps.carrierEvents !== undefined) await app.register(registerCarrierRoutes, { prefix: '/api/v1', deps: { carrierEvents: deps.carrierEvents, clock: deps.clock } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

@@ -15,6 +15,7 @@ import type { ShipmentListService } from '../services/shipments.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
+import type { CarrierRouteDeps } from './routes/carrier-events.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -40,11 +41,13 @@ export interface AppDeps {
   readonly fefo: Pick<FefoService, 'site'>;
   /** Shipments' GPS tracks and the order timeline with visits to known places. */
   readonly tracks: Pick<TrackService, 'shipment' | 'orderTimeline'>;
-  /** The shipments list (status, last kept position, open flags) of the Shipments view. */
-  readonly shipments: Pick<ShipmentListService, 'list'>;
+  /** The Shipments view: the list (status, last kept position, open flags) and a shipment's kept positions. */
+  readonly shipments: Pick<ShipmentListService, 'list' | 'positions'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];
+  /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
+  readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;

@@ -44,7 +44,15 @@ export type TimelineEvent =
   | { readonly at: string; readonly kind: 'custody'; readonly change: 'arrived' | 'left'; readonly batch: string; readonly location: Location; readonly placement: string }
   | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string; readonly placement: string }
   | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: string; readonly title: string }
-  | { readonly at: string; readonly kind: 'place'; readonly change: 'arrived' | 'departed'; readonly place: string; readonly placeKind: string; readonly device: string; readonly shipment: string };
+  | { readonly at: string; readonly kind: 'place'; readonly change: 'arrived' | 'departed'; readonly place: string; readonly placeKind: string; readonly device: string; readonly shipment: string }
+  | {
+    readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
+    readonly milestone: string; readonly code: string; readonly vocabulary: string; readonly text: string;
+    readonly placeName?: string; readonly position?: { readonly lat: number; readonly lon: number };
+  };
+
+/** A carrier's tracking event on one of the order's shipments (services/carrier-events.ts). */
+export type CarrierTimelineEvent = Omit<Extract<TimelineEvent, { kind: 'carrier' }>, 'kind'> & { readonly ms: number };
 
 /** A tracker's stay at a known place on a shipment's way (from its GPS track: services/tracks.ts). */
 export interface PlaceVisit {
@@ -67,6 +75,7 @@ export interface Timeline {
 function rank(e: TimelineEvent): number {
   if (e.kind === 'status') return 0;
   if (e.kind === 'flag') return 5;
+  if (e.kind === 'carrier') return 4;
   if (e.kind === 'place') return e.change === 'departed' ? 1 : 4;
   if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
   return e.change === 'detached' ? 2 : 4;
@@ -124,8 +133,11 @@ export class EvidenceService {
     return { segments, readings: readings.slice(0, q.limit), truncated };
   }
 
-  /** `visits`: arrivals at and departures from known places on the order's shipments (services/tracks.ts). */
-  async timeline(orderId: string, visits: readonly PlaceVisit[] = []): Promise<Timeline | undefined> {
+  /**
+   * `visits`: arrivals at and departures from known places on the order's shipments (services/tracks.ts);
+   * `carrier`: the carriers' tracking events of its shipments (services/carrier-events.ts).
+   */
+  async timeline(orderId: string, visits: readonly PlaceVisit[] = [], carrier: readonly CarrierTimelineEvent[] = []): Promise<Timeline | undefined> {
     const order = await this.registry.get('orders', orderId);
     if (order === undefined) return undefined;
     const events: (TimelineEvent & { ms: number })[] = [];
@@ -140,6 +152,7 @@ export class EvidenceService {
       events.push({ ms: v.arrivedMs, at: new Date(v.arrivedMs).toISOString(), kind: 'place', change: 'arrived', place, placeKind, device, shipment });
       if (v.departedMs !== undefined) events.push({ ms: v.departedMs, at: new Date(v.departedMs).toISOString(), kind: 'place', change: 'departed', place, placeKind, device, shipment });
     }
+    for (const c of carrier) events.push({ ...c, kind: 'carrier' });
     const flags = this.flags === undefined ? [] : await this.flags.list({ order: orderId, limit: 1000 });
     for (const f of flags) events.push({ ms: f.metAtMs, at: new Date(f.metAtMs).toISOString(), kind: 'flag', flag: f.id, rule: f.rule, severity: f.severity, title: f.title });
     events.sort((a, b) => a.ms - b.ms || rank(a) - rank(b));

@@ -6,7 +6,8 @@
 import type { DropReason } from '../domain/rules/gps.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
-import type { EvidenceService, PlaceVisit, Timeline } from './evidence.js';
+import type { CarrierEventService } from './carrier-events.js';
+import type { CarrierTimelineEvent, EvidenceService, PlaceVisit, Timeline } from './evidence.js';
 import { RuleInputs } from './rule-inputs.js';
 import { SeriesCache } from './series-cache.js';
 
@@ -24,6 +25,8 @@ export class TrackService {
     private readonly registry: RegistryStore,
     private readonly evidence: EvidenceService,
     private readonly store: TelemetryStore,
+    /** Carrier tracking events of the order's shipments, on its timeline; absent: none there. */
+    private readonly carrier?: Pick<CarrierEventService, 'ofShipments'>,
   ) {}
 
   private inputs(): RuleInputs {
@@ -45,6 +48,16 @@ export class TrackService {
     const inputs = this.inputs();
     const visits: PlaceVisit[] = [];
     for (const s of order.shipments) for (const v of (await this.shipment(s, atMs, inputs))?.visits ?? []) visits.push(v);
-    return this.evidence.timeline(orderId, visits);
+    return this.evidence.timeline(orderId, visits, await this.carrierEvents(order.shipments, order.lines.map((l) => l.batch)));
+  }
+
+  /** Carrier events of the shipments the order is served by: those it lists and those its batches rode on. */
+  private async carrierEvents(listed: readonly string[], batches: readonly string[]): Promise<CarrierTimelineEvent[]> {
+    if (this.carrier === undefined) return [];
+    const rode = (await this.registry.placementsOf(batches.map((b) => `batch:${b}`))).flatMap((p) => (p.shipment !== undefined ? [p.shipment] : []));
+    return (await this.carrier.ofShipments([...listed, ...rode])).map((e) => ({
+      ms: e.timeMs, at: e.time, shipment: e.shipment, carrier: e.carrier, trackingNumber: e.trackingNumber, milestone: e.milestone,
+      code: e.code, vocabulary: e.vocabulary, text: e.text, ...(e.place !== undefined ? { placeName: e.place } : {}), ...(e.position !== undefined ? { position: e.position } : {}),
+    }));
   }
 }

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import { ErrorBody, ReadingBody } from '../schemas.js';
 import { OrderBody } from '../registry-schemas.js';
 import { FlagBody } from '../flag-schemas.js';
+import { CarrierTimelineFields } from '../carrier-schemas.js';
 import { DROP_REASONS } from '../../domain/rules/gps.js';
 
 const LocationBody = Type.Object({ kind: Type.Union([Type.Literal('zone'), Type.Literal('shipment')]), id: Type.String() });
@@ -18,7 +19,7 @@ const EvidenceQuery = Type.Object({
 });
 const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
 const EventBody = Type.Object({
-  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place')]),
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place'), Type.Literal('carrier')]),
   status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
   change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached; place: arrived | departed' })),
   place: Type.Optional(Type.String({ description: 'place: the known place (origin, destination, hub) a tracker arrived at or departed from, by its GPS track' })),
@@ -27,6 +28,7 @@ const EventBody = Type.Object({
   device: Type.Optional(Type.String()), shipment: Type.Optional(Type.String()),
   flag: Type.Optional(Type.String({ description: 'flag: its id (see flags)' })), rule: Type.Optional(Type.String()),
   severity: Type.Optional(Type.String()), title: Type.Optional(Type.String()),
+  ...CarrierTimelineFields,
 });
 
 const TrackBody = Type.Object({
@@ -80,7 +82,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   });
 
   app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
-    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, arrivals at and departures from known places, flags", tags: ['custody'],
+    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, arrivals at and departures from known places, carriers' tracking events, flags", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(FlagBody) }), 404: ErrorBody } },
   }, async (req) => {
