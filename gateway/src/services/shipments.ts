@@ -1,12 +1,13 @@
 /**
- * The shipments list of the Shipments view (#16): each shipment with its status (derived from the custody record
- * and the plan), its trackers' time on it, where it was last seen (the latest fix the GPS rules keep) and its open
- * flags by severity. Computed on request from the registry, the store and the flag store; nothing is kept.
+ * The shipments of the Shipments view (#16): each with its status (derived from the custody record and the plan),
+ * its trackers' time on it, where it was last seen (the latest fix the GPS rules keep) and its open flags by
+ * severity; and a shipment's track as the rules see it, for its route plot. Computed on request from the registry,
+ * the store and the flag store; nothing is kept.
  */
 import type { Severity } from '../domain/flags/types.js';
-import type { Shipment } from '../domain/registry/types.js';
+import type { Placement, Shipment } from '../domain/registry/types.js';
 import { pairFixes, type Fix } from '../domain/rules/gps.js';
-import { lastKeptFix } from '../domain/shipments/last-position.js';
+import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import { shipmentStatus, type ShipmentState, type ShipmentStatus } from '../domain/shipments/status.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
@@ -30,6 +31,14 @@ export interface ShipmentSummary {
   readonly lastPosition?: Fix;
   /** Open flags whose subject is the shipment, by severity (every severity present, 0 when none). */
   readonly openFlags: Readonly<Record<Severity, number>>;
+}
+
+/** A shipment's kept fixes (per tracker in time order) and how many of its trackers' fixes the rules dropped. */
+export interface ShipmentPositions {
+  readonly shipment: string;
+  readonly atMs: number;
+  readonly positions: readonly Fix[];
+  readonly dropped: number;
 }
 
 export interface ShipmentListQuery {
@@ -62,11 +71,7 @@ export class ShipmentListService {
         const spans = placements.map(spanOfPlacement);
         const status = shipmentStatus(spans, Date.parse(shipment.plannedDeparture), Date.parse(shipment.promisedDelivery), nowMs);
         if (q.state !== undefined && status.state !== q.state) continue;
-        const trackers = spans.flatMap((s, i) => {
-          const device = placements[i]?.device;
-          return device !== undefined ? [{ device, placement: s.placement, fromMs: s.fromMs, toMs: s.toMs }] : [];
-        }).sort((a, b) => a.fromMs - b.fromMs || (a.device < b.device ? -1 : 1));
-        found.push({ shipment, status, trackers });
+        found.push({ shipment, status, trackers: trackersOf(placements) });
         if (found.length === q.limit) break;
       }
       const last = page.at(-1);
@@ -82,17 +87,30 @@ export class ShipmentListService {
     return { shipments, ...(next !== undefined ? { next } : {}) };
   }
 
+  /** The shipment's track as the GPS rules see it at `nowMs`; undefined for an unknown shipment. */
+  async positions(id: string, nowMs: number): Promise<ShipmentPositions | undefined> {
+    const shipment = await this.registry.get('shipments', id);
+    if (shipment === undefined) return undefined;
+    const fixes = await this.fixesOf(trackersOf(await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity)), nowMs);
+    const positions = keptTrack(shipment.mode, fixes, nowMs);
+    return { shipment: id, atMs: nowMs, positions, dropped: fixes.length - positions.length };
+  }
+
   /** The latest kept fix of the trackers over their time on the shipment, up to `nowMs`. */
   private async lastPosition(shipment: Shipment, trackers: readonly TrackerOnShipment[], nowMs: number): Promise<Fix | undefined> {
+    return lastKeptFix(keptTrack(shipment.mode, await this.fixesOf(trackers, nowMs), nowMs));
+  }
+
+  /** The trackers' fixes over their time on the shipment up to `nowMs`, exclusive, as the rules read them (RuleInputs.track). */
+  private async fixesOf(trackers: readonly TrackerOnShipment[], nowMs: number): Promise<Fix[]> {
     const cache = new SeriesCache(this.store);
     const fixes: Fix[] = [];
     for (const t of trackers) {
-      // Up to `nowMs`, exclusive, as the rules read a tracker's leg (RuleInputs.track).
       const to = Math.min(t.toMs, nowMs);
       if (to <= t.fromMs) continue;
       for (const f of pairFixes(await cache.get(t.device, 'gps.lat', t.fromMs, to), await cache.get(t.device, 'gps.lon', t.fromMs, to), t.device)) fixes.push(f);
     }
-    return lastKeptFix(shipment.id, shipment.mode, fixes, nowMs);
+    return fixes;
   }
 
   private async openFlags(id: string): Promise<Record<Severity, number>> {
@@ -100,4 +118,13 @@ export class ShipmentListService {
     for (const f of await this.flags.list({ subject: { kind: 'shipment', id }, state: 'open', limit: MAX_FLAGS })) counts[f.severity] += 1;
     return counts;
   }
+}
+
+/** The devices placed on a shipment with their time on it, by start. */
+function trackersOf(placements: readonly Placement[]): TrackerOnShipment[] {
+  return placements.flatMap((p) => {
+    if (p.device === undefined) return [];
+    const s = spanOfPlacement(p);
+    return [{ device: p.device, placement: p.id, fromMs: s.fromMs, toMs: s.toMs }];
+  }).sort((a, b) => a.fromMs - b.fromMs || (a.device < b.device ? -1 : 1));
 }

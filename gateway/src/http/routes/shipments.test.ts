@@ -122,6 +122,21 @@ describe('GET /api/v1/shipments', () => {
     expect(body.shipments.find((s) => s.id === 'S-MOVING')?.openFlags).toEqual({ warning: 0, major: 0, critical: 0 });
   });
 
+  it('answers a shipment’s positions as the rules see its track: kept fixes only, the dropped ones counted', async () => {
+    const res = await app.inject('/api/v1/shipments/S-MOVING/positions');
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ shipment: string; at: string; positions: { device: string; time: number; lat: number; lon: number }[]; dropped: number }>();
+    expect(body.positions).toHaveLength(61);
+    expect(body.positions.every((p) => p.device === 'T-M' && p.lat < 52.5)).toBe(true);
+    expect(body.positions.map((p) => p.time)).toEqual(Array.from({ length: 61 }, (_, i) => T0 + H + i * MIN));
+    expect(body.dropped).toBe(1);
+    // The fix after the evaluation time is not read at all: it is neither a position nor dropped.
+    const late = (await app.inject('/api/v1/shipments/S-LATE/positions')).json<{ positions: unknown[]; dropped: number }>();
+    expect([late.positions.length, late.dropped]).toEqual([61, 0]);
+    expect((await app.inject(`/api/v1/shipments/S-LATE/positions?at=${T0 + H + 10 * MIN}`)).json<{ positions: unknown[] }>().positions).toHaveLength(10);
+    expect((await app.inject('/api/v1/shipments/S-NOPE/positions')).statusCode).toBe(404);
+  });
+
   it('pages in id order with after and next', async () => {
     const first = await list('?limit=2');
     expect(first.shipments.map((s) => s.id)).toEqual(['S-ARRIVED', 'S-LATE']);

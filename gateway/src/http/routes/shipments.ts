@@ -1,10 +1,15 @@
-/** The shipments list of the Shipments view (#16): status, trackers, last kept position, open flags (docs/dashboard.md). */
+/**
+ * The Shipments view's API (#16, docs/dashboard.md): the shipments with status, trackers, last kept position and open
+ * flags; a shipment's positions as the GPS rules see its track, for its route plot.
+ */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { SHIPMENT_MODES } from '../../domain/registry/types.js';
 import { SHIPMENT_STATES, type ShipmentState } from '../../domain/shipments/status.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ShipmentListService, ShipmentSummary } from '../../services/shipments.js';
+import { GatewayError } from '../errors.js';
+import { ErrorBody } from '../schemas.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const literals = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
@@ -42,7 +47,7 @@ function item(s: ShipmentSummary) {
   };
 }
 
-export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shipments: Pick<ShipmentListService, 'list'>; clock: Clock } }): Promise<void> {
+export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shipments: Pick<ShipmentListService, 'list' | 'positions'>; clock: Clock } }): Promise<void> {
   const { shipments, clock } = opts.deps;
   app.get<{ Querystring: { state?: ShipmentState; after?: string; limit: number; at?: number } }>('/shipments', {
     schema: { summary: 'Shipments with their status, trackers, last kept GPS position and open flags by severity, in id order', tags: ['custody'],
@@ -60,6 +65,22 @@ export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shi
     const at = req.query.at ?? clock.now();
     const r = await shipments.list({ limit: req.query.limit, ...(req.query.state !== undefined ? { state: req.query.state } : {}), ...(req.query.after !== undefined ? { after: req.query.after } : {}) }, at);
     return { at: iso(at), shipments: r.shipments.map(item), ...(r.next !== undefined ? { next: r.next } : {}) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/positions', {
+    schema: { summary: "A shipment's GPS positions as the rules see its track: its trackers' fixes over their time on it, without those the rules drop", tags: ['custody'],
+      params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now): fixes up to then' })) }),
+      response: { 200: Type.Object({
+        shipment: Type.String(), at: Type.String(),
+        positions: Type.Array(Type.Object({ device: Type.String(), time: Type.Integer({ description: 'device time, ms' }), lat: Type.Number(), lon: Type.Number() }),
+          { description: 'per tracker (in id order) in time order' }),
+        dropped: Type.Integer({ description: 'fixes the rules dropped (by reason: GET /shipments/{id}/track)' }),
+      }), 404: ErrorBody } },
+  }, async (req) => {
+    const p = await shipments.positions(req.params.id, req.query.at ?? clock.now());
+    if (p === undefined) throw new GatewayError('E_NOT_FOUND', `no shipment '${req.params.id}'`);
+    return { shipment: p.shipment, at: iso(p.atMs), positions: p.positions.map((f) => ({ device: f.device, time: f.t, lat: f.lat, lon: f.lon })), dropped: p.dropped };
   });
   return Promise.resolve();
 }
