@@ -1,20 +1,13 @@
 /** coldtrace-registry (the built CLI) against a real gateway: import JSON and CSV, export, refusals. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtCli } from '../support/cli.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { custodyDocument } from '../support/registry-fixture.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/registry.js', import.meta.url));
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }));
-  });
-}
+const cli = builtCli('registry');
 
 describe('coldtrace-registry', () => {
   let gw: TestGateway;
