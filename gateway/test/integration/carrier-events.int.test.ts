@@ -113,6 +113,13 @@ describe('carrier events', () => {
     expect((await get('/carrier-events?shipment=SH-LATER')).events.map((e: Body) => [e.code, e.shipments])).toEqual([['pre_transit', ['SH-LATER']]]);
   });
 
+  it('documents its routes and the batch shape in the OpenAPI document', async () => {
+    const doc = await request('GET', `${gw.httpUrl}/openapi.json`);
+    for (const path of ['/api/v1/carrier-events', '/api/v1/carrier-events/unmatched', '/api/v1/carrier-events/unknown-codes']) expect(doc.json.paths).toHaveProperty([path]);
+    const body = doc.json.paths['/api/v1/carrier-events'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties.events.items.properties)).toEqual(expect.arrayContaining(['time', 'code', 'text', 'place', 'position']));
+  });
+
   it('keeps what it stored across a restart: the same events are duplicates to the next gateway on the same files', async () => {
     await gw.close();
     const next = await startGateway({ config: testConfig(gw.dataDir, { COLDTRACE_RULES: 'off' }) });
