@@ -3,12 +3,13 @@
  * `npm run bench`: every load shape of issue #5 against a gateway process, with the ceilings measured in the same run,
  * then the production shapes of issue #18 (Mosquitto in front, InfluxDB or VictoriaMetrics behind, production.ts).
  *
- *   node simulators/dist/bench/main.js [--quick | --smoke] [--production | --registry | --rules | --series] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
+ *   node simulators/dist/bench/main.js [--quick | --smoke] [--production | --registry | --rules | --series | --carrier] [--shapes a,b] [--out bench/results] [--retained N] [--profile DIR]
  *
  * --production runs the production shapes only. --registry runs the registry bench only (registry/run.ts: import,
  * ingest with custody on and off, order timelines and evidence; writes <out>/<time>-registry-<mode>.json and .md).
  * --rules runs the rules bench only (rules/run.ts, issue #15; writes <out>/<time>-rules-<mode>.json and .md).
  * --series runs the downsampled chart query bench only (series.ts, issue #16; <out>/<time>-series-<mode>.json and .md).
+ * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
  * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
  * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
@@ -28,20 +29,22 @@ import { productionShapes, runProductionShape, type ProductionResult } from './p
 import { runRegistryBench, writeRegistryReport } from './registry/run.js';
 import { runRulesBench, writeRulesReport } from './rules/run.js';
 import { runSeriesBench, writeSeriesReport } from './series.js';
+import { runCarrierBench, writeCarrierReport } from './carrier.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
   options: {
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
-    registry: { type: 'boolean' }, rules: { type: 'boolean' }, series: { type: 'boolean' },
+    registry: { type: 'boolean' }, rules: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
   },
 });
 if (v.help === true) {
   process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--production] [--shapes single-qos1,ext-influx-single,...] [--out DIR] [--retained N] [--profile DIR]\n' +
     '       npm run bench -- [--quick | --smoke] --registry [--out DIR]   (registry bench only: import, custody on/off, timelines)\n' +
     '       npm run bench -- [--quick | --smoke] --rules [--out DIR]      (rules bench only: throughput, ingest rules on/off, flag latency, replay)\n' +
-    '       npm run bench -- [--quick | --smoke] --series [--out DIR]     (downsampled chart queries, #16: 50M / 5M readings, p50/p99, query plans)\n');
+    '       npm run bench -- [--quick | --smoke] --series [--out DIR]     (downsampled chart queries, #16: 50M / 5M readings, p50/p99, query plans)\n' +
+    '       npm run bench -- [--quick | --smoke] --carrier [--out DIR]    (carrier events through POST /api/v1/carrier-events, #20: events/s, batch p99)\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
@@ -62,29 +65,19 @@ const nodeArgs = v.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=$
 const startedAt = new Date();
 const log = (s: string): void => { process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s] ${s}\n`); };
 
-if (v.rules === true) {
-  log(`mode ${mode}: rules`);
-  const { stem, md } = await writeRulesReport(await runRulesBench({ mode, startedAt, log }), out);
+/** A bench that writes a report of its own: runs it, prints the Markdown and exits. */
+async function reportOnly<R>(name: string, run: () => Promise<R>, write: (r: R, dir: string) => Promise<{ stem: string; md: string }>): Promise<never> {
+  log(`mode ${mode}: ${name}`);
+  const { stem, md } = await write(await run(), out);
   process.stdout.write(md);
   log(`wrote ${stem}.json and ${stem}.md`);
   process.exit(0);
 }
 
-if (v.series === true) {
-  log(`mode ${mode}: series`);
-  const { stem, md } = await writeSeriesReport(await runSeriesBench({ mode, startedAt, log }), out);
-  process.stdout.write(md);
-  log(`wrote ${stem}.json and ${stem}.md`);
-  process.exit(0);
-}
-
-if (v.registry === true) {
-  log(`mode ${mode}: registry`);
-  const { stem, md } = await writeRegistryReport(await runRegistryBench({ mode, out, startedAt, log }), out);
-  process.stdout.write(md);
-  log(`wrote ${stem}.json and ${stem}.md`);
-  process.exit(0);
-}
+if (v.rules === true) await reportOnly('rules', () => runRulesBench({ mode, startedAt, log }), writeRulesReport);
+if (v.carrier === true) await reportOnly('carrier', () => runCarrierBench({ mode, startedAt, log }), writeCarrierReport);
+if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
+if (v.registry === true) await reportOnly('registry', () => runRegistryBench({ mode, out, startedAt, log }), writeRegistryReport);
 
 log(`mode ${mode}: ${[...selected, ...selectedProduction].map((s) => s.name).join(', ')}`);
 const ceilings = selected.length === 0 ? undefined : await measureCeilings();
