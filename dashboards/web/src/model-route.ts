@@ -1,7 +1,6 @@
 /**
  * Geometry of the route plot, pure: a local plane around the shipment (equirectangular, metres; at a trip's scale
- * the error is far below a corridor's width), fitted into the plot's box, and the fixes paired from the trackers'
- * gps.lat and gps.lon readings.
+ * the error is far below a corridor's width), fitted into the plot's box, and where on the track a flag happened.
  */
 import type { LatLon } from './api-orders.js';
 
@@ -12,17 +11,6 @@ export interface Fix extends LatLon {
 
 const EARTH_M = 6_371_008.8;
 const RAD = Math.PI / 180;
-
-/** Pairs one device's latitude and longitude readings taken at the same device time, in time order. */
-export function pairFixes(device: string, lats: ReadonlyArray<{ time: number; value: number }>, lons: ReadonlyArray<{ time: number; value: number }>): Fix[] {
-  const lonAt = new Map(lons.map((r) => [r.time, r.value]));
-  const fixes: Fix[] = [];
-  for (const r of lats) {
-    const lon = lonAt.get(r.time);
-    if (lon !== undefined) fixes.push({ device, time: r.time, lat: r.value, lon });
-  }
-  return fixes.sort((a, b) => a.time - b.time);
-}
 
 export interface Projection {
   /** Plot coordinates of a position. */

@@ -72,7 +72,7 @@ export class OrderPage {
     for (const s of shipments) {
       const slot = h(doc, 'div', { class: 'route-slot', 'data-shipment': s }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s}…`));
       routes.append(slot);
-      void routeFigure(doc, this.api, s, t.events, t.flags, this.zone).then((fig) => {
+      void routeFigure(doc, this.api, s, t.flags, this.zone).then((fig) => {
         if (gen === this.generation) slot.replaceChildren(fig);
       });
     }

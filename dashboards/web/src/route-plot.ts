@@ -4,9 +4,10 @@
  * shocks). Everything is drawn from the registry and the stored readings.
  */
 import type { ApiClient } from './api.js';
-import { located, series, shipment, type Flag, type Located, type Shipment, type TimelineEvent } from './api-orders.js';
+import { located, shipment, type Flag, type Located, type Shipment } from './api-orders.js';
+import { shipmentPositions } from './api-shipments.js';
 import { h, svg } from './dom.js';
-import { fitProjection, fixesBetween, nearestFix, pairFixes, polyline, type Fix, type Projection } from './model-route.js';
+import { fitProjection, fixesBetween, nearestFix, polyline, type Fix, type Projection } from './model-route.js';
 import { formatZoned } from './model-zone.js';
 
 const W = 640;
@@ -15,42 +16,35 @@ const H = 480;
 export interface RouteData {
   readonly shipment: Shipment;
   readonly places: ReadonlyArray<{ readonly role: string; readonly place: Located }>;
+  /** The trackers' fixes the GPS rules keep (GET /api/v1/shipments/{id}/positions), per tracker in time order. */
   readonly fixes: readonly Fix[];
+  /** Fixes the rules dropped (out of range, (0, 0), implausible speed): not drawn. */
+  readonly dropped: number;
   readonly flags: readonly Flag[];
+  /** Where the shipment was last seen as the rules see its track (the list's last kept position), marked when given. */
+  readonly last?: Fix;
 }
 
-/** Each tracker on the shipment with the span it was on it, from the order's timeline (attached … detached). */
-export function trackerSpans(events: readonly TimelineEvent[], shipmentId: string, now: number): Map<string, { from: number; to: number }> {
-  const spans = new Map<string, { from: number; to: number }>();
-  for (const e of events) {
-    if (e.kind !== 'tracker' || e.shipment !== shipmentId) continue;
-    const t = Date.parse(e.at);
-    const s = spans.get(e.device) ?? { from: Infinity, to: -Infinity };
-    if (e.change === 'attached') s.from = Math.min(s.from, t);
-    else s.to = Math.max(s.to, t);
-    spans.set(e.device, s);
-  }
-  for (const s of spans.values()) if (s.to < s.from) s.to = now;
-  return spans;
-}
-
-export async function loadRoute(api: ApiClient, id: string, events: readonly TimelineEvent[], flags: readonly Flag[], now: number): Promise<RouteData> {
+/** The shipment, its places, its track as the GPS rules see it and its flags (those naming it). */
+export async function loadRoute(api: ApiClient, id: string, flags: readonly Flag[]): Promise<RouteData> {
   const sh = await shipment(api, id);
   const roles: Array<[string, string]> = [
     ...(sh.origin !== undefined ? [['origin', sh.origin] as [string, string]] : []),
     ...(sh.destination !== undefined ? [['destination', sh.destination] as [string, string]] : []),
     ...(sh.hubs ?? []).map((hub) => ['hub', hub] as [string, string]),
   ];
-  const places = (await Promise.all(roles.map(async ([role, pid]) => ({ role, place: await located(api, pid) }))))
-    .filter((p): p is { role: string; place: Located } => p.place !== undefined);
-  const fixes: Fix[] = [];
-  for (const [device, span] of trackerSpans(events, id, now)) {
-    // `to` is exclusive in the API: the fix at the detach time is still the trip's.
-    const [lats, lons] = await Promise.all([series(api, device, 'gps.lat', span.from, span.to + 1), series(api, device, 'gps.lon', span.from, span.to + 1)]);
-    fixes.push(...pairFixes(device, lats, lons));
-  }
+  const [places, track] = await Promise.all([
+    Promise.all(roles.map(async ([role, pid]) => ({ role, place: await located(api, pid) }))),
+    shipmentPositions(api, id),
+  ]);
   const mine = flags.filter((f) => (f.subject.kind === 'shipment' && f.subject.id === id) || f.related.shipments.includes(id));
-  return { shipment: sh, places, fixes, flags: mine };
+  return {
+    shipment: sh,
+    places: places.filter((p): p is { role: string; place: Located } => p.place !== undefined),
+    fixes: track.positions,
+    dropped: track.dropped,
+    flags: mine,
+  };
 }
 
 function titled<T extends SVGElement>(doc: Document, el: T, text: string): T {
@@ -120,21 +114,27 @@ export function renderRoute(doc: Document, d: RouteData, zone: string): SVGSVGEl
     plot.append(svg(doc, 'path', { class: 'route-track', d: polyline(fixes, proj), 'data-device': device, 'data-points': fixes.length }));
   }
   plot.append(...flagMarks(doc, d, proj, zone));
+  if (d.last !== undefined) {
+    const p = proj.at(d.last);
+    plot.append(titled(doc, svg(doc, 'circle', { class: 'marker marker-last', cx: p.x, cy: p.y, r: 6, 'data-device': d.last.device, 'data-time': d.last.time }),
+      `last position (${d.last.device}), ${formatZoned(d.last.time, zone)}`));
+  }
   return plot;
 }
 
 /** The figure for one shipment: the plot and its legend, or why there is none. */
-export async function routeFigure(doc: Document, api: ApiClient, id: string, events: readonly TimelineEvent[], flags: readonly Flag[], zone: string): Promise<HTMLElement> {
+export async function routeFigure(doc: Document, api: ApiClient, id: string, flags: readonly Flag[], zone: string, last?: Fix): Promise<HTMLElement> {
   try {
-    const d = await loadRoute(api, id, events, flags, Date.now());
+    const d = { ...(await loadRoute(api, id, flags)), ...(last !== undefined ? { last } : {}) };
     return h(
       doc,
       'figure',
       { class: 'route', 'data-shipment': id },
       renderRoute(doc, d, zone),
       h(doc, 'figcaption', { class: 'muted small' },
-        `Shipment ${id}: planned route (dashed) and its ${d.shipment.corridorM ?? 0} m corridor (band), ${d.fixes.length} GPS fixes (line), ` +
-        'geofences of origin, hubs and destination (circles); squares: unplanned stops, triangles: shocks, red line: off the route.'),
+        `Shipment ${id}: planned route (dashed) and its ${d.shipment.corridorM ?? 0} m corridor (band), ${d.fixes.length} GPS fixes the rules keep (line${d.dropped > 0 ? `; ${d.dropped} dropped, not drawn` : ''}), ` +
+        'geofences of origin, hubs and destination (circles); squares: unplanned stops, triangles: shocks, red line: off the route' +
+        `${last !== undefined ? '; ringed dot: last position' : ''}.`),
     );
   } catch (err) {
     return h(doc, 'p', { class: 'error-detail' }, `Route of ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,19 +1,27 @@
 /**
  * Which view the page shows, from its location: `#/flags` the Flags view, `#/orders/ID` (or `?order=ID`) the Order
- * view, anything else the live page. The body's `data-view` attribute does the showing (styles.css); the live
- * page's sections carry no `data-view` and show in the live view only.
+ * view, `#/shipments` or `#/shipments/ID` the Shipments view, anything else the live page. The body's `data-view`
+ * attribute does the showing (styles.css); the live page's sections carry no `data-view` and show in the live view
+ * only.
  */
 import type { ApiClient } from './api.js';
 import { byId } from './dom.js';
 import { FlagsPage } from './flags-page.js';
 import { orderFromLocation } from './model-timeline.js';
 import { OrderPage } from './order-page.js';
+import { shipmentFromHash } from './model-shipments.js';
+import { ShipmentsPage } from './shipments-page.js';
 
-export type View = { readonly kind: 'live' } | { readonly kind: 'flags' } | { readonly kind: 'order'; readonly id: string | undefined };
+export type View =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'flags' }
+  | { readonly kind: 'order'; readonly id: string | undefined }
+  | { readonly kind: 'shipments'; readonly id: string | undefined };
 
 export function viewOf(hash: string, search: string): View {
   if (hash === '#/flags') return { kind: 'flags' };
   if (hash === '#/orders' || hash.startsWith('#/orders/')) return { kind: 'order', id: orderFromLocation(hash, '') };
+  if (hash === '#/shipments' || hash.startsWith('#/shipments/')) return { kind: 'shipments', id: shipmentFromHash(hash) };
   if (hash === '' || hash === '#' || hash === '#/') {
     const id = orderFromLocation('', search);
     if (id !== undefined) return { kind: 'order', id };
@@ -24,6 +32,7 @@ export function viewOf(hash: string, search: string): View {
 export class Views {
   private readonly flags: FlagsPage;
   private readonly order: OrderPage;
+  private readonly shipments: ShipmentsPage;
   private readonly onChange = (): void => this.route();
 
   constructor(
@@ -41,6 +50,7 @@ export class Views {
     this.order = new OrderPage(doc, api, byId(doc, 'order-view'), (id) => {
       win.location.hash = `#/orders/${encodeURIComponent(id)}`;
     });
+    this.shipments = new ShipmentsPage(doc, api, byId(doc, 'shipments-view'));
   }
 
   start(): void {
@@ -62,5 +72,6 @@ export class Views {
     }
     if (v.kind === 'flags') void this.flags.show();
     if (v.kind === 'order') void this.order.show(v.id);
+    if (v.kind === 'shipments') void this.shipments.show(v.id);
   }
 }

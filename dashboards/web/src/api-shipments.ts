@@ -1,0 +1,65 @@
+/**
+ * The parts of the gateway API the Shipments view reads: `GET /api/v1/shipments` (status, trackers, last kept
+ * position, open flags), a shipment's flags, its kept positions (the route plots of both the Shipments and the Order
+ * views) and its track summary as the rules see it (docs/rules.md, GPS). Types mirror the
+ * gateway's responses, trimmed to what the view uses.
+ */
+import type { ApiClient } from './api.js';
+import type { Flag, Severity } from './api-orders.js';
+import type { Fix } from './model-route.js';
+
+export type ShipmentState = 'planned' | 'in_transit' | 'arrived';
+
+export interface ShipmentItem {
+  readonly id: string;
+  readonly carrier: string;
+  readonly lane: string;
+  readonly mode: string;
+  readonly origin: string;
+  readonly destination: string;
+  readonly hubs: readonly string[];
+  /** ISO 8601. */
+  readonly plannedDeparture: string;
+  readonly promisedDelivery: string;
+  readonly status: { readonly state: ShipmentState; readonly late: boolean; readonly departed?: string; readonly arrived?: string };
+  /** `to` absent while the tracker is still on the shipment. */
+  readonly trackers: ReadonlyArray<{ readonly device: string; readonly placement: string; readonly from: string; readonly to?: string }>;
+  /** The latest fix the GPS rules keep; `at` is its device time, ISO 8601. */
+  readonly lastPosition?: { readonly lat: number; readonly lon: number; readonly at: string; readonly device: string };
+  readonly openFlags: Readonly<Record<Exclude<Severity, 'info'>, number>>;
+}
+
+/** `GET /api/v1/shipments/{id}/track`: fixes received and those the rules dropped, by reason. */
+export interface TrackSummary {
+  readonly fixes: number;
+  readonly dropped: ReadonlyArray<{ readonly reason: string; readonly count: number }>;
+}
+
+const enc = encodeURIComponent;
+
+/** Every shipment (or those in `state`), following the pages. */
+export async function listShipments(api: ApiClient, state?: ShipmentState, pageSize = 500): Promise<ShipmentItem[]> {
+  const out: ShipmentItem[] = [];
+  let after: string | undefined;
+  do {
+    const q = new URLSearchParams({ limit: String(pageSize), ...(state !== undefined ? { state } : {}), ...(after !== undefined ? { after } : {}) });
+    const page = await api.getJson<{ shipments: ShipmentItem[]; next?: string }>(`/api/v1/shipments?${q.toString()}`);
+    out.push(...page.shipments);
+    after = page.next;
+  } while (after !== undefined);
+  return out;
+}
+
+/** The shipment's own flags, every state (withdrawn ones left out, as the API does). */
+export async function shipmentFlags(api: ApiClient, id: string, limit = 1000): Promise<Flag[]> {
+  return (await api.getJson<{ flags: Flag[] }>(`/api/v1/flags?subject=${enc(`shipment:${id}`)}&limit=${limit}`)).flags;
+}
+
+/** `GET /api/v1/shipments/{id}/positions`: the fixes the GPS rules keep, per tracker in time order. */
+export function shipmentPositions(api: ApiClient, id: string): Promise<{ positions: Fix[]; dropped: number }> {
+  return api.getJson<{ positions: Fix[]; dropped: number }>(`/api/v1/shipments/${enc(id)}/positions`);
+}
+
+export function shipmentTrack(api: ApiClient, id: string): Promise<TrackSummary> {
+  return api.getJson<TrackSummary>(`/api/v1/shipments/${enc(id)}/track`);
+}

@@ -1,0 +1,56 @@
+/**
+ * How the Shipments view names, colours and orders shipments, pure: the board's status of a shipment (its state
+ * and whether it is late), the order of the list (what needs attention first), the flag counts in words and
+ * the view's address.
+ */
+import type { ShipmentItem, TrackSummary } from './api-shipments.js';
+
+/** The status shown: colour class and words (colour is never the only signal). */
+export type BoardStatus = 'overdue' | 'planned' | 'late' | 'in-transit' | 'arrived-late' | 'arrived';
+
+export const BOARD_LABEL: Readonly<Record<BoardStatus, string>> = {
+  overdue: 'Departure overdue', planned: 'Planned', late: 'In transit, late', 'in-transit': 'In transit', 'arrived-late': 'Arrived late', arrived: 'Arrived',
+};
+
+export function boardStatus(s: Pick<ShipmentItem, 'status'>): BoardStatus {
+  const { state, late } = s.status;
+  if (state === 'planned') return late ? 'overdue' : 'planned';
+  if (state === 'in_transit') return late ? 'late' : 'in-transit';
+  return late ? 'arrived-late' : 'arrived';
+}
+
+const RANK: Readonly<Record<BoardStatus, number>> = { late: 0, 'in-transit': 1, overdue: 2, planned: 3, 'arrived-late': 4, arrived: 5 };
+const flagWeight = (s: ShipmentItem): number => s.openFlags.critical * 1e6 + s.openFlags.major * 1e3 + s.openFlags.warning;
+
+/**
+ * What needs attention first: late in transit, in transit, departure overdue, planned, then arrived; within a
+ * status the most severe open flags first, then the earliest promised delivery, then by id (stable between reads).
+ */
+export function sortForBoard(items: readonly ShipmentItem[]): ShipmentItem[] {
+  return [...items].sort((a, b) => RANK[boardStatus(a)] - RANK[boardStatus(b)] || flagWeight(b) - flagWeight(a)
+    || Date.parse(a.promisedDelivery) - Date.parse(b.promisedDelivery) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** `2 major, 1 warning` (most severe first); `none` without open flags. */
+export function openFlagsText(f: ShipmentItem['openFlags']): string {
+  const parts = (['critical', 'major', 'warning'] as const).filter((s) => f[s] > 0).map((s) => `${f[s]} ${s}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** `312 fixes, 3 dropped by the rules (speed 2, zero-position 1)`. */
+export function trackText(t: TrackSummary): string {
+  const dropped = t.dropped.reduce((n, d) => n + d.count, 0);
+  const fixes = `${t.fixes} fix${t.fixes === 1 ? '' : 'es'}`;
+  return dropped === 0 ? `${fixes}, none dropped by the rules` : `${fixes}, ${dropped} dropped by the rules (${t.dropped.map((d) => `${d.reason} ${d.count}`).join(', ')})`;
+}
+
+/** `52.1234° N, 4.8765° E`. */
+export function positionText(p: { lat: number; lon: number }): string {
+  return `${Math.abs(p.lat).toFixed(4)}° ${p.lat >= 0 ? 'N' : 'S'}, ${Math.abs(p.lon).toFixed(4)}° ${p.lon >= 0 ? 'E' : 'W'}`;
+}
+
+/** The shipment selected by `#/shipments/ID`; undefined for `#/shipments`. */
+export function shipmentFromHash(hash: string): string | undefined {
+  const m = /^#\/shipments\/(.+)$/.exec(hash);
+  return m?.[1] !== undefined ? decodeURIComponent(m[1]) : undefined;
+}

@@ -1,0 +1,137 @@
+/**
+ * The Shipments view (#/shipments, #/shipments/ID): the shipments with their status (colour and words), last kept
+ * position and open flags, what needs attention first; for the selected one its route plot (planned route, corridor,
+ * geofences, the trackers' track, stops, shocks, deviations and where it was last seen) and its track as the rules
+ * see it. Read when the view opens, on a change of filter and on Refresh.
+ */
+import type { ApiClient } from './api.js';
+import { listShipments, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState } from './api-shipments.js';
+import { h, timeEl } from './dom.js';
+import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText } from './model-shipments.js';
+import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
+import { routeFigure } from './route-plot.js';
+
+const FILTERS: ReadonlyArray<readonly [ShipmentState | 'all', string]> = [['in_transit', 'In transit'], ['planned', 'Planned'], ['arrived', 'Arrived'], ['all', 'All']];
+const COLUMNS = ['Status', 'Shipment', 'Carrier', 'Lane', 'Mode', 'From → to', 'Last position', 'Open flags', 'Promised delivery'];
+
+/** A shipment is picked by a plain link to `#/shipments/ID`: the router calls show() back with it. */
+export class ShipmentsPage {
+  private readonly zone = viewerZone();
+  private filter: ShipmentState | 'all' = 'in_transit';
+  /** Bumped on each read: an answer for a view no longer shown is dropped. */
+  private generation = 0;
+
+  constructor(private readonly doc: Document, private readonly api: ApiClient, private readonly root: HTMLElement) {}
+
+  async show(id: string | undefined): Promise<void> {
+    const doc = this.doc;
+    const select = h(doc, 'select', { id: 'shipments-state', name: 'state' },
+      ...FILTERS.map(([value, label]) => h(doc, 'option', { value, selected: value === this.filter }, label)));
+    select.addEventListener('change', () => {
+      this.filter = select.value as ShipmentState | 'all';
+      void this.load(id);
+    });
+    const refresh = h(doc, 'button', { type: 'button', id: 'shipments-refresh' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load(id));
+    this.root.replaceChildren(
+      h(doc, 'h2', { id: 'shipments-title' }, 'Shipments'),
+      h(doc, 'p', { class: 'muted' }, 'Status from custody and the plan; last position: the latest GPS fix the rules keep. ',
+        h(doc, 'span', { id: 'shipments-zone' }, `${zoneNote(Date.now(), this.zone)}.`)),
+      h(doc, 'div', { class: 'toolbar' }, h(doc, 'label', { for: 'shipments-state' }, 'Show'), select, refresh),
+      h(doc, 'p', { id: 'shipments-status', class: 'summary', role: 'status' }, 'Loading…'),
+      h(doc, 'div', { id: 'shipments-list', class: 'table-wrap', tabindex: 0 }),
+      h(doc, 'div', { id: 'shipment-detail' }),
+    );
+    await this.load(id);
+  }
+
+  private async load(id: string | undefined): Promise<void> {
+    const gen = ++this.generation;
+    const status = this.doc.getElementById('shipments-status');
+    const list = this.doc.getElementById('shipments-list');
+    const detail = this.doc.getElementById('shipment-detail');
+    if (status === null || list === null || detail === null) return;
+    let items: ShipmentItem[];
+    try {
+      items = sortForBoard(await listShipments(this.api, this.filter === 'all' ? undefined : this.filter));
+    } catch (err) {
+      if (gen === this.generation) status.textContent = `Shipments could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    if (gen !== this.generation) return;
+    const late = items.filter((s) => s.status.late).length;
+    const shown = FILTERS.find(([v]) => v === this.filter)?.[1].toLowerCase() ?? '';
+    status.textContent = `${items.length} shipment${items.length === 1 ? '' : 's'} (${shown}), ${late} late.`;
+    list.replaceChildren(items.length === 0 ? h(this.doc, 'p', { class: 'empty' }, 'No shipments.') : this.table(items, id));
+    if (id === undefined) {
+      detail.replaceChildren(items.length === 0 ? '' : h(this.doc, 'p', { class: 'muted' }, 'Pick a shipment to see its route.'));
+      return;
+    }
+    // The selected shipment may be outside the filter: look for it among all.
+    const item = items.find((s) => s.id === id) ?? (await listShipments(this.api)).find((s) => s.id === id);
+    if (gen !== this.generation) return;
+    if (item === undefined) {
+      detail.replaceChildren(h(this.doc, 'p', { class: 'error-detail', role: 'alert', id: 'shipment-missing' }, `No shipment ${id}.`));
+      return;
+    }
+    await this.detail(detail, item, gen);
+  }
+
+  private table(items: readonly ShipmentItem[], selected: string | undefined): HTMLTableElement {
+    const doc = this.doc;
+    return h(doc, 'table', { class: 'data', id: 'shipments-table' },
+      h(doc, 'caption', { class: 'visually-hidden' }, 'Shipments, what needs attention first: late, in transit, overdue, planned, arrived'),
+      h(doc, 'thead', {}, h(doc, 'tr', {}, ...COLUMNS.map((c) => h(doc, 'th', { scope: 'col' }, c)))),
+      h(doc, 'tbody', {}, ...items.map((s) => this.row(s, s.id === selected))));
+  }
+
+  private row(s: ShipmentItem, selected: boolean): HTMLTableRowElement {
+    const doc = this.doc;
+    const board = boardStatus(s);
+    const link = h(doc, 'a', { href: `#/shipments/${encodeURIComponent(s.id)}`, 'aria-current': selected ? 'true' : undefined }, s.id);
+    const p = s.lastPosition;
+    return h(doc, 'tr', { 'data-shipment': s.id, 'data-status': board, class: selected ? 'selected' : undefined },
+      h(doc, 'td', { 'data-col': 'status' }, h(doc, 'span', { class: `badge status-${board}` }, BOARD_LABEL[board])),
+      h(doc, 'th', { scope: 'row', 'data-col': 'id' }, link),
+      h(doc, 'td', {}, s.carrier), h(doc, 'td', {}, s.lane), h(doc, 'td', {}, s.mode),
+      h(doc, 'td', {}, `${s.origin} → ${s.destination}${s.hubs.length > 0 ? ` via ${s.hubs.join(', ')}` : ''}`),
+      h(doc, 'td', { 'data-col': 'position' }, p === undefined ? h(doc, 'span', { class: 'muted' }, 'no fix yet')
+        : h(doc, 'span', {}, positionText(p), h(doc, 'br'), h(doc, 'span', { class: 'small muted' }, timeEl(doc, Date.parse(p.at), formatZoned(Date.parse(p.at), this.zone))))),
+      h(doc, 'td', { 'data-col': 'flags' }, this.flagBadges(s)),
+      h(doc, 'td', {}, timeEl(doc, Date.parse(s.promisedDelivery), formatZoned(Date.parse(s.promisedDelivery), this.zone))),
+    );
+  }
+
+  private flagBadges(s: ShipmentItem): HTMLElement {
+    const doc = this.doc;
+    const badges = (['critical', 'major', 'warning'] as const).filter((v) => s.openFlags[v] > 0)
+      .map((v) => h(doc, 'span', { class: `badge severity-${v}`, 'data-severity': v }, `${s.openFlags[v]} ${v}`));
+    return badges.length === 0 ? h(doc, 'span', { class: 'muted' }, 'none') : h(doc, 'span', { class: 'flag-counts', title: openFlagsText(s.openFlags) }, ...badges);
+  }
+
+  private async detail(slot: HTMLElement, s: ShipmentItem, gen: number): Promise<void> {
+    const doc = this.doc;
+    const board = boardStatus(s);
+    const trackLine = h(doc, 'dd', { id: 'shipment-track' }, 'Loading…');
+    const figure = h(doc, 'div', { class: 'route-slot', 'data-shipment': s.id }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s.id}…`));
+    const when = (iso: string | undefined): Node | string => (iso === undefined ? '—' : timeEl(doc, Date.parse(iso), formatZoned(Date.parse(iso), this.zone)));
+    slot.replaceChildren(
+      h(doc, 'h3', { id: 'shipment-title' }, `Shipment ${s.id}`),
+      h(doc, 'dl', { class: 'facts' },
+        h(doc, 'dt', {}, 'Status'), h(doc, 'dd', { id: 'shipment-status' }, h(doc, 'span', { class: `badge status-${board}` }, BOARD_LABEL[board])),
+        h(doc, 'dt', {}, 'Departed'), h(doc, 'dd', {}, when(s.status.departed), ' (planned ', when(s.plannedDeparture), ')'),
+        h(doc, 'dt', {}, 'Arrived'), h(doc, 'dd', {}, when(s.status.arrived), ' (promised by ', when(s.promisedDelivery), ')'),
+        h(doc, 'dt', {}, 'Trackers'), h(doc, 'dd', {}, s.trackers.length === 0 ? 'none placed' : s.trackers.map((t) => t.device).join(', ')),
+        h(doc, 'dt', {}, 'Track'), trackLine,
+        h(doc, 'dt', {}, 'Open flags'), h(doc, 'dd', {}, openFlagsText(s.openFlags)),
+      ),
+      figure,
+    );
+    const [track, flags] = await Promise.allSettled([shipmentTrack(this.api, s.id), shipmentFlags(this.api, s.id)]);
+    if (gen !== this.generation) return;
+    trackLine.textContent = track.status === 'fulfilled' ? trackText(track.value) : 'could not be read';
+    const last = s.lastPosition === undefined ? undefined : { lat: s.lastPosition.lat, lon: s.lastPosition.lon, time: Date.parse(s.lastPosition.at), device: s.lastPosition.device };
+    const fig = await routeFigure(doc, this.api, s.id, flags.status === 'fulfilled' ? flags.value : [], this.zone, last);
+    if (gen === this.generation) figure.replaceChildren(fig);
+  }
+}
