@@ -25,6 +25,16 @@ describe('storyLines', () => {
     ]);
     expect(storyLines(t)[4]).toMatchObject({ flag: 'f@shipment:S', severity: 'warning' });
   });
+  it("tells a carrier's event as the carrier's claim, with its own words and place", () => {
+    const c = { events: [
+      { at: '2026-12-06T22:00:00.000Z', kind: 'carrier', shipment: 'S', carrier: 'dhl', trackingNumber: 'JJD1', milestone: 'out_for_delivery', code: 'OutForDelivery', text: '' },
+      { at: '2026-12-06T23:00:00.000Z', kind: 'carrier', shipment: 'S', carrier: 'dhl', trackingNumber: 'JJD1', milestone: 'delivered', code: 'Delivered_003', text: 'Signed for by K. Jansen', placeName: 'Rotterdam' },
+    ] } as Pick<OrderTimeline, 'events'>;
+    expect(storyLines(c).map((l) => [l.label, l.text])).toEqual([
+      ['Carrier', 'dhl JJD1 (shipment S) reports out for delivery'],
+      ['Carrier', 'dhl JJD1 (shipment S) reports delivered: “Signed for by K. Jansen” at Rotterdam'],
+    ]);
+  });
   it('shows an event kind it does not know as what it says', () => {
     const other = { events: [{ at: '2026-12-06T00:00:00.000Z', kind: 'note', text: 'hi' }] } as unknown as OrderTimeline;
     expect(storyLines(other)[0]).toMatchObject({ label: 'note', text: 'text: "hi"' });

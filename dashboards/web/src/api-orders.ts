@@ -56,7 +56,11 @@ export type TimelineEvent =
   | { readonly at: string; readonly kind: 'custody'; readonly change: string; readonly batch: string; readonly location: { readonly kind: string; readonly id: string } }
   | { readonly at: string; readonly kind: 'tracker'; readonly change: 'attached' | 'detached'; readonly device: string; readonly shipment: string }
   | { readonly at: string; readonly kind: 'place'; readonly change: 'arrived' | 'departed'; readonly place: string; readonly placeKind: string; readonly shipment: string }
-  | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: Severity; readonly title: string };
+  | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: Severity; readonly title: string }
+  | {
+    readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
+    readonly milestone: string; readonly code: string; readonly text: string; readonly placeName?: string;
+  };
 
 export interface OrderTimeline {
   readonly order: { readonly id: string; readonly customer?: string; readonly shipments?: readonly string[] };

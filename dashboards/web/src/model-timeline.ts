@@ -5,7 +5,7 @@ export interface StoryLine {
   /** ms since the epoch. */
   readonly at: number;
   readonly kind: string;
-  /** Short label of the kind: `Status`, `Custody`, `Tracker`, `Place`, `Flag`. */
+  /** Short label of the kind: `Status`, `Custody`, `Tracker`, `Place`, `Flag`, `Carrier`. */
   readonly label: string;
   readonly text: string;
   /** For flag lines: the flag's id, to find it among the timeline's flags. */
@@ -13,7 +13,7 @@ export interface StoryLine {
   readonly severity?: string;
 }
 
-const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag' };
+const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag', carrier: 'Carrier' };
 
 function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity'> {
   switch (e.kind) {
@@ -27,6 +27,11 @@ function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity
       return { text: `shipment ${e.shipment} ${e.change} ${e.change === 'arrived' ? 'at' : 'from'} ${e.placeKind} ${e.place}` };
     case 'flag':
       return { text: e.title, flag: e.flag, severity: e.severity };
+    case 'carrier': {
+      // The carrier's word, as its word: what it claims in our terms, then its own text and place (docs/claims.md).
+      const said = [e.text !== '' ? `“${e.text}”` : '', e.placeName !== undefined ? `at ${e.placeName}` : ''].filter((x) => x !== '').join(' ');
+      return { text: `${e.carrier} ${e.trackingNumber} (shipment ${e.shipment}) reports ${e.milestone.replace(/_/g, ' ')}${said !== '' ? `: ${said}` : ''}` };
+    }
     default: {
       // A kind this page does not know yet (the gateway grows): shown as what it says, never dropped.
       const other = e as { kind: string } & Record<string, unknown>;
