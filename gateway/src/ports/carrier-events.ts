@@ -2,7 +2,8 @@
  * The carrier event store port (issue #20, docs/claims.md): carriers' tracking events, stored once each by their
  * identity (carrier, tracking number, time, code). The embedded default is SQLite (`carrier.db`); the roadmap puts it
  * on the PostgreSQL several gateways share, so whether an event is new is decided by the store (a unique key and an
- * insert that does nothing on conflict), never by a replica's memory.
+ * insert that does nothing on conflict), never by a replica's memory. Every implementation passes the same contract
+ * suite (`test/carrier-event-store-contract.ts`).
  */
 import type { CarrierEvent } from '../domain/carrier/events.js';
 import type { TrackingRef } from '../domain/carrier/tracking.js';
