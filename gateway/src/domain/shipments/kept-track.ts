@@ -9,7 +9,7 @@ import type { ShipmentMode } from '../registry/types.js';
 
 const NO_RELATED = { devices: [], zones: [], batches: [], shipments: [], orders: [] };
 
-/** Whether the GPS rules keep every one of `fixes` (at most two: the walk's previous kept fix and the next). */
+/** Whether the GPS rules keep every one of `fixes`. */
 function allKept(mode: ShipmentMode, fixes: readonly Fix[], nowMs: number): boolean {
   return gpsFindings({ shipment: '', mode, fixes, route: [], corridorM: 0, known: [], nowMs, related: NO_RELATED }).dropped.length === 0;
 }
@@ -30,8 +30,14 @@ export function keptTrack(mode: ShipmentMode, fixes: readonly Fix[], nowMs: numb
   }
   const out: Fix[] = [];
   for (const device of [...byDevice.keys()].sort()) {
+    const track = byDevice.get(device)!.sort((a, b) => a.t - b.t);
+    // Most tracks lose no fix: one judging of the whole track says so, and the walk two at a time is not needed.
+    if (allKept(mode, track, nowMs)) {
+      for (const f of track) out.push(f);
+      continue;
+    }
     let prev: Fix | undefined;
-    for (const f of byDevice.get(device)!.sort((a, b) => a.t - b.t)) {
+    for (const f of track) {
       if (!allKept(mode, prev === undefined ? [f] : [prev, f], nowMs)) continue;
       out.push(f);
       prev = f;
