@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
 import { openDatabase } from '../../adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../adapters/sqlite/registry/registry-store.js';
@@ -80,6 +81,7 @@ describe('GET /api/v1/shipments', () => {
     await flags.reconcile([{ kind: 'shipment', id: 'S-LATE' }], [finding('unplanned-stop/200/30', 'warning', 'S-LATE'), finding('route-deviation/2000/10', 'major', 'S-LATE'), finding('shock/shock.peak/50/instant', 'major', 'S-LATE')], NOW);
     await flags.transition('shock/shock.peak/50/instant@shipment:S-LATE', 'acknowledged', 'dana', undefined, NOW);
     app = Fastify();
+    await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' } } });
     await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: new ShipmentListService(registryStore, store, flags), clock: { now: () => NOW } } });
   });
   afterAll(async () => {
@@ -135,6 +137,14 @@ describe('GET /api/v1/shipments', () => {
     expect([late.positions.length, late.dropped]).toEqual([61, 0]);
     expect((await app.inject(`/api/v1/shipments/S-LATE/positions?at=${T0 + H + 10 * MIN}`)).json<{ positions: unknown[] }>().positions).toHaveLength(10);
     expect((await app.inject('/api/v1/shipments/S-NOPE/positions')).statusCode).toBe(404);
+  });
+
+  it('documents both routes in OpenAPI, the states included', async () => {
+    await app.ready();
+    const doc = app.swagger() as { paths: Record<string, { get?: { parameters?: { name: string; schema?: { anyOf?: { const?: string; enum?: string[] }[] } }[] } }> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/shipments', '/api/v1/shipments/{id}/positions']));
+    const state = doc.paths['/api/v1/shipments']?.get?.parameters?.find((p) => p.name === 'state');
+    expect(JSON.stringify(state?.schema)).toMatch(/in_transit/);
   });
 
   it('pages in id order with after and next', async () => {
