@@ -16,7 +16,7 @@ const Vocabulary = oneOf(CARRIER_VOCABULARIES, 'The vocabulary of `code` (defaul
 
 const EventFields = {
   carrier: Type.Optional(Type.String({ description: 'Carrier (here or on the batch); compared case-blind' })),
-  trackingNumber: Type.Optional(Type.String({ description: 'Tracking number (here or on the batch); spaces are dropped, letters upper-cased' })),
+  trackingNumber: Type.Optional(Type.String({ description: 'Tracking number (here or on the batch; default: the shipment); spaces are dropped, letters upper-cased' })),
   shipment: Type.Optional(Type.String({ description: 'The Coldtrace shipment, when the sender knows it (here or on the batch)' })),
   vocabulary: Type.Optional(Vocabulary),
 };

@@ -19,6 +19,11 @@ describe('readCarrierBatch', () => {
     ]);
   });
 
+  it('takes the shipment for the tracking number of a carrier that tracks by our reference', () => {
+    const r = readCarrierBatch({ carrier: 'coldline', shipment: 'SH-7-0001', events: [{ time: '2026-12-06', code: 'picked_up' }] });
+    expect(r.events[0]).toMatchObject({ trackingNumber: 'SH-7-0001', shipment: 'SH-7-0001' });
+  });
+
   it('gives the same key to the same event written differently', () => {
     const a = readCarrierBatch({ events: [{ carrier: 'DHL', trackingNumber: 'ab 12', time: '2026-12-06T10:00:00+01:00', code: 'delivered' }] }).events[0]!;
     const b = readCarrierBatch({ events: [{ carrier: 'dhl', trackingNumber: 'AB12', time: '2026-12-06T09:00:00.000Z', code: 'delivered', text: 'other words' }] }).events[0]!;

@@ -66,7 +66,9 @@ function readEvent(v: unknown, path: string, defaults: Defaults, problems: Probl
   const f = new Fields(v, path, problems, EVENT_FIELDS);
   const pick = (key: keyof Defaults): unknown => (f.has(key) ? f.raw(key) : defaults[key]);
   const carrier = normaliseCarrier(label(f, 'carrier', pick('carrier'), 'the carrier (here or on the batch)'));
-  const trackingNumber = normaliseTrackingNumber(label(f, 'trackingNumber', pick('trackingNumber'), 'the tracking number (here or on the batch)'));
+  // A carrier that tracks by our reference sends events "for a shipment": its id is then the tracking number.
+  const number = pick('trackingNumber') ?? pick('shipment');
+  const trackingNumber = normaliseTrackingNumber(label(f, 'trackingNumber', number, 'the tracking number (here or on the batch; default: the shipment)'));
   const vocabulary = pick('vocabulary') ?? 'coldtrace';
   if (!(CARRIER_VOCABULARIES as readonly unknown[]).includes(vocabulary)) f.problem('.vocabulary', `must be one of ${CARRIER_VOCABULARIES.map((x) => `'${x}'`).join(', ')}`);
   const shipment = pick('shipment');
