@@ -143,6 +143,19 @@ describe('shipments view', () => {
     await plot.screenshot({ path: join(shots, 'route-S-LIVE.png') });
   });
 
+  it('fits a tablet’s width: the page does not scroll sideways (the table scrolls in its box), the plot shrinks to fit', async () => {
+    await page.setViewportSize({ width: 800, height: 1100 });
+    try {
+      const plot = page.locator('#shipment-detail svg.route-plot');
+      await expect.poll(() => plot.count(), DEADLINE).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+      expect((await plot.boundingBox())?.width ?? Infinity).toBeLessThanOrEqual(800);
+      await page.screenshot({ path: join(shots, 'shipments-tablet.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1300, height: 900 });
+    }
+  });
+
   it('opens a shipment outside the filter from its address, and says when there is no such shipment', async () => {
     await page.locator('#shipments-state').selectOption('in_transit');
     await expect.poll(() => page.locator('#shipments-table tbody tr').count(), DEADLINE).toBe(1);
