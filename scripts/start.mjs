@@ -116,16 +116,20 @@ const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'
 });
 // The demo registry (sites, zones, batches, a truck shipment, orders), once: a registry kept from an earlier run
 // (or edited since) is left as it is.
-const { demoRegistry } = await import('../simulators/dist/demo-registry.js');
+const { demoRegistry, demoCarrierEvents } = await import('../simulators/dist/demo-registry.js');
 const known = await fetch(`${gw.httpUrl}/api/v1/registry/sites/demo-site`);
 if (known.status === 404) {
   const file = `${root}.data/demo-registry.json`;
-  writeFileSync(file, JSON.stringify(demoRegistry(Date.now()), null, 2));
+  const now = Date.now();
+  writeFileSync(file, JSON.stringify(demoRegistry(now), null, 2));
   const imported = spawnSync(process.execPath, ['gateway/dist/cli/registry.js', 'import', file, '--url', gw.httpUrl, '--actor', 'demo', '--source', 'npm-start'], { cwd: root, stdio: 'inherit' });
   if (imported.status !== 0) {
     console.error('coldtrace: the demo registry was refused (above)');
     await stop(1);
   }
+  // What the carrier said about the truck so far (docs/claims.md), as its feed would send it.
+  const posted = await fetch(`${gw.httpUrl}/api/v1/carrier-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoCarrierEvents(now)) });
+  if (!posted.ok) console.error(`coldtrace: the demo carrier events were refused: ${await posted.text()}`);
 }
 await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);

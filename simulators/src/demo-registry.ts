@@ -51,6 +51,7 @@ export function demoRegistry(now: number): Record<string, unknown> {
       id: 'SH-7-0001', carrier: 'Coldline', lane: 'AMS-RTM', mode: 'road', origin: 'demo-site', destination: 'clinic-hub', hubs: ['hub-utrecht'],
       route: [{ lat: 52.3105, lon: 4.7683 }, { lat: 52.0907, lon: 5.1214 }, { lat: 51.9249, lon: 4.4726 }], corridorM: 3000,
       plannedDeparture: at(DEPARTED), promisedDelivery: at(4 * HOUR), gapThresholdMin: 15,
+      tracking: [{ number: DEMO_TRACKING_NUMBER }],
     }],
     orders: [
       { id: 'ORD-1001', customer: 'Rotterdam clinic hub', lines: [{ batch: 'VAX-2610', quantity: 2400 }], shipments: ['SH-7-0001'], promisedDelivery: at(4 * HOUR), minRemainingShelfLifeDays: 180,
@@ -74,6 +75,24 @@ export function demoRegistry(now: number): Record<string, unknown> {
       { id: 'pl-VAX-2610-truck', batch: 'VAX-2610', shipment: 'SH-7-0001', from: at(DEPARTED) },
       { id: 'pl-VAX-2611-cold', batch: 'VAX-2611', zone: 'cold-room', from: at(STORED) },
       { id: 'pl-TAB-0412-ambient', batch: 'TAB-0412', zone: 'ambient', from: at(STORED) },
+    ],
+  };
+}
+
+/** Coldline's tracking number of the demo truck's shipment (docs/claims.md). */
+export const DEMO_TRACKING_NUMBER = 'CL70001NL';
+
+/**
+ * What the carrier said about the demo shipment so far, as its feed would POST it (docs/claims.md): the booking, then
+ * the pickup when the truck left. They show on ORD-1001's timeline beside what the truck's trackers saw.
+ */
+export function demoCarrierEvents(now: number): Record<string, unknown> {
+  const at = (offsetMs: number): string => new Date(Math.floor((now + offsetMs) / 60_000) * 60_000).toISOString();
+  return {
+    carrier: 'Coldline', trackingNumber: DEMO_TRACKING_NUMBER, vocabulary: '17track',
+    events: [
+      { time: at(-DAY), code: 'InfoReceived', text: 'Shipment booked, label created', place: 'Amsterdam' },
+      { time: at(DEPARTED), code: 'InTransit_PickedUp', text: 'Picked up from shipper', place: 'Amsterdam distribution centre', position: { lat: 52.3105, lon: 4.7683 } },
     ],
   };
 }

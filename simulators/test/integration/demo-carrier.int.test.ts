@@ -1,0 +1,23 @@
+/** The demo's carrier feed (scripts/start.mjs posts it with the demo registry): its events land on ORD-1001's story. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCarrierEvents, demoRegistry } from '../../src/demo-registry.js';
+import { request, startTestGateway, type Body, type TestGateway } from '../../../gateway/test/support/gateway.js';
+
+describe('demo carrier feed', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ COLDTRACE_RULES: 'off' });
+  });
+  afterAll(() => gw.destroy());
+
+  it("matches the demo shipment by its tracking number and tells ORD-1001 what the carrier said", async () => {
+    const now = Date.now();
+    const imported = await request('PUT', `${gw.httpUrl}/api/v1/registry`, demoRegistry(now));
+    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    const posted = await request('POST', `${gw.httpUrl}/api/v1/carrier-events`, demoCarrierEvents(now));
+    expect(posted.status, JSON.stringify(posted.json)).toBe(200);
+    expect(posted.json.events.map((e: Body) => [e.status, e.milestone, e.shipments])).toEqual([['new', 'info_received', ['SH-7-0001']], ['new', 'picked_up', ['SH-7-0001']]]);
+    const timeline = await request('GET', `${gw.httpUrl}/api/v1/orders/ORD-1001/timeline`);
+    expect(timeline.json.events.filter((e: Body) => e.kind === 'carrier').map((e: Body) => e.milestone)).toEqual(['info_received', 'picked_up']);
+  });
+});
