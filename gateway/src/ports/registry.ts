@@ -51,8 +51,8 @@ export interface RegistryStore {
   missing(kind: EntityKind, ids: readonly string[]): Promise<string[]>;
   /** Placements of the subjects ('device:ID' or 'batch:ID'). */
   placementsOf(subjects: readonly string[]): Promise<Placement[]>;
-  /** Placements at a location overlapping [fromMs, toMs), devices and batches. */
-  placementsAt(location: Location, fromMs: number, toMs: number): Promise<Placement[]>;
+  /** Placements at a location overlapping [fromMs, toMs): devices and batches, or only those of `of`. */
+  placementsAt(location: Location, fromMs: number, toMs: number, of?: 'device' | 'batch'): Promise<Placement[]>;
   /** Every device placement (the custody index is built from them). */
   devicePlacements(): Promise<Placement[]>;
   /** Ids of the batches of a product. */

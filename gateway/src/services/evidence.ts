@@ -177,7 +177,7 @@ export class EvidenceService {
     for (const p of await this.registry.placementsOf([`batch:${batch}`])) {
       const span = spanOfPlacement(p);
       const segments: Segment[] = [];
-      for (const d of await this.registry.placementsAt(span.location, span.fromMs, span.toMs)) {
+      for (const d of await this.registry.placementsAt(span.location, span.fromMs, span.toMs, 'device')) {
         if (d.device === undefined) continue;
         const x = intersect(span, spanOfPlacement(d));
         if (x !== undefined) segments.push({ device: d.device, location: span.location, ...x });

@@ -34,6 +34,9 @@ const MIGRATIONS = [
   // whole history (a zone holds hundreds of batches over a year).
   `DROP INDEX placement_loc;
    CREATE INDEX placement_loc_to ON placement (loc_kind, loc, to_ms, from_ms);`,
+  // The devices at a location over a batch's leg: a few among the location's hundreds of batch placements, whatever
+  // the leg's age (the index above reads every placement ended after an old leg's start).
+  `CREATE INDEX placement_loc_device ON placement (loc_kind, loc, from_ms) WHERE subject >= 'device:' AND subject < 'device;';`,
 ];
 
 /** At most this many ids per `IN (...)` (SQLite's default variable limit is 32,766). */
@@ -67,6 +70,9 @@ export class SqliteRegistryStore implements RegistryStore {
           UNION ALL
           SELECT id, from_ms FROM placement WHERE loc_kind = :kind AND loc = :loc AND to_ms > :from AND from_ms < :to
         ) p JOIN entity e ON e.kind = 'placements' AND e.id = p.id ORDER BY p.from_ms, p.id`).pluck(),
+      devicesAt: db.prepare(`SELECT e.doc FROM placement p JOIN entity e ON e.kind = 'placements' AND e.id = p.id
+        WHERE p.loc_kind = :kind AND p.loc = :loc AND p.subject >= 'device:' AND p.subject < 'device;' AND p.from_ms < :to
+          AND (p.to_ms IS NULL OR p.to_ms > :from) ORDER BY p.from_ms, p.id`).pluck(),
       devicePlacements: db.prepare(`SELECT e.doc FROM placement p JOIN entity e ON e.kind = 'placements' AND e.id = p.id
         WHERE p.subject >= 'device:' AND p.subject < 'device;' ORDER BY p.subject, p.from_ms`).pluck(),
       batchesOfProduct: db.prepare("SELECT id FROM entity WHERE kind = 'batches' AND json_extract(doc, '$.product') = ? ORDER BY id").pluck(),
@@ -106,11 +112,11 @@ export class SqliteRegistryStore implements RegistryStore {
     return Promise.resolve([...new Set(subjects)].flatMap((s) => (this.s.placementsOf.all(s) as string[]).map((d) => JSON.parse(d) as Placement)));
   }
 
-  placementsAt(location: Location, fromMs: number, toMs: number): Promise<Placement[]> {
-    const rows = this.s.placementsAt.all({
-      kind: location.kind, loc: location.id, to: Math.min(toMs, Number.MAX_SAFE_INTEGER), from: Math.max(fromMs, Number.MIN_SAFE_INTEGER),
-    }) as string[];
-    return Promise.resolve(rows.map((d) => JSON.parse(d) as Placement));
+  placementsAt(location: Location, fromMs: number, toMs: number, of?: 'device' | 'batch'): Promise<Placement[]> {
+    const range = { kind: location.kind, loc: location.id, to: Math.min(toMs, Number.MAX_SAFE_INTEGER), from: Math.max(fromMs, Number.MIN_SAFE_INTEGER) };
+    const docs = (of === 'device' ? this.s.devicesAt : this.s.placementsAt).all(range) as string[];
+    const all = docs.map((d) => JSON.parse(d) as Placement);
+    return Promise.resolve(of === 'batch' ? all.filter((p) => p.batch !== undefined) : all);
   }
 
   devicePlacements(): Promise<Placement[]> {
