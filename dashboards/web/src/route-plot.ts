@@ -1,7 +1,8 @@
 /**
  * A shipment's route plot in SVG, without map tiles: the planned route and its corridor, the geofences of its
- * origin, destination and hubs, the track of its trackers' fixes, and where its flags happened (stops, deviations,
- * shocks). Everything is drawn from the registry and the stored readings.
+ * origin, destination and hubs, its trackers' track as the GPS rules see it, where its flags happened (stops,
+ * deviations, shocks) and, when given, where it was last seen. Drawn by the Order and Shipments views from the
+ * registry and the gateway's positions.
  */
 import type { ApiClient } from './api.js';
 import { located, shipment, type Flag, type Located, type Shipment } from './api-orders.js';
