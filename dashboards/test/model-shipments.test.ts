@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShipmentItem } from '../web/src/api-shipments.js';
-import { boardStatus, openFlagsText, positionText, shipmentFromHash, sortForBoard, trackText, type BoardStatus } from '../web/src/model-shipments.js';
+import { boardStatus, durationText, openFlagsText, positionText, shipmentFromHash, sortForBoard, trackText, visitText, type BoardStatus } from '../web/src/model-shipments.js';
 import { viewOf } from '../web/src/views.js';
 
 const NONE = { warning: 0, major: 0, critical: 0 };
@@ -46,6 +46,13 @@ describe('words', () => {
     expect(trackText({ fixes: 312, dropped: [{ reason: 'speed', count: 2 }, { reason: 'zero-position', count: 1 }] })).toBe('312 fixes, 3 dropped by the rules (speed 2, zero-position 1)');
     expect(trackText({ fixes: 1, dropped: [] })).toBe('1 fix, none dropped by the rules');
   });
+  it('tells a visit to a known place with its stay, in the viewer’s zone', () => {
+    const names = new Map([['HUB', 'Cross-dock']]);
+    const v = { place: 'HUB', placeKind: 'hub' as const, device: 'trk', arrived: '2026-12-07T00:34:00.000Z' };
+    expect(visitText({ ...v, departed: '2026-12-07T02:39:30.000Z' }, names, 'Asia/Kolkata', 'en-GB')).toBe('hub Cross-dock: arrived 7 Dec 2026, 06:04:00 GMT+5:30, left after 2 h 06 min');
+    expect(visitText({ ...v, place: 'ORG', placeKind: 'origin' }, names, 'UTC', 'en-GB')).toBe('origin ORG: arrived 7 Dec 2026, 00:34:00 UTC, still there');
+  });
+  it.each([[44 * 60_000, '44 min'], [60 * 60_000, '1 h 00 min'], [(26 * 60 + 5) * 60_000, '1 d 2 h']])('writes a stay of %i ms as %s', (ms, want) => expect(durationText(ms)).toBe(want));
   it('writes a position with its hemispheres', () => {
     expect(positionText({ lat: 52.09123, lon: 5.12 })).toBe('52.0912° N, 5.1200° E');
     expect(positionText({ lat: -33.9, lon: -70.66 })).toBe('33.9000° S, 70.6600° W');

@@ -139,6 +139,11 @@ describe('shipments view', () => {
     expect(Number(await plot.locator('circle.marker-last').getAttribute('data-time'))).toBe(FIXES.at(-1)!.t);
     await expect.poll(() => page.locator('#shipment-track').textContent(), DEADLINE).toBe(`${FIXES.length + 1} fixes, 1 dropped by the rules (speed 1)`);
     expect(await page.locator('#shipment-status').textContent()).toBe('In transit');
+    // Stays at known places (planned stops, never flagged): the origin for its first two minutes, the hub at minute 50.
+    const visits = page.locator('#shipment-visits li');
+    await expect.poll(() => visits.evaluateAll((els) => els.map((e) => e.getAttribute('data-place'))), DEADLINE).toEqual(['ORG', 'HUB']);
+    expect(await visits.first().textContent()).toMatch(/^origin Origin DC: arrived .* GMT\+5:30, left after 2 min$/);
+    expect(await visits.nth(1).textContent()).toMatch(/^hub Cross-dock: arrived .* GMT\+5:30, left after 1 min$/);
     await page.screenshot({ path: join(shots, 'shipments-S-LIVE.png'), fullPage: true });
     await plot.screenshot({ path: join(shots, 'route-S-LIVE.png') });
   });

@@ -29,10 +29,21 @@ export interface ShipmentItem {
   readonly openFlags: Readonly<Record<Exclude<Severity, 'info'>, number>>;
 }
 
-/** `GET /api/v1/shipments/{id}/track`: fixes received and those the rules dropped, by reason. */
+/** A tracker's stay inside the origin, the destination or a hub, by its kept fixes; times ISO 8601. */
+export interface Visit {
+  readonly place: string;
+  readonly placeKind: 'origin' | 'destination' | 'hub';
+  readonly device: string;
+  readonly arrived: string;
+  /** Absent while the tracker is still there. */
+  readonly departed?: string;
+}
+
+/** `GET /api/v1/shipments/{id}/track`: fixes received, those the rules dropped by reason, visits to known places. */
 export interface TrackSummary {
   readonly fixes: number;
   readonly dropped: ReadonlyArray<{ readonly reason: string; readonly count: number }>;
+  readonly visits: readonly Visit[];
 }
 
 const enc = encodeURIComponent;

@@ -3,7 +3,8 @@
  * and whether it is late), the order of the list (what needs attention first), the flag counts in words and
  * the view's address.
  */
-import type { ShipmentItem, TrackSummary } from './api-shipments.js';
+import type { ShipmentItem, TrackSummary, Visit } from './api-shipments.js';
+import { formatZoned } from './model-zone.js';
 
 /** The status shown: colour class and words (colour is never the only signal). */
 export type BoardStatus = 'overdue' | 'planned' | 'late' | 'in-transit' | 'arrived-late' | 'arrived';
@@ -38,10 +39,28 @@ export function openFlagsText(f: ShipmentItem['openFlags']): string {
 }
 
 /** `312 fixes, 3 dropped by the rules (speed 2, zero-position 1)`. */
-export function trackText(t: TrackSummary): string {
+export function trackText(t: Pick<TrackSummary, 'fixes' | 'dropped'>): string {
   const dropped = t.dropped.reduce((n, d) => n + d.count, 0);
   const fixes = `${t.fixes} fix${t.fixes === 1 ? '' : 'es'}`;
   return dropped === 0 ? `${fixes}, none dropped by the rules` : `${fixes}, ${dropped} dropped by the rules (${t.dropped.map((d) => `${d.reason} ${d.count}`).join(', ')})`;
+}
+
+/**
+ * `hub Cross-dock: arrived 7 Dec 2026, 06:04:17 GMT+5:30, left after 1 min` (or `still there`): a planned stop, at a
+ * known place, which no rule flags. `names` gives places' names where known.
+ */
+export function visitText(v: Visit, names: ReadonlyMap<string, string>, zone: string, locale?: string): string {
+  const arrived = Date.parse(v.arrived);
+  const stay = v.departed === undefined ? 'still there' : `left after ${durationText(Date.parse(v.departed) - arrived)}`;
+  return `${v.placeKind} ${names.get(v.place) ?? v.place}: arrived ${formatZoned(arrived, zone, locale)}, ${stay}`;
+}
+
+/** `45 min`, `2 h 05 min`, `3 d 4 h`: a stay, rounded to the minute. */
+export function durationText(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  if (min < 24 * 60) return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
+  return `${Math.floor(min / 1440)} d ${Math.floor((min % 1440) / 60)} h`;
 }
 
 /** `52.1234° N, 4.8765° E`. */

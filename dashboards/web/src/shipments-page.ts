@@ -5,9 +5,10 @@
  * see it. Read when the view opens, on a change of filter and on Refresh.
  */
 import type { ApiClient } from './api.js';
-import { listShipments, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState } from './api-shipments.js';
+import { listShipments, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
 import { h, timeEl } from './dom.js';
-import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText } from './model-shipments.js';
+import { located } from './api-orders.js';
+import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText, visitText } from './model-shipments.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 import { routeFigure } from './route-plot.js';
 
@@ -102,6 +103,19 @@ export class ShipmentsPage {
     );
   }
 
+  /** Stays at the origin, the hubs and the destination: the planned stops, which no rule flags. */
+  private async visits(list: HTMLElement, visits: TrackSummary['visits'], gen: number): Promise<void> {
+    const doc = this.doc;
+    if (visits.length === 0) {
+      list.replaceChildren(h(doc, 'li', { class: 'muted' }, 'none visited yet'));
+      return;
+    }
+    const ids = [...new Set(visits.map((v) => v.place))];
+    const names = new Map((await Promise.all(ids.map((id) => located(this.api, id)))).flatMap((p) => (p?.name !== undefined ? [[p.id, p.name] as const] : [])));
+    if (gen !== this.generation) return;
+    list.replaceChildren(...visits.map((v) => h(doc, 'li', { 'data-place': v.place, 'data-kind': v.placeKind }, visitText(v, names, this.zone))));
+  }
+
   private flagBadges(s: ShipmentItem): HTMLElement {
     const doc = this.doc;
     const badges = (['critical', 'major', 'warning'] as const).filter((v) => s.openFlags[v] > 0)
@@ -113,6 +127,7 @@ export class ShipmentsPage {
     const doc = this.doc;
     const board = boardStatus(s);
     const trackLine = h(doc, 'dd', { id: 'shipment-track' }, 'Loading…');
+    const visits = h(doc, 'ul', { id: 'shipment-visits', class: 'plain' });
     const figure = h(doc, 'div', { class: 'route-slot', 'data-shipment': s.id }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s.id}…`));
     const when = (iso: string | undefined): Node | string => (iso === undefined ? '—' : timeEl(doc, Date.parse(iso), formatZoned(Date.parse(iso), this.zone)));
     slot.replaceChildren(
@@ -123,6 +138,7 @@ export class ShipmentsPage {
         h(doc, 'dt', {}, 'Arrived'), h(doc, 'dd', {}, when(s.status.arrived), ' (promised by ', when(s.promisedDelivery), ')'),
         h(doc, 'dt', {}, 'Trackers'), h(doc, 'dd', {}, s.trackers.length === 0 ? 'none placed' : s.trackers.map((t) => t.device).join(', ')),
         h(doc, 'dt', {}, 'Track'), trackLine,
+        h(doc, 'dt', {}, 'Known places'), h(doc, 'dd', {}, visits),
         h(doc, 'dt', {}, 'Open flags'), h(doc, 'dd', {}, openFlagsText(s.openFlags)),
       ),
       figure,
@@ -130,6 +146,7 @@ export class ShipmentsPage {
     const [track, flags] = await Promise.allSettled([shipmentTrack(this.api, s.id), shipmentFlags(this.api, s.id)]);
     if (gen !== this.generation) return;
     trackLine.textContent = track.status === 'fulfilled' ? trackText(track.value) : 'could not be read';
+    if (track.status === 'fulfilled') void this.visits(visits, track.value.visits, gen);
     const last = s.lastPosition === undefined ? undefined : { lat: s.lastPosition.lat, lon: s.lastPosition.lon, time: Date.parse(s.lastPosition.at), device: s.lastPosition.device };
     const fig = await routeFigure(doc, this.api, s.id, flags.status === 'fulfilled' ? flags.value : [], this.zone, last);
     if (gen === this.generation) figure.replaceChildren(fig);
