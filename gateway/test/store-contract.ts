@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TelemetryStore } from '../src/ports/telemetry-store.js';
 import { ReadingFlag, type StoredReading } from '../src/domain/reading.js';
+import { queryAll } from '../src/services/series-cache.js';
 
 export interface StoreUnderTest {
   readonly store: TelemetryStore;
@@ -145,6 +146,26 @@ export function describeTelemetryStoreContract(
         expect(got.every((x) => x.device === d && x.node === `node-${i}` && x.site === `site-${i % 3}`)).toBe(true);
         expect(got.filter((x) => x.metric === 'temperature').map((x) => x.value)).toEqual([i, i + 1]);
       }
+    });
+
+    it('answers several queries together as each alone (queryMany where the store has it: the rules read a slice at once)', async () => {
+      const [a, b] = [device(1), device(2)];
+      const batch = [a, b].flatMap((d, i) => [0, 1000, 2000, 3000].flatMap((dt) => [
+        r({ device: d, time: t0 + dt, value: i * 10 + dt / 1000 }),
+        r({ device: d, metric: 'humidity', unit: '%RH', time: t0 + dt, value: 50 + i + dt / 1000 }),
+      ]));
+      expect((await store.write(batch)).inserted).toBe(16);
+      await settle();
+      const queries = [
+        { device: a, metric: 'temperature', from: t0, to: t0 + 60_000, limit: 100 },
+        { device: a, from: t0 + 1000, to: t0 + 3000, limit: 100 },
+        { device: b, metric: 'humidity', from: t0 + 2000, to: t0 + 60_000, limit: 1 },
+        { device: b, metric: 'temperature', from: t0 + 5000, to: t0 + 60_000, limit: 100 },
+        { device: device(3), metric: 'temperature', from: t0, to: t0 + 60_000, limit: 100 },
+      ];
+      const together = await queryAll(store, queries);
+      expect(together.map((rows) => rows.length)).toEqual([4, 4, 1, 0, 0]);
+      for (const [i, q] of queries.entries()) expect(together[i]).toEqual(await store.query(q));
     });
 
     it('stores booleans as 0/1', async () => {

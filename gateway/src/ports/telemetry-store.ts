@@ -53,6 +53,11 @@ export interface TelemetryStore {
   /** Readings of one device in a device-time range, oldest first. */
   query(q: ReadingQuery): Promise<StoredReading[]>;
   /**
+   * Several queries answered together, each as `query` would (the rules read the series of many subjects per round).
+   * Optional: a store whose queries cost no more together than apart leaves it out and they are sent one by one.
+   */
+  queryMany?(qs: readonly ReadingQuery[]): Promise<StoredReading[][]>;
+  /**
    * The series in buckets of `step` ms from `from`: per non-empty bucket the true min and max, count, arithmetic
    * mean and first/last time of the readings in it, oldest first; empty buckets are absent. Computed where the data
    * is (the embedded store folds stored chunks and hourly rollups); memory bounded by the bucket count.

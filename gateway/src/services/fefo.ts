@@ -30,7 +30,7 @@ export class FefoService {
   /** Undefined when the site is unknown. */
   async site(siteId: string, atMs: number): Promise<SiteFefo | undefined> {
     if ((await this.registry.get('sites', siteId)) === undefined) return undefined;
-    const inputs = new RuleInputs(this.registry, this.evidence, this.store, new SeriesCache(this.store));
+    const inputs = new RuleInputs(this.registry, this.evidence, new SeriesCache(this.store));
     const candidates: FefoCandidate[] = [];
     const unreadable: string[] = [];
     for (const zone of await this.registry.zonesOf(siteId)) {

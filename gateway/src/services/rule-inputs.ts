@@ -8,20 +8,15 @@ import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace } fro
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
-import { ReadingFlag } from '../domain/reading.js';
 import type { RegistryStore } from '../ports/registry.js';
-import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { spanOfPlacement } from './custody.js';
 import type { EvidenceService } from './evidence.js';
 import type { SeriesCache } from './series-cache.js';
 
-/** Most readings of one tracker read to find its silences. */
-const MAX_HEARTBEATS = 5_000_000;
-
 export class RuleInputs {
   private readonly intervals = new Map<string, number>();
 
-  constructor(private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly store: TelemetryStore, private readonly cache: SeriesCache) {}
+  constructor(private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly cache: SeriesCache) {}
 
   /** The findings of a subject at evaluation time `nowMs`. */
   findings(subject: Subject, nowMs: number): Promise<Finding[]> {
@@ -97,7 +92,7 @@ export class RuleInputs {
         const held = await this.held(p.device, metric, span.fromMs, to);
         if (held.length > 0) series.push({ device: p.device, location: span.location, placement: p.id, metric, held });
       }
-      for (const r of await this.store.query({ device: p.device, from: span.fromMs, to, limit: MAX_HEARTBEATS })) if ((r.flags & ReadingFlag.CLOCK_SKEW) === 0) heartbeats.push(r.time);
+      for (const t of await this.cache.deviceTimes(p.device, span.fromMs, to)) heartbeats.push(t);
       for (const f of await this.fixesOf(p.device, span.fromMs, to)) fixes.push(f);
     }
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];

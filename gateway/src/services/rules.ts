@@ -17,7 +17,11 @@ import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import { SeriesCache } from './series-cache.js';
 import { RulesSweep } from './rules-sweep.js';
 import { RuleInputs } from './rule-inputs.js';
-import { evaluateTier3, touchesIncidents } from './escalation.js';
+import { judgeRound, type Lane, type LaneIntervals } from './rules-round.js';
+import { TriageState } from './triage-state.js';
+import { knownFindings, triage, type KnownFindings } from '../domain/rules/triage.js';
+import { batchFindings } from '../domain/rules/batch-findings.js';
+import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
 import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
 
@@ -36,8 +40,13 @@ export interface RulesDeps {
 
 /** A round starts this long after the first mark, ms: readings of one burst are judged together. */
 export const DEFAULT_ROUND_DELAY_MS = 100;
-/** A batch is judged at most this often, ms: a busy zone marks its batches with every commit. */
-export const DEFAULT_MIN_BATCH_INTERVAL_MS = 500;
+/**
+ * A subject is judged at most this often, ms, per lane: a busy zone marks its batches with every commit. `live`: readings
+ * that may prove a new condition (beyond a bound, domain/rules/triage.ts), and shipments; `steady`: readings within
+ * every bound (shelf life moves, a flag clears, a hole closes: nothing to tell within a second); `background`:
+ * registry changes and silences.
+ */
+export const DEFAULT_LANE_INTERVALS_MS: LaneIntervals = { live: 500, steady: 30_000, background: 500 };
 /** Most of the main thread one round takes, ms (then it waits for the next round: at most a third of the time). */
 export const DEFAULT_ROUND_BUDGET_MS = 50;
 /** Silence is looked for this often, ms: trackers on shipments, zone sensors (rules-sweep.ts). */
@@ -45,18 +54,11 @@ export const DEFAULT_SWEEP_MS = 60_000;
 
 export type FlagListener = (changes: readonly FlagChange[]) => void;
 
-interface DirtyLocation {
-  readonly location: ReturnType<typeof locationOf>;
-  readonly placement: string;
-  from: number;
-  to: number;
-  /** Gateway time the first of its readings was committed. */
-  readonly at: number;
-}
-
 export class RulesService {
   /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation, per lane. */
-  private readonly marked = { live: new Map<string, number>(), background: new Map<string, number>() };
+  private readonly marked: Record<Lane, Map<string, number>> = { live: new Map(), steady: new Map(), background: new Map() };
+  /** What the triage of committed readings needs per batch. */
+  private readonly triage: TriageState;
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
@@ -66,14 +68,16 @@ export class RulesService {
   /** Locations readings were taken at since the last round (`zone:ID`), with the device-time range. */
   private readonly dirty = new Map<string, DirtyLocation>();
 
-  /** Subject -> gateway time its last evaluation started (entries older than the interval are dropped). */
+  /** Subject -> gateway time its last evaluation started (entries older than the longest interval are dropped). */
   private readonly judgedAt = new Map<string, number>();
   private sweep: RulesSweep | undefined;
 
   constructor(
     private readonly deps: RulesDeps, private readonly roundDelayMs = DEFAULT_ROUND_DELAY_MS,
-    private readonly minBatchIntervalMs = DEFAULT_MIN_BATCH_INTERVAL_MS, private readonly roundBudgetMs = DEFAULT_ROUND_BUDGET_MS,
-  ) {}
+    private readonly intervals = DEFAULT_LANE_INTERVALS_MS, private readonly roundBudgetMs = DEFAULT_ROUND_BUDGET_MS,
+  ) {
+    this.triage = new TriageState(deps.registry, deps.clock);
+  }
 
   /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
   startSweep(everyMs = DEFAULT_SWEEP_MS): void {
@@ -105,22 +109,28 @@ export class RulesService {
       lastDevice = r.device;
       lastKey = key;
       e = this.dirty.get(key);
-      if (e === undefined) this.dirty.set(key, (e = { location: s.location, placement: s.placement, from: r.time, to: r.time + 1, at }));
-      else {
-        if (r.time < e.from) e.from = r.time;
-        if (r.time + 1 > e.to) e.to = r.time + 1;
-      }
+      if (e === undefined) this.dirty.set(key, (e = dirtyLocation(s, r, at)));
+      else noteReading(e, r);
     }
     if (this.dirty.size > 0) this.schedule();
   };
 
-  /** The subjects of the locations readings were taken at since the last round. */
+  /**
+   * The subjects of the locations readings were taken at since the last round: a shipment, and the batches there, live
+   * if the readings reach a threshold of the batch's product (they may prove a new condition), else steady.
+   */
   private async markDirty(): Promise<void> {
     const dirty = [...this.dirty.values()];
     this.dirty.clear();
     for (const d of dirty) {
       if (d.location.kind === 'shipment') this.mark(`shipment:${d.location.id}`, d.at);
-      for (const p of await this.deps.registry.placementsAt(d.location, d.from, d.to)) if (p.batch !== undefined) this.mark(`batch:${p.batch}`, d.at);
+      const batches = (await this.deps.registry.placementsAt(d.location, d.from, d.to, 'batch')).flatMap((p) => (p.batch !== undefined ? [p.batch] : []));
+      if (batches.length === 0) continue;
+      const readings = { ranges: d.ranges, firstOf: d.firstOf, lastMs: d.to - 1, maxGapMs: await this.triage.maxGapOf(d.firstOf.keys()) };
+      for (const b of batches) {
+        const t = await this.triage.of(b);
+        this.mark(`batch:${b}`, d.at, triage(t.thresholds, readings, t.known));
+      }
     }
   }
 
@@ -129,6 +139,7 @@ export class RulesService {
    * Noted only: the batches are found in the next round, so an import answers without waiting for them.
    */
   readonly registryChanged = (change: RegistryChangeSet): void => {
+    this.triage.registryChanged();
     this.changes.push({ change, at: this.deps.clock.now() });
     this.schedule();
   };
@@ -147,17 +158,18 @@ export class RulesService {
         if (p.batch !== undefined) later(`batch:${p.batch}`);
         else {
           const span = spanOfPlacement(p);
-          for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs)) if (q.batch !== undefined) later(`batch:${q.batch}`);
+          for (const q of await this.deps.registry.placementsAt(locationOf(p), span.fromMs, span.toMs, 'batch')) if (q.batch !== undefined) later(`batch:${q.batch}`);
         }
       }
     }
   }
 
   /**
-   * Marks a subject (`batch:ID`, `shipment:ID`) to be judged. `live` (readings arrived) goes before `background`
-   * (registry changes: a bulk import marks every batch it places, and must not hold up the flags of new readings).
+   * Marks a subject (`batch:ID`, `shipment:ID`) to be judged. `live` (readings that may prove something) goes first,
+   * then `steady`, then `background` (registry changes: a bulk import marks every batch it places, and must not hold
+   * up the flags of new readings).
    */
-  mark(subject: string, at = this.deps.clock.now(), lane: 'live' | 'background' = 'live'): void {
+  mark(subject: string, at = this.deps.clock.now(), lane: Lane = 'live'): void {
     if (this.closed) return;
     const queue = this.marked[lane];
     if (!queue.has(subject)) queue.set(subject, at);
@@ -165,7 +177,7 @@ export class RulesService {
   }
 
   private get markedCount(): number {
-    return this.marked.live.size + this.marked.background.size;
+    return this.marked.live.size + this.marked.steady.size + this.marked.background.size;
   }
 
   private schedule(delayMs = this.roundDelayMs): void {
@@ -226,12 +238,14 @@ export class RulesService {
       this.running = undefined;
     }
     const now = this.deps.clock.now();
-    // Oldest first (each is deleted before it is set again): stop at the first one still inside the interval.
+    const longest = Math.max(...Object.values(this.intervals));
+    // Oldest first (each is deleted before it is set again): stop at the first one still inside the longest interval.
     for (const [b, at] of this.judgedAt) {
-      if (at + this.minBatchIntervalMs > now) break;
+      if (at + longest > now) break;
       this.judgedAt.delete(b);
     }
-    this.running = this.judgeMarked(force);
+    let judged = 0;
+    this.running = this.judgeMarked(force).then((n) => void (judged = n));
     try {
       await this.running;
     } finally {
@@ -241,62 +255,42 @@ export class RulesService {
     // no reading arriving (nothing noted, nothing marked live), background work (a bulk import's batches) goes on at
     // once: the budget is there to keep ingest fast, not to slow judging down when nothing else is to be done.
     if (this.dirty.size > 0 || this.marked.live.size > 0) this.schedule();
-    else if (this.changes.length > 0) this.schedule(0);
-    else if (this.marked.background.size > 0) this.schedule(0);
+    else if (this.changes.length > 0 || (judged > 0 && this.marked.background.size > 0)) this.schedule(0);
+    // Subjects that wait out their interval: looked at again a round delay later, not in a tight loop.
+    else if (this.markedCount > 0) this.schedule();
   }
 
   /**
-   * Judges marked subjects, live ones first. Ingest first: a round takes the main thread for at most its budget and
-   * gives the event loop a turn between subjects; what is left waits for the next round (under heavy load flags come
-   * later, readings are acknowledged as fast as without rules). Subjects judged less than the interval ago wait.
+   * Judges marked subjects, live ones first (rules-round.ts). Ingest first: a round takes the main thread for at most its
+   * budget, in slices with a turn of the event loop between them; what is left waits for the next round (under heavy
+   * load flags come later, readings are acknowledged as fast as without rules). Subjects judged less than the
+   * interval ago wait.
    */
-  private async judgeMarked(force: boolean): Promise<void> {
-    const cache = new SeriesCache(this.deps.store);
-    const started = this.deps.clock.now();
-    let incidentsMoved = false;
-    let judged = 0;
-    for (const lane of ['live', 'background'] as const) {
-      const queue = this.marked[lane];
-      // Deleting while iterating a Map is safe; subjects marked during the round are met later in it, or wait.
-      for (const [key, markedAt] of queue) {
-        if (!force && judged > 0 && this.deps.clock.now() - started >= this.roundBudgetMs) break;
-        if (!force && this.judgedAt.has(key)) continue;
-        queue.delete(key);
-        if (lane === 'background' && this.marked.live.has(key)) continue;
-        if (judged++ > 0) await new Promise<void>((r) => this.deps.scheduler.after(0, r));
-        this.judgedAt.delete(key);
-        this.judgedAt.set(key, this.deps.clock.now());
-        const kind = key.slice(0, key.indexOf(':')) as Subject['kind'];
-        try {
-          const changes = await this.evaluate({ kind, id: key.slice(kind.length + 1) }, cache);
-          if (lane === 'live') this.deps.observeLatency?.((this.deps.clock.now() - markedAt) / 1000);
-          if (changes.length > 0) for (const l of this.listeners) l(changes);
-          if (touchesIncidents(changes)) incidentsMoved = true;
-        } catch (e) {
-          this.deps.log.error({ err: e, subject: key }, 'rules: evaluation failed; it is judged again at its next reading');
-        }
-      }
-    }
-    if (!incidentsMoved) return;
-    try {
-      const changes = await evaluateTier3(this.deps.flags, this.deps.registry, this.deps.clock.now());
-      if (changes.length > 0) for (const l of this.listeners) l(changes);
-    } catch (e) {
-      this.deps.log.error({ err: e }, 'rules: escalation failed; judged again at the next incident');
-    }
-  }
-
-  /** Judges one subject (a batch, a shipment) now and reconciles its flags. */
-  async evaluate(subject: Subject | string, cache = new SeriesCache(this.deps.store)): Promise<FlagChange[]> {
-    const s = typeof subject === 'string' ? { kind: 'batch' as const, id: subject } : subject;
-    const now = this.deps.clock.now();
-    const findings = await this.findings(s, now, cache);
-    return this.deps.flags.reconcile([s], findings, now);
+  private judgeMarked(force: boolean): Promise<number> {
+    // A batch's judgement also leaves what the triage of its next readings needs (kept once judged, not while planning).
+    const known = new Map<string, KnownFindings>();
+    const findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
+      if (s.kind !== 'batch') return this.findings(s, now, cache);
+      const input = await this.inputs(cache).batchInput(s.id, now);
+      if (input === undefined) return [];
+      const findings = batchFindings(input);
+      known.set(s.id, knownFindings(input, findings));
+      return findings;
+    };
+    const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
+    const judged = (s: Subject): void => {
+      if (s.kind === 'batch') this.triage.judged(s.id, known.get(s.id));
+    };
+    return judgeRound(this.deps, queues, { findingsOf, judged }, this.listeners, { force, budgetMs: this.roundBudgetMs });
   }
 
   /** The findings of a subject (a batch when given an id) at evaluation time `nowMs`; no flag is written. */
   findings(subject: Subject | string, nowMs: number, cache = new SeriesCache(this.deps.store)): Promise<Finding[]> {
     const s = typeof subject === 'string' ? { kind: 'batch' as const, id: subject } : subject;
-    return new RuleInputs(this.deps.registry, this.deps.evidence, this.deps.store, cache).findings(s, nowMs);
+    return this.inputs(cache).findings(s, nowMs);
+  }
+
+  private inputs(cache: SeriesCache): RuleInputs {
+    return new RuleInputs(this.deps.registry, this.deps.evidence, cache);
   }
 }

@@ -1,44 +1,112 @@
 /**
  * Readings of one round of the rules, fetched once per sensor and metric: the batches of one zone share its
  * sensors, and judging each must not read the same readings from the store again.
+ *
+ * A round reads ahead: `prefetch` runs the judging of a slice of subjects once with the cache noting the ranges asked
+ * for (answering nothing), then reads them all in one store call (`queryMany`). Which ranges a subject needs depends
+ * on the registry and the evaluation time only, never on the readings, so the noted ranges are the ones the real pass
+ * asks for; a range missed anyway is read on its own when asked.
  */
-import { ReadingFlag } from '../domain/reading.js';
+import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Sample } from '../domain/rules/step-hold.js';
-import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { ReadingQuery, TelemetryStore } from '../ports/telemetry-store.js';
 
-/** Most readings of one sensor and metric read at once. */
+/** Most readings of one sensor and metric (or, for `times`, of one device) read at once. */
 const MAX_SERIES_READINGS = 5_000_000;
 
+interface Cached<T> {
+  readonly from: number;
+  readonly to: number;
+  readonly items: T[];
+}
+
+/** Several queries through the store's `queryMany` when it has one, else one by one. */
+export function queryAll(store: TelemetryStore, qs: readonly ReadingQuery[]): Promise<StoredReading[][]> {
+  if (store.queryMany !== undefined) return store.queryMany(qs);
+  return Promise.all(qs.map((q) => store.query(q)));
+}
+
 export class SeriesCache {
-  private readonly series = new Map<string, { from: number; to: number; samples: Sample[] }>();
+  private readonly samples = new Map<string, Cached<Sample>>();
+  private readonly times = new Map<string, Cached<number>>();
+  /** Ranges noted while planning (`prefetch`), keyed like the caches. */
+  private planning: Map<string, ReadingQuery> | undefined;
 
   constructor(private readonly store: TelemetryStore) {}
 
-  /** Samples of [from, to), oldest first. */
+  /** Samples of one metric in [from, to), oldest first; readings whose device clock ran ahead are left out. */
   async get(device: string, metric: string, from: number, to: number): Promise<Sample[]> {
     const key = `${device}\u0000${metric}`;
-    let s = this.series.get(key);
-    if (s === undefined || from < s.from || to > s.to) {
-      const f = Math.min(from, s?.from ?? from);
-      const t = Math.max(to, s?.to ?? to);
-      const rows = await this.store.query({ device, metric, from: f, to: t, limit: MAX_SERIES_READINGS });
-      // A reading whose device clock ran ahead is kept but not judged until corrected (docs/domain.md §1).
-      const samples: Sample[] = [];
-      for (const r of rows) if ((r.flags & ReadingFlag.CLOCK_SKEW) === 0) samples.push({ t: r.time, v: r.value });
-      s = { from: f, to: t, samples };
-      this.series.set(key, s);
+    const items = await this.read(this.samples, key, { device, metric, from, to, limit: MAX_SERIES_READINGS }, toSamples);
+    return items.slice(lowerBound(items, from, (s) => s.t), lowerBound(items, to, (s) => s.t));
+  }
+
+  /** Device times of every reading of a device (any metric) in [from, to), oldest first; skewed ones left out. */
+  async deviceTimes(device: string, from: number, to: number): Promise<number[]> {
+    const items = await this.read(this.times, device, { device, from, to, limit: MAX_SERIES_READINGS }, toTimes);
+    return items.slice(lowerBound(items, from, (t) => t), lowerBound(items, to, (t) => t));
+  }
+
+  /** Runs `plan` noting the ranges it asks for (it gets no readings), then reads them all in one store call. */
+  async prefetch(plan: () => Promise<void>): Promise<void> {
+    const noted = new Map<string, ReadingQuery>();
+    this.planning = noted;
+    try {
+      await plan();
+    } finally {
+      this.planning = undefined;
     }
-    return s.samples.slice(lowerBound(s.samples, from), lowerBound(s.samples, to));
+    const keys = [...noted.keys()];
+    const queries = keys.map((k) => noted.get(k)!);
+    const rows = await queryAll(this.store, queries);
+    keys.forEach((k, i) => {
+      const q = queries[i]!;
+      const r = rows[i] ?? [];
+      if (q.metric === undefined) this.times.set(k, { from: q.from, to: q.to, items: toTimes(r) });
+      else this.samples.set(k, { from: q.from, to: q.to, items: toSamples(r) });
+    });
+  }
+
+  private async read<T>(cache: Map<string, Cached<T>>, key: string, q: ReadingQuery, convert: (rows: readonly StoredReading[]) => T[]): Promise<T[]> {
+    const c = cache.get(key);
+    const covered = c !== undefined && q.from >= c.from && q.to <= c.to;
+    const wanted = covered ? q : { ...q, from: Math.min(q.from, c?.from ?? q.from), to: Math.max(q.to, c?.to ?? q.to) };
+    if (this.planning !== undefined) {
+      if (!covered) {
+        const prev = this.planning.get(key);
+        this.planning.set(key, prev === undefined ? wanted : { ...wanted, from: Math.min(prev.from, wanted.from), to: Math.max(prev.to, wanted.to) });
+      }
+      return [];
+    }
+    if (covered) return c.items;
+    const items = convert(await this.store.query(wanted));
+    cache.set(key, { from: wanted.from, to: wanted.to, items });
+    return items;
   }
 }
 
-/** Index of the first sample at or after `t`. */
-function lowerBound(xs: readonly Sample[], t: number): number {
+// A reading whose device clock ran ahead is kept but not judged until corrected (docs/domain.md §1).
+const judged = (r: StoredReading): boolean => (r.flags & ReadingFlag.CLOCK_SKEW) === 0;
+
+function toSamples(rows: readonly StoredReading[]): Sample[] {
+  const out: Sample[] = [];
+  for (const r of rows) if (judged(r)) out.push({ t: r.time, v: r.value });
+  return out;
+}
+
+function toTimes(rows: readonly StoredReading[]): number[] {
+  const out: number[] = [];
+  for (const r of rows) if (judged(r)) out.push(r.time);
+  return out;
+}
+
+/** Index of the first item at or after `t`. */
+function lowerBound<T>(xs: readonly T[], t: number, time: (x: T) => number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid]!.t < t) lo = mid + 1;
+    if (time(xs[mid]!) < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -30,7 +30,7 @@ export class TrackService {
   ) {}
 
   private inputs(): RuleInputs {
-    return new RuleInputs(this.registry, this.evidence, this.store, new SeriesCache(this.store));
+    return new RuleInputs(this.registry, this.evidence, new SeriesCache(this.store));
   }
 
   /** Undefined for an unknown shipment. */

@@ -71,7 +71,7 @@ describe('zone sensor silence', () => {
   });
 
   /** B's zone-gap finding when judged at `atMs` (a fresh cache: the store changes between the steps). */
-  const gapOf = async (atMs: number) => (await new RuleInputs(registryStore, evidence, store, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, atMs)).find((f) => f.rule === 'data-gap/zone');
+  const gapOf = async (atMs: number) => (await new RuleInputs(registryStore, evidence, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, atMs)).find((f) => f.rule === 'data-gap/zone');
 
   it('is not silence within the max gap: no mark, no finding', async () => {
     now = last + 3 * MIN;
@@ -113,7 +113,7 @@ describe('zone sensor silence', () => {
     now = last + 51 * MIN;
     expect(await sweep.sweep()).toEqual([]);
     expect(marks).toEqual(['batch:B', 'batch:B']);
-    const findings = await new RuleInputs(registryStore, evidence, store, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, now);
+    const findings = await new RuleInputs(registryStore, evidence, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, now);
     expect(findings.map((f) => f.rule)).toEqual(['data-gap/zone']);
     expect(findings[0]).toMatchObject({ active: true, figures: { holes: 2, silentSinceMs: last + 43 * MIN } });
   });

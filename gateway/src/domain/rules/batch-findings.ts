@@ -108,6 +108,16 @@ function limitTitle(l: Limit): string {
   return `${l.metric} ${op} ${l.value}: ${how} (${l.alarm})`;
 }
 
+/** The rule key of an excursion limit (docs/rules.md). */
+export function excursionRule(limit: Limit): string {
+  return `excursion/${limit.metric}/${limit.bound}/${limit.value}/${limit.alarm}${limit.alarm === 'consecutive' ? `/${limit.delayMin}` : limit.alarm === 'cumulative' ? `/${limit.budgetMin}` : ''}`;
+}
+
+/** The rule key of an MKT window's limit. */
+export function mktRule(w: { readonly windowH: number; readonly limitC: number }): string {
+  return `mkt/${w.windowH}h/${w.limitC}`;
+}
+
 function excursionFinding(input: BatchInput, limit: Limit): Finding | undefined {
   const found: { device: string; f: LimitFinding }[] = [];
   for (const [device, s] of bySensor(input, limit.metric)) {
@@ -116,7 +126,7 @@ function excursionFinding(input: BatchInput, limit: Limit): Finding | undefined 
   }
   if (found.length === 0) return undefined;
   const episodes: Episode[] = found.flatMap(({ device, f }) => f.episodes.map((e) => ({ ...e, device }))).sort((a, b) => a.startMs - b.startMs || (a.device! < b.device! ? -1 : 1));
-  const rule = `excursion/${limit.metric}/${limit.bound}/${limit.value}/${limit.alarm}${limit.alarm === 'consecutive' ? `/${limit.delayMin}` : limit.alarm === 'cumulative' ? `/${limit.budgetMin}` : ''}`;
+  const rule = excursionRule(limit);
   const worst = found.reduce((a, b) => (b.f.totalBeyondMs > a.f.totalBeyondMs ? b : a));
   return {
     rule, params: { ...limit }, subject: { kind: 'batch', id: input.batch }, severity: 'major', title: limitTitle(limit),
@@ -138,7 +148,7 @@ function mktFinding(input: BatchInput, windowH: number, limitC: number, activati
   }
   if (worst === undefined || worst.mktC <= limitC) return undefined;
   return {
-    rule: `mkt/${windowH}h/${limitC}`, params: { windowH, limitC, activationK: activationK ?? 10_000 }, subject: { kind: 'batch', id: input.batch },
+    rule: mktRule({ windowH, limitC }), params: { windowH, limitC, activationK: activationK ?? 10_000 }, subject: { kind: 'batch', id: input.batch },
     severity: 'major', title: `mean kinetic temperature over ${windowH} h above ${limitC} °C`,
     startMs: worst.endMs - windowH * 3_600_000, endMs: worst.endMs, metAtMs: worst.endMs, active: false, episodes: [],
     figures: { mkt: round(worst.mktC), windowEndMs: worst.endMs, device: worst.device }, related: related(input, [worst.device]),

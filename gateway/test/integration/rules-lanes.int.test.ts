@@ -1,0 +1,144 @@
+/**
+ * Which readings are judged at once and which at a steadier pace (docs/rules.md, "When the rules run"): real SQLite
+ * stores, the real custody index and rules service, readings through its commit hook, time on a hand-driven clock
+ * and scheduler. Zone COLD holds batch B (controlled room temperature: 30 °C and 15 °C are instant limits, MKT
+ * 30 days at most 25 °C); sensor S reports every minute.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
+import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
+import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import type { StoredReading } from '../../src/domain/reading.js';
+import type { Clock, Scheduler } from '../../src/ports/clock.js';
+import type { FlagChange, FlagStore } from '../../src/ports/flags.js';
+import { CustodyIndex } from '../../src/services/custody.js';
+import { EvidenceService } from '../../src/services/evidence.js';
+import { RegistryService } from '../../src/services/registry.js';
+import { RulesService } from '../../src/services/rules.js';
+import { HOUR, iso } from '../support/registry-fixture.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 2, 8);
+
+class ManualTime implements Clock, Scheduler {
+  t = T0;
+  private tasks: { at: number; fn: () => void }[] = [];
+  now(): number { return this.t; }
+  after(ms: number, fn: () => void): { cancel(): void } {
+    const task = { at: this.t + ms, fn };
+    this.tasks.push(task);
+    return { cancel: () => { this.tasks = this.tasks.filter((x) => x !== task); } };
+  }
+  /** Moves time on in 10 ms steps, running what falls due and letting the work it starts finish. */
+  async advance(ms: number): Promise<void> {
+    for (const end = this.t + ms; this.t < end;) {
+      this.t = Math.min(end, this.t + 10);
+      const due = this.tasks.filter((x) => x.at <= this.t);
+      this.tasks = this.tasks.filter((x) => x.at > this.t);
+      for (const x of due) x.fn();
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+describe('rules lanes: readings that may change a flag are judged at once, the others at a steadier pace', () => {
+  let dir: string;
+  let store: SqliteTelemetryStore;
+  let registryStore: SqliteRegistryStore;
+  let rules: RulesService;
+  const time = new ManualTime();
+  /** Subjects whose flags were reconciled, in order. */
+  const judged: string[] = [];
+  const changes: FlagChange[] = [];
+  const latencies: number[] = [];
+  let seq = 0;
+  /** One reading of S at the current time, committed and handed to the rules as the ingest path does. */
+  const reading = async (value: number): Promise<void> => {
+    const r: StoredReading = { site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: time.t, value, unit: 'Cel', seq: ++seq, receivedAt: time.t, flags: 0 };
+    await store.write([r]);
+    rules.committed([r]);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldtrace-lanes-'));
+    store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
+    const db = openDatabase(join(dir, 'r.db'));
+    registryStore = new SqliteRegistryStore(db);
+    await new RegistryService(registryStore, time).importDocument({
+      format: 'coldtrace-registry/1',
+      sites: [{ id: 'WH', name: 'Warehouse', geofence: { kind: 'circle', center: { lat: 52, lon: 5 }, radiusM: 200 } }],
+      zones: [{ id: 'COLD', site: 'WH', name: 'Store room' }],
+      places: [],
+      devices: [{ id: 'S', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 60, metrics: ['temperature'] }],
+      products: [{ id: 'P', name: 'Tablets', preset: 'crt' }],
+      batches: [{ id: 'B', product: 'P', quantity: 10, producedAt: '2026-10-01', expiresAt: '2028-10-01' }],
+      shipments: [], orders: [],
+      placements: [{ id: 'P-S', device: 'S', zone: 'COLD', from: iso(T0 - HOUR) }, { id: 'P-B', batch: 'B', zone: 'COLD', from: iso(T0 - HOUR) }],
+    }, { actor: 'test', source: 'test' });
+    const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
+    await custody.load();
+    const sqliteFlags = new SqliteFlagStore(db);
+    // The real flag store, noting which subjects each reconcile wrote (what the rules judged, and when).
+    const flags: FlagStore = Object.assign(Object.create(sqliteFlags) as FlagStore, {
+      reconcile: (subjects: Parameters<FlagStore['reconcile']>[0], ...rest: [Parameters<FlagStore['reconcile']>[1], number]) => {
+        for (const s of subjects) judged.push(s.id);
+        return sqliteFlags.reconcile(subjects, ...rest);
+      },
+    });
+    rules = new RulesService({
+      registry: registryStore, evidence: new EvidenceService(registryStore, custody, store, sqliteFlags), store, flags, custody,
+      clock: time, scheduler: time, log: pino({ level: 'silent' }), observeLatency: (s) => latencies.push(s),
+    });
+    rules.onFlags((c) => changes.push(...c));
+    // An hour of readings at 20 °C before T0: the batch's first judgement.
+    const before: StoredReading[] = [];
+    for (let t = T0 - HOUR; t < T0; t += MIN) before.push({ site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: t, value: 20, unit: 'Cel', seq: ++seq, receivedAt: t, flags: 0 });
+    await store.write(before);
+    rules.committed(before);
+    await time.advance(200);
+  });
+  afterAll(async () => {
+    await rules.close();
+    await store.close();
+    await registryStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('judges a batch at its first readings, then within-range readings no more than every 30 s', async () => {
+    expect(judged).toEqual(['B']);
+    await time.advance(1_000);
+    await reading(21);
+    await time.advance(5_000);
+    expect(judged).toEqual(['B']);
+    // 30 s after the first judgement (at T0 + 100 ms): due.
+    await time.advance(24_000);
+    expect(judged).toEqual(['B', 'B']);
+    expect(changes).toEqual([]);
+  });
+
+  it('judges a reading beyond a limit at the next round, however recently the batch was judged, and flags it', async () => {
+    await time.advance(1_000);
+    await reading(31);
+    await time.advance(200);
+    expect(judged).toEqual(['B', 'B', 'B']);
+    expect(changes.map((c) => [c.flag.rule, c.events])).toEqual([['excursion/temperature/upper/30/instant', ['raised']]]);
+    // From the commit that marked it to the flag written: one round delay (100 ms); the round itself takes no time here.
+    expect(latencies.at(-1)).toBeLessThanOrEqual(0.11);
+  });
+
+  it('judges a reading that continues an excursion already flagged at the steady pace, and one back within the limit at once', async () => {
+    await time.advance(1_000);
+    await reading(31.5);
+    await time.advance(5_000);
+    expect(judged).toHaveLength(3);
+    await reading(24);
+    await time.advance(200);
+    expect(judged).toHaveLength(4);
+    expect(changes.at(-1)?.events).toContain('cleared');
+  });
+});
