@@ -4,7 +4,7 @@
  * views) and its track summary as the rules see it (docs/rules.md, GPS). Types mirror the
  * gateway's responses, trimmed to what the view uses.
  */
-import type { ApiClient } from './api.js';
+import { ApiError, type ApiClient } from './api.js';
 import type { Flag, Severity } from './api-orders.js';
 import type { Fix } from './model-route.js';
 
@@ -48,17 +48,24 @@ export interface TrackSummary {
 
 const enc = encodeURIComponent;
 
-/** Every shipment (or those in `state`), following the pages. */
-export async function listShipments(api: ApiClient, state?: ShipmentState, pageSize = 500): Promise<ShipmentItem[]> {
-  const out: ShipmentItem[] = [];
-  let after: string | undefined;
-  do {
-    const q = new URLSearchParams({ limit: String(pageSize), ...(state !== undefined ? { state } : {}), ...(after !== undefined ? { after } : {}) });
-    const page = await api.getJson<{ shipments: ShipmentItem[]; next?: string }>(`/api/v1/shipments?${q.toString()}`);
-    out.push(...page.shipments);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
+/**
+ * The first `limit` shipments (or those in `state`) in id order, and whether there are more: each listed shipment's
+ * track is judged for its last position, so the list is bounded rather than read whole.
+ */
+export async function listShipments(api: ApiClient, state?: ShipmentState, limit = 200): Promise<{ shipments: ShipmentItem[]; more: boolean }> {
+  const q = new URLSearchParams({ limit: String(limit), ...(state !== undefined ? { state } : {}) });
+  const page = await api.getJson<{ shipments: ShipmentItem[]; next?: string }>(`/api/v1/shipments?${q.toString()}`);
+  return { shipments: page.shipments, more: page.next !== undefined };
+}
+
+/** One shipment as the list shows it; undefined when there is none (404). */
+export async function oneShipment(api: ApiClient, id: string): Promise<ShipmentItem | undefined> {
+  try {
+    return await api.getJson<ShipmentItem>(`/api/v1/shipments/${enc(id)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
 }
 
 /** The shipment's own flags, every state (withdrawn ones left out, as the API does). */

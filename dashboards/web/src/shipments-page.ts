@@ -5,7 +5,7 @@
  * see it. Read when the view opens, on a change of filter and on Refresh.
  */
 import type { ApiClient } from './api.js';
-import { listShipments, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
+import { listShipments, oneShipment, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
 import { h, timeEl } from './dom.js';
 import { located } from './api-orders.js';
 import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText, visitText } from './model-shipments.js';
@@ -53,8 +53,11 @@ export class ShipmentsPage {
     const detail = this.doc.getElementById('shipment-detail');
     if (status === null || list === null || detail === null) return;
     let items: ShipmentItem[];
+    let more: boolean;
     try {
-      items = sortForBoard(await listShipments(this.api, this.filter === 'all' ? undefined : this.filter));
+      const read = await listShipments(this.api, this.filter === 'all' ? undefined : this.filter);
+      items = sortForBoard(read.shipments);
+      more = read.more;
     } catch (err) {
       if (gen === this.generation) status.textContent = `Shipments could not be read: ${err instanceof Error ? err.message : String(err)}`;
       return;
@@ -62,14 +65,20 @@ export class ShipmentsPage {
     if (gen !== this.generation) return;
     const late = items.filter((s) => s.status.late).length;
     const shown = FILTERS.find(([v]) => v === this.filter)?.[1].toLowerCase() ?? '';
-    status.textContent = `${items.length} shipment${items.length === 1 ? '' : 's'} (${shown}), ${late} late.`;
+    status.textContent = `${items.length} shipment${items.length === 1 ? '' : 's'} (${shown}), ${late} late.${more ? ` Only the first ${items.length} by id are listed.` : ''}`;
     list.replaceChildren(items.length === 0 ? h(this.doc, 'p', { class: 'empty' }, 'No shipments.') : this.table(items, id));
     if (id === undefined) {
       detail.replaceChildren(items.length === 0 ? '' : h(this.doc, 'p', { class: 'muted' }, 'Pick a shipment to see its route.'));
       return;
     }
-    // The selected shipment may be outside the filter: look for it among all.
-    const item = items.find((s) => s.id === id) ?? (await listShipments(this.api)).find((s) => s.id === id);
+    // The selected shipment may be outside the filter or the first page: ask for it by id.
+    let item: ShipmentItem | undefined;
+    try {
+      item = items.find((s) => s.id === id) ?? (await oneShipment(this.api, id));
+    } catch (err) {
+      if (gen === this.generation) detail.replaceChildren(h(this.doc, 'p', { class: 'error-detail', role: 'alert' }, `Shipment ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
     if (gen !== this.generation) return;
     if (item === undefined) {
       detail.replaceChildren(h(this.doc, 'p', { class: 'error-detail', role: 'alert', id: 'shipment-missing' }, `No shipment ${id}.`));

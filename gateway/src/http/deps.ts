@@ -42,7 +42,7 @@ export interface AppDeps {
   /** Shipments' GPS tracks and the order timeline with visits to known places. */
   readonly tracks: Pick<TrackService, 'shipment' | 'orderTimeline'>;
   /** The Shipments view: the list (status, last kept position, open flags) and a shipment's kept positions. */
-  readonly shipments: Pick<ShipmentListService, 'list' | 'positions'>;
+  readonly shipments: Pick<ShipmentListService, 'list' | 'one' | 'positions'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];

@@ -48,6 +48,8 @@ export interface ShipmentListQuery {
   readonly limit: number;
 }
 
+type Placed = Pick<ShipmentSummary, 'shipment' | 'status' | 'trackers'>;
+
 /** Shipments read from the registry at a time while filtering by state. */
 const REGISTRY_PAGE = 500;
 /** Most open flags counted per shipment. */
@@ -62,16 +64,14 @@ export class ShipmentListService {
 
   /** Shipments in id order, those in `state` only when given; `next` is set when there may be more. */
   async list(q: ShipmentListQuery, nowMs: number): Promise<{ shipments: ShipmentSummary[]; next?: string }> {
-    const found: { shipment: Shipment; status: ShipmentStatus; trackers: TrackerOnShipment[] }[] = [];
+    const found: Placed[] = [];
     let after = q.after;
     for (;;) {
       const page = await this.registry.list('shipments', { ...(after !== undefined ? { after } : {}), limit: REGISTRY_PAGE });
       for (const shipment of page) {
-        const placements = await this.registry.placementsAt({ kind: 'shipment', id: shipment.id }, -Infinity, Infinity);
-        const spans = placements.map(spanOfPlacement);
-        const status = shipmentStatus(spans, Date.parse(shipment.plannedDeparture), Date.parse(shipment.promisedDelivery), nowMs);
-        if (q.state !== undefined && status.state !== q.state) continue;
-        found.push({ shipment, status, trackers: trackersOf(placements) });
+        const placed = await this.placed(shipment, nowMs);
+        if (q.state !== undefined && placed.status.state !== q.state) continue;
+        found.push(placed);
         if (found.length === q.limit) break;
       }
       const last = page.at(-1);
@@ -79,12 +79,27 @@ export class ShipmentListService {
       after = last.id;
     }
     const shipments: ShipmentSummary[] = [];
-    for (const f of found) {
-      const lastPosition = await this.lastPosition(f.shipment, f.trackers, nowMs);
-      shipments.push({ ...f, ...(lastPosition !== undefined ? { lastPosition } : {}), openFlags: await this.openFlags(f.shipment.id) });
-    }
+    for (const f of found) shipments.push(await this.summary(f, nowMs));
     const next = found.length === q.limit ? found.at(-1)?.shipment.id : undefined;
     return { shipments, ...(next !== undefined ? { next } : {}) };
+  }
+
+  /** One shipment as the list shows it; undefined for an unknown shipment. */
+  async one(id: string, nowMs: number): Promise<ShipmentSummary | undefined> {
+    const shipment = await this.registry.get('shipments', id);
+    return shipment === undefined ? undefined : this.summary(await this.placed(shipment, nowMs), nowMs);
+  }
+
+  /** The shipment with its status and trackers, from the placements on it: all the state filter needs. */
+  private async placed(shipment: Shipment, nowMs: number): Promise<Placed> {
+    const placements = await this.registry.placementsAt({ kind: 'shipment', id: shipment.id }, -Infinity, Infinity);
+    const status = shipmentStatus(placements.map(spanOfPlacement), Date.parse(shipment.plannedDeparture), Date.parse(shipment.promisedDelivery), nowMs);
+    return { shipment, status, trackers: trackersOf(placements) };
+  }
+
+  private async summary(p: Placed, nowMs: number): Promise<ShipmentSummary> {
+    const lastPosition = await this.lastPosition(p.shipment, p.trackers, nowMs);
+    return { ...p, ...(lastPosition !== undefined ? { lastPosition } : {}), openFlags: await this.openFlags(p.shipment.id) };
   }
 
   /** The shipment's track as the GPS rules see it at `nowMs`; undefined for an unknown shipment. */

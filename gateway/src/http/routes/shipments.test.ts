@@ -124,6 +124,14 @@ describe('GET /api/v1/shipments', () => {
     expect(body.shipments.find((s) => s.id === 'S-MOVING')?.openFlags).toEqual({ warning: 0, major: 0, critical: 0 });
   });
 
+  it('answers one shipment as the list shows it, and 404 for an unknown one', async () => {
+    const listed = (await list('?state=in_transit')).shipments.find((s) => s.id === 'S-LATE');
+    const res = await app.inject('/api/v1/shipments/S-LATE');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(listed);
+    expect((await app.inject('/api/v1/shipments/S-NOPE')).statusCode).toBe(404);
+  });
+
   it('answers a shipment’s positions as the rules see its track: kept fixes only, the dropped ones counted', async () => {
     const res = await app.inject('/api/v1/shipments/S-MOVING/positions');
     expect(res.statusCode).toBe(200);
@@ -142,7 +150,7 @@ describe('GET /api/v1/shipments', () => {
   it('documents both routes in OpenAPI, the states included', async () => {
     await app.ready();
     const doc = app.swagger() as { paths: Record<string, { get?: { parameters?: { name: string; schema?: { anyOf?: { const?: string; enum?: string[] }[] } }[] } }> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/shipments', '/api/v1/shipments/{id}/positions']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/shipments', '/api/v1/shipments/{id}', '/api/v1/shipments/{id}/positions']));
     const state = doc.paths['/api/v1/shipments']?.get?.parameters?.find((p) => p.name === 'state');
     expect(JSON.stringify(state?.schema)).toMatch(/in_transit/);
   });

@@ -35,6 +35,9 @@ const ShipmentItem = Type.Object({
   openFlags: Type.Object({ warning: Type.Integer(), major: Type.Integer(), critical: Type.Integer() }, { description: 'open flags whose subject is the shipment, by severity' }),
 });
 
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+const AtQuery = Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now): placements and fixes as of then; open flags as they are now' })) });
+
 function item(s: ShipmentSummary) {
   const { shipment: sh, status: st, lastPosition: p } = s;
   return {
@@ -47,7 +50,7 @@ function item(s: ShipmentSummary) {
   };
 }
 
-export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shipments: Pick<ShipmentListService, 'list' | 'positions'>; clock: Clock } }): Promise<void> {
+export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shipments: Pick<ShipmentListService, 'list' | 'one' | 'positions'>; clock: Clock } }): Promise<void> {
   const { shipments, clock } = opts.deps;
   app.get<{ Querystring: { state?: ShipmentState; after?: string; limit: number; at?: number } }>('/shipments', {
     schema: { summary: 'Shipments with their status, trackers, last kept GPS position and open flags by severity, in id order', tags: ['custody'],
@@ -55,7 +58,7 @@ export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shi
         state: Type.Optional(literals(SHIPMENT_STATES)),
         after: Type.Optional(Type.String({ minLength: 1, description: 'paging: the previous answer’s next' })),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-        at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now)' })),
+        ...AtQuery.properties,
       }),
       response: { 200: Type.Object({
         at: Type.String(), shipments: Type.Array(ShipmentItem),
@@ -67,10 +70,19 @@ export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shi
     return { at: iso(at), shipments: r.shipments.map(item), ...(r.next !== undefined ? { next: r.next } : {}) };
   });
 
+  app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id', {
+    schema: { summary: 'One shipment as the list shows it: status, trackers, last kept GPS position, open flags by severity', tags: ['custody'],
+      params: IdParams, querystring: AtQuery,
+      response: { 200: ShipmentItem, 404: ErrorBody } },
+  }, async (req) => {
+    const s = await shipments.one(req.params.id, req.query.at ?? clock.now());
+    if (s === undefined) throw new GatewayError('E_NOT_FOUND', `no shipment '${req.params.id}'`);
+    return item(s);
+  });
+
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/positions', {
     schema: { summary: "A shipment's GPS positions as the rules see its track: its trackers' fixes over their time on it, without those the rules drop", tags: ['custody'],
-      params: Type.Object({ id: Type.String({ minLength: 1 }) }),
-      querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now): fixes up to then' })) }),
+      params: IdParams, querystring: AtQuery,
       response: { 200: Type.Object({
         shipment: Type.String(), at: Type.String(),
         positions: Type.Array(Type.Object({ device: Type.String(), time: Type.Integer({ description: 'device time, ms' }), lat: Type.Number(), lon: Type.Number() }),
