@@ -10,6 +10,7 @@ import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
 import type { RegistryStore } from '../ports/registry.js';
 import { spanOfPlacement } from './custody.js';
+import { deviceFindings } from './device-inputs.js';
 import type { EvidenceService } from './evidence.js';
 import type { SeriesCache } from './series-cache.js';
 
@@ -22,6 +23,7 @@ export class RuleInputs {
   findings(subject: Subject, nowMs: number): Promise<Finding[]> {
     if (subject.kind === 'batch') return this.batch(subject.id, nowMs);
     if (subject.kind === 'shipment') return this.shipment(subject.id, nowMs);
+    if (subject.kind === 'device') return deviceFindings(this.registry, this.cache, subject.id, nowMs);
     return Promise.resolve([]);
   }
 

@@ -38,8 +38,8 @@ export interface RoundDeps extends FlagSliceDeps {
 export interface Judge {
   /** The findings of a subject at `nowMs`, reading through the round's cache (also called with the cache planning). */
   readonly findingsOf: (subject: Subject, nowMs: number, cache: SeriesCache) => Promise<Finding[]>;
-  /** Told each subject once judged (not while planning). */
-  readonly judged: (subject: Subject) => void;
+  /** Told each subject's findings once judged (not while planning). */
+  readonly judged: (subject: Subject, findings: readonly Finding[]) => void;
 }
 
 interface Picked {
@@ -74,7 +74,7 @@ export async function judgeRound(
     for (const p of picked) {
       try {
         const findings = await judge.findingsOf(p.subject, now, cache);
-        judge.judged(p.subject);
+        judge.judged(p.subject, findings);
         slice.add({ subject: p.subject, findings, ...(p.markedAt !== undefined ? { markedAt: p.markedAt } : {}) });
       } catch (e) {
         deps.log.error({ err: e, subject: p.key }, 'rules: evaluation failed; it is judged again at its next reading');

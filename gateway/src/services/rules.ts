@@ -7,7 +7,7 @@
  * says. Rounds run one at a time; subjects marked during a round wait for the next.
  */
 import type { Logger } from 'pino';
-import type { StoredReading } from '../domain/reading.js';
+import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
 import type { FlagChange, FlagStore } from '../ports/flags.js';
@@ -57,7 +57,7 @@ export type FlagListener = (changes: readonly FlagChange[]) => void;
 export class RulesService {
   /** Subject (`batch:ID`, `shipment:ID`) -> gateway time it was first marked since its last evaluation, per lane. */
   private readonly marked: Record<Lane, Map<string, number>> = { live: new Map(), steady: new Map(), background: new Map() };
-  /** What the triage of committed readings needs per batch. */
+  /** What the triage of committed readings needs per batch and device. */
   private readonly triage: TriageState;
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
@@ -102,6 +102,8 @@ export class RulesService {
     let lastKey = '';
     let e: DirtyLocation | undefined;
     for (const r of readings) {
+      // A device whose clock runs ahead has a flag of its own, raised by a skewed reading, cleared by one on time.
+      if ((r.flags & ReadingFlag.CLOCK_SKEW) !== 0 || this.triage.skewing(r.device)) this.mark(`device:${r.device}`, at);
       const s = this.deps.custody.locate(r.device, r.time);
       if (s === undefined) continue;
       // Commits hold a device's readings together: one key per run of them.
@@ -278,9 +280,7 @@ export class RulesService {
       return findings;
     };
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
-    const judged = (s: Subject): void => {
-      if (s.kind === 'batch') this.triage.judged(s.id, known.get(s.id));
-    };
+    const judged = (s: Subject, findings: readonly Finding[]): void => this.triage.judged(s, findings, known.get(s.id));
     return judgeRound(this.deps, queues, { findingsOf, judged }, this.listeners, { force, budgetMs: this.roundBudgetMs });
   }
 

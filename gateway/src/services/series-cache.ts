@@ -11,7 +11,7 @@ import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Sample } from '../domain/rules/step-hold.js';
 import type { ReadingQuery, TelemetryStore } from '../ports/telemetry-store.js';
 
-/** Most readings of one sensor and metric (or, for `times`, of one device) read at once. */
+/** Most readings of one sensor and metric (or, for `deviceReadings`, of one device) read at once. */
 const MAX_SERIES_READINGS = 5_000_000;
 
 interface Cached<T> {
@@ -28,7 +28,8 @@ export function queryAll(store: TelemetryStore, qs: readonly ReadingQuery[]): Pr
 
 export class SeriesCache {
   private readonly samples = new Map<string, Cached<Sample>>();
-  private readonly times = new Map<string, Cached<number>>();
+  /** All metrics of a device, as stored (skewed readings included). */
+  private readonly rows = new Map<string, Cached<StoredReading>>();
   /** Ranges noted while planning (`prefetch`), keyed like the caches. */
   private planning: Map<string, ReadingQuery> | undefined;
 
@@ -41,10 +42,17 @@ export class SeriesCache {
     return items.slice(lowerBound(items, from, (s) => s.t), lowerBound(items, to, (s) => s.t));
   }
 
+  /** Every reading of a device (any metric) in [from, to), oldest first, as stored: skewed ones included. */
+  async deviceReadings(device: string, from: number, to: number): Promise<StoredReading[]> {
+    const items = await this.read(this.rows, device, { device, from, to, limit: MAX_SERIES_READINGS }, (r) => [...r]);
+    return items.slice(lowerBound(items, from, (r) => r.time), lowerBound(items, to, (r) => r.time));
+  }
+
   /** Device times of every reading of a device (any metric) in [from, to), oldest first; skewed ones left out. */
   async deviceTimes(device: string, from: number, to: number): Promise<number[]> {
-    const items = await this.read(this.times, device, { device, from, to, limit: MAX_SERIES_READINGS }, toTimes);
-    return items.slice(lowerBound(items, from, (t) => t), lowerBound(items, to, (t) => t));
+    const out: number[] = [];
+    for (const r of await this.deviceReadings(device, from, to)) if (judged(r)) out.push(r.time);
+    return out;
   }
 
   /** Runs `plan` noting the ranges it asks for (it gets no readings), then reads them all in one store call. */
@@ -62,7 +70,7 @@ export class SeriesCache {
     keys.forEach((k, i) => {
       const q = queries[i]!;
       const r = rows[i] ?? [];
-      if (q.metric === undefined) this.times.set(k, { from: q.from, to: q.to, items: toTimes(r) });
+      if (q.metric === undefined) this.rows.set(k, { from: q.from, to: q.to, items: r });
       else this.samples.set(k, { from: q.from, to: q.to, items: toSamples(r) });
     });
   }
@@ -91,12 +99,6 @@ const judged = (r: StoredReading): boolean => (r.flags & ReadingFlag.CLOCK_SKEW)
 function toSamples(rows: readonly StoredReading[]): Sample[] {
   const out: Sample[] = [];
   for (const r of rows) if (judged(r)) out.push({ t: r.time, v: r.value });
-  return out;
-}
-
-function toTimes(rows: readonly StoredReading[]): number[] {
-  const out: number[] = [];
-  for (const r of rows) if (judged(r)) out.push(r.time);
   return out;
 }
 

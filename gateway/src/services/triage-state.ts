@@ -1,6 +1,6 @@
 /**
  * What the triage of committed readings (domain/rules/triage.ts) needs per batch, kept in memory: its product's
- * thresholds, and what its last judgement found. Each busy zone asks for its batches every round; the registry would
+ * thresholds, and what its last judgement found; and the devices whose clock-skew flag is active. Each busy zone asks for its batches every round; the registry would
  * answer the same each time.
  *
  * Hints, not state: a batch never judged here is taken as having nothing found (its readings go to the live lane
@@ -8,6 +8,7 @@
  * change made elsewhere, on a shared registry, is seen within a minute). A wrong hint costs the steady lane's
  * delay at worst, never a flag.
  */
+import type { Finding, Subject } from '../domain/flags/types.js';
 import { maxGapMs } from '../domain/rules/step-hold.js';
 import { NOTHING_FOUND, thresholdsOf, type KnownFindings, type Threshold } from '../domain/rules/triage.js';
 import type { Clock } from '../ports/clock.js';
@@ -23,6 +24,7 @@ export class TriageState {
   /** Batch id -> what its last judgement left for the triage. */
   private readonly known = new Map<string, KnownFindings>();
   private readonly maxGaps = new Map<string, { readonly at: number; readonly ms: number }>();
+  private readonly skewingDevices = new Set<string>();
 
   constructor(private readonly registry: RegistryStore, private readonly clock: Clock) {}
 
@@ -30,14 +32,28 @@ export class TriageState {
     return { thresholds: await this.thresholdsOf(batch), known: this.known.get(batch) ?? NOTHING_FOUND };
   }
 
-  /** Notes what a batch's judgement left (undefined: the batch or its product is gone). */
-  judged(batch: string, known: KnownFindings | undefined): void {
+  /**
+   * Notes what a judgement left: for a batch what the triage of its next readings needs (undefined: the batch or its
+   * product is gone), for a device whether its clock-skew flag is active (its next reading on time may clear it).
+   */
+  judged(subject: Subject, findings: readonly Finding[], known: KnownFindings | undefined): void {
+    if (subject.kind === 'device') {
+      if (findings.some((f) => f.active)) this.skewingDevices.add(subject.id);
+      else this.skewingDevices.delete(subject.id);
+      return;
+    }
+    if (subject.kind !== 'batch') return;
     if (known === undefined) {
-      this.known.delete(batch);
+      this.known.delete(subject.id);
       return;
     }
     if (this.known.size >= MAX_BATCHES) this.known.clear();
-    this.known.set(batch, known);
+    this.known.set(subject.id, known);
+  }
+
+  /** Whether the device's clock-skew flag was active at its last judgement (kept cheap: the commit hook asks). */
+  skewing(device: string): boolean {
+    return this.skewingDevices.size > 0 && this.skewingDevices.has(device);
   }
 
   /** The longest max gap of the devices (3 × the nominal interval, at most 1 h: docs/domain.md §1), ms. */

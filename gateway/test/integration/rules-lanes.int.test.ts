@@ -13,7 +13,7 @@ import { openDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
 import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
-import type { StoredReading } from '../../src/domain/reading.js';
+import { ReadingFlag, type StoredReading } from '../../src/domain/reading.js';
 import type { Clock, Scheduler } from '../../src/ports/clock.js';
 import type { FlagChange, FlagStore } from '../../src/ports/flags.js';
 import { CustodyIndex } from '../../src/services/custody.js';
@@ -57,9 +57,13 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
   const changes: FlagChange[] = [];
   const latencies: number[] = [];
   let seq = 0;
-  /** One reading of S at the current time, committed and handed to the rules as the ingest path does. */
-  const reading = async (value: number): Promise<void> => {
-    const r: StoredReading = { site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: time.t, value, unit: 'Cel', seq: ++seq, receivedAt: time.t, flags: 0 };
+  /**
+   * One reading of S received now, committed and handed to the rules as the ingest path does; its device clock
+   * `leadMs` ahead (beyond 5 min the ingest flags it clock_skew).
+   */
+  const reading = async (value: number, leadMs = 0): Promise<void> => {
+    const flags = leadMs > 5 * MIN ? ReadingFlag.CLOCK_SKEW : 0;
+    const r: StoredReading = { site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: time.t + leadMs, value, unit: 'Cel', seq: ++seq, receivedAt: time.t, flags };
     await store.write([r]);
     rules.committed([r]);
   };
@@ -139,6 +143,21 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
     await reading(24);
     await time.advance(200);
     expect(judged).toHaveLength(4);
+    expect(changes.at(-1)?.events).toContain('cleared');
+  });
+
+  it('flags a device whose clock runs ahead at its first skewed reading, on the batch it watches, and clears it when corrected', async () => {
+    changes.length = 0;
+    await time.advance(MIN);
+    await reading(35, 62 * MIN);
+    await time.advance(200);
+    // The skewed reading is kept but judged by no rule: no excursion for B, a flag for the device.
+    expect(changes.map((c) => [c.flag.id, c.events])).toEqual([['clock-skew/5@device:S', ['raised']]]);
+    expect(changes[0]!.flag).toMatchObject({ active: true, metAtMs: time.t - 200, related: { devices: ['S'], zones: ['COLD'], batches: ['B'] }, figures: { skewedReadings: 1, lastLeadMin: 62 } });
+    await time.advance(MIN);
+    await reading(22);
+    await time.advance(200);
+    expect(changes.at(-1)?.flag).toMatchObject({ id: 'clock-skew/5@device:S', active: false });
     expect(changes.at(-1)?.events).toContain('cleared');
   });
 });
