@@ -128,6 +128,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
+    countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n),
   });
   registry.onChange(rules.registryChanged);
   rules.onFlags((changes) => void tellOrderHub(changes));

@@ -39,6 +39,10 @@ export class GatewayMetrics {
     name: 'coldtrace_rules_flag_latency_seconds', help: 'From the commit (or registry change) that marked a batch to its flags being reconciled',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
   });
+  readonly gpsDropped = new Counter({
+    name: 'coldtrace_rules_gps_fixes_dropped_total', help: 'GPS fixes the rules dropped as invalid, by reason (out-of-range, zero-position, future, duplicate-time, speed): what each judgement of a shipment finds beyond its previous one',
+    labelNames: ['reason'] as const, registers: [this.registry],
+  });
   readonly commitFailures = new Counter({ name: 'coldtrace_store_commit_failures_total', help: 'Group commits the store refused (disk full, I/O error ...): nothing of them was stored or acknowledged', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];

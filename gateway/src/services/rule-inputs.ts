@@ -22,7 +22,7 @@ export class RuleInputs {
   /** The findings of a subject at evaluation time `nowMs`. */
   findings(subject: Subject, nowMs: number): Promise<Finding[]> {
     if (subject.kind === 'batch') return this.batch(subject.id, nowMs);
-    if (subject.kind === 'shipment') return this.shipment(subject.id, nowMs);
+    if (subject.kind === 'shipment') return this.shipment(subject.id, nowMs).then((j) => j.findings);
     if (subject.kind === 'device') return deviceFindings(this.registry, this.cache, subject.id, nowMs);
     return Promise.resolve([]);
   }
@@ -76,9 +76,10 @@ export class RuleInputs {
     return { batch: batchId, product, series, orders, nowMs, zoneLegs };
   }
 
-  private async shipment(id: string, nowMs: number): Promise<Finding[]> {
+  /** A shipment's findings at `nowMs`, and its trackers' GPS fixes dropped as invalid, by reason. */
+  async shipment(id: string, nowMs: number): Promise<{ findings: Finding[]; dropped: GpsResult['dropped'] }> {
     const shipment = await this.registry.get('shipments', id);
-    if (shipment === undefined) return [];
+    if (shipment === undefined) return { findings: [], dropped: [] };
     const here = await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity);
     const series: LegSeries[] = [];
     const heartbeats: number[] = [];
@@ -100,10 +101,10 @@ export class RuleInputs {
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
     const orders = await this.registry.ordersOf({ batches, shipments: [id] });
     const transit = shipmentFindings({ shipment: id, series, heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, orders, batches, nowMs });
-    if (fixes.length === 0) return transit;
+    if (fixes.length === 0) return { findings: transit, dropped: [] };
     const related = { devices: [...new Set(fixes.map((f) => f.device))].sort(), zones: [], batches: [...batches].sort(), shipments: [id], orders: [...orders].sort() };
     const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
-    return [...transit, ...gps.findings];
+    return { findings: [...transit, ...gps.findings], dropped: gps.dropped };
   }
 
   /** A tracker's GPS fixes over [fromMs, toMs). */

@@ -19,8 +19,9 @@ import { RulesSweep } from './rules-sweep.js';
 import { RuleInputs } from './rule-inputs.js';
 import { judgeRound, type Lane, type LaneIntervals } from './rules-round.js';
 import { TriageState } from './triage-state.js';
-import { knownFindings, triage, type KnownFindings } from '../domain/rules/triage.js';
-import { batchFindings } from '../domain/rules/batch-findings.js';
+import { triage } from '../domain/rules/triage.js';
+import { DroppedFixes } from './dropped-fixes.js';
+import { SubjectJudge } from './subject-judge.js';
 import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
 import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
@@ -36,6 +37,8 @@ export interface RulesDeps {
   readonly log: Logger;
   /** Seconds from the commit that marked a batch to its flags being reconciled (the flag latency). */
   readonly observeLatency?: (seconds: number) => void;
+  /** GPS fixes newly found dropped as invalid, by reason (dropped-fixes.ts). */
+  readonly countDroppedFixes?: (reason: string, n: number) => void;
 }
 
 /** A round starts this long after the first mark, ms: readings of one burst are judged together. */
@@ -59,6 +62,7 @@ export class RulesService {
   private readonly marked: Record<Lane, Map<string, number>> = { live: new Map(), steady: new Map(), background: new Map() };
   /** What the triage of committed readings needs per batch and device. */
   private readonly triage: TriageState;
+  private readonly droppedFixes: DroppedFixes;
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
@@ -77,6 +81,7 @@ export class RulesService {
     private readonly intervals = DEFAULT_LANE_INTERVALS_MS, private readonly roundBudgetMs = DEFAULT_ROUND_BUDGET_MS,
   ) {
     this.triage = new TriageState(deps.registry, deps.clock);
+    this.droppedFixes = new DroppedFixes(deps.countDroppedFixes);
   }
 
   /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
@@ -269,19 +274,9 @@ export class RulesService {
    * interval ago wait.
    */
   private judgeMarked(force: boolean): Promise<number> {
-    // A batch's judgement also leaves what the triage of its next readings needs (kept once judged, not while planning).
-    const known = new Map<string, KnownFindings>();
-    const findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
-      if (s.kind !== 'batch') return this.findings(s, now, cache);
-      const input = await this.inputs(cache).batchInput(s.id, now);
-      if (input === undefined) return [];
-      const findings = batchFindings(input);
-      known.set(s.id, knownFindings(input, findings));
-      return findings;
-    };
+    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes);
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
-    const judged = (s: Subject, findings: readonly Finding[]): void => this.triage.judged(s, findings, known.get(s.id));
-    return judgeRound(this.deps, queues, { findingsOf, judged }, this.listeners, { force, budgetMs: this.roundBudgetMs });
+    return judgeRound(this.deps, queues, judge, this.listeners, { force, budgetMs: this.roundBudgetMs });
   }
 
   /** The findings of a subject (a batch when given an id) at evaluation time `nowMs`; no flag is written. */

@@ -203,6 +203,14 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
       { at: iso(t0 + 4.97 * HOUR), kind: 'place', change: 'departed', place: 'HUB-1', placeKind: 'hub', device: 'T-1', shipment: 'SH-1' },
     ]);
     expect((await send('GET', `${api}/shipments/NOPE/track`)).status).toBe(404);
+    // Counted in /metrics once each, however often SH-1 is judged: a fix further on the route has it judged again.
+    const on = { metric: 'gps.lat', value: 52.087, unit: 'deg', time: t0 + 4.995 * HOUR };
+    await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 4, time: on.time, readings: [on, { ...on, metric: 'gps.lon', value: 5.0993 }] }), { qos: 1 });
+    await gw.rules.idle();
+    const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+    expect(metrics.split('\n').filter((l) => l.startsWith('coldtrace_rules_gps_fixes_dropped_total{'))).toEqual([
+      'coldtrace_rules_gps_fixes_dropped_total{reason="zero-position"} 1', 'coldtrace_rules_gps_fixes_dropped_total{reason="speed"} 1',
+    ]);
   });
 
   it('escalates the carrier, lane and hub of a shipment with three incidents or more within seven days (tier 3)', async () => {

@@ -1,0 +1,42 @@
+/**
+ * How one rules round judges a subject (rules-round.ts `Judge`), and what a judgement leaves behind beside its
+ * findings: for a batch what the triage of its next readings needs (triage-state.ts), for a shipment the GPS fixes
+ * its trackers' track drops (dropped-fixes.ts). Kept only once judged: the round's planning pass calls `findingsOf`
+ * too, on no readings.
+ */
+import type { Finding, Subject } from '../domain/flags/types.js';
+import { batchFindings } from '../domain/rules/batch-findings.js';
+import type { GpsResult } from '../domain/rules/gps.js';
+import { knownFindings, type KnownFindings } from '../domain/rules/triage.js';
+import type { DroppedFixes } from './dropped-fixes.js';
+import type { RuleInputs } from './rule-inputs.js';
+import type { Judge } from './rules-round.js';
+import type { SeriesCache } from './series-cache.js';
+import type { TriageState } from './triage-state.js';
+
+export class SubjectJudge implements Judge {
+  private readonly known = new Map<string, KnownFindings>();
+  private readonly dropped = new Map<string, GpsResult['dropped']>();
+
+  constructor(private readonly inputs: (cache: SeriesCache) => RuleInputs, private readonly triage: TriageState, private readonly droppedFixes: DroppedFixes) {}
+
+  readonly findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
+    const inputs = this.inputs(cache);
+    if (s.kind === 'shipment') {
+      const j = await inputs.shipment(s.id, now);
+      this.dropped.set(s.id, j.dropped);
+      return j.findings;
+    }
+    if (s.kind !== 'batch') return inputs.findings(s, now);
+    const input = await inputs.batchInput(s.id, now);
+    if (input === undefined) return [];
+    const findings = batchFindings(input);
+    this.known.set(s.id, knownFindings(input, findings));
+    return findings;
+  };
+
+  readonly judged = (s: Subject, findings: readonly Finding[]): void => {
+    this.triage.judged(s, findings, this.known.get(s.id));
+    if (s.kind === 'shipment') this.droppedFixes.judged(s.id, this.dropped.get(s.id) ?? []);
+  };
+}
