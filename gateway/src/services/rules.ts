@@ -21,6 +21,7 @@ import { judgeRound, type Lane, type LaneIntervals } from './rules-round.js';
 import { TriageState } from './triage-state.js';
 import { triage } from '../domain/rules/triage.js';
 import { DroppedFixes } from './dropped-fixes.js';
+import { LocationBatches } from './location-batches.js';
 import { SubjectJudge } from './subject-judge.js';
 import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
 import type { EvidenceService } from './evidence.js';
@@ -63,6 +64,7 @@ export class RulesService {
   /** What the triage of committed readings needs per batch and device. */
   private readonly triage: TriageState;
   private readonly droppedFixes: DroppedFixes;
+  private readonly located: LocationBatches;
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
@@ -82,6 +84,7 @@ export class RulesService {
   ) {
     this.triage = new TriageState(deps.registry, deps.clock);
     this.droppedFixes = new DroppedFixes(deps.countDroppedFixes);
+    this.located = new LocationBatches(deps.registry, deps.clock);
   }
 
   /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
@@ -131,7 +134,7 @@ export class RulesService {
     this.dirty.clear();
     for (const d of dirty) {
       if (d.location.kind === 'shipment') this.mark(`shipment:${d.location.id}`, d.at);
-      const batches = (await this.deps.registry.placementsAt(d.location, d.from, d.to, 'batch')).flatMap((p) => (p.batch !== undefined ? [p.batch] : []));
+      const batches = await this.located.at(d.location, d.from, d.to);
       if (batches.length === 0) continue;
       const readings = { ranges: d.ranges, firstOf: d.firstOf, lastMs: d.to - 1, maxGapMs: await this.triage.maxGapOf(d.firstOf.keys()) };
       for (const b of batches) {
@@ -147,6 +150,7 @@ export class RulesService {
    */
   readonly registryChanged = (change: RegistryChangeSet): void => {
     this.triage.registryChanged();
+    this.located.clear();
     this.changes.push({ change, at: this.deps.clock.now() });
     this.schedule();
   };
