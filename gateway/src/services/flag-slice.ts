@@ -21,6 +21,8 @@ export interface FlagSliceDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly observeLatency?: (seconds: number) => void;
+  /** Told the subjects whose flags could not be written (the store refused): they are to be judged again. */
+  readonly unwritten?: (subjects: readonly Subject[]) => void;
 }
 
 export class FlagSlice {
@@ -44,7 +46,8 @@ export class FlagSlice {
       changes = await this.deps.flags.reconcile(slice.map((j) => j.subject), slice.flatMap((j) => j.findings), this.deps.clock.now());
     } catch (e) {
       const subjects = slice.map((j) => `${j.subject.kind}:${j.subject.id}`);
-      this.deps.log.error({ err: e, subjects }, 'rules: could not write the flags of the subjects judged; they are judged again at their next reading');
+      this.deps.log.error({ err: e, subjects }, 'rules: could not write the flags of the subjects judged; they are judged again');
+      this.deps.unwritten?.(slice.map((j) => j.subject));
       return;
     }
     const now = this.deps.clock.now();

@@ -280,7 +280,12 @@ export class RulesService {
   private judgeMarked(force: boolean): Promise<number> {
     const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes);
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
-    return judgeRound(this.deps, queues, judge, this.listeners, { force, budgetMs: this.roundBudgetMs });
+    // Flags the store refused to write (disk full ...): judged again in the background lane, every 500 ms at most
+    // (not in a flush, which would then never end while the store refuses).
+    const unwritten = (subjects: readonly Subject[]): void => {
+      if (!force) for (const s of subjects) this.mark(`${s.kind}:${s.id}`, this.deps.clock.now(), 'background');
+    };
+    return judgeRound({ ...this.deps, unwritten }, queues, judge, this.listeners, { force, budgetMs: this.roundBudgetMs });
   }
 
   /** The findings of a subject (a batch when given an id) at evaluation time `nowMs`; no flag is written. */

@@ -57,6 +57,8 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
   const changes: FlagChange[] = [];
   const latencies: number[] = [];
   let seq = 0;
+  /** The flag store refuses this many more reconciles (a full disk). */
+  let refuse = 0;
   /**
    * One reading of S received now, committed and handed to the rules as the ingest path does; its device clock
    * `leadMs` ahead (beyond 5 min the ingest flags it clock_skew).
@@ -90,6 +92,10 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
     // The real flag store, noting which subjects each reconcile wrote (what the rules judged, and when).
     const flags: FlagStore = Object.assign(Object.create(sqliteFlags) as FlagStore, {
       reconcile: (subjects: Parameters<FlagStore['reconcile']>[0], ...rest: [Parameters<FlagStore['reconcile']>[1], number]) => {
+        if (refuse > 0) {
+          refuse--;
+          return Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
+        }
         for (const s of subjects) judged.push(s.id);
         return sqliteFlags.reconcile(subjects, ...rest);
       },
@@ -159,5 +165,17 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
     await time.advance(200);
     expect(changes.at(-1)?.flag).toMatchObject({ id: 'clock-skew/5@device:S', active: false });
     expect(changes.at(-1)?.events).toContain('cleared');
+  });
+
+  it('judges a batch again when the store refused to write its flags, without waiting for another reading', async () => {
+    changes.length = 0;
+    await time.advance(MIN);
+    refuse = 1;
+    await reading(36);
+    await time.advance(200);
+    expect(changes).toEqual([]);
+    // Marked again in the background lane: judged once its 500 ms have passed.
+    await time.advance(600);
+    expect(changes.find((c) => c.flag.rule === 'excursion/temperature/upper/30/instant')?.events).toContain('reactivated');
   });
 });
