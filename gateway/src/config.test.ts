@@ -24,4 +24,16 @@ describe('gateway configuration', () => {
     expect(bad.ok).toBe(false);
     expect(bad.ok ? [] : bad.problems.join('\n')).toMatch(/COLDTRACE_COMMIT_INTERVAL_MS/);
   });
+
+  it('sends no alerts to Alertmanager unless asked; reads its URLs, re-send interval and the public URL, and names every bad one', () => {
+    const d = loadGatewayConfig({});
+    expect(d.ok && d.config.alertmanager).toEqual({ urls: [], resendMs: 60_000 });
+    const set = loadGatewayConfig({ COLDTRACE_ALERTMANAGER_URLS: 'http://am1:9093, https://u:p@am2/am', COLDTRACE_ALERTMANAGER_RESEND_MS: '30000', COLDTRACE_PUBLIC_URL: 'https://ct.example.com' });
+    expect(set.ok && set.config.alertmanager).toEqual({ urls: ['http://am1:9093', 'https://u:p@am2/am'], resendMs: 30_000, publicUrl: 'https://ct.example.com' });
+    const bad = loadGatewayConfig({ COLDTRACE_ALERTMANAGER_URLS: 'am1:9093,ftp://x', COLDTRACE_ALERTMANAGER_RESEND_MS: '10', COLDTRACE_PUBLIC_URL: 'coldtrace' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      "COLDTRACE_ALERTMANAGER_URLS: 'am1:9093' is not an http(s) URL", "COLDTRACE_ALERTMANAGER_URLS: 'ftp://x' is not an http(s) URL",
+      "COLDTRACE_ALERTMANAGER_RESEND_MS: expected a whole number 1000-3600000, got '10'", "COLDTRACE_PUBLIC_URL: 'coldtrace' is not an http(s) URL",
+    ]);
+  });
 });

@@ -36,6 +36,8 @@ export interface GatewayConfig {
   readonly rules: boolean;
   /** Flag events to the order hub (docs/events.md). */
   readonly events: { readonly webhooks: readonly { readonly name: string; readonly url: string; readonly secret: string }[]; readonly linkTemplate?: string };
+  /** Flags as Alertmanager alerts (docs/notifications.md): base URLs (none: off), re-send interval, ms; `publicUrl` the gateway's for links. */
+  readonly alertmanager: { readonly urls: readonly string[]; readonly resendMs: number; readonly publicUrl?: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -91,6 +93,12 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_WEBHOOK_SECRET: '',
   /** Self-service link of customer notices, with {order} and {flag} ('' = none). */
   COLDTRACE_NOTICE_LINK_TEMPLATE: '',
+  /** Flags as alerts: comma-separated Alertmanager base URLs, each sent every alert ('' = off). */
+  COLDTRACE_ALERTMANAGER_URLS: '',
+  /** Firing alerts are sent again from the flag store every this, ms (well under Alertmanager's resolve_timeout). */
+  COLDTRACE_ALERTMANAGER_RESEND_MS: '60000',
+  /** The gateway's address as people reach it, for links in alerts ('' = no links). */
+  COLDTRACE_PUBLIC_URL: '',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -185,6 +193,11 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     custody: oneOf('COLDTRACE_CUSTODY', ['on', 'off'] as const) === 'on',
     rules: oneOf('COLDTRACE_RULES', ['on', 'off'] as const) === 'on',
     events: eventsConfig(get('COLDTRACE_WEBHOOKS'), get('COLDTRACE_WEBHOOK_SECRET'), get('COLDTRACE_NOTICE_LINK_TEMPLATE'), problems),
+    alertmanager: {
+      urls: httpUrls('COLDTRACE_ALERTMANAGER_URLS', get('COLDTRACE_ALERTMANAGER_URLS'), problems),
+      resendMs: int('COLDTRACE_ALERTMANAGER_RESEND_MS', 1000, 3_600_000),
+      ...optional('publicUrl', httpUrls('COLDTRACE_PUBLIC_URL', get('COLDTRACE_PUBLIC_URL'), problems)[0]),
+    },
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
@@ -192,6 +205,20 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** Comma-separated http(s) URLs, each bad one listed. */
+function httpUrls(key: string, list: string, problems: string[]): string[] {
+  const urls: string[] = [];
+  for (const item of list.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    try {
+      if (!['http:', 'https:'].includes(new URL(item).protocol)) throw new Error('scheme');
+      urls.push(item);
+    } catch {
+      problems.push(`${key}: '${item}' is not an http(s) URL`);
+    }
+  }
+  return urls;
 }
 
 /** `name=url,name=url` -> webhook targets, every mistake listed. */

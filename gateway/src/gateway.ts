@@ -20,6 +20,8 @@ import { SqliteCarrierEventStore } from './adapters/sqlite/carrier/carrier-event
 import { CarrierEventService } from './services/carrier-events.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
+import { AlertmanagerPush } from './services/alertmanager-push.js';
+import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
 import { FeedbackService, type FeedbackOptions } from './services/feedback.js';
@@ -114,10 +116,18 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const linkTemplate = config.events.linkTemplate !== undefined ? { linkTemplate: config.events.linkTemplate } : {};
   const tellOrderHub = (changes: readonly FlagChange[]): Promise<void> => {
     mqttEvents.publisher?.publish(flagEvents(changes, linkTemplate));
+    alertmanager.accept(changes);
     return delivery.accept(changes);
   };
   const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), tellOrderHub);
   metrics.setFlagSource(() => flags.counts());
+  // Flags as Alertmanager alerts (docs/notifications.md): pushed at each change, the firing ones re-sent from the store.
+  const alertmanager = new AlertmanagerPush({
+    urls: config.alertmanager.urls, flags, clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'alertmanager' }), post: fetchPoster(),
+    sitesOf: async (zones) => [...new Set((await Promise.all(zones.map((z) => registryStore.get('zones', z)))).flatMap((z) => (z !== undefined ? [z.site] : [])))].sort(),
+    options: { resendMs: config.alertmanager.resendMs, ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}) },
+  });
+  registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const fefo = new FefoService(registryStore, evidence, store);
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
@@ -210,6 +220,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await batcher.close();
       await rules.close();
       await delivery.close();
+      await alertmanager.close();
       await outbox.close();
       await app.close();
       await store.close();

@@ -1,31 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Flag } from '../domain/flags/types.js';
-import type { Clock, Scheduler } from '../ports/clock.js';
 import type { EventOutbox } from '../ports/event-outbox.js';
 import type { FlagChange } from '../ports/flags.js';
 import { openDatabase } from '../adapters/sqlite/database.js';
 import { SqliteEventOutbox } from '../adapters/sqlite/outbox/event-outbox.js';
+import { ManualTime } from '../../test/support/manual-time.js';
 import { EventDelivery, type EventDeliveryOptions, type WebhookAnswer, type WebhookPost } from './event-delivery.js';
 
 const T0 = Date.UTC(2026, 2, 1);
-
-class ManualTime implements Clock, Scheduler {
-  t = T0;
-  tasks: { at: number; fn: () => void }[] = [];
-  now(): number { return this.t; }
-  after(ms: number, fn: () => void): { cancel(): void } {
-    const task = { at: this.t + ms, fn };
-    this.tasks.push(task);
-    return { cancel: () => { this.tasks = this.tasks.filter((x) => x !== task); } };
-  }
-  runDue(): boolean {
-    const due = this.tasks.filter((x) => x.at <= this.t);
-    this.tasks = this.tasks.filter((x) => x.at > this.t);
-    for (const x of due) x.fn();
-    return due.length > 0;
-  }
-}
 
 const change = (batch: string, at = T0): FlagChange => ({
   flag: {
@@ -44,24 +27,11 @@ describe('EventDelivery', () => {
   const start = (post: WebhookPost, options: Partial<EventDeliveryOptions> = {}, box: EventOutbox = outbox): EventDelivery =>
     (delivery = new EventDelivery({ outbox: box, targets: [{ name: 'hub', url: 'http://hub/x', secret: 's' }], clock: time, scheduler: time, log: pino({ level: 'silent' }), post, options }));
   const ok: WebhookPost = (url, _b, h) => { calls.push({ url, key: h['x-coldtrace-idempotency-key']! }); return Promise.resolve({ status: 200, body: '' }); };
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 1000; i++) {
-      const ran = time.runDue();
-      await delivery!.idle();
-      if (!ran && !time.tasks.some((x) => x.at <= time.t)) return;
-    }
-    throw new Error('does not settle');
-  };
-  const advance = async (ms: number): Promise<void> => {
-    const end = time.t + ms;
-    while (time.t < end) {
-      time.t = Math.min(end, time.t + 100);
-      await settle();
-    }
-  };
+  const settle = (): Promise<void> => time.settle(() => delivery!.idle());
+  const advance = (ms: number): Promise<void> => time.advance(ms, () => delivery!.idle());
 
   beforeEach(() => {
-    time = new ManualTime();
+    time = new ManualTime(T0);
     outbox = new SqliteEventOutbox(openDatabase(':memory:'));
     calls.length = 0;
   });

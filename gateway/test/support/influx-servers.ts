@@ -70,7 +70,8 @@ function requireBinary(path: string, debianPackage: string): void {
   }
 }
 
-async function manage(bin: string, args: string[], port: number, dataDir: string, readyPath: string): Promise<TestServer> {
+/** Starts `bin` with `args`, waits until `readyPath` answers 2xx on `port`; kill, restart on the same port, stop. */
+export async function manage(bin: string, args: string[], port: number, dataDir: string, readyPath: string): Promise<TestServer> {
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
