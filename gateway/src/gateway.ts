@@ -37,6 +37,8 @@ import { GatewayMetrics } from './services/metrics.js';
 import { CommitHealth } from './services/commit-health.js';
 import { CustodyIndex } from './services/custody.js';
 import { EvidenceService } from './services/evidence.js';
+import { EvidenceExportService } from './services/evidence-export.js';
+import { EvidenceReportService } from './services/evidence-report.js';
 import { RegistryService } from './services/registry.js';
 import { RulesService } from './services/rules.js';
 import { FefoService } from './services/fefo.js';
@@ -129,6 +131,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
+  const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
+  const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags) };
   const fefo = new FefoService(registryStore, evidence, store);
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
   const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
@@ -190,7 +194,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery, carrierEvents,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery, carrierEvents, evidenceExport,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

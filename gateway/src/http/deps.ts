@@ -16,6 +16,7 @@ import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
+import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -48,6 +49,8 @@ export interface AppDeps {
   readonly delivery?: EventRouteDeps['delivery'];
   /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
+  /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
+  readonly evidenceExport?: Omit<EvidenceExportRouteDeps, 'clock'>;
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
-import { connect, getJson, request as send, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { custodyDocument, HOUR, iso } from '../support/registry-fixture.js';
+import { getJson, request as send, type TestGateway } from '../support/gateway.js';
+import { HOUR, iso } from '../support/registry-fixture.js';
+import { startCustodyWorld, type CustodyWorld } from '../support/custody-world.js';
 
 const STEP = 10 * 60_000;
 /** Device times are whole hours in the past, so every leg lies before now. */
@@ -25,24 +26,19 @@ async function publishSeries(client: MqttClient, device: string, from: number, t
 interface EvidenceReading { device: string; time: number; location: { kind: string; id: string } }
 
 describe('custody: readings resolve to the batches and orders they are evidence for', () => {
+  let world: CustodyWorld;
   let gw: TestGateway;
   let client: MqttClient;
   let api: string;
   beforeAll(async () => {
-    gw = await startTestGateway();
-    api = `${gw.httpUrl}/api/v1`;
-    client = await connect(gw.mqttUrl, 'node-c');
-    const imported = await send('PUT', `${api}/registry`, custodyDocument(t0), { 'x-coldtrace-actor': 'setup', 'x-coldtrace-source': 'test' });
-    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
+    world = await startCustodyWorld(t0);
+    ({ gw, client, api } = world);
     // Every sensor reports from two hours before t0 to seven hours after: custody covers only part of it.
     for (const d of ['S-A', 'S-B', 'S-DEST', 'T-1']) await publishSeries(client, d, t0 - 2 * HOUR, t0 + 7 * HOUR);
     // The rules judged the shipment when it was registered, before its tracker's readings: let them catch up.
     await gw.rules.idle();
   });
-  afterAll(async () => {
-    await client.endAsync();
-    await gw.destroy();
-  });
+  afterAll(() => world.close());
 
   it("returns, for each leg of the batch's custody, the readings taken there and none from outside it", async () => {
     const { readings, truncated } = await getJson<{ readings: EvidenceReading[]; truncated: boolean }>(`${api}/evidence/batches/B-1`);

@@ -1,0 +1,74 @@
+/**
+ * The bytes of an evidence export (issue #16, docs/evidence.md): the readings behind an order or a shipment as CSV
+ * or JSON, one reading a line. Pure: the same rows give the same bytes, so a content hash of a download can be
+ * checked by anyone who asks the gateway again for the same cut-off.
+ */
+import type { Location, Segment } from '../custody/spans.js';
+import { ReadingFlag, type StoredReading } from '../reading.js';
+
+/** A reading with what it is evidence of: where it was taken and which of the subject's batches were there then. */
+export interface ExportRow {
+  readonly reading: StoredReading;
+  readonly location: Location;
+  /** The subject's batches placed at the location at the reading's device time, sorted. */
+  readonly batches: readonly string[];
+  /** Their custody placements (legs) covering that time, sorted. */
+  readonly legs: readonly string[];
+  /** Index of the custody segment it was read for, in the export's segment order. */
+  readonly segment: number;
+}
+
+export const EXPORT_FORMAT = 'coldtrace-evidence/1';
+
+export const CSV_COLUMNS = [
+  'device', 'metric', 'device_time', 'received_at', 'value', 'unit', 'flags',
+  'location_kind', 'location_id', 'batches', 'legs', 'site', 'node', 'seq',
+] as const;
+
+/** Names of the ReadingFlag bits set, in bit order. */
+export function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  if ((flags & ReadingFlag.CLOCK_SKEW) !== 0) out.push('clock_skew');
+  if ((flags & ReadingFlag.LATE) !== 0) out.push('late');
+  return out;
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\r\n`;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** One CSV record, CRLF-terminated. Times in ISO 8601 UTC to the millisecond; the value as JavaScript prints it (exact). */
+export function csvRecord(row: ExportRow): string {
+  const r = row.reading;
+  return [
+    r.device, r.metric, iso(r.time), iso(r.receivedAt), String(r.value), r.unit, flagNames(r.flags).join(';'),
+    row.location.kind, row.location.id, row.batches.join(';'), row.legs.join(';'), r.site, r.node, String(r.seq),
+  ].map(csvField).join(',') + '\r\n';
+}
+
+export type ExportSubjectKind = 'order' | 'shipment';
+
+/** The opening of the JSON document, up to the first reading: what it is and the custody segments it covers. */
+export function jsonHead(subject: { kind: ExportSubjectKind; id: string }, segments: readonly Segment[]): string {
+  const segs = segments.map((s) => ({ device: s.device, location: s.location, from: iso(s.fromMs), to: Number.isFinite(s.toMs) ? iso(s.toMs) : null }));
+  return `{"format":${JSON.stringify(EXPORT_FORMAT)},"subject":${JSON.stringify(subject)},"segments":${JSON.stringify(segs)},"readings":[\n`;
+}
+
+/** One reading of the JSON document, on its own line; times in ms since the epoch as everywhere in the API. */
+export function jsonRecord(row: ExportRow, first: boolean): string {
+  const r = row.reading;
+  const body = {
+    device: r.device, metric: r.metric, time: r.time, receivedAt: r.receivedAt, value: r.value, unit: r.unit, flags: flagNames(r.flags),
+    location: row.location, batches: row.batches, legs: row.legs, site: r.site, node: r.node, seq: r.seq,
+  };
+  return `${first ? '' : ',\n'}${JSON.stringify(body)}`;
+}
+
+export function jsonTail(count: number): string {
+  return `${count === 0 ? '' : '\n'}],"count":${count}}\n`;
+}

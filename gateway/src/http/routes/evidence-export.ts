@@ -1,0 +1,112 @@
+/**
+ * Evidence export downloads (issue #16, docs/evidence.md): the readings behind an order or a shipment as CSV or JSON,
+ * and a PDF report, each with its SHA-256 in the response and at `<file>.sha256` (the `sha256sum` line).
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { ExportSubjectKind } from '../../domain/evidence/export-format.js';
+import type { Clock } from '../../ports/clock.js';
+import type { EvidenceExportService, ExportFormatName, ExportPlan } from '../../services/evidence-export.js';
+import type { EvidenceReportService } from '../../services/evidence-report.js';
+import { GatewayError } from '../errors.js';
+import { ErrorBody } from '../schemas.js';
+
+export interface EvidenceExportRouteDeps {
+  readonly exports: EvidenceExportService;
+  readonly reports: EvidenceReportService;
+  readonly clock: Clock;
+}
+
+/**
+ * Readings received this recently are left for the next export by default: a reading is received a moment before
+ * it is committed, and a download reads the store twice (once for its hash, once for its bytes), which must agree.
+ */
+export const EXPORT_SETTLE_MS = 10_000;
+
+const CONTENT_TYPE: Record<ExportFormatName | 'pdf', string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', pdf: 'application/pdf' };
+
+const Params = Type.Object({ id: Type.String({ minLength: 1 }) });
+const Query = Type.Object({
+  asOf: Type.Optional(Type.Integer({ description: `Receive-time cut-off, ms: readings received after it are left out. Default: now - ${EXPORT_SETTLE_MS / 1000} s. The same cut-off gives the same bytes (X-Coldtrace-Evidence-As-Of tells the one used)` })),
+});
+
+const fileName = (kind: ExportSubjectKind, id: string, ext: string): string => `evidence-${kind}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${ext}`;
+
+/** The digest headers: hex for people, RFC 9530 Repr-Digest for HTTP tools. */
+function digestHeaders(reply: FastifyReply, sha256: string, bytes: number, asOfMs: number, name: string): void {
+  reply.header('content-length', bytes).header('x-coldtrace-sha256', sha256)
+    .header('repr-digest', `sha-256=:${Buffer.from(sha256, 'hex').toString('base64')}:`)
+    .header('x-coldtrace-evidence-as-of', String(asOfMs))
+    .header('content-disposition', `attachment; filename="${name}"`);
+}
+
+/** The pieces as bytes; fails the response (the connection is cut) if they are not the bytes the header promised. */
+async function* checked(chunks: AsyncIterable<string>, sha256: string): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  for await (const c of chunks) {
+    const buf = Buffer.from(c, 'utf8');
+    hash.update(buf);
+    yield buf;
+  }
+  if (hash.digest('hex') !== sha256) throw new Error('the evidence changed between the hash and the download (a placement or stored reading changed): ask again');
+}
+
+export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps: EvidenceExportRouteDeps }): Promise<void> {
+  const { exports, reports, clock } = opts.deps;
+
+  const planOf = async (kind: ExportSubjectKind, id: string, asOf: number | undefined): Promise<ExportPlan> => {
+    const plan = await exports.plan({ kind, id }, asOf ?? clock.now() - EXPORT_SETTLE_MS);
+    if (plan === undefined) throw new GatewayError('E_NOT_FOUND', `no ${kind} '${id}'`);
+    return plan;
+  };
+
+  for (const [path, kind] of [['orders', 'order'], ['shipments', 'shipment']] as const) {
+    for (const format of ['csv', 'json'] as const) {
+      const name = (id: string): string => fileName(kind, id, format);
+      app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}`, {
+        schema: { summary: `Every reading behind the ${kind}, as ${format.toUpperCase()} (docs/evidence.md), with its SHA-256 in X-Coldtrace-Sha256 and Repr-Digest`, tags: ['evidence'],
+          params: Params, querystring: Query,
+          response: { 200: { description: `the ${format.toUpperCase()} file`, content: { [CONTENT_TYPE[format].split(';')[0] ?? '']: { schema: { type: 'string' } } } }, 404: ErrorBody } },
+      }, async (req, reply) => {
+        const plan = await planOf(kind, req.params.id, req.query.asOf);
+        const d = await exports.digest(plan, format);
+        digestHeaders(reply, d.sha256, d.bytes, plan.asOfMs, name(req.params.id));
+        reply.header('x-coldtrace-evidence-readings', String(d.readings)).type(CONTENT_TYPE[format]);
+        return reply.send(Readable.from(checked(exports.chunks(plan, format), d.sha256)));
+      });
+      app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}.sha256`, {
+        schema: { summary: `The SHA-256 of the ${kind}'s ${format.toUpperCase()} export, as a sha256sum line ("HASH  FILE")`, tags: ['evidence'],
+          params: Params, querystring: Query, response: { 200: { description: 'one sha256sum line', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: ErrorBody } },
+      }, async (req, reply) => {
+        const plan = await planOf(kind, req.params.id, req.query.asOf);
+        const d = await exports.digest(plan, format);
+        return reply.header('x-coldtrace-evidence-as-of', String(plan.asOfMs)).type('text/plain; charset=utf-8').send(`${d.sha256}  ${name(req.params.id)}\n`);
+      });
+    }
+
+    const pdfName = (id: string): string => fileName(kind, id, 'pdf');
+    const pdfOf = async (id: string, asOf: number | undefined): Promise<{ pdf: Buffer; asOfMs: number }> => {
+      const plan = await planOf(kind, id, asOf);
+      return { pdf: await reports.pdf(plan), asOfMs: plan.asOfMs };
+    };
+    app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.pdf`, {
+      schema: { summary: `A PDF evidence report of the ${kind}: summary, custody legs, flags with their evidence, a temperature chart per leg, the SHA-256 of its CSV`, tags: ['evidence'],
+        params: Params, querystring: Query, response: { 200: { description: 'the PDF report', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, 404: ErrorBody } },
+    }, async (req, reply) => {
+      const { pdf, asOfMs } = await pdfOf(req.params.id, req.query.asOf);
+      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      digestHeaders(reply, sha256, pdf.length, asOfMs, pdfName(req.params.id));
+      return reply.type(CONTENT_TYPE.pdf).send(pdf);
+    });
+    app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.pdf.sha256`, {
+      schema: { summary: `The SHA-256 of the ${kind}'s PDF report, as a sha256sum line`, tags: ['evidence'],
+        params: Params, querystring: Query, response: { 200: { description: 'one sha256sum line', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: ErrorBody } },
+    }, async (req, reply) => {
+      const { pdf, asOfMs } = await pdfOf(req.params.id, req.query.asOf);
+      return reply.header('x-coldtrace-evidence-as-of', String(asOfMs)).type('text/plain; charset=utf-8').send(`${createHash('sha256').update(pdf).digest('hex')}  ${pdfName(req.params.id)}\n`);
+    });
+  }
+  return Promise.resolve();
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Segment } from '../domain/custody/spans.js';
+import type { ExportRow } from '../domain/evidence/export-format.js';
+import type { StoredReading } from '../domain/reading.js';
+import type { Placement } from '../domain/registry/types.js';
+import type { ReadingQuery } from '../ports/telemetry-store.js';
+import { EvidenceExportService } from './evidence-export.js';
+
+/** The store's contract for `query`: one device, [from, to), oldest first by time then metric, at most `limit`. */
+function memoryStore(readings: StoredReading[]): { query(q: ReadingQuery): Promise<StoredReading[]>; calls: number } {
+  const s = {
+    calls: 0,
+    query(q: ReadingQuery): Promise<StoredReading[]> {
+      s.calls++;
+      return Promise.resolve(readings.filter((r) => r.device === q.device && r.time >= q.from && r.time < q.to)
+        .sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : 1)).slice(0, q.limit));
+    },
+  };
+  return s;
+}
+
+const reading = (device: string, metric: string, time: number, receivedAt = time): StoredReading => ({ site: 's', node: 'n', device, metric, time, value: time / 1000, unit: 'Cel', seq: 1, receivedAt, flags: 0 });
+
+describe('evidence export rows', () => {
+  const segments: Segment[] = [
+    { device: 'S-B', location: { kind: 'zone', id: 'Z-B' }, fromMs: 10_000, toMs: 20_000 },
+    { device: 'S-A', location: { kind: 'zone', id: 'Z-A' }, fromMs: 0, toMs: 10_000 },
+  ];
+  const placements: Placement[] = [
+    { id: 'P-1', batch: 'B-1', zone: 'Z-A', from: new Date(0).toISOString(), to: new Date(10_000).toISOString() },
+    { id: 'P-2', batch: 'B-2', zone: 'Z-A', from: new Date(5_000).toISOString() },
+  ] as Placement[];
+  const registry = {
+    get: () => Promise.resolve({ id: 'O-1', lines: [{ batch: 'B-1' }, { batch: 'B-2' }] }),
+    placementsOf: () => Promise.resolve(placements),
+    placementsAt: () => Promise.resolve([]),
+  } as never;
+  const evidence = { segments: () => Promise.resolve(segments) };
+  const readings: StoredReading[] = [];
+  for (let t = 0; t < 20_000; t += 1000) for (const m of ['humidity', 'temperature']) readings.push(reading(t < 10_000 ? 'S-A' : 'S-B', m, t));
+  readings.push(reading('S-A', 'temperature', 9_999, 50_000));
+
+  it('reads each segment a page at a time, never cutting a device time, in segment then time then metric order', async () => {
+    const store = memoryStore(readings);
+    const svc = new EvidenceExportService(registry, evidence, store, { pageSize: 3 });
+    const plan = await svc.plan({ kind: 'order', id: 'O-1' }, 60_000);
+    const rows: ExportRow[] = [];
+    for await (const page of svc.rows(plan!)) rows.push(...page);
+    expect(rows.map((r) => `${r.reading.device}@${r.reading.time}/${r.reading.metric}`)).toEqual(
+      [...readings].sort((a, b) => a.device.localeCompare(b.device) || a.time - b.time || a.metric.localeCompare(b.metric)).map((r) => `${r.device}@${r.time}/${r.metric}`));
+    expect(store.calls).toBeGreaterThan(10);
+  });
+
+  it('attributes each reading to the batches and legs there at its time, and leaves out what was received after the cut-off', async () => {
+    const svc = new EvidenceExportService(registry, evidence, memoryStore(readings), { pageSize: 4 });
+    const plan = await svc.plan({ kind: 'order', id: 'O-1' }, 30_000);
+    const rows: ExportRow[] = [];
+    for await (const page of svc.rows(plan!)) rows.push(...page);
+    const at = (t: number) => rows.find((r) => r.reading.time === t && r.reading.metric === 'temperature');
+    expect(at(1000)).toMatchObject({ batches: ['B-1'], legs: ['P-1'], segment: 0 });
+    expect(at(6000)).toMatchObject({ batches: ['B-1', 'B-2'], legs: ['P-1', 'P-2'] });
+    expect(at(12_000)).toMatchObject({ batches: [], legs: [], segment: 1, location: { id: 'Z-B' } });
+    expect(at(9_999)).toBeUndefined();
+  });
+});
