@@ -74,7 +74,8 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
         const d = await exports.digest(plan, format);
         digestHeaders(reply, d.sha256, d.bytes, plan.asOfMs, name(req.params.id));
         reply.header('x-coldtrace-evidence-readings', String(d.readings)).type(CONTENT_TYPE[format]);
-        return reply.send(Readable.from(checked(exports.chunks(plan, format), d.sha256)));
+        // Not object mode: the stream holds back at most about one page of bytes ahead of the socket.
+        return reply.send(Readable.from(checked(exports.chunks(plan, format), d.sha256), { objectMode: false }));
       });
       app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}.sha256`, {
         schema: { summary: `The SHA-256 of the ${kind}'s ${format.toUpperCase()} export, as a sha256sum line ("HASH  FILE")`, tags: ['evidence'],
