@@ -7,6 +7,7 @@
  * Screenshots go to COLDTRACE_SCREENSHOT_DIR when set, otherwise to a folder of their own under the system temp dir
  * (kept after the run, its path printed), never into the source tree.
  */
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -198,6 +199,16 @@ describe('order view', () => {
     expect(Number(await plot.locator('path.track-deviation').getAttribute('data-points'))).toBeGreaterThanOrEqual(10);
     await page.screenshot({ path: join(shots, 'order-ORD-RT-201.png'), fullPage: true });
     await plot.screenshot({ path: join(shots, 'route-SH-RT-0042.png') });
+  });
+
+  it('offers the evidence downloads: a PDF report whose SHA-256 line matches its bytes, and the CSV and JSON of its readings', async () => {
+    const links = page.locator('#order-evidence a');
+    expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-format')))).toEqual(['pdf', 'pdf.sha256', 'csv', 'csv.sha256', 'json', 'json.sha256']);
+    const pdf = await fetch(url((await links.first().getAttribute('href')) ?? ''));
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const sha = await fetch(url(`${(await page.locator('#order-evidence a[data-format="pdf.sha256"]').getAttribute('href')) ?? ''}?asOf=${pdf.headers.get('x-coldtrace-evidence-as-of') ?? ''}`));
+    expect(await sha.text()).toBe(`${createHash('sha256').update(bytes).digest('hex')}  evidence-order-${ORDER}.pdf\n`);
   });
 
   it('opens an order from ?order= and says when an order does not exist', async () => {

@@ -6,6 +6,7 @@ import { ApiError, type ApiClient } from './api.js';
 import { orderTimeline, type Flag, type OrderTimeline } from './api-orders.js';
 import { h, timeEl } from './dom.js';
 import { evidenceFigure } from './evidence-chart.js';
+import { evidenceLinks } from './evidence-downloads.js';
 import { severityLabel } from './model-flags.js';
 import { orderShipments, storyLines, type StoryLine } from './model-timeline.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
@@ -64,6 +65,7 @@ export class OrderPage {
       h(doc, 'p', { class: 'summary', id: 'order-status', role: 'status' },
         `${t.order.customer !== undefined ? `For ${t.order.customer}. ` : ''}${lines.length} events, ${t.flags.length} flag${t.flags.length === 1 ? '' : 's'}. `,
         h(doc, 'span', { id: 'order-zone' }, `${zoneNote(lines[0]?.at ?? Date.now(), this.zone)}.`)),
+      evidenceLinks(doc, 'orders', t.order.id),
       h(doc, 'h3', {}, 'Story'),
       h(doc, 'ol', { class: 'timeline', id: 'order-timeline' }, ...lines.map((l) => this.line(l, flagsById.get(l.flag ?? ''), gen))),
       h(doc, 'h3', {}, shipments.length === 1 ? 'Route' : 'Routes'),
