@@ -147,6 +147,14 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     for (const page of text) expect(page).toContain(`CSV SHA-256 ${sha256(csv.bytes)}`);
   });
 
+  it('describes its routes in the OpenAPI document with their content types', async () => {
+    const doc = await getJson<{ paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }> }>(`${world.gw.httpUrl}/openapi.json`);
+    const expected: [string, string][] = [['/api/v1/orders/{id}/evidence.csv', 'text/csv'], ['/api/v1/orders/{id}/evidence.json', 'application/json'], ['/api/v1/shipments/{id}/evidence.pdf', 'application/pdf'], ['/api/v1/orders/{id}/evidence.pdf.sha256', 'text/plain']];
+    for (const [path, type] of expected) {
+      expect(Object.keys(doc.paths[path]?.get?.responses['200']?.content ?? {}), path).toEqual([type]);
+    }
+  });
+
   it('answers 404 for an order or a shipment it does not know, in every format', async () => {
     for (const path of ['orders/NOPE/evidence.csv', 'orders/NOPE/evidence.json', 'orders/NOPE/evidence.pdf', 'orders/NOPE/evidence.csv.sha256', 'shipments/NOPE/evidence.pdf.sha256']) {
       const res = await send('GET', `${api}/${path}`);
