@@ -192,7 +192,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     : brokerPublish !== undefined ? brokerOutlet(brokerPublish) : undefined;
   if (outlet.current !== undefined) mqttEvents.publisher = eventPublisher(outlet.current, mqttLog);
   const retentionJob = opened.retention === undefined ? undefined
-    : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }));
+    : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery, carrierEvents, evidenceExport,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),

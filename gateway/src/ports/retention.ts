@@ -37,9 +37,10 @@ export interface RollupQuery {
 export interface Retention {
   /**
    * Folds and deletes raw readings with device time before `rawCutoff` (rounded down to a whole hour); deletes
-   * rollups before `rollupCutoff` when given.
+   * rollups before `rollupCutoff` when given. Temperature series also keep their held hours (time held per tenth of
+   * a degree, each reading holding at most its device's `maxGapMs`, default 1 h): what MKT and shelf life need.
    */
-  apply(rawCutoff: number, rollupCutoff?: number): RetentionResult;
+  apply(rawCutoff: number, rollupCutoff?: number, o?: { readonly maxGapMs?: (device: string) => number }): RetentionResult;
   /** Hourly rollups of one device, oldest first. */
   rollups(q: RollupQuery): Rollup[];
 }

@@ -5,6 +5,7 @@
 
 import type { StoredReading } from '../domain/reading.js';
 import type { SeriesBucket } from '../domain/series-buckets.js';
+import type { HeldHour } from '../domain/rules/held-hours.js';
 
 export type { SeriesBucket } from '../domain/series-buckets.js';
 
@@ -57,6 +58,12 @@ export interface TelemetryStore {
    * Optional: a store whose queries cost no more together than apart leaves it out and they are sent one by one.
    */
   queryMany?(qs: readonly ReadingQuery[]): Promise<StoredReading[][]>;
+  /**
+   * The held hours (time held per value bin, domain/rules/held-hours.ts) that retention kept of a series whose raw
+   * readings it deleted, hours starting in [from, to), oldest first. Optional: a store without retention of its own
+   * (or with a remote database's) has none.
+   */
+  heldHours?(device: string, metric: string, from: number, to: number): Promise<HeldHour[]>;
   /**
    * The series in buckets of `step` ms from `from`: per non-empty bucket the true min and max, count, arithmetic
    * mean and first/last time of the readings in it, oldest first; empty buckets are absent. Computed where the data

@@ -6,6 +6,7 @@ import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/
 import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
 import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
+import { KINETIC_METRICS, withRolled } from '../domain/rules/held-hours.js';
 import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
 import type { RegistryStore } from '../ports/registry.js';
@@ -63,8 +64,13 @@ export class RuleInputs {
         const to = Math.min(seg.toMs, nowMs);
         if (to <= seg.fromMs) continue;
         for (const metric of metrics) {
-          const held = await this.held(seg.device, metric, seg.fromMs, to);
-          if (held.length > 0) series.push({ device: seg.device, location: seg.location, placement: leg.placement.id, metric, held, ...(ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {}) });
+          const raw = await this.held(seg.device, metric, seg.fromMs, to);
+          const rolled = KINETIC_METRICS.has(metric) ? withRolled(raw, await this.cache.heldHours(seg.device, metric, seg.fromMs, to), seg.fromMs, to) : { held: raw };
+          if (rolled.held.length === 0) continue;
+          series.push({
+            device: seg.device, location: seg.location, placement: leg.placement.id, metric, held: rolled.held,
+            ...(ignoreBeforeMs !== undefined ? { ignoreBeforeMs } : {}), ...(rolled.rolledBeforeMs !== undefined ? { rolledBeforeMs: rolled.rolledBeforeMs } : {}),
+          });
         }
       }
     }

@@ -9,6 +9,7 @@
  */
 import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Sample } from '../domain/rules/step-hold.js';
+import { HOUR_MS, type HeldHour } from '../domain/rules/held-hours.js';
 import type { ReadingQuery, TelemetryStore } from '../ports/telemetry-store.js';
 
 /** Most readings of one sensor and metric (or, for `deviceReadings`, of one device) read at once. */
@@ -53,6 +54,12 @@ export class SeriesCache {
     const out: number[] = [];
     for (const r of await this.deviceReadings(device, from, to)) if (judged(r)) out.push(r.time);
     return out;
+  }
+
+  /** The held hours retention kept of a series (hours starting in [from, to)); none when the store keeps none. */
+  heldHours(device: string, metric: string, from: number, to: number): Promise<HeldHour[]> {
+    if (this.planning !== undefined || this.store.heldHours === undefined) return Promise.resolve([]);
+    return this.store.heldHours(device, metric, Math.floor(from / HOUR_MS) * HOUR_MS, to);
   }
 
   /** Runs `plan` noting the ranges it asks for (it gets no readings), then reads them all in one store call. */

@@ -2,12 +2,14 @@
  * How one rules round judges a subject (rules-round.ts `Judge`), and what a judgement leaves behind beside its
  * findings: for a batch what the triage of its next readings needs (triage-state.ts), for a shipment the GPS fixes
  * its trackers' track drops (dropped-fixes.ts). Kept only once judged: the round's planning pass calls `findingsOf`
- * too, on no readings.
+ * too, on no readings. A batch whose readings retention folded keeps the excursions judged on them while raw.
  */
 import type { Finding, Subject } from '../domain/flags/types.js';
 import { batchFindings } from '../domain/rules/batch-findings.js';
 import type { GpsResult } from '../domain/rules/gps.js';
 import { knownFindings, type KnownFindings } from '../domain/rules/triage.js';
+import { keepFolded } from '../domain/rules/folded.js';
+import type { FlagStore } from '../ports/flags.js';
 import type { DroppedFixes } from './dropped-fixes.js';
 import type { RuleInputs } from './rule-inputs.js';
 import type { Judge } from './rules-round.js';
@@ -18,7 +20,10 @@ export class SubjectJudge implements Judge {
   private readonly known = new Map<string, KnownFindings>();
   private readonly dropped = new Map<string, GpsResult['dropped']>();
 
-  constructor(private readonly inputs: (cache: SeriesCache) => RuleInputs, private readonly triage: TriageState, private readonly droppedFixes: DroppedFixes) {}
+  constructor(
+    private readonly inputs: (cache: SeriesCache) => RuleInputs, private readonly triage: TriageState, private readonly droppedFixes: DroppedFixes,
+    private readonly flags: Pick<FlagStore, 'list'>,
+  ) {}
 
   readonly findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
     const inputs = this.inputs(cache);
@@ -30,7 +35,10 @@ export class SubjectJudge implements Judge {
     if (s.kind !== 'batch') return inputs.findings(s, now);
     const input = await inputs.batchInput(s.id, now);
     if (input === undefined) return [];
-    const findings = batchFindings(input);
+    // Readings folded by retention: their excursions stay as judged while raw (domain/rules/folded.ts).
+    const folded = input.series.reduce((m, x) => Math.max(m, x.rolledBeforeMs ?? -Infinity), -Infinity);
+    const raw = batchFindings(input);
+    const findings = Number.isFinite(folded) ? keepFolded(await this.flags.list({ subject: s, limit: 10_000 }), raw, folded) : raw;
     this.known.set(s.id, knownFindings(input, findings));
     return findings;
   };

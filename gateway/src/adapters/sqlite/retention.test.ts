@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredReading } from '../../domain/reading.js';
+import { ReadingFlag, type StoredReading } from '../../domain/reading.js';
 import { HOUR_MS } from './retention.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 
@@ -54,5 +54,29 @@ describe('SqliteRetention', () => {
     const res = store.retention.apply(H0 + 2 * HOUR_MS, H0 + HOUR_MS);
     expect(res).toEqual({ deleted: 2, rollupsDeleted: 1 });
     expect(store.retention.rollups({ device: 'd1', from: 0, to: H0 + 2 * HOUR_MS, limit: 10 }).map((x) => x.hour)).toEqual([H0 + HOUR_MS]);
+  });
+
+  it('keeps the time a temperature was held at each tenth of a degree, per hour: MKT and shelf life survive retention', async () => {
+    const MIN = 60_000;
+    const rows: StoredReading[] = [];
+    // Hour 0: a reading a minute at 5.0, silent from minute 40 to 50 (max gap 3 min); hour 1: 8.04 then 8.0 (one bin).
+    for (let m = 0; m < 60; m++) if (m < 40 || m >= 50) rows.push(r(H0 + m * MIN, 5));
+    rows.push(r(H0 + HOUR_MS, 8.04), r(H0 + HOUR_MS + MIN, 8));
+    // A skewed reading is judged by no rule: it holds nothing. Humidity keeps no held hours.
+    rows.push({ ...r(H0 + 40 * MIN + 30_000, 30), flags: ReadingFlag.CLOCK_SKEW }, { ...r(H0, 60), metric: 'humidity', unit: '%RH' });
+    // Raw from hour 2: the last folded reading holds until the first of them, within its max gap.
+    rows.push(r(H0 + 2 * HOUR_MS, 6));
+    await store.write(rows);
+    store.retention.apply(H0 + 2 * HOUR_MS, undefined, { maxGapMs: () => 3 * MIN });
+    const held = async (from = H0, to = H0 + 3 * HOUR_MS) => (await store.heldHours('d1', 'temperature', from, to)).map((h) => [(h.hour - H0) / HOUR_MS, Object.fromEntries([...h.bins].map(([b, ms]) => [b, ms / MIN]))]);
+    // 40 readings x 1 min except the 40th (3 min to the silence), 10 x 1 min; then 1 + 3 min in hour 1.
+    expect(await held()).toEqual([[0, { 50: 39 + 3 + 10 }], [1, { 80: 4 }]]);
+    expect(await store.heldHours('d1', 'humidity', H0, H0 + 3 * HOUR_MS)).toEqual([]);
+    // Applied again: nothing left to fold, nothing counted twice.
+    store.retention.apply(H0 + 2 * HOUR_MS, undefined, { maxGapMs: () => 3 * MIN });
+    expect(await held()).toEqual([[0, { 50: 52 }], [1, { 80: 4 }]]);
+    // The rollup retention removes them with the other rollups.
+    store.retention.apply(H0 + 2 * HOUR_MS, H0 + HOUR_MS, { maxGapMs: () => 3 * MIN });
+    expect(await held()).toEqual([[1, { 80: 4 }]]);
   });
 });

@@ -7,6 +7,7 @@
  * once: the writer checks it (batch-writer.ts), since a chunk's key cannot.
  */
 import type Database from 'better-sqlite3';
+import type { HeldHour } from '../../domain/rules/held-hours.js';
 import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
@@ -144,6 +145,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const series = [...new Set(live.flatMap((q) => this.chunks.seriesIds(q)))];
     const heads = await this.liveHeads(series, live.reduce((m, q) => Math.min(m, q.from), Infinity), live.reduce((m, q) => Math.max(m, q.to), -Infinity));
     return this.queryManyTx.deferred(qs, heads);
+  }
+
+  heldHours(device: string, metric: string, from: number, to: number): Promise<HeldHour[]> {
+    return Promise.resolve(this.retention.heldHours(device, metric, from, to));
   }
 
   /** Downsampled series (series-query.ts): rollups, chunks and live logged readings from one snapshot. */

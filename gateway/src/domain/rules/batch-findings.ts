@@ -22,6 +22,11 @@ export interface LegSeries {
   readonly held: readonly HeldSample[];
   /** Held time before this does not count (shipment start ignore period), ms. */
   readonly ignoreBeforeMs?: number;
+  /**
+   * Held samples before this come from the held hours retention kept (held-hours.ts): good for MKT, shelf life and
+   * coverage, not for excursions (the order within each hour is not known), ms.
+   */
+  readonly rolledBeforeMs?: number;
 }
 
 export interface BatchInput {
@@ -71,14 +76,14 @@ function related(input: BatchInput, devices: readonly string[]): Related {
 /**
  * Each sensor's legs of a metric joined in time order (a sensor's legs never overlap: it is in one place at a
  * time), each leg without its ignore period (held time before `ignoreBeforeMs` neither counts nor offends; a held
- * sample straddling it counts from it).
+ * sample straddling it counts from it); `rawOnly`: also without its held hours from retention (excursions).
  */
-function bySensor(input: BatchInput, metric: string): Map<string, { held: HeldSample[] }> {
+function bySensor(input: BatchInput, metric: string, o: { rawOnly?: boolean } = {}): Map<string, { held: HeldSample[] }> {
   const out = new Map<string, { held: HeldSample[] }>();
   for (const s of input.series) {
     if (s.metric !== metric) continue;
     const e = out.get(s.device) ?? { held: [] };
-    const ignore = s.ignoreBeforeMs ?? -Infinity;
+    const ignore = Math.max(s.ignoreBeforeMs ?? -Infinity, o.rawOnly === true ? (s.rolledBeforeMs ?? -Infinity) : -Infinity);
     // A loop, not push(...): a week of 5-second readings is more arguments than a call takes.
     for (const h of s.held) {
       if (h.t + h.dt <= ignore) continue;
@@ -120,7 +125,7 @@ export function mktRule(w: { readonly windowH: number; readonly limitC: number }
 
 function excursionFinding(input: BatchInput, limit: Limit): Finding | undefined {
   const found: { device: string; f: LimitFinding }[] = [];
-  for (const [device, s] of bySensor(input, limit.metric)) {
+  for (const [device, s] of bySensor(input, limit.metric, { rawOnly: true })) {
     const f = evaluateLimit(s.held, limit);
     if (f !== undefined) found.push({ device, f });
   }
