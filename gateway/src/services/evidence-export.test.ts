@@ -4,7 +4,7 @@ import type { ExportRow } from '../domain/evidence/export-format.js';
 import type { StoredReading } from '../domain/reading.js';
 import type { Placement } from '../domain/registry/types.js';
 import type { ReadingQuery } from '../ports/telemetry-store.js';
-import { EvidenceExportService } from './evidence-export.js';
+import { EvidenceExportService, digestOf, verifiedBytes } from './evidence-export.js';
 
 /** The store's contract for `query`: one device, [from, to), oldest first by time then metric, at most `limit`. */
 function memoryStore(readings: StoredReading[]): { query(q: ReadingQuery): Promise<StoredReading[]>; calls: number } {
@@ -61,5 +61,20 @@ describe('evidence export rows', () => {
     expect(at(6000)).toMatchObject({ batches: ['B-1', 'B-2'], legs: ['P-1', 'P-2'] });
     expect(at(12_000)).toMatchObject({ batches: [], legs: [], segment: 1, location: { id: 'Z-B' } });
     expect(at(9_999)).toBeUndefined();
+  });
+});
+
+describe('verifiedBytes', () => {
+  async function* pieces(...p: string[]): AsyncGenerator<string> {
+    for (const x of p) yield x;
+  }
+  it('yields the bytes that match the announced hash, and withholds the last piece of bytes that do not', async () => {
+    const { sha256 } = await digestOf(pieces('a,b\r\n', '1,2\r\n'));
+    const ok: string[] = [];
+    for await (const b of verifiedBytes(pieces('a,b\r\n', '1,2\r\n'), sha256)) ok.push(b.toString());
+    expect(ok).toEqual(['a,b\r\n', '1,2\r\n']);
+    const sent: string[] = [];
+    await expect((async () => { for await (const b of verifiedBytes(pieces('a,b\r\n', '1,3\r\n'), sha256)) sent.push(b.toString()); })()).rejects.toThrow(/changed/);
+    expect(sent).toEqual(['a,b\r\n']);
   });
 });

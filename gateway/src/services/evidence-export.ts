@@ -138,3 +138,20 @@ export async function digestOf(chunks: AsyncIterable<string>): Promise<Digest> {
   }
   return { sha256: hash.digest('hex'), bytes };
 }
+
+/**
+ * The pieces as UTF-8 bytes, checked against the SHA-256 announced before the first byte: the last piece is held
+ * back until the hash of all of them is known, and if it differs the generator throws instead of yielding it, so the
+ * response ends short of its Content-Length and no client takes it for a complete file.
+ */
+export async function* verifiedBytes(chunks: AsyncIterable<string>, sha256: string): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let held: Buffer | undefined;
+  for await (const c of chunks) {
+    if (held !== undefined) yield held;
+    held = Buffer.from(c, 'utf8');
+    hash.update(held);
+  }
+  if (hash.digest('hex') !== sha256) throw new Error('the evidence changed between its hash and its download (a placement or a stored reading changed): ask again');
+  if (held !== undefined) yield held;
+}

@@ -110,6 +110,12 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     expect(lines).toHaveLength(24);
     expect(new Set(lines.map((l) => l.split(',').slice(7, 11).join(',')))).toEqual(new Set(['shipment,SH-1,B-1,P-B1-SH']));
     expect(lines[0]?.startsWith(`T-1,humidity,${iso(t0 + 3 * HOUR)},`)).toBe(true);
+    const pdf = await download(`${api}/shipments/SH-1/evidence.pdf?asOf=${asOf}`);
+    const { pages, text } = await pdfText(pdf.bytes);
+    expect(pages).toBe(2);
+    expect(text[0]).toContain('Evidence report: shipment SH-1');
+    expect(text[0]).toContain('Coldline, lane AMS-RTM, road');
+    expect(text[1]).toContain('Leg 1: T-1 in shipment SH-1');
   });
 
   it('draws a PDF report that parses back: the order, its legs, its flags, the hash of its CSV; the same bytes twice', async () => {

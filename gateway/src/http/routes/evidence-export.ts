@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ExportSubjectKind } from '../../domain/evidence/export-format.js';
 import type { Clock } from '../../ports/clock.js';
-import type { EvidenceExportService, ExportFormatName, ExportPlan } from '../../services/evidence-export.js';
+import { verifiedBytes, type EvidenceExportService, type ExportFormatName, type ExportPlan } from '../../services/evidence-export.js';
 import type { EvidenceReportService } from '../../services/evidence-report.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
@@ -42,17 +42,6 @@ function digestHeaders(reply: FastifyReply, sha256: string, bytes: number, asOfM
     .header('content-disposition', `attachment; filename="${name}"`);
 }
 
-/** The pieces as bytes; fails the response (the connection is cut) if they are not the bytes the header promised. */
-async function* checked(chunks: AsyncIterable<string>, sha256: string): AsyncGenerator<Buffer> {
-  const hash = createHash('sha256');
-  for await (const c of chunks) {
-    const buf = Buffer.from(c, 'utf8');
-    hash.update(buf);
-    yield buf;
-  }
-  if (hash.digest('hex') !== sha256) throw new Error('the evidence changed between the hash and the download (a placement or stored reading changed): ask again');
-}
-
 export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps: EvidenceExportRouteDeps }): Promise<void> {
   const { exports, reports, clock } = opts.deps;
 
@@ -75,7 +64,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
         digestHeaders(reply, d.sha256, d.bytes, plan.asOfMs, name(req.params.id));
         reply.header('x-coldtrace-evidence-readings', String(d.readings)).type(CONTENT_TYPE[format]);
         // Not object mode: the stream holds back at most about one page of bytes ahead of the socket.
-        return reply.send(Readable.from(checked(exports.chunks(plan, format), d.sha256), { objectMode: false }));
+        return reply.send(Readable.from(verifiedBytes(exports.chunks(plan, format), d.sha256), { objectMode: false }));
       });
       app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}.sha256`, {
         schema: { summary: `The SHA-256 of the ${kind}'s ${format.toUpperCase()} export, as a sha256sum line ("HASH  FILE")`, tags: ['evidence'],
