@@ -35,7 +35,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
   let receiver: Server;
   /** Every alert of every notification the Alertmanager sent the receiver, with the notification's receiver name. */
-  const notified: { receiver: string; status: string; labels: Record<string, string> }[] = [];
+  const notified: { receiver: string; status: string; labels: Record<string, string>; endsAt: string }[] = [];
   let am: TestServer;
   let gw: RunningGateway;
   let dataDir: string;
@@ -65,8 +65,8 @@ describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { receiver: string; alerts: { status: string; labels: Record<string, string> }[] };
-        for (const a of body.alerts) notified.push({ receiver: body.receiver, status: a.status, labels: a.labels });
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { receiver: string; alerts: { status: string; labels: Record<string, string>; endsAt: string }[] };
+        for (const a of body.alerts) notified.push({ receiver: body.receiver, status: a.status, labels: a.labels, endsAt: a.endsAt });
         res.writeHead(200).end();
       });
     });
@@ -143,5 +143,7 @@ describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
     await until('the alert gone from the active ones', async () => ((await alertsOfB1()).length === 0 ? true : undefined));
     const resolved = await until('the resolved notification', () => notified.slice(sentBefore).find((n) => n.status === 'resolved' && n.labels['rule'] === RULE && n.labels['subject_id'] === 'B-1'));
     expect(resolved.labels).toMatchObject({ alertname: 'ColdtraceExcursion', severity: 'major', zone: 'Z-B', site: 'WH1' });
+    // Ended by the gateway at the end of the excursion, not left to run out at the endsAt of its last re-send.
+    expect(Date.parse(resolved.endsAt)).toBe(flag.endMs);
   });
 });
