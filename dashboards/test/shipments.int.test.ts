@@ -167,6 +167,7 @@ describe('shipments view', () => {
     await page.goto(url('/#/shipments/S-DONE'));
     await expect.poll(() => page.locator('#shipment-title').textContent(), DEADLINE).toBe('Shipment S-DONE');
     expect(await page.locator('#shipment-status').textContent()).toBe('Arrived late');
+    expect(await page.locator('#shipment-evidence a[data-format="csv"]').getAttribute('href')).toBe('/api/v1/shipments/S-DONE/evidence.csv');
     await page.goto(url('/#/shipments/S-NOPE'));
     await expect.poll(() => page.locator('#shipment-missing').textContent(), DEADLINE).toBe('No shipment S-NOPE.');
   });

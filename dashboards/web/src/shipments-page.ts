@@ -4,6 +4,7 @@
  * geofences, the trackers' track, stops, shocks, deviations and where it was last seen) and its track as the rules
  * see it. Read when the view opens, on a change of filter and on Refresh.
  */
+import { evidenceLinks } from './evidence-downloads.js';
 import type { ApiClient } from './api.js';
 import { listShipments, oneShipment, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
 import { h, timeEl } from './dom.js';
@@ -150,6 +151,7 @@ export class ShipmentsPage {
         h(doc, 'dt', {}, 'Known places'), h(doc, 'dd', {}, visits),
         h(doc, 'dt', {}, 'Open flags'), h(doc, 'dd', {}, openFlagsText(s.openFlags)),
       ),
+      evidenceLinks(doc, 'shipments', s.id),
       figure,
     );
     const [track, flags] = await Promise.allSettled([shipmentTrack(this.api, s.id), shipmentFlags(this.api, s.id)]);
