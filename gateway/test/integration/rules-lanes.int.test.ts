@@ -4,23 +4,15 @@
  * and scheduler. Zone COLD holds batch B (controlled room temperature: 30 °C and 15 °C are instant limits, MKT
  * 30 days at most 25 °C); sensor S reports every minute.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/sqlite/database.js';
-import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
-import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
-import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import type { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 import { ReadingFlag, type StoredReading } from '../../src/domain/reading.js';
 import type { Clock, Scheduler } from '../../src/ports/clock.js';
 import type { FlagChange, FlagStore } from '../../src/ports/flags.js';
-import { CustodyIndex } from '../../src/services/custody.js';
-import { EvidenceService } from '../../src/services/evidence.js';
-import { RegistryService } from '../../src/services/registry.js';
 import { RulesService } from '../../src/services/rules.js';
-import { HOUR, iso } from '../support/registry-fixture.js';
+import { HOUR } from '../support/registry-fixture.js';
+import { openOneZone, type OneZone } from '../support/one-zone.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 2, 8);
@@ -47,9 +39,8 @@ class ManualTime implements Clock, Scheduler {
 }
 
 describe('rules lanes: readings that may change a flag are judged at once, the others at a steadier pace', () => {
-  let dir: string;
+  let zone: OneZone;
   let store: SqliteTelemetryStore;
-  let registryStore: SqliteRegistryStore;
   let rules: RulesService;
   const time = new ManualTime();
   /** Subjects whose flags were reconciled, in order. */
@@ -71,24 +62,9 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coldtrace-lanes-'));
-    store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
-    const db = openDatabase(join(dir, 'r.db'));
-    registryStore = new SqliteRegistryStore(db);
-    await new RegistryService(registryStore, time).importDocument({
-      format: 'coldtrace-registry/1',
-      sites: [{ id: 'WH', name: 'Warehouse', geofence: { kind: 'circle', center: { lat: 52, lon: 5 }, radiusM: 200 } }],
-      zones: [{ id: 'COLD', site: 'WH', name: 'Store room' }],
-      places: [],
-      devices: [{ id: 'S', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 60, metrics: ['temperature'] }],
-      products: [{ id: 'P', name: 'Tablets', preset: 'crt' }],
-      batches: [{ id: 'B', product: 'P', quantity: 10, producedAt: '2026-10-01', expiresAt: '2028-10-01' }],
-      shipments: [], orders: [],
-      placements: [{ id: 'P-S', device: 'S', zone: 'COLD', from: iso(T0 - HOUR) }, { id: 'P-B', batch: 'B', zone: 'COLD', from: iso(T0 - HOUR) }],
-    }, { actor: 'test', source: 'test' });
-    const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
-    await custody.load();
-    const sqliteFlags = new SqliteFlagStore(db);
+    zone = await openOneZone('lanes', time, { intervalS: 60, product: { preset: 'crt' }, sensorFrom: T0 - HOUR, batch: { from: T0 - HOUR } });
+    ({ store } = zone);
+    const sqliteFlags = zone.flags;
     // The real flag store, noting which subjects each reconcile wrote (what the rules judged, and when).
     const flags: FlagStore = Object.assign(Object.create(sqliteFlags) as FlagStore, {
       reconcile: (subjects: Parameters<FlagStore['reconcile']>[0], ...rest: [Parameters<FlagStore['reconcile']>[1], number]) => {
@@ -101,7 +77,7 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
       },
     });
     rules = new RulesService({
-      registry: registryStore, evidence: new EvidenceService(registryStore, custody, store, sqliteFlags), store, flags, custody,
+      registry: zone.registry, evidence: zone.evidence, store, flags, custody: zone.custody,
       clock: time, scheduler: time, log: pino({ level: 'silent' }), observeLatency: (s) => latencies.push(s),
     });
     rules.onFlags((c) => changes.push(...c));
@@ -114,9 +90,7 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
   });
   afterAll(async () => {
     await rules.close();
-    await store.close();
-    await registryStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    await zone.close();
   });
 
   it('judges a batch at its first readings, then within-range readings no more than every 30 s', async () => {

@@ -4,25 +4,20 @@
  * at 5 °C) spends 4 days in zone COLD, whose sensor reports every 5 min: 5 °C, but 11-12 °C for 12 h on the second
  * day. Judged before and after retention folds the first 3 days into held hours.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/sqlite/database.js';
-import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
-import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
-import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import type { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
+import type { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
+import type { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 import type { StoredReading } from '../../src/domain/reading.js';
 import type { Finding } from '../../src/domain/flags/types.js';
-import { CustodyIndex } from '../../src/services/custody.js';
-import { EvidenceService } from '../../src/services/evidence.js';
-import { RegistryService } from '../../src/services/registry.js';
+import type { EvidenceService } from '../../src/services/evidence.js';
 import { RuleInputs } from '../../src/services/rule-inputs.js';
 import { batchShelfLife } from '../../src/domain/rules/batch-findings.js';
 import { SeriesCache } from '../../src/services/series-cache.js';
 import { RulesService } from '../../src/services/rules.js';
 import { pino } from 'pino';
-import { HOUR, iso } from '../support/registry-fixture.js';
+import { HOUR } from '../support/registry-fixture.js';
+import { openOneZone, type OneZone } from '../support/one-zone.js';
 
 const MIN = 60_000;
 const DAY = 24 * HOUR;
@@ -30,7 +25,7 @@ const t0 = Date.UTC(2026, 10, 2);
 const end = t0 + 4 * DAY;
 
 describe('rules after retention: MKT and shelf life from the held hours', () => {
-  let dir: string;
+  let zone: OneZone;
   let store: SqliteTelemetryStore;
   let registryStore: SqliteRegistryStore;
   let evidence: EvidenceService;
@@ -43,27 +38,12 @@ describe('rules after retention: MKT and shelf life from the held hours', () => 
   const figuresOf = (fs: Finding[], prefix: string) => fs.find((f) => f.rule.startsWith(prefix));
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coldtrace-retention-rules-'));
-    store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
-    const db = openDatabase(join(dir, 'r.db'));
-    registryStore = new SqliteRegistryStore(db);
-    await new RegistryService(registryStore, { now: () => t0 }).importDocument({
-      format: 'coldtrace-registry/1',
-      sites: [{ id: 'WH', name: 'Warehouse', geofence: { kind: 'circle', center: { lat: 52, lon: 5 }, radiusM: 200 } }],
-      zones: [{ id: 'COLD', site: 'WH', name: 'Cold room' }],
-      places: [],
-      devices: [{ id: 'S', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 300, metrics: ['temperature'] }],
-      products: [{ id: 'P', name: 'Insulin pens', preset: 'pharma-2-8', shelfLife: { model: 'q10', refTempC: 5, refLifeDays: 60, q10: 3 } }],
-      batches: [{ id: 'B', product: 'P', quantity: 10, producedAt: '2026-10-01', expiresAt: '2027-10-01' }],
-      shipments: [], orders: [],
-      placements: [{ id: 'P-S', device: 'S', zone: 'COLD', from: iso(t0 - HOUR) }, { id: 'P-B', batch: 'B', zone: 'COLD', from: iso(t0), to: iso(end) }],
-    }, { actor: 'test', source: 'test' });
-    const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
-    await custody.load();
-    flagStore = new SqliteFlagStore(db);
-    evidence = new EvidenceService(registryStore, custody, store, flagStore);
+    zone = await openOneZone('retention-rules', { now: () => t0 }, {
+      intervalS: 300, product: { preset: 'pharma-2-8', shelfLife: { model: 'q10', refTempC: 5, refLifeDays: 60, q10: 3 } }, sensorFrom: t0 - HOUR, batch: { from: t0, to: end },
+    });
+    ({ store, registry: registryStore, evidence, flags: flagStore } = zone);
     const scheduler = { after: (ms: number, fn: () => void) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) }; } };
-    rules = new RulesService({ registry: registryStore, evidence, store, flags: flagStore, custody, clock: { now: () => end }, scheduler, log: pino({ level: 'silent' }) });
+    rules = new RulesService({ registry: registryStore, evidence, store, flags: flagStore, custody: zone.custody, clock: { now: () => end }, scheduler, log: pino({ level: 'silent' }) });
     const rows: StoredReading[] = [];
     for (let t = t0 - HOUR, i = 0; t < end; t += 5 * MIN, i++) {
       const warm = t >= t0 + DAY + 6 * HOUR && t < t0 + DAY + 18 * HOUR;
@@ -75,9 +55,7 @@ describe('rules after retention: MKT and shelf life from the held hours', () => 
   });
   afterAll(async () => {
     await rules.close();
-    await store.close();
-    await registryStore.close();
-    rmSync(dir, { recursive: true, force: true });
+    await zone.close();
   });
 
   it('gives the same MKT finding and, within a thousandth, the same consumed life from the held hours', async () => {

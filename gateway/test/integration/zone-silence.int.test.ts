@@ -3,29 +3,23 @@
  * SQLite stores (registry, telemetry), the real custody index and rule inputs, time on a hand-driven clock.
  * Zone COLD holds batch B (order O); sensor S reports every 60 s (max gap 3 min) until `last`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/sqlite/database.js';
-import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
-import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
-import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import type { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
+import type { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 import { ReadingFlag, type StoredReading } from '../../src/domain/reading.js';
-import { CustodyIndex } from '../../src/services/custody.js';
-import { EvidenceService } from '../../src/services/evidence.js';
-import { RegistryService } from '../../src/services/registry.js';
+import type { EvidenceService } from '../../src/services/evidence.js';
 import { RuleInputs } from '../../src/services/rule-inputs.js';
 import { RulesSweep } from '../../src/services/rules-sweep.js';
 import { SeriesCache } from '../../src/services/series-cache.js';
 import { HOUR, iso } from '../support/registry-fixture.js';
+import { openOneZone, type OneZone } from '../support/one-zone.js';
 
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 10, 2, 8);
 const last = t0 + 2 * HOUR;
 
 describe('zone sensor silence', () => {
-  let dir: string;
+  let zone: OneZone;
   let store: SqliteTelemetryStore;
   let registryStore: SqliteRegistryStore;
   let evidence: EvidenceService;
@@ -39,36 +33,18 @@ describe('zone sensor silence', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coldtrace-silence-'));
-    store = SqliteTelemetryStore.open(join(dir, 't.db'));
-    const db = openDatabase(join(dir, 'r.db'));
-    registryStore = new SqliteRegistryStore(db);
-    await new RegistryService(registryStore, { now: () => now }).importDocument({
-      format: 'coldtrace-registry/1',
-      sites: [{ id: 'WH', name: 'Warehouse', geofence: { kind: 'circle', center: { lat: 52, lon: 5 }, radiusM: 200 } }],
-      zones: [{ id: 'COLD', site: 'WH', name: 'Cold room' }],
-      places: [],
-      devices: [{ id: 'S', kind: 'zone_sensor', model: 'XY-MD02', intervalS: 60, metrics: ['temperature'] }],
-      products: [{ id: 'P', name: 'Vaccine', preset: 'pharma-2-8' }],
-      batches: [{ id: 'B', product: 'P', quantity: 10, producedAt: '2026-10-01', expiresAt: '2027-10-01' }],
-      shipments: [],
+    zone = await openOneZone('silence', { now: () => now }, {
+      intervalS: 60, product: { preset: 'pharma-2-8' }, sensorFrom: t0 - HOUR, batch: { from: t0 }, writer: 'worker',
       orders: [{ id: 'O', customer: 'Clinic', lines: [{ batch: 'B', quantity: 10 }], shipments: [], promisedDelivery: iso(t0 + 48 * HOUR), minRemainingShelfLifeDays: 0, statuses: [] }],
-      placements: [{ id: 'P-S', device: 'S', zone: 'COLD', from: iso(t0 - HOUR) }, { id: 'P-B', batch: 'B', zone: 'COLD', from: iso(t0) }],
-    }, { actor: 'test', source: 'test' });
-    const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
-    await custody.load();
-    evidence = new EvidenceService(registryStore, custody, store, new SqliteFlagStore(db));
+    });
+    ({ store, registry: registryStore, evidence } = zone);
     sweep = new RulesSweep({
-      registry: registryStore, store, custody, clock: { now: () => now }, scheduler: { after: () => ({ cancel: () => undefined }) },
+      registry: registryStore, store, custody: zone.custody, clock: { now: () => now }, scheduler: { after: () => ({ cancel: () => undefined }) },
       mark: (subject, _at, lane) => marks.push(lane === 'background' ? subject : `live ${subject}`), onError: (e) => { throw e; },
     });
     await write(t0 - HOUR, last);
   });
-  afterAll(async () => {
-    await store.close();
-    await registryStore.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => zone.close());
 
   /** B's zone-gap finding when judged at `atMs` (a fresh cache: the store changes between the steps). */
   const gapOf = async (atMs: number) => (await new RuleInputs(registryStore, evidence, new SeriesCache(store)).findings({ kind: 'batch', id: 'B' }, atMs)).find((f) => f.rule === 'data-gap/zone');
