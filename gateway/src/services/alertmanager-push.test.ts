@@ -14,7 +14,10 @@ const MIN = 60_000;
 class MemoryFlags implements Pick<FlagStore, 'list' | 'get'> {
   readonly flags = new Map<string, Flag>();
   list(q: FlagQuery): Promise<Flag[]> {
-    return Promise.resolve([...this.flags.values()].filter((f) => (q.active === undefined || f.active === q.active) && (q.state === undefined || f.state === q.state) && !f.withdrawn).slice(0, q.limit));
+    // As the SQLite store: most recently changed first; withdrawn ones only when asked for.
+    return Promise.resolve([...this.flags.values()]
+      .filter((f) => (q.active === undefined || f.active === q.active) && (q.state === undefined || f.state === q.state) && (q.withdrawn === true || !f.withdrawn))
+      .sort((a, b) => b.updatedAt - a.updatedAt).slice(0, q.limit));
   }
   get(id: string): Promise<Flag | undefined> {
     return Promise.resolve(this.flags.get(id));
@@ -87,6 +90,23 @@ describe('AlertmanagerPush', () => {
     expect(sentOf('B-2').at(-1)).toMatchObject({ at: T0 + 4 * MIN, endsAt: T0 - MIN });
     await advance(2 * MIN);
     expect(sentOf('B-2')).toHaveLength(4);
+  });
+
+  it('ends at start the alerts of flags that ended within one validity before it (their end may not have gone out)', async () => {
+    time.t = T0 + 10 * MIN;
+    store.set(flag('cleared-just-before', { active: false, updatedAt: T0 + 9 * MIN }));
+    store.set(flag('withdrawn-just-before', { withdrawn: true, updatedAt: T0 + 8 * MIN }));
+    store.set(flag('resolved-long-before', { state: 'resolved', updatedAt: T0 }));
+    store.set(flag('still-firing', { updatedAt: T0 }));
+    start({ resendMs: MIN });
+    await settle();
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.alerts.map((a) => [a.labels['subject_id'], Date.parse(a.endsAt) <= time.t]).sort()).toEqual([
+      ['cleared-just-before', true], ['still-firing', false], ['withdrawn-just-before', true],
+    ]);
+    // Only at start: the next re-sends carry the firing flag alone.
+    await advance(MIN);
+    expect(posts.at(-1)!.alerts.map((a) => a.labels['subject_id'])).toEqual(['still-firing']);
   });
 
   it('retries a failed push with a growing backoff, counts each failure, and sends the latest state once back', async () => {

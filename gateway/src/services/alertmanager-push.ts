@@ -8,7 +8,6 @@
  * a failed POST puts its flags back and is retried after a capped exponential backoff, without end. Nothing here
  * runs on the ingest path: the listener only puts flags into the queues.
  */
-import { Buffer } from 'node:buffer';
 import type { Logger } from 'pino';
 import { alertOf, fingerprint, isFiring, resolvedAlert, zonesOf, type AlertmanagerAlert } from '../domain/alerts/alertmanager.js';
 import { DEFAULT_RETRY_BACKOFF, retryDelayMs, unitOf, verdictOf, type RetryBackoffOptions } from '../domain/events/delivery.js';
@@ -16,6 +15,7 @@ import type { Flag } from '../domain/flags/types.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
 import type { FlagChange, FlagStore } from '../ports/flags.js';
 import type { WebhookPost } from './event-delivery.js';
+import { newer, target, type Target } from './alertmanager-target.js';
 
 export interface AlertmanagerPushOptions {
   /** Firing alerts are sent again from the flag store every this, ms. Default 60 000 (Alertmanager's `resolve_timeout` defaults to 5 min). */
@@ -70,23 +70,8 @@ export interface AlertmanagerStats {
   readonly lastSuccessAt?: number;
 }
 
-interface Sent { readonly labels: Readonly<Record<string, string>>; readonly fingerprint: string; readonly startsAt: string }
-
-interface Target {
-  readonly url: string;
-  readonly endpoint: string;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Flag id -> its latest state to send. */
-  readonly pending: Map<string, Flag>;
-  /** Flag id -> the labels it was last accepted with while firing (a hint, to end an alert whose labels changed). */
-  readonly sent: Map<string, Sent>;
-  failedInARow: number;
-  retryAt: number;
-  inFlight?: Promise<void>;
-  counts: { sent: number; failures: number; rejected: number; dropped: number };
-  lastError?: string;
-  lastSuccessAt?: number;
-}
+/** Most recently changed flags read at start for those that ended just before it. */
+const RECENT_AT_START = 10_000;
 
 export class AlertmanagerPush {
   private readonly o: AlertmanagerPushOptions;
@@ -96,6 +81,8 @@ export class AlertmanagerPush {
   private resendAt = 0;
   private resending: Promise<void> | undefined;
   private closed = false;
+  /** The flags that ended shortly before the start were sent resolved. */
+  private started = false;
 
   constructor(private readonly deps: AlertmanagerPushDeps) {
     this.o = { ...DEFAULT_ALERTMANAGER_PUSH_OPTIONS, ...deps.options };
@@ -198,9 +185,14 @@ export class AlertmanagerPush {
 
   /** The firing flags from the store join every queue, and so does each flag last sent firing that no longer is. */
   private async resend(): Promise<void> {
+    if (!this.started) {
+      await this.endedRecently();
+      this.started = true;
+    }
     const limit = this.o.maxResend;
-    const firing = [...await this.deps.flags.list({ active: true, state: 'open', limit }), ...await this.deps.flags.list({ active: true, state: 'acknowledged', limit })];
-    if (firing.length >= limit) this.deps.log.warn({ firing: firing.length, limit }, 'alertmanager: more firing flags than one re-send reads; some are not re-sent');
+    const [open, acknowledged] = [await this.deps.flags.list({ active: true, state: 'open', limit }), await this.deps.flags.list({ active: true, state: 'acknowledged', limit })];
+    if (open.length >= limit || acknowledged.length >= limit) this.deps.log.warn({ limit }, 'alertmanager: more firing flags than one re-send reads; some are not re-sent');
+    const firing = [...open, ...acknowledged];
     const ids = new Set(firing.map((f) => f.id));
     const ended = new Set<string>();
     for (const t of this.targets) {
@@ -212,6 +204,19 @@ export class AlertmanagerPush {
       const f = await this.deps.flags.get(id);
       if (f === undefined || isFiring(f)) continue;
       for (const t of this.targets) if (t.sent.has(id)) this.put(t, f);
+    }
+  }
+
+  /**
+   * At start: the flags that ended within one alert's validity before now, resolved. This gateway may have sent them
+   * firing before it stopped, and the end may not have gone out; an alert Alertmanager never had stays silent.
+   */
+  private async endedRecently(): Promise<void> {
+    const since = this.deps.clock.now() - this.o.validForResends * this.o.resendMs;
+    // Most recently changed first (withdrawn ones included): read until one changed before the window.
+    for (const f of await this.deps.flags.list({ withdrawn: true, limit: RECENT_AT_START })) {
+      if (f.updatedAt < since) break;
+      if (!isFiring(f)) for (const t of this.targets) this.put(t, f);
     }
   }
 
@@ -290,23 +295,4 @@ export class AlertmanagerPush {
     if (t.failedInARow === 1) this.deps.log.warn(fields, 'alertmanager: push failed; retrying with backoff');
     else this.deps.log.debug(fields, 'alertmanager: push failed again');
   }
-}
-
-/** a is a later state of the flag than b. */
-function newer(a: Flag, b: Flag): boolean {
-  return a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.events.length > b.events.length);
-}
-
-function target(base: string): Target {
-  const u = new URL(base);
-  const auth: Record<string, string> = u.username !== '' || u.password !== ''
-    ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` }
-    : {};
-  u.username = '';
-  u.password = '';
-  const url = u.toString().replace(/\/+$/, '');
-  return {
-    url, endpoint: `${url}/api/v2/alerts`, headers: { 'content-type': 'application/json', ...auth },
-    pending: new Map(), sent: new Map(), failedInARow: 0, retryAt: 0, counts: { sent: 0, failures: 0, rejected: 0, dropped: 0 },
-  };
 }
