@@ -3,7 +3,7 @@
  * shipment over its trackers' legs. The judging itself is pure (domain/rules).
  */
 import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/batch-findings.js';
-import { shipmentFindings, TRANSIT_RULES } from '../domain/rules/shipment-findings.js';
+import { shipmentFindings, trackerCoverage, TRANSIT_RULES, type TrackerCoverage } from '../domain/rules/shipment-findings.js';
 import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import { KINETIC_METRICS, withRolled } from '../domain/rules/held-hours.js';
@@ -122,19 +122,24 @@ export class RuleInputs {
    * A shipment's GPS track judged at `nowMs`, as the rules judge it: how many fixes its trackers sent, those dropped
    * as invalid by reason, and the visits to its known places (origin, destination, hubs) with arrival and departure.
    */
-  async track(id: string, nowMs: number): Promise<(GpsResult & { readonly fixes: number }) | undefined> {
+  async track(id: string, nowMs: number): Promise<(GpsResult & { readonly fixes: number; readonly coverage: TrackerCoverage }) | undefined> {
     const shipment = await this.registry.get('shipments', id);
     if (shipment === undefined) return undefined;
     const fixes: Fix[] = [];
-    for (const p of await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity)) {
+    const heartbeats: number[] = [];
+    const legs: { fromMs: number; toMs: number }[] = [];
+    for (const p of await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity, 'device')) {
       if (p.device === undefined) continue;
       const span = spanOfPlacement(p);
       const to = Math.min(span.toMs, nowMs);
-      if (to > span.fromMs) for (const f of await this.fixesOf(p.device, span.fromMs, to)) fixes.push(f);
+      legs.push({ fromMs: span.fromMs, toMs: span.toMs });
+      if (to <= span.fromMs) continue;
+      for (const f of await this.fixesOf(p.device, span.fromMs, to)) fixes.push(f);
+      for (const t of await this.cache.deviceTimes(p.device, span.fromMs, to)) heartbeats.push(t);
     }
     const related = { devices: [], zones: [], batches: [], shipments: [id], orders: [] };
     const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
-    return { ...gps, fixes: fixes.length };
+    return { ...gps, fixes: fixes.length, coverage: trackerCoverage({ heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, nowMs }) };
   }
 
   /** The origin and destination sites and the hubs on the way, with their geofences: stops there are planned. */

@@ -4,6 +4,7 @@
  * timeline (arrived at the hub, departed from it). Computed on request from the stored fixes.
  */
 import type { DropReason } from '../domain/rules/gps.js';
+import type { TrackerCoverage } from '../domain/rules/shipment-findings.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { CarrierEventService } from './carrier-events.js';
@@ -18,6 +19,8 @@ export interface ShipmentTrack {
   readonly fixes: number;
   readonly dropped: readonly { readonly reason: DropReason; readonly count: number }[];
   readonly visits: readonly PlaceVisit[];
+  /** The time trackers rode on it up to `atMs`, the part their readings covered, and the silences beyond its gap threshold. */
+  readonly coverage: TrackerCoverage;
 }
 
 export class TrackService {
@@ -38,7 +41,7 @@ export class TrackService {
     const t = await inputs.track(id, atMs);
     if (t === undefined) return undefined;
     const visits = t.visits.map((v) => ({ shipment: id, place: v.place, placeKind: v.kind, device: v.device, arrivedMs: v.arrivedMs, ...(v.departedMs !== undefined ? { departedMs: v.departedMs } : {}) }));
-    return { shipment: id, atMs, fixes: t.fixes, dropped: t.dropped, visits };
+    return { shipment: id, atMs, fixes: t.fixes, dropped: t.dropped, visits, coverage: t.coverage };
   }
 
   /** The order's timeline with the visits of its shipments' trackers to known places. */

@@ -196,6 +196,8 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
       shipment: 'SH-1', at: iso(t0 + 10 * HOUR), fixes: 78,
       dropped: [{ reason: 'zero-position', count: 1 }, { reason: 'speed', count: 1 }],
       visits: [{ place: 'HUB-1', placeKind: 'hub', device: 'T-1', arrived: iso(t0 + 4.4 * HOUR), departed: iso(t0 + 4.97 * HOUR) }],
+      // T-1 rode SH-1 for its 2 h, its readings closer together than the 30 min gap threshold throughout.
+      coverage: { percent: 100, coveredMin: 120, onShipmentMin: 120, gaps: [] },
     });
     const { events } = await getJson<{ events: Body[] }>(`${api}/orders/O-1/timeline`);
     expect(events.filter((e) => e.kind === 'place')).toEqual([

@@ -72,11 +72,19 @@ function transitFinding(input: ShipmentInput, rule: TransitRule): Finding | unde
   };
 }
 
+/** A shipment's tracker coverage: its silences longer than the gap threshold, and the time covered of the time on it. */
+export interface TrackerCoverage {
+  readonly gaps: readonly { readonly fromMs: number; readonly toMs: number }[];
+  readonly coveredMs: number;
+  readonly totalMs: number;
+}
+
 /**
- * Tracker silence longer than the shipment's gap threshold while a tracker rides on it: between readings, from a
- * leg's start to its first reading, and from the last reading to the leg's end (or to now, while the leg is open).
+ * The time trackers rode on the shipment (its legs, up to now) and the part of it covered by their readings: a
+ * silence up to the gap threshold counts as covered, a longer one is a gap (between readings, from a leg's start to
+ * its first reading, from the last reading to the leg's end or to now).
  */
-function gapFinding(input: ShipmentInput): Finding | undefined {
+export function trackerCoverage(input: Pick<ShipmentInput, 'heartbeats' | 'legs' | 'gapThresholdMin' | 'nowMs'>): TrackerCoverage {
   const threshold = input.gapThresholdMin * 60_000;
   const times = [...new Set(input.heartbeats)].sort((a, b) => a - b);
   const gaps: { fromMs: number; toMs: number }[] = [];
@@ -96,6 +104,16 @@ function gapFinding(input: ShipmentInput): Finding | undefined {
     if (end - last > threshold) gaps.push({ fromMs: last, toMs: end });
     else covered += end - last;
   }
+  return { gaps, coveredMs: covered, totalMs: total };
+}
+
+/**
+ * Tracker silence longer than the shipment's gap threshold while a tracker rides on it (trackerCoverage): a flag,
+ * still open while the last silence goes on.
+ */
+function gapFinding(input: ShipmentInput): Finding | undefined {
+  const threshold = input.gapThresholdMin * 60_000;
+  const { gaps, coveredMs: covered, totalMs: total } = trackerCoverage(input);
   if (gaps.length === 0) return undefined;
   // A gap still open ends at its last reading until a reading closes it: the flag does not change while the
   // silence goes on (no update every time it is judged), and is cleared by the next reading.

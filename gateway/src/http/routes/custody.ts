@@ -39,6 +39,12 @@ const TrackBody = Type.Object({
     place: Type.String(), placeKind: Type.Union([Type.Literal('origin'), Type.Literal('destination'), Type.Literal('hub')]), device: Type.String(),
     arrived: Type.String(), departed: Type.Optional(Type.String({ description: 'absent while the tracker is still there (exit needs 2 fixes or 2 min outside)' })),
   })),
+  coverage: Type.Object({
+    percent: Type.Number({ description: 'covered / on the shipment; 100 without a tracker on it yet' }),
+    coveredMin: Type.Number({ description: 'time on it covered by the trackers\' readings (a silence up to the gap threshold counts), min' }),
+    onShipmentMin: Type.Number({ description: 'time trackers rode on it up to `at`, min' }),
+    gaps: Type.Array(Type.Object({ from: Type.String(), to: Type.String() }), { description: 'silences longer than the gap threshold (the last one ends at `at` while it goes on)' }),
+  }, { description: 'coverage of the shipment by its trackers' }),
 });
 
 export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
@@ -99,9 +105,17 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   }, async (req) => {
     const t = await tracks.shipment(req.params.id, req.query.at ?? clock.now());
     if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no shipment '${req.params.id}'`);
-    return { shipment: t.shipment, at: new Date(t.atMs).toISOString(), fixes: t.fixes, dropped: [...t.dropped], visits: t.visits.map((v) => ({
-      place: v.place, placeKind: v.placeKind, device: v.device, arrived: new Date(v.arrivedMs).toISOString(), ...(v.departedMs !== undefined ? { departed: new Date(v.departedMs).toISOString() } : {}),
-    })) };
+    const c = t.coverage;
+    const min = (ms: number): number => Math.round(ms / 600) / 100;
+    return {
+      shipment: t.shipment, at: new Date(t.atMs).toISOString(), fixes: t.fixes, dropped: [...t.dropped], visits: t.visits.map((v) => ({
+        place: v.place, placeKind: v.placeKind, device: v.device, arrived: new Date(v.arrivedMs).toISOString(), ...(v.departedMs !== undefined ? { departed: new Date(v.departedMs).toISOString() } : {}),
+      })),
+      coverage: {
+        percent: c.totalMs > 0 ? Math.round((c.coveredMs / c.totalMs) * 10_000) / 100 : 100, coveredMin: min(c.coveredMs), onShipmentMin: min(c.totalMs),
+        gaps: c.gaps.map((g) => ({ from: new Date(g.fromMs).toISOString(), to: new Date(g.toMs).toISOString() })),
+      },
+    };
   });
   return Promise.resolve();
 }
