@@ -10,6 +10,7 @@
  * --rules runs the rules bench only (rules/run.ts, issue #15; writes <out>/<time>-rules-<mode>.json and .md).
  * --series runs the downsampled chart query bench only (series.ts, issue #16; <out>/<time>-series-<mode>.json and .md).
  * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
+ * --evidence runs the evidence export bench only (evidence.ts, issue #16; <out>/<time>-evidence-<mode>.json and .md).
  * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
  * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
@@ -30,6 +31,7 @@ import { runRegistryBench, writeRegistryReport } from './registry/run.js';
 import { runRulesBench, writeRulesReport } from './rules/run.js';
 import { runSeriesBench, writeSeriesReport } from './series.js';
 import { runCarrierBench, writeCarrierReport } from './carrier.js';
+import { runEvidenceBench, writeEvidenceReport } from './evidence.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
@@ -37,6 +39,7 @@ const { values: v } = parseArgs({
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
     registry: { type: 'boolean' }, rules: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
+    evidence: { type: 'boolean' },
   },
 });
 if (v.help === true) {
@@ -44,7 +47,8 @@ if (v.help === true) {
     '       npm run bench -- [--quick | --smoke] --registry [--out DIR]   (registry bench only: import, custody on/off, timelines)\n' +
     '       npm run bench -- [--quick | --smoke] --rules [--out DIR]      (rules bench only: throughput, ingest rules on/off, flag latency, replay)\n' +
     '       npm run bench -- [--quick | --smoke] --series [--out DIR]     (downsampled chart queries, #16: 50M / 5M readings, p50/p99, query plans)\n' +
-    '       npm run bench -- [--quick | --smoke] --carrier [--out DIR]    (carrier events through POST /api/v1/carrier-events, #20: events/s, batch p99)\n');
+    '       npm run bench -- [--quick | --smoke] --carrier [--out DIR]    (carrier events through POST /api/v1/carrier-events, #20: events/s, batch p99)\n' +
+    '       npm run bench -- [--quick | --smoke] --evidence [--out DIR]   (evidence export of an order, #16: CSV, JSON, PDF of 30 days of 1-min readings: time, size, RSS)\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
@@ -76,6 +80,7 @@ async function reportOnly<R>(name: string, run: () => Promise<R>, write: (r: R, 
 
 if (v.rules === true) await reportOnly('rules', () => runRulesBench({ mode, startedAt, log }), writeRulesReport);
 if (v.carrier === true) await reportOnly('carrier', () => runCarrierBench({ mode, startedAt, log }), writeCarrierReport);
+if (v.evidence === true) await reportOnly('evidence', () => runEvidenceBench({ mode, startedAt, log }), writeEvidenceReport);
 if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
 if (v.registry === true) await reportOnly('registry', () => runRegistryBench({ mode, out, startedAt, log }), writeRegistryReport);
 
