@@ -11,6 +11,9 @@ export type Doc = typeof pdfkit;
 
 export interface ChartBox { readonly x: number; readonly y: number; readonly w: number; readonly h: number }
 
+/** A flag's episode on this leg's device, drawn as a labelled bar along the top of the chart. */
+export interface ChartMark { readonly label: string; readonly startMs: number; readonly endMs: number }
+
 /** A leg without readings for longer than this is drawn with a gap, ms. */
 export const GAP_MS = 30 * 60_000;
 
@@ -28,7 +31,7 @@ export function bucketBeyond(limits: readonly Pick<Limit, 'bound' | 'value'>[], 
   return limits.some((l) => (l.bound === 'upper' ? max >= l.value : min <= l.value));
 }
 
-export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Limit, 'bound' | 'value'>[], box: ChartBox): void {
+export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Limit, 'bound' | 'value'>[], box: ChartBox, marks: readonly ChartMark[] = []): void {
   const chart = leg.chart;
   doc.save().lineWidth(0.5).strokeColor('#888888').rect(box.x, box.y, box.w, box.h).stroke().restore();
   if (chart === undefined) {
@@ -64,7 +67,15 @@ export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Lim
 
   // Excursions first, under everything: a bucket holding a reading beyond a limit is shaded over the full height.
   doc.save().fillColor('#f4b6b6');
-  for (const b of runs.flat()) if (bucketBeyond(limits, b.min, b.max)) doc.rect(x(b.start), box.y, Math.max(x(b.end) - x(b.start), 0.8), box.h).fill();
+  // Neighbouring shaded buckets are one rectangle: no hairline seams between them.
+  const shaded: { start: number; end: number }[] = [];
+  for (const b of runs.flat()) {
+    if (!bucketBeyond(limits, b.min, b.max)) continue;
+    const last = shaded[shaded.length - 1];
+    if (last !== undefined && last.end === b.start) last.end = b.end;
+    else shaded.push({ start: b.start, end: b.end });
+  }
+  for (const b of shaded) doc.rect(x(b.start), box.y, Math.max(x(b.end) - x(b.start), 0.8), box.h).fill();
   doc.restore();
 
   // Value axis: ticks and grid.
@@ -99,4 +110,15 @@ export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Lim
     doc.text(`${l.bound} limit ${l.value}`, box.x + box.w + 3, y(l.value) - 3, { lineBreak: false });
   }
   doc.undash().restore();
+
+  // Flag episodes: a bar along the top from the episode's start to its end, labelled with the flag's number.
+  doc.save().fillColor('#7b1010').font('Helvetica-Bold').fontSize(7);
+  for (const [i, m] of marks.entries()) {
+    const x0 = x(Math.max(m.startMs, t0));
+    const x1 = x(Math.min(m.endMs, t1));
+    const top = box.y + 3 + (i % 3) * 11;
+    doc.rect(x0, top, Math.max(x1 - x0, 1), 2.5).fill();
+    doc.text(m.label, x0, top + 3, { lineBreak: false });
+  }
+  doc.restore();
 }

@@ -7,13 +7,24 @@
 import * as pdfkit from 'pdfkit';
 import type { Flag } from '../domain/flags/types.js';
 import { EXPORT_FORMAT } from '../domain/evidence/export-format.js';
-import { drawLegChart, type Doc } from './evidence-pdf-chart.js';
+import { drawLegChart, type ChartMark, type Doc } from './evidence-pdf-chart.js';
 import type { EvidenceReport, ReportLeg } from './evidence-report.js';
 
 /** pdfkit's ES module exports the document class as default; its types describe the CommonJS `module.exports`. */
 const PDFDocument = (pdfkit as unknown as { default: typeof pdfkit }).default;
 
 const MARGIN = 50;
+
+/** Characters of Windows-1252 outside Latin-1: with Latin-1, what the PDF's built-in fonts can show. */
+const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
+
+/**
+ * Text as the built-in fonts can show it: ≥ and ≤ (in rule titles) spelled out, any other character they lack as `?`
+ * rather than a wrong glyph. Names in other scripts need an embedded Unicode font (docs/evidence.md, "Not yet").
+ */
+export function pdfSafe(s: string): string {
+  return s.replaceAll('≥', '>=').replaceAll('≤', '<=').replace(/[^\n\x20-\x7e\xa0-\xff]/gu, (c) => (WIN_ANSI_EXTRA.includes(c) ? c : '?'));
+}
 const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : 'open');
 const fmtNum = (n: number | undefined): string => (n === undefined ? '-' : String(Number(n.toFixed(2))));
 const minutes = (ms: number): string => `${fmtNum(ms / 60_000)} min`;
@@ -64,19 +75,28 @@ function summaryPage(doc: Doc, r: EvidenceReport): void {
 
   heading(doc, `Flags (${r.flags.length})`);
   if (r.flags.length === 0) doc.text('The rules raised no flag.');
-  for (const f of r.flags) {
-    doc.font('Helvetica-Bold').text(`[${f.severity}] ${f.title}`).font('Helvetica');
+  for (const [i, f] of r.flags.entries()) {
+    doc.font('Helvetica-Bold').text(`F${i + 1} [${f.severity}] ${f.title}`).font('Helvetica');
     for (const line of flagLines(f)) doc.text(line, { indent: 12 });
     doc.moveDown(0.3);
   }
 }
 
+/** The episodes of the report's flags on the leg's device and time, labelled F1, F2... as in the flag list. */
+function legMarks(r: EvidenceReport, leg: ReportLeg): ChartMark[] {
+  return r.flags.flatMap((f, i) => f.episodes
+    .filter((e) => e.device === leg.device && e.startMs < leg.toMs && e.endMs > leg.fromMs)
+    .map((e) => ({ label: `F${i + 1}`, startMs: e.startMs, endMs: e.endMs })));
+}
+
 function legPage(doc: Doc, r: EvidenceReport, leg: ReportLeg, i: number): void {
+  const marks = legMarks(r, leg);
   doc.addPage();
   doc.font('Helvetica-Bold').fontSize(12).text(legTitle(leg, i), MARGIN, MARGIN);
   doc.font('Helvetica').fontSize(9).text(`Batches: ${leg.batches.join(', ') || '-'}. Readings: ${leg.readings}. ` +
     (leg.chart === undefined ? '' : `The band spans the true minimum and maximum of the readings in each ${minutes(leg.chart.widthMs)}, held until the next reading (a gap over 30 min stays blank); shaded: a reading at or beyond a limit.`));
-  drawLegChart(doc, leg, r.limits, { x: MARGIN + 36, y: 130, w: doc.page.width - 2 * MARGIN - 90, h: 260 });
+  if (marks.length > 0) doc.text(`Flag episodes on this leg, marked along the top: ${[...new Set(marks.map((m) => m.label))].join(', ')}.`);
+  drawLegChart(doc, leg, r.limits, { x: MARGIN + 36, y: 140, w: doc.page.width - 2 * MARGIN - 90, h: 260 }, marks);
 }
 
 /** Footer on every page: the subject, the CSV hash and the page number. */
@@ -98,6 +118,9 @@ export function renderEvidencePdf(r: EvidenceReport): Promise<Buffer> {
     size: 'A4', margin: MARGIN, bufferPages: true, compress: true,
     info: { Title: `Evidence report: ${r.plan.subject.kind} ${r.plan.subject.id}`, Author: 'Coldtrace gateway', Subject: `CSV SHA-256 ${r.csv.sha256}`, CreationDate: date, ModDate: date },
   });
+  // Every string drawn goes through pdfSafe, the chart's labels included.
+  const text = doc.text.bind(doc);
+  doc.text = ((s: string, ...rest: unknown[]) => (text as (s: string, ...r: unknown[]) => Doc)(pdfSafe(String(s)), ...rest)) as typeof doc.text;
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

@@ -15,8 +15,18 @@ import { startCustodyWorld, type CustodyWorld } from '../support/custody-world.j
 
 const STEP = 10 * 60_000;
 const t0 = Math.floor(Date.now() / HOUR) * HOUR - 10 * HOUR;
-/** S-B runs warm (9.5 °C) for an hour while B-1 is in zone B: beyond pharma-2-8's upper limit of 8. */
+/**
+ * S-B runs warm (9.5 °C) for an hour while B-1 is in zone B, beyond pharma-2-8's upper limit of 8, and reports every
+ * minute meanwhile (sendWarmHour): 54 readings more than the 10-minute series, and an excursion the rules flag.
+ */
 const warm = (device: string, t: number): boolean => device === 'S-B' && t >= t0 + 1.5 * HOUR && t < t0 + 2.5 * HOUR;
+const WARM_EXTRA = 54;
+
+async function sendWarmHour(client: MqttClient): Promise<void> {
+  const readings = [];
+  for (let t = t0 + 1.5 * HOUR; t < t0 + 2.5 * HOUR; t += 60_000) readings.push({ metric: 'temperature', value: 9.5, unit: 'Cel', time: t });
+  await client.publishAsync(dataTopic('wh1', 'node-c', 'S-B'), JSON.stringify({ v: 1, seq: 2, time: t0 + 1.5 * HOUR, readings }), { qos: 1 });
+}
 
 async function publishSeries(client: MqttClient, device: string, from: number, to: number): Promise<void> {
   const readings = [];
@@ -53,6 +63,7 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     world = await startCustodyWorld(t0);
     api = world.api;
     for (const d of ['S-A', 'S-B', 'S-DEST', 'T-1']) await publishSeries(world.client, d, t0 - 2 * HOUR, t0 + 7 * HOUR);
+    await sendWarmHour(world.client);
     await world.gw.rules.idle();
     asOf = Date.now();
   });
@@ -65,14 +76,14 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     const lines = csv.bytes.toString('utf8').split('\r\n');
     expect(lines.at(-1)).toBe('');
     expect(lines[0]).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq');
-    const { readings } = await getJson<{ readings: { device: string; metric: string; time: number; receivedAt: number; value: number; unit: string; flags: number; location: { kind: string; id: string } }[] }>(
+    const { readings } = await getJson<{ readings: { device: string; metric: string; time: number; receivedAt: number; value: number; unit: string; flags: number; seq: number; location: { kind: string; id: string } }[] }>(
       `${api}/evidence/orders/O-1?limit=100000`);
     const legOf: Record<string, string> = { 'Z-A': 'P-B1-A', 'Z-B': 'P-B1-B', 'SH-1': 'P-B1-SH', 'Z-DEST': 'P-B1-D' };
-    const expected = readings.map((r) => [r.device, r.metric, iso(r.time), iso(r.receivedAt), String(r.value), r.unit, r.flags === 2 ? 'late' : `bits ${r.flags}`, r.location.kind, r.location.id, 'B-1', legOf[r.location.id], 'wh1', 'node-c', '1'].join(','));
+    const expected = readings.map((r) => [r.device, r.metric, iso(r.time), iso(r.receivedAt), String(r.value), r.unit, r.flags === 2 ? 'late' : `bits ${r.flags}`, r.location.kind, r.location.id, 'B-1', legOf[r.location.id], 'wh1', 'node-c', String(r.seq)].join(','));
     // 4 legs: Z-A 1 h, Z-B 2 h, SH-1 2 h, Z-DEST 2 h (t0 + 5 h to the last reading at t0 + 7 h): 7 h of 6 readings an hour, 2 metrics.
-    expect(expected).toHaveLength(7 * 6 * 2);
+    expect(expected).toHaveLength(7 * 6 * 2 + WARM_EXTRA);
     expect(lines.slice(1, -1)).toEqual(expected);
-    expect(lines.filter((l) => l.startsWith('S-B,temperature,') && l.split(',')[4] === '9.5')).toHaveLength(6);
+    expect(lines.filter((l) => l.startsWith('S-B,temperature,') && l.split(',')[4] === '9.5')).toHaveLength(60);
     expect(csv.headers.get('x-coldtrace-evidence-readings')).toBe(String(expected.length));
   });
 
@@ -142,13 +153,21 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     expect(first).toContain('Evidence report: order O-1');
     expect(first).toContain('Pharmacy North');
     expect(first).toContain(sha256(csv.bytes));
-    expect(first).toContain('84 readings in evidence-order-O-1.csv');
+    expect(first).toContain(`${7 * 6 * 2 + WARM_EXTRA} readings in evidence-order-O-1.csv`);
     expect(first).toContain('Temperature limits of the products: lower 2, upper 8');
-    const flags = (await getJson<{ flags: { id: string; title: string }[] }>(`${api}/flags?order=O-1`)).flags;
+    const flags = (await getJson<{ flags: { id: string; title: string; metAtMs: number }[] }>(`${api}/flags?order=O-1`)).flags;
     expect(flags.length).toBeGreaterThan(0);
     const all = text.join(' ');
     for (const f of flags) expect(all).toContain(f.id);
     expect(text[2]).toContain('Leg 2: S-B in zone Z-B');
+    // The excursion with its evidence numbers on page 1, and its episode marked on the chart of the leg it happened on.
+    const inReport = [...flags].sort((a, b) => a.metAtMs - b.metAtMs || (a.id < b.id ? -1 : 1));
+    const excursion = inReport.findIndex((f) => f.id === 'excursion/temperature/upper/8/consecutive/30@batch:B-1');
+    expect(excursion).toBeGreaterThanOrEqual(0);
+    expect(first).toContain(`F${excursion + 1} [major] temperature >= 8: 30 min without a break`);
+    expect(first).toContain(`episode 1 (S-B): ${iso(t0 + 1.5 * HOUR).replace('.000Z', 'Z')} to ${iso(t0 + 2.5 * HOUR).replace('.000Z', 'Z')}, 60 min; min 9.5, max 9.5`);
+    expect(text[2]).toContain(`marked along the top: F${excursion + 1}.`);
+    expect(text[1]).not.toContain('marked along the top');
     expect(text[2]).toContain('upper limit 8');
     for (const page of text) expect(page).toContain(`CSV SHA-256 ${sha256(csv.bytes)}`);
   });
