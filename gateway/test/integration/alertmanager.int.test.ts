@@ -73,7 +73,8 @@ describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     am = await startAlertmanager(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
     env = { COLDTRACE_ALERTMANAGER_URLS: am.url, COLDTRACE_ALERTMANAGER_RESEND_MS: '1000', COLDTRACE_PUBLIC_URL: 'https://coldtrace.example.com' };
-    const first = await startTestGateway(env);
+    // The first gateway re-sends once an hour: what reaches the Alertmanager meanwhile came through the flag changes.
+    const first = await startTestGateway({ ...env, COLDTRACE_ALERTMANAGER_RESEND_MS: '3600000' });
     gw = first;
     dataDir = first.dataDir;
     client = await connect(gw.mqttUrl, 'node-am');
@@ -110,18 +111,18 @@ describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
     expect(notified.find((n) => n.labels['rule'] === RULE)?.receiver).toBe('cold-chain-team');
   });
 
-  it('tells a restarted Alertmanager (it keeps no alerts) again, counting the pushes that failed meanwhile', async () => {
-    await am.kill();
-    const failedBefore = await metric('coldtrace_alertmanager_push_failures_total');
-    await until('a failed push counted', async () => ((await metric('coldtrace_alertmanager_push_failures_total')) > failedBefore ? true : undefined));
-    await am.restart();
-    const [alert] = await until('the alert back', async () => ((await alertsOfB1()).length > 0 ? alertsOfB1() : undefined));
-    expect(alert.labels.rule).toBe(RULE);
-    expect(alert.startsAt).toBe(iso(t0 + 2 * HOUR));
-    expect(await metric('coldtrace_alertmanager_alerts_total', 'outcome="sent"')).toBeGreaterThan(0);
+  it("shows a person's acknowledgement at once", async () => {
+    const id = encodeURIComponent(FLAG_ID);
+    expect((await request('POST', `${gw.httpUrl}/api/v1/flags/${id}/acknowledge`, { comment: 'on it' }, { 'x-coldtrace-actor': 'qa.ben' })).status).toBe(200);
+    const [alert] = await until('the acknowledged state', async () => {
+      const alerts = await alertsOfB1();
+      return alerts[0]?.annotations.state === 'acknowledged' ? alerts : undefined;
+    });
+    // Still firing: the condition holds (silence it in Alertmanager if acknowledged alarms should not page).
+    expect(alert.status.state).toBe('active');
   });
 
-  it('asserts what is open when the gateway restarts, from its flag store', async () => {
+  it('asserts what is open when the gateway restarts, from its flag store (re-sending every second from now on)', async () => {
     await client.endAsync();
     await gw.close();
     // A fresh Alertmanager knows nothing: only the restarted gateway can tell it.
@@ -132,6 +133,17 @@ describe('flags as Alertmanager alerts', { timeout: 120_000 }, () => {
     client = await connect(gw.mqttUrl, 'node-am');
     const [alert] = await until('the alert asserted after the restart', async () => ((await alertsOfB1()).length > 0 ? alertsOfB1() : undefined));
     expect(alert.annotations.flag_id).toBe(FLAG_ID);
+  });
+
+  it('tells a restarted Alertmanager (it keeps no alerts) again, counting the pushes that failed meanwhile', async () => {
+    await am.kill();
+    const failedBefore = await metric('coldtrace_alertmanager_push_failures_total');
+    await until('a failed push counted', async () => ((await metric('coldtrace_alertmanager_push_failures_total')) > failedBefore ? true : undefined));
+    await am.restart();
+    const [alert] = await until('the alert back', async () => ((await alertsOfB1()).length > 0 ? alertsOfB1() : undefined));
+    expect(alert.labels.rule).toBe(RULE);
+    expect(alert.startsAt).toBe(iso(t0 + 2 * HOUR));
+    expect(await metric('coldtrace_alertmanager_alerts_total', 'outcome="sent"')).toBeGreaterThan(0);
   });
 
   it('resolves the alert when the flag clears', async () => {
