@@ -125,7 +125,8 @@ export class AlertmanagerPush {
   private put(t: Target, flag: Flag): void {
     const prev = t.pending.get(flag.id);
     if (prev !== undefined && newer(prev, flag)) return;
-    t.pending.set(flag.id, flag);
+    // An alert needs no episodes (the bulk of a flag): the queue keeps the flag without them.
+    t.pending.set(flag.id, flag.episodes.length === 0 ? flag : { ...flag, episodes: [] });
     if (t.pending.size <= this.o.maxPending) return;
     // docs/engineering.md 6: bounded, and what it did is counted. The oldest goes; a firing one comes back at the next re-send.
     const oldest = t.pending.keys().next().value as string;
