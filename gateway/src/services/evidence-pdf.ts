@@ -83,7 +83,7 @@ function summaryPage(doc: Doc, r: EvidenceReport): void {
 }
 
 /** The episodes of the report's flags on the leg's device and time, labelled F1, F2... as in the flag list. */
-function legMarks(r: EvidenceReport, leg: ReportLeg): ChartMark[] {
+export function legMarks(r: EvidenceReport, leg: ReportLeg): ChartMark[] {
   return r.flags.flatMap((f, i) => f.episodes
     .filter((e) => e.device === leg.device && e.startMs < leg.toMs && e.endMs > leg.fromMs)
     .map((e) => ({ label: `F${i + 1}`, startMs: e.startMs, endMs: e.endMs })));
