@@ -41,7 +41,8 @@ export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Lim
   const first = chart.buckets[0]?.firstTime ?? leg.fromMs;
   const lastB = chart.buckets[chart.buckets.length - 1];
   const t0 = Math.min(first, leg.fromMs);
-  const t1 = Math.max((lastB?.start ?? first) + chart.widthMs, Number.isFinite(leg.toMs) ? leg.toMs : t0);
+  // A closed leg is drawn to its end; the last bucket may reach past it and is clipped to the box.
+  const t1 = Number.isFinite(leg.toMs) ? leg.toMs : (lastB?.start ?? first) + chart.widthMs;
   const values = [chart.min, chart.max, ...limits.map((l) => l.value)];
   let v0 = Math.min(...values);
   let v1 = Math.max(...values);
@@ -66,7 +67,7 @@ export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Lim
   }
 
   // Excursions first, under everything: a bucket holding a reading beyond a limit is shaded over the full height.
-  doc.save().fillColor('#f4b6b6');
+  doc.save().rect(box.x, box.y, box.w, box.h).clip().fillColor('#f4b6b6');
   // Neighbouring shaded buckets are one rectangle: no hairline seams between them.
   const shaded: { start: number; end: number }[] = [];
   for (const b of runs.flat()) {
@@ -91,7 +92,7 @@ export function drawLegChart(doc: Doc, leg: ReportLeg, limits: readonly Pick<Lim
   doc.restore();
 
   // The min-max band.
-  doc.save().lineWidth(0.6).strokeColor('#1f5fa8').fillColor('#9cc3ec');
+  doc.save().rect(box.x, box.y, box.w, box.h).clip().lineWidth(0.6).strokeColor('#1f5fa8').fillColor('#9cc3ec');
   for (const run of runs) {
     const top = run.flatMap((b) => [[x(b.start), y(b.max)], [x(b.end), y(b.max)]] as const);
     const bottom = run.flatMap((b) => [[x(b.start), y(b.min)], [x(b.end), y(b.min)]] as const).reverse();
