@@ -4,6 +4,7 @@
  * drawn by evidence-pdf.ts. Dated from the data, never the wall clock, so the same data gives the same bytes.
  */
 import { ChartBuckets, type ChartBucket } from '../domain/evidence/chart-buckets.js';
+import { exportFileName } from '../domain/evidence/export-format.js';
 import type { Location } from '../domain/custody/spans.js';
 import type { Flag } from '../domain/flags/types.js';
 import type { Limit } from '../domain/registry/types.js';
@@ -75,7 +76,7 @@ export class EvidenceReportService {
     if (dataTimeMs === 0) dataTimeMs = Math.max(0, ...plan.segments.map((s) => s.fromMs));
     return {
       plan, summary: await this.summary(plan), legs, limits: await this.limits(plan), flags: await this.flagsOf(plan),
-      csv: { ...d, name: `evidence-${plan.subject.kind}-${plan.subject.id.replace(/[^A-Za-z0-9._-]/g, '_')}.csv` }, dataTimeMs,
+      csv: { ...d, name: exportFileName(plan.subject.kind, plan.subject.id, 'csv') }, dataTimeMs,
     };
   }
 

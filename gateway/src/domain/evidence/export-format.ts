@@ -53,6 +53,9 @@ export function csvRecord(row: ExportRow): string {
 
 export type ExportSubjectKind = 'order' | 'shipment';
 
+/** The download's file name: `evidence-order-O-1.csv`; characters other than A-Z a-z 0-9 . _ - in the id become `_`. */
+export const exportFileName = (kind: ExportSubjectKind, id: string, ext: string): string => `evidence-${kind}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${ext}`;
+
 /** The opening of the JSON document, up to the first reading: what it is and the custody segments it covers. */
 export function jsonHead(subject: { kind: ExportSubjectKind; id: string }, segments: readonly Segment[]): string {
   const segs = segments.map((s) => ({ device: s.device, location: s.location, from: iso(s.fromMs), to: Number.isFinite(s.toMs) ? iso(s.toMs) : null }));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { ExportSubjectKind } from '../../domain/evidence/export-format.js';
+import { exportFileName as fileName, type ExportSubjectKind } from '../../domain/evidence/export-format.js';
 import type { Clock } from '../../ports/clock.js';
 import { verifiedBytes, type EvidenceExportService, type ExportFormatName, type ExportPlan } from '../../services/evidence-export.js';
 import type { EvidenceReportService } from '../../services/evidence-report.js';
@@ -32,7 +32,6 @@ const Query = Type.Object({
   asOf: Type.Optional(Type.Integer({ description: `Receive-time cut-off, ms: readings received after it are left out. Default: now - ${EXPORT_SETTLE_MS / 1000} s. The same cut-off gives the same bytes (X-Coldtrace-Evidence-As-Of tells the one used)` })),
 });
 
-const fileName = (kind: ExportSubjectKind, id: string, ext: string): string => `evidence-${kind}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${ext}`;
 
 /** The digest headers: hex for people, RFC 9530 Repr-Digest for HTTP tools. */
 function digestHeaders(reply: FastifyReply, sha256: string, bytes: number, asOfMs: number, name: string): void {
