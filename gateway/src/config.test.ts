@@ -35,5 +35,7 @@ describe('gateway configuration', () => {
       "COLDTRACE_ALERTMANAGER_URLS: 'am1:9093' is not an http(s) URL", "COLDTRACE_ALERTMANAGER_URLS: 'ftp://x' is not an http(s) URL",
       "COLDTRACE_ALERTMANAGER_RESEND_MS: expected a whole number 1000-3600000, got '10'", "COLDTRACE_PUBLIC_URL: 'coldtrace' is not an http(s) URL",
     ]);
+    const two = loadGatewayConfig({ COLDTRACE_PUBLIC_URL: 'https://a.example.com,https://b.example.com' });
+    expect(two.ok ? [] : two.problems).toEqual(['COLDTRACE_PUBLIC_URL: one URL expected, got 2']);
   });
 });

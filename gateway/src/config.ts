@@ -196,7 +196,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     alertmanager: {
       urls: httpUrls('COLDTRACE_ALERTMANAGER_URLS', get('COLDTRACE_ALERTMANAGER_URLS'), problems),
       resendMs: int('COLDTRACE_ALERTMANAGER_RESEND_MS', 1000, 3_600_000),
-      ...optional('publicUrl', httpUrls('COLDTRACE_PUBLIC_URL', get('COLDTRACE_PUBLIC_URL'), problems)[0]),
+      ...optional('publicUrl', publicUrl(get('COLDTRACE_PUBLIC_URL'), problems)),
     },
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
@@ -205,6 +205,13 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** The gateway's one public address, or none. */
+function publicUrl(v: string, problems: string[]): string | undefined {
+  const urls = httpUrls('COLDTRACE_PUBLIC_URL', v, problems);
+  if (urls.length > 1) problems.push(`COLDTRACE_PUBLIC_URL: one URL expected, got ${urls.length}`);
+  return urls[0];
 }
 
 /** Comma-separated http(s) URLs, each bad one listed. */
