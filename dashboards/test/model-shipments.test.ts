@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShipmentItem } from '../web/src/api-shipments.js';
-import { boardStatus, durationText, openFlagsText, positionText, shipmentFromHash, sortForBoard, trackText, visitText, type BoardStatus } from '../web/src/model-shipments.js';
+import { boardStatus, durationText, openFlagsText, positionText, shipmentFromHash, sortForBoard, trackText, visitText, windowText, type BoardStatus } from '../web/src/model-shipments.js';
 import { viewOf } from '../web/src/views.js';
 
 const NONE = { warning: 0, major: 0, critical: 0 };
@@ -67,4 +67,19 @@ describe('the Shipments view’s address', () => {
     { hash: '#/shipmentsX', want: { kind: 'live' } },
   ])('$hash shows $want', ({ hash, want }) => expect(viewOf(hash, '')).toEqual(want));
   it('reads no shipment from #/shipments/', () => expect(shipmentFromHash('#/shipments/')).toBeUndefined());
+});
+
+describe('the delivery window in words', () => {
+  const w = (p10: string | null, p50: string | null, p90: string | null) => ({
+    state: 'in_transit' as const, window: { basis: 'this shipment' as const, remainingKm: 160.4, meanKmh: 59.6, p10, p50, p90 },
+  });
+  it.each([
+    ['the same day: the end as a time', w('2026-12-07T09:12:00.000Z', '2026-12-07T09:51:00.000Z', '2026-12-07T10:40:00.000Z'), 'UTC',
+      'arrives 7 Dec 2026, 09:12:00 UTC–10:40 (80 %), most likely 09:51; 160 km to go at 60 km/h seen on this shipment'],
+    ['over midnight in the viewer\'s zone: the end with its day', w('2026-12-07T17:00:00.000Z', '2026-12-07T18:00:00.000Z', '2026-12-07T19:00:00.000Z'), 'Asia/Kolkata',
+      'arrives 7 Dec 2026, 22:30:00 GMT+5:30–8 Dec 2026, 00:30:00 GMT+5:30 (80 %), most likely 23:30; 160 km to go at 60 km/h seen on this shipment'],
+    ['no progress seen', w(null, null, null), 'UTC', 'no estimate: no progress seen on this shipment (160 km to go)'],
+    ['arrived', { state: 'arrived' as const, reason: 'arrived' }, 'UTC', 'arrived'],
+    ['not gone yet', { state: 'planned' as const, reason: 'not departed yet' }, 'UTC', 'no estimate: not departed yet'],
+  ])('%s', (_, answer, zone, want) => expect(windowText(answer, zone, 'en-GB')).toBe(want));
 });

@@ -44,6 +44,7 @@ import { RulesService } from './services/rules.js';
 import { FefoService } from './services/fefo.js';
 import { TrackService } from './services/tracks.js';
 import { ShipmentListService } from './services/shipments.js';
+import { DeliveryWindowService } from './services/delivery-windows.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 
@@ -139,6 +140,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const carrierEvents = new CarrierEventService(carrierStore, registryStore);
   const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
+  const deliveryWindows = new DeliveryWindowService(registryStore, shipments);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
@@ -194,7 +196,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, clock, delivery, carrierEvents, evidenceExport,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, clock, delivery, carrierEvents, evidenceExport,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

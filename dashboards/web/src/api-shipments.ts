@@ -29,6 +29,21 @@ export interface ShipmentItem {
   readonly openFlags: Readonly<Record<Exclude<Severity, 'info'>, number>>;
 }
 
+/** `GET /api/v1/shipments/{id}/delivery-window`: the predicted arrival, or why there is none. */
+export interface DeliveryWindowAnswer {
+  readonly state: ShipmentState;
+  readonly window?: {
+    readonly basis: 'this shipment' | 'this lane';
+    readonly remainingKm: number;
+    readonly meanKmh: number;
+    /** ISO 8601; null: no progress seen, no estimate. */
+    readonly p10: string | null;
+    readonly p50: string | null;
+    readonly p90: string | null;
+  };
+  readonly reason?: string;
+}
+
 /** A tracker's stay inside the origin, the destination or a hub, by its kept fixes; times ISO 8601. */
 export interface Visit {
   readonly place: string;
@@ -80,4 +95,8 @@ export function shipmentPositions(api: ApiClient, id: string): Promise<{ positio
 
 export function shipmentTrack(api: ApiClient, id: string): Promise<TrackSummary> {
   return api.getJson<TrackSummary>(`/api/v1/shipments/${enc(id)}/track`);
+}
+
+export function shipmentDeliveryWindow(api: ApiClient, id: string): Promise<DeliveryWindowAnswer> {
+  return api.getJson<DeliveryWindowAnswer>(`/api/v1/shipments/${enc(id)}/delivery-window`);
 }

@@ -3,8 +3,8 @@
  * and whether it is late), the order of the list (what needs attention first), the flag counts in words and
  * the view's address.
  */
-import type { ShipmentItem, TrackSummary, Visit } from './api-shipments.js';
-import { formatZoned } from './model-zone.js';
+import type { DeliveryWindowAnswer, ShipmentItem, TrackSummary, Visit } from './api-shipments.js';
+import { formatZoned, formatZonedClock } from './model-zone.js';
 
 /** The status shown: colour class and words (colour is never the only signal). */
 export type BoardStatus = 'overdue' | 'planned' | 'late' | 'in-transit' | 'arrived-late' | 'arrived';
@@ -61,6 +61,22 @@ export function durationText(ms: number): string {
   if (min < 60) return `${min} min`;
   if (min < 24 * 60) return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
   return `${Math.floor(min / 1440)} d ${Math.floor((min % 1440) / 60)} h`;
+}
+
+/**
+ * `arrives 7 Dec 2026, 10:12–11:40 (80 %), most likely 10:51; 160 km to go at 60 km/h seen on this shipment`: the
+ * delivery window from P10 to P90 (an 80 % interval) and its P50; or why there is none.
+ */
+export function windowText(a: DeliveryWindowAnswer, zone: string, locale?: string): string {
+  const w = a.window;
+  if (w === undefined) return a.reason === 'arrived' ? 'arrived' : `no estimate: ${a.reason ?? 'nothing to go by'}`;
+  if (w.p10 === null || w.p50 === null || w.p90 === null) return `no estimate: no progress seen on ${w.basis} (${Math.round(w.remainingKm)} km to go)`;
+  const [p10, p50, p90] = [Date.parse(w.p10), Date.parse(w.p50), Date.parse(w.p90)];
+  const to = formatZonedClock(p90, zone, locale);
+  const day = (ms: number): string => formatZoned(ms, zone, locale).split(',')[0]!;
+  const end = day(p90) === day(p10) ? to : formatZoned(p90, zone, locale);
+  return `arrives ${formatZoned(p10, zone, locale)}–${end} (80 %), most likely ${formatZonedClock(p50, zone, locale)}; ` +
+    `${Math.round(w.remainingKm)} km to go at ${Math.round(w.meanKmh)} km/h seen on ${w.basis}`;
 }
 
 /** `52.1234° N, 4.8765° E`. */

@@ -6,10 +6,10 @@
  */
 import { evidenceLinks } from './evidence-downloads.js';
 import type { ApiClient } from './api.js';
-import { listShipments, oneShipment, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
+import { listShipments, oneShipment, shipmentDeliveryWindow, shipmentFlags, shipmentTrack, type ShipmentItem, type ShipmentState, type TrackSummary } from './api-shipments.js';
 import { h, timeEl } from './dom.js';
 import { located } from './api-orders.js';
-import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText, visitText } from './model-shipments.js';
+import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText, visitText, windowText } from './model-shipments.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 import { routeFigure } from './route-plot.js';
 
@@ -137,6 +137,7 @@ export class ShipmentsPage {
     const doc = this.doc;
     const board = boardStatus(s);
     const trackLine = h(doc, 'dd', { id: 'shipment-track' }, 'Loading…');
+    const windowLine = h(doc, 'dd', { id: 'shipment-window' }, 'Loading…');
     const visits = h(doc, 'ul', { id: 'shipment-visits', class: 'plain' });
     const figure = h(doc, 'div', { class: 'route-slot', 'data-shipment': s.id }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s.id}…`));
     const when = (iso: string | undefined): Node | string => (iso === undefined ? '—' : timeEl(doc, Date.parse(iso), formatZoned(Date.parse(iso), this.zone)));
@@ -146,6 +147,7 @@ export class ShipmentsPage {
         h(doc, 'dt', {}, 'Status'), h(doc, 'dd', { id: 'shipment-status' }, h(doc, 'span', { class: `badge status-${board}` }, BOARD_LABEL[board])),
         h(doc, 'dt', {}, 'Departed'), h(doc, 'dd', {}, when(s.status.departed), ' (planned ', when(s.plannedDeparture), ')'),
         h(doc, 'dt', {}, 'Arrived'), h(doc, 'dd', {}, when(s.status.arrived), ' (promised by ', when(s.promisedDelivery), ')'),
+        h(doc, 'dt', {}, 'Delivery window'), windowLine,
         h(doc, 'dt', {}, 'Trackers'), h(doc, 'dd', {}, s.trackers.length === 0 ? 'none placed' : s.trackers.map((t) => t.device).join(', ')),
         h(doc, 'dt', {}, 'Track'), trackLine,
         h(doc, 'dt', {}, 'Known places'), h(doc, 'dd', {}, visits),
@@ -154,9 +156,10 @@ export class ShipmentsPage {
       evidenceLinks(doc, 'shipments', s.id),
       figure,
     );
-    const [track, flags] = await Promise.allSettled([shipmentTrack(this.api, s.id), shipmentFlags(this.api, s.id)]);
+    const [track, flags, window] = await Promise.allSettled([shipmentTrack(this.api, s.id), shipmentFlags(this.api, s.id), shipmentDeliveryWindow(this.api, s.id)]);
     if (gen !== this.generation) return;
     trackLine.textContent = track.status === 'fulfilled' ? trackText(track.value) : 'could not be read';
+    windowLine.textContent = window.status === 'fulfilled' ? windowText(window.value, this.zone) : 'could not be read';
     if (track.status === 'fulfilled') void this.visits(visits, track.value.visits, gen);
     const last = s.lastPosition === undefined ? undefined : { lat: s.lastPosition.lat, lon: s.lastPosition.lon, time: Date.parse(s.lastPosition.at), device: s.lastPosition.device };
     const fig = await routeFigure(doc, this.api, s.id, flags.status === 'fulfilled' ? flags.value : [], this.zone, last);

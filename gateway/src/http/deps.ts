@@ -12,6 +12,7 @@ import type { RulesService } from '../services/rules.js';
 import type { FefoService } from '../services/fefo.js';
 import type { TrackService } from '../services/tracks.js';
 import type { ShipmentListService } from '../services/shipments.js';
+import type { DeliveryWindowService } from '../services/delivery-windows.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   readonly tracks: Pick<TrackService, 'shipment' | 'orderTimeline'>;
   /** The Shipments view: the list (status, last kept position, open flags) and a shipment's kept positions. */
   readonly shipments: Pick<ShipmentListService, 'list' | 'one' | 'positions'>;
+  /** Shipments' predicted delivery windows; absent: the route is not served. */
+  readonly deliveryWindows?: Pick<DeliveryWindowService, 'of'>;
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contains, distanceToPolylineM, geofenceProblems, haversineM } from './geofence.js';
+import { contains, distanceToPolylineM, geofenceProblems, haversineM, alongRouteM, routeLengthM } from './geofence.js';
 import type { Geofence, LatLon } from './types.js';
 
 const ll = (lat: number, lon: number): LatLon => ({ lat, lon });
@@ -145,5 +145,28 @@ describe('geofenceProblems', () => {
     },
   ])('names $name', ({ g, problems }) => {
     expect(geofenceProblems(g, at)).toEqual(problems.map(([path, message]) => ({ path, message })));
+  });
+});
+
+describe('along a route', () => {
+  // Amsterdam -> Utrecht -> Rotterdam, roughly.
+  const AMS = { lat: 52.37, lon: 4.9 };
+  const UTR = { lat: 52.09, lon: 5.12 };
+  const RTM = { lat: 51.92, lon: 4.48 };
+  const route = [AMS, UTR, RTM];
+  const leg1 = haversineM(AMS, UTR);
+
+  it('is the route length at its end and 0 at its start, and a point off the route projects onto its nearest segment', () => {
+    expect(routeLengthM(route)).toBeCloseTo(leg1 + haversineM(UTR, RTM), 3);
+    expect(alongRouteM(route, AMS)).toBe(0);
+    expect(alongRouteM(route, RTM)!).toBeCloseTo(routeLengthM(route), 0);
+    expect(alongRouteM(route, UTR)!).toBeCloseTo(leg1, 0);
+    // Halfway along the first leg: half of it; a couple of km to the side, still about half (the offset is not square to the leg).
+    expect(Math.abs(alongRouteM(route, { lat: (AMS.lat + UTR.lat) / 2, lon: (AMS.lon + UTR.lon) / 2 })! - leg1 / 2)).toBeLessThan(100);
+    expect(Math.abs(alongRouteM(route, { lat: (AMS.lat + UTR.lat) / 2 + 0.01, lon: (AMS.lon + UTR.lon) / 2 - 0.02 })! - leg1 / 2)).toBeLessThan(2000);
+    // Before the start (north of Amsterdam): clamped to 0; beyond the end: the length.
+    expect(alongRouteM(route, { lat: 52.6, lon: 4.8 })).toBe(0);
+    expect(alongRouteM(route, { lat: 51.8, lon: 4.2 })!).toBeCloseTo(routeLengthM(route), 0);
+    expect(alongRouteM([AMS], UTR)).toBeUndefined();
   });
 });

@@ -55,6 +55,35 @@ export function distanceToPolylineM(route: readonly LatLon[], p: LatLon): number
   return best;
 }
 
+/** Length of a route (great-circle segments), metres. */
+export function routeLengthM(route: readonly LatLon[]): number {
+  let m = 0;
+  for (let i = 1; i < route.length; i++) m += haversineM(route[i - 1]!, route[i]!);
+  return m;
+}
+
+/**
+ * How far along a route a point is, metres from its start: on the segment nearest the point, the along-track
+ * distance clamped to the segment, plus the length of the segments before it. Undefined without a segment.
+ */
+export function alongRouteM(route: readonly LatLon[], p: LatLon): number | undefined {
+  let best: { d: number; along: number } | undefined;
+  let before = 0;
+  for (let i = 1; i < route.length; i++) {
+    const a = route[i - 1]!;
+    const b = route[i]!;
+    const ab = angularDistance(a, b);
+    const d = distanceToSegmentM(a, b, p);
+    if (best === undefined || d < best.d) {
+      const ap = angularDistance(a, p);
+      const along = ab === 0 || ap === 0 ? 0 : Math.atan2(Math.sin(ap) * Math.cos(bearing(a, p) - bearing(a, b)), Math.cos(ap));
+      best = { d, along: before + EARTH_RADIUS_M * Math.max(0, Math.min(ab, along)) };
+    }
+    before += EARTH_RADIUS_M * ab;
+  }
+  return best?.along;
+}
+
 function distanceToSegmentM(a: LatLon, b: LatLon, p: LatLon): number {
   const ab = angularDistance(a, b);
   const ap = angularDistance(a, p);
