@@ -8,41 +8,25 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 import { ReadingFlag, type StoredReading } from '../../src/domain/reading.js';
-import type { Clock, Scheduler } from '../../src/ports/clock.js';
 import type { FlagChange, FlagStore } from '../../src/ports/flags.js';
 import { RulesService } from '../../src/services/rules.js';
 import { HOUR } from '../support/registry-fixture.js';
 import { openOneZone, type OneZone } from '../support/one-zone.js';
+import { ManualTime } from '../support/manual-time.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 2, 8);
 
-class ManualTime implements Clock, Scheduler {
-  t = T0;
-  private tasks: { at: number; fn: () => void }[] = [];
-  now(): number { return this.t; }
-  after(ms: number, fn: () => void): { cancel(): void } {
-    const task = { at: this.t + ms, fn };
-    this.tasks.push(task);
-    return { cancel: () => { this.tasks = this.tasks.filter((x) => x !== task); } };
-  }
-  /** Moves time on in 10 ms steps, running what falls due and letting the work it starts finish. */
-  async advance(ms: number): Promise<void> {
-    for (const end = this.t + ms; this.t < end;) {
-      this.t = Math.min(end, this.t + 10);
-      const due = this.tasks.filter((x) => x.at <= this.t);
-      this.tasks = this.tasks.filter((x) => x.at > this.t);
-      for (const x of due) x.fn();
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    }
-  }
+/** Lets the work a due task starts (promises, SQLite reads) finish before time moves on. */
+async function turns(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
 describe('rules lanes: readings that may change a flag are judged at once, the others at a steadier pace', () => {
   let zone: OneZone;
   let store: SqliteTelemetryStore;
   let rules: RulesService;
-  const time = new ManualTime();
+  const time = new ManualTime(T0);
   /** Subjects whose flags were reconciled, in order. */
   const judged: string[] = [];
   const changes: FlagChange[] = [];
@@ -86,7 +70,7 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
     for (let t = T0 - HOUR; t < T0; t += MIN) before.push({ site: 'wh', node: 'n', device: 'S', metric: 'temperature', time: t, value: 20, unit: 'Cel', seq: ++seq, receivedAt: t, flags: 0 });
     await store.write(before);
     rules.committed(before);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
   });
   afterAll(async () => {
     await rules.close();
@@ -95,20 +79,20 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
 
   it('judges a batch at its first readings, then within-range readings no more than every 30 s', async () => {
     expect(judged).toEqual(['B']);
-    await time.advance(1_000);
+    await time.advance(1_000, turns, 10);
     await reading(21);
-    await time.advance(5_000);
+    await time.advance(5_000, turns, 10);
     expect(judged).toEqual(['B']);
     // 30 s after the first judgement (at T0 + 100 ms): due.
-    await time.advance(24_000);
+    await time.advance(24_000, turns, 10);
     expect(judged).toEqual(['B', 'B']);
     expect(changes).toEqual([]);
   });
 
   it('judges a reading beyond a limit at the next round, however recently the batch was judged, and flags it', async () => {
-    await time.advance(1_000);
+    await time.advance(1_000, turns, 10);
     await reading(31);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
     expect(judged).toEqual(['B', 'B', 'B']);
     expect(changes.map((c) => [c.flag.rule, c.events])).toEqual([['excursion/temperature/upper/30/instant', ['raised']]]);
     // From the commit that marked it to the flag written: one round delay (100 ms); the round itself takes no time here.
@@ -116,40 +100,40 @@ describe('rules lanes: readings that may change a flag are judged at once, the o
   });
 
   it('judges a reading that continues an excursion already flagged at the steady pace, and one back within the limit at once', async () => {
-    await time.advance(1_000);
+    await time.advance(1_000, turns, 10);
     await reading(31.5);
-    await time.advance(5_000);
+    await time.advance(5_000, turns, 10);
     expect(judged).toHaveLength(3);
     await reading(24);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
     expect(judged).toHaveLength(4);
     expect(changes.at(-1)?.events).toContain('cleared');
   });
 
   it('flags a device whose clock runs ahead at its first skewed reading, on the batch it watches, and clears it when corrected', async () => {
     changes.length = 0;
-    await time.advance(MIN);
+    await time.advance(MIN, turns, 10);
     await reading(35, 62 * MIN);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
     // The skewed reading is kept but judged by no rule: no excursion for B, a flag for the device.
     expect(changes.map((c) => [c.flag.id, c.events])).toEqual([['clock-skew/5@device:S', ['raised']]]);
     expect(changes[0]!.flag).toMatchObject({ active: true, metAtMs: time.t - 200, related: { devices: ['S'], zones: ['COLD'], batches: ['B'] }, figures: { skewedReadings: 1, lastLeadMin: 62 } });
-    await time.advance(MIN);
+    await time.advance(MIN, turns, 10);
     await reading(22);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
     expect(changes.at(-1)?.flag).toMatchObject({ id: 'clock-skew/5@device:S', active: false });
     expect(changes.at(-1)?.events).toContain('cleared');
   });
 
   it('judges a batch again when the store refused to write its flags, without waiting for another reading', async () => {
     changes.length = 0;
-    await time.advance(MIN);
+    await time.advance(MIN, turns, 10);
     refuse = 1;
     await reading(36);
-    await time.advance(200);
+    await time.advance(200, turns, 10);
     expect(changes).toEqual([]);
     // Marked again in the background lane: judged once its 500 ms have passed.
-    await time.advance(600);
+    await time.advance(600, turns, 10);
     expect(changes.find((c) => c.flag.rule === 'excursion/temperature/upper/30/instant')?.events).toContain('reactivated');
   });
 });
