@@ -1,7 +1,8 @@
 /**
  * One round of the rules (rules.ts): the marked subjects, live ones first, judged in slices. Per slice the series
  * its subjects need are read from the store in one call (series-cache.ts `prefetch`), the subjects are judged, and
- * their flags are written in one transaction (flag-slice.ts); between slices ingest gets a turn of the event loop.
+ * their flags are written in one transaction (flag-slice.ts); ingest gets a turn of the event loop between slices,
+ * and inside one whenever the judging has held it for HOLD_MS.
  * A round stops at its budget (what is left waits for the next round) unless it is a flush (`force`).
  */
 import type { Finding, Subject } from '../domain/flags/types.js';
@@ -15,6 +16,11 @@ import { SeriesCache } from './series-cache.js';
 
 /** Subjects judged per slice: their reads share one store call, their flags one commit. */
 export const SLICE_SUBJECTS = 16;
+/**
+ * Longest the judging holds the event loop, ms, before ingest gets a turn (inside a slice too): every message in
+ * flight waits while it holds, so under closed-loop load a long hold costs throughput even with CPU to spare.
+ */
+export const HOLD_MS = 4;
 
 /** The queues of marked subjects, in the order they are judged (rules.ts DEFAULT_LANE_INTERVALS_MS). */
 export const LANES = ['live', 'steady', 'background'] as const;
@@ -71,7 +77,12 @@ export async function judgeRound(
       // Each subject then reads what it needs on its own (and fails on its own if the store does).
       deps.log.warn({ err: e }, 'rules: reading ahead for a slice failed; its subjects read their series one by one');
     }
+    let held = deps.clock.now();
     for (const p of picked) {
+      if (deps.clock.now() - held >= HOLD_MS) {
+        await new Promise<void>((r) => deps.scheduler.after(0, r));
+        held = deps.clock.now();
+      }
       try {
         const findings = await judge.findingsOf(p.subject, now, cache);
         judge.judged(p.subject, findings);

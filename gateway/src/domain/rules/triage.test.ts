@@ -45,8 +45,8 @@ describe('triage: readings that may change a batch flags at once', () => {
     ['above it, a fresh run spanning 15 min: 15 + 15 reaches 30 (inclusive)', fresh({ temperature: [8.5, 9] }, 15), known([MKT]), 'live'],
     ['above it, continuing a run open for 20 min', fresh({ temperature: [8.5, 9] }), known([MKT], [], { openRuns: new Map([[UPPER, T0 - 20 * MIN]]) }), 'live'],
     ['above it, continuing a run open for 10 min', fresh({ temperature: [8.5, 9] }), known([MKT], [], { openRuns: new Map([[UPPER, T0 - 10 * MIN]]) }), 'steady'],
-    ['above it, a reading late for its device (it may join runs)', fresh({ temperature: [8.5, 9] }), known([MKT], [], { lastSeen: new Map([['S-1', T0]]) }), 'live'],
-    ['above it, in order after its device last reading', fresh({ temperature: [8.5, 9] }), known([MKT], [], { lastSeen: new Map([['S-1', T0 - 1]]) }), 'steady'],
+    ['above it, a reading before its device\'s last stretch without a gap (it may fill one and join runs)', fresh({ temperature: [8.5, 9] }), known([MKT], [], { gapFreeSince: new Map([['S-1', T0 + 1]]) }), 'live'],
+    ['above it, late by a moment inside that stretch, or in order (it joins nothing)', fresh({ temperature: [8.5, 9] }), known([MKT], [], { gapFreeSince: new Map([['S-1', T0]]) }), 'steady'],
     ['above it, its excursion going on', fresh({ temperature: [8.5, 9] }), known([MKT, UPPER], [UPPER]), 'steady'],
     ['back at the upper limit while its excursion goes on: it may end', fresh({ temperature: [8, 9] }), known([MKT, UPPER], [UPPER]), 'live'],
   ] as const)('%s', (_, r, k, expected) => {
@@ -64,14 +64,15 @@ describe('knownFindings: what a judgement leaves for the triage', () => {
   });
   const input = (series: ReturnType<typeof held>[]): BatchInput => ({ batch: 'B', product: { ...product, id: 'P' } as unknown as Product, series, orders: [], nowMs: T0 + 60 * MIN });
 
-  it('the earliest open run of a consecutive rule not going on, over every sensor, and each device last reading', () => {
+  it('the earliest open run of a consecutive rule not going on, over every sensor, and where each device\'s last stretch without a gap began', () => {
     const k = knownFindings(input([
       held('S-1', [[0, 9, 5], [5, 5, 5], [10, 9, 5], [15, 9.5, 5]]), // open since 10 (the in-range 5 broke the run)
       held('S-2', [[0, 9, 5], [5, 9, 5], [20, 9, 1]]), // a gap at 10-20: open since 20
       held('S-3', [[0, 9, 5], [5, 4, 5]]), // ends within range: no open run
     ]), []);
     expect(k.openRuns).toEqual(new Map([[UPPER, T0 + 10 * MIN]]));
-    expect(k.lastSeen).toEqual(new Map([['S-1', T0 + 15 * MIN], ['S-2', T0 + 20 * MIN], ['S-3', T0 + 5 * MIN]]));
+    // S-2 has a gap at 10-20 (its 5 min holds end at 10): gap-free since 20; the others since their first reading.
+    expect(k.gapFreeSince).toEqual(new Map([['S-1', T0], ['S-2', T0 + 20 * MIN], ['S-3', T0]]));
     expect(k.firstSeenMs).toBe(T0);
   });
 

@@ -34,13 +34,16 @@ export interface KnownFindings {
   readonly active: ReadonlySet<string>;
   /** Per `consecutive` rule not going on: the earliest start of a run still open at the end of a series. */
   readonly openRuns: ReadonlyMap<string, number>;
-  /** Per device: the time of its last reading judged (a reading at or before it is late: it may join runs). */
-  readonly lastSeen: ReadonlyMap<string, number>;
+  /**
+   * Per device: where the last stretch of its series without a gap began (its first reading, or the first after its
+   * last gap). A reading before it may fill a gap and join runs; one after it, late or not, joins nothing.
+   */
+  readonly gapFreeSince: ReadonlyMap<string, number>;
   /** The time of the batch's first reading judged (Infinity: none). */
   readonly firstSeenMs: number;
 }
 
-export const NOTHING_FOUND: KnownFindings = { found: new Set(), active: new Set(), openRuns: new Map(), lastSeen: new Map(), firstSeenMs: Infinity };
+export const NOTHING_FOUND: KnownFindings = { found: new Set(), active: new Set(), openRuns: new Map(), gapFreeSince: new Map(), firstSeenMs: Infinity };
 
 /** New readings at one location: per metric their value range, per device the earliest; and the latest time. */
 export interface NewReadings {
@@ -68,10 +71,12 @@ export function thresholdsOf(product: { readonly limits: readonly Limit[]; reado
  * excursion going on (it may end it).
  * A `consecutive` limit reached is met only once its run has lasted the delay: readings that cannot make any run
  * that long (the open run's start, or the earliest new reading, plus the delay lies beyond the last new reading's
- * hold) go steady, unless one of them is late (at or before its device's last judged reading: it may join runs).
+ * hold) go steady, unless one of them comes before its device's last stretch without a gap (it may fill a gap and
+ * join runs; a reading late by a moment, inside that stretch, joins nothing).
  */
 export function triage(thresholds: readonly Threshold[], readings: NewReadings, known: KnownFindings): 'live' | 'steady' {
   let late: boolean | undefined;
+  let first: number | undefined;
   for (const t of thresholds) {
     const r = readings.ranges.get(t.metric);
     if (r === undefined) continue;
@@ -88,23 +93,36 @@ export function triage(thresholds: readonly Threshold[], readings: NewReadings, 
     }
     if (!reached) continue;
     if (t.delayMs === undefined) return 'live';
-    late ??= [...readings.firstOf].some(([device, first]) => first <= (known.lastSeen.get(device) ?? -Infinity));
+    late ??= gapFilling(readings.firstOf, known.gapFreeSince);
     if (late) return 'live';
-    const first = [...readings.firstOf.values()].reduce((a, b) => Math.min(a, b), Infinity);
+    first ??= Math.min(...readings.firstOf.values());
     const start = Math.min(known.openRuns.get(t.rule) ?? Infinity, first);
     if (readings.lastMs + readings.maxGapMs >= start + t.delayMs) return 'live';
   }
   return 'steady';
 }
 
+function gapFilling(firstOf: ReadonlyMap<string, number>, gapFreeSince: ReadonlyMap<string, number>): boolean {
+  for (const [device, first] of firstOf) if (first < (gapFreeSince.get(device) ?? -Infinity)) return true;
+  return false;
+}
+
 /** What a judgement of `input` (with its `findings`) leaves for the triage of the batch's next readings. */
 export function knownFindings(input: BatchInput, findings: readonly Finding[]): KnownFindings {
-  const lastSeen = new Map<string, number>();
+  const gapFreeSince = new Map<string, number>();
   let firstSeenMs = Infinity;
+  // A device's series over all legs, in time order: a gap is held time that stops before the next sample.
+  const byDevice = new Map<string, { t: number; dt: number }[]>();
   for (const s of input.series) {
-    const last = s.held[s.held.length - 1];
-    if (last !== undefined && last.t > (lastSeen.get(s.device) ?? -Infinity)) lastSeen.set(s.device, last.t);
+    const list = byDevice.get(s.device) ?? byDevice.set(s.device, []).get(s.device)!;
+    for (const h of s.held) list.push(h);
     firstSeenMs = Math.min(firstSeenMs, s.held[0]?.t ?? Infinity);
+  }
+  for (const [device, held] of byDevice) {
+    held.sort((a, b) => a.t - b.t);
+    let since = held[0]?.t ?? Infinity;
+    for (let i = 1; i < held.length; i++) if (held[i - 1]!.t + held[i - 1]!.dt < held[i]!.t) since = held[i]!.t;
+    gapFreeSince.set(device, since);
   }
   const active = new Set(findings.filter((f) => f.active).map((f) => f.rule));
   const openRuns = new Map<string, number>();
@@ -120,5 +138,5 @@ export function knownFindings(input: BatchInput, findings: readonly Finding[]): 
       if (open !== undefined && beyond(limit, open.v) && open.t < (openRuns.get(rule) ?? Infinity)) openRuns.set(rule, open.t);
     }
   }
-  return { found: new Set(findings.map((f) => f.rule)), active, openRuns, lastSeen, firstSeenMs };
+  return { found: new Set(findings.map((f) => f.rule)), active, openRuns, gapFreeSince, firstSeenMs };
 }
