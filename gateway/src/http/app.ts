@@ -19,6 +19,7 @@ import { registerSeriesRoutes } from './routes/series.js';
 import { registerShipmentRoutes } from './routes/shipments.js';
 import { registerDeliveryWindowRoutes } from './routes/delivery-window.js';
 import { registerEvidenceExportRoutes } from './routes/evidence-export.js';
+import { registerLaneReportRoutes } from './routes/lane-report.js';
 import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
   if (deps.carrierEvents !== undefined) await app.register(registerCarrierRoutes, { prefix: '/api/v1', deps: { carrierEvents: deps.carrierEvents, clock: deps.clock } });
   if (deps.evidenceExport !== undefined) await app.register(registerEvidenceExportRoutes, { prefix: '/api/v1', deps: { ...deps.evidenceExport, clock: deps.clock } });
+  if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

@@ -18,6 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
 import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
+import type { LaneReportRouteDeps } from './routes/lane-report.js';
 import type { LiveState } from '../services/live-state.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
@@ -54,6 +55,8 @@ export interface AppDeps {
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
   readonly evidenceExport?: Omit<EvidenceExportRouteDeps, 'clock'>;
+  /** The weekly lane report (incidents per carrier, lane or hub per ISO week). Absent: the route is not served. */
+  readonly laneReports?: LaneReportRouteDeps['laneReports'];
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;
