@@ -45,6 +45,7 @@ import { FefoService } from './services/fefo.js';
 import { TrackService } from './services/tracks.js';
 import { ShipmentListService } from './services/shipments.js';
 import { DeliveryWindowService } from './services/delivery-windows.js';
+import { OrderSummaryService } from './services/order-summary.js';
 import { LaneReportService } from './services/lane-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
@@ -142,6 +143,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
   const deliveryWindows = new DeliveryWindowService(registryStore, shipments);
+  const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows);
   const laneReports = new LaneReportService(flags, registryStore);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
@@ -198,7 +200,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, laneReports, clock, delivery, carrierEvents, evidenceExport,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, laneReports, clock, delivery, carrierEvents, evidenceExport,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
