@@ -67,6 +67,17 @@ export function flagEventTopic(kind: string): string {
   return `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/${kind}`;
 }
 
+/**
+ * Any event the gateway publishes, by its type (`flag.raised`, `milestone.reached`): `ct/v1/_events/{family}/{kind}`.
+ */
+export function eventTopic(type: string): string {
+  const dot = type.indexOf('.');
+  return dot < 0 ? `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/${type}` : `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/${type.slice(0, dot)}/${type.slice(dot + 1)}`;
+}
+
+/** Every milestone event (docs/claims.md, "Milestones from evidence"). */
+export const MILESTONE_EVENT_FILTER = `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/milestone/#`;
+
 /** Every flag event: the filter an order hub subscribes to. */
 export const FLAG_EVENT_FILTER = `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/#`;
 

@@ -46,6 +46,8 @@ import { TrackService } from './services/tracks.js';
 import { ShipmentListService } from './services/shipments.js';
 import { DeliveryWindowService } from './services/delivery-windows.js';
 import { OrderSummaryService } from './services/order-summary.js';
+import { MilestoneService } from './services/milestones.js';
+import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-store.js';
 import { LaneReportService } from './services/lane-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
@@ -145,10 +147,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const deliveryWindows = new DeliveryWindowService(registryStore, shipments);
   const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows);
   const laneReports = new LaneReportService(flags, registryStore);
+  const milestones = new MilestoneService({
+    store: new SqliteMilestoneStore(registryDb), registry: registryStore, clock, log: log.child({ component: 'milestones' }),
+    outbox: delivery.acceptMessages, publish: (events) => mqttEvents.publisher?.publish(events),
+  });
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
-    countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n),
+    countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged,
   });
   registry.onChange(rules.registryChanged);
   rules.onFlags((changes) => void tellOrderHub(changes));
@@ -200,7 +206,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, laneReports, clock, delivery, carrierEvents, evidenceExport,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

@@ -18,6 +18,7 @@ import { registerRegistryRoutes } from './routes/registry.js';
 import { registerSeriesRoutes } from './routes/series.js';
 import { registerShipmentRoutes } from './routes/shipments.js';
 import { registerDeliveryWindowRoutes } from './routes/delivery-window.js';
+import { registerMilestoneRoutes } from './routes/milestones.js';
 import { registerOrderSummaryRoutes } from './routes/order-summary.js';
 import { registerEvidenceExportRoutes } from './routes/evidence-export.js';
 import { registerLaneReportRoutes } from './routes/lane-report.js';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerFefoRoutes, { prefix: '/api/v1', deps: { fefo: deps.fefo, clock: deps.clock } });
   await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: deps.shipments, clock: deps.clock } });
   if (deps.deliveryWindows !== undefined) await app.register(registerDeliveryWindowRoutes, { prefix: '/api/v1', deps: { deliveryWindows: deps.deliveryWindows, clock: deps.clock } });
+  if (deps.milestones !== undefined) await app.register(registerMilestoneRoutes, { prefix: '/api/v1', deps: { milestones: deps.milestones } });
   if (deps.orderSummary !== undefined) await app.register(registerOrderSummaryRoutes, { prefix: '/api/v1', deps: { orderSummary: deps.orderSummary, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
   if (deps.carrierEvents !== undefined) await app.register(registerCarrierRoutes, { prefix: '/api/v1', deps: { carrierEvents: deps.carrierEvents, clock: deps.clock } });

@@ -13,6 +13,7 @@ import type { FefoService } from '../services/fefo.js';
 import type { TrackService } from '../services/tracks.js';
 import type { ShipmentListService } from '../services/shipments.js';
 import type { DeliveryWindowService } from '../services/delivery-windows.js';
+import type { MilestoneService } from '../services/milestones.js';
 import type { OrderSummaryService } from '../services/order-summary.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly shipments: Pick<ShipmentListService, 'list' | 'one' | 'positions'>;
   /** Shipments' predicted delivery windows; absent: the route is not served. */
   readonly deliveryWindows?: Pick<DeliveryWindowService, 'of'>;
+  /** Shipments' milestones from evidence; absent: the route is not served. */
+  readonly milestones?: Pick<MilestoneService, 'ofShipment'>;
   /** Orders' customer summaries in plain language (docs/dashboard.md "Customer summary"); absent: the route is not served. */
   readonly orderSummary?: Pick<OrderSummaryService, 'facts'>;
   readonly clock: Clock;

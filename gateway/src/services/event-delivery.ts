@@ -101,9 +101,12 @@ export class EventDelivery {
   }
 
   /** The rules' listener: the changes' events, enqueued for every target. Never rejects (failures are logged). */
-  readonly accept = (changes: readonly FlagChange[]): Promise<void> => {
-    if (this.closed || this.targets.size === 0 || changes.length === 0) return Promise.resolve();
-    const p = this.enqueue(changes).catch((err: unknown) => this.deps.log.error({ err }, 'events: could not enqueue flag events; they are lost'));
+  readonly accept = (changes: readonly FlagChange[]): Promise<void> => this.acceptMessages(this.flagMessages(changes));
+
+  /** Events as they are (flag events, milestones), enqueued for every target. Never rejects (failures are logged). */
+  readonly acceptMessages = (messages: readonly OutboxMessage[]): Promise<void> => {
+    if (this.closed || this.targets.size === 0 || messages.length === 0) return Promise.resolve();
+    const p = this.enqueueMessages(messages).catch((err: unknown) => this.deps.log.error({ err }, 'events: could not enqueue events; they are lost'));
     this.accepting.add(p);
     void p.finally(() => this.accepting.delete(p));
     return p;
@@ -147,9 +150,12 @@ export class EventDelivery {
     await this.idle();
   }
 
-  private async enqueue(changes: readonly FlagChange[]): Promise<void> {
-    const messages: OutboxMessage[] = flagEvents(changes, this.o.linkTemplate !== undefined ? { linkTemplate: this.o.linkTemplate } : {})
+  private flagMessages(changes: readonly FlagChange[]): OutboxMessage[] {
+    return flagEvents(changes, this.o.linkTemplate !== undefined ? { linkTemplate: this.o.linkTemplate } : {})
       .map((m) => ({ id: m.id, type: m.type, orderingKey: m.flag.id, body: JSON.stringify(m) }));
+  }
+
+  private async enqueueMessages(messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const pending = new Map((await this.deps.outbox.stats()).map((s) => [s.target, s.pending]));
     const targets: string[] = [];

@@ -12,8 +12,18 @@ import type { Finding, Subject } from '../domain/flags/types.js';
 import type { RegistryStore } from '../ports/registry.js';
 import { spanOfPlacement } from './custody.js';
 import { deviceFindings } from './device-inputs.js';
+import { goodsOn } from './goods-on-shipment.js';
+import { milestones, type Milestone } from '../domain/shipments/milestones.js';
 import type { EvidenceService } from './evidence.js';
 import type { SeriesCache } from './series-cache.js';
+
+/** A shipment judged: its findings, the GPS fixes dropped, the milestones its evidence shows, the orders it serves. */
+export interface ShipmentJudgement {
+  readonly findings: Finding[];
+  readonly dropped: GpsResult['dropped'];
+  readonly milestones: Milestone[];
+  readonly orders: string[];
+}
 
 export class RuleInputs {
   private readonly intervals = new Map<string, number>();
@@ -83,9 +93,9 @@ export class RuleInputs {
   }
 
   /** A shipment's findings at `nowMs`, and its trackers' GPS fixes dropped as invalid, by reason. */
-  async shipment(id: string, nowMs: number): Promise<{ findings: Finding[]; dropped: GpsResult['dropped'] }> {
+  async shipment(id: string, nowMs: number): Promise<ShipmentJudgement> {
     const shipment = await this.registry.get('shipments', id);
-    if (shipment === undefined) return { findings: [], dropped: [] };
+    if (shipment === undefined) return { findings: [], dropped: [], milestones: [], orders: [] };
     const here = await this.registry.placementsAt({ kind: 'shipment', id }, -Infinity, Infinity);
     const series: LegSeries[] = [];
     const heartbeats: number[] = [];
@@ -107,10 +117,11 @@ export class RuleInputs {
     const batches = [...new Set(here.flatMap((p) => (p.batch !== undefined ? [p.batch] : [])))];
     const orders = await this.registry.ordersOf({ batches, shipments: [id] });
     const transit = shipmentFindings({ shipment: id, series, heartbeats, legs, gapThresholdMin: shipment.gapThresholdMin, orders, batches, nowMs });
-    if (fixes.length === 0) return { findings: transit, dropped: [] };
     const related = { devices: [...new Set(fixes.map((f) => f.device))].sort(), zones: [], batches: [...batches].sort(), shipments: [id], orders: [...orders].sort() };
-    const gps = gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
-    return { findings: [...transit, ...gps.findings], dropped: gps.dropped };
+    const gps = fixes.length === 0 ? undefined : gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
+    const custody = await goodsOn(this.registry, here.filter((p) => p.batch !== undefined), shipment.destination, nowMs);
+    const ms = milestones({ origin: shipment.origin, destination: shipment.destination, visits: gps?.visits ?? [], fixes, custody });
+    return { findings: [...transit, ...(gps?.findings ?? [])], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
   }
 
   /** A tracker's GPS fixes over [fromMs, toMs). */

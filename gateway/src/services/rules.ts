@@ -6,14 +6,10 @@
  * out of order or a late custody record simply marks the subject again, and the next round gives what the data now
  * says. Rounds run one at a time; subjects marked during a round wait for the next.
  */
-import type { Logger } from 'pino';
 import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Finding, Subject } from '../domain/flags/types.js';
-import type { Clock, Scheduler } from '../ports/clock.js';
-import type { FlagChange, FlagStore } from '../ports/flags.js';
-import type { RegistryStore } from '../ports/registry.js';
-import type { TelemetryStore } from '../ports/telemetry-store.js';
-import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
+import type { FlagChange } from '../ports/flags.js';
+import { locationOf, spanOfPlacement } from './custody.js';
 import { SeriesCache } from './series-cache.js';
 import { RulesSweep } from './rules-sweep.js';
 import { RuleInputs } from './rule-inputs.js';
@@ -24,23 +20,10 @@ import { DroppedFixes } from './dropped-fixes.js';
 import { LocationBatches } from './location-batches.js';
 import { SubjectJudge } from './subject-judge.js';
 import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
-import type { EvidenceService } from './evidence.js';
 import type { RegistryChangeSet } from './registry.js';
+import type { RulesDeps } from './rules-deps.js';
 
-export interface RulesDeps {
-  readonly registry: RegistryStore;
-  readonly evidence: EvidenceService;
-  readonly store: TelemetryStore;
-  readonly flags: FlagStore;
-  readonly custody: CustodyIndex;
-  readonly clock: Clock;
-  readonly scheduler: Scheduler;
-  readonly log: Logger;
-  /** Seconds from the commit that marked a batch to its flags being reconciled (the flag latency). */
-  readonly observeLatency?: (seconds: number) => void;
-  /** GPS fixes newly found dropped as invalid, by reason (dropped-fixes.ts). */
-  readonly countDroppedFixes?: (reason: string, n: number) => void;
-}
+export type { RulesDeps } from './rules-deps.js';
 
 /** A round starts this long after the first mark, ms: readings of one burst are judged together. */
 export const DEFAULT_ROUND_DELAY_MS = 100;
@@ -278,7 +261,7 @@ export class RulesService {
    * interval ago wait.
    */
   private judgeMarked(force: boolean): Promise<number> {
-    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags);
+    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags, this.deps.milestones);
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
     // Flags the store refused to write (disk full ...): judged again in the background lane, every 500 ms at most
     // (not in a flush, which would then never end while the store refuses).

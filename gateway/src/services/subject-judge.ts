@@ -10,6 +10,7 @@ import type { GpsResult } from '../domain/rules/gps.js';
 import { knownFindings, type KnownFindings } from '../domain/rules/triage.js';
 import { keepFolded } from '../domain/rules/folded.js';
 import type { FlagStore } from '../ports/flags.js';
+import type { Milestone } from '../domain/shipments/milestones.js';
 import type { DroppedFixes } from './dropped-fixes.js';
 import type { RuleInputs } from './rule-inputs.js';
 import type { Judge } from './rules-round.js';
@@ -19,10 +20,13 @@ import type { TriageState } from './triage-state.js';
 export class SubjectJudge implements Judge {
   private readonly known = new Map<string, KnownFindings>();
   private readonly dropped = new Map<string, GpsResult['dropped']>();
+  private readonly shown = new Map<string, { milestones: Milestone[]; orders: string[] }>();
 
   constructor(
     private readonly inputs: (cache: SeriesCache) => RuleInputs, private readonly triage: TriageState, private readonly droppedFixes: DroppedFixes,
     private readonly flags: Pick<FlagStore, 'list'>,
+    /** Told a judged shipment's milestones and the orders it serves (services/milestones.ts). */
+    private readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void,
   ) {}
 
   readonly findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
@@ -30,6 +34,7 @@ export class SubjectJudge implements Judge {
     if (s.kind === 'shipment') {
       const j = await inputs.shipment(s.id, now);
       this.dropped.set(s.id, j.dropped);
+      this.shown.set(s.id, { milestones: j.milestones, orders: j.orders });
       return j.findings;
     }
     if (s.kind !== 'batch') return inputs.findings(s, now);
@@ -45,6 +50,9 @@ export class SubjectJudge implements Judge {
 
   readonly judged = (s: Subject, findings: readonly Finding[]): void => {
     this.triage.judged(s, findings, this.known.get(s.id));
-    if (s.kind === 'shipment') this.droppedFixes.judged(s.id, this.dropped.get(s.id) ?? []);
+    if (s.kind !== 'shipment') return;
+    this.droppedFixes.judged(s.id, this.dropped.get(s.id) ?? []);
+    const shown = this.shown.get(s.id);
+    if (shown !== undefined && shown.milestones.length > 0) this.milestones?.(s.id, shown.milestones, shown.orders);
   };
 }

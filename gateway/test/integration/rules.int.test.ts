@@ -205,6 +205,20 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
       { at: iso(t0 + 4.97 * HOUR), kind: 'place', change: 'departed', place: 'HUB-1', placeKind: 'hub', device: 'T-1', shipment: 'SH-1' },
     ]);
     expect((await send('GET', `${api}/shipments/NOPE/track`)).status).toBe(404);
+    // The same visits are SH-1's milestones from evidence, recorded once judged (after the round: polled).
+    let ms: Body[] = [];
+    for (let i = 0; i < 100 && ms.length < 4; i++) {
+      ms = (await getJson<{ milestones: Body[] }>(`${api}/shipments/SH-1/milestones`)).milestones;
+      if (ms.length < 4) await new Promise((r) => setTimeout(r, 50));
+    }
+    // The tracker saw the hub; custody (B-1 boarded, then placed at DC2) tells the departure and the arrival.
+    expect(ms.map(({ recorded: _r, ...m }) => m)).toEqual([
+      { kind: 'departed_origin', place: 'WH1', at: iso(t0 + 3 * HOUR), source: 'custody', placement: 'P-B1-SH' },
+      { kind: 'arrived_hub', place: 'HUB-1', at: iso(t0 + 4.4 * HOUR), source: 'tracker', device: 'T-1', fix: { lat: 52.09, lon: 5.12 } },
+      { kind: 'departed_hub', place: 'HUB-1', at: iso(t0 + 4.97 * HOUR), source: 'tracker', device: 'T-1', fix: { lat: 52.0857, lon: 5.0993 } },
+      { kind: 'arrived_destination', place: 'DC2', at: iso(t0 + 5 * HOUR), source: 'custody', placement: 'P-B1-SH' },
+    ]);
+    expect((await send('GET', `${api}/shipments/NOPE/milestones`)).status).toBe(404);
     // Counted in /metrics once each, however often SH-1 is judged: a fix further on the route has it judged again.
     const on = { metric: 'gps.lat', value: 52.087, unit: 'deg', time: t0 + 4.995 * HOUR };
     await client.publishAsync(dataTopic('fleet', 'truck-1', 'T-1'), JSON.stringify({ v: 1, seq: 4, time: on.time, readings: [on, { ...on, metric: 'gps.lon', value: 5.0993 }] }), { qos: 1 });

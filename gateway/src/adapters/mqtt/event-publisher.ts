@@ -8,8 +8,7 @@
  */
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import { flagEventTopic } from '@coldtrace/contract';
-import type { FlagEventMessage } from '../../domain/events/flag-events.js';
+import { eventTopic } from '@coldtrace/contract';
 
 /** One QoS 1 publish of the gateway's own; `done` once the broker took (or routed) it, with the error if not. */
 export interface MqttOutlet {
@@ -40,8 +39,14 @@ export function connectOutlet(o: { url: string; clientId: string; username?: str
   };
 }
 
+/** An event the gateway publishes: its type names its topic (`flag.raised` -> `ct/v1/_events/flag/raised`). */
+export interface PublishedEvent {
+  readonly id: string;
+  readonly type: string;
+}
+
 export interface EventPublisher {
-  publish(messages: readonly FlagEventMessage[]): void;
+  publish(messages: readonly PublishedEvent[]): void;
 }
 
 /** Flag events through `outlet`. */
@@ -49,7 +54,7 @@ export function eventPublisher(outlet: MqttOutlet, log: Logger): EventPublisher 
   return {
     publish(messages) {
       for (const m of messages) {
-        outlet.publish(flagEventTopic(m.type.slice('flag.'.length)), JSON.stringify(m), (err) => {
+        outlet.publish(eventTopic(m.type), JSON.stringify(m), (err) => {
           if (err !== undefined) log.warn({ err: err.message, id: m.id }, 'event publisher: not published');
         });
       }

@@ -1,0 +1,26 @@
+/** What the rules service (rules.ts) is built from. */
+import type { Logger } from 'pino';
+import type { Milestone } from '../domain/shipments/milestones.js';
+import type { Clock, Scheduler } from '../ports/clock.js';
+import type { FlagStore } from '../ports/flags.js';
+import type { RegistryStore } from '../ports/registry.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { CustodyIndex } from './custody.js';
+import type { EvidenceService } from './evidence.js';
+
+export interface RulesDeps {
+  readonly registry: RegistryStore;
+  readonly evidence: EvidenceService;
+  readonly store: TelemetryStore;
+  readonly flags: FlagStore;
+  readonly custody: CustodyIndex;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  /** Seconds from the commit that marked a batch to its flags being reconciled (the flag latency). */
+  readonly observeLatency?: (seconds: number) => void;
+  /** GPS fixes newly found dropped as invalid, by reason (dropped-fixes.ts). */
+  readonly countDroppedFixes?: (reason: string, n: number) => void;
+  /** A judged shipment's milestones from evidence and the orders it serves (services/milestones.ts). */
+  readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void;
+}
