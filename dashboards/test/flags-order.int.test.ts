@@ -211,6 +211,35 @@ describe('order view', () => {
     expect(await sha.text()).toBe(`${createHash('sha256').update(bytes).digest('hex')}  evidence-order-${ORDER}.pdf\n`);
   });
 
+  it('tells the customer summary in plain English, switches to 中文 from the keyboard and remembers it', async () => {
+    await page.goto(url(`/#/orders/${ORDER}`));
+    const text = page.locator('#customer-summary-text');
+    const sentences = () => text.locator('li').allTextContents();
+    await expect.poll(async () => (await sentences()).at(-1), DEADLINE).toMatch(/^Times are in Asia\/(Kolkata|Calcutta) time\.$/);
+    expect(await text.getAttribute('lang')).toBe('en');
+    const en = await sentences();
+    expect(en[0]).toMatch(/^Temperatures ranged from \d+\.\d to \d+\.\d °C\.$/);
+    expect(en.some((x) => /above the goods' 8\.0 °C limit/.test(x))).toBe(true);
+    expect(await page.locator('#customer-summary button[data-lang="en"]').getAttribute('aria-pressed')).toBe('true');
+
+    await page.locator('#customer-summary button[data-lang="zh"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => text.getAttribute('lang'), DEADLINE).toBe('zh-Hans');
+    const zh = await sentences();
+    expect(zh).toHaveLength(en.length);
+    expect(zh[0]).toMatch(/^途中温度介于 \d+\.\d 至 \d+\.\d °C 之间。$/);
+    expect(zh.some((x) => /温度高于货物 8\.0 °C 的上限/.test(x))).toBe(true);
+    expect(zh.at(-1)).toMatch(/^以上时间均为 Asia\/(Kolkata|Calcutta) 时区时间。$/);
+    expect(await page.locator('#customer-summary button[data-lang="zh"]').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('#customer-summary').screenshot({ path: join(shots, `summary-zh-${ORDER}.png`) });
+
+    await page.reload();
+    await expect.poll(() => text.getAttribute('lang'), DEADLINE).toBe('zh-Hans');
+    await page.locator('#customer-summary button[data-lang="en"]').click();
+    await expect.poll(() => text.getAttribute('lang'), DEADLINE).toBe('en');
+    expect(await sentences()).toEqual(en);
+  });
+
   it('opens an order from ?order= and says when an order does not exist', async () => {
     await page.goto(url('/?order=ORD-RT-202'));
     await expect.poll(() => page.locator('#order-title').textContent(), DEADLINE).toBe('Order ORD-RT-202');

@@ -11,6 +11,7 @@ import { severityLabel } from './model-flags.js';
 import { orderShipments, storyLines, type StoryLine } from './model-timeline.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 import { routeFigure } from './route-plot.js';
+import { summaryBox } from './summary-box.js';
 
 export class OrderPage {
   private readonly zone = viewerZone();
@@ -66,6 +67,7 @@ export class OrderPage {
         `${t.order.customer !== undefined ? `For ${t.order.customer}. ` : ''}${lines.length} events, ${t.flags.length} flag${t.flags.length === 1 ? '' : 's'}. `,
         h(doc, 'span', { id: 'order-zone' }, `${zoneNote(lines[0]?.at ?? Date.now(), this.zone)}.`)),
       evidenceLinks(doc, 'orders', t.order.id),
+      summaryBox(doc, this.api, t.order.id, this.zone, () => gen === this.generation),
       h(doc, 'h3', {}, 'Story'),
       h(doc, 'ol', { class: 'timeline', id: 'order-timeline' }, ...lines.map((l) => this.line(l, flagsById.get(l.flag ?? ''), gen))),
       h(doc, 'h3', {}, shipments.length === 1 ? 'Route' : 'Routes'),
