@@ -47,6 +47,7 @@ import { ShipmentListService } from './services/shipments.js';
 import { DeliveryWindowService } from './services/delivery-windows.js';
 import { OrderSummaryService } from './services/order-summary.js';
 import { MilestoneService } from './services/milestones.js';
+import { DEFAULT_CLAIM_WINDOW_MIN } from './domain/rules/delivery-claims.js';
 import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-store.js';
 import { LaneReportService } from './services/lane-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
@@ -154,7 +155,17 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
-    countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged,
+    countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
+  });
+  // A carrier's claim has its shipment judged now, and again once its window has passed (docs/claims.md).
+  carrierEvents.onNew((events) => {
+    for (const e of events) {
+      for (const s of e.shipments) {
+        rules.mark(`shipment:${s}`);
+        const due = e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000 - clock.now();
+        if (e.milestone === 'delivered' && due > 0) (opts.scheduler ?? systemScheduler).after(due, () => rules.mark(`shipment:${s}`));
+      }
+    }
   });
   registry.onChange(rules.registryChanged);
   rules.onFlags((changes) => void tellOrderHub(changes));

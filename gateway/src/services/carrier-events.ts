@@ -52,7 +52,14 @@ const GROUP_PAGE = 1000;
 const refKey = (carrier: string, trackingNumber: string): string => `${carrier}\u0000${trackingNumber}`;
 
 export class CarrierEventService {
+  private readonly listeners: ((events: readonly AcceptedEvent[]) => void)[] = [];
+
   constructor(private readonly store: CarrierEventStore, private readonly registry: RegistryStore) {}
+
+  /** Told the new events of each accepted batch (the rules judge the claims of their shipments). */
+  onNew(listener: (events: readonly AcceptedEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Reads and stores a batch; throws RegistryProblems (nothing written) when any event is malformed. */
   async accept(raw: unknown, receivedMs: number): Promise<AcceptAnswer> {
@@ -61,8 +68,9 @@ export class CarrierEventService {
     const isNew = await this.store.add(events, receivedMs);
     const owners = await this.owners(events);
     const out = events.map((e, i) => ({ ...e, status: isNew[i] === true ? 'new' as const : 'duplicate' as const, milestone: milestoneOf(e.vocabulary, e.code), shipments: owners(e) }));
-    const fresh = out.filter((e) => e.status === 'new').length;
-    return { new: fresh, duplicates: out.length - fresh, events: out };
+    const fresh = out.filter((e) => e.status === 'new');
+    if (fresh.length > 0) for (const l of this.listeners) l(fresh);
+    return { new: fresh.length, duplicates: out.length - fresh.length, events: out };
   }
 
   /** The events of a shipment (by its tracking numbers and by name), oldest first; undefined when it is unknown. */

@@ -4,7 +4,7 @@
  */
 import { batchFindings, type BatchInput, type LegSeries } from '../domain/rules/batch-findings.js';
 import { shipmentFindings, trackerCoverage, TRANSIT_RULES, type TrackerCoverage } from '../domain/rules/shipment-findings.js';
-import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace } from '../domain/rules/gps.js';
+import { gpsFindings, pairFixes, type Fix, type GpsResult, type KnownPlace, type Visit } from '../domain/rules/gps.js';
 import { hold, maxGapMs } from '../domain/rules/step-hold.js';
 import { KINETIC_METRICS, withRolled } from '../domain/rules/held-hours.js';
 import type { ZoneLeg } from '../domain/rules/zone-gaps.js';
@@ -13,7 +13,11 @@ import type { RegistryStore } from '../ports/registry.js';
 import { spanOfPlacement } from './custody.js';
 import { deviceFindings } from './device-inputs.js';
 import { goodsOn } from './goods-on-shipment.js';
-import { milestones, type Milestone } from '../domain/shipments/milestones.js';
+import { milestones, type Milestone, type MilestoneInput } from '../domain/shipments/milestones.js';
+import { deliveryClaimFinding } from '../domain/rules/delivery-claims.js';
+import type { Related } from '../domain/flags/types.js';
+import type { Shipment } from '../domain/registry/types.js';
+import type { CarrierEventService } from './carrier-events.js';
 import type { EvidenceService } from './evidence.js';
 import type { SeriesCache } from './series-cache.js';
 
@@ -28,7 +32,11 @@ export interface ShipmentJudgement {
 export class RuleInputs {
   private readonly intervals = new Map<string, number>();
 
-  constructor(private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly cache: SeriesCache) {}
+  constructor(
+    private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly cache: SeriesCache,
+    /** Carrier events, for the claims checked against the evidence (absent: none are). */
+    private readonly carrier?: Pick<CarrierEventService, 'ofShipment'>,
+  ) {}
 
   /** The findings of a subject at evaluation time `nowMs`. */
   findings(subject: Subject, nowMs: number): Promise<Finding[]> {
@@ -121,7 +129,24 @@ export class RuleInputs {
     const gps = fixes.length === 0 ? undefined : gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
     const custody = await goodsOn(this.registry, here.filter((p) => p.batch !== undefined), shipment.destination, nowMs);
     const ms = milestones({ origin: shipment.origin, destination: shipment.destination, visits: gps?.visits ?? [], fixes, custody });
-    return { findings: [...transit, ...(gps?.findings ?? [])], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
+    const claim = await this.deliveryClaims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() });
+    return { findings: [...transit, ...(gps?.findings ?? []), ...claim], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
+  }
+
+  /** The carrier's delivery claims on the shipment checked against its trackers' visits or its custody (delivery-claims.ts). */
+  private async deliveryClaims(
+    shipment: Shipment, tracked: boolean, visits: readonly Visit[], fixes: readonly Fix[], custody: MilestoneInput['custody'], nowMs: number, related: Related,
+  ): Promise<Finding[]> {
+    const events = (await this.carrier?.ofShipment(shipment.id)) ?? [];
+    const claims = events.filter((e) => e.milestone === 'delivered').map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, ...(e.text !== undefined ? { text: e.text } : {}) }));
+    if (claims.length === 0) return [];
+    const site = await this.registry.get('sites', shipment.destination);
+    if (site === undefined) return [];
+    const f = deliveryClaimFinding({
+      shipment: shipment.id, claims, destination: { id: site.id, geofence: site.geofence }, tracked, visits: visits.filter((v) => v.kind === 'destination'),
+      fixes, placedAtDestinationMs: custody.filter((c) => c.thenAtDestination).map((c) => c.toMs), nowMs, related,
+    });
+    return f === undefined ? [] : [f];
   }
 
   /** A tracker's GPS fixes over [fromMs, toMs). */

@@ -7,6 +7,7 @@ import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { CustodyIndex } from './custody.js';
 import type { EvidenceService } from './evidence.js';
+import type { CarrierEventService } from './carrier-events.js';
 
 export interface RulesDeps {
   readonly registry: RegistryStore;
@@ -21,6 +22,8 @@ export interface RulesDeps {
   readonly observeLatency?: (seconds: number) => void;
   /** GPS fixes newly found dropped as invalid, by reason (dropped-fixes.ts). */
   readonly countDroppedFixes?: (reason: string, n: number) => void;
+  /** Carrier events: their delivery claims are checked against the evidence (absent: no claim is). */
+  readonly carrierEvents?: Pick<CarrierEventService, 'ofShipment'>;
   /** A judged shipment's milestones from evidence and the orders it serves (services/milestones.ts). */
   readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void;
 }

@@ -278,6 +278,6 @@ export class RulesService {
   }
 
   private inputs(cache: SeriesCache): RuleInputs {
-    return new RuleInputs(this.deps.registry, this.deps.evidence, cache);
+    return new RuleInputs(this.deps.registry, this.deps.evidence, cache, this.deps.carrierEvents);
   }
 }

@@ -237,6 +237,17 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     expect(tier3.map((f) => `${f.subject.kind}:${f.subject.id} ${f.figures.incidents}`).sort()).toEqual(['carrier:Coldline 3', 'hub:HUB-1 3', 'lane:AMS-RTM 3']);
     expect(tier3[0].related).toMatchObject({ shipments: ['SH-1'], orders: ['O-1'] });
   });
+
+  it("flags a carrier's delivery claim no tracker confirms: T-1 never entered DC2's geofence (a claim the track confirms is not flagged)", async () => {
+    const claim = (time: number, code: string) => ({ shipment: 'SH-1', carrier: 'Coldline', events: [{ time: iso(time), code, text: 'Delivered, signed' }] });
+    expect((await send('POST', `${api}/carrier-events`, claim(t0 + 5 * HOUR, 'delivered'))).status).toBe(200);
+    await gw.rules.idle();
+    const flag = (await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1&rule=claim/`)).flags;
+    expect(flag.map((f) => [f.rule, f.severity, f.startMs])).toEqual([['claim/delivered/30', 'major', t0 + 5 * HOUR]]);
+    // T-1's fix nearest the claim: its last one on SH-1 (t0 + 4.995 h, by the hub), 47 km from DC2's centre.
+    expect(flag[0]!.figures).toMatchObject({ claims: 1, claimText: 'Delivered, signed', nearestFixMs: t0 + 4.995 * HOUR, nearestFixKm: 47, nearestFixMinFromClaim: 0 });
+    expect(flag[0]!.related).toMatchObject({ devices: ['T-1'], shipments: ['SH-1'], orders: ['O-1'] });
+  });
 });
 
 describe('rules: a custody correction re-judges what it moved away from', () => {
