@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { getJson, request, startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
+import { getJson, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { openDatabase } from '../../gateway/src/adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../gateway/src/adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../gateway/src/adapters/sqlite/registry/registry-store.js';
 import type { Finding, Subject } from '../../gateway/src/domain/flags/types.js';
 import { evaluateTier3 } from '../../gateway/src/services/escalation.js';
-import { buildDashboard } from './support/browser.js';
+import { gatewayWithRegistry } from './support/gateway-with-registry.js';
 import { openBrowserSession, type BrowserSession } from './support/session.js';
 
 const DEADLINE = { timeout: 60_000, interval: 250 };
@@ -59,10 +59,7 @@ let shots: string;
 const url = (path: string): string => `${gw?.httpUrl ?? ''}${path}`;
 
 beforeAll(async () => {
-  buildDashboard();
-  gw = await startTestGateway();
-  const put = await request('PUT', url('/api/v1/registry'), REGISTRY);
-  if (put.status !== 200) throw new Error(`registry import: HTTP ${put.status} ${JSON.stringify(put.json)}`);
+  gw = await gatewayWithRegistry(REGISTRY);
   // The rules judge the shipments the import changed (and find nothing): only then do the flags go into the gateway's
   // own store, where no rule touches them again (no tracker is placed on these shipments).
   await gw.rules.idle();
