@@ -15,6 +15,8 @@ import { deviceFindings } from './device-inputs.js';
 import { goodsOn } from './goods-on-shipment.js';
 import { milestones, type Milestone, type MilestoneInput } from '../domain/shipments/milestones.js';
 import { deliveryClaimFinding } from '../domain/rules/delivery-claims.js';
+import { arrivalClaimFinding } from '../domain/rules/arrival-claims.js';
+import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import type { Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
 import type { CarrierEventService } from './carrier-events.js';
@@ -129,24 +131,40 @@ export class RuleInputs {
     const gps = fixes.length === 0 ? undefined : gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
     const custody = await goodsOn(this.registry, here.filter((p) => p.batch !== undefined), shipment.destination, nowMs);
     const ms = milestones({ origin: shipment.origin, destination: shipment.destination, visits: gps?.visits ?? [], fixes, custody });
-    const claim = await this.deliveryClaims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() });
+    const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() });
     return { findings: [...transit, ...(gps?.findings ?? []), ...claim], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
   }
 
-  /** The carrier's delivery claims on the shipment checked against its trackers' visits or its custody (delivery-claims.ts). */
-  private async deliveryClaims(
+  /**
+   * Claims checked against the evidence (docs/claims.md, "Corroboration"): the carrier's deliveries against the
+   * trackers' visits or custody (delivery-claims.ts), and an arrival nobody confirmed (arrival-claims.ts).
+   */
+  private async claims(
     shipment: Shipment, tracked: boolean, visits: readonly Visit[], fixes: readonly Fix[], custody: MilestoneInput['custody'], nowMs: number, related: Related,
   ): Promise<Finding[]> {
     const events = (await this.carrier?.ofShipment(shipment.id)) ?? [];
-    const claims = events.filter((e) => e.milestone === 'delivered').map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, ...(e.text !== undefined ? { text: e.text } : {}) }));
-    if (claims.length === 0) return [];
+    const delivered = events.filter((e) => e.milestone === 'delivered');
+    const atDestination = visits.filter((v) => v.kind === 'destination');
+    const out: Finding[] = [];
     const site = await this.registry.get('sites', shipment.destination);
-    if (site === undefined) return [];
-    const f = deliveryClaimFinding({
-      shipment: shipment.id, claims, destination: { id: site.id, geofence: site.geofence }, tracked, visits: visits.filter((v) => v.kind === 'destination'),
-      fixes, placedAtDestinationMs: custody.filter((c) => c.thenAtDestination).map((c) => c.toMs), nowMs, related,
-    });
-    return f === undefined ? [] : [f];
+    if (delivered.length > 0 && site !== undefined) {
+      const f = deliveryClaimFinding({
+        shipment: shipment.id, claims: delivered.map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, ...(e.text !== undefined ? { text: e.text } : {}) })),
+        destination: { id: site.id, geofence: site.geofence }, tracked, visits: atDestination,
+        fixes, placedAtDestinationMs: custody.filter((c) => c.thenAtDestination).map((c) => c.toMs), nowMs, related,
+      });
+      if (f !== undefined) out.push(f);
+    }
+    if (atDestination.length > 0) {
+      const completed: number[] = [];
+      for (const o of related.orders) for (const st of (await this.registry.get('orders', o))?.statuses ?? []) if (st.status === 'completed') completed.push(Date.parse(st.at));
+      const input = { shipment: shipment.id, destination: shipment.destination, visits: atDestination, confirmations: [...delivered.map((e) => e.timeMs), ...completed], nowMs, related };
+      if (arrivalClaimFinding(input) !== undefined) {
+        const last = lastKeptFix(keptTrack(shipment.mode, fixes, nowMs));
+        out.push(arrivalClaimFinding({ ...input, ...(last !== undefined ? { lastFix: last } : {}) })!);
+      }
+    }
+    return out;
   }
 
   /** A tracker's GPS fixes over [fromMs, toMs). */
