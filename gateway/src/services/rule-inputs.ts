@@ -16,6 +16,7 @@ import { goodsOn } from './goods-on-shipment.js';
 import { milestones, type Milestone, type MilestoneInput } from '../domain/shipments/milestones.js';
 import { deliveryClaimFinding } from '../domain/rules/delivery-claims.js';
 import { arrivalClaimFinding } from '../domain/rules/arrival-claims.js';
+import { shippedClaimFinding } from '../domain/rules/shipped-claims.js';
 import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import type { Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
@@ -131,7 +132,9 @@ export class RuleInputs {
     const gps = fixes.length === 0 ? undefined : gpsFindings({ shipment: id, mode: shipment.mode, fixes, route: shipment.route, corridorM: shipment.corridorM, known: await this.knownPlaces(shipment), nowMs, related });
     const custody = await goodsOn(this.registry, here.filter((p) => p.batch !== undefined), shipment.destination, nowMs);
     const ms = milestones({ origin: shipment.origin, destination: shipment.destination, visits: gps?.visits ?? [], fixes, custody });
-    const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() });
+    const claimRelated = { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() };
+    const departedMs = ms.find((m) => m.kind === 'departed_origin')?.atMs;
+    const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, claimRelated, departedMs);
     return { findings: [...transit, ...(gps?.findings ?? []), ...claim], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
   }
 
@@ -141,6 +144,7 @@ export class RuleInputs {
    */
   private async claims(
     shipment: Shipment, tracked: boolean, visits: readonly Visit[], fixes: readonly Fix[], custody: MilestoneInput['custody'], nowMs: number, related: Related,
+    departedMs: number | undefined,
   ): Promise<Finding[]> {
     const events = (await this.carrier?.ofShipment(shipment.id)) ?? [];
     const delivered = events.filter((e) => e.milestone === 'delivered');
@@ -155,9 +159,17 @@ export class RuleInputs {
       });
       if (f !== undefined) out.push(f);
     }
+    const completed: number[] = [];
+    const shipped: { order: string; atMs: number }[] = [];
+    for (const o of related.orders) {
+      for (const st of (await this.registry.get('orders', o))?.statuses ?? []) {
+        if (st.status === 'completed') completed.push(Date.parse(st.at));
+        if (st.status === 'shipped') shipped.push({ order: o, atMs: Date.parse(st.at) });
+      }
+    }
+    const early = shippedClaimFinding({ shipment: shipment.id, origin: shipment.origin, shipped, ...(departedMs !== undefined ? { departedMs } : {}), nowMs, related });
+    if (early !== undefined) out.push(early);
     if (atDestination.length > 0) {
-      const completed: number[] = [];
-      for (const o of related.orders) for (const st of (await this.registry.get('orders', o))?.statuses ?? []) if (st.status === 'completed') completed.push(Date.parse(st.at));
       const input = { shipment: shipment.id, destination: shipment.destination, visits: atDestination, confirmations: [...delivered.map((e) => e.timeMs), ...completed], nowMs, related };
       if (arrivalClaimFinding(input) !== undefined) {
         const last = lastKeptFix(keptTrack(shipment.mode, fixes, nowMs));

@@ -1,7 +1,7 @@
 /**
- * An arrival nobody confirmed, judged by the rule inputs over real SQLite stores: tracker T-1 drives into DC2's
- * geofence at T0 + 1 h; order O-1 of the shipment is "completed" by its order hub 90 min later in one registry, never
- * in the other.
+ * Claims judged by the rule inputs over real SQLite stores: tracker T-1 leaves AMS's geofence (first fix outside at
+ * T0 + 5 min) and drives into DC2's at T0 + 1 h; order O-1 of the shipment is "completed" by its order hub 90 min
+ * later in one registry, never in another, and set "shipped" 40 or 20 min before the truck left in two more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,11 +22,12 @@ import { HOUR, iso } from '../support/registry-fixture.js';
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 6);
 
-async function judged(dir: string, completedAtMs: number | undefined) {
+async function judged(dir: string, completedAtMs: number | undefined, shippedAtMs?: number) {
   const store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
   const db = openDatabase(join(dir, 'r.db'));
   const registry = new SqliteRegistryStore(db);
-  const statuses = completedAtMs === undefined ? [] : [{ status: 'completed', at: iso(completedAtMs), operator: 'hub', source: 'order-hub' }];
+  const status = (name: string, at: number) => ({ status: name, at: iso(at), operator: 'hub', source: 'order-hub' });
+  const statuses = [...(shippedAtMs !== undefined ? [status('shipped', shippedAtMs)] : []), ...(completedAtMs !== undefined ? [status('completed', completedAtMs)] : [])];
   await new RegistryService(registry, { now: () => T0 }).importDocument({
     format: 'coldtrace-registry/1',
     sites: [
@@ -58,7 +59,7 @@ async function judged(dir: string, completedAtMs: number | undefined) {
   return j;
 }
 
-describe('arrival without a delivery confirmation, over real stores', () => {
+describe('claims against the evidence, over real stores', () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'coldtrace-arrival-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,5 +74,14 @@ describe('arrival without a delivery confirmation, over real stores', () => {
   it('no flag when the order hub completed the order 90 min after the arrival', async () => {
     const j = await judged(join(dir, 'completed'), T0 + HOUR + 90 * MIN);
     expect(j.findings.map((x) => x.rule)).not.toContain('claim/arrival-unconfirmed/120');
+  });
+
+  it('flags an order set shipped 45 min before the tracker left the origin (cleared: it did leave), not one set 25 min before', async () => {
+    const early = await judged(join(dir, 'early'), T0 + 2 * HOUR, T0 - 40 * MIN);
+    expect(early.findings.find((x) => x.rule === 'claim/shipped-not-departed/30')).toMatchObject({
+      active: false, startMs: T0 - 40 * MIN, metAtMs: T0 - 10 * MIN, figures: { orders: 'O-1', departedMs: T0 + 5 * MIN, minutesEarly: 45 },
+    });
+    const onTime = await judged(join(dir, 'on-time'), T0 + 2 * HOUR, T0 - 20 * MIN);
+    expect(onTime.findings.map((x) => x.rule)).not.toContain('claim/shipped-not-departed/30');
   });
 });
