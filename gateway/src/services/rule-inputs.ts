@@ -17,6 +17,7 @@ import { milestones, type Milestone, type MilestoneInput } from '../domain/shipm
 import { deliveryClaimFinding } from '../domain/rules/delivery-claims.js';
 import { arrivalClaimFinding } from '../domain/rules/arrival-claims.js';
 import { shippedClaimFinding } from '../domain/rules/shipped-claims.js';
+import { silenceClaimFinding } from '../domain/rules/silence-claims.js';
 import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import type { Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
@@ -134,7 +135,12 @@ export class RuleInputs {
     const ms = milestones({ origin: shipment.origin, destination: shipment.destination, visits: gps?.visits ?? [], fixes, custody });
     const claimRelated = { ...related, devices: [...new Set(here.flatMap((p) => (p.device !== undefined ? [p.device] : [])))].sort() };
     const departedMs = ms.find((m) => m.kind === 'departed_origin')?.atMs;
-    const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, claimRelated, departedMs);
+    const spans = here.map(spanOfPlacement);
+    const onItsWay = spans.some((x) => x.fromMs <= nowMs && nowMs < x.toMs);
+    const startedMs = spans.reduce((m, x) => Math.min(m, x.fromMs), Infinity);
+    const lastReadingMs = heartbeats.reduce((m, t) => Math.max(m, t), -Infinity);
+    const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, claimRelated, departedMs,
+      { onItsWay, startedMs, ...(Number.isFinite(lastReadingMs) ? { lastReadingMs } : {}) });
     return { findings: [...transit, ...(gps?.findings ?? []), ...claim], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
   }
 
@@ -144,12 +150,14 @@ export class RuleInputs {
    */
   private async claims(
     shipment: Shipment, tracked: boolean, visits: readonly Visit[], fixes: readonly Fix[], custody: MilestoneInput['custody'], nowMs: number, related: Related,
-    departedMs: number | undefined,
+    departedMs: number | undefined, way: { onItsWay: boolean; startedMs: number; lastReadingMs?: number },
   ): Promise<Finding[]> {
     const events = (await this.carrier?.ofShipment(shipment.id)) ?? [];
+    const lastCarrierEventMs = events.reduce((m, e) => Math.max(m, e.timeMs), -Infinity);
+    const silent = silenceClaimFinding({ shipment: shipment.id, ...way, ...(Number.isFinite(lastCarrierEventMs) ? { lastCarrierEventMs } : {}), nowMs, related });
     const delivered = events.filter((e) => e.milestone === 'delivered');
     const atDestination = visits.filter((v) => v.kind === 'destination');
-    const out: Finding[] = [];
+    const out: Finding[] = silent === undefined ? [] : [silent];
     const site = await this.registry.get('sites', shipment.destination);
     if (delivered.length > 0 && site !== undefined) {
       const f = deliveryClaimFinding({

@@ -22,7 +22,7 @@ import { HOUR, iso } from '../support/registry-fixture.js';
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 6);
 
-async function judged(dir: string, completedAtMs: number | undefined, shippedAtMs?: number) {
+async function judged(dir: string, completedAtMs: number | undefined, shippedAtMs?: number, atMs = T0 + 4 * HOUR) {
   const store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
   const db = openDatabase(join(dir, 'r.db'));
   const registry = new SqliteRegistryStore(db);
@@ -53,7 +53,7 @@ async function judged(dir: string, completedAtMs: number | undefined, shippedAtM
   const custody = new CustodyIndex(registry, { linked: () => undefined, unlinked: () => undefined });
   await custody.load();
   const inputs = new RuleInputs(registry, new EvidenceService(registry, custody, store, new SqliteFlagStore(db)), new SeriesCache(store));
-  const j = await inputs.shipment('SH-1', T0 + 4 * HOUR);
+  const j = await inputs.shipment('SH-1', atMs);
   await store.close();
   await registry.close();
   return j;
@@ -83,5 +83,12 @@ describe('claims against the evidence, over real stores', () => {
     });
     const onTime = await judged(join(dir, 'on-time'), T0 + 2 * HOUR, T0 - 20 * MIN);
     expect(onTime.findings.map((x) => x.rule)).not.toContain('claim/shipped-not-departed/30');
+  });
+
+  it('flags a shipment on its way with no tracker reading and no carrier event for 24 h (T-1 still on it, silent since T0 + 4 h)', async () => {
+    const later = await judged(join(dir, 'silent'), T0 + 2 * HOUR, undefined, T0 + 28 * HOUR);
+    expect(later.findings.find((x) => x.rule === 'claim/no-update/24h')).toMatchObject({ severity: 'warning', active: true, startMs: T0 + 240 * MIN, metAtMs: T0 + 28 * HOUR, figures: { silentSinceMs: T0 + 240 * MIN } });
+    const sooner = await judged(join(dir, 'not-yet'), T0 + 2 * HOUR, undefined, T0 + 28 * HOUR - 1);
+    expect(sooner.findings.map((x) => x.rule)).not.toContain('claim/no-update/24h');
   });
 });
