@@ -64,15 +64,17 @@ export function parseFeedbackTopic(topic: string): { site: string; node: string 
  * `_events` can never be a site id (ids start with a letter or digit), so no device topic is ever one of these.
  */
 export function flagEventTopic(kind: string): string {
-  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/flag/${kind}`;
+  return eventTopic(`flag.${kind}`);
 }
+
+/** Where every event the gateway publishes lives: only the gateway may publish under it. */
+export const EVENTS_PREFIX = `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/`;
 
 /**
  * Any event the gateway publishes, by its type (`flag.raised`, `milestone.reached`): `ct/v1/_events/{family}/{kind}`.
  */
 export function eventTopic(type: string): string {
-  const dot = type.indexOf('.');
-  return dot < 0 ? `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/${type}` : `${TOPIC_ROOT}/${CONTRACT_VERSION}/_events/${type.slice(0, dot)}/${type.slice(dot + 1)}`;
+  return `${EVENTS_PREFIX}${type.replace('.', '/')}`;
 }
 
 /** Every milestone event (docs/claims.md, "Milestones from evidence"). */

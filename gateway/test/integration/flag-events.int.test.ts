@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { dataTopic, FLAG_EVENT_FILTER } from '@coldtrace/contract';
+import { dataTopic, FLAG_EVENT_FILTER, MILESTONE_EVENT_FILTER } from '@coldtrace/contract';
 import { loadGatewayConfig } from '../../src/config.js';
 import { connect, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
 import { custodyDocument, HOUR } from '../support/registry-fixture.js';
@@ -51,7 +51,7 @@ describe('flag events to the order hub', () => {
     client = await connect(gw.mqttUrl, 'node-e');
     listener = await connect(gw.mqttUrl, 'order-hub-listener');
     listener.on('message', (topic, payload) => onMqtt.push({ topic, body: JSON.parse(payload.toString('utf8')) }));
-    await listener.subscribeAsync(FLAG_EVENT_FILTER, { qos: 1 });
+    await listener.subscribeAsync([FLAG_EVENT_FILTER, MILESTONE_EVENT_FILTER], { qos: 1 });
     expect((await request('PUT', `${gw.httpUrl}/api/v1/registry`, custodyDocument(t0))).status).toBe(200);
   });
   afterAll(async () => {
@@ -106,8 +106,10 @@ describe('flag events to the order hub', () => {
   it("never lets a client's publish pass for a flag event: refused into quarantine, not routed", async () => {
     const forged = { v: 1, id: 'forged', type: 'flag.raised', flag: { subject: { kind: 'batch', id: 'B-1' } } };
     await client.publishAsync('ct/v1/_events/flag/raised', JSON.stringify(forged), { qos: 1 });
+    // Every event family is the gateway's alone, milestones too.
+    await client.publishAsync('ct/v1/_events/milestone/reached', JSON.stringify({ ...forged, type: 'milestone.reached' }), { qos: 1 });
     const q = (await request('GET', `${gw.httpUrl}/api/v1/quarantine`)).json;
-    expect(q.entries.map((e: Body) => e.topic)).toEqual(['ct/v1/_events/flag/raised']);
+    expect(q.entries.map((e: Body) => e.topic).sort()).toEqual(['ct/v1/_events/flag/raised', 'ct/v1/_events/milestone/reached']);
     // An event the gateway publishes after it (resolving the flag) arrives; the forged one, before it, did not.
     const id = encodeURIComponent('excursion/temperature/upper/8/consecutive/30@batch:B-1');
     expect((await request('POST', `${gw.httpUrl}/api/v1/flags/${id}/resolve`, { comment: 'done' })).status).toBe(200);

@@ -9,7 +9,7 @@ import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { flagEventTopic, parseFeedbackTopic } from '@coldtrace/contract';
+import { EVENTS_PREFIX, parseFeedbackTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
 
 export interface EmbeddedBrokerOptions {
@@ -43,8 +43,6 @@ export interface EmbeddedBroker {
  */
 type RuntimePublish = (this: Aedes, packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 
-const EVENTS_PREFIX = flagEventTopic('');
-
 class IngestBroker extends Aedes {
   private routing = false;
 
@@ -61,7 +59,7 @@ class IngestBroker extends Aedes {
       callback?.();
       return;
     }
-    // Flag events and refusal feedback come from the gateway alone: a client's publish there is quarantined (ingest
+    // Events (flags, milestones) and refusal feedback come from the gateway alone: a client's publish there is quarantined (ingest
     // refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
     if (client !== null && (packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined))) {
       callback?.();
