@@ -105,7 +105,12 @@ export function flagEvents(changes: readonly FlagChangeLike[], opts: FlagEventOp
  * version 8 (RFC 9562 5.8, "custom"), so receivers can keep it in a UUID column.
  */
 export function eventKey(flagId: string, kind: FlagEventKind, at: number): string {
-  const h = createHash('sha256').update(`${flagId}|${kind}|${at}`).digest('hex');
+  return digestKey(`${flagId}|${kind}|${at}`);
+}
+
+/** sha256 of `text`, its first 128 bits shaped as a UUID of version 8: every event's idempotency key. */
+export function digestKey(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
   const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

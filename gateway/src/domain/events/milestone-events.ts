@@ -3,7 +3,7 @@
  * milestone, and again (a new key) when late data moves its moment. The idempotency key digests shipment, kind, place
  * and moment, so a milestone judged again the same is the same event. Pure.
  */
-import { createHash } from 'node:crypto';
+import { digestKey } from './flag-events.js';
 import type { Milestone } from '../shipments/milestones.js';
 
 export const MILESTONE_EVENT_VERSION = 1;
@@ -42,9 +42,7 @@ export function milestoneEvents(shipment: string, orders: readonly string[], ms:
   });
 }
 
-/** sha256 of `${shipment}|${kind}|${place}|${atMs}`, its first 128 bits shaped as a version-8 UUID (as flag events). */
+/** The idempotency key of a milestone event: the digest of `${shipment}|${kind}|${place}|${atMs}` (digestKey). */
 export function milestoneKey(shipment: string, m: Pick<Milestone, 'kind' | 'place' | 'atMs'>): string {
-  const h = createHash('sha256').update(`${shipment}|${m.kind}|${m.place}|${m.atMs}`).digest('hex');
-  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return digestKey(`${shipment}|${m.kind}|${m.place}|${m.atMs}`);
 }
