@@ -162,8 +162,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     for (const e of events) {
       for (const s of e.shipments) {
         rules.mark(`shipment:${s}`);
-        const due = e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000 - clock.now();
-        if (e.milestone === 'delivered' && due > 0 && due < 2 ** 31 - 1) (opts.scheduler ?? systemScheduler).after(due, () => rules.mark(`shipment:${s}`));
+        if (e.milestone === 'delivered') rules.markAt(`shipment:${s}`, e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000);
       }
     }
   });

@@ -18,6 +18,7 @@ import { TriageState } from './triage-state.js';
 import { triage } from '../domain/rules/triage.js';
 import { DroppedFixes } from './dropped-fixes.js';
 import { LocationBatches } from './location-batches.js';
+import { DueMarks } from './due-marks.js';
 import { SubjectJudge } from './subject-judge.js';
 import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
 import type { RegistryChangeSet } from './registry.js';
@@ -48,6 +49,7 @@ export class RulesService {
   private readonly triage: TriageState;
   private readonly droppedFixes: DroppedFixes;
   private readonly located: LocationBatches;
+  private readonly due: DueMarks;
   private timer: { cancel(): void } | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners: FlagListener[] = [];
@@ -68,6 +70,7 @@ export class RulesService {
     this.triage = new TriageState(deps.registry, deps.clock);
     this.droppedFixes = new DroppedFixes(deps.countDroppedFixes);
     this.located = new LocationBatches(deps.registry, deps.clock);
+    this.due = new DueMarks(deps.clock, deps.scheduler, (subject) => this.mark(subject));
   }
 
   /** Looks for silence every `everyMs` (rules-sweep.ts): trackers on shipments, zone sensors gone quiet. */
@@ -170,6 +173,11 @@ export class RulesService {
     this.schedule();
   }
 
+  /** Marks a subject again at `atMs`, when time alone makes a condition due (due-marks.ts; bounded). */
+  markAt(subject: string, atMs: number): void {
+    if (!this.closed) this.due.at(subject, atMs);
+  }
+
   private get markedCount(): number {
     return this.marked.live.size + this.marked.steady.size + this.marked.background.size;
   }
@@ -192,6 +200,7 @@ export class RulesService {
   }
 
   async close(): Promise<void> {
+    this.due.close();
     this.closed = true;
     this.timer?.cancel();
     this.sweep?.close();
