@@ -10,6 +10,11 @@ import { spanOfPlacement } from './custody.js';
 
 export async function goodsOn(registry: RegistryStore, onShipment: readonly Placement[], destination: string, nowMs: number): Promise<MilestoneInput['custody']> {
   const out: MilestoneInput['custody'][number][] = [];
+  // Every batch's placements in one read, not one per batch.
+  const ofBatch = new Map<string, ReturnType<typeof spanOfPlacement>[]>();
+  for (const q of await registry.placementsOf(onShipment.flatMap((p) => (p.batch !== undefined ? [`batch:${p.batch}`] : [])))) {
+    if (q.batch !== undefined) (ofBatch.get(q.batch) ?? ofBatch.set(q.batch, []).get(q.batch)!).push(spanOfPlacement(q));
+  }
   for (const p of onShipment) {
     if (p.batch === undefined) continue;
     const span = spanOfPlacement(p);
@@ -17,7 +22,7 @@ export async function goodsOn(registry: RegistryStore, onShipment: readonly Plac
     const toMs = span.toMs <= nowMs ? span.toMs : Infinity;
     let thenAtDestination = false;
     if (Number.isFinite(toMs)) {
-      const next = (await registry.placementsOf([`batch:${p.batch}`])).map(spanOfPlacement).filter((s) => s.fromMs >= toMs).sort((a, b) => a.fromMs - b.fromMs)[0];
+      const next = (ofBatch.get(p.batch) ?? []).filter((s) => s.fromMs >= toMs).sort((a, b) => a.fromMs - b.fromMs)[0];
       if (next?.location.kind === 'zone' && next.fromMs <= nowMs) thenAtDestination = (await registry.get('zones', next.location.id))?.site === destination;
     }
     out.push({ placement: p.id, fromMs: span.fromMs, toMs, thenAtDestination });
