@@ -1,0 +1,87 @@
+/**
+ * HTTP access levels (issue #17, docs/security.md "HTTP access"). Every route declares the level it needs in its
+ * route options: `app.get('/x', { config: { access: 'read' }, schema: ... }, handler)`. A route that declares none
+ * makes the app fail to build (see `requireDeclaredAccess`): a forgotten declaration never means "open".
+ */
+import type { FastifyInstance, RouteOptions } from 'fastify';
+
+/**
+ * What a route needs.
+ * - `public`: no key (health, readiness, the OpenAPI document, the dashboard's static files, public signing keys).
+ * - `read`: any valid key (every role reads).
+ * - `operate`: operators' actions (acknowledge/resolve flags, replay quarantine, re-judge).
+ * - `integrate`: the order hub's calls (order statuses, carrier events).
+ * - `admin`: the registry, devices and their credentials, API keys, the audit log.
+ */
+export type Access = 'public' | 'read' | 'operate' | 'integrate' | 'admin';
+
+export const ACCESS_LEVELS: readonly Access[] = ['public', 'read', 'operate', 'integrate', 'admin'];
+
+/** Who a key acts as. */
+export type Role = 'viewer' | 'operator' | 'integration' | 'admin';
+
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'integration', 'admin'];
+
+/** The access levels each role holds; admin holds every one. */
+export const ROLE_ACCESS: Readonly<Record<Role, ReadonlySet<Access>>> = {
+  viewer: new Set<Access>(['public', 'read']),
+  operator: new Set<Access>(['public', 'read', 'operate']),
+  integration: new Set<Access>(['public', 'read', 'integrate']),
+  admin: new Set<Access>(ACCESS_LEVELS),
+};
+
+/** Whether a key of `role` may call a route that needs `access`. */
+export function mayAccess(role: Role, access: Access): boolean {
+  return ROLE_ACCESS[role].has(access);
+}
+
+export function isAccess(v: unknown): v is Access {
+  return typeof v === 'string' && (ACCESS_LEVELS as readonly string[]).includes(v);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The access level this route needs (gateway/src/http/access.ts). Required on every route. */
+    access?: Access;
+  }
+}
+
+/** A route registered without a valid `config.access`. */
+export class UndeclaredAccessError extends Error {
+  readonly code = 'E_UNDECLARED_ACCESS';
+  constructor(method: string, url: string) {
+    super(`route ${method} ${url} declares no access level: add config: { access: 'public' | 'read' | 'operate' | 'integrate' | 'admin' }`);
+    this.name = 'UndeclaredAccessError';
+  }
+}
+
+/** The access a route declared; throws when it declared none (never defaults to open). */
+export function declaredAccess(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): Access {
+  const access = (route.config as { access?: unknown } | undefined)?.access;
+  if (!isAccess(access)) throw new UndeclaredAccessError(String(route.method), route.url);
+  return access;
+}
+
+const DEFAULT_ACCESS = 'coldtraceDefaultAccess';
+
+/**
+ * Makes every route registered on `app` after this call (and in its child contexts) declare its access; a route that
+ * does not (and is not in a context given a default by `defaultAccessInContext`) fails its registration, so
+ * `buildApp` rejects.
+ */
+export function requireDeclaredAccess(app: FastifyInstance): void {
+  app.addHook('onRoute', function (this: FastifyInstance, route) {
+    const fallback = (this as unknown as Record<string, unknown>)[DEFAULT_ACCESS];
+    const config = route.config as { access?: unknown } | undefined;
+    if (config?.access === undefined && isAccess(fallback)) route.config = { ...route.config, access: fallback };
+    declaredAccess(route);
+  });
+}
+
+/**
+ * Declares `access` for the routes of `scope` (an encapsulated context) and its children that declare none: for
+ * plugins whose routes we do not write (the dashboard's static files, @fastify/static takes no route config).
+ */
+export function defaultAccessInContext(scope: FastifyInstance, access: Access): void {
+  scope.decorate(DEFAULT_ACCESS, access);
+}
