@@ -64,18 +64,39 @@ export function declaredAccess(route: Pick<RouteOptions, 'method' | 'url' | 'con
 
 const DEFAULT_ACCESS = 'coldtraceDefaultAccess';
 
+/** Routes registered without a valid access level, as "METHOD url". */
+export interface AccessCheck {
+  readonly undeclared: readonly string[];
+  /** Throws UndeclaredAccessError for the first route that declared no access. */
+  assertAllDeclared(): void;
+}
+
 /**
- * Makes every route registered on `app` after this call (and in its child contexts) declare its access; a route that
- * does not (and is not in a context given a default by `defaultAccessInContext`) fails its registration, so
- * `buildApp` rejects.
+ * Makes every route registered on `app` after this call (and in its child contexts) declare its access. A route that
+ * does not (and is not in a context given a default by `defaultAccessInContext`) is collected, and the app fails:
+ * `assertAllDeclared()` (buildApp calls it) and `app.ready()` throw. Collected rather than thrown from the onRoute hook:
+ * a throw there escapes as an uncaught exception from a plugin that registers routes synchronously.
  */
-export function requireDeclaredAccess(app: FastifyInstance): void {
+export function requireDeclaredAccess(app: FastifyInstance): AccessCheck {
+  const undeclared: string[] = [];
+  const check: AccessCheck = {
+    undeclared,
+    assertAllDeclared() {
+      const first = undeclared[0];
+      if (first !== undefined) throw new UndeclaredAccessError(first.slice(0, first.indexOf(' ')), first.slice(first.indexOf(' ') + 1));
+    },
+  };
   app.addHook('onRoute', function (this: FastifyInstance, route) {
     const fallback = (this as unknown as Record<string, unknown>)[DEFAULT_ACCESS];
     const config = route.config as { access?: unknown } | undefined;
     if (config?.access === undefined && isAccess(fallback)) route.config = { ...route.config, access: fallback };
-    declaredAccess(route);
+    if (!isAccess((route.config as { access?: unknown } | undefined)?.access)) undeclared.push(`${String(route.method)} ${route.url}`);
   });
+  app.addHook('onReady', () => {
+    check.assertAllDeclared();
+    return Promise.resolve();
+  });
+  return check;
 }
 
 /**

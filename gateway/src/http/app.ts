@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.js';
 import { GatewayError } from './errors.js';
+import { defaultAccessInContext, requireDeclaredAccess } from './access.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerCustodyRoutes } from './routes/custody.js';
@@ -37,6 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: timeoutMs,
     http: { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, timeoutMs) },
   });
+  // Every route declares who may call it (access.ts); one that does not fails the build, never defaults to open.
+  const accessCheck = requireDeclaredAccess(app);
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
     if (err instanceof RegistryProblems) return reply.status(400).send({ code: 'E_INVALID', message: err.message, problems: err.problems });
@@ -66,11 +69,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.evidenceExport !== undefined) await app.register(registerEvidenceExportRoutes, { prefix: '/api/v1', deps: { ...deps.evidenceExport, clock: deps.clock } });
   if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   await app.register(registerOpsRoutes, { deps });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {
-    await app.register(fastifyStatic, { root: deps.dashboardDir, prefix: '/', index: ['index.html'] });
+    const dashboardDir = deps.dashboardDir;
+    await app.register(async (scope) => {
+      defaultAccessInContext(scope, 'public');
+      await scope.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'] });
+    });
   } else {
-    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/plain').send('Coldtrace gateway: dashboard not built (npm run build)\n'));
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.type('text/plain').send('Coldtrace gateway: dashboard not built (npm run build)\n'));
   }
+  accessCheck.assertAllDeclared();
   return app;
 }

@@ -26,6 +26,7 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
   const { deps } = opts;
   app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/readings', {
+    config: { access: 'read' },
     schema: { summary: 'Readings of one device in a device-time range, oldest first', tags: ['data'], querystring: ReadingsQuery,
       response: { 200: Type.Object({ readings: Type.Array(ReadingBody) }), 400: ErrorBody } },
   }, async (req) => {
@@ -36,6 +37,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     return { readings };
   });
   app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/rollups', {
+    config: { access: 'read' },
     schema: { summary: 'Hourly min/max/mean/count of one device (readings past raw retention live on here)', tags: ['data'], querystring: ReadingsQuery,
       response: { 200: Type.Object({ rollups: Type.Array(RollupBody) }), 400: ErrorBody, 404: ErrorBody } },
   }, (req) => {
@@ -46,15 +48,18 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     return { rollups: deps.rollups.rollups({ device: req.query.device, from, to, limit: req.query.limit, ...(req.query.metric !== undefined ? { metric: req.query.metric } : {}) }) };
   });
   app.get('/devices', {
+    config: { access: 'read' },
     schema: { summary: 'Every device seen since start, with its latest readings and health', tags: ['data'],
       response: { 200: Type.Object({ devices: Type.Array(DeviceBody), nodes: Type.Array(NodeBody) }) } },
   }, () => ({ devices: deps.live.listDevices(), nodes: deps.live.listNodes() }));
   app.get<{ Querystring: { device?: string; node?: string; limit: number } }>('/status-events', {
+    config: { access: 'read' },
     schema: { summary: 'Node and device status history (birth, death, stale, error), newest first', tags: ['data'],
       querystring: Type.Object({ device: Type.Optional(Type.String()), node: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
       response: { 200: Type.Object({ events: Type.Array(StatusEventBody) }) } },
   }, async (req) => ({ events: await deps.statusLog.list(req.query) }));
   app.get<{ Querystring: Static<typeof QuarantineQuery> }>('/quarantine', {
+    config: { access: 'read' },
     schema: { summary: 'Refused messages, newest first, with counts by reason code', tags: ['quarantine'], querystring: QuarantineQuery,
       response: { 200: Type.Object({ entries: Type.Array(QuarantineBody), counts: Type.Record(Type.String(), Type.Integer()) }) } },
   }, async (req) => {
@@ -65,6 +70,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     return { entries: entries.map(toBody), counts: await deps.quarantine.countsByCode() };
   });
   app.get<{ Params: Static<typeof IdParams> }>('/quarantine/:id', {
+    config: { access: 'read' },
     schema: { summary: 'One refused message', tags: ['quarantine'], params: IdParams, response: { 200: QuarantineBody, 404: ErrorBody } },
   }, async (req) => {
     const e = await deps.quarantine.get(req.params.id);
@@ -72,6 +78,7 @@ export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     return toBody(e);
   });
   app.post<{ Params: Static<typeof IdParams> }>('/quarantine/:id/replay', {
+    config: { access: 'operate' },
     schema: { summary: 'Run a refused message through ingest again (after a fix); returns the new outcome. Refused again, the attempt is added to this entry (no new entry)', tags: ['quarantine'], params: IdParams,
       response: { 200: Type.Object({ outcome: Type.String(), readings: Type.Optional(Type.Integer()), quarantineId: Type.Optional(Type.Integer()), code: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) }), 404: ErrorBody } },
   }, async (req) => {

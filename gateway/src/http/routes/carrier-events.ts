@@ -31,12 +31,14 @@ export function registerCarrierRoutes(app: FastifyInstance, opts: { deps: Carrie
   const { carrierEvents, clock } = opts.deps;
 
   app.post('/carrier-events', {
+    config: { access: 'integrate' },
     ...bodyByReader, bodyLimit: CARRIER_BODY_LIMIT,
     schema: { summary: "A batch of a carrier's tracking events: stored once each by (carrier, tracking number, time, code); the answer says which were new", tags: ['carrier'],
       body: CarrierBatchBody, response: { 200: AcceptBody, 400: ProblemsBody } },
   }, (req) => carrierEvents.accept(req.body, clock.now()));
 
   app.get<{ Querystring: { shipment?: string; carrier?: string; trackingNumber?: string } }>('/carrier-events', {
+    config: { access: 'read' },
     schema: { summary: 'The carrier events of a shipment (by its tracking numbers, and named) or of one tracking number, oldest first', tags: ['carrier'],
       querystring: Type.Object({
         shipment: Type.Optional(Type.String({ minLength: 1 })), carrier: Type.Optional(Type.String({ minLength: 1 })), trackingNumber: Type.Optional(Type.String({ minLength: 1 })),
@@ -54,6 +56,7 @@ export function registerCarrierRoutes(app: FastifyInstance, opts: { deps: Carrie
   });
 
   app.get<{ Querystring: { afterCarrier?: string; afterTrackingNumber?: string; limit: number } }>('/carrier-events/unmatched', {
+    config: { access: 'read' },
     schema: { summary: 'Tracking numbers whose events belong to no registered shipment (kept; they attach when one lists the number)', tags: ['carrier'],
       querystring: Type.Object({
         afterCarrier: Type.Optional(Type.String()), afterTrackingNumber: Type.Optional(Type.String()),
@@ -67,6 +70,7 @@ export function registerCarrierRoutes(app: FastifyInstance, opts: { deps: Carrie
   });
 
   app.get('/carrier-events/unknown-codes', {
+    config: { access: 'read' },
     schema: { summary: 'Codes their vocabulary does not know (events kept with milestone `unknown`), with counts and the latest examples', tags: ['carrier'],
       response: { 200: UnknownCodesBody } },
   }, async () => ({ codes: await carrierEvents.unknownCodes() }));

@@ -51,6 +51,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   const { custody, evidence, tracks, clock } = opts.deps;
 
   app.get<{ Querystring: { device: string; time: number } }>('/custody/resolve', {
+    config: { access: 'read' },
     schema: { summary: 'Where a device was at a device time, the batches exposed there and their orders', tags: ['custody'],
       querystring: Type.Object({ device: Type.String({ minLength: 1 }), time: Type.Integer({ description: 'Device time, ms' }) }),
       response: { 200: Type.Object({
@@ -60,11 +61,13 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   }, (req) => evidence.resolve(req.query.device, req.query.time));
 
   app.get('/custody/unassigned', {
+    config: { access: 'read' },
     schema: { summary: 'Devices that publish but that the registry does not know (since the gateway started): stored, not linked', tags: ['custody'],
       response: { 200: Type.Object({ devices: Type.Array(Type.Object({ device: Type.String(), site: Type.String(), node: Type.String(), readings: Type.Integer(), firstTime: Type.Integer(), lastTime: Type.Integer() })) }) } },
   }, () => ({ devices: custody.unassignedDevices() }));
 
   app.get('/custody/unlinked', {
+    config: { access: 'read' },
     schema: { summary: 'Known devices with readings outside every placement (since the gateway started), as runs of device time', tags: ['custody'],
       response: { 200: Type.Object({ devices: Type.Array(Type.Object({ device: Type.String(), runs: Type.Array(Type.Object({
         firstTime: Type.Integer(), lastTime: Type.Integer(), readings: Type.Union([Type.Integer(), Type.Null()], { description: 'null once a later placement covered part of the run' }),
@@ -72,6 +75,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   }, () => ({ devices: custody.unlinkedDevices() }));
 
   app.get<{ Params: { kind: 'batches' | 'shipments' | 'orders'; id: string }; Querystring: { from?: number; to?: number; metric?: string; limit: number } }>('/evidence/:kind/:id', {
+    config: { access: 'read' },
     schema: { summary: 'Readings that are evidence for a batch, shipment or order over its whole custody, each with where it was taken', tags: ['custody'],
       params: SubjectParams, querystring: EvidenceQuery,
       response: { 200: Type.Object({
@@ -88,6 +92,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   });
 
   app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
+    config: { access: 'read' },
     schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, arrivals at and departures from known places, carriers' tracking events, flags", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(FlagBody) }), 404: ErrorBody } },
@@ -98,6 +103,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
   });
 
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/track', {
+    config: { access: 'read' },
     schema: { summary: "A shipment's GPS track as the rules judge it: fixes received, invalid ones dropped by reason, visits to its known places", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now)' })) }),

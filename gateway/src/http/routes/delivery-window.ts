@@ -25,6 +25,7 @@ const WindowBody = Type.Object({
 export function registerDeliveryWindowRoutes(app: FastifyInstance, opts: { deps: { deliveryWindows: Pick<DeliveryWindowService, 'of'>; clock: Clock } }): Promise<void> {
   const { deliveryWindows, clock } = opts.deps;
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/delivery-window', {
+    config: { access: 'read' },
     schema: { summary: 'A shipment\'s predicted delivery window: P10/P50/P90 of its arrival from the route to go and the speeds seen on it and its lane', tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now)' })) }),

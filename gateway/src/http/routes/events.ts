@@ -45,6 +45,7 @@ export function registerEventRoutes(app: FastifyInstance, opts: { deps: EventRou
   const { delivery } = opts.deps;
 
   app.get<{ Querystring: Static<typeof DeadLettersQuery> }>('/events/dead-letters', {
+    config: { access: 'read' },
     schema: { summary: 'Events a webhook refused (4xx), most recent first, with its answer', tags: ['events'], querystring: DeadLettersQuery,
       response: { 200: Type.Object({ deadLetters: Type.Array(DeadLetterBody) }) } },
   }, async (req) => {
@@ -58,6 +59,7 @@ export function registerEventRoutes(app: FastifyInstance, opts: { deps: EventRou
   });
 
   app.post<{ Params: { id: string }; Body: { target: string } }>('/events/dead-letters/:id/retry', {
+    config: { access: 'operate' },
     schema: { summary: 'Send a dead letter again (it is due at once, its attempts counted afresh)', tags: ['events'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       body: Type.Object({ target: Type.String({ minLength: 1, description: 'The webhook target it was refused by' }) }),
@@ -68,6 +70,7 @@ export function registerEventRoutes(app: FastifyInstance, opts: { deps: EventRou
   });
 
   app.get('/events/stats', {
+    config: { access: 'read' },
     schema: { summary: 'Events per webhook target: pending, delivered, dead-lettered, dropped', tags: ['events'],
       response: { 200: Type.Object({ targets: Type.Array(StatsBody) }) } },
   }, async () => ({

@@ -54,6 +54,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
     for (const format of ['csv', 'json'] as const) {
       const name = (id: string): string => fileName(kind, id, format);
       app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}`, {
+        config: { access: 'read' },
         schema: { summary: `Every reading behind the ${kind}, as ${format.toUpperCase()} (docs/evidence.md), with its SHA-256 in X-Coldtrace-Sha256 and Repr-Digest`, tags: ['evidence'],
           params: Params, querystring: Query,
           response: { 200: { description: `the ${format.toUpperCase()} file`, content: { [CONTENT_TYPE[format].split(';')[0] ?? '']: { schema: { type: 'string' } } } }, 404: ErrorBody } },
@@ -66,6 +67,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
         return reply.send(Readable.from(verifiedBytes(exports.chunks(plan, format), d.sha256), { objectMode: false }));
       });
       app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.${format}.sha256`, {
+        config: { access: 'read' },
         schema: { summary: `The SHA-256 of the ${kind}'s ${format.toUpperCase()} export, as a sha256sum line ("HASH  FILE")`, tags: ['evidence'],
           params: Params, querystring: Query, response: { 200: { description: 'one sha256sum line', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: ErrorBody } },
       }, async (req, reply) => {
@@ -81,6 +83,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
       return { pdf: await reports.pdf(plan), asOfMs: plan.asOfMs };
     };
     app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.pdf`, {
+      config: { access: 'read' },
       schema: { summary: `A PDF evidence report of the ${kind}: summary, custody legs, flags with their evidence, a temperature chart per leg, the SHA-256 of its CSV`, tags: ['evidence'],
         params: Params, querystring: Query, response: { 200: { description: 'the PDF report', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, 404: ErrorBody } },
     }, async (req, reply) => {
@@ -90,6 +93,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
       return reply.type(CONTENT_TYPE.pdf).send(pdf);
     });
     app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.pdf.sha256`, {
+      config: { access: 'read' },
       schema: { summary: `The SHA-256 of the ${kind}'s PDF report, as a sha256sum line`, tags: ['evidence'],
         params: Params, querystring: Query, response: { 200: { description: 'one sha256sum line', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: ErrorBody } },
     }, async (req, reply) => {

@@ -44,6 +44,7 @@ function body(e: FefoEntry) {
 export function registerFefoRoutes(app: FastifyInstance, opts: { deps: { fefo: Pick<FefoService, 'site'>; clock: Clock } }): Promise<void> {
   const { fefo, clock } = opts.deps;
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/sites/:id/fefo', {
+    config: { access: 'read' },
     schema: { summary: "A site's FEFO list: the batches in its zones, first to pick first, by dynamic expiry capped by the label", tags: ['rules'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       querystring: Type.Object({ at: Type.Optional(Type.Integer({ description: 'evaluation time, ms (default now): the stock placed then, its readings up to then' })) }),

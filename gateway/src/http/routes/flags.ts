@@ -15,6 +15,7 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
   const { flags, rules, clock } = opts.deps;
 
   app.get<{ Querystring: { order?: string; subject?: string; state?: FlagState; active?: boolean; withdrawn?: boolean; rule?: string; limit: number } }>('/flags', {
+    config: { access: 'read' },
     schema: { summary: 'Flags, most recently changed first; withdrawn ones only when asked for', tags: ['flags'],
       querystring: Type.Object({
         order: Type.Optional(Type.String({ description: 'Flags on this order' })),
@@ -35,6 +36,7 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
   });
 
   app.get<{ Params: { id: string } }>('/flags/:id', {
+    config: { access: 'read' },
     schema: { summary: 'One flag with its history (id: rule@kind:subject, URL-encoded)', tags: ['flags'], params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: FlagBody, 404: ErrorBody } },
   }, async (req) => {
@@ -44,6 +46,7 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
   });
 
   app.post<{ Params: { id: string; action: keyof typeof ACTIONS }; Body: { comment?: string } | undefined }>('/flags/:id/:action', {
+    config: { access: 'operate' },
     schema: { summary: 'Acknowledge, resolve or reopen a flag (who: X-Coldtrace-Actor), with a comment kept in its history', tags: ['flags'],
       params: Type.Object({ id: Type.String({ minLength: 1 }), action: Type.Union(Object.keys(ACTIONS).map((a) => Type.Literal(a))) }),
       body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 4000 })) })),
@@ -60,6 +63,7 @@ export function registerFlagRoutes(app: FastifyInstance, opts: { deps: AppDeps }
   });
 
   app.post<{ Body: { batches: string[]; dryRun?: boolean; at?: number } }>('/rules/evaluate', {
+    config: { access: 'operate' },
     schema: { summary: 'Judge batches again now; with dryRun, only say what the rules find (what would the new limits have flagged?)', tags: ['flags'],
       body: Type.Object({
         batches: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10_000 }),

@@ -41,6 +41,7 @@ export interface LaneReportRouteDeps {
 export function registerLaneReportRoutes(app: FastifyInstance, opts: { deps: LaneReportRouteDeps }): Promise<void> {
   const { laneReports, clock } = opts.deps;
   app.get<{ Querystring: { from?: string; to?: string; tz: string; by: LaneDimension } }>('/reports/lanes', {
+    config: { access: 'read' },
     schema: { summary: 'Weekly lane report: incidents per carrier, lane or hub per ISO week, and the tier 3 reviews', tags: ['flags'],
       querystring: Type.Object({
         from: Type.Optional(Type.String({ description: 'start, inclusive: ISO 8601 date-time (default: 8 weeks before `to`)' })),

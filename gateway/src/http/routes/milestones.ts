@@ -22,6 +22,7 @@ const MilestoneItem = Type.Object({
 export function registerMilestoneRoutes(app: FastifyInstance, opts: { deps: { milestones: Pick<MilestoneService, 'ofShipment'> } }): Promise<void> {
   const { milestones } = opts.deps;
   app.get<{ Params: { id: string } }>('/shipments/:id/milestones', {
+    config: { access: 'read' },
     schema: { summary: 'A shipment\'s milestones as the evidence showed them: left the origin, at and out of each hub, at the destination', tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: Type.Object({ shipment: Type.String(), milestones: Type.Array(MilestoneItem) }), 404: ErrorBody } },

@@ -11,14 +11,16 @@ export function registerOpsRoutes(app: FastifyInstance, opts: { deps: AppDeps })
     const h = deps.health();
     return reply.status(h.status === 'ok' ? 200 : 503).send(h);
   };
-  app.get('/health', { schema: { summary: 'Readiness (as /health/ready), with every check and the reason of each failed one', tags: ['ops'], response: { 200: Report, 503: Report } } }, ready);
+  app.get('/health', { config: { access: 'public' }, schema: { summary: 'Readiness (as /health/ready), with every check and the reason of each failed one', tags: ['ops'], response: { 200: Report, 503: Report } } }, ready);
   app.get('/health/ready', {
+    config: { access: 'public' },
     schema: { summary: 'Readiness: 503 while the gateway cannot take data in (store commits failing, broker connections down ...), with the reasons', tags: ['ops'], response: { 200: Report, 503: Report } },
   }, ready);
   app.get('/health/live', {
+    config: { access: 'public' },
     schema: { summary: 'Liveness: 200 while the process answers at all. A failed dependency shows in readiness; restarting would not cure it', tags: ['ops'], response: { 200: Type.Object({ status: Type.String() }) } },
   }, () => ({ status: 'ok' }));
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: 'read' }, schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
     const body = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(body);
   });

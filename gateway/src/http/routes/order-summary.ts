@@ -38,6 +38,7 @@ const SummaryBody = Type.Object({
 export function registerOrderSummaryRoutes(app: FastifyInstance, opts: { deps: { orderSummary: Pick<OrderSummaryService, 'facts'>; clock: Clock } }): Promise<void> {
   const { orderSummary: service, clock } = opts.deps;
   app.get<{ Params: { id: string }; Querystring: { lang: Lang; tz: string; at?: number } }>('/orders/:id/summary', {
+    config: { access: 'read' },
     schema: { summary: "An order's summary for its customer in plain sentences: the temperatures its goods were kept at, what happened on the way, hub stops, the carrier's latest update and the expected arrival", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       querystring: Type.Object({

@@ -42,16 +42,19 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: importLimit }, (_req, body, done) => done(null, body));
 
   app.get('/registry', {
+    config: { access: 'read' },
     schema: { summary: 'The whole registry as one document', tags: ['registry'], response: { 200: RegistryDocumentBody } },
   }, (_req, reply) => reply.type('application/json; charset=utf-8').send(Readable.from(registry.exportJson())));
 
   app.put('/registry', {
+    config: { access: 'admin' },
     ...bodyByRegistry, bodyLimit: importLimit,
     schema: { summary: 'Import a registry document: one transaction, idempotent by id; nothing is written when any row is refused', tags: ['registry'],
       body: ImportBody, response: { 200: ApplyBody, 400: ProblemsBody } },
   }, async (req) => ({ applied: await registry.importDocument(req.body, authorOf(req)) }));
 
   app.get<{ Params: { kind: EntityKind } }>('/registry/csv/:kind', {
+    config: { access: 'read' },
     schema: { summary: 'One kind of the registry as CSV (nested fields as JSON in their cell)', tags: ['registry'], params: KindParam,
       produces: ['text/csv'], response: { 200: Type.String() } },
   }, (req, reply) => {
@@ -64,6 +67,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.put<{ Params: { kind: EntityKind }; Body: string }>('/registry/csv/:kind', {
+    config: { access: 'admin' },
     ...bodyByRegistry, bodyLimit: importLimit,
     schema: { summary: 'Import one kind from CSV (same checks and transaction as a document)', tags: ['registry'], params: KindParam,
       consumes: ['text/csv'], body: Type.String(), response: { 200: ApplyBody, 400: ProblemsBody } },
@@ -85,12 +89,14 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.get<{ Params: { kind: EntityKind }; Querystring: { after?: string; limit: number } }>('/registry/:kind', {
+    config: { access: 'read' },
     schema: { summary: 'Entities of one kind in id order (page with `after`)', tags: ['registry'], params: KindParam,
       querystring: Type.Object({ after: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }) }),
       response: { 200: Type.Object({ items: Type.Array(Type.Union(Object.values(ENTITY_BODIES))) }) } },
   }, async (req) => ({ items: await registry.list(req.params.kind, { limit: req.query.limit, ...(req.query.after !== undefined ? { after: req.query.after } : {}) }) }));
 
   app.get<{ Params: { kind: EntityKind; id: string } }>('/registry/:kind/:id', {
+    config: { access: 'read' },
     schema: { summary: 'One entity by id', tags: ['registry'], params: KindIdParams, response: { 200: Type.Union(Object.values(ENTITY_BODIES)), 404: ErrorBody } },
   }, async (req) => {
     const e = await registry.get(req.params.kind, req.params.id);
@@ -99,6 +105,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.put<{ Params: { kind: EntityKind; id: string }; Body: unknown }>('/registry/:kind/:id', {
+    config: { access: 'admin' },
     ...bodyByRegistry,
     schema: { summary: 'Create or correct one entity (a correction keeps the history: what, who, when, from where)', tags: ['registry'], params: KindIdParams,
       body: Type.Union(Object.values(ENTITY_BODIES)), response: { 200: ApplyBody, 400: ProblemsBody } },
@@ -110,10 +117,12 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.get<{ Params: { kind: EntityKind; id: string } }>('/registry/:kind/:id/history', {
+    config: { access: 'read' },
     schema: { summary: 'How an entity was created and corrected, oldest first', tags: ['registry'], params: KindIdParams, response: { 200: HistoryBody } },
   }, async (req) => ({ entries: await registry.history(req.params.kind, req.params.id) }));
 
   app.delete<{ Params: { id: string } }>('/registry/placements/:id', {
+    config: { access: 'admin' },
     schema: { summary: 'Delete a placement recorded by mistake (its history keeps it); to end one, PUT it with `to`', tags: ['registry'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }), response: { 204: Type.Null(), 404: ErrorBody } },
   }, async (req, reply) => {
@@ -122,6 +131,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.post<{ Params: { id: string }; Body: unknown }>('/registry/orders/:id/statuses', {
+    config: { access: 'integrate' },
     ...bodyByRegistry,
     schema: { summary: "An order status from the order hub (one of its seven states); a repeat changes nothing", tags: ['registry'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }), body: OrderStatusBody, response: { 200: OrderBody, 400: ProblemsBody, 404: ErrorBody } },
@@ -132,6 +142,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
   });
 
   app.get('/product-presets', {
+    config: { access: 'read' },
     schema: { summary: 'Product profiles ready to pick (name one as `preset` in a product)', tags: ['registry'],
       response: { 200: Type.Object({ presets: Type.Array(Type.Object({ preset: Type.String(), description: Type.String(), profile: Type.Unknown() })) }) } },
   }, () => ({ presets: PRODUCT_PRESETS }));

@@ -45,6 +45,7 @@ export interface SeriesRouteDeps {
 export function registerSeriesRoutes(app: FastifyInstance, opts: { deps: SeriesRouteDeps }): Promise<void> {
   const { store, clock } = opts.deps;
   app.get<{ Querystring: Static<typeof SeriesParams> }>('/series', {
+    config: { access: 'read' },
     schema: {
       summary: 'One metric of one device in fixed-width time buckets: first/last time, count, min, max, mean per bucket (charts; spikes stay visible as max)',
       tags: ['data'], querystring: SeriesParams, response: { 200: SeriesBody, 400: ErrorBody },

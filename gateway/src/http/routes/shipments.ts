@@ -53,6 +53,7 @@ function item(s: ShipmentSummary) {
 export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shipments: Pick<ShipmentListService, 'list' | 'one' | 'positions'>; clock: Clock } }): Promise<void> {
   const { shipments, clock } = opts.deps;
   app.get<{ Querystring: { state?: ShipmentState; after?: string; limit: number; at?: number } }>('/shipments', {
+    config: { access: 'read' },
     schema: { summary: 'Shipments with their status, trackers, last kept GPS position and open flags by severity, in id order', tags: ['custody'],
       querystring: Type.Object({
         state: Type.Optional(literals(SHIPMENT_STATES)),
@@ -71,6 +72,7 @@ export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shi
   });
 
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id', {
+    config: { access: 'read' },
     schema: { summary: 'One shipment as the list shows it: status, trackers, last kept GPS position, open flags by severity', tags: ['custody'],
       params: IdParams, querystring: AtQuery,
       response: { 200: ShipmentItem, 404: ErrorBody } },
@@ -81,6 +83,7 @@ export function registerShipmentRoutes(app: FastifyInstance, opts: { deps: { shi
   });
 
   app.get<{ Params: { id: string }; Querystring: { at?: number } }>('/shipments/:id/positions', {
+    config: { access: 'read' },
     schema: { summary: "A shipment's GPS positions as the rules see its track: its trackers' fixes over their time on it, without those the rules drop", tags: ['custody'],
       params: IdParams, querystring: AtQuery,
       response: { 200: Type.Object({
