@@ -7,6 +7,8 @@
  */
 import { WEEKDAYS, type Schedule, type Shift, type Weekday } from './policy.js';
 
+export { isTimeZone } from '../reports/iso-week.js';
+
 export interface LocalTime {
   readonly weekday: Weekday;
   /** Minutes since local midnight, 0..1439. */
@@ -26,16 +28,6 @@ export function localTime(ms: number, timeZone: string): LocalTime {
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   const weekday = get('weekday').toLowerCase().slice(0, 3) as Weekday;
   return { weekday, minute: Number(get('hour')) * 60 + Number(get('minute')) };
-}
-
-/** True when Intl knows the zone. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The people on duty at `ms`, each once, in the schedule's order. */
