@@ -47,7 +47,7 @@ beforeAll(async () => {
     COLDTRACE_DATA_DIR: join(tmp, 'gateway'),
     COLDTRACE_HTTP_HOST: '127.0.0.1',
     COLDTRACE_HTTP_PORT: '0',
-    COLDTRACE_MQTT_MODE: 'embedded',
+    COLDTRACE_MQTT_MODE: 'embedded', COLDTRACE_MQTT_AUTH: 'open',
     COLDTRACE_MQTT_HOST: '127.0.0.1',
     COLDTRACE_MQTT_PORT: '0',
     COLDTRACE_LOG_LEVEL: 'silent',

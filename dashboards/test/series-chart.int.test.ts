@@ -38,7 +38,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'coldtrace-chart-'));
   const loaded = loadGatewayConfig({
     COLDTRACE_DATA_DIR: join(tmp, 'gateway'), COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0',
-    COLDTRACE_MQTT_MODE: 'embedded', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent',
+    COLDTRACE_MQTT_MODE: 'embedded', COLDTRACE_MQTT_AUTH: 'open', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent',
   });
   if (!loaded.ok) throw new Error(`gateway test config rejected: ${loaded.problems.join('; ')}`);
   gateway = await startGateway({ config: loaded.config });

@@ -3,7 +3,11 @@
  * Unknown COLDTRACE_* keys are errors: a typo must not silently fall back to a default.
  */
 export type MqttConfig =
-  | { readonly mode: 'embedded'; readonly host: string; readonly port: number }
+  | {
+      readonly mode: 'embedded'; readonly host: string; readonly port: number;
+      /** 'credentials': only nodes and readers with a gateway-issued credential connect, confined by topic ACLs (docs/security.md). */
+      readonly auth: 'credentials' | 'open';
+    }
   | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly receiveMaximum: number; readonly clientId: string; readonly username?: string; readonly password?: string };
 
 export type StoreConfig =
@@ -58,6 +62,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_MODE: 'embedded',
   COLDTRACE_MQTT_HOST: '0.0.0.0',
   COLDTRACE_MQTT_PORT: '1883',
+  /** Embedded broker: 'credentials' (gateway-issued, topic ACLs) or 'open' (anyone may connect and publish anywhere). */
+  COLDTRACE_MQTT_AUTH: 'credentials',
   COLDTRACE_MQTT_URL: '',
   COLDTRACE_MQTT_SHARE_GROUP: 'coldtrace-gateway',
   COLDTRACE_MQTT_USERNAME: '',
@@ -152,7 +158,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const http = { host: get('COLDTRACE_HTTP_HOST'), port: port('COLDTRACE_HTTP_PORT'), requestTimeoutMs: int('COLDTRACE_HTTP_REQUEST_TIMEOUT_MS', 1000, 3_600_000) };
   const mode = oneOf('COLDTRACE_MQTT_MODE', ['embedded', 'external'] as const);
   const mqtt: MqttConfig = mode === 'embedded'
-    ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT') }
+    ? { mode, host: get('COLDTRACE_MQTT_HOST'), port: port('COLDTRACE_MQTT_PORT'), auth: oneOf('COLDTRACE_MQTT_AUTH', ['credentials', 'open'] as const) }
     : {
         mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:']),
         shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'), connections: int('COLDTRACE_MQTT_CONNECTIONS', 1, 64),

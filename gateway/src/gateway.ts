@@ -52,6 +52,8 @@ import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-sto
 import { LaneReportService } from './services/lane-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
+import { CredentialService } from './services/credentials.js';
+import { SqliteCredentialStore } from './adapters/sqlite/credentials/credential-store.js';
 
 export interface StartOptions {
   /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
@@ -80,6 +82,7 @@ export interface RunningGateway {
   readonly custody: CustodyIndex;
   readonly rules: RulesService;
   readonly feedback: FeedbackService;
+  readonly credentials: CredentialService;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability, cacheKiB: 8192 });
   const quarantine = new SqliteQuarantine(metaDb);
   const statusLog = new SqliteStatusLog(metaDb);
+  // MQTT credentials of nodes and readers (docs/security.md): hashes only, in the gateway's own small database.
+  const credentials = new CredentialService(new SqliteCredentialStore(metaDb), clock);
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
   const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
@@ -195,7 +200,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   let closeMqtt: () => Promise<void>;
   let brokerPublish: ((topic: string, payload: Buffer, done: (error?: Error) => void) => void) | undefined;
   if (m.mode === 'embedded') {
-    const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
+    if (m.auth === 'open') mqttLog.warn('COLDTRACE_MQTT_AUTH=open: any client may connect to the embedded broker and publish as any node');
+    const security = m.auth === 'open' ? undefined : {
+      credentials: { verify: credentials.verify.bind(credentials), onChange: credentials.onChange.bind(credentials), count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) },
+      forbidden: ingest.forbidden.bind(ingest),
+    };
+    const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security);
     mqttUrl = broker.url;
     brokerPublish = broker.publish;
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
@@ -216,7 +226,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
-    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport,
+    store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -237,7 +247,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules, feedback,
+    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules, feedback, credentials,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
       feedback.close();

@@ -4,6 +4,7 @@
  */
 export const REJECT_CODES = {
   E_TOPIC: 'topic is not a contract v1 topic',
+  E_FORBIDDEN: 'the client may not publish on this topic',
   E_OVERSIZE: 'payload larger than the accepted maximum',
   E_ENCODING: 'payload is not valid UTF-8',
   E_JSON: 'payload is not valid JSON',

@@ -112,6 +112,14 @@ export class IngestService {
     }, lane);
   }
 
+  /**
+   * A message the broker's topic ACL refused (adapters/mqtt/broker-auth.ts): kept in quarantine as E_FORBIDDEN, never
+   * ingested; `done(null)` once that is durable. Nobody is told on MQTT: the topic's node is not the sender.
+   */
+  forbidden(m: InboundMessage, detail: string, done: (error: Error | null) => void): void {
+    this.toQuarantine(m, { ok: false, code: 'E_FORBIDDEN', detail, topic: undefined }).then(() => done(null), (e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
+  }
+
   /** The outcome of a message received at `receivedAt` is durable: the adapter acknowledges it now. */
   private acked(receivedAt: number, lane: WriteLane): void {
     this.ackIn[lane].observe((this.deps.clock.now() - receivedAt) / 1000);

@@ -43,6 +43,7 @@ export class GatewayMetrics {
     name: 'coldtrace_rules_gps_fixes_dropped_total', help: 'GPS fixes the rules dropped as invalid, by reason (out-of-range, zero-position, future, duplicate-time, speed): what each judgement of a shipment finds beyond its previous one',
     labelNames: ['reason'] as const, registers: [this.registry],
   });
+  readonly mqttRefused = new Counter({ name: 'coldtrace_mqtt_refused_total', help: 'MQTT connections, publishes and subscriptions refused by device identity and topic ACLs (docs/security.md), by stage and reason', labelNames: ['stage', 'reason'] as const, registers: [this.registry] });
   readonly commitFailures = new Counter({ name: 'coldtrace_store_commit_failures_total', help: 'Group commits the store refused (disk full, I/O error ...): nothing of them was stored or acknowledged', registers: [this.registry] });
   /** Read from the live view at scrape time (setLastSeenSource), not set per message: 10,000 devices cost nothing on ingest. */
   private lastSeenSource: () => Iterable<{ readonly device: string; readonly lastSeen: number }> = () => [];

@@ -9,7 +9,9 @@ import { startGateway, type RunningGateway, type StartOptions } from '../../src/
 export function testConfig(dataDir: string, env: Record<string, string> = {}): GatewayConfig {
   const r = loadGatewayConfig({
     COLDTRACE_DATA_DIR: dataDir, COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0',
-    COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent', ...env,
+    COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent',
+    // Open unless a test asks for credentials: the security tests do (gateway/test/integration/mqtt-auth.int.test.ts).
+    COLDTRACE_MQTT_AUTH: 'open', ...env,
   });
   if (!r.ok) throw new Error(`bad test config: ${r.problems.join('; ')}`);
   return r.config;

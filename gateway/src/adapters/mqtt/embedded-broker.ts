@@ -11,6 +11,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { Logger } from 'pino';
 import { EVENTS_PREFIX, parseFeedbackTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
+import { brokerGuard, type BrokerSecurity } from './broker-auth.js';
 
 export interface EmbeddedBrokerOptions {
   /** Listen address. Default '0.0.0.0'. */
@@ -45,6 +46,8 @@ type RuntimePublish = (this: Aedes, packet: PublishPacket, client: Client | null
 
 class IngestBroker extends Aedes {
   private routing = false;
+  /** Publishes the ACL refused (broker-auth.ts): kept in quarantine, acknowledged, routed to nobody. */
+  readonly refused = new WeakSet<PublishPacket>();
 
   override subscribe(topic: string, deliver: Parameters<Aedes['subscribe']>[1], callback: () => void): void {
     if (!topic.startsWith('$SYS/') && parseFeedbackTopic(topic) === undefined) this.routing = true;
@@ -61,7 +64,7 @@ class IngestBroker extends Aedes {
     }
     // Events (flags, milestones) and refusal feedback come from the gateway alone: a client's publish there is quarantined (ingest
     // refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
-    if (client !== null && (packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined))) {
+    if (client !== null && (this.refused.has(packet) || packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined))) {
       callback?.();
       return;
     }
@@ -75,13 +78,26 @@ export async function startEmbeddedBroker(
   ingest: (m: InboundMessage, done: (error: Error | null) => void) => void,
   now: () => number,
   log: Logger,
+  /**
+   * Device identity and topic ACLs (broker-auth.ts); without it the broker is open (COLDTRACE_MQTT_AUTH=open).
+   * `forbidden` keeps a refused publish in quarantine: `done` once that is durable.
+   */
+  security?: { readonly credentials: BrokerSecurity; readonly forbidden: (m: InboundMessage, detail: string, done: (error: Error | null) => void) => void },
 ): Promise<EmbeddedBroker> {
-  const broker = new IngestBroker({
+  const guard = security === undefined ? undefined : brokerGuard(security.credentials, log);
+  const broker: IngestBroker = new IngestBroker({
+    ...(guard !== undefined ? { authenticate: guard.authenticate, authorizeSubscribe: guard.authorizeSubscribe } : {}),
     authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
       // client is null only for the broker's own publishes; wills (LWT) come here with the dead client's identity,
       // so a node's offline status is ingested like any other message (lib/client.js close()).
       if (client === null) return callback(null);
       const receivedAt = now();
+      if (guard !== undefined && security !== undefined && !guard.mayPublish(client, packet)) {
+        broker.refused.add(packet);
+        const id = guard.identity(client);
+        const who = id === undefined ? `client '${client.id}'` : id.kind === 'node' ? `node ${id.site}/${id.node}` : `event reader ${id.name}`;
+        return security.forbidden({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, `${who} may not publish on this topic`, (e) => callback(e));
+      }
       ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
         // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
         if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
@@ -91,6 +107,7 @@ export async function startEmbeddedBroker(
   });
   await broker.listen(); // what Aedes.createBroker does after construction
   broker.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
+  if (guard !== undefined) broker.on('clientDisconnect', (client) => guard.disconnected(client));
   const sockets = new Set<Socket>();
   // noDelay: a PUBACK is 4 bytes. With Nagle's algorithm a second PUBACK written before the first is ACKed waits for
   // that ACK, which a device's delayed-ACK timer can hold ~40 ms: on a slow link a replaying device would get its
