@@ -129,6 +129,13 @@ describe('parseNmeaSentence', () => {
     ['a GGA with bad satellites', sentence('GPGGA,123519,4807.038,N,01131.000,E,1,x8,0.9,545.4,M,46.9,M,,'), 'malformed'],
     ['an RMC with a bad date', sentence('GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,300294,003.1,W'), 'malformed'],
     ['an RMC with a bad time', sentence('GPRMC,12351,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W'), 'malformed'],
+    // Numbers the metric catalogue refuses would get the whole fix refused by the gateway (found by nmea.fuzz.test.ts).
+    ['a GGA with 240000 satellites', sentence('GPGGA,000000,0000.0000,N,00000.0001,E,1,240000,0.0,0.0,M,0.0,M,,'), 'malformed'],
+    ['a GGA with 7.5 satellites', sentence('GPGGA,123519,4807.038,N,01131.000,E,1,7.5,0.9,545.4,M,46.9,M,,'), 'malformed'],
+    ['a GGA with a negative HDOP', sentence('GPGGA,123519,4807.038,N,01131.000,E,1,08,-1,545.4,M,46.9,M,,'), 'malformed'],
+    ['a GGA 30 km above sea level', sentence('GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,30000,M,46.9,M,,'), 'malformed'],
+    ['an RMC at 1100 knots', sentence('GPRMC,123519,A,4807.038,N,01131.000,E,1100,084.4,230394,003.1,W'), 'malformed'],
+    ['an RMC with course 400', sentence('GPRMC,123519,A,4807.038,N,01131.000,E,022.4,400,230394,003.1,W'), 'malformed'],
   ])('drops %s', (_what, line, reason) => {
     const r = parseNmeaSentence(line);
     expect(r.ok).toBe(false);

@@ -4,6 +4,7 @@
  * Invalid fixes are not errors of the decoder: they come back as `{ ok: false, reason }` so the caller can count
  * them per reason as data quality (docs/domain.md §3).
  */
+import { METRICS, type MetricSpec } from '@coldtrace/contract';
 
 /** Why a sentence was not turned into a fix. */
 export type NmeaDropReason =
@@ -126,6 +127,17 @@ function optionalNumber(field: string | undefined): number | undefined | null {
   return Number(field);
 }
 
+/**
+ * Whether a decoded number is one the metric catalogue accepts: a value outside it would get the whole fix (its
+ * position too) refused by the gateway, so the sentence is malformed here, where it is counted (issue #17: fuzzing
+ * found `GGA ... 1,240000,...` published as 240000 satellites).
+ */
+function plausible(v: number | undefined, metric: keyof typeof METRICS): boolean {
+  if (v === undefined) return true;
+  const spec: MetricSpec = METRICS[metric];
+  return (spec.type !== 'int' || Number.isInteger(v)) && (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
+}
+
 type Fail = { ok: false; reason: NmeaDropReason; detail?: string };
 const fail = (reason: NmeaDropReason, detail?: string): Fail => (detail === undefined ? { ok: false, reason } : { ok: false, reason, detail });
 
@@ -167,6 +179,7 @@ function parseGga(talker: string, f: readonly string[]): NmeaParseResult {
   const hdop = optionalNumber(f[8]);
   const alt = optionalNumber(f[9]);
   if (sats === null || hdop === null || alt === null) return fail('malformed', 'bad GGA number');
+  if (!plausible(sats, 'gps.sats') || !plausible(hdop, 'gps.hdop') || !plausible(alt, 'gps.alt')) return fail('malformed', 'GGA number outside the metric catalogue');
   const gga: GgaSentence = {
     type: 'GGA', talker, timeOfDayMs, lat: pos.lat, lon: pos.lon, quality,
     ...(sats === undefined ? {} : { satellites: sats }),
@@ -190,9 +203,11 @@ function parseRmc(talker: string, f: readonly string[]): NmeaParseResult {
   const knots = optionalNumber(f[7]);
   const course = optionalNumber(f[8]);
   if (knots === null || course === null) return fail('malformed', 'bad RMC number');
+  const speedKmh = knots === undefined ? undefined : knots * KMH_PER_KNOT;
+  if (!plausible(speedKmh, 'gps.speed') || !plausible(course, 'gps.course')) return fail('malformed', 'RMC number outside the metric catalogue');
   const rmc: RmcSentence = {
     type: 'RMC', talker, timeOfDayMs, time: date + timeOfDayMs, lat: pos.lat, lon: pos.lon,
-    ...(knots === undefined ? {} : { speedKmh: knots * KMH_PER_KNOT }),
+    ...(speedKmh === undefined ? {} : { speedKmh }),
     ...(course === undefined ? {} : { courseDeg: course }),
   };
   return { ok: true, sentence: rmc };
