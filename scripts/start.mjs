@@ -131,6 +131,21 @@ if (known.status === 404) {
   const posted = await fetch(`${gw.httpUrl}/api/v1/carrier-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoCarrierEvents(now)) });
   if (!posted.ok) console.error(`coldtrace: the demo carrier events were refused: ${await posted.text()}`);
 }
+/** The headers of the demo's own API calls: its admin key, when the gateway's API asks for one. */
+const apiHeaders = () => (process.env.COLDTRACE_API_KEY ? { authorization: `Bearer ${process.env.COLDTRACE_API_KEY}` } : {});
+// Each edge node's MQTT credential (docs/security.md): issued through the API (a rotation on every start), kept
+// where its agent's config reads it at every connection.
+async function issueCredential(site, node) {
+  const res = await fetch(`${gw.httpUrl}/api/v1/credentials/nodes/${site}/${node}`, { method: 'POST', headers: apiHeaders() });
+  if (res.status !== 201) {
+    console.error(`coldtrace: the gateway did not issue ${site}/${node} its MQTT credential: HTTP ${res.status} ${await res.text()}`);
+    return stop(1);
+  }
+  mkdirSync(`${root}.data/credentials`, { recursive: true, mode: 0o700 });
+  writeFileSync(`${root}.data/credentials/${site}_${node}`, `${(await res.json()).password}\n`, { mode: 0o600 });
+}
+await issueCredential('demo-site', 'edge-1');
+await issueCredential('demo-fleet', 'truck-7');
 await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
 // The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
@@ -147,7 +162,7 @@ if (hasSocat) {
 // only then registered, so their flags land on their orders within about two minutes; the warehouse's zones go on
 // live. Their ids (wd-*, rt-*, ORD-WD-*, ORD-RT-*, carrier Polar Freight) are not the demo's. A later start with the
 // same data finds them registered and only resumes the live part.
-await start('scenarios', ['simulators/dist/scenario.js', '--scenario', 'warehouse-day,reefer-trip', '--gateway', gw.httpUrl, '--mqtt', gw.mqttUrl, '--speed', '600', '--live', '--resume']);
+await start('scenarios', ['simulators/dist/scenario.js', '--scenario', 'warehouse-day,reefer-trip', '--gateway', gw.httpUrl, '--mqtt', gw.mqttUrl, '--speed', '600', '--live', '--resume', '--credentials']);
 
 console.log(`
 Coldtrace is running.

@@ -86,6 +86,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       clientId: config.mqtt.clientId,
       ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
       ...(config.mqtt.password !== undefined ? { password: config.mqtt.password } : {}),
+      ...(config.mqtt.passwordFile !== undefined ? { passwordFile: config.mqtt.passwordFile } : {}),
       keepaliveS: config.mqtt.keepaliveS,
       protocolVersion: config.mqtt.protocolVersion,
       site: config.site,

@@ -3,13 +3,15 @@
  * coldtrace-scenario: runs scenarios against a running gateway (docs/scenarios.md).
  *
  *   node simulators/dist/scenario.js --scenario warehouse-day|reefer-trip[,...] --gateway http://127.0.0.1:8080
- *        --mqtt mqtt://127.0.0.1:1883 [--speed N] [--live] [--resume] [--seed N] [--check] [--out DIR]
+ *        --mqtt mqtt://127.0.0.1:1883 [--speed N] [--live] [--resume] [--seed N] [--check] [--out DIR] [--credentials]
  *
  * Replays each scenario's past (readings first, through MQTT; then its registry), waits for its flags and prints
  * how they compare with what the scenario expects; `--check` exits 1 when they differ. `--live` goes on at 1x until
  * SIGINT/SIGTERM. `--resume` skips the past of a scenario whose registry the gateway already holds (an earlier run
  * registered it) and only goes on live. `--out DIR` writes each script as readings.jsonl and registry.json (for
  * `coldtrace-rules replay`) without publishing anything.
+ * `--credentials` has the gateway issue each node an MQTT credential through its API (COLDTRACE_API_KEY when the API
+ * asks for a key), for a broker that admits only issued credentials (docs/security.md).
  * Logs are JSON lines on stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,8 +19,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { allFlags, buildScenario, checkFlags, isRegistered, passed, replay, runLive, ScenarioError, scenarioScope, SCENARIOS, type FlagCheck, type Scenario } from './scenarios/index.js';
+import { anonymous, issuedLogin, type LoginOf } from './scenarios/login.js';
 
-const USAGE = `usage: coldtrace-scenario --scenario ${Object.keys(SCENARIOS).join('|')}[,...] --gateway URL --mqtt URL [--speed N] [--live] [--resume] [--seed N] [--check] [--out DIR]`;
+const USAGE = `usage: coldtrace-scenario --scenario ${Object.keys(SCENARIOS).join('|')}[,...] --gateway URL --mqtt URL [--speed N] [--live] [--resume] [--seed N] [--check] [--out DIR] [--credentials]`;
 /** How long to wait for a scenario's flags after its registry is in, ms. */
 const FLAGS_WAIT_MS = 120_000;
 
@@ -47,13 +50,13 @@ async function awaitFlags(s: Scenario, httpUrl: string, signal: AbortSignal): Pr
   return checkFlags(s.expected, await allFlags(httpUrl), scope);
 }
 
-async function runOne(s: Scenario, o: { httpUrl: string; mqttUrl: string; speed?: number; live: boolean; resume: boolean }, signal: AbortSignal): Promise<boolean> {
+async function runOne(s: Scenario, o: { httpUrl: string; mqttUrl: string; speed?: number; live: boolean; resume: boolean; login: LoginOf }, signal: AbortSignal): Promise<boolean> {
   let nextSeq: ReadonlyMap<string, number> | undefined;
   let ok = true;
   if (o.resume && (await isRegistered(s, o.httpUrl))) {
     log.info({ scenario: s.name }, 'registered by an earlier run: its past is not replayed again');
   } else {
-    const report = await replay(s, { httpUrl: o.httpUrl, mqttUrl: o.mqttUrl, logger: log, signal, ...(o.speed !== undefined ? { speed: o.speed } : {}) });
+    const report = await replay(s, { httpUrl: o.httpUrl, mqttUrl: o.mqttUrl, logger: log, signal, login: o.login, ...(o.speed !== undefined ? { speed: o.speed } : {}) });
     nextSeq = report.nextSeq;
     log.info({ scenario: s.name, readings: report.readings, messages: report.messages, publishMs: report.publishMs, registry: report.registry }, 'past replayed and registered');
     const check = await awaitFlags(s, o.httpUrl, signal);
@@ -61,7 +64,7 @@ async function runOne(s: Scenario, o: { httpUrl: string; mqttUrl: string; speed?
     log.info({ scenario: s.name, expected: s.expected.map((e) => ({ rule: e.rule, subject: `${e.subject.kind}:${e.subject.id}`, orders: e.orders, metAt: new Date(e.metAtMs).toISOString() })), ...check },
       ok ? 'the gateway shows exactly the expected flags' : 'the gateway\'s flags differ from the expected ones');
   }
-  if (o.live) await runLive(s, { httpUrl: o.httpUrl, mqttUrl: o.mqttUrl, afterMs: s.nowMs - 60_000, signal, logger: log, ...(nextSeq !== undefined ? { nextSeq } : {}) });
+  if (o.live) await runLive(s, { httpUrl: o.httpUrl, mqttUrl: o.mqttUrl, login: o.login, afterMs: s.nowMs - 60_000, signal, logger: log, ...(nextSeq !== undefined ? { nextSeq } : {}) });
   return ok;
 }
 
@@ -72,6 +75,7 @@ async function main(): Promise<number> {
       scenario: { type: 'string' }, gateway: { type: 'string', default: process.env.COLDTRACE_GATEWAY_URL ?? 'http://127.0.0.1:8080' },
       mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' }, speed: { type: 'string' }, seed: { type: 'string', default: '1' },
       live: { type: 'boolean', default: false }, resume: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, out: { type: 'string' },
+      credentials: { type: 'boolean', default: false },
     } }));
   } catch (e) {
     process.stderr.write(`coldtrace-scenario: ${(e as Error).message}\n${USAGE}\n`);
@@ -98,7 +102,9 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
-  const o = { httpUrl: values.gateway.replace(/\/$/, ''), mqttUrl: values.mqtt, live: values.live, resume: values.resume, ...(speed !== undefined ? { speed } : {}) };
+  const httpUrl = values.gateway.replace(/\/$/, '');
+  const login = values.credentials ? issuedLogin(httpUrl, process.env.COLDTRACE_API_KEY) : anonymous;
+  const o = { httpUrl, mqttUrl: values.mqtt, live: values.live, resume: values.resume, login, ...(speed !== undefined ? { speed } : {}) };
   let results: boolean[];
   try {
     results = await Promise.all(scenarios.map((s) => runOne(s, o, abort.signal)));

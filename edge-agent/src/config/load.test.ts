@@ -20,6 +20,15 @@ describe('loadConfig', () => {
     expect(c.sources.map((s) => ('path' in s ? s.path : undefined))).toEqual([join(dir, '..', 'pty', 'gps'), '/dev/ttyUSB1']);
   });
 
+  it('resolves a relative MQTT password file against the config file; a password beside it is refused', async () => {
+    const file = join(dir, 'secret.yaml');
+    const text = (mqtt: string): string => ['site: s', 'node: n', `mqtt: ${mqtt}`, 'dataDir: ./data', 'sources:', '  - { kind: nmea-gps, device: gps-1, path: /dev/ttyUSB0 }'].join('\n');
+    writeFileSync(file, text('{ url: "mqtt://127.0.0.1:1883", username: s/n, passwordFile: ../secrets/n }'));
+    expect((await loadConfig(file, {}, { warn: () => undefined })).mqtt.passwordFile).toBe(join(dir, '..', 'secrets', 'n'));
+    writeFileSync(file, text('{ url: "mqtt://127.0.0.1:1883", username: s/n, password: x, passwordFile: ../secrets/n }'));
+    await expect(loadConfig(file, {}, { warn: () => undefined })).rejects.toThrow(/password and passwordFile exclude each other/);
+  });
+
   const modbus = (register: string, source = 'kind: modbus-tcp, host: 127.0.0.1'): string =>
     ['site: s', 'node: n', 'mqtt: { url: "mqtt://127.0.0.1:1883" }', 'dataDir: ./data', 'sources:',
       `  - { ${source}, devices: [{ id: d1, registers: [${register}] }] }`].join('\n');

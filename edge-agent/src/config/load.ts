@@ -88,6 +88,7 @@ export async function loadConfig(
   const resolved: AgentConfig = {
     ...config,
     dataDir: at(config.dataDir),
+    ...(config.mqtt.passwordFile !== undefined ? { mqtt: { ...config.mqtt, passwordFile: at(config.mqtt.passwordFile) } } : {}),
     sources: config.sources.map((s) => ('path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
   };
   const warn = options.warn ?? ((w: string) => process.stderr.write(`${file}: warning: ${w}\n`));

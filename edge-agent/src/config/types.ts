@@ -82,6 +82,11 @@ export interface MqttConfig {
   readonly url: string;
   readonly username?: string;
   readonly password?: string;
+  /**
+   * A file holding the password (its first line), read again at every connection: a credential issued or rotated by
+   * the gateway (docs/security.md) takes effect at the next reconnect without a restart. Not with `password`.
+   */
+  readonly passwordFile?: string;
   /** Default `ct-<site>-<node>`. */
   readonly clientId: string;
   /** Keepalive, s. Default 30. */

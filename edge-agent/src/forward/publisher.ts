@@ -6,6 +6,7 @@
  * Lanes (issue #3): alarm rows first, then live rows (enqueued since the current connection came up), then the
  * backlog from before it, in original order and rate-limited so a long outage does not flood the gateway.
  */
+import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { nodeStatusTopic, type NodeStatus } from '@coldtrace/contract';
@@ -20,6 +21,8 @@ export interface PublisherOptions {
   readonly clientId: string;
   readonly username?: string;
   readonly password?: string;
+  /** Read at every connection (config MqttConfig.passwordFile); unreadable: connect without a password, and say why. */
+  readonly passwordFile?: string;
   /** s. */
   readonly keepaliveS: number;
   readonly protocolVersion: 4 | 5;
@@ -105,6 +108,7 @@ export class Publisher {
       will: { topic, payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
       ...(this.options.username !== undefined ? { username: this.options.username } : {}),
       ...(this.options.password !== undefined ? { password: this.options.password } : {}),
+      ...this.passwordFromFile(),
     };
     const client = connect(this.options.url, opts);
     this.client = client;
@@ -112,6 +116,19 @@ export class Publisher {
     client.on('close', () => this.onClose(client));
     client.on('message', (topic, payload) => this.options.subscriptions?.get(topic)?.(payload));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+  }
+
+  private passwordFromFile(): { password?: string } {
+    const file = this.options.passwordFile;
+    if (file === undefined) return {};
+    try {
+      const password = readFileSync(file, 'utf8').split('\n')[0]!.trim();
+      if (password !== '') return { password };
+      this.log.warn({ file }, 'mqtt password file is empty: connecting without a password');
+    } catch (err) {
+      this.log.warn({ file, err: (err as Error).message }, 'mqtt password file unreadable: connecting without a password');
+    }
+    return {};
   }
 
   private onConnect(client: MqttClient): void {

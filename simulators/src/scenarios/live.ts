@@ -10,6 +10,7 @@ import { storedReadings } from './gateway-api.js';
 import { planMessages } from './messages.js';
 import { closeNodes, connectNodes, publish } from './runner.js';
 import type { Scenario, ScenarioReading } from './types.js';
+import type { LoginOf } from './login.js';
 
 export interface LiveOptions {
   readonly httpUrl: string;
@@ -20,6 +21,8 @@ export interface LiveOptions {
   readonly nextSeq?: ReadonlyMap<string, number>;
   readonly signal: AbortSignal;
   readonly logger?: Logger;
+  /** How each node logs in to the broker. Default: no credentials. */
+  readonly login?: LoginOf;
   /** Wall clock, ms. Default Date.now. */
   readonly now?: () => number;
 }
@@ -46,7 +49,7 @@ export async function runLive(s: Scenario, o: LiveOptions): Promise<void> {
   const now = o.now ?? Date.now;
   const seq = new Map(o.nextSeq ?? []);
   for (const device of new Set(s.live.map((l) => l.device))) if (!seq.has(device)) seq.set(device, await seqAfterStored(o.httpUrl, device, now()));
-  const clients = await connectNodes(s, o.mqttUrl);
+  const clients = await connectNodes(s, o.mqttUrl, o.login);
   const log = o.logger?.child({ scenario: s.name });
   const step = Math.min(...s.live.map((l) => l.intervalMs));
   let after = o.afterMs;

@@ -11,6 +11,7 @@ import { dataTopic } from '@coldtrace/contract';
 import { isRegistered, putRegistry, ScenarioError, storedReadings } from './gateway-api.js';
 import { nextSeqs, payloadOf, planMessages, type PlannedMessage } from './messages.js';
 import { MINUTE_MS, type Scenario } from './types.js';
+import { anonymous, type LoginOf } from './login.js';
 
 export interface ReplayOptions {
   readonly httpUrl: string;
@@ -22,6 +23,8 @@ export interface ReplayOptions {
   readonly logger?: Logger;
   /** Stops the replay between messages (it then rejects with E_ABORTED); the registry is not imported. */
   readonly signal?: AbortSignal;
+  /** How each node logs in to the broker. Default: no credentials. */
+  readonly login?: LoginOf;
 }
 
 export interface ReplayReport {
@@ -46,12 +49,12 @@ export const DEFAULT_REPLAY_OPTIONS = { commitTimeoutMs: 120_000 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One MQTT connection per node of the scenario, keyed `site/node`. */
-export async function connectNodes(s: Scenario, mqttUrl: string): Promise<Map<string, MqttClient>> {
+export async function connectNodes(s: Scenario, mqttUrl: string, login: LoginOf = anonymous): Promise<Map<string, MqttClient>> {
   const clients = new Map<string, MqttClient>();
   try {
     for (const src of s.sources) {
       const key = `${src.site}/${src.node}`;
-      if (!clients.has(key)) clients.set(key, await mqtt.connectAsync(mqttUrl, { clientId: `${src.node}-${process.pid}`, connectTimeout: 10_000, reconnectPeriod: 1000 }));
+      if (!clients.has(key)) clients.set(key, await mqtt.connectAsync(mqttUrl, { ...(await login(src.site, src.node)), connectTimeout: 10_000, reconnectPeriod: 1000 }));
     }
   } catch (e) {
     await closeNodes(clients);
@@ -75,7 +78,7 @@ export async function replay(s: Scenario, o: ReplayOptions): Promise<ReplayRepor
   const messages = planMessages(s.readings, s.sources, { sliceMs: paced ? Math.max(1, PACED_TICK_MS * o.speed!) : UNPACED_SLICE_MS });
   const log = o.logger?.child({ scenario: s.name });
   log?.info({ readings: s.readings.length, messages: messages.length, from: new Date(s.startMs).toISOString(), to: new Date(s.nowMs).toISOString(), speed: o.speed ?? 'unpaced' }, 'replaying the past');
-  const clients = await connectNodes(s, o.mqttUrl);
+  const clients = await connectNodes(s, o.mqttUrl, o.login);
   const started = Date.now();
   try {
     for (const m of messages) {
