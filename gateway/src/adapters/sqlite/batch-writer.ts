@@ -24,6 +24,7 @@ import type { StoredReading } from '../../domain/reading.js';
 import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
 import { type HeadsSnapshot, LOG_MAX_GROUP, LogReader } from './ingest-log.js';
 import { LogHeads, type LogGroup, type LogHeadsOptions } from './log-heads.js';
+import { ReadingChainWriter, type StoredGroup } from './integrity/reading-chain.js';
 
 /** Numbers per encoded reading: local series index, device time, value, seq, receive time, flags. */
 export const ROW_WIDTH = 6;
@@ -79,6 +80,8 @@ export interface BatchWriterOptions {
   readonly mode: 'log' | 'direct';
   /** When logged readings are written as chunks (mode 'log'). */
   readonly log?: Partial<LogHeadsOptions>;
+  /** Appends each commit's link to the readings chain in its transaction (integrity/reading-chain.ts). Default true. */
+  readonly chain?: boolean;
 }
 
 /** Writer side: resolves local series indexes to ids and stores a batch in one transaction. */
@@ -88,6 +91,7 @@ export class BatchWriter {
   private readonly hwms = new Map<number, number>();
   private dataVersion: unknown;
   private readonly heads: LogHeads | undefined;
+  private readonly chain: ReadingChainWriter | undefined;
   private readonly log: LogReader;
   private readonly insertChunk: Database.Statement;
   private readonly insertSeries: Database.Statement;
@@ -109,6 +113,7 @@ export class BatchWriter {
     this.version = db.prepare('PRAGMA data_version').pluck();
     this.log = new LogReader(db);
     this.heads = options.mode === 'log' ? new LogHeads(db, (id, hour, values) => this.writeChunk(id, hour, values), options.log) : undefined;
+    this.chain = options.chain === false ? undefined : new ReadingChainWriter(db);
     this.tx = db.transaction((b: EncodedBatch) => this.insert(b));
     this.flushTx = db.transaction(() => this.heads?.flushAll() ?? 0);
     this.flushDueTx = db.transaction(() => this.heads?.flushDue() ?? 0);
@@ -173,12 +178,14 @@ export class BatchWriter {
     this.ids = [];
     this.hwms.clear();
     this.heads?.load();
+    this.chain?.forget();
   }
 
   private insert(b: EncodedBatch): WriteResult {
     const version = this.version.get();
     if (version !== this.dataVersion) {
       this.hwms.clear();
+      this.chain?.reload();
       this.dataVersion = version;
     }
     for (const [i, site, node, device, metric, unit] of b.series) {
@@ -189,6 +196,7 @@ export class BatchWriter {
     const n = rows.length / ROW_WIDTH;
     let inserted = 0;
     const logged: LogGroup[] = [];
+    const chained: StoredGroup[] | undefined = this.chain !== undefined ? [] : undefined;
     for (const [local, hours] of groupBySeriesAndHour(rows)) {
       const id = this.id(local);
       for (const [hour, group] of hours) {
@@ -196,8 +204,10 @@ export class BatchWriter {
         const stored = this.storedTimes(id, rows, times);
         const fresh = stored === undefined ? times : times.filter((o) => !stored.has(rows[o + 1]!));
         if (fresh.length === 0) continue;
+        const values = chained !== undefined || this.heads === undefined || fresh.length > LOG_MAX_GROUP ? chunkValues(rows, fresh) : undefined;
         if (this.heads !== undefined && fresh.length <= LOG_MAX_GROUP) logged.push({ seriesId: id, offsets: fresh });
-        else this.writeChunk(id, hour, chunkValues(rows, fresh));
+        else this.writeChunk(id, hour, values!);
+        chained?.push({ seriesId: id, values: values! });
         this.hwms.set(id, Math.max(this.hwmOf(id), rows[fresh[fresh.length - 1]! + 1]!));
         inserted += fresh.length;
       }
@@ -206,6 +216,7 @@ export class BatchWriter {
       this.heads.append(rows, logged);
       this.heads.flushDue();
     }
+    if (chained !== undefined) this.chain?.append(chained);
     return { inserted, duplicates: n - inserted };
   }
 

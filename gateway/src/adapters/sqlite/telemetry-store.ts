@@ -67,6 +67,8 @@ export interface SqliteStoreOptions extends SqliteOptions {
   readonly writer: 'worker' | 'inline';
   /** When the writer thread writes logged readings as chunks (ingest-log.ts; tests shrink them). */
   readonly log: Partial<LogLimits>;
+  /** Each commit's link appended to the readings chain (docs/security.md "Tamper evidence"). Default true. */
+  readonly chain: boolean;
 }
 
 export class SqliteTelemetryStore implements TelemetryStore {
@@ -95,14 +97,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.retention = new SqliteRetention(db);
     this.seriesAgg = new SeriesAggregator(db);
     this.seriesTx = db.transaction((q: SeriesQuery, heads?: HeadsSnapshot) => this.seriesAgg.run(q, heads));
-    this.inline = new BatchWriter(db);
+    const chain = options.chain ?? true;
+    this.inline = new BatchWriter(db, { mode: 'direct', chain });
     const writer = options.writer ?? (path === ':memory:' ? 'inline' : 'worker');
-    const { writer: _w, log, ...sqlite } = options;
-    this.worker = writer === 'worker' ? new WorkerWriter(path, sqlite, log) : undefined;
+    const { writer: _w, log, chain: _c, ...sqlite } = options;
+    this.worker = writer === 'worker' ? new WorkerWriter(path, sqlite, log, chain) : undefined;
   }
 
   static open(path: string, options: Partial<SqliteStoreOptions> = {}): SqliteTelemetryStore {
-    const { writer: _w, log: _l, ...sqlite } = options;
+    const { writer: _w, log: _l, chain: _c, ...sqlite } = options;
     return new SqliteTelemetryStore(openDatabase(path, sqlite), path, options);
   }
 

@@ -21,7 +21,7 @@ export class WorkerWriter {
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
 
-  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>, private readonly limits: Partial<LogLimits> = {}) {}
+  constructor(private readonly path: string, private readonly options: Partial<SqliteOptions>, private readonly limits: Partial<LogLimits> = {}, private readonly chain = true) {}
 
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     const worker = this.worker ?? this.start();
@@ -76,7 +76,7 @@ export class WorkerWriter {
   }
 
   private start(): Worker {
-    const w = new Worker(workerScript(), { workerData: { path: this.path, options: this.options, limits: this.limits } });
+    const w = new Worker(workerScript(), { workerData: { path: this.path, options: this.options, limits: this.limits, chain: this.chain } });
     this.worker = w;
     this.encoder.reset();
     w.on('message', (r: WriterReply) => {

@@ -20,7 +20,7 @@ export type WriterReply =
   | { readonly id: number; readonly heads: HeadsSnapshot }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
-const { path, options, limits } = workerData as { path: string; options: Partial<SqliteOptions>; limits: Partial<LogLimits> };
+const { path, options, limits, chain } = workerData as { path: string; options: Partial<SqliteOptions>; limits: Partial<LogLimits>; chain: boolean };
 /**
  * The writer's page cache, KiB. It writes mostly at the ends of tables (log rows, new chunk rows), so a small cache
  * serves it; 16 MiB instead of the 64 MiB of readers cut ~10 MB of RSS with 10,000 devices at the same disk writes.
@@ -28,7 +28,7 @@ const { path, options, limits } = workerData as { path: string; options: Partial
  */
 const WRITER_CACHE_KIB = 16_384;
 const db = openDatabase(path, { cacheKiB: WRITER_CACHE_KIB, ...options });
-const writer = new BatchWriter(db, { mode: 'log', log: limits });
+const writer = new BatchWriter(db, { mode: 'log', log: limits, chain });
 const port = parentPort!;
 const log = pino({ name: 'sqlite-writer' });
 // Heads are also written for their age when no commit comes to do it (commits check after each write): at the latest

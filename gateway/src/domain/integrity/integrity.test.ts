@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkpointBytes, headsMoved, type CheckpointStatement } from './checkpoint.js';
+import { exportStatement } from './export-signature.js';
+import { GENESIS, linkOf, sameBytes, toHex } from './hash.js';
+import { decodeChecks, decodeManifest, encodeChecks, encodeCommit, encodeManifest, ReadingChecker, seriesHeader, type CommitGroup } from './readings.js';
+import { entryDigest, recordContent, recordLink } from './records.js';
+
+const sha256 = (d: Uint8Array): Uint8Array => createHash('sha256').update(d).digest();
+const hex = (d: Uint8Array): string => toHex(d);
+const series = { site: 'wh1', node: 'n1', device: 'S-1', metric: 'temperature', unit: 'Cel' };
+const group = (values: number[], seriesId = 7): CommitGroup => ({ seriesId, header: seriesHeader(series), values: new Float64Array(values) });
+const R1 = [1000, 4.5, 1, 1010, 0];
+const R2 = [2000, 4.6, 2, 2010, 2];
+
+describe('linkOf', () => {
+  const d = sha256(new Uint8Array([1]));
+  const base = hex(linkOf(sha256, 'readings', GENESIS, 1, d));
+  it.each([
+    ['another previous link', () => linkOf(sha256, 'readings', d, 1, d)],
+    ['another index', () => linkOf(sha256, 'readings', GENESIS, 2, d)],
+    ['another digest', () => linkOf(sha256, 'readings', GENESIS, 1, sha256(new Uint8Array([2])))],
+    ['another chain', () => linkOf(sha256, 'records', GENESIS, 1, d)],
+  ])('changes with %s', (_name, other) => {
+    expect(hex(other())).not.toBe(base);
+  });
+  it('is the same for the same inputs', () => {
+    expect(hex(linkOf(sha256, 'readings', GENESIS, 1, d))).toBe(base);
+  });
+});
+
+describe('encodeCommit', () => {
+  const base = hex(sha256(encodeCommit([group([...R1, ...R2])])));
+  it.each([
+    ['a value', [...R1.slice(0, 1), 4.4, ...R1.slice(2), ...R2]],
+    ['a device time', [999, ...R1.slice(1), ...R2]],
+    ['a seq', [...R1.slice(0, 2), 9, ...R1.slice(3), ...R2]],
+    ['a receive time', [...R1.slice(0, 3), 1, ...R1.slice(4), ...R2]],
+    ['the flags', [...R1.slice(0, 4), 1, ...R2]],
+    ['a reading less', R1],
+  ])('hashes differently with %s changed', (_name, values) => {
+    expect(hex(sha256(encodeCommit([group(values)])))).not.toBe(base);
+  });
+  it('hashes differently when the series is renamed', () => {
+    expect(hex(sha256(encodeCommit([{ ...group([...R1, ...R2]), header: seriesHeader({ ...series, device: 'S-2' }) }])))).not.toBe(base);
+  });
+  it('does not hash the local series id (ids differ between database files)', () => {
+    expect(hex(sha256(encodeCommit([group([...R1, ...R2], 99)])))).toBe(base);
+  });
+  it('lays out header length, header, count and the readings as float64 LE', () => {
+    const bytes = encodeCommit([group(R1)]);
+    const view = new DataView(bytes.buffer);
+    const h = seriesHeader(series);
+    expect(view.getUint32(0, true)).toBe(h.length);
+    expect(view.getUint32(4 + h.length, true)).toBe(1);
+    expect(view.getFloat64(8 + h.length + 8, true)).toBe(4.5);
+    expect(bytes.length).toBe(8 + h.length + 40);
+  });
+});
+
+describe('manifest and checks', () => {
+  it('round-trips series ids and times of every group', () => {
+    const groups = [group([...R1, ...R2], 3), group(R1, 4)];
+    expect(decodeManifest(encodeManifest(groups))).toEqual([{ seriesId: 3, times: [1000, 2000] }, { seriesId: 4, times: [1000] }]);
+  });
+  it.each([
+    ['a truncated group', new Uint8Array(new Float64Array([3, 2, 1000]).buffer)],
+    ['a length that is not float64s', new Uint8Array(5)],
+  ])('refuses %s', (_name, bytes) => {
+    expect(() => decodeManifest(bytes)).toThrow();
+  });
+  it('gives each reading a check that changes with any of its fields', () => {
+    const c = new ReadingChecker();
+    const checks = decodeChecks(encodeChecks([group([...R1, ...R2])], c));
+    expect(checks).toHaveLength(2);
+    for (let i = 0; i < 5; i++) {
+      const edited = new Float64Array(R1);
+      edited[i] = edited[i]! + 1;
+      expect(c.check(edited, 0)).not.toBe(checks[0]);
+    }
+  });
+});
+
+describe('records chain', () => {
+  const v = sha256(recordContent(['F-1', 'open']));
+  it.each([
+    ['another kind', { kind: 'placement' as const, id: 'F-1', version: v }],
+    ['another id', { kind: 'flag' as const, id: 'F-2', version: v }],
+    ['another version', { kind: 'flag' as const, id: 'F-1', version: sha256(recordContent(['F-1', 'closed'])) }],
+    ['a deletion', { kind: 'flag' as const, id: 'F-1', version: undefined }],
+  ])('gives an entry with %s another digest', (_name, e) => {
+    expect(hex(entryDigest(sha256, e))).not.toBe(hex(entryDigest(sha256, { kind: 'flag', id: 'F-1', version: v })));
+  });
+  it('chains entries: a link depends on the one before', () => {
+    const e = { seq: 2, kind: 'flag' as const, id: 'F-1', version: v };
+    expect(sameBytes(recordLink(sha256, GENESIS, e), recordLink(sha256, sha256(new Uint8Array([1])), e))).toBe(false);
+  });
+});
+
+describe('checkpoints', () => {
+  const s: CheckpointStatement = { at: 1, readings: { length: 2, link: 'aa' }, records: { length: 3, link: 'bb' } };
+  it('signs a fixed canonical statement', () => {
+    expect(new TextDecoder().decode(checkpointBytes(s))).toBe('{"v":"coldtrace/checkpoint/v1","at":1,"readings":{"length":2,"link":"aa"},"records":{"length":3,"link":"bb"}}');
+  });
+  it.each([
+    ['no checkpoint yet', undefined, s, true],
+    ['the same heads', s, s, false],
+    ['a readings link more', s, { ...s, readings: { length: 3, link: 'cc' } }, true],
+    ['a records link more', s, { ...s, records: { length: 4, link: 'dd' } }, true],
+  ])('moves with %s', (_name, last, next, moved) => {
+    expect(headsMoved(last, next)).toBe(moved);
+  });
+});
+
+describe('exportStatement', () => {
+  it('names the file\'s SHA-256 in lower case', () => {
+    expect(new TextDecoder().decode(exportStatement('ABCD'))).toBe('coldtrace/export/v1\nsha256:abcd\n');
+  });
+});
