@@ -7,6 +7,7 @@ import { applyFinding, transition, withdraw } from '../../../domain/flags/lifecy
 import type { Finding, Flag, FlagState, Subject } from '../../../domain/flags/types.js';
 import { FlagTransitionError, type FlagChange, type FlagQuery, type FlagStore } from '../../../ports/flags.js';
 import { migrate } from '../database.js';
+import { RecordLog } from '../integrity/record-log.js';
 
 const MIGRATIONS = [
   `CREATE TABLE flag (
@@ -22,9 +23,13 @@ const key = (s: Subject): string => `${s.kind}:${s.id}`;
 
 export class SqliteFlagStore implements FlagStore {
   private readonly s;
+  /** The records chain (docs/security.md "Tamper evidence"): every version written appends an entry in its transaction. */
+  private readonly records: RecordLog | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, options: { readonly chain?: boolean } = {}) {
     migrate(db, 'flags', MIGRATIONS);
+    this.records = options.chain === false ? undefined : new RecordLog(db);
+    this.records?.adoptExisting('flag');
     this.s = {
       get: db.prepare('SELECT doc FROM flag WHERE id = ?').pluck(),
       ofSubject: db.prepare('SELECT doc FROM flag WHERE subject = ?').pluck(),
@@ -114,5 +119,6 @@ export class SqliteFlagStore implements FlagStore {
     this.s.put.run(f.id, key(f.subject), f.rule, f.state, f.severity, f.active ? 1 : 0, f.withdrawn ? 1 : 0, f.updatedAt, JSON.stringify(f));
     this.s.dropOrders.run(f.id);
     for (const o of f.related.orders) this.s.addOrder.run(o, f.id);
+    this.records?.record('flag', f.id);
   }
 }

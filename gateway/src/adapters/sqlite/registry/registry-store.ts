@@ -9,6 +9,7 @@ import type { EntityKind, EntityOf, Order, Placement, Shipment, ShipmentTracking
 import type { ApplyCounts, HistoryEntry, KindCounts, RegistryChange, RegistryStore, WriteMeta } from '../../../ports/registry.js';
 import { migrate } from '../database.js';
 import { TrackingIndex } from './tracking-index.js';
+import { RecordLog } from '../integrity/record-log.js';
 
 const MIGRATIONS = [
   `CREATE TABLE entity (
@@ -46,8 +47,13 @@ export class SqliteRegistryStore implements RegistryStore {
   private readonly s;
   private readonly tracking: TrackingIndex;
 
-  constructor(private readonly db: Database.Database) {
+  /** The records chain (docs/security.md "Tamper evidence"): each placement version appends an entry in its transaction. */
+  private readonly records: RecordLog | undefined;
+
+  constructor(private readonly db: Database.Database, options: { readonly chain?: boolean } = {}) {
     migrate(db, 'registry', MIGRATIONS);
+    this.records = options.chain === false ? undefined : new RecordLog(db);
+    this.records?.adoptExisting('placement');
     this.tracking = new TrackingIndex(db);
     this.s = {
       get: db.prepare('SELECT doc FROM entity WHERE kind = ? AND id = ?').pluck(),
@@ -170,6 +176,7 @@ export class SqliteRegistryStore implements RegistryStore {
       k.updated++;
     }
     this.index(kind, entity, before === undefined ? undefined : JSON.parse(before) as unknown);
+    if (kind === 'placements') this.records?.record('placement', entity.id);
     return before === undefined ? { changed: true } : { before, changed: true };
   }
 
@@ -178,7 +185,10 @@ export class SqliteRegistryStore implements RegistryStore {
     if (before === undefined) return { changed: false };
     this.s.remove.run(kind, id);
     this.s.history.run(kind, id, 'deleted', before, null, meta.at, meta.actor, meta.source);
-    if (kind === 'placements') this.s.removePlacement.run(id);
+    if (kind === 'placements') {
+      this.s.removePlacement.run(id);
+      this.records?.record('placement', id);
+    }
     k.deleted++;
     return { before, changed: true };
   }
