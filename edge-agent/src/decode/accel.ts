@@ -10,6 +10,7 @@
  * above 1 kHz), `ax ay az` are in g
  * (standard gravity). Lines starting with `#` are comments (device banners) and are ignored.
  */
+import { METRICS } from '@coldtrace/contract';
 import type { SourceReading } from '../sources/source.js';
 
 /** Standard gravity, m/s² (CGPM 1901; ISO 80000-3). */
@@ -28,6 +29,9 @@ export type AccelLineResult =
   | { readonly ok: true; readonly sample?: undefined }
   | { readonly ok: false; readonly error: string };
 
+/** Largest |a| of a sample, g: the catalogue's largest shock peak. */
+export const MAX_SAMPLE_G = METRICS['shock.peak'].max;
+
 const NUM = '[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?';
 const SAMPLE_RE = new RegExp(`^A,(\\d{1,15}(?:\\.\\d{1,6})?),(${NUM}),(${NUM}),(${NUM})$`);
 
@@ -37,7 +41,14 @@ export function parseAccelLine(line: string): AccelLineResult {
   if (text === '' || text.startsWith('#')) return { ok: true };
   const m = SAMPLE_RE.exec(text);
   if (!m) return { ok: false, error: `not an A,<t_ms>,<ax>,<ay>,<az> line: "${text.slice(0, 80)}"` };
-  return { ok: true, sample: { t: Number(m[1]), ax: Number(m[2]), ay: Number(m[3]), az: Number(m[4]) } };
+  const sample = { t: Number(m[1]), ax: Number(m[2]), ay: Number(m[3]), az: Number(m[4]) };
+  // `1e999` matches the number grammar but is Infinity, and `1e200` squared is: a shock of infinite peak or an
+  // infinite Grms would be published and refused whole (found by fuzzing, issue #17). Past the catalogue's largest
+  // shock peak a sample is a garbled line, not a measurement.
+  if (!(magnitude(sample) <= MAX_SAMPLE_G)) {
+    return { ok: false, error: `an acceleration beyond ${MAX_SAMPLE_G} g: "${text.slice(0, 80)}"` };
+  }
+  return { ok: true, sample };
 }
 
 /** |a| = √(ax² + ay² + az²), g. */
