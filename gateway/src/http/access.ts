@@ -44,6 +44,10 @@ declare module 'fastify' {
     /** The access level this route needs (gateway/src/http/access.ts). Required on every route. */
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every route of the app and its declared access (buildApp); the route table test reads it. */
+    accessRoutes?: readonly RouteAccess[];
+  }
 }
 
 /** A route registered without a valid `config.access`. */
@@ -64,9 +68,18 @@ export function declaredAccess(route: Pick<RouteOptions, 'method' | 'url' | 'con
 
 const DEFAULT_ACCESS = 'coldtraceDefaultAccess';
 
-/** Routes registered without a valid access level, as "METHOD url". */
+/** A route and the access it declared. */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
 export interface AccessCheck {
+  /** Routes registered without a valid access level, as "METHOD url". */
   readonly undeclared: readonly string[];
+  /** Every route with a declared access (HEAD routes Fastify adds for GETs included), in registration order. */
+  readonly routes: readonly RouteAccess[];
   /** Throws UndeclaredAccessError for the first route that declared no access. */
   assertAllDeclared(): void;
 }
@@ -79,8 +92,9 @@ export interface AccessCheck {
  */
 export function requireDeclaredAccess(app: FastifyInstance): AccessCheck {
   const undeclared: string[] = [];
+  const routes: RouteAccess[] = [];
   const check: AccessCheck = {
-    undeclared,
+    undeclared, routes,
     assertAllDeclared() {
       const first = undeclared[0];
       if (first !== undefined) throw new UndeclaredAccessError(first.slice(0, first.indexOf(' ')), first.slice(first.indexOf(' ') + 1));
@@ -88,9 +102,16 @@ export function requireDeclaredAccess(app: FastifyInstance): AccessCheck {
   };
   app.addHook('onRoute', function (this: FastifyInstance, route) {
     const fallback = (this as unknown as Record<string, unknown>)[DEFAULT_ACCESS];
-    const config = route.config as { access?: unknown } | undefined;
-    if (config?.access === undefined && isAccess(fallback)) route.config = { ...route.config, access: fallback };
-    if (!isAccess((route.config as { access?: unknown } | undefined)?.access)) undeclared.push(`${String(route.method)} ${route.url}`);
+    if ((route.config as { access?: unknown } | undefined)?.access === undefined && isAccess(fallback)) route.config = { ...route.config, access: fallback };
+    const access = (route.config as { access?: unknown } | undefined)?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!isAccess(access)) {
+      undeclared.push(`${methods.join(',')} ${route.url}`);
+      return;
+    }
+    for (const method of methods) routes.push({ method, url: route.url, access });
+    // OpenAPI: public routes need no key; every other one the bearer key (the scheme is declared in app.ts).
+    if (route.schema !== undefined && route.schema.security === undefined) route.schema = { ...route.schema, security: access === 'public' ? [] : [{ bearer: [] }] };
   });
   app.addHook('onReady', () => {
     check.assertAllDeclared();

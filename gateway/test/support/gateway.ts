@@ -11,7 +11,9 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): G
     COLDTRACE_DATA_DIR: dataDir, COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0',
     COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: '0', COLDTRACE_LOG_LEVEL: 'silent',
     // Open unless a test asks for credentials: the security tests do (gateway/test/integration/mqtt-auth.int.test.ts).
-    COLDTRACE_MQTT_AUTH: 'open', ...env,
+    COLDTRACE_MQTT_AUTH: 'open',
+    // No API keys unless a test asks for them: the HTTP access tests do (gateway/test/integration/http-access*.int.test.ts).
+    COLDTRACE_HTTP_AUTH: 'off', ...env,
   });
   if (!r.ok) throw new Error(`bad test config: ${r.problems.join('; ')}`);
   return r.config;

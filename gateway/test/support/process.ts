@@ -18,7 +18,7 @@ export interface GatewayProcess {
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 15_000): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run 'npm run build' first`);
   const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0', COLDTRACE_MQTT_PORT: '0', COLDTRACE_MQTT_AUTH: 'open', ...env },
+    env: { PATH: process.env['PATH'] ?? '', COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0', COLDTRACE_MQTT_PORT: '0', COLDTRACE_MQTT_AUTH: 'open', COLDTRACE_HTTP_AUTH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));

@@ -1,7 +1,8 @@
 /**
  * The registry API (docs/registry.md): the whole registry as one document (import, export), CSV per kind, each
  * entity by id with its history, placements corrected or deleted, order statuses from the order hub, presets.
- * Who writes is taken from the `X-Coldtrace-Actor` and `X-Coldtrace-Source` headers.
+ * Who writes is the API key's name (with COLDTRACE_HTTP_AUTH=off the `X-Coldtrace-Actor` header), from where the
+ * `X-Coldtrace-Source` header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -30,7 +31,8 @@ export function authorOf(req: FastifyRequest): Author {
     const v = req.headers[name];
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
-  return { actor: h('x-coldtrace-actor') ?? 'anonymous', source: h('x-coldtrace-source') ?? 'api' };
+  // With API keys the key's name is who acted (a header could name anyone); without, the header says it.
+  return { actor: req.principal?.name ?? h('x-coldtrace-actor') ?? 'anonymous', source: h('x-coldtrace-source') ?? 'api' };
 }
 
 const KindParam = Type.Object({ kind: Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k))) });

@@ -1,0 +1,111 @@
+/**
+ * HTTP access, route by route (issue #17, docs/security.md "HTTP access"): every route of the running gateway is in
+ * the table below with the access it needs, and every caller (no key, a revoked key, a malformed one, each role)
+ * is let in or refused exactly as that access says. A route added without a row fails the first test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, mayAccess, type Access, type Role } from '../../src/http/access.js';
+import { request, startTestGateway, type TestGateway } from '../support/gateway.js';
+
+const ADMIN_KEY = 'bootstrap-admin-key-for-the-route-table-test-0123456789';
+
+/** Every route but the HEAD routes Fastify adds for GETs (they take the GET's row). */
+const TABLE: Record<string, Access> = {
+  'GET /api/v1/readings': 'read', 'GET /api/v1/rollups': 'read', 'GET /api/v1/devices': 'read', 'GET /api/v1/status-events': 'read',
+  'GET /api/v1/quarantine': 'read', 'GET /api/v1/quarantine/:id': 'read', 'POST /api/v1/quarantine/:id/replay': 'operate',
+  'GET /api/v1/series': 'read',
+  'GET /api/v1/registry': 'read', 'PUT /api/v1/registry': 'admin', 'GET /api/v1/registry/csv/:kind': 'read', 'PUT /api/v1/registry/csv/:kind': 'admin',
+  'GET /api/v1/registry/:kind': 'read', 'GET /api/v1/registry/:kind/:id': 'read', 'PUT /api/v1/registry/:kind/:id': 'admin',
+  'GET /api/v1/registry/:kind/:id/history': 'read', 'DELETE /api/v1/registry/placements/:id': 'admin',
+  'POST /api/v1/registry/orders/:id/statuses': 'integrate', 'GET /api/v1/product-presets': 'read',
+  'GET /api/v1/custody/resolve': 'read', 'GET /api/v1/custody/unassigned': 'read', 'GET /api/v1/custody/unlinked': 'read',
+  'GET /api/v1/evidence/:kind/:id': 'read', 'GET /api/v1/orders/:id/timeline': 'read', 'GET /api/v1/shipments/:id/track': 'read',
+  'GET /api/v1/flags': 'read', 'GET /api/v1/flags/:id': 'read', 'POST /api/v1/flags/:id/:action': 'operate', 'POST /api/v1/rules/evaluate': 'operate',
+  'GET /api/v1/sites/:id/fefo': 'read',
+  'GET /api/v1/shipments': 'read', 'GET /api/v1/shipments/:id': 'read', 'GET /api/v1/shipments/:id/positions': 'read',
+  'GET /api/v1/shipments/:id/delivery-window': 'read', 'GET /api/v1/shipments/:id/milestones': 'read', 'GET /api/v1/orders/:id/summary': 'read',
+  'GET /api/v1/events/dead-letters': 'read', 'POST /api/v1/events/dead-letters/:id/retry': 'operate', 'GET /api/v1/events/stats': 'read',
+  'POST /api/v1/carrier-events': 'integrate', 'GET /api/v1/carrier-events': 'read', 'GET /api/v1/carrier-events/unmatched': 'read',
+  'GET /api/v1/carrier-events/unknown-codes': 'read',
+  ...Object.fromEntries(['orders', 'shipments'].flatMap((kind) => ['csv', 'json', 'pdf'].flatMap((format) => ['', '.sha256', '.sig']
+    .map((suffix) => [`GET /api/v1/${kind}/:id/evidence.${format}${suffix}`, 'read' as const])))),
+  'GET /api/v1/reports/lanes': 'read',
+  'POST /api/v1/credentials/nodes/:site/:node': 'admin', 'DELETE /api/v1/credentials/nodes/:site/:node': 'admin',
+  'POST /api/v1/credentials/readers/:name': 'admin', 'DELETE /api/v1/credentials/readers/:name': 'admin', 'GET /api/v1/credentials': 'admin',
+  'GET /api/v1/keys': 'admin', 'POST /api/v1/keys': 'admin', 'DELETE /api/v1/keys/:id': 'admin',
+  'POST /api/v1/session': 'public', 'GET /api/v1/session': 'read', 'DELETE /api/v1/session': 'public',
+  'GET /api/v1/audit': 'admin',
+  'GET /health': 'public', 'GET /health/ready': 'public', 'GET /health/live': 'public', 'GET /metrics': 'read', 'GET /openapi.json': 'public',
+  'GET /*': 'public',
+};
+
+type Caller = Role | 'no key' | 'revoked key' | 'malformed key' | 'unknown key';
+
+/** A concrete URL for a route pattern: every parameter `x`, the static wildcard the dashboard's page. */
+const urlOf = (pattern: string): string => pattern.replace(/:[A-Za-z]+/g, 'x').replace('*', 'index.html');
+
+describe('HTTP access per route and role', () => {
+  let gw: TestGateway;
+  const keys = new Map<Caller, string | undefined>([['no key', undefined], ['malformed key', 'not-a-key'], ['unknown key', `ctk_0123456789abcdef_${'A'.repeat(43)}`]]);
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ COLDTRACE_HTTP_AUTH: 'keys', COLDTRACE_ADMIN_KEY: ADMIN_KEY });
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    for (const role of ROLES) {
+      const made = await request('POST', `${gw.httpUrl}/api/v1/keys`, { name: `${role} of the table`, role }, admin);
+      expect(made.status).toBe(201);
+      keys.set(role, made.json.key as string);
+    }
+    const revoked = await request('POST', `${gw.httpUrl}/api/v1/keys`, { name: 'revoked admin', role: 'admin' }, admin);
+    expect((await request('DELETE', `${gw.httpUrl}/api/v1/keys/${revoked.json.info.id as string}`, undefined, admin)).status).toBe(200);
+    keys.set('revoked key', revoked.json.key as string);
+  });
+  afterAll(async () => {
+    await gw.destroy();
+  });
+
+  it('has a row for every route, with the access the route declares', () => {
+    const declared = Object.fromEntries(gw.httpRoutes.filter((r) => r.method !== 'HEAD').map((r) => [`${r.method} ${r.url}`, r.access]));
+    expect(declared).toEqual(TABLE);
+    // Each GET's HEAD route needs what the GET needs.
+    for (const r of gw.httpRoutes.filter((x) => x.method === 'HEAD')) expect([r.url, r.access]).toEqual([r.url, TABLE[`GET ${r.url}`]]);
+  });
+
+  it('lets each caller call exactly the routes its role may, and tells the others 401 or 403', async () => {
+    const wrong: string[] = [];
+    for (const route of gw.httpRoutes) {
+      const [access, pattern] = [route.access, route.url];
+      for (const [caller, key] of keys) {
+        const res = await fetch(`${gw.httpUrl}${urlOf(pattern)}`, {
+          method: route.method, headers: key !== undefined ? { authorization: `Bearer ${key}` } : {}, redirect: 'manual',
+        });
+        await res.arrayBuffer();
+        const valid = (ROLES as readonly string[]).includes(caller);
+        const expected = access === 'public' || (valid && mayAccess(caller as Role, access)) ? 'allowed' : valid ? 403 : 401;
+        const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
+        if (got !== expected) wrong.push(`${route.method} ${pattern} as ${caller}: expected ${expected}, got ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers a refusal in the { code, message } shape, with the Bearer challenge on 401', async () => {
+    const none = await fetch(`${gw.httpUrl}/api/v1/flags`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="coldtrace"');
+    expect(await none.json()).toMatchObject({ code: 'E_UNAUTHENTICATED', message: expect.any(String) as string });
+    const revoked = await request('GET', `${gw.httpUrl}/api/v1/flags`, undefined, { authorization: `Bearer ${keys.get('revoked key')!}` });
+    expect(revoked).toMatchObject({ status: 401, json: { code: 'E_UNAUTHENTICATED', message: 'this API key was revoked' } });
+    const viewer = await request('PUT', `${gw.httpUrl}/api/v1/registry/sites/S1`, { name: 'x' }, { authorization: `Bearer ${keys.get('viewer')!}` });
+    expect(viewer).toMatchObject({ status: 403, json: { code: 'E_FORBIDDEN' } });
+    const basic = await request('GET', `${gw.httpUrl}/api/v1/flags`, undefined, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    expect(basic.status).toBe(401);
+  });
+
+  it('counts refusals in /metrics by status and reason', async () => {
+    const text = await (await fetch(`${gw.httpUrl}/metrics`, { headers: { authorization: `Bearer ${keys.get('viewer')!}` } })).text();
+    expect(text).toMatch(/coldtrace_http_refused_total\{status="401",reason="missing"\} [1-9]/);
+    expect(text).toMatch(/coldtrace_http_refused_total\{status="401",reason="revoked"\} [1-9]/);
+    expect(text).toMatch(/coldtrace_http_refused_total\{status="403",reason="role"\} [1-9]/);
+  });
+});
