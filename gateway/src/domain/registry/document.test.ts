@@ -112,6 +112,16 @@ describe('canonical times, the fast path of an import', () => {
     expect(parseCanonicalTime('1900-02-29T00:00:00.000Z')).toBeUndefined();
   });
 
+  it('refuses a time whose canonical form no import reads: outside the years 0100 to 9999 in UTC', () => {
+    // Found by document.fuzz.test.ts: accepted, then exported as +010000-01-01T00:00:00.001Z (and 0099-12-31T23:30:00.000Z).
+    const at = (to: string): ReturnType<typeof readDocument> => readDocument({ placements: [{ id: 'P', batch: 'B', zone: 'Z', from: '2026-01-01', to }] });
+    for (const to of ['9999-12-31T23:45:00.001-00:15', '0100-01-01T00:30:00+01:00']) {
+      expect(at(to).problems, to).toContainEqual({ path: 'placements[0].to', message: expect.stringContaining('ISO 8601') });
+    }
+    expect(at('9999-12-31T23:59:59.999Z').problems).toEqual([]);
+    expect(at('9999-12-31T23:59:59.999Z').entities.placements[0]!.to).toBe('9999-12-31T23:59:59.999Z');
+  });
+
   it('an import of canonical and other forms gives the same canonical times', () => {
     const other = readDocument({ batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-01-01', expiresAt: '2027-01-01T01:00:00+01:00' }] });
     const canonical = readDocument({ batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' }] });

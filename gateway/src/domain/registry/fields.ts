@@ -23,6 +23,14 @@ export function unknownFields(o: Record<string, unknown>, known: readonly string
   return Object.keys(o).filter((k) => !known.includes(k)).map((k) => ({ path: `${path}.${k}`, message: `unknown field '${k}'` }));
 }
 
+/**
+ * The instants an export writes back in a form the registry reads (issue #17: fuzzing found
+ * `9999-12-31T23:45:00-00:15` accepted, then exported as `+010000-01-01T00:00:00.000Z`, which no import reads):
+ * toISOString writes years past 9999 with six digits, and Date.UTC reads years below 100 as 19xx.
+ */
+const FIRST_TIME_MS = Date.parse('0100-01-01T00:00:00.000Z');
+const LAST_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** ms since the epoch of a time string as the registry accepts it, or undefined. */
 export function parseTime(s: string): number | undefined {
   if (!TIME_RE.test(s)) return undefined;
@@ -31,7 +39,7 @@ export function parseTime(s: string): number | undefined {
   const day = new Date(Date.UTC(y, m - 1, d));
   if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
   const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
-  return Number.isFinite(ms) ? ms : undefined;
+  return ms >= FIRST_TIME_MS && ms <= LAST_TIME_MS ? ms : undefined;
 }
 
 /** Days in month `m` (1-12) of year `y` (proleptic Gregorian). */
