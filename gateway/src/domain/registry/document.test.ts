@@ -55,6 +55,8 @@ describe('readDocument', () => {
     ['an unknown preset', { products: [{ id: 'P', name: 'p', preset: 'cheese' }] }, 'products[0].preset', 'unknown preset "cheese"'],
     ['a date that does not exist', { batches: [{ id: 'B', product: 'P', quantity: 1, producedAt: '2026-02-30', expiresAt: '2027-01-01' }] }, 'batches[0].producedAt', 'ISO 8601'],
     ['an id with spaces around it', { zones: [{ id: ' Z', site: 'S', name: '' }] }, 'zones[0].id', 'without surrounding spaces'],
+    // Threw a TypeError reading the id of what the product reader returned (found by document.fuzz.test.ts).
+    ['a product that is not an object', { products: [null] }, 'products[0]', 'must be an object'],
   ])('names %s by path', (_name, doc, path, message) => {
     expect(readDocument(doc).problems).toContainEqual({ path, message: expect.stringContaining(message) });
   });

@@ -62,7 +62,8 @@ const device: Reader<Device> = (v, path, problems) => {
 const product: Reader<Product> = (v, path, problems) => {
   if (!isObject(v)) {
     problems.push({ path, message: 'must be an object' });
-    return v as Product;
+    // An entity all the same, as the other readers return: the document reads its id (a null here threw, #17).
+    return { id: '', name: '', storageTempC: 0, limits: [], mkt: [], ignoreStartMin: 0 };
   }
   const { preset: presetName, ...rest } = v;
   let base: Partial<Product> = {};
