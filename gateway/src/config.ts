@@ -20,6 +20,8 @@ export interface GatewayConfig {
   /** `requestTimeoutMs`: a request, headers included, must arrive within this or its connection is closed. */
   readonly http: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
   readonly mqtt: MqttConfig;
+  /** An external Mosquitto's password and ACL files, kept in step with the MQTT credentials (docs/security.md); absent: none written. */
+  readonly mosquittoFiles?: { readonly passwordFile: string; readonly aclFile: string; readonly pidFile?: string };
   /** Directory for the embedded store, quarantine, status log and spool. */
   readonly dataDir: string;
   readonly store: StoreConfig;
@@ -64,6 +66,11 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_PORT: '1883',
   /** Embedded broker: 'credentials' (gateway-issued, topic ACLs) or 'open' (anyone may connect and publish anywhere). */
   COLDTRACE_MQTT_AUTH: 'credentials',
+  /** Mosquitto's password_file and acl_file the gateway writes from its MQTT credentials (both or neither; '' = none). */
+  COLDTRACE_MOSQUITTO_PASSWORD_FILE: '',
+  COLDTRACE_MOSQUITTO_ACL_FILE: '',
+  /** Mosquitto's pid_file on this host: it gets SIGHUP after each write, to reload the files ('' = not told). */
+  COLDTRACE_MOSQUITTO_PID_FILE: '',
   COLDTRACE_MQTT_URL: '',
   COLDTRACE_MQTT_SHARE_GROUP: 'coldtrace-gateway',
   COLDTRACE_MQTT_USERNAME: '',
@@ -191,6 +198,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   }
   const config: GatewayConfig = {
     http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
+    ...mosquittoFiles(opt('COLDTRACE_MOSQUITTO_PASSWORD_FILE'), opt('COLDTRACE_MOSQUITTO_ACL_FILE'), opt('COLDTRACE_MOSQUITTO_PID_FILE'), problems),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
     commitIntervalMs: opt('COLDTRACE_COMMIT_INTERVAL_MS') === undefined ? DEFAULT_COMMIT_INTERVAL_MS[mode] : int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),
     forward: { batchReadings: int('COLDTRACE_FORWARD_BATCH_READINGS', 1, 1_000_000), concurrency: int('COLDTRACE_FORWARD_CONCURRENCY', 1, 64) },
@@ -207,6 +215,19 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Both Mosquitto files or neither. */
+function mosquittoFiles(passwordFile: string | undefined, aclFile: string | undefined, pidFile: string | undefined, problems: string[]): Pick<GatewayConfig, 'mosquittoFiles'> {
+  if (passwordFile === undefined && aclFile === undefined) {
+    if (pidFile !== undefined) problems.push('COLDTRACE_MOSQUITTO_PID_FILE: only with COLDTRACE_MOSQUITTO_PASSWORD_FILE and COLDTRACE_MOSQUITTO_ACL_FILE');
+    return {};
+  }
+  if (passwordFile === undefined || aclFile === undefined) {
+    problems.push('COLDTRACE_MOSQUITTO_PASSWORD_FILE and COLDTRACE_MOSQUITTO_ACL_FILE: set both or neither');
+    return {};
+  }
+  return { mosquittoFiles: { passwordFile, aclFile, ...(pidFile !== undefined ? { pidFile } : {}) } };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

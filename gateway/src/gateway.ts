@@ -54,6 +54,7 @@ import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher
 import { startRetentionJob } from './services/retention-job.js';
 import { CredentialService } from './services/credentials.js';
 import { SqliteCredentialStore } from './adapters/sqlite/credentials/credential-store.js';
+import { MosquittoFiles } from './services/mosquitto-files.js';
 
 export interface StartOptions {
   /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
@@ -103,6 +104,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const statusLog = new SqliteStatusLog(metaDb);
   // MQTT credentials of nodes and readers (docs/security.md): hashes only, in the gateway's own small database.
   const credentials = new CredentialService(new SqliteCredentialStore(metaDb), clock);
+  if (config.mosquittoFiles !== undefined) {
+    const m = config.mqtt;
+    const gatewayUser = m.mode === 'external' && m.username !== undefined && m.password !== undefined ? { gateway: { username: m.username, password: m.password } } : {};
+    await new MosquittoFiles(credentials, { ...config.mosquittoFiles, ...gatewayUser }, log.child({ component: 'mosquitto-files' })).start();
+  }
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
   const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
