@@ -2,3 +2,4 @@ export * from './topics.js';
 export * from './metrics.js';
 export * from './payloads.js';
 export * from './feedback.js';
+export * from './scan.js';

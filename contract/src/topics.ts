@@ -9,7 +9,9 @@
  *   ct/v1/{site}/{node}/{device}/data     telemetry: a batch of readings from one device
  *   ct/v1/{site}/{node}/{device}/status   device health: online, stale, error (a failed read is reported here,
  *                                         never published as a reading)
+ *   ct/v1/{site}/{node}/{device}/scan     codes a scanner or RFID reader read: a batch of reads (scan.ts, issue #21)
  *   ct/v1/{site}/{node}/feedback          published BY the gateway: a message of this node was refused (feedback.ts)
+ *   ct/v1/{site}/{node}/command           published BY the gateway: a scan was refused at the door (scan.ts)
  */
 export const TOPIC_ROOT = 'ct';
 export const CONTRACT_VERSION = 'v1';
@@ -18,12 +20,13 @@ export const CONTRACT_VERSION = 'v1';
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 const ID_RE = new RegExp(ID_PATTERN);
 
-export type TopicKind = 'data' | 'device-status' | 'node-status';
+export type TopicKind = 'data' | 'device-status' | 'node-status' | 'scan';
 
 export type ParsedTopic =
   | { kind: 'data'; site: string; node: string; device: string }
   | { kind: 'device-status'; site: string; node: string; device: string }
-  | { kind: 'node-status'; site: string; node: string };
+  | { kind: 'node-status'; site: string; node: string }
+  | { kind: 'scan'; site: string; node: string; device: string };
 
 export function isValidId(id: string): boolean {
   return ID_RE.test(id);
@@ -37,6 +40,11 @@ export function deviceStatusTopic(site: string, node: string, device: string): s
   return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/${device}/status`;
 }
 
+/** Reads of a scanner or RFID reader (scan.ts): under the node's own prefix, so its credentials cover it. */
+export function scanTopic(site: string, node: string, device: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/${device}/scan`;
+}
+
 export function nodeStatusTopic(site: string, node: string): string {
   return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/status`;
 }
@@ -48,6 +56,14 @@ export function nodeStatusTopic(site: string, node: string): string {
  */
 export function feedbackTopic(site: string, node: string): string {
   return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/feedback`;
+}
+
+/**
+ * Commands to a node (scan.ts, ScanCommand): `ct/v1/{site}/{node}/command`, published by the gateway only. Five levels
+ * not ending in `status`: no device topic and no gateway filter matches it.
+ */
+export function scanCommandTopic(site: string, node: string): string {
+  return `${TOPIC_ROOT}/${CONTRACT_VERSION}/${site}/${node}/command`;
 }
 
 /** The node of a feedback topic, or undefined when `topic` is not one (wildcards included). */
@@ -89,6 +105,7 @@ export function gatewayFilters(shareGroup?: string): string[] {
     `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/data`,
     `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/status`,
     `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/status`,
+    `${TOPIC_ROOT}/${CONTRACT_VERSION}/+/+/+/scan`,
   ];
   return shareGroup === undefined ? base : base.map((f) => `$share/${shareGroup}/${f}`);
 }
@@ -103,6 +120,7 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (parts.length === 6 && a !== undefined && isValidId(a)) {
     if (b === 'data') return { kind: 'data', site, node, device: a };
     if (b === 'status') return { kind: 'device-status', site, node, device: a };
+    if (b === 'scan') return { kind: 'scan', site, node, device: a };
   }
   return undefined;
 }

@@ -13,6 +13,10 @@ import { startExternalSubscriber } from './adapters/mqtt/external-subscriber.js'
 import { openDatabase } from './adapters/sqlite/database.js';
 import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
+import { scanCommandTopic } from '@coldtrace/contract';
+import { SqliteScanLog } from './adapters/sqlite/scans/scan-log.js';
+import { ScanService } from './services/scans.js';
+import { scanFindings } from './services/scan-findings.js';
 import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
 import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
@@ -102,6 +106,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const metaDb = openDatabase(join(config.dataDir, 'gateway.db'), { durability: config.durability, cacheKiB: 8192 });
   const quarantine = new SqliteQuarantine(metaDb);
   const statusLog = new SqliteStatusLog(metaDb);
+  // Scans (docs/scans.md): every read with what it did to custody, beside the status log.
+  const scanLog = new SqliteScanLog(metaDb);
   // MQTT credentials of nodes and readers (docs/security.md): hashes only, in the gateway's own small database.
   const credentials = new CredentialService(new SqliteCredentialStore(metaDb), clock);
   if (config.mosquittoFiles !== undefined) {
@@ -167,6 +173,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
     countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
+    scanFindings: scanFindings(scanLog, registryStore),
   });
   // A carrier's claim has its shipment judged now, and again once its window has passed (docs/claims.md).
   carrierEvents.onNew((events) => {
@@ -195,8 +202,16 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     observeLatency: (s) => metrics.feedbackLatency.observe(s), ...(opts.feedback !== undefined ? { options: opts.feedback } : {}),
   });
   metrics.setFeedbackSource(() => feedback.counts());
+  // Scans become custody (issue #21): placements written as the scanner; refusals told to its node on ct/v1/{site}/{node}/command.
+  const scans = new ScanService({
+    log: scanLog, registry, store: registryStore, clock, logger: log.child({ component: 'scans' }), flags, mark: (subject) => rules.mark(subject),
+    count: (outcome, n) => metrics.scanReads.inc({ outcome }, n),
+    command: (site, node, c) => outlet.current?.publish(scanCommandTopic(site, node), JSON.stringify(c), (e) => {
+      if (e !== undefined) log.warn({ err: e.message, device: c.device }, 'scan refusal not told to its node');
+    }),
+  });
   const ingest = new IngestService({
-    validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }), feedback,
+    validator: new MessageValidator(opts.validation), batcher, quarantine, statusLog, live, metrics, clock, log: log.child({ component: 'ingest' }), feedback, scans,
   });
 
   const mqttLog = log.child({ component: 'mqtt' });
@@ -233,6 +248,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
+    scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {

@@ -12,6 +12,7 @@
  * Written here rather than taken from npm (docs/scans.md, "Why a decoder of our own"): the maintained parsers found
  * verify no check digits, read dates into local-time Date objects and know no Digital Link.
  */
+import { gs1CheckDigit } from '@coldtrace/contract';
 import { aiAt, aiSpec, predefinedDataLength, type AiSpec } from './gs1-ai.js';
 import { digitalLinkElements } from './gs1-link.js';
 
@@ -58,15 +59,7 @@ export interface Gs1Options {
 
 export const GS = '\u001d';
 
-/** GS1 mod-10 check digit of `body` (all digits but the last), §7.9.1. */
-export function gs1CheckDigit(body: string): number {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    const d = body.charCodeAt(body.length - 1 - i) - 48;
-    sum += i % 2 === 0 ? d * 3 : d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
+export { gs1CheckDigit };
 
 /** GS1 AI encodable character set 82 (§7.11, Figure 7.11-1). */
 const SET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/;

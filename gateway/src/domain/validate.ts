@@ -7,9 +7,10 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import {
-  DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, METRICS, NodeStatusSchema, parseTopic,
-  type DataMessage, type MetricSpec, type DeviceStatus, type NodeStatus, type ParsedTopic,
+  DataMessageSchema, DeviceStatusSchema, MAX_PAYLOAD_BYTES, METRICS, NodeStatusSchema, parseTopic, ScanMessageSchema,
+  type DataMessage, type MetricSpec, type DeviceStatus, type NodeStatus, type ParsedTopic, type ScanMessage,
 } from '@coldtrace/contract';
+import { checkScan, type ScanInbound } from './scans/check.js';
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { fastCatalogue, parseDataFast, type FastMetric } from './fast-data.js';
 import { factsOfBody, type RefusalFacts } from './feedback/refusal.js';
@@ -50,6 +51,7 @@ export type Inbound =
   | { readonly ok: true; readonly kind: 'data'; readonly topic: Extract<ParsedTopic, { kind: 'data' }>; readonly seq: number; readonly readings: StoredReading[] }
   | { readonly ok: true; readonly kind: 'device-status'; readonly topic: Extract<ParsedTopic, { kind: 'device-status' }>; readonly status: DeviceStatus }
   | { readonly ok: true; readonly kind: 'node-status'; readonly topic: Extract<ParsedTopic, { kind: 'node-status' }>; readonly status: NodeStatus }
+  | ScanInbound
   | Rejection;
 
 /** Compiled once per gateway; compiling is the expensive part, validating is cheap. */
@@ -57,6 +59,7 @@ export class MessageValidator {
   private readonly data: ValidateFunction<DataMessage>;
   private readonly deviceStatus: ValidateFunction<DeviceStatus>;
   private readonly nodeStatus: ValidateFunction<NodeStatus>;
+  private readonly scan: ValidateFunction<ScanMessage>;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   /** Parsed topics by name: a device publishes on the same few topics all its life. Bounded; cleared when full. */
   private readonly topics = new Map<string, ParsedTopic | undefined>();
@@ -74,6 +77,7 @@ export class MessageValidator {
     this.data = ajv.compile<DataMessage>(DataMessageSchema);
     this.deviceStatus = ajv.compile<DeviceStatus>(DeviceStatusSchema);
     this.nodeStatus = ajv.compile<NodeStatus>(NodeStatusSchema);
+    this.scan = ajv.compile<ScanMessage>(ScanMessageSchema);
   }
 
   /** Classifies and validates one MQTT message. `receivedAt` is the gateway's receive time, ms. */
@@ -84,7 +88,7 @@ export class MessageValidator {
       if (this.topics.size >= MessageValidator.TOPIC_CACHE_SIZE) this.topics.clear();
       this.topics.set(topicName, topic);
     }
-    if (topic === undefined) return reject('E_TOPIC', `topic '${clip(topicName, 200)}' is not ct/v1/{site}/{node}[/{device}]/{data|status}`, undefined);
+    if (topic === undefined) return reject('E_TOPIC', `topic '${clip(topicName, 200)}' is not ct/v1/{site}/{node}[/{device}]/{data|status|scan}`, undefined);
     if (payload.byteLength > this.options.maxPayloadBytes) {
       return reject('E_OVERSIZE', `payload is ${payload.byteLength} bytes, the maximum is ${this.options.maxPayloadBytes}`, topic);
     }
@@ -116,6 +120,11 @@ export class MessageValidator {
       case 'node-status':
         if (!this.nodeStatus(body)) return schemaRejection(this.nodeStatus.errors, topic, body);
         return { ok: true, kind: 'node-status', topic, status: body };
+      case 'scan': {
+        if (!this.scan(body)) return schemaRejection(this.scan.errors, topic, body);
+        const r = checkScan(topic, body, receivedAt, this.options);
+        return r.ok ? r : reject(r.code, r.detail, topic, { seq: r.seq, deviceTime: r.deviceTime });
+      }
     }
   }
 }

@@ -24,6 +24,7 @@ import { registerOrderSummaryRoutes } from './routes/order-summary.js';
 import { registerEvidenceExportRoutes } from './routes/evidence-export.js';
 import { registerLaneReportRoutes } from './routes/lane-report.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
+import { registerScanRoutes } from './routes/scans.js';
 import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.evidenceExport !== undefined) await app.register(registerEvidenceExportRoutes, { prefix: '/api/v1', deps: { ...deps.evidenceExport, clock: deps.clock } });
   if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   if (deps.credentials !== undefined) await app.register(registerCredentialRoutes, { prefix: '/api/v1', deps: { credentials: deps.credentials } });
+  if (deps.scans !== undefined) await app.register(registerScanRoutes, { prefix: '/api/v1', deps: { scans: deps.scans } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

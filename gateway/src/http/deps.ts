@@ -19,6 +19,7 @@ import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { CredentialRouteDeps } from './routes/credentials.js';
+import type { ScanLog } from '../ports/scans.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
 import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
 import type { LaneReportRouteDeps } from './routes/lane-report.js';
@@ -62,6 +63,8 @@ export interface AppDeps {
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
   readonly evidenceExport?: Omit<EvidenceExportRouteDeps, 'clock'>;
+  /** The scan log (docs/scans.md). Absent: GET /scans is not served. */
+  readonly scans?: Pick<ScanLog, 'list'>;
   /** MQTT credentials of nodes and readers (docs/security.md). Absent: the routes are not served. */
   readonly credentials?: CredentialRouteDeps['credentials'];
   /** The weekly lane report (incidents per carrier, lane or hub per ISO week). Absent: the route is not served. */

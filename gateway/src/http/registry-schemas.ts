@@ -16,12 +16,20 @@ export const GeofenceBody = Type.Union([
   Type.Object({ kind: Type.Literal('polygon'), points: Type.Array(LatLonBody, { minItems: 3, description: 'Corners, not closed (the first is not repeated), edges not crossing' }) }),
 ]);
 
-export const SiteBody = Type.Object({ id: Type.String(), name: Type.String(), geofence: GeofenceBody });
+export const SiteBody = Type.Object({
+  id: Type.String(), name: Type.String(), geofence: GeofenceBody,
+  minRemainingShelfLifeDays: Type.Optional(Type.Number({ minimum: 0, description: 'Least shelf life left to be received here, days (docs/scans.md)' })),
+});
 export const ZoneBody = Type.Object({ id: Type.String(), site: Type.String({ description: 'Site id' }), name: Type.String() });
 export const PlaceBody = Type.Object({ id: Type.String(), name: Type.String(), kind: oneOf(PLACE_KINDS), geofence: GeofenceBody });
 export const RegistryDeviceBody = Type.Object({
   id: Type.String({ description: 'The device id of its MQTT topic' }), kind: oneOf(DEVICE_KINDS), model: Type.String(),
   intervalS: Type.Number({ description: 'Nominal reading interval, s' }), metrics: Type.Array(Type.String()),
+  scanner: Type.Optional(Type.Object({
+    zone: Type.Optional(Type.String({ description: 'Zone id: reads put what they name in it (in) or take it out (out)' })),
+    shipment: Type.Optional(Type.String({ description: 'Shipment id: reads load what they name on it' })),
+    direction: oneOf(['in', 'out']),
+  }, { description: "A scanner's door (docs/scans.md): exactly one of zone and shipment" })),
 });
 
 export const LimitBody = Type.Object({
@@ -38,6 +46,7 @@ export const ProductBody = Type.Object({
   id: Type.String(), name: Type.String(), storageTempC: Type.Number(), limits: Type.Array(LimitBody),
   mkt: Type.Array(Type.Object({ windowH: Type.Number(), limitC: Type.Number(), activationK: Type.Optional(Type.Number()) })),
   shelfLife: Type.Optional(ShelfLifeBody), ignoreStartMin: Type.Number(),
+  gtins: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{14}$' }), { description: 'GTIN-14s scanned codes name the product by (docs/scans.md)' })),
 }, { description: "On input, `preset` may name a profile of GET /product-presets whose fields fill what the product leaves out" });
 export const BatchBody = Type.Object({
   id: Type.String(), product: Type.String({ description: 'Product id' }), quantity: Type.Number(),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { REJECT_CODES } from '../domain/reject-codes.js';
 import type { Inbound, MessageValidator, Rejection } from '../domain/validate.js';
 import type { FeedbackService } from './feedback.js';
+import type { ScanService } from './scans.js';
 import type { Clock } from '../ports/clock.js';
 import type { Quarantine } from '../ports/quarantine.js';
 import type { StatusLog } from '../ports/status-log.js';
@@ -31,6 +32,7 @@ export interface InboundMessage {
 export type IngestOutcome =
   | { readonly kind: 'stored'; readonly readings: number; readonly lane: WriteLane }
   | { readonly kind: 'status' }
+  | { readonly kind: 'scan'; readonly reads: number }
   | { readonly kind: 'quarantined'; readonly id: number; readonly code: string; readonly detail: string };
 
 type DataInbound = Extract<Inbound, { kind: 'data' }>;
@@ -48,6 +50,8 @@ export interface IngestDeps {
   readonly slicer?: TurnSlicer;
   /** Tells a node its message was refused (issue #24). Default: nobody is told. */
   readonly feedback?: FeedbackService;
+  /** Scans into custody (issue #21). Default: none; a scan message is then quarantined, never dropped. */
+  readonly scans?: Pick<ScanService, 'accept'>;
 }
 
 export class IngestService {
@@ -163,6 +167,12 @@ export class IngestService {
         live.onNodeStatus(site, node, s, m.receivedAt);
         this.statusMessages.inc();
         return { kind: 'status' };
+      }
+      case 'scan': {
+        if (this.deps.scans === undefined) return this.toQuarantine(m, { ok: false, code: 'E_TOPIC', detail: 'this gateway does not take scans', topic: checked.topic });
+        const r = await this.deps.scans.accept(checked, m.receivedAt);
+        this.deps.metrics.messages.labels('scan').inc();
+        return { kind: 'scan', reads: r.reads };
       }
     }
   }

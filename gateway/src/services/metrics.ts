@@ -6,7 +6,9 @@ import type { WriteBatcherObserver } from './write-batcher.js';
 export class GatewayMetrics {
   readonly registry = new Registry();
   // Per message or per reading: hot-path metrics (hot-metrics.ts), each label value declared here.
-  readonly messages = new HotCounter({ name: 'coldtrace_ingest_messages_total', help: 'MQTT messages handled, by outcome', label: 'outcome', values: ['stored', 'status', 'quarantined'], registry: this.registry });
+  readonly messages = new HotCounter({ name: 'coldtrace_ingest_messages_total', help: 'MQTT messages handled, by outcome', label: 'outcome', values: ['stored', 'status', 'quarantined', 'scan'], registry: this.registry });
+  /** Scan reads by what they did (docs/scans.md): moved, repeat, refused, contradiction, unresolved, bad-code. */
+  readonly scanReads = new Counter({ name: 'coldtrace_scan_reads_total', help: 'Scan reads logged, by outcome (docs/scans.md)', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly readings = new Counter({ name: 'coldtrace_ingest_readings_total', help: 'Readings committed to the store (new)', registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'coldtrace_ingest_duplicate_readings_total', help: 'Readings already stored (same device, metric, device time)', registers: [this.registry] });
   readonly quarantined = new Counter({ name: 'coldtrace_quarantine_total', help: 'Messages quarantined, by reason code', labelNames: ['code'] as const, registers: [this.registry] });

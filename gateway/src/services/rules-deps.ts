@@ -1,5 +1,6 @@
 /** What the rules service (rules.ts) is built from. */
 import type { Logger } from 'pino';
+import type { Finding, Subject } from '../domain/flags/types.js';
 import type { Milestone } from '../domain/shipments/milestones.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
 import type { FlagStore } from '../ports/flags.js';
@@ -26,4 +27,6 @@ export interface RulesDeps {
   readonly carrierEvents?: Pick<CarrierEventService, 'ofShipment'>;
   /** A judged shipment's milestones from evidence and the orders it serves (services/milestones.ts). */
   readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void;
+  /** A batch's findings from its scans: refused at the door, contradicting custody (services/scan-findings.ts). */
+  readonly scanFindings?: (subject: Subject) => Promise<Finding[]>;
 }

@@ -270,7 +270,7 @@ export class RulesService {
    * interval ago wait.
    */
   private judgeMarked(force: boolean): Promise<number> {
-    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags, this.deps.milestones);
+    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags, this.deps.milestones, this.deps.scanFindings);
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
     // Flags the store refused to write (disk full ...): judged again in the background lane, every 500 ms at most
     // (not in a flush, which would then never end while the store refuses).

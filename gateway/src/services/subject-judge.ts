@@ -27,6 +27,8 @@ export class SubjectJudge implements Judge {
     private readonly flags: Pick<FlagStore, 'list'>,
     /** Told a judged shipment's milestones and the orders it serves (services/milestones.ts). */
     private readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void,
+    /** A batch's findings from its scans (services/scan-findings.ts). */
+    private readonly scanFindings?: (subject: Subject) => Promise<Finding[]>,
   ) {}
 
   readonly findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
@@ -38,14 +40,15 @@ export class SubjectJudge implements Judge {
       return j.findings;
     }
     if (s.kind !== 'batch') return inputs.findings(s, now);
+    const scans = (await this.scanFindings?.(s)) ?? [];
     const input = await inputs.batchInput(s.id, now);
-    if (input === undefined) return [];
+    if (input === undefined) return scans;
     // Readings folded by retention: their excursions stay as judged while raw (domain/rules/folded.ts).
     const folded = input.series.reduce((m, x) => Math.max(m, x.rolledBeforeMs ?? -Infinity), -Infinity);
     const raw = batchFindings(input);
     const findings = Number.isFinite(folded) ? keepFolded(await this.flags.list({ subject: s, limit: 10_000 }), raw, folded) : raw;
     this.known.set(s.id, knownFindings(input, findings));
-    return findings;
+    return scans.length === 0 ? findings : [...findings.filter((f) => !f.rule.startsWith('scan/')), ...scans];
   };
 
   readonly judged = (s: Subject, findings: readonly Finding[]): void => {

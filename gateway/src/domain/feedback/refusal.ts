@@ -21,7 +21,7 @@ export interface RefusalFacts {
 export interface Refusal {
   readonly topic: string;
   /** The parsed topic: a refusal of an unparsable topic names no node, and no node can be told. */
-  readonly parsed: Extract<ParsedTopic, { kind: 'data' | 'device-status' | 'node-status' }>;
+  readonly parsed: ParsedTopic;
   readonly code: RejectCode;
   readonly detail: string;
   readonly facts: RefusalFacts;

@@ -11,11 +11,11 @@ type Cell = 'text' | 'number' | 'json';
 
 /** Columns per kind, in order, with how a cell is read. */
 export const CSV_COLUMNS: { readonly [K in EntityKind]: readonly (readonly [string, Cell])[] } = {
-  sites: [['id', 'text'], ['name', 'text'], ['geofence', 'json']],
+  sites: [['id', 'text'], ['name', 'text'], ['geofence', 'json'], ['minRemainingShelfLifeDays', 'number']],
   zones: [['id', 'text'], ['site', 'text'], ['name', 'text']],
   places: [['id', 'text'], ['name', 'text'], ['kind', 'text'], ['geofence', 'json']],
-  devices: [['id', 'text'], ['kind', 'text'], ['model', 'text'], ['intervalS', 'number'], ['metrics', 'json']],
-  products: [['id', 'text'], ['name', 'text'], ['storageTempC', 'number'], ['limits', 'json'], ['mkt', 'json'], ['shelfLife', 'json'], ['ignoreStartMin', 'number']],
+  devices: [['id', 'text'], ['kind', 'text'], ['model', 'text'], ['intervalS', 'number'], ['metrics', 'json'], ['scanner', 'json']],
+  products: [['id', 'text'], ['name', 'text'], ['storageTempC', 'number'], ['limits', 'json'], ['mkt', 'json'], ['shelfLife', 'json'], ['ignoreStartMin', 'number'], ['gtins', 'json']],
   batches: [['id', 'text'], ['product', 'text'], ['quantity', 'number'], ['producedAt', 'text'], ['expiresAt', 'text']],
   shipments: [['id', 'text'], ['carrier', 'text'], ['lane', 'text'], ['mode', 'text'], ['origin', 'text'], ['destination', 'text'], ['hubs', 'json'], ['route', 'json'],
     ['corridorM', 'number'], ['plannedDeparture', 'text'], ['promisedDelivery', 'text'], ['gapThresholdMin', 'number'], ['tracking', 'json']],

@@ -62,6 +62,10 @@ export function referencesOf(e: Entities): Reference[] {
     if (id !== undefined && id !== '') refs.push({ path, kind, id });
   };
   e.zones.forEach((z, i) => ref(`zones[${i}].site`, 'sites', z.site));
+  e.devices.forEach((d, i) => {
+    ref(`devices[${i}].scanner.zone`, 'zones', d.scanner?.zone);
+    ref(`devices[${i}].scanner.shipment`, 'shipments', d.scanner?.shipment);
+  });
   e.batches.forEach((b, i) => ref(`batches[${i}].product`, 'products', b.product));
   e.shipments.forEach((s, i) => {
     ref(`shipments[${i}].origin`, 'sites', s.origin);

@@ -7,6 +7,7 @@ import { Fields, isObject } from './fields.js';
 import { geofenceProblems } from './geofence.js';
 import { productPreset } from './presets.js';
 import { productProblems } from './product.js';
+import { readGtins, readScannerRegistration } from '../scans/registration.js';
 import {
   DEVICE_KINDS, ORDER_STATES, PLACE_KINDS, SHIPMENT_MODES,
   type Batch, type Device, type EntityKind, type EntityOf, type Geofence, type LatLon, type Order, type OrderLine,
@@ -36,8 +37,10 @@ export function latLon(v: unknown, path: string, problems: Problem[]): LatLon {
 }
 
 const site: Reader<Site> = (v, path, problems) => {
-  const f = new Fields(v, path, problems, ['id', 'name', 'geofence']);
-  return { id: f.id(), name: f.str('name', ''), geofence: geofence(f, 'geofence') };
+  const f = new Fields(v, path, problems, ['id', 'name', 'geofence', 'minRemainingShelfLifeDays']);
+  // Left out when absent, so sites stored before it existed read back unchanged (issue #21, refused at the door).
+  const min = f.has('minRemainingShelfLifeDays') ? { minRemainingShelfLifeDays: f.num('minRemainingShelfLifeDays', { min: 0, max: 36_500 }) } : {};
+  return { id: f.id(), name: f.str('name', ''), geofence: geofence(f, 'geofence'), ...min };
 };
 
 const zone: Reader<Zone> = (v, path, problems) => {
@@ -51,10 +54,12 @@ const place: Reader<Place> = (v, path, problems) => {
 };
 
 const device: Reader<Device> = (v, path, problems) => {
-  const f = new Fields(v, path, problems, ['id', 'kind', 'model', 'intervalS', 'metrics']);
+  const f = new Fields(v, path, problems, ['id', 'kind', 'model', 'intervalS', 'metrics', 'scanner']);
+  const scanner = f.has('scanner') ? { scanner: readScannerRegistration(f.raw('scanner'), `${path}.scanner`, problems) } : {};
   return {
     id: f.id(), kind: f.oneOf('kind', DEVICE_KINDS), model: f.str('model', ''), intervalS: f.num('intervalS', { gt: 0, max: 86_400 }),
     metrics: f.list('metrics', (m, p) => (typeof m === 'string' && m !== '' ? m : (problems.push({ path: p, message: 'must be a metric name' }), '')), { optional: true }),
+    ...scanner,
   };
 };
 
@@ -65,7 +70,7 @@ const product: Reader<Product> = (v, path, problems) => {
     // An entity all the same, as the other readers return: the document reads its id (a null here threw, #17).
     return { id: '', name: '', storageTempC: 0, limits: [], mkt: [], ignoreStartMin: 0 };
   }
-  const { preset: presetName, ...rest } = v;
+  const { preset: presetName, gtins: rawGtins, ...rest } = v;
   let base: Partial<Product> = {};
   if (presetName !== undefined) {
     const preset = typeof presetName === 'string' ? productPreset(presetName) : undefined;
@@ -75,7 +80,11 @@ const product: Reader<Product> = (v, path, problems) => {
   const p = { limits: [], mkt: [], ignoreStartMin: 0, ...base, ...rest } as Product;
   const before = problems.length;
   problems.push(...productProblems(p, path));
-  return problems.length > before ? p : canonicalProduct(p);
+  // GTINs name the product on scanned codes (issue #21); left out when absent, as stored before they existed.
+  const gtins = rawGtins !== undefined ? readGtins(rawGtins, `${path}.gtins`, problems) : [];
+  if (problems.length > before) return p;
+  const canonical = canonicalProduct(p);
+  return gtins.length > 0 ? { ...canonical, gtins } : canonical;
 };
 
 /** Fields in one order whatever order they came in (stored documents compare as strings). */

@@ -1,3 +1,5 @@
+import type { ScannerRegistration } from '../scans/registration.js';
+
 /**
  * The registry: who and what the readings are about (docs/registry.md). Sites and their zones, known places
  * (carrier hubs, ports), devices, product profiles, batches, shipments, orders, and the time-bounded placements
@@ -19,6 +21,8 @@ export interface Site {
   readonly id: string;
   readonly name: string;
   readonly geofence: Geofence;
+  /** Least shelf life a batch must have left to be received here, days (docs/scans.md, "Refused at the door"). */
+  readonly minRemainingShelfLifeDays?: number;
 }
 
 export interface Zone {
@@ -50,6 +54,8 @@ export interface Device {
   readonly intervalS: number;
   /** Metrics it reports (names of the contract's metric catalogue). */
   readonly metrics: readonly string[];
+  /** A scanner's door: where its reads put what they name (docs/scans.md). */
+  readonly scanner?: ScannerRegistration;
 }
 
 export const ALARM_TYPES = ['instant', 'consecutive', 'cumulative'] as const;
@@ -94,6 +100,8 @@ export interface Product {
   readonly shelfLife?: ShelfLifeModel;
   /** Readings in the first minutes of a shipment are not held against it (loading). 0 by default. */
   readonly ignoreStartMin: number;
+  /** GTIN-14s of the product: scanned codes name it by them (docs/scans.md). */
+  readonly gtins?: readonly string[];
 }
 
 export interface Batch {

@@ -1,0 +1,58 @@
+/** The scan log (ports/scans.ts) in SQLite: one row per read, unique by (device, seq, index). */
+import type Database from 'better-sqlite3';
+import { SCAN_OUTCOMES, type ScanEntry, type ScanLog, type ScanOutcome, type ScanQuery } from '../../../ports/scans.js';
+import { migrate } from '../database.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE scans (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL,
+     t INTEGER NOT NULL, received_at INTEGER NOT NULL, batch TEXT, outcome TEXT NOT NULL, body TEXT NOT NULL,
+     UNIQUE (device, seq, idx)
+   );
+   CREATE INDEX scans_batch ON scans (batch, id) WHERE batch IS NOT NULL;
+   CREATE INDEX scans_outcome ON scans (outcome, id);`,
+];
+
+interface Row { id: number; body: string }
+
+export class SqliteScanLog implements ScanLog {
+  private readonly insert: Database.Statement;
+  private readonly seenStmt: Database.Statement;
+  private readonly appendAll: (entries: readonly ScanEntry[]) => void;
+
+  constructor(private readonly db: Database.Database) {
+    migrate(db, 'scan-log', MIGRATIONS);
+    this.insert = db.prepare('INSERT INTO scans (device, seq, idx, t, received_at, batch, outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.seenStmt = db.prepare('SELECT 1 FROM scans WHERE device = ? AND seq = ? LIMIT 1').pluck();
+    this.appendAll = db.transaction((entries: readonly ScanEntry[]) => {
+      for (const e of entries) this.insert.run(e.device, e.seq, e.index, e.time, e.receivedAt, e.batch ?? null, e.outcome, JSON.stringify(e));
+    });
+  }
+
+  seen(device: string, seq: number): Promise<boolean> {
+    return Promise.resolve(this.seenStmt.get(device, seq) !== undefined);
+  }
+
+  append(entries: readonly ScanEntry[]): Promise<void> {
+    this.appendAll(entries);
+    return Promise.resolve();
+  }
+
+  list(q: ScanQuery): Promise<(ScanEntry & { id: number })[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.device !== undefined) { where.push('device = ?'); params.push(q.device); }
+    if (q.batch !== undefined) { where.push('batch = ?'); params.push(q.batch); }
+    if (q.outcome !== undefined) { where.push('outcome = ?'); params.push(q.outcome); }
+    if (q.before !== undefined) { where.push('id < ?'); params.push(q.before); }
+    params.push(q.limit);
+    const rows = this.db.prepare(`SELECT id, body FROM scans ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params) as Row[];
+    return Promise.resolve(rows.map((r) => ({ ...(JSON.parse(r.body) as ScanEntry), id: r.id })));
+  }
+
+  counts(): Promise<Record<ScanOutcome, number>> {
+    const out = Object.fromEntries(SCAN_OUTCOMES.map((o) => [o, 0])) as Record<ScanOutcome, number>;
+    for (const r of this.db.prepare('SELECT outcome, COUNT(*) AS n FROM scans GROUP BY outcome').all() as { outcome: ScanOutcome; n: number }[]) out[r.outcome] = r.n;
+    return Promise.resolve(out);
+  }
+}
