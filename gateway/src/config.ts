@@ -44,6 +44,12 @@ export interface GatewayConfig {
   readonly events: { readonly webhooks: readonly { readonly name: string; readonly url: string; readonly secret: string }[]; readonly linkTemplate?: string };
   /** Flags as Alertmanager alerts (docs/notifications.md): base URLs (none: off), re-send interval, ms; `publicUrl` the gateway's for links. */
   readonly alertmanager: { readonly urls: readonly string[]; readonly resendMs: number; readonly publicUrl?: string };
+  /**
+   * Tamper evidence (docs/security.md "Tamper evidence"): readings, flags and custody chained (`chain`, off only for
+   * measurement), a signed checkpoint every `checkpointIntervalMs` (0: none on a timer), the Ed25519 key's PEM file
+   * (`signingKey`; undefined: `<dataDir>/integrity/signing-key.pem`, generated on first start).
+   */
+  readonly integrity: { readonly chain: boolean; readonly checkpointIntervalMs: number; readonly signingKey?: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -112,6 +118,12 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_ALERTMANAGER_RESEND_MS: '60000',
   /** The gateway's address as people reach it, for links in alerts ('' = no links). */
   COLDTRACE_PUBLIC_URL: '',
+  /** 'off' only to measure what chaining costs: readings, flags and custody records are then not chained. */
+  COLDTRACE_INTEGRITY_CHAIN: 'on',
+  /** A signed checkpoint of the chains' heads every this many minutes, when they moved (0: none on a timer). */
+  COLDTRACE_CHECKPOINT_INTERVAL_MIN: '15',
+  /** The Ed25519 signing key's PEM file ('' = <data dir>/integrity/signing-key.pem, generated with mode 0600). */
+  COLDTRACE_SIGNING_KEY: '',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -213,6 +225,11 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       ...optional('publicUrl', publicUrl(get('COLDTRACE_PUBLIC_URL'), problems)),
     },
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    integrity: {
+      chain: oneOf('COLDTRACE_INTEGRITY_CHAIN', ['on', 'off'] as const) === 'on',
+      checkpointIntervalMs: int('COLDTRACE_CHECKPOINT_INTERVAL_MIN', 0, 10_080) * 60_000,
+      ...optional('signingKey', opt('COLDTRACE_SIGNING_KEY')),
+    },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

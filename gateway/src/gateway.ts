@@ -56,6 +56,8 @@ import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-sto
 import { LaneReportService } from './services/lane-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
+import { openIntegrity } from './adapters/sqlite/integrity/open.js';
+import { IntegrityService } from './services/integrity.js';
 import { CredentialService } from './services/credentials.js';
 import { SqliteCredentialStore } from './adapters/sqlite/credentials/credential-store.js';
 import { MosquittoFiles } from './services/mosquitto-files.js';
@@ -121,7 +123,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const batcher = new WriteBatcher(store, () => clock.now(), commits, { minCommitIntervalMs: config.commitIntervalMs, ...opts.batcher });
   // The registry: its own database file (bulk imports never share a write lock with the readings).
   const registryDb = openDatabase(join(config.dataDir, 'registry.db'), { durability: config.durability, cacheKiB: 65_536 });
-  const registryStore = new SqliteRegistryStore(registryDb);
+  const registryStore = new SqliteRegistryStore(registryDb, { chain: config.integrity.chain });
   const registry = new RegistryService(registryStore, clock);
   const custodyMetric = { linked: metrics.custody.labels('linked'), unlinked: metrics.custody.labels('unlinked') };
   const custody = new CustodyIndex(registryStore, { linked: (n) => custodyMetric.linked.inc(n), unlinked: (n) => custodyMetric.unlinked.inc(n) });
@@ -144,7 +146,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     alertmanager.accept(changes);
     return delivery.accept(changes);
   };
-  const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb), tellOrderHub);
+  const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb, { chain: config.integrity.chain }), tellOrderHub);
   metrics.setFlagSource(() => flags.counts());
   // Flags as Alertmanager alerts (docs/notifications.md): pushed at each change, the firing ones re-sent from the store.
   const alertmanager = new AlertmanagerPush({
@@ -155,7 +157,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
-  const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags) };
+  // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
+  const opensIntegrity = openIntegrity(config, registryDb, metaDb);
+  const integrity = new IntegrityService({
+    ledger: opensIntegrity.ledger, signer: opensIntegrity.signer, clock, scheduler: opts.scheduler ?? systemScheduler,
+    log: log.child({ component: 'integrity' }), options: { checkpointIntervalMs: config.integrity.checkpointIntervalMs },
+  });
+  integrity.start();
+  const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags, (sha256) => integrity.signExport(sha256)), sign: (sha256: string) => integrity.signExport(sha256) };
   const fefo = new FefoService(registryStore, evidence, store);
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
   const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
@@ -250,6 +259,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
+    integrity,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
       const failing = commits.failure;
@@ -272,6 +282,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules, feedback, credentials,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
+      integrity.close();
       feedback.close();
       await outlet.current?.close();
       await closeMqtt();
@@ -284,6 +295,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await store.close();
       await registryStore.close();
       await carrierStore.close();
+      opensIntegrity.close();
       metaDb.close();
     })()),
   };

@@ -27,7 +27,7 @@ export const REMOTE_FAILING_NOT_READY_MS = 10_000;
 export async function createTelemetryStore(config: GatewayConfig, log: Logger): Promise<OpenedStore> {
   const s = config.store;
   if (s.kind === 'sqlite') {
-    const store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability });
+    const store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability, chain: config.integrity.chain });
     return { store, retention: store.retention, health: () => ({ ok: true, detail: 'sqlite' }) };
   }
   let remote: TelemetryStore;

@@ -5,7 +5,9 @@
  * `carrier` and `trackingNumber` unless --carrier/--tracking-number give them; events are stored once each, so a
  * file imported twice, or after the live feed, changes nothing.
  *
- *   coldtrace-carrier-events import FILE.jsonl...   [--url URL] [--batch N] [--carrier C] [--vocabulary V]
+ *   coldtrace-carrier-events import FILE.jsonl...   [--url URL] [--key KEY] [--batch N] [--carrier C] [--vocabulary V]
+ *
+ * --key: an API key of the integration or admin role (default $COLDTRACE_API_KEY).
  *
  * Lines that are not JSON, or events the gateway refuses, are printed as `FILE:LINE: path: message` and skipped; the
  * rest are stored. Exit 0 when every line was stored (new or duplicate), 1 when some were refused, 2 on bad usage.
@@ -13,8 +15,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { KEY_OPTION, authHeader } from './auth-header.js';
 
-const USAGE = 'usage: coldtrace-carrier-events import FILE.jsonl... [--url URL] [--batch N] [--carrier C] [--tracking-number N] [--vocabulary V]';
+const USAGE = 'usage: coldtrace-carrier-events import FILE.jsonl... [--url URL] [--key KEY] [--batch N] [--carrier C] [--tracking-number N] [--vocabulary V]';
 
 interface Problem { path: string; message: string }
 interface Answer { new?: number; duplicates?: number; events?: { milestone: string; shipments: string[] }[]; problems?: Problem[]; message?: string }
@@ -27,7 +30,7 @@ async function main(): Promise<number> {
     options: {
       url: { type: 'string', default: process.env.COLDTRACE_GATEWAY_URL ?? 'http://127.0.0.1:8080' },
       batch: { type: 'string', default: '1000' }, carrier: { type: 'string' }, 'tracking-number': { type: 'string' },
-      vocabulary: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      vocabulary: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...KEY_OPTION,
     },
   });
   const [command, ...files] = positionals;
@@ -42,6 +45,7 @@ async function main(): Promise<number> {
     ...(values.vocabulary !== undefined ? { vocabulary: values.vocabulary } : {}),
   };
   const url = `${values.url.replace(/\/$/, '')}/api/v1/carrier-events`;
+  const target = { url, key: values.key };
   let refused = 0;
   for (const file of files) {
     const t: Tally = { lines: 0, new: 0, duplicates: 0, refused: 0, unmatched: 0, unknownCodes: 0 };
@@ -59,11 +63,11 @@ async function main(): Promise<number> {
         t.refused++;
       }
       if (batch.length === size) {
-        await send(url, file, defaults, batch, t);
+        await send(target, file, defaults, batch, t);
         batch = [];
       }
     }
-    if (batch.length > 0) await send(url, file, defaults, batch, t);
+    if (batch.length > 0) await send(target, file, defaults, batch, t);
     console.log(`${file}: ${t.lines} events: ${t.new} new, ${t.duplicates} duplicates, ${t.refused} refused; ${t.unmatched} on no registered shipment (kept), ${t.unknownCodes} with a code their vocabulary does not know (kept)`);
     refused += t.refused;
   }
@@ -71,8 +75,8 @@ async function main(): Promise<number> {
 }
 
 /** Posts a batch; when the gateway refuses some of its events, reports those and posts the rest again. */
-async function send(url: string, file: string, defaults: object, batch: readonly { line: number; event: unknown }[], t: Tally): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...defaults, events: batch.map((b) => b.event) }) });
+async function send(target: { url: string; key: string }, file: string, defaults: object, batch: readonly { line: number; event: unknown }[], t: Tally): Promise<void> {
+  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeader(target.key) }, body: JSON.stringify({ ...defaults, events: batch.map((b) => b.event) }) });
   const answer = await res.json() as Answer;
   if (res.ok) {
     t.new += answer.new ?? 0;
@@ -94,7 +98,7 @@ async function send(url: string, file: string, defaults: object, batch: readonly
   if (bad.size === 0) throw new Error(`${file}: refused (${res.status}): ${answer.message ?? JSON.stringify(answer)}`);
   t.refused += bad.size;
   const rest = batch.filter((_b, i) => !bad.has(i));
-  if (rest.length > 0) await send(url, file, defaults, rest, t);
+  if (rest.length > 0) await send(target, file, defaults, rest, t);
 }
 
 function fail(message: string): number {

@@ -6,8 +6,8 @@
  *   coldtrace-registry import FILE...        a registry document (.json) or one kind as CSV (KIND.csv, e.g. zones.csv)
  *   coldtrace-registry export [--csv KIND]   the whole registry as JSON, or one kind as CSV, to stdout or --out FILE
  *
- * Options: --url (default $COLDTRACE_GATEWAY_URL or http://127.0.0.1:8080), --actor (default $USER), --source
- * (default 'cli'), --out FILE. Refused imports print every problem as `path: message` and exit 1; nothing is written.
+ * Options: --url (default $COLDTRACE_GATEWAY_URL or http://127.0.0.1:8080), --key (an API key, default $COLDTRACE_API_KEY;
+ * admin to import), --actor (default $USER), --source (default 'cli'), --out FILE. Refused imports print every problem as `path: message` and exit 1; nothing is written.
  */
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -16,8 +16,9 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../domain/registry/types.js';
+import { KEY_OPTION, authHeader } from './auth-header.js';
 
-const USAGE = 'usage: coldtrace-registry import FILE... | export [--csv KIND] [--out FILE]   [--url URL] [--actor NAME] [--source NAME]';
+const USAGE = 'usage: coldtrace-registry import FILE... | export [--csv KIND] [--out FILE]   [--url URL] [--key KEY] [--actor NAME] [--source NAME]';
 
 interface Problem { path: string; message: string }
 
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     options: {
       url: { type: 'string', default: process.env.COLDTRACE_GATEWAY_URL ?? 'http://127.0.0.1:8080' },
       actor: { type: 'string', default: process.env.USER ?? 'cli' }, source: { type: 'string', default: 'cli' },
-      csv: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      csv: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...KEY_OPTION,
     },
   });
   const [command, ...files] = positionals;
@@ -36,11 +37,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const api = `${values.url.replace(/\/$/, '')}/api/v1/registry`;
-  const headers = { 'x-coldtrace-actor': values.actor, 'x-coldtrace-source': values.source };
+  const headers = { 'x-coldtrace-actor': values.actor, 'x-coldtrace-source': values.source, ...authHeader(values.key) };
   if (command === 'export') {
     const kind = values.csv;
     if (kind !== undefined && !isKind(kind)) return fail(`--csv: '${kind}' is not one of ${ENTITY_KINDS.join(', ')}`);
-    const res = await fetch(kind === undefined ? api : `${api}/csv/${kind}`);
+    const res = await fetch(kind === undefined ? api : `${api}/csv/${kind}`, { headers });
     if (!res.ok || res.body === null) return fail(`${res.status} ${await res.text()}`);
     // Streamed to the file as it comes: a large registry is more text than one string holds.
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), values.out !== undefined ? createWriteStream(values.out) : process.stdout);

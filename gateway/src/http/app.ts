@@ -23,6 +23,7 @@ import { registerMilestoneRoutes } from './routes/milestones.js';
 import { registerOrderSummaryRoutes } from './routes/order-summary.js';
 import { registerEvidenceExportRoutes } from './routes/evidence-export.js';
 import { registerLaneReportRoutes } from './routes/lane-report.js';
+import { registerIntegrityRoutes } from './routes/integrity.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerScanRoutes } from './routes/scans.js';
 import { RegistryProblems } from '../services/registry.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   if (deps.credentials !== undefined) await app.register(registerCredentialRoutes, { prefix: '/api/v1', deps: { credentials: deps.credentials } });
   if (deps.scans !== undefined) await app.register(registerScanRoutes, { prefix: '/api/v1', deps: { scans: deps.scans } });
+  if (deps.integrity !== undefined) await app.register(registerIntegrityRoutes, { prefix: '/api/v1', deps: { integrity: deps.integrity } });
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

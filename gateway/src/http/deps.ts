@@ -24,6 +24,7 @@ import type { CarrierRouteDeps } from './routes/carrier-events.js';
 import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
 import type { LaneReportRouteDeps } from './routes/lane-report.js';
 import type { LiveState } from '../services/live-state.js';
+import type { IntegrityRouteDeps } from './routes/integrity.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 
 export interface HealthReport {
@@ -69,6 +70,8 @@ export interface AppDeps {
   readonly credentials?: CredentialRouteDeps['credentials'];
   /** The weekly lane report (incidents per carrier, lane or hub per ISO week). Absent: the route is not served. */
   readonly laneReports?: LaneReportRouteDeps['laneReports'];
+  /** Tamper evidence: verification, checkpoints, the public key (docs/security.md). Absent: the routes are not served. */
+  readonly integrity?: IntegrityRouteDeps['integrity'];
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;

@@ -63,6 +63,13 @@ function summaryPage(doc: Doc, r: EvidenceReport): void {
   doc.text(`${r.csv.readings} readings in ${r.csv.name} (${r.csv.bytes} bytes). Its SHA-256:`);
   doc.font('Courier').fontSize(8.5).text(r.csv.sha256).font('Helvetica').fontSize(9);
   doc.text(`Check a downloaded file with: sha256sum ${r.csv.name}`);
+  if (r.csv.signature !== undefined) {
+    doc.text(`Signed with Ed25519 by the gateway key whose SHA-256 fingerprint is:`);
+    doc.font('Courier').fontSize(8.5).text(r.csv.signature.keyFingerprint).font('Helvetica').fontSize(9);
+    doc.text('Signature of the CSV (base64):');
+    doc.font('Courier').fontSize(8.5).text(r.csv.signature.signature).font('Helvetica').fontSize(9);
+    doc.text(`Check it offline: coldtrace-verify-export ${r.csv.name} ${r.csv.name}.sig public-key.pem (docs/evidence.md "Signatures")`);
+  }
   const limits = r.limits.map((l) => `${l.bound} ${l.value}`).join(', ');
   doc.text(`Temperature limits of the products: ${limits === '' ? 'none registered' : limits}`);
 

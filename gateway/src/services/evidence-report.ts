@@ -36,7 +36,11 @@ export interface EvidenceReport {
   /** Temperature limits of the products of the subject's batches, each value once. */
   readonly limits: readonly Pick<Limit, 'bound' | 'value'>[];
   readonly flags: readonly Flag[];
-  readonly csv: { readonly sha256: string; readonly bytes: number; readonly readings: number; readonly name: string };
+  readonly csv: {
+    readonly sha256: string; readonly bytes: number; readonly readings: number; readonly name: string;
+    /** The CSV's Ed25519 signature and the key's fingerprint (docs/evidence.md "Signatures"); absent when nothing signs. */
+    readonly signature?: { readonly signature: string; readonly keyFingerprint: string };
+  };
   /** The latest receive time of a reading in it, else of the subject's last custody start, else 0; ms. */
   readonly dataTimeMs: number;
 }
@@ -48,6 +52,8 @@ export class EvidenceReportService {
     private readonly exports: EvidenceExportService,
     private readonly registry: Pick<RegistryStore, 'get'>,
     private readonly flags: Pick<FlagStore, 'list'>,
+    /** Signs an export given its SHA-256 (IntegrityService.signExport); the report prints the CSV's signature. */
+    private readonly sign?: (sha256: string) => { readonly signature: string; readonly keyFingerprint: string },
   ) {}
 
   async report(plan: ExportPlan): Promise<EvidenceReport> {
@@ -76,7 +82,7 @@ export class EvidenceReportService {
     if (dataTimeMs === 0) dataTimeMs = Math.max(0, ...plan.segments.map((s) => s.fromMs));
     return {
       plan, summary: await this.summary(plan), legs, limits: await this.limits(plan), flags: await this.flagsOf(plan),
-      csv: { ...d, name: exportFileName(plan.subject.kind, plan.subject.id, 'csv') }, dataTimeMs,
+      csv: { ...d, name: exportFileName(plan.subject.kind, plan.subject.id, 'csv'), ...(this.sign !== undefined ? { signature: this.sign(d.sha256) } : {}) }, dataTimeMs,
     };
   }
 

@@ -17,6 +17,8 @@ export interface EvidenceExportRouteDeps {
   readonly exports: EvidenceExportService;
   readonly reports: EvidenceReportService;
   readonly clock: Clock;
+  /** Signs an export given its SHA-256 (docs/evidence.md "Signatures"); absent: exports are not signed. */
+  readonly sign?: (sha256: string) => { readonly signature: string; readonly keyFingerprint: string };
 }
 
 /**
@@ -42,7 +44,25 @@ function digestHeaders(reply: FastifyReply, sha256: string, bytes: number, asOfM
 }
 
 export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps: EvidenceExportRouteDeps }): Promise<void> {
-  const { exports, reports, clock } = opts.deps;
+  const { exports, reports, clock, sign } = opts.deps;
+  /** The file's Ed25519 signature beside it: X-Coldtrace-Signature and the key's fingerprint. */
+  const signatureHeaders = (reply: FastifyReply, sha256: string): void => {
+    if (sign === undefined) return;
+    const s = sign(sha256);
+    reply.header('x-coldtrace-signature', s.signature).header('x-coldtrace-key-fingerprint', s.keyFingerprint);
+  };
+  /** `<file>.sig`: the signature alone (base64, one line), for coldtrace-verify-export. */
+  const sigRoute = (path: string, summary: string, digestOf: (id: string, asOf: number | undefined) => Promise<{ sha256: string; asOfMs: number }>): void => {
+    if (sign === undefined) return;
+    app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(path, {
+      config: { access: 'read' },
+      schema: { summary, tags: ['evidence'], params: Params, querystring: Query, response: { 200: { description: 'the Ed25519 signature, base64, one line', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: ErrorBody } },
+    }, async (req, reply) => {
+      const d = await digestOf(req.params.id, req.query.asOf);
+      const s = sign(d.sha256);
+      return reply.header('x-coldtrace-evidence-as-of', String(d.asOfMs)).header('x-coldtrace-key-fingerprint', s.keyFingerprint).type('text/plain; charset=utf-8').send(`${s.signature}\n`);
+    });
+  };
 
   const planOf = async (kind: ExportSubjectKind, id: string, asOf: number | undefined): Promise<ExportPlan> => {
     const plan = await exports.plan({ kind, id }, asOf ?? clock.now() - EXPORT_SETTLE_MS);
@@ -62,6 +82,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
         const plan = await planOf(kind, req.params.id, req.query.asOf);
         const d = await exports.digest(plan, format);
         digestHeaders(reply, d.sha256, d.bytes, plan.asOfMs, name(req.params.id));
+        signatureHeaders(reply, d.sha256);
         reply.header('x-coldtrace-evidence-readings', String(d.readings)).type(CONTENT_TYPE[format]);
         // Not object mode: the stream holds back at most about one page of bytes ahead of the socket.
         return reply.send(Readable.from(verifiedBytes(exports.chunks(plan, format), d.sha256), { objectMode: false }));
@@ -74,6 +95,10 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
         const plan = await planOf(kind, req.params.id, req.query.asOf);
         const d = await exports.digest(plan, format);
         return reply.header('x-coldtrace-evidence-as-of', String(plan.asOfMs)).type('text/plain; charset=utf-8').send(`${d.sha256}  ${name(req.params.id)}\n`);
+      });
+      sigRoute(`/${path}/:id/evidence.${format}.sig`, `The Ed25519 signature of the ${kind}'s ${format.toUpperCase()} export (docs/evidence.md "Signatures")`, async (id, asOf) => {
+        const plan = await planOf(kind, id, asOf);
+        return { sha256: (await exports.digest(plan, format)).sha256, asOfMs: plan.asOfMs };
       });
     }
 
@@ -90,6 +115,7 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
       const { pdf, asOfMs } = await pdfOf(req.params.id, req.query.asOf);
       const sha256 = createHash('sha256').update(pdf).digest('hex');
       digestHeaders(reply, sha256, pdf.length, asOfMs, pdfName(req.params.id));
+      signatureHeaders(reply, sha256);
       return reply.type(CONTENT_TYPE.pdf).send(pdf);
     });
     app.get<{ Params: { id: string }; Querystring: { asOf?: number } }>(`/${path}/:id/evidence.pdf.sha256`, {
@@ -99,6 +125,10 @@ export function registerEvidenceExportRoutes(app: FastifyInstance, opts: { deps:
     }, async (req, reply) => {
       const { pdf, asOfMs } = await pdfOf(req.params.id, req.query.asOf);
       return reply.header('x-coldtrace-evidence-as-of', String(asOfMs)).type('text/plain; charset=utf-8').send(`${createHash('sha256').update(pdf).digest('hex')}  ${pdfName(req.params.id)}\n`);
+    });
+    sigRoute(`/${path}/:id/evidence.pdf.sig`, `The Ed25519 signature of the ${kind}'s PDF report (docs/evidence.md "Signatures")`, async (id, asOf) => {
+      const { pdf, asOfMs } = await pdfOf(id, asOf);
+      return { sha256: createHash('sha256').update(pdf).digest('hex'), asOfMs };
     });
   }
   return Promise.resolve();
