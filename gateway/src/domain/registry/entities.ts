@@ -77,7 +77,8 @@ const product: Reader<Product> = (v, path, problems) => {
     if (preset === undefined) problems.push({ path: `${path}.preset`, message: `unknown preset ${JSON.stringify(presetName)} (GET /api/v1/product-presets lists them)` });
     else base = preset.profile;
   }
-  const p = { limits: [], mkt: [], ignoreStartMin: 0, ...base, ...rest } as Product;
+  // The name defaults to '' as every entity's does: a CSV writes '' as an empty cell, which reads as absent (#17).
+  const p = { name: '', limits: [], mkt: [], ignoreStartMin: 0, ...base, ...rest } as Product;
   const before = problems.length;
   problems.push(...productProblems(p, path));
   // GTINs name the product on scanned codes (issue #21); left out when absent, as stored before they existed.
