@@ -17,6 +17,8 @@ export interface CredentialStore {
   get(username: string): Promise<CredentialRecord | undefined>;
   /** Inserts or replaces the record of its user name. */
   put(record: CredentialRecord): Promise<void>;
+  /** put() of each, all or none (one transaction). */
+  putMany(records: readonly CredentialRecord[]): Promise<void>;
   /** Every record, revoked ones included, by user name. */
   list(): Promise<CredentialRecord[]>;
 }

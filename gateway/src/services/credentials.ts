@@ -37,6 +37,11 @@ export interface CredentialView {
 
 export type CredentialChange = { readonly username: string; readonly change: 'issued' | 'revoked' };
 
+/** Most credentials one issueMany() call makes. */
+export const MAX_ISSUE = 10_000;
+/** Key derivations in flight at once (libuv's pool has 4 threads by default). */
+const DERIVE_AT_ONCE = 64;
+
 const derive = (secret: Buffer, salt: Buffer, p: ScryptParams): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     scrypt(secret, salt, p.keyLen, { N: p.N, r: p.r, p: p.p }, (e, key) => (e !== null ? reject(e) : resolve(key)));
@@ -57,18 +62,35 @@ export class CredentialService {
 
   /** A new secret for `identity`: the first one, or a rotation (the previous secret stops working at once). */
   async issue(identity: MqttIdentity): Promise<IssuedCredential> {
-    const username = usernameOf(identity);
-    const password = randomBytes(32).toString('base64url');
-    const salt = randomBytes(16);
-    const hash = await derive(Buffer.from(password), salt, SCRYPT_PARAMS);
-    const previous = await this.store.get(username);
-    const record: CredentialRecord = {
-      username, scrypt: formatScrypt({ params: SCRYPT_PARAMS, salt, hash }), mosquitto: mosquittoHash(password, randomBytes(12)),
-      issuedAt: this.clock.now(), generation: (previous?.generation ?? 0) + 1,
-    };
-    await this.store.put(record);
-    this.changed(username, 'issued');
-    return { username, password, clientId: clientIdOf(identity), generation: record.generation, issuedAt: record.issuedAt };
+    const [issued] = await this.issueMany([identity]);
+    return issued!;
+  }
+
+  /**
+   * issue() for a fleet: every secret derived (on the thread pool, a few at a time), then all stored in one
+   * transaction, all or none. At most MAX_ISSUE at once; an identity named twice is issued once.
+   */
+  async issueMany(identities: readonly MqttIdentity[]): Promise<IssuedCredential[]> {
+    const byName = new Map(identities.map((id) => [usernameOf(id), id]));
+    if (byName.size > MAX_ISSUE) throw new RangeError(`at most ${MAX_ISSUE} credentials at once, not ${byName.size}`);
+    const now = this.clock.now();
+    const out: { record: CredentialRecord; issued: IssuedCredential }[] = [];
+    const entries = [...byName];
+    for (let i = 0; i < entries.length; i += DERIVE_AT_ONCE) {
+      out.push(...await Promise.all(entries.slice(i, i + DERIVE_AT_ONCE).map(async ([username, identity]) => {
+        const password = randomBytes(32).toString('base64url');
+        const salt = randomBytes(16);
+        const hash = await derive(Buffer.from(password), salt, SCRYPT_PARAMS);
+        const generation = ((await this.store.get(username))?.generation ?? 0) + 1;
+        const record: CredentialRecord = {
+          username, scrypt: formatScrypt({ params: SCRYPT_PARAMS, salt, hash }), mosquitto: mosquittoHash(password, randomBytes(12)), issuedAt: now, generation,
+        };
+        return { record, issued: { username, password, clientId: clientIdOf(identity), generation, issuedAt: now } };
+      })));
+    }
+    await this.store.putMany(out.map((o) => o.record));
+    for (const o of out) this.changed(o.record.username, 'issued');
+    return out.map((o) => o.issued);
   }
 
   /** Revokes `identity`'s credential; false when it has none (or it is revoked already). */

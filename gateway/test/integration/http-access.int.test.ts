@@ -32,7 +32,7 @@ const TABLE: Record<string, Access> = {
   'GET /api/v1/reports/lanes': 'read',
   'GET /api/v1/integrity/verify': 'read', 'GET /api/v1/integrity/checkpoints': 'read', 'POST /api/v1/integrity/checkpoints': 'operate',
   'GET /api/v1/integrity/public-key': 'public', 'GET /api/v1/integrity/public-key.pem': 'public',
-  'POST /api/v1/credentials/nodes/:site/:node': 'admin', 'DELETE /api/v1/credentials/nodes/:site/:node': 'admin',
+  'POST /api/v1/credentials/nodes': 'admin', 'POST /api/v1/credentials/nodes/:site/:node': 'admin', 'DELETE /api/v1/credentials/nodes/:site/:node': 'admin',
   'POST /api/v1/credentials/readers/:name': 'admin', 'DELETE /api/v1/credentials/readers/:name': 'admin', 'GET /api/v1/credentials': 'admin',
   'GET /api/v1/keys': 'admin', 'POST /api/v1/keys': 'admin', 'DELETE /api/v1/keys/:id': 'admin',
   'POST /api/v1/session': 'public', 'GET /api/v1/session': 'read', 'DELETE /api/v1/session': 'public',

@@ -145,6 +145,19 @@ describe('MQTT device identity and topic ACLs (embedded broker)', () => {
     expect((await request('DELETE', `${gw.httpUrl}/api/v1/credentials/nodes/wh1/edge-b`)).status).toBe(404);
   });
 
+  it('issues a fleet at once, all or none', async () => {
+    const r = await request('POST', `${gw.httpUrl}/api/v1/credentials/nodes`, { nodes: [{ site: 'wh2', node: 'n1' }, { site: 'wh2', node: 'n2' }, { site: 'wh2', node: 'n1' }] });
+    expect(r.status).toBe(201);
+    const fleet = r.json.credentials as Issued[];
+    expect(fleet.map((c) => c.username)).toEqual(['wh2/n1', 'wh2/n2']);
+    const c = await connect(fleet[1]!.clientId, fleet[1]!.username, fleet[1]!.password);
+    await c.publishAsync(dataTopic('wh2', 'n2', 'probe-n2'), reading(1), { qos: 1 });
+    expect((await getJson<{ readings: unknown[] }>(`${gw.httpUrl}/api/v1/readings?device=probe-n2`)).readings).toHaveLength(1);
+    const bad = await request('POST', `${gw.httpUrl}/api/v1/credentials/nodes`, { nodes: [{ site: 'wh2', node: 'n3' }, { site: 'wh2', node: 'bad/id' }] });
+    expect(bad.status).toBe(400);
+    expect((await getJson<{ credentials: Body[] }>(`${gw.httpUrl}/api/v1/credentials`)).credentials.map((x) => x.username)).not.toContain('wh2/n3');
+  });
+
   it('rotates: the old secret stops working, the new one works', async () => {
     const old = a.password;
     const rotated = await issue('nodes/wh1/edge-a');

@@ -29,7 +29,9 @@ export async function brokerAtLoad(options: LoadResult['options']): Promise<Brok
   const sampler = new ProcessSampler(broker.pid);
   try {
     const generatorCpu = ownCpuMeter();
-    const r = await runLoad({ ...options, url: broker.ready['mqttUrl']! });
+    // The do-nothing broker admits anyone: the same load without credentials.
+    const { credentials: _credentials, ...load } = options;
+    const r = await runLoad({ ...load, url: broker.ready['mqttUrl']! });
     const generatorCpuPercent = generatorCpu();
     const usage = sampler.stop();
     const published = r.published.live.messages + r.published.replay.messages;

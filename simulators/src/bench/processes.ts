@@ -58,7 +58,9 @@ export function spawnReady(script: string, nodeArgs: string[], env: Record<strin
 export function spawnGateway(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   return spawnReady(GATEWAY_MAIN, [...GATEWAY_NODE_FLAGS, ...nodeArgs], {
     COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: '0', COLDTRACE_MQTT_PORT: '0',
-    COLDTRACE_LOG_LEVEL: 'error', ...env,
+    // The ingest path alone unless a bench asks for more: the security bench (security.ts) turns device identity,
+    // ACLs and chaining on against this.
+    COLDTRACE_LOG_LEVEL: 'error', COLDTRACE_MQTT_AUTH: 'open', COLDTRACE_HTTP_AUTH: 'off', ...env,
   }, 'gateway ready');
 }
 

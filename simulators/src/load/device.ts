@@ -32,6 +32,8 @@ export interface DeviceSpec {
   /** Replay only: first device time, ms, and step between a metric's readings, ms. */
   readonly replayFrom?: number;
   readonly stepMs?: number;
+  /** This connection's MQTT credential (LoadOptions.credentials): it is then its own node. */
+  readonly login?: { readonly username: string; readonly password: string; readonly clientId: string };
 }
 
 interface InFlight { readonly createdAt: number; readonly readings: number; readonly malformed: boolean }
@@ -53,13 +55,13 @@ export class LoadDevice {
 
   constructor(private readonly spec: DeviceSpec, private readonly sink: DeviceSink) {
     const id = `${spec.prefix}-${spec.index}`;
-    this.topic = dataTopic(spec.site, `${spec.prefix}-node-${Math.floor(spec.index / 10)}`, id);
+    this.topic = dataTopic(spec.site, spec.login !== undefined ? `${spec.prefix}-node-${spec.index}` : `${spec.prefix}-node-${Math.floor(spec.index / 10)}`, id);
     this.rnd = seededRandom((spec.seed * 2654435761 + spec.index * 40503 + (spec.kind === 'replay' ? 7 : 0)) >>> 0);
     this.nextTime = spec.replayFrom ?? 0;
   }
 
   get clientId(): string {
-    return `${this.spec.prefix}-node-${this.spec.index}`;
+    return this.spec.login?.clientId ?? `${this.spec.prefix}-node-${this.spec.index}`;
   }
 
   get inFlight(): number {
@@ -87,7 +89,7 @@ export class LoadDevice {
         },
       });
       this.conn = conn;
-      conn.socket.once('connect', () => conn.write(connectPacketFor(this.clientId)));
+      conn.socket.once('connect', () => conn.write(connectPacketFor(this.clientId, this.spec.login)));
     });
   }
 
@@ -185,7 +187,7 @@ export class LoadDevice {
   }
 }
 
-function connectPacketFor(clientId: string): Buffer {
+function connectPacketFor(clientId: string, login?: { readonly username: string; readonly password: string }): Buffer {
   // keepalive 0: no PINGREQ timers on 10,000 connections; clean session: no broker-side state after a run.
-  return connectPacket(clientId, 0, true);
+  return connectPacket(clientId, 0, true, login);
 }

@@ -16,7 +16,8 @@ export interface TrafficCounts {
 }
 
 export interface LoadResult {
-  readonly options: Omit<LoadOptions, 'url'>;
+  /** The run's options; of the credentials only how many there were (a result file never holds a secret). */
+  readonly options: Omit<LoadOptions, 'url' | 'credentials'> & { readonly credentials?: number };
   readonly devicesConnected: number;
   readonly connectFailures: number;
   /** Time to open every connection, ms. */
@@ -93,6 +94,7 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
   const live = Array.from({ length: o.devices }, (_, i) => new LoadDevice({
     index: i, kind: 'live', site: o.site, prefix: o.devicePrefix, seed: o.seed, readingsPerMessage: o.readingsPerMessage,
     qos: o.qos, inflight: o.inflightPerDevice, malformedShare: o.malformedShare, outboxCap: o.outboxCap,
+    ...loginOf(o, i),
   }, sink));
   const replayStartTime = Date.now() - (o.replay?.ageMs ?? 0);
   const replay = o.replay === undefined ? [] : Array.from({ length: o.replay.devices }, (_, i) => {
@@ -174,7 +176,8 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
   await new Promise((r) => setTimeout(r, 50));
   for (const d of all) d.destroy();
 
-  const { url: _url, ...opts } = o;
+  const { url: _url, credentials, ...rest } = o;
+  const opts = { ...rest, ...(credentials !== undefined ? { credentials: credentials.size } : {}) };
   return {
     options: opts, devicesConnected: connected, connectFailures, connectMs: Math.round(connectMs), durationMs: Math.round(runMs),
     drainMs: Math.round(drainMs), published, acked, lost, dropped, unfinished,
@@ -187,4 +190,12 @@ export async function runLoad(partial: Partial<LoadOptions> & Pick<LoadOptions, 
     }),
     ...(o.replay !== undefined ? { replayMs: Math.round(replayDone > replayStart ? replayDone - replayStart : 0) } : {}),
   };
+}
+
+/** Device `i`'s credential, when the run has them (LoadOptions.credentials); a missing one is a setup error. */
+function loginOf(o: LoadOptions, i: number): { login?: { username: string; password: string; clientId: string } } {
+  if (o.credentials === undefined) return {};
+  const login = o.credentials.get(`${o.devicePrefix}-node-${i}`);
+  if (login === undefined) throw new Error(`no MQTT credential for node ${o.devicePrefix}-node-${i}`);
+  return { login };
 }

@@ -12,8 +12,11 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 
-export function connectPacket(clientId: string, keepaliveS: number, cleanSession: boolean): Buffer {
-  return mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, keepalive: keepaliveS, clean: cleanSession });
+export function connectPacket(clientId: string, keepaliveS: number, cleanSession: boolean, login?: { readonly username: string; readonly password: string }): Buffer {
+  return mqttPacket.generate({
+    cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, keepalive: keepaliveS, clean: cleanSession,
+    ...(login !== undefined ? { username: login.username, password: Buffer.from(login.password) } : {}),
+  });
 }
 
 /** PUBLISH (no dup, no retain): fixed header, remaining length, topic, packet id (QoS 1), payload. */

@@ -73,6 +73,12 @@ export interface LoadOptions {
   readonly burst?: BurstOptions;
   /** Optional store-and-forward replay alongside the live traffic. */
   readonly replay?: ReplayOptions;
+  /**
+   * Live devices' MQTT credentials, by node (`<prefix>-node-<n>`): with them each connection is a node of its own,
+   * publishing under it with its user name, password and client id (a broker with device identity and topic ACLs,
+   * docs/security.md). Without them ten devices share a node's topics and nobody logs in.
+   */
+  readonly credentials?: ReadonlyMap<string, { readonly username: string; readonly password: string; readonly clientId: string }>;
 }
 
 export const DEFAULT_LOAD_OPTIONS: LoadOptions = {

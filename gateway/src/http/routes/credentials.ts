@@ -5,13 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ID_PATTERN } from '@coldtrace/contract';
-import type { CredentialService } from '../../services/credentials.js';
+import { MAX_ISSUE, type CredentialService, type IssuedCredential } from '../../services/credentials.js';
 import type { MqttIdentity } from '../../domain/devices/mqtt-identity.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
 
 export interface CredentialRouteDeps {
-  readonly credentials: Pick<CredentialService, 'issue' | 'revoke' | 'list'>;
+  readonly credentials: Pick<CredentialService, 'issue' | 'issueMany' | 'revoke' | 'list'>;
 }
 
 const Id = Type.String({ pattern: ID_PATTERN });
@@ -38,10 +38,8 @@ const View = Type.Object({
 export function registerCredentialRoutes(app: FastifyInstance, opts: { deps: CredentialRouteDeps }): Promise<void> {
   const { credentials } = opts.deps;
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const issue = async (id: MqttIdentity): Promise<Static<typeof Issued>> => {
-    const c = await credentials.issue(id);
-    return { username: c.username, password: c.password, clientId: c.clientId, generation: c.generation, issuedAt: iso(c.issuedAt) };
-  };
+  const shown = (c: IssuedCredential): Static<typeof Issued> => ({ username: c.username, password: c.password, clientId: c.clientId, generation: c.generation, issuedAt: iso(c.issuedAt) });
+  const issue = async (id: MqttIdentity): Promise<Static<typeof Issued>> => shown(await credentials.issue(id));
   const revoke = async (id: MqttIdentity, what: string): Promise<void> => {
     if (!(await credentials.revoke(id))) throw new GatewayError('E_NOT_FOUND', `${what} has no live credential`);
   };
@@ -57,6 +55,18 @@ export function registerCredentialRoutes(app: FastifyInstance, opts: { deps: Cre
     config: { access: 'admin' },
     schema: issueSchema('Issues a node its MQTT credential, or rotates it (the old secret stops working and its connection is closed)', NodeParams),
   }, async (req, reply) => reply.status(201).send(await issue({ kind: 'node', site: req.params.site, node: req.params.node })));
+
+  const Fleet = Type.Object({ nodes: Type.Array(NodeParams, { minItems: 1, maxItems: MAX_ISSUE }) }, { additionalProperties: false });
+  app.post<{ Body: Static<typeof Fleet> }>('/credentials/nodes', {
+    config: { access: 'admin' },
+    schema: {
+      summary: `Issues (or rotates) the credentials of up to ${MAX_ISSUE} nodes at once, all or none: a fleet's provisioning`, tags,
+      body: Fleet, response: { 201: Type.Object({ credentials: Type.Array(Issued) }), 400: ErrorBody },
+    },
+  }, async (req, reply) => {
+    const issued = await credentials.issueMany(req.body.nodes.map((n) => ({ kind: 'node' as const, site: n.site, node: n.node })));
+    return reply.status(201).send({ credentials: issued.map(shown) });
+  });
 
   app.delete<{ Params: Static<typeof NodeParams> }>('/credentials/nodes/:site/:node', {
     config: { access: 'admin' },

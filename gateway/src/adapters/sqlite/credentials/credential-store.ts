@@ -21,6 +21,7 @@ export class SqliteCredentialStore implements CredentialStore {
   private readonly getOne: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement;
   private readonly all: Database.Statement<[], Row>;
+  private readonly many: (records: readonly CredentialRecord[]) => void;
 
   constructor(db: Database.Database) {
     migrate(db, 'mqtt-credentials', MIGRATIONS);
@@ -29,6 +30,9 @@ export class SqliteCredentialStore implements CredentialStore {
       ON CONFLICT (username) DO UPDATE SET scrypt = excluded.scrypt, mosquitto = excluded.mosquitto, issued_at = excluded.issued_at,
         generation = excluded.generation, revoked_at = excluded.revoked_at`);
     this.all = db.prepare('SELECT * FROM mqtt_credentials ORDER BY username');
+    this.many = db.transaction((records: readonly CredentialRecord[]) => {
+      for (const r of records) this.upsert.run(r.username, r.scrypt, r.mosquitto, r.issuedAt, r.generation, r.revokedAt ?? null);
+    });
   }
 
   get(username: string): Promise<CredentialRecord | undefined> {
@@ -38,6 +42,11 @@ export class SqliteCredentialStore implements CredentialStore {
 
   put(r: CredentialRecord): Promise<void> {
     this.upsert.run(r.username, r.scrypt, r.mosquitto, r.issuedAt, r.generation, r.revokedAt ?? null);
+    return Promise.resolve();
+  }
+
+  putMany(records: readonly CredentialRecord[]): Promise<void> {
+    this.many(records);
     return Promise.resolve();
   }
 
