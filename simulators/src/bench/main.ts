@@ -8,6 +8,7 @@
  * --production runs the production shapes only. --registry runs the registry bench only (registry/run.ts: import,
  * ingest with custody on and off, order timelines and evidence; writes <out>/<time>-registry-<mode>.json and .md).
  * --rules runs the rules bench only (rules/run.ts, issue #15; writes <out>/<time>-rules-<mode>.json and .md).
+ * --integrity runs ingest with chaining on and off only (integrity.ts, issue #17; <out>/<time>-integrity-<mode>.json and .md).
  * --series runs the downsampled chart query bench only (series.ts, issue #16; <out>/<time>-series-<mode>.json and .md).
  * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
  * --evidence runs the evidence export bench only (evidence.ts, issue #16; <out>/<time>-evidence-<mode>.json and .md).
@@ -29,6 +30,7 @@ import { runStoreCeiling, spawnBrokerCeiling } from './processes.js';
 import { productionShapes, runProductionShape, type ProductionResult } from './production.js';
 import { runRegistryBench, writeRegistryReport } from './registry/run.js';
 import { runRulesBench, writeRulesReport } from './rules/run.js';
+import { runIntegrityBench, writeIntegrityReport } from './integrity.js';
 import { runSeriesBench, writeSeriesReport } from './series.js';
 import { runCarrierBench, writeCarrierReport } from './carrier.js';
 import { runEvidenceBench, writeEvidenceReport } from './evidence.js';
@@ -38,7 +40,7 @@ const { values: v } = parseArgs({
   options: {
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
-    registry: { type: 'boolean' }, rules: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
+    registry: { type: 'boolean' }, rules: { type: 'boolean' }, integrity: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
     evidence: { type: 'boolean' },
   },
 });
@@ -46,6 +48,7 @@ if (v.help === true) {
   process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--production] [--shapes single-qos1,ext-influx-single,...] [--out DIR] [--retained N] [--profile DIR]\n' +
     '       npm run bench -- [--quick | --smoke] --registry [--out DIR]   (registry bench only: import, custody on/off, timelines)\n' +
     '       npm run bench -- [--quick | --smoke] --rules [--out DIR]      (rules bench only: throughput, ingest rules on/off, flag latency, replay)\n' +
+    '       npm run bench -- [--quick | --smoke] --integrity [--out DIR]  (ingest with chaining on/off, #17: readings/s, ratio, coldtrace-verify time)\n' +
     '       npm run bench -- [--quick | --smoke] --series [--out DIR]     (downsampled chart queries, #16: 50M / 5M readings, p50/p99, query plans)\n' +
     '       npm run bench -- [--quick | --smoke] --carrier [--out DIR]    (carrier events through POST /api/v1/carrier-events, #20: events/s, batch p99)\n' +
     '       npm run bench -- [--quick | --smoke] --evidence [--out DIR]   (evidence export of an order, #16: CSV, JSON, PDF of 30 days of 1-min readings: time, size, RSS)\n');
@@ -79,6 +82,7 @@ async function reportOnly<R>(name: string, run: () => Promise<R>, write: (r: R, 
 }
 
 if (v.rules === true) await reportOnly('rules', () => runRulesBench({ mode, startedAt, log }), writeRulesReport);
+if (v.integrity === true) await reportOnly('integrity', () => runIntegrityBench({ mode, startedAt, log }), writeIntegrityReport);
 if (v.carrier === true) await reportOnly('carrier', () => runCarrierBench({ mode, startedAt, log }), writeCarrierReport);
 if (v.evidence === true) await reportOnly('evidence', () => runEvidenceBench({ mode, startedAt, log }), writeEvidenceReport);
 if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
