@@ -6,11 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { feedbackTopic } from '@coldtrace/contract';
+import { feedbackTopic, scanCommandTopic } from '@coldtrace/contract';
 import { systemClock, type Clock } from './clock.js';
 import type { AgentConfig, SourceConfig } from './config/types.js';
 import { Outbox, type OutboxStats } from './forward/outbox.js';
 import { Publisher, type PublisherStats } from './forward/publisher.js';
+import { ScanCommands } from './forward/scan-commands.js';
 import { OutboxSink, type OutboxSinkCounters } from './forward/sink.js';
 import { RefusalTracker, type RefusalCount } from './forward/feedback.js';
 import { createAgentRegistry } from './metrics/agent-metrics.js';
@@ -80,6 +81,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const sources = config.sources.map((s) => buildSource(s, factories, { clock, log: log.child({ source: s.kind }) }));
   const outbox = new Outbox(join(config.dataDir, 'outbox.db'), clock, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeMs });
   const refusals = new RefusalTracker(log.child({ component: 'feedback' }));
+  const scanCommands = new ScanCommands(log.child({ component: 'scan-commands' }));
   const publisher = new Publisher(
     {
       url: config.mqtt.url,
@@ -97,7 +99,10 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       replayRatePerS: config.outbox.replayRatePerS,
       ...(deps.publisher?.window !== undefined ? { window: deps.publisher.window } : {}),
       ...(deps.publisher?.backoff !== undefined ? { backoff: deps.publisher.backoff } : {}),
-      subscriptions: new Map([[feedbackTopic(config.site, config.node), (payload: Buffer) => refusals.onMessage(payload)]]),
+      subscriptions: new Map([
+        [feedbackTopic(config.site, config.node), (payload: Buffer) => refusals.onMessage(payload)],
+        [scanCommandTopic(config.site, config.node), scanCommands.onMessage],
+      ]),
     },
     outbox,
     clock,

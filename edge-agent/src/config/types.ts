@@ -4,6 +4,7 @@ import type { ReadFunctionCode, RegisterType, WordOrder } from '../decode/modbus
 import type { AccelSourceConfig } from '../sources/accel/config.js';
 import type { GpsSourceConfig } from '../sources/gps/config.js';
 import type { LineSourceConfig } from '../sources/line/config.js';
+import type { ScannerSourceConfig } from '../sources/scanner/config.js';
 
 export interface ModbusRegisterConfig {
   /** Catalogue metric this register feeds; its unit must be the catalogue unit. */
@@ -74,7 +75,7 @@ export interface ModbusRtuSourceConfig {
 
 export type ModbusSourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig;
 
-export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig;
+export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig | ScannerSourceConfig;
 export type SourceKind = SourceConfig['kind'];
 
 export interface MqttConfig {

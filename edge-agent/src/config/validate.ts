@@ -3,6 +3,7 @@ import { ID_PATTERN } from '@coldtrace/contract';
 import { validateAccelSource } from '../sources/accel/config.js';
 import { validateGpsSource } from '../sources/gps/config.js';
 import { validateLineSource } from '../sources/line/config.js';
+import { validateScannerSource } from '../sources/scanner/config.js';
 import { array, describe, isRecord, join, number, object, oneOf, optional, string, type Problems } from './check.js';
 import { validateModbusRtuSource, validateModbusTcpSource } from './modbus.js';
 import { DEFAULT_METRICS_HOST, DEFAULT_OUTBOX, type AgentConfig, type MetricsConfig, type MqttConfig, type OutboxConfig, type SourceConfig, type SourceKind } from './types.js';
@@ -18,6 +19,7 @@ export const SOURCE_VALIDATORS: Readonly<Record<SourceKind, SourceValidator>> = 
   'nmea-gps': validateGpsSource,
   line: validateLineSource,
   accel: validateAccelSource,
+  scanner: validateScannerSource,
 };
 
 export type ValidationResult = { ok: true; config: AgentConfig } | { ok: false; problems: string[] };

@@ -1,8 +1,9 @@
 /** The SourceSink the sources write to: readings and device status go durably into the outbox, then get drained. */
-import { dataTopic, deviceStatusTopic, type DeviceStatus } from '@coldtrace/contract';
+import { dataTopic, deviceStatusTopic, scanTopic, type DeviceStatus, type ScanRead } from '@coldtrace/contract';
 import type { Logger } from 'pino';
 import type { Priority, SourceReading, SourceSink } from '../sources/source.js';
 import { chunkReadings, dataMessage, deviceStatusMessage } from './messages.js';
+import { scanMessage } from './scan-message.js';
 import { PRIORITY, type Outbox } from './outbox.js';
 
 export interface OutboxSinkCounters {
@@ -12,10 +13,12 @@ export interface OutboxSinkCounters {
   readonly rejected: number;
   /** Enqueue failures (disk full, database error); the readings of that call are lost (logged once per episode). */
   readonly enqueueErrors: number;
+  /** Scan reads committed to the outbox (scanner sources). */
+  readonly scanReads: number;
 }
 
 export class OutboxSink implements SourceSink {
-  private counters = { readings: 0, rejected: 0, enqueueErrors: 0 };
+  private counters = { readings: 0, rejected: 0, enqueueErrors: 0, scanReads: 0 };
   /** Enqueue failures since the last success: the log says when failing starts and when it ends, not per call. */
   private failuresInARow = 0;
 
@@ -62,6 +65,19 @@ export class OutboxSink implements SourceSink {
     this.counters.enqueueErrors += 1;
     this.failuresInARow += 1;
     if (this.failuresInARow === 1) this.log.error({ ...context, err: err.message }, 'outbox enqueue failed (disk full?): new readings are lost until it takes them again; what it holds is kept and sent');
+  }
+
+  /** Scan reads (issue #21): one message per call, through the outbox like readings, with the device's sequence. */
+  scans(device: string, reads: readonly ScanRead[]): void {
+    if (reads.length === 0) return;
+    try {
+      this.outbox.enqueue({ device, topic: scanTopic(this.site, this.node, device), priority: PRIORITY.live, build: (seq) => JSON.stringify(scanMessage(seq ?? 0, reads)) });
+      this.counters.scanReads += reads.length;
+      this.enqueued();
+    } catch (err) {
+      this.failed(err as Error, { device, what: 'scan reads' });
+    }
+    this.onEnqueued();
   }
 
   status(device: string, status: Omit<DeviceStatus, 'v'>): void {

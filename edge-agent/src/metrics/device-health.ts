@@ -3,7 +3,7 @@
  * source already reports readings and device status through its `SourceSink`, so the tracker sees the same facts
  * the gateway sees without any source having to expose its internals.
  */
-import type { DeviceStatus } from '@coldtrace/contract';
+import type { DeviceStatus, ScanRead } from '@coldtrace/contract';
 import type { Clock } from '../clock.js';
 import type { Priority, SourceReading, SourceSink } from '../sources/source.js';
 
@@ -41,6 +41,11 @@ export class DeviceHealthTracker implements SourceSink {
     // Same rule as the outbox sink: a non-finite value is refused there, so it is not a good read here either.
     if (readings.some(usable)) this.devices.set(device, { ...this.get(device), lastGoodReadAt: this.clock.now() });
     this.inner.readings(device, readings, priority);
+  }
+
+  scans(device: string, reads: readonly ScanRead[]): void {
+    if (reads.some((r) => r.code !== undefined)) this.devices.set(device, { ...this.get(device), lastGoodReadAt: this.clock.now() });
+    this.inner.scans?.(device, reads);
   }
 
   status(device: string, status: Omit<DeviceStatus, 'v'>): void {

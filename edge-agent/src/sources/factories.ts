@@ -9,6 +9,7 @@ import { AccelSource } from './accel/accel-source.js';
 import { NmeaGpsSource } from './gps/gps-source.js';
 import { LineSource } from './line/line-source.js';
 import { ModbusSource } from './modbus/source.js';
+import { ScannerSource } from './scanner/scanner-source.js';
 import type { Source } from './source.js';
 
 export interface SourceFactoryDeps {
@@ -26,4 +27,5 @@ export const BUILTIN_SOURCE_FACTORIES: SourceFactories = {
   'nmea-gps': (config, deps) => new NmeaGpsSource(config, deps),
   line: (config, deps) => new LineSource(config, deps),
   accel: (config, deps) => new AccelSource(config, deps),
+  scanner: (config, deps) => new ScannerSource(config, deps),
 };

@@ -3,7 +3,7 @@
  * A source owns its transport and timing; it hands decoded readings and device health to a sink and never
  * publishes itself. Failed reads are reported through `status`, never as readings (docs/domain.md §5).
  */
-import type { DeviceStatus, MetricName } from '@coldtrace/contract';
+import type { DeviceStatus, MetricName, ScanRead } from '@coldtrace/contract';
 
 export interface SourceReading {
   readonly metric: MetricName;
@@ -19,6 +19,8 @@ export type Priority = 'live' | 'alarm';
 export interface SourceSink {
   readings(device: string, readings: readonly SourceReading[], priority?: Priority): void;
   status(device: string, status: Omit<DeviceStatus, 'v'>): void;
+  /** Codes a scanner or RFID reader read (scanner source, issue #21); each read carries its own device time. */
+  scans?(device: string, reads: readonly ScanRead[]): void;
 }
 
 export interface Source {

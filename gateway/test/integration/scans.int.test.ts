@@ -162,6 +162,17 @@ describe('scans become custody', () => {
     expect(scans).toEqual([expect.objectContaining({ outcome: 'refused', reasonCode: 'E_SCAN_SHORT_DATED' })]);
   });
 
+  it('never passes a command a client forged on a node\'s command topic', async () => {
+    const forger = await connect(gw.mqttUrl, 'forger');
+    await forger.publishAsync(scanCommandTopic('wh', 'node-1'), JSON.stringify({ ...commands[0], batch: 'FORGED' }), { qos: 1 });
+    await forger.endAsync();
+    const before = commands.length;
+    // A real refusal after the forged one: once it has arrived, the forged one would have too.
+    await scan('SC-RX', t0 + 6 * HOUR, [label('LOT-OLD', day(t0 + 6 * HOUR - 2 * 86_400_000), { producedOn: '2026-01-10' })]);
+    await expect.poll(() => commands.length).toBeGreaterThan(before);
+    expect(commands.map((c) => c.batch)).not.toContain('FORGED');
+  });
+
   it('keeps a code the edge could not decode, and a code that names no batch, each with its reason', async () => {
     await scan('SC-COLD', t0 + 7 * HOUR, [
       { via: 'barcode', raw: '(01)09506000134353', error: { code: 'E_GS1_CHECK_DIGIT', reason: '(01) GTIN 09506000134353: check digit is 3, should be 2' } },

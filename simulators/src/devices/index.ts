@@ -6,3 +6,5 @@ export * from './accel.js';
 export * from './pty.js';
 export { SerialWriter, ManualTicker, realTicker, type SimClock, type Ticker } from './serial-writer.js';
 export { seededRandom } from '../random.js';
+export * from './scanner.js';
+export * from './scan-codes.js';

@@ -62,9 +62,10 @@ class IngestBroker extends Aedes {
       callback?.();
       return;
     }
-    // Events (flags, milestones) and refusal feedback come from the gateway alone: a client's publish there is quarantined (ingest
-    // refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
-    if (client !== null && (this.refused.has(packet) || packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined))) {
+    // Events (flags, milestones), refusal feedback and scan commands come from the gateway alone: a client's publish there is
+    // quarantined (ingest refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
+    if (client !== null && (this.refused.has(packet) || packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined)
+      || packet.topic.endsWith('/command'))) {
       callback?.();
       return;
     }

@@ -1,0 +1,114 @@
+/**
+ * A barcode scanner or a line-mode UHF RFID reader on a serial port (issue #21). Each line is one code, decoded at
+ * the edge (decode/gs1-read.ts) and handed to the sink as a scan read with the agent's clock as device time (these
+ * readers have no clock of their own); a code that does not decode is handed on too, with why, so the gateway keeps
+ * it. Reads of the same code within `dedupeMs` are one (an RFID portal reads a tag many times a second); reads are
+ * gathered for `batchMs` into one message.
+ */
+import type { ScanRead } from '@coldtrace/contract';
+import { barcodeRead, rfidRead } from '../../decode/gs1-read.js';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from '../../clock.js';
+import type { Source, SourceSink } from '../source.js';
+import { SerialLineReader, type SerialSourceDeps } from '../serial/serial-lines.js';
+import { StatusReporter } from '../serial/status.js';
+import type { ScannerSourceConfig } from './config.js';
+
+/** Codes remembered for de-duplication; past it, those older than the window are forgotten first (bounded, rule 6). */
+const MAX_REMEMBERED = 100_000;
+
+export interface ScannerSourceStats {
+  /** Lines read from the port. */
+  lines: number;
+  /** Reads handed to the sink. */
+  reads: number;
+  /** Of them, codes that did not decode (sent with their reason). */
+  undecoded: number;
+  /** Repeats within `dedupeMs`, not sent. */
+  repeats: number;
+}
+
+export interface ScannerSourceDeps extends SerialSourceDeps {
+  /** Timers of the batch window. Default: real timers. */
+  readonly scheduler?: Scheduler;
+}
+
+export class ScannerSource implements Source {
+  readonly name: string;
+  readonly devices: readonly string[];
+  readonly stats: ScannerSourceStats = { lines: 0, reads: 0, undecoded: 0, repeats: 0 };
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private reader: SerialLineReader | undefined;
+  private status: StatusReporter | undefined;
+  private sink: SourceSink | undefined;
+  private readonly lastSeen = new Map<string, number>();
+  private pending: ScanRead[] = [];
+  private timer: { cancel(): void } | undefined;
+
+  constructor(private readonly config: ScannerSourceConfig, private readonly deps: ScannerSourceDeps = {}) {
+    this.name = `scanner:${config.path}`;
+    this.devices = [config.device];
+    this.clock = deps.clock ?? systemClock;
+    this.scheduler = deps.scheduler ?? systemScheduler;
+  }
+
+  async start(sink: SourceSink): Promise<void> {
+    const c = this.config;
+    this.sink = sink;
+    const status = new StatusReporter(c.device, sink, this.clock, this.deps.statusIntervalMs);
+    this.status = status;
+    this.reader = new SerialLineReader(
+      { path: c.path, baudRate: c.baudRate, reopenDelayMs: c.reopenDelayMs, delimiter: c.delimiter },
+      { line: (text) => this.onLine(text), problem: (code, message) => status.error(`${code}: ${message}`) },
+      this.deps.log?.child({ device: c.device, source: this.name }),
+    );
+    await this.reader.start();
+  }
+
+  /** One line from the port (also the seam the tests drive without a port). */
+  onLine(text: string): void {
+    if (text.trim() === '') return;
+    this.stats.lines++;
+    const time = Math.round(this.clock.now());
+    const { read, key } = this.config.mode === 'rfid' ? (({ read: r, epc }) => ({ read: r, key: epc ?? r.raw }))(rfidRead(text, time))
+      : { read: barcodeRead(text, time, this.config.fnc1), key: text };
+    if (this.repeated(key, time)) {
+      this.stats.repeats++;
+      return;
+    }
+    this.stats.reads++;
+    if (read.error !== undefined) this.stats.undecoded++;
+    else this.status?.good(time);
+    this.pending.push(read);
+    if (this.pending.length >= this.config.maxBatch || this.config.batchMs === 0) this.flush();
+    else this.timer ??= this.scheduler.after(this.config.batchMs, () => this.flush());
+  }
+
+  private repeated(key: string, time: number): boolean {
+    const window = this.config.dedupeMs;
+    if (window === 0) return false;
+    const last = this.lastSeen.get(key);
+    if (last !== undefined && time - last < window) return true;
+    if (this.lastSeen.size >= MAX_REMEMBERED) {
+      for (const [k, t] of this.lastSeen) if (time - t >= window) this.lastSeen.delete(k);
+      if (this.lastSeen.size >= MAX_REMEMBERED) this.lastSeen.clear();
+    }
+    this.lastSeen.set(key, time);
+    return false;
+  }
+
+  private flush(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const reads = this.pending;
+    this.pending = [];
+    this.sink?.scans?.(this.config.device, reads);
+  }
+
+  async stop(): Promise<void> {
+    this.flush();
+    await this.reader?.stop();
+    this.reader = undefined;
+  }
+}
