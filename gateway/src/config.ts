@@ -2,6 +2,9 @@
  * Gateway configuration: read from the environment once at start, validated, every problem listed (docs/engineering.md 3).
  * Unknown COLDTRACE_* keys are errors: a typo must not silently fall back to a default.
  */
+import type { NotifyPolicy } from './domain/notify/policy.js';
+import { loadNotifyPolicy } from './services/notify-config.js';
+
 export type MqttConfig =
   | {
       readonly mode: 'embedded'; readonly host: string; readonly port: number;
@@ -44,6 +47,8 @@ export interface GatewayConfig {
   readonly events: { readonly webhooks: readonly { readonly name: string; readonly url: string; readonly secret: string }[]; readonly linkTemplate?: string };
   /** Flags as Alertmanager alerts (docs/notifications.md): base URLs (none: off), re-send interval, ms; `publicUrl` the gateway's for links. */
   readonly alertmanager: { readonly urls: readonly string[]; readonly resendMs: number; readonly publicUrl?: string };
+  /** People on duty (docs/notifications.md): the policy file read and checked (absent: off), the link-signing key (absent: generated, kept in notify.db). */
+  readonly notify?: { readonly policy: NotifyPolicy; readonly secret?: string };
   /**
    * Tamper evidence (docs/security.md "Tamper evidence"): readings, flags and custody chained (`chain`, off only for
    * measurement), a signed checkpoint every `checkpointIntervalMs` (0: none on a timer), the Ed25519 key's PEM file
@@ -118,6 +123,10 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_ALERTMANAGER_RESEND_MS: '60000',
   /** The gateway's address as people reach it, for links in alerts ('' = no links). */
   COLDTRACE_PUBLIC_URL: '',
+  /** Notification policy file, JSON or YAML: channels, recipients, schedules, policies, windows ('' = nobody is notified). */
+  COLDTRACE_NOTIFY_CONFIG: '',
+  /** HMAC key of the acknowledgement links, at least 32 characters ('' = generated once and kept in notify.db). */
+  COLDTRACE_NOTIFY_SECRET: '',
   /** 'off' only to measure what chaining costs: readings, flags and custody records are then not chained. */
   COLDTRACE_INTEGRITY_CHAIN: 'on',
   /** A signed checkpoint of the chains' heads every this many minutes, when they moved (0: none on a timer). */
@@ -224,6 +233,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       resendMs: int('COLDTRACE_ALERTMANAGER_RESEND_MS', 1000, 3_600_000),
       ...optional('publicUrl', publicUrl(get('COLDTRACE_PUBLIC_URL'), problems)),
     },
+    ...notifyConfig(get('COLDTRACE_NOTIFY_CONFIG'), get('COLDTRACE_NOTIFY_SECRET'), problems),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     integrity: {
       chain: oneOf('COLDTRACE_INTEGRITY_CHAIN', ['on', 'off'] as const) === 'on',
@@ -249,6 +259,14 @@ function mosquittoFiles(passwordFile: string | undefined, aclFile: string | unde
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** COLDTRACE_NOTIFY_CONFIG and COLDTRACE_NOTIFY_SECRET: the policy file read and checked whole. */
+function notifyConfig(path: string, secret: string, problems: string[]): { notify?: NonNullable<GatewayConfig['notify']> } {
+  if (secret !== '' && secret.length < 32) problems.push('COLDTRACE_NOTIFY_SECRET: at least 32 characters (e.g. openssl rand -base64 32)');
+  if (path === '') return {};
+  const policy = loadNotifyPolicy(path, problems);
+  return policy === undefined ? {} : { notify: { policy, ...optional('secret', secret === '' ? undefined : secret) } };
 }
 
 /** The gateway's one public address, or none. */

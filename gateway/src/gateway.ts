@@ -3,6 +3,7 @@
  * environment; tests, the demo and the benchmark call it with their own ports and directories.
  */
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
@@ -25,6 +26,10 @@ import { CarrierEventService } from './services/carrier-events.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { AlertmanagerPush } from './services/alertmanager-push.js';
+import { NotifyService } from './services/notify.js';
+import { flagFacts } from './services/notify-facts.js';
+import { SqliteNotifyStore } from './adapters/sqlite/notify/notify-store.js';
+import { notifyChannels } from './adapters/smtp/channels.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
@@ -144,6 +149,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const tellOrderHub = (changes: readonly FlagChange[]): Promise<void> => {
     mqttEvents.publisher?.publish(flagEvents(changes, linkTemplate));
     alertmanager.accept(changes);
+    void notifications?.accept(changes);
     return delivery.accept(changes);
   };
   const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb, { chain: config.integrity.chain }), tellOrderHub);
@@ -155,6 +161,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     options: { resendMs: config.alertmanager.resendMs, ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}) },
   });
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
+  // People on duty (docs/notifications.md): alarms escalate through their own outbox file; off without a policy file.
+  const notifyStore = config.notify === undefined ? undefined : new SqliteNotifyStore(openDatabase(join(config.dataDir, 'notify.db'), { durability: config.durability, cacheKiB: 8192 }));
+  const notifySend = config.notify === undefined ? undefined : notifyChannels(config.notify.policy.channels, fetchPoster());
+  const notifications = config.notify === undefined || notifyStore === undefined || notifySend === undefined ? undefined : new NotifyService({
+    store: notifyStore, policy: config.notify.policy, channels: notifySend.send, flags, factsOf: flagFacts(registryStore, config.alertmanager.publicUrl),
+    clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'notify' }),
+    ackKey: config.notify.secret ?? await notifyStore.meta('ack-key', () => randomBytes(32).toString('base64url')),
+    ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
+  });
   const evidence = new EvidenceService(registryStore, custody, store, flags);
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
@@ -259,6 +274,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
+    ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
     integrity,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     health: () => {
@@ -290,6 +306,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await rules.close();
       await delivery.close();
       await alertmanager.close();
+      await notifications?.close();
+      notifySend?.close();
+      await notifyStore?.close();
       await outbox.close();
       await app.close();
       await store.close();

@@ -18,6 +18,7 @@ import type { OrderSummaryService } from '../services/order-summary.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
+import type { NotificationRouteDeps } from './routes/notifications.js';
 import type { CredentialRouteDeps } from './routes/credentials.js';
 import type { ScanLog } from '../ports/scans.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly clock: Clock;
   /** Flag events to the order hub: dead letters and delivery counts. Absent: the routes are not served. */
   readonly delivery?: EventRouteDeps['delivery'];
+  /** People on duty: alarms, acknowledgements, the delivery log, the roster (docs/notifications.md). Absent: the routes are not served. */
+  readonly notifications?: Omit<NotificationRouteDeps, 'clock'>;
   /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */

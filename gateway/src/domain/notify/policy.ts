@@ -59,7 +59,7 @@ export interface Match {
   readonly tiers?: readonly ('1' | '2' | '3')[];
 }
 
-/** One escalation step: `afterMin` after the alarm was raised, these are told (recipient ids, or `schedule:ID`). */
+/** One escalation step: `afterMin` minutes (fractions allowed) after the alarm was raised, these are told (recipient ids, or `schedule:ID`). */
 export interface Step {
   readonly afterMin: number;
   readonly notify: readonly string[];
@@ -212,7 +212,7 @@ function policy(r: Reader, v: unknown, at: string): Policy {
   };
   const steps = r.list(o.steps, `${at}.steps`).map((s, i) => {
     const so = r.object(s, `${at}.steps[${i}]`);
-    const afterMin = so.afterMin === undefined ? DEFAULT_STEP_DELAYS_MIN[i] ?? 30 * i : r.int(so.afterMin, `${at}.steps[${i}].afterMin`, 0, 7 * 24 * 60);
+    const afterMin = so.afterMin === undefined ? DEFAULT_STEP_DELAYS_MIN[i] ?? 30 * i : r.num(so.afterMin, `${at}.steps[${i}].afterMin`, 0, 7 * 24 * 60);
     return { afterMin, notify: strings(so.notify, `${at}.steps[${i}].notify`) ?? [] };
   });
   if (steps.length === 0) r.problems.push(`${at}.steps: at least one step`);
@@ -278,6 +278,12 @@ class Reader {
   int(v: unknown, at: string, min: number, max: number): number {
     if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
     this.problems.push(`${at}: expected a whole number ${min}-${max}, got ${JSON.stringify(v)}`);
+    return min;
+  }
+  /** A number, fractions allowed (a step 0.5 min after the alarm). */
+  num(v: unknown, at: string, min: number, max: number): number {
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) return v;
+    this.problems.push(`${at}: expected a number ${min}-${max}, got ${JSON.stringify(v)}`);
     return min;
   }
   bool(v: unknown, at: string): boolean {
