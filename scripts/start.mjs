@@ -2,7 +2,8 @@
 // the gateway (embedded MQTT broker + SQLite store + dashboard), the device simulators and the edge agent.
 // Logs go to .data/logs/; Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -107,17 +108,27 @@ process.on('exit', () => {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-// The gateway refuses unknown COLDTRACE_* settings; the demo's own ones are for the simulators and agents only.
-const gatewayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COLDTRACE_DEMO_')));
+// The demo's admin key (docs/security.md "HTTP access"): COLDTRACE_ADMIN_KEY if set, else one made on the first
+// start and kept in .data/demo-admin-key (mode 0600), so the key printed below stays the same across restarts. The
+// demo's own API calls, the registry CLI and the scenarios use it (COLDTRACE_API_KEY).
+const adminKeyFile = `${root}.data/demo-admin-key`;
+if (process.env.COLDTRACE_ADMIN_KEY === undefined && !existsSync(adminKeyFile)) writeFileSync(adminKeyFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+const adminKey = process.env.COLDTRACE_ADMIN_KEY ?? readFileSync(adminKeyFile, 'utf8').trim();
+process.env.COLDTRACE_API_KEY ??= adminKey;
+// The gateway refuses unknown COLDTRACE_* settings; the demo's own ones are for the simulators and agents only, and
+// COLDTRACE_API_KEY for the API's callers.
+const gatewayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COLDTRACE_DEMO_') && k !== 'COLDTRACE_API_KEY'));
 const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'], {
   baseEnv: gatewayEnv,
-  env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort },
+  env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort, COLDTRACE_ADMIN_KEY: adminKey },
   readyMsg: 'gateway ready',
 });
 // The demo registry (sites, zones, batches, a truck shipment, orders), once: a registry kept from an earlier run
 // (or edited since) is left as it is.
 const { demoRegistry, demoCarrierEvents } = await import('../simulators/dist/demo-registry.js');
-const known = await fetch(`${gw.httpUrl}/api/v1/registry/sites/demo-site`);
+/** The headers of the demo's own API calls: its admin key, when the gateway's API asks for one. */
+const apiHeaders = () => (process.env.COLDTRACE_API_KEY ? { authorization: `Bearer ${process.env.COLDTRACE_API_KEY}` } : {});
+const known = await fetch(`${gw.httpUrl}/api/v1/registry/sites/demo-site`, { headers: apiHeaders() });
 if (known.status === 404) {
   const file = `${root}.data/demo-registry.json`;
   const now = Date.now();
@@ -128,11 +139,9 @@ if (known.status === 404) {
     await stop(1);
   }
   // What the carrier said about the truck so far (docs/claims.md), as its feed would send it.
-  const posted = await fetch(`${gw.httpUrl}/api/v1/carrier-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoCarrierEvents(now)) });
+  const posted = await fetch(`${gw.httpUrl}/api/v1/carrier-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...apiHeaders() }, body: JSON.stringify(demoCarrierEvents(now)) });
   if (!posted.ok) console.error(`coldtrace: the demo carrier events were refused: ${await posted.text()}`);
 }
-/** The headers of the demo's own API calls: its admin key, when the gateway's API asks for one. */
-const apiHeaders = () => (process.env.COLDTRACE_API_KEY ? { authorization: `Bearer ${process.env.COLDTRACE_API_KEY}` } : {});
 // Each edge node's MQTT credential (docs/security.md): issued through the API (a rotation on every start), kept
 // where its agent's config reads it at every connection.
 async function issueCredential(site, node) {
@@ -166,7 +175,9 @@ await start('scenarios', ['simulators/dist/scenario.js', '--scenario', 'warehous
 
 console.log(`
 Coldtrace is running.
-  Dashboard      ${gw.httpUrl}/
+  Dashboard      ${gw.httpUrl}/   (sign in with the admin key below)
+  Admin key      ${adminKey}
+                 (API: Authorization: Bearer <key>; keys per role: POST ${gw.httpUrl}/api/v1/keys, docs/security.md)
   HTTP API       ${gw.httpUrl}/openapi.json   (readings: ${gw.httpUrl}/api/v1/readings?device=cold-room-1)
   Orders         ${gw.httpUrl}/api/v1/orders/ORD-1001/timeline   (evidence: ${gw.httpUrl}/api/v1/evidence/orders/ORD-1001)
   Registry       ${gw.httpUrl}/api/v1/registry   (import/export: node gateway/dist/cli/registry.js --help)

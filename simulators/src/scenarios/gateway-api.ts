@@ -17,8 +17,14 @@ export class ScenarioError extends Error {
   }
 }
 
+/** The API key the runner sends ($COLDTRACE_API_KEY: npm start sets the demo's admin key); none: no header. */
+function apiAuth(): Record<string, string> {
+  const key = process.env['COLDTRACE_API_KEY'];
+  return key === undefined || key === '' ? {} : { authorization: `Bearer ${key}` };
+}
+
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: apiAuth() });
   if (!res.ok) throw new ScenarioError('E_HTTP', `${url}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -31,7 +37,7 @@ export async function storedReadings(httpUrl: string, device: string, fromMs: nu
 
 /** Whether the gateway holds the scenario's registry already (a run before this one registered it). */
 export async function isRegistered(s: Scenario, httpUrl: string): Promise<boolean> {
-  const res = await fetch(`${httpUrl}/api/v1/registry/${s.marker.kind}/${encodeURIComponent(s.marker.id)}`);
+  const res = await fetch(`${httpUrl}/api/v1/registry/${s.marker.kind}/${encodeURIComponent(s.marker.id)}`, { headers: apiAuth() });
   if (res.status === 404) return false;
   if (!res.ok) throw new ScenarioError('E_HTTP', `registry lookup: HTTP ${res.status}`);
   return true;
@@ -41,7 +47,7 @@ export async function isRegistered(s: Scenario, httpUrl: string): Promise<boolea
 export async function putRegistry(s: Scenario, httpUrl: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${httpUrl}/api/v1/registry`, {
     method: 'PUT', body: JSON.stringify(s.registry),
-    headers: { 'content-type': 'application/json', 'x-coldtrace-actor': 'scenario-runner', 'x-coldtrace-source': `scenario:${s.name}` },
+    headers: { 'content-type': 'application/json', 'x-coldtrace-actor': 'scenario-runner', 'x-coldtrace-source': `scenario:${s.name}`, ...apiAuth() },
   });
   const body = (await res.json()) as Record<string, unknown>;
   if (res.status !== 200) throw new ScenarioError('E_REGISTRY_REFUSED', `${s.name}: registry refused (HTTP ${res.status}): ${JSON.stringify(body)}`);
