@@ -47,14 +47,17 @@ describe('encodeCommit', () => {
   it('does not hash the local series id (ids differ between database files)', () => {
     expect(hex(sha256(encodeCommit([group([...R1, ...R2], 99)])))).toBe(base);
   });
-  it('lays out header length, header, count and the readings as float64 LE', () => {
+  it('lays out header length, count, the header padded to 8 bytes and the readings as float64 LE', () => {
     const bytes = encodeCommit([group(R1)]);
     const view = new DataView(bytes.buffer);
     const h = seriesHeader(series);
+    const padded = Math.ceil(h.length / 8) * 8;
     expect(view.getUint32(0, true)).toBe(h.length);
-    expect(view.getUint32(4 + h.length, true)).toBe(1);
-    expect(view.getFloat64(8 + h.length + 8, true)).toBe(4.5);
-    expect(bytes.length).toBe(8 + h.length + 40);
+    expect(view.getUint32(4, true)).toBe(1);
+    expect(new TextDecoder().decode(bytes.subarray(8, 8 + h.length))).toBe('["wh1","n1","S-1","temperature","Cel"]');
+    expect([...bytes.subarray(8 + h.length, 8 + padded)].every((b) => b === 0)).toBe(true);
+    expect(view.getFloat64(8 + padded + 8, true)).toBe(4.5);
+    expect(bytes.length).toBe(8 + padded + 40);
   });
 });
 
@@ -69,6 +72,14 @@ describe('manifest and checks', () => {
   ])('refuses %s', (_name, bytes) => {
     expect(() => decodeManifest(bytes)).toThrow();
   });
+  it('checks a reading alone as it checks it among its group', () => {
+    const c = new ReadingChecker();
+    const values = new Float64Array([...R1, ...R2]);
+    const all = new Uint32Array(2);
+    c.checkAll(values, all, 0);
+    expect([...all]).toEqual([c.check(values, 0), c.check(values, 5)]);
+  });
+
   it('gives each reading a check that changes with any of its fields', () => {
     const c = new ReadingChecker();
     const checks = decodeChecks(encodeChecks([group([...R1, ...R2])], c));

@@ -3,8 +3,9 @@
  * evidence"). A commit is a list of groups; a group is the readings of one series (device and metric) that the
  * commit stored, sorted by device time. Its content is, group after group:
  *
- *   u32 LE header length, header = UTF-8 JSON [site, node, device, metric, unit]
- *   u32 LE reading count, then per reading 5 float64 LE: device time, value, seq, receive time, flags
+ *   u32 LE header length, u32 LE reading count,
+ *   header = UTF-8 JSON [site, node, device, metric, unit], zero-padded to a multiple of 8 bytes,
+ *   per reading 5 float64 LE: device time, value, seq, receive time, flags
  *
  * the same numbers the store keeps (chunk.ts), so every stored field of every reading is covered. The content's
  * SHA-256 goes into the link. The manifest says which stored readings a commit holds (series id and device times
@@ -15,6 +16,9 @@ import { utf8Bytes } from './hash.js';
 
 /** Numbers per reading in a group: device time, value, seq, receive time, flags (the chunk layout). */
 export const READING_WIDTH = 5;
+
+/** On little-endian hosts (all the gateway runs on) float64 arrays are copied as they are: the encoding is LE. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A series as the store names it. */
 export interface SeriesName {
@@ -39,39 +43,75 @@ export function seriesHeader(s: SeriesName): Uint8Array {
   return utf8Bytes(JSON.stringify([s.site, s.node, s.device, s.metric, s.unit]));
 }
 
-/** The canonical bytes of a commit's groups (hashed into its link). */
+/** `n` rounded up to a multiple of 8. */
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/**
+ * The canonical bytes of a commit's groups (hashed into its link). Per group: u32 LE header length, u32 LE reading
+ * count, the header padded with zero bytes to a multiple of 8, then the readings as float64 LE; so every reading
+ * starts 8-byte aligned and a little-endian host copies a group's numbers in one move.
+ */
 export function encodeCommit(groups: readonly CommitGroup[]): Uint8Array {
   let size = 0;
-  for (const g of groups) size += 8 + g.header.length + g.values.length * 8;
+  for (const g of groups) size += 8 + pad8(g.header.length) + g.values.length * 8;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
+  const numbers = new Float64Array(out.buffer);
   let p = 0;
   for (const g of groups) {
     view.setUint32(p, g.header.length, true);
-    out.set(g.header, p + 4);
-    p += 4 + g.header.length;
-    view.setUint32(p, g.values.length / READING_WIDTH, true);
-    p += 4;
-    for (let i = 0; i < g.values.length; i++, p += 8) view.setFloat64(p, g.values[i]!, true);
+    view.setUint32(p + 4, g.values.length / READING_WIDTH, true);
+    out.set(g.header, p + 8);
+    p += 8 + pad8(g.header.length);
+    if (LITTLE_ENDIAN) numbers.set(g.values, p / 8);
+    else for (let i = 0; i < g.values.length; i++) view.setFloat64(p + i * 8, g.values[i]!, true);
+    p += g.values.length * 8;
   }
   return out;
 }
 
 /**
- * A 32-bit check of one reading (FNV-1a over its 5 float64): which reading of a commit changed. Not a security
- * property (it can be forged): the commit's SHA-256 is.
+ * A 32-bit check of each reading (FNV-1a over the ten little-endian 32-bit words of its 5 float64, then a final
+ * mix): which reading of a commit changed. Not a security property (it can be forged): the commit's SHA-256 is.
  */
 export class ReadingChecker {
-  private readonly f = new Float64Array(READING_WIDTH);
-  private readonly bytes = new Uint8Array(this.f.buffer);
-  private readonly view = new DataView(this.f.buffer);
+  private readonly scratch = new Float64Array(READING_WIDTH);
+  private readonly words = new Uint32Array(this.scratch.buffer);
+  private readonly scratchView = new DataView(this.scratch.buffer);
 
+  /** The check of the reading at `o` of `values`. */
   check(values: Float64Array, o: number): number {
-    for (let i = 0; i < READING_WIDTH; i++) this.view.setFloat64(i * 8, values[o + i]!, true);
+    if (!LITTLE_ENDIAN) {
+      for (let i = 0; i < READING_WIDTH; i++) this.scratchView.setFloat64(i * 8, values[o + i]!, true);
+      return mix(this.scratchView, 0);
+    }
+    // A scratch copy, not a view per group: a view costs more than the hashing for groups of one reading.
+    const f = this.scratch;
+    const w = this.words;
+    f[0] = values[o]!; f[1] = values[o + 1]!; f[2] = values[o + 2]!; f[3] = values[o + 3]!; f[4] = values[o + 4]!;
     let h = 0x811c9dc5;
-    for (const b of this.bytes) h = Math.imul(h ^ b, 0x01000193);
-    return h >>> 0;
+    for (let i = 0; i < 2 * READING_WIDTH; i++) h = Math.imul(h ^ w[i]!, 0x01000193);
+    return final(h);
   }
+
+  /** The checks of every reading of `values` into `out` from `at`; returns the index after the last. */
+  checkAll(values: Float64Array, out: Uint32Array, at: number): number {
+    for (let o = 0; o < values.length; o += READING_WIDTH) out[at++] = this.check(values, o);
+    return at;
+  }
+}
+
+function mix(view: DataView, byteOffset: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 2 * READING_WIDTH; i++) h = Math.imul(h ^ view.getUint32(byteOffset + i * 4, true), 0x01000193);
+  return final(h);
+}
+
+function final(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
 }
 
 /** Where a commit's readings are: per group, the series id and the device times, in group order. */
@@ -84,15 +124,17 @@ export interface ManifestGroup {
 export function encodeManifest(groups: readonly CommitGroup[]): Uint8Array {
   let n = 0;
   for (const g of groups) n += 2 + g.values.length / READING_WIDTH;
+  const numbers = new Float64Array(n);
+  let p = 0;
+  for (const g of groups) {
+    numbers[p++] = g.seriesId;
+    numbers[p++] = g.values.length / READING_WIDTH;
+    for (let o = 0; o < g.values.length; o += READING_WIDTH) numbers[p++] = g.values[o]!;
+  }
+  if (LITTLE_ENDIAN) return new Uint8Array(numbers.buffer);
   const out = new Uint8Array(n * 8);
   const view = new DataView(out.buffer);
-  let p = 0;
-  const put = (x: number): void => { view.setFloat64(p, x, true); p += 8; };
-  for (const g of groups) {
-    put(g.seriesId);
-    put(g.values.length / READING_WIDTH);
-    for (let o = 0; o < g.values.length; o += READING_WIDTH) put(g.values[o]!);
-  }
+  for (let i = 0; i < n; i++) view.setFloat64(i * 8, numbers[i]!, true);
   return out;
 }
 
@@ -120,12 +162,13 @@ export function decodeManifest(bytes: Uint8Array): ManifestGroup[] {
 export function encodeChecks(groups: readonly CommitGroup[], checker: ReadingChecker): Uint8Array {
   let n = 0;
   for (const g of groups) n += g.values.length / READING_WIDTH;
+  const checks = new Uint32Array(n);
+  let p = 0;
+  for (const g of groups) p = checker.checkAll(g.values, checks, p);
+  if (LITTLE_ENDIAN) return new Uint8Array(checks.buffer);
   const out = new Uint8Array(n * 4);
   const view = new DataView(out.buffer);
-  let p = 0;
-  for (const g of groups) {
-    for (let o = 0; o < g.values.length; o += READING_WIDTH, p += 4) view.setUint32(p, checker.check(g.values, o), true);
-  }
+  for (let i = 0; i < n; i++) view.setUint32(i * 4, checks[i]!, true);
   return out;
 }
 
