@@ -55,4 +55,17 @@ export interface ScanLog {
   list(q: ScanQuery): Promise<(ScanEntry & { readonly id: number })[]>;
   /** Counts by outcome (for /metrics and the bench). */
   counts(): Promise<Record<ScanOutcome, number>>;
+  /**
+   * The batch each identity key was last seen with (`sscc:{SSCC}`, `sgtin:{GTIN}.{serial}`): learnt from the logged
+   * reads whose code named both (a pallet label with SSCC and lot, a pack's DataMatrix with GTIN, serial and lot).
+   */
+  batchesOf(keys: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** The identity keys a code carries besides its batch: what an RFID tag or a bare SSCC will name later. */
+export function identityKeys(code: { readonly sscc?: string; readonly gtin?: string; readonly serial?: string }): string[] {
+  const keys: string[] = [];
+  if (code.sscc !== undefined) keys.push(`sscc:${code.sscc}`);
+  if (code.gtin !== undefined && code.serial !== undefined) keys.push(`sgtin:${code.gtin}.${code.serial}`);
+  return keys;
 }

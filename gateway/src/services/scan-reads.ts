@@ -11,7 +11,7 @@ import type { ScannerRegistration } from '../domain/scans/registration.js';
 import type { Batch, Placement, Shipment, Site, Zone } from '../domain/registry/types.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
-import type { ScanEntry } from '../ports/scans.js';
+import { identityKeys, type ScanEntry, type ScanLog } from '../ports/scans.js';
 import type { ScanContext } from './scan-context.js';
 
 export interface MessageOutcome {
@@ -29,14 +29,19 @@ export class MessageReads {
   private readonly zones = new Map<string, Zone | undefined>();
   private readonly sites = new Map<string, Site | undefined>();
   private readonly shipments = new Map<string, Shipment | undefined>();
+  /** Identity keys read with their lot in this message, and those looked up in the log. */
+  private readonly seenHere = new Map<string, string>();
+  private readonly learntCache = new Map<string, string | undefined>();
   readonly out: MessageOutcome = { entries: [], batches: [], placements: new Map() };
 
   constructor(
     private readonly store: RegistryStore, private readonly context: ScanContext, private readonly flags: Pick<FlagStore, 'list'> | undefined,
+    private readonly identities: Pick<ScanLog, 'batchesOf'>,
     private readonly topic: ScanTopic, private readonly seq: number, private readonly receivedAt: number,
   ) {}
 
   async read(r: CheckedRead): Promise<void> {
+    if (r.code?.batch !== undefined) for (const k of identityKeys(r.code)) this.seenHere.set(k, r.code.batch);
     const { site, node, device } = this.topic;
     const base = { site, node, device, seq: this.seq, index: r.index, time: r.time, receivedAt: this.receivedAt, via: r.via, raw: r.raw, ...(r.code !== undefined ? { code: r.code } : {}) };
     this.out.entries.push({ ...base, ...(await this.verdict(r)) });
@@ -47,8 +52,10 @@ export class MessageReads {
     const door = await this.context.doorAt(this.topic.device, r.time);
     if (door === undefined) return unresolved('E_SCAN_NO_DOOR', `device ${this.topic.device} has no scanner registration (the device's 'scanner' field, docs/scans.md)`);
     const code = r.code;
-    const id = code.batch;
-    if (id === undefined) return unresolved('E_SCAN_NO_BATCH', `the code names no batch (no AI 10)${code.sscc !== undefined ? `: a pallet's SSCC ${code.sscc} alone does not say what it carries` : ''}`);
+    const id = code.batch ?? (await this.learnt(code));
+    if (id === undefined) {
+      return unresolved('E_SCAN_NO_BATCH', `the code names no batch (no AI 10)${identityKeys(code).length > 0 ? ', and no read of this pallet or item with its lot was seen before' : ''}`);
+    }
     const named = await this.batchOf(id, code);
     if ('outcome' in named) return named;
     const { batch, created } = named;
@@ -65,6 +72,26 @@ export class MessageReads {
       if (refusal !== undefined) return { ...mine, outcome: 'refused', reasonCode: refusal.code, reason: refusal.reason };
     }
     return { ...mine, ...(await this.custody(id, r, door)) };
+  }
+
+  /** The batch an SSCC or a GTIN and serial was last read with (an RFID tag, a bare pallet label), this message's reads included. */
+  private async learnt(code: ScanCode): Promise<string | undefined> {
+    const keys = identityKeys(code);
+    if (keys.length === 0) return undefined;
+    for (const k of keys) {
+      const here = this.seenHere.get(k);
+      if (here !== undefined) return here;
+    }
+    const missing = keys.filter((k) => !this.learntCache.has(k));
+    if (missing.length > 0) {
+      const found = await this.identities.batchesOf(missing);
+      for (const k of missing) this.learntCache.set(k, found.get(k));
+    }
+    for (const k of keys) {
+      const b = this.learntCache.get(k);
+      if (b !== undefined) return b;
+    }
+    return undefined;
   }
 
   /** The batch a lot names: the registry's, or one created from the code (then marked `created`). */

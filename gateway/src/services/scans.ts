@@ -63,7 +63,7 @@ export class ScanService {
   private async judge(m: ScanInbound, receivedAt: number): Promise<ScanResult> {
     const { site, node, device } = m.topic;
     if (await this.deps.log.seen(device, m.seq)) return { reads: m.reads.length, outcomes: {} };
-    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, m.topic, m.seq, receivedAt);
+    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, this.deps.log, m.topic, m.seq, receivedAt);
     // In device time: a message holds what the scanner buffered, and custody moves in the order they happened.
     for (const r of [...m.reads].sort((a, b) => a.time - b.time || a.index - b.index)) await reads.read(r);
     const { entries, batches, placements } = reads.out;

@@ -128,6 +128,15 @@ describe('scans become custody', () => {
     expect(resolved.orders).toEqual(['O-2']);
   });
 
+  it('creates a batch the registry lacks from its label, and resolves a later RFID read of the pallet\'s SSCC to it', async () => {
+    const sscc = '106141410000000019';
+    await scan('SC-COLD', t0 + 5 * HOUR, [label('LOT-3', '2028-01-31', { sscc, producedOn: '2026-11-01' })]);
+    await scan('SC-LOAD', t0 + 6 * HOUR, [{ via: 'rfid', raw: '3174257BF4000000000001B2', code: { sscc } }]);
+    const { scans } = await getJson<{ scans: ScanRow[] }>(`${api}/scans?batch=LOT-3`);
+    expect(scans.map((x) => `${x.device} ${x.outcome}${x.createdBatch === true ? ' created' : ''}`)).toEqual(['SC-LOAD moved', 'SC-COLD moved created']);
+    expect(await evidence('LOT-3')).toEqual([...leg('S-COLD', 5, 6), ...leg('T-1', 6, 8)]);
+  });
+
   it('keeps and flags a scan that contradicts custody, without applying it', async () => {
     const before = await evidence('LOT-1');
     await scan('SC-COLD', t0 + 6 * HOUR, [label('LOT-1')]); // LOT-1 is at Utrecht by then

@@ -1,6 +1,6 @@
 /** The scan log (ports/scans.ts) in SQLite: one row per read, unique by (device, seq, index). */
 import type Database from 'better-sqlite3';
-import { SCAN_OUTCOMES, type ScanEntry, type ScanLog, type ScanOutcome, type ScanQuery } from '../../../ports/scans.js';
+import { identityKeys, SCAN_OUTCOMES, type ScanEntry, type ScanLog, type ScanOutcome, type ScanQuery } from '../../../ports/scans.js';
 import { migrate } from '../database.js';
 
 const MIGRATIONS = [
@@ -11,6 +11,8 @@ const MIGRATIONS = [
    );
    CREATE INDEX scans_batch ON scans (batch, id) WHERE batch IS NOT NULL;
    CREATE INDEX scans_outcome ON scans (outcome, id);`,
+  // What a pallet's SSCC or an item's GTIN and serial was last read with (ports/scans.ts, batchesOf).
+  `CREATE TABLE scan_identities (key TEXT PRIMARY KEY, batch TEXT NOT NULL, t INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 interface Row { id: number; body: string }
@@ -18,14 +20,22 @@ interface Row { id: number; body: string }
 export class SqliteScanLog implements ScanLog {
   private readonly insert: Database.Statement;
   private readonly seenStmt: Database.Statement;
+  private readonly learn: Database.Statement;
+  private readonly identity: Database.Statement;
   private readonly appendAll: (entries: readonly ScanEntry[]) => void;
 
   constructor(private readonly db: Database.Database) {
     migrate(db, 'scan-log', MIGRATIONS);
     this.insert = db.prepare('INSERT INTO scans (device, seq, idx, t, received_at, batch, outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.seenStmt = db.prepare('SELECT 1 FROM scans WHERE device = ? AND seq = ? LIMIT 1').pluck();
+    // The latest read (device time) wins: a pallet relabelled later names its new batch.
+    this.learn = db.prepare('INSERT INTO scan_identities (key, batch, t) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET batch = excluded.batch, t = excluded.t WHERE excluded.t >= t');
+    this.identity = db.prepare('SELECT batch FROM scan_identities WHERE key = ?').pluck();
     this.appendAll = db.transaction((entries: readonly ScanEntry[]) => {
-      for (const e of entries) this.insert.run(e.device, e.seq, e.index, e.time, e.receivedAt, e.batch ?? null, e.outcome, JSON.stringify(e));
+      for (const e of entries) {
+        this.insert.run(e.device, e.seq, e.index, e.time, e.receivedAt, e.batch ?? null, e.outcome, JSON.stringify(e));
+        if (e.code?.batch !== undefined && e.outcome !== 'bad-code') for (const k of identityKeys(e.code)) this.learn.run(k, e.code.batch, e.time);
+      }
     });
   }
 
@@ -48,6 +58,15 @@ export class SqliteScanLog implements ScanLog {
     params.push(q.limit);
     const rows = this.db.prepare(`SELECT id, body FROM scans ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params) as Row[];
     return Promise.resolve(rows.map((r) => ({ ...(JSON.parse(r.body) as ScanEntry), id: r.id })));
+  }
+
+  batchesOf(keys: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const k of keys) {
+      const b = this.identity.get(k) as string | undefined;
+      if (b !== undefined) out.set(k, b);
+    }
+    return Promise.resolve(out);
   }
 
   counts(): Promise<Record<ScanOutcome, number>> {
