@@ -110,6 +110,16 @@ describe('readings chain', () => {
     expect(verify().broken).toMatchObject({ chain: 'readings', reason: 'link', link });
   });
 
+  it('names a link whose manifest was cut short', async () => {
+    const store = SqliteTelemetryStore.open(path);
+    await threeCommits(store);
+    await store.close();
+    const db = new Database(path);
+    db.exec('UPDATE integrity_commits SET manifest = substr(manifest, 1, 16) WHERE id = 1');
+    db.close();
+    expect(verify().broken).toMatchObject({ reason: 'content', link: 1, expected: 'a readable manifest' });
+  });
+
   it('names a series renamed by hand', async () => {
     const store = SqliteTelemetryStore.open(path);
     await threeCommits(store);

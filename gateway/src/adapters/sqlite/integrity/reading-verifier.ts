@@ -81,7 +81,12 @@ export class ReadingChainVerifier {
     if (!sameBytes(link, row.link)) {
       return { chain: 'readings', reason: 'link', link: row.id, expected: toHex(link), found: toHex(row.link), detail: `link ${row.id} is not the hash of link ${this.prev.index} and its stored digest: the chain was edited` };
     }
-    const manifest = decodeManifest(row.manifest);
+    let manifest: ReturnType<typeof decodeManifest>;
+    try {
+      manifest = decodeManifest(row.manifest);
+    } catch (e) {
+      return { chain: 'readings', reason: 'content', link: row.id, expected: 'a readable manifest', found: `${row.manifest.length} bytes`, detail: `link ${row.id}'s manifest was edited: ${(e as Error).message}` };
+    }
     for (const m of manifest) this.covered.set(m.seriesId, (this.covered.get(m.seriesId) ?? 0) + m.times.length);
     const groups: CommitGroup[] = [];
     let prunedHere = false;
