@@ -20,19 +20,21 @@ export type FactsOf = (flags: readonly Flag[]) => Promise<FlagFacts[]>;
 export function flagFacts(registry: Pick<RegistryStore, 'get'>, publicUrl: string | undefined): FactsOf {
   return async (flags) => {
     const sites = new Map<string, Promise<string | undefined>>();
-    const products = new Map<string, Promise<string | undefined>>();
+    const products = new Map<string, Promise<{ id: string; name: string } | undefined>>();
     const siteOf = (zone: string): Promise<string | undefined> => cached(sites, zone, async () => (await registry.get('zones', zone))?.site);
-    const productOf = (batch: string): Promise<string | undefined> => cached(products, batch, async () => {
+    const productOf = (batch: string): Promise<{ id: string; name: string } | undefined> => cached(products, batch, async () => {
       const b = await registry.get('batches', batch);
       if (b === undefined) return undefined;
-      return (await registry.get('products', b.product))?.name ?? b.product;
+      return { id: b.product, name: (await registry.get('products', b.product))?.name ?? b.product };
     });
     return Promise.all(flags.map(async (f) => {
       const zones = zonesOf(f);
       const siteList = uniq(await Promise.all(zones.map(siteOf)));
-      const productList = uniq(await Promise.all(f.related.batches.map(productOf)));
+      const goods = (await Promise.all(f.related.batches.map(productOf))).filter((p) => p !== undefined);
+      const productList = uniq(goods.map((p) => p.name));
       const devices = uniq([...f.related.devices, ...f.episodes.flatMap((e) => (e.device !== undefined ? [e.device] : []))]);
-      const facts: AlarmFacts = { rule: f.rule, severity: f.severity, tier: tierOf(f), sites: siteList, zones, products: productList, devices };
+      // A policy may name a product by its id or its name.
+      const facts: AlarmFacts = { rule: f.rule, severity: f.severity, tier: tierOf(f), sites: siteList, zones, products: uniq(goods.flatMap((p) => [p.id, p.name])), devices };
       const base = publicUrl?.replace(/\/+$/, '');
       const info: Omit<AlarmInfo, 'id'> = {
         flagId: f.id, title: f.title, rule: f.rule, severity: f.severity, subject: `${f.subject.kind} ${f.subject.id}`, metAtMs: f.metAtMs,
