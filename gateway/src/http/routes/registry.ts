@@ -4,8 +4,8 @@
  * Who writes is the API key's name (with COLDTRACE_HTTP_AUTH=off the `X-Coldtrace-Actor` header), from where the
  * `X-Coldtrace-Source` header.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { Readable } from 'node:stream';
 import { csvHeader, csvLine, csvRows, fromCsv } from '../../domain/registry/csv.js';
@@ -34,6 +34,14 @@ export function authorOf(req: FastifyRequest): Author {
   // With API keys the key's name is who acted (a header could name anyone); without, the header says it.
   return { actor: req.principal?.name ?? h('x-coldtrace-actor') ?? 'anonymous', source: h('x-coldtrace-source') ?? 'api' };
 }
+
+/**
+ * Entities are written out by their kind's schema: by the union of every kind's (which still documents the routes),
+ * fast-json-stringify picks the first that matches, and a place matches the site's and lost its kind (#17).
+ */
+const LIST_BODIES: Record<EntityKind, TSchema> = Object.fromEntries(ENTITY_KINDS.map((k) => [k, Type.Object({ items: Type.Array(ENTITY_BODIES[k]) })])) as Record<string, TSchema>;
+const asJson = (reply: FastifyReply, value: object, schema: TSchema): FastifyReply =>
+  reply.type('application/json; charset=utf-8').send(reply.serializeInput(value as Record<string, unknown>, schema));
 
 const KindParam = Type.Object({ kind: Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k))) });
 const KindIdParams = Type.Object({ kind: Type.Union(ENTITY_KINDS.map((k) => Type.Literal(k))), id: Type.String({ minLength: 1 }) });
@@ -95,15 +103,18 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
     schema: { summary: 'Entities of one kind in id order (page with `after`)', tags: ['registry'], params: KindParam,
       querystring: Type.Object({ after: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }) }),
       response: { 200: Type.Object({ items: Type.Array(Type.Union(Object.values(ENTITY_BODIES))) }) } },
-  }, async (req) => ({ items: await registry.list(req.params.kind, { limit: req.query.limit, ...(req.query.after !== undefined ? { after: req.query.after } : {}) }) }));
+  }, async (req, reply) => {
+    const items = await registry.list(req.params.kind, { limit: req.query.limit, ...(req.query.after !== undefined ? { after: req.query.after } : {}) });
+    return asJson(reply, { items }, LIST_BODIES[req.params.kind]);
+  });
 
   app.get<{ Params: { kind: EntityKind; id: string } }>('/registry/:kind/:id', {
     config: { access: 'read' },
     schema: { summary: 'One entity by id', tags: ['registry'], params: KindIdParams, response: { 200: Type.Union(Object.values(ENTITY_BODIES)), 404: ErrorBody } },
-  }, async (req) => {
+  }, async (req, reply) => {
     const e = await registry.get(req.params.kind, req.params.id);
     if (e === undefined) throw new GatewayError('E_NOT_FOUND', `no ${req.params.kind} entity '${req.params.id}'`);
-    return e;
+    return asJson(reply, e, ENTITY_BODIES[req.params.kind]);
   });
 
   app.put<{ Params: { kind: EntityKind; id: string }; Body: unknown }>('/registry/:kind/:id', {

@@ -1,0 +1,21 @@
+/**
+ * The registry API's answers that fuzzing found wrong (issue #17, registry.fuzz.test.ts), kept as plain cases: the
+ * whole app on SQLite files (test/support/registry-app.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRegistryApp, type RegistryApp } from '../../../test/support/registry-app.js';
+
+describe('registry API', () => {
+  let world: RegistryApp;
+  beforeAll(async () => {
+    world = await openRegistryApp();
+  });
+  afterAll(() => world.close());
+
+  it('reads a place back with its kind, by id and in the list (a place was written out as a site)', async () => {
+    const place = { id: 'a', name: '', kind: 'carrier_hub', geofence: { kind: 'circle', center: { lat: 0, lon: 0 }, radiusM: 0.5 } };
+    expect((await world.app.inject({ method: 'PUT', url: '/api/v1/registry/places/a', payload: place })).statusCode).toBe(200);
+    expect((await world.app.inject('/api/v1/registry/places/a')).json()).toEqual(place);
+    expect((await world.app.inject('/api/v1/registry/places?limit=10')).json<{ items: unknown[] }>().items).toContainEqual(place);
+  });
+});

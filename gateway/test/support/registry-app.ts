@@ -1,0 +1,69 @@
+/**
+ * The whole HTTP app in-process (buildApp, routes tested with app.inject) on SQLite files in a temporary directory,
+ * with the custody fixture registry imported; HTTP access off, as route tests run it. For the registry API tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase } from '../../src/adapters/sqlite/database.js';
+import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
+import { SqliteQuarantine } from '../../src/adapters/sqlite/quarantine.js';
+import { SqliteRegistryStore } from '../../src/adapters/sqlite/registry/registry-store.js';
+import { SqliteStatusLog } from '../../src/adapters/sqlite/status-log.js';
+import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
+import { MessageValidator } from '../../src/domain/validate.js';
+import { buildApp } from '../../src/http/app.js';
+import { CustodyIndex } from '../../src/services/custody.js';
+import { EvidenceService } from '../../src/services/evidence.js';
+import { FefoService } from '../../src/services/fefo.js';
+import { IngestService } from '../../src/services/ingest.js';
+import { LiveState } from '../../src/services/live-state.js';
+import { GatewayMetrics } from '../../src/services/metrics.js';
+import { RegistryService } from '../../src/services/registry.js';
+import { ShipmentListService } from '../../src/services/shipments.js';
+import { TrackService } from '../../src/services/tracks.js';
+import { WriteBatcher } from '../../src/services/write-batcher.js';
+import { custodyDocument } from './registry-fixture.js';
+
+/** The fixture's time origin (registry-fixture.ts), and the app's clock. */
+export const REGISTRY_APP_T0 = Date.UTC(2026, 10, 2, 8);
+
+export interface RegistryApp {
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function openRegistryApp(): Promise<RegistryApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'coldtrace-registry-app-'));
+  const log = pino({ level: 'silent' });
+  const clock = { now: () => REGISTRY_APP_T0 };
+  const store = SqliteTelemetryStore.open(join(dir, 't.db'));
+  const db = openDatabase(join(dir, 'g.db'));
+  const registryDb = openDatabase(join(dir, 'r.db'));
+  const registryStore = new SqliteRegistryStore(registryDb);
+  const metrics = new GatewayMetrics({ defaultMetrics: false });
+  const [quarantine, statusLog, live, flags] = [new SqliteQuarantine(db), new SqliteStatusLog(db), new LiveState(), new SqliteFlagStore(registryDb)];
+  const ingest = new IngestService({ validator: new MessageValidator(), batcher: new WriteBatcher(store, clock.now, metrics.batcherObserver()), quarantine, statusLog, live, metrics, clock, log });
+  const custody = new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined });
+  const evidence = new EvidenceService(registryStore, custody, store, flags);
+  const app = await buildApp({
+    store, quarantine, statusLog, live, ingest, metrics, log, custody, evidence, flags, clock,
+    registry: new RegistryService(registryStore, clock), rules: { judgeNow: () => Promise.resolve([]), findings: () => Promise.resolve([]) },
+    fefo: new FefoService(registryStore, evidence, store), tracks: new TrackService(registryStore, evidence, store),
+    shipments: new ShipmentListService(registryStore, store, flags), health: () => ({ status: 'ok', checks: {} }),
+  });
+  const imported = await app.inject({ method: 'PUT', url: '/api/v1/registry', payload: custodyDocument(REGISTRY_APP_T0) });
+  if (imported.statusCode !== 200) throw new Error(`fixture import: ${imported.statusCode} ${imported.body}`);
+  return {
+    app,
+    async close() {
+      await app.close();
+      await store.close();
+      await registryStore.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
