@@ -4,6 +4,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ALARM_TYPES, DEVICE_KINDS, ORDER_STATES, PLACE_KINDS, SHIPMENT_MODES } from '../domain/registry/types.js';
+import { ErrorBody } from './schemas.js';
 
 const oneOf = (values: readonly string[], description?: string): TSchema =>
   Type.Union(values.map((v) => Type.Literal(v)), description !== undefined ? { description } : {});
@@ -97,6 +98,11 @@ export const ProblemsBody = Type.Object({
   code: Type.Literal('E_INVALID'), message: Type.String(),
   problems: Type.Array(Type.Object({ path: Type.String({ description: "e.g. orders[3].lines[0].batch" }), message: Type.String() })),
 });
+/**
+ * A 400 of a registry route: problems by path, or `{ code, message }` for a request the route could not read (not
+ * JSON, CSV sent as JSON, a kind that does not exist). With only the first, the second failed serialization: a 500 (#17).
+ */
+export const RefusalBody = Type.Union([ProblemsBody, ErrorBody]);
 export const HistoryBody = Type.Object({
   entries: Type.Array(Type.Object({
     kind: Type.String(), id: Type.String(), change: oneOf(['created', 'updated', 'deleted']),

@@ -18,4 +18,14 @@ describe('registry API', () => {
     expect((await world.app.inject('/api/v1/registry/places/a')).json()).toEqual(place);
     expect((await world.app.inject('/api/v1/registry/places?limit=10')).json<{ items: unknown[] }>().items).toContainEqual(place);
   });
+
+  it.each([
+    ['CSV sent as JSON', 'PUT', '/api/v1/registry/csv/zones', 'application/json', '{}', 400],
+    ['an entity of a kind that does not exist', 'PUT', '/api/v1/registry/nope/x', 'application/json', '{}', 400],
+  ])('answers %s with a worded refusal', async (_what, method, url, type, payload, status) => {
+    // Each was a 500: a { code, message } refusal failed the route's 400 schema (problems required).
+    const res = await world.app.inject({ method: method as 'PUT' | 'POST', url, payload, headers: { 'content-type': type } });
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.json()).toMatchObject({ code: 'E_BAD_REQUEST', message: expect.stringMatching(/\S/) });
+  });
 });

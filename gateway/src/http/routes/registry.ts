@@ -15,7 +15,7 @@ import { RegistryProblems, type Author } from '../../services/registry.js';
 import type { AppDeps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
-import { ApplyBody, ENTITY_BODIES, HistoryBody, ImportBody, OrderBody, OrderStatusBody, ProblemsBody, RegistryDocumentBody } from '../registry-schemas.js';
+import { ApplyBody, ENTITY_BODIES, HistoryBody, ImportBody, OrderBody, OrderStatusBody, RefusalBody, RegistryDocumentBody } from '../registry-schemas.js';
 
 /** Largest import accepted over HTTP, bytes (a 3PL's whole registry is a few hundred MB; use the CLI per kind above it). */
 export const DEFAULT_IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
@@ -60,7 +60,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
     config: { access: 'admin' },
     ...bodyByRegistry, bodyLimit: importLimit,
     schema: { summary: 'Import a registry document: one transaction, idempotent by id; nothing is written when any row is refused', tags: ['registry'],
-      body: ImportBody, response: { 200: ApplyBody, 400: ProblemsBody } },
+      body: ImportBody, response: { 200: ApplyBody, 400: RefusalBody } },
   }, async (req) => ({ applied: await registry.importDocument(req.body, authorOf(req)) }));
 
   app.get<{ Params: { kind: EntityKind } }>('/registry/csv/:kind', {
@@ -80,7 +80,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
     config: { access: 'admin' },
     ...bodyByRegistry, bodyLimit: importLimit,
     schema: { summary: 'Import one kind from CSV (same checks and transaction as a document)', tags: ['registry'], params: KindParam,
-      consumes: ['text/csv'], body: Type.String(), response: { 200: ApplyBody, 400: ProblemsBody } },
+      consumes: ['text/csv'], body: Type.String(), response: { 200: ApplyBody, 400: RefusalBody } },
   }, async (req) => {
     const { kind } = req.params;
     if (typeof req.body !== 'string') throw new GatewayError('E_BAD_REQUEST', 'send the CSV with Content-Type: text/csv');
@@ -121,7 +121,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
     config: { access: 'admin' },
     ...bodyByRegistry,
     schema: { summary: 'Create or correct one entity (a correction keeps the history: what, who, when, from where)', tags: ['registry'], params: KindIdParams,
-      body: Type.Union(Object.values(ENTITY_BODIES)), response: { 200: ApplyBody, 400: ProblemsBody } },
+      body: Type.Union(Object.values(ENTITY_BODIES)), response: { 200: ApplyBody, 400: RefusalBody } },
   }, async (req) => {
     const body = req.body as Record<string, unknown> | null;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RegistryProblems([{ path: '', message: 'must be a JSON object' }]);
@@ -147,7 +147,7 @@ export function registerRegistryRoutes(app: FastifyInstance, opts: { deps: AppDe
     config: { access: 'integrate' },
     ...bodyByRegistry,
     schema: { summary: "An order status from the order hub (one of its seven states); a repeat changes nothing", tags: ['registry'],
-      params: Type.Object({ id: Type.String({ minLength: 1 }) }), body: OrderStatusBody, response: { 200: OrderBody, 400: ProblemsBody, 404: ErrorBody } },
+      params: Type.Object({ id: Type.String({ minLength: 1 }) }), body: OrderStatusBody, response: { 200: OrderBody, 400: RefusalBody, 404: ErrorBody } },
   }, async (req) => {
     const order = await registry.appendStatus(req.params.id, req.body, authorOf(req));
     if (order === undefined) throw new GatewayError('E_NOT_FOUND', `no order '${req.params.id}'`);
