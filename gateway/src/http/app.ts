@@ -49,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof RegistryProblems) return reply.status(400).send({ code: 'E_INVALID', message: err.message, problems: err.problems });
     const e = err as { validation?: unknown; statusCode?: number; message?: string };
     if (e.validation !== undefined) return reply.status(400).send({ code: 'E_BAD_REQUEST', message: e.message ?? 'bad request' });
+    // Fastify's own refusals of a request (not JSON, an unknown media type, too large) are the client's, not ours (#17).
+    if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return reply.status(e.statusCode).send({ code: 'E_BAD_REQUEST', message: e.message ?? 'bad request' });
     deps.log.error({ err }, 'unhandled HTTP error');
     return reply.status(e.statusCode ?? 500).send({ code: 'E_INTERNAL', message: e.message ?? 'internal error' });
   });
