@@ -155,6 +155,7 @@ async function issueCredential(site, node) {
 }
 await issueCredential('demo-site', 'edge-1');
 await issueCredential('demo-fleet', 'truck-7');
+await issueCredential('demo-site', 'dock-1');
 await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
 // The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
@@ -164,6 +165,10 @@ if (hasSocat) {
   await start('sim-truck', ['simulators/dist/main.js', 'truck', '--dir', '.data/pty', '--shock-every-ms', '45000'], { readyMsg: 'simulator ready' });
   await start('agent-truck-7', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-truck.yaml']);
   truckLine = '  Truck          truck-7: NMEA GPS and accelerometer on .data/pty/{gps,accel} (socat pseudo-terminals)';
+  // The dock (docs/scans.md): a barcode scanner at the cold room door and an RFID portal at the loading door.
+  await start('sim-dock', ['simulators/dist/main.js', 'dock', '--dir', '.data/pty'], { readyMsg: 'simulator ready' });
+  await start('agent-dock-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-dock.yaml']);
+  truckLine += `\n  Dock           dock-1: pallets scanned into the cold room and loaded on SH-7-0002 through the RFID portal: ${gw.httpUrl}/api/v1/scans, ${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`;
 } else {
   console.log(truckLine);
 }

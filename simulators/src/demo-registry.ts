@@ -21,7 +21,7 @@ export function demoRegistry(now: number): Record<string, unknown> {
   return {
     format: 'coldtrace-registry/1',
     sites: [
-      { id: 'demo-site', name: 'Amsterdam distribution centre', geofence: { kind: 'circle', center: { lat: 52.3105, lon: 4.7683 }, radiusM: 350 } },
+      { id: 'demo-site', name: 'Amsterdam distribution centre', geofence: { kind: 'circle', center: { lat: 52.3105, lon: 4.7683 }, radiusM: 350 }, minRemainingShelfLifeDays: 30 },
       { id: 'clinic-hub', name: 'Rotterdam clinic hub', geofence: { kind: 'polygon', points: [
         { lat: 51.9236, lon: 4.4701 }, { lat: 51.9236, lon: 4.4752 }, { lat: 51.9262, lon: 4.4752 }, { lat: 51.9262, lon: 4.4701 },
       ] } },
@@ -37,21 +37,30 @@ export function demoRegistry(now: number): Record<string, unknown> {
       sensor('ambient-1', 'XY-MD02', 5, ['temperature', 'humidity']),
       sensor('truck-7-gps', 'NMEA GPS receiver', 10, ['gps.lat', 'gps.lon', 'gps.speed', 'gps.course', 'gps.hdop', 'gps.sats'], 'tracker'),
       sensor('truck-7-acc', 'Accelerometer', 60, ['shock.peak', 'shock.duration', 'freefall.duration', 'vibration.grms'], 'tracker'),
+      // The dock's readers (docs/scans.md): `coldtrace-sim dock` plays them, the dock-1 agent reads them.
+      { id: 'cold-door-1', kind: 'scanner', model: 'Barcode scanner (serial)', intervalS: 3600, metrics: [], scanner: { zone: 'cold-room', direction: 'in' } },
+      { id: 'dock-portal-1', kind: 'scanner', model: 'UHF RFID portal (serial)', intervalS: 3600, metrics: [], scanner: { shipment: 'SH-7-0002', direction: 'in' } },
     ],
     products: [
-      { id: 'vaccine-10', name: 'Vaccine, 10-dose vial', preset: 'pharma-2-8', shelfLife: { model: 'arrhenius', refTempC: 5, refLifeDays: 730, eaKJPerMol: 83.144 } },
+      { id: 'vaccine-10', name: 'Vaccine, 10-dose vial', preset: 'pharma-2-8', shelfLife: { model: 'arrhenius', refTempC: 5, refLifeDays: 730, eaKJPerMol: 83.144 }, gtins: ['09506000134352'] },
       { id: 'tablets-crt', name: 'Tablets, blister pack', preset: 'crt' },
     ],
     batches: [
       { id: 'VAX-2610', product: 'vaccine-10', quantity: 2400, producedAt: day(-60 * DAY), expiresAt: day(670 * DAY) },
       { id: 'VAX-2611', product: 'vaccine-10', quantity: 4800, producedAt: day(-30 * DAY), expiresAt: day(700 * DAY) },
       { id: 'TAB-0412', product: 'tablets-crt', quantity: 12000, producedAt: day(-90 * DAY), expiresAt: day(640 * DAY) },
+      // Arrives at the cold room door in the dock's story, is loaded on SH-7-0002 through the RFID portal.
+      { id: 'VAX-2612', product: 'vaccine-10', quantity: 48, producedAt: day(-20 * DAY), expiresAt: day(600 * DAY) },
     ],
     shipments: [{
       id: 'SH-7-0001', carrier: 'Coldline', lane: 'AMS-RTM', mode: 'road', origin: 'demo-site', destination: 'clinic-hub', hubs: ['hub-utrecht'],
       route: [{ lat: 52.3105, lon: 4.7683 }, { lat: 52.0907, lon: 5.1214 }, { lat: 51.9249, lon: 4.4726 }], corridorM: 3000,
       plannedDeparture: at(DEPARTED), promisedDelivery: at(4 * HOUR), gapThresholdMin: 15,
       tracking: [{ number: DEMO_TRACKING_NUMBER }],
+    }, {
+      id: 'SH-7-0002', carrier: 'Coldline', lane: 'AMS-RTM', mode: 'road', origin: 'demo-site', destination: 'clinic-hub', hubs: ['hub-utrecht'],
+      route: [{ lat: 52.3105, lon: 4.7683 }, { lat: 52.0907, lon: 5.1214 }, { lat: 51.9249, lon: 4.4726 }], corridorM: 3000,
+      plannedDeparture: at(2 * HOUR), promisedDelivery: at(6 * HOUR), gapThresholdMin: 15,
     }],
     orders: [
       { id: 'ORD-1001', customer: 'Rotterdam clinic hub', lines: [{ batch: 'VAX-2610', quantity: 2400 }], shipments: ['SH-7-0001'], promisedDelivery: at(4 * HOUR), minRemainingShelfLifeDays: 180,
@@ -64,6 +73,8 @@ export function demoRegistry(now: number): Record<string, unknown> {
         ] },
       { id: 'ORD-1002', customer: 'Utrecht pharmacy group', lines: [{ batch: 'VAX-2611', quantity: 1200 }], shipments: [], promisedDelivery: at(2 * DAY), minRemainingShelfLifeDays: 365,
         statuses: [{ status: 'allocated', at: at(-3 * HOUR), operator: 'wms', source: 'order-hub' }] },
+      { id: 'ORD-1004', customer: 'Rotterdam clinic hub', lines: [{ batch: 'VAX-2612', quantity: 48 }], shipments: ['SH-7-0002'], promisedDelivery: at(6 * HOUR), minRemainingShelfLifeDays: 180,
+        statuses: [{ status: 'allocated', at: at(-HOUR), operator: 'wms', source: 'order-hub' }] },
       { id: 'ORD-1003', customer: 'Leiden pharmacy', lines: [{ batch: 'TAB-0412', quantity: 3000 }], shipments: [], promisedDelivery: at(3 * DAY), minRemainingShelfLifeDays: 90,
         statuses: [{ status: 'pending_payment', at: at(-HOUR), operator: 'web', source: 'order-hub' }] },
     ],

@@ -6,14 +6,18 @@
  *     XY-MD02 temperature/humidity sensors on Modbus TCP; each `unit:baseC` is one slave (unit id and mean °C).
  *   coldtrace-sim truck --dir DIR [--shock-every-ms N]
  *     A GPS receiver (NMEA) and an accelerometer on socat pseudo-terminals; the agent opens DIR/gps and DIR/accel.
+ *   coldtrace-sim dock --dir DIR [--step-ms N]
+ *     A barcode scanner at the cold room door and an RFID portal at the loading door (docs/scans.md) on socat
+ *     pseudo-terminals; the agent opens DIR/cold-door and DIR/dock-portal.
  *
  * Prints one JSON line `{"msg":"simulator ready",...}` on stdout when serving; SIGINT/SIGTERM stop it.
  */
 import { parseArgs } from 'node:util';
 import { startModbusTcpServer, Xymd02, type ModbusSimServer } from './devices/index.js';
 import { startTruck } from './truck.js';
+import { startDock } from './dock.js';
 
-const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]';
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N]';
 
 interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
 
@@ -38,6 +42,13 @@ async function startTruckSim(argv: string[]): Promise<Running> {
   return { close: () => truck.close(), info: { device: 'truck', gps: truck.gpsPath, accel: truck.accelPath } };
 }
 
+async function startDockSim(argv: string[]): Promise<Running> {
+  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, 'step-ms': { type: 'string', default: '5000' } } });
+  if (values.dir === undefined) throw new Error('--dir is required');
+  const dock = await startDock({ dir: values.dir, stepMs: Number(values['step-ms']) });
+  return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portal: dock.portalPath } };
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   let running: Running;
@@ -48,6 +59,9 @@ async function main(): Promise<number> {
         break;
       case 'truck':
         running = await startTruckSim(rest);
+        break;
+      case 'dock':
+        running = await startDockSim(rest);
         break;
       default:
         console.error(USAGE);

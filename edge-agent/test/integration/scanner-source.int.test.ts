@@ -10,6 +10,7 @@ import { ScannerSource } from '../../src/sources/scanner/scanner-source.js';
 import { validateScannerSource } from '../../src/sources/scanner/config.js';
 import { openPtyPair, type PtyPair } from '../../../simulators/src/devices/pty.js';
 import { ScannerSimulator } from '../../../simulators/src/devices/scanner.js';
+import { sscc, sscc96 } from '../../../simulators/src/devices/scan-codes.js';
 
 class ScanSink implements SourceSink {
   readonly messages: { device: string; reads: readonly ScanRead[] }[] = [];
@@ -81,6 +82,14 @@ describe('scanner source', () => {
     expect(sink.messages).toHaveLength(1);
     expect(source.stats).toMatchObject({ lines: 15, reads: 5, repeats: 10 });
     expect(sink.reads[0]).toMatchObject({ antenna: 1, rssi: -50 });
+  });
+
+  it('reads a pallet\'s SSCC-96 tag to its SSCC', async () => {
+    const { sim, sink } = await rig('rfid', { batchMs: 0 });
+    const pallet = sscc(3, '9506000', 1_000_001);
+    sim.writeLine(`${sscc96(pallet, 7)},ANT:1`);
+    await waitFor('the read', () => sink.reads.length === 1);
+    expect(sink.reads[0]).toMatchObject({ code: { sscc: pallet }, antenna: 1 });
   });
 
   it('reads a tag again once the window has passed', async () => {

@@ -76,3 +76,28 @@ export function sgtin96(gtin: string, serial: number, companyDigits: number, fil
   v = (v << 38n) | BigInt(serial);
   return v.toString(16).toUpperCase().padStart(24, '0');
 }
+
+/** Company prefix bits and serial reference bits by partition (EPC TDS Table 14-5, SSCC). */
+const SSCC_PARTITIONS: readonly [number, number][] = [[40, 18], [37, 21], [34, 24], [30, 28], [27, 31], [24, 34], [20, 38]];
+
+/** The SSCC-96 EPC (24 hex digits) of an 18-digit SSCC whose company prefix is `companyDigits` long, filter 2 (pallet). */
+export function sscc96(sscc: string, companyDigits: number, filter = 2): string {
+  const partition = 12 - companyDigits;
+  const bits = SSCC_PARTITIONS[partition];
+  if (bits === undefined || !/^\d{18}$/.test(sscc)) throw new RangeError(`no SSCC-96 for SSCC ${sscc} with a ${companyDigits}-digit company prefix`);
+  const company = BigInt(sscc.slice(1, 1 + companyDigits));
+  const serialRef = BigInt(sscc[0]! + sscc.slice(1 + companyDigits, 17));
+  let v = 0x31n;
+  v = (v << 3n) | BigInt(filter);
+  v = (v << 3n) | BigInt(partition);
+  v = (v << BigInt(bits[0])) | company;
+  v = (v << BigInt(bits[1])) | serialRef;
+  v <<= 24n; // 24 reserved bits: 8 + 3 + 3 + 58 + 24 = 96
+  return v.toString(16).toUpperCase().padStart(24, '0');
+}
+
+/** An SSCC: extension digit, company prefix, serial reference, check digit. */
+export function sscc(extension: number, companyPrefix: string, serial: number): string {
+  const body = `${extension}${companyPrefix}${String(serial).padStart(16 - companyPrefix.length, '0')}`;
+  return body + checkDigit(body);
+}
