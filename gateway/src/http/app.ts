@@ -44,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Every route declares who may call it (access.ts); one that does not fails the build, never defaults to open.
   const accessCheck = requireDeclaredAccess(app);
+  // An unknown route is refused as every error is, with a code (#17: Fastify's default answer had none).
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
     if (err instanceof RegistryProblems) return reply.status(400).send({ code: 'E_INVALID', message: err.message, problems: err.problems });

@@ -25,11 +25,12 @@ describe('registry API', () => {
     ['an entity of a kind that does not exist', 'PUT', '/api/v1/registry/nope/x', 'application/json', '{}', 400],
     ['an order status that is not JSON', 'POST', '/api/v1/registry/orders/O-1/statuses', 'application/json', '[', 400],
     ['a document as XML', 'PUT', '/api/v1/registry', 'application/xml', '<registry/>', 415],
+    ['a method the registry does not take', 'POST', '/api/v1/registry', 'application/json', 'false', 404],
   ])('answers %s with a worded refusal', async (_what, method, url, type, payload, status) => {
     // Each was a 500: a { code, message } refusal failed the route's 400 schema (problems required), and Fastify's
     // own client errors were answered as E_INTERNAL.
     const res = await world.app.inject({ method: method as 'PUT' | 'POST', url, payload, headers: { 'content-type': type } });
     expect(res.statusCode, res.body).toBe(status);
-    expect(res.json()).toMatchObject({ code: 'E_BAD_REQUEST', message: expect.stringMatching(/\S/) });
+    expect(res.json()).toMatchObject({ code: status === 404 ? 'E_NOT_FOUND' : 'E_BAD_REQUEST', message: expect.stringMatching(/\S/) });
   });
 });
