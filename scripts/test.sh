@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # binary:debian-package for every real server or tool a test starts (the fault tests also mount file systems: root)
-required=(mosquitto:mosquitto influxd:influxdb victoria-metrics:victoria-metrics prometheus-alertmanager:prometheus-alertmanager socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux)
+required=(mosquitto:mosquitto openssl:openssl influxd:influxdb victoria-metrics:victoria-metrics prometheus-alertmanager:prometheus-alertmanager socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux)
 # python-module:debian-package for servers written in Python (an independent Modbus slave: issue #24; an SMTP server: issue #22)
 required_python=(pymodbus:python3-pymodbus serial:python3-serial serial_asyncio:python3-serial-asyncio aiosmtpd:python3-aiosmtpd)
 has_python_module() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }

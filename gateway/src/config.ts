@@ -4,6 +4,7 @@
  */
 import type { NotifyPolicy } from './domain/notify/policy.js';
 import { loadNotifyPolicy } from './services/notify-config.js';
+import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
 
 export type MqttConfig =
   | {
@@ -23,6 +24,8 @@ export interface GatewayConfig {
   /** `requestTimeoutMs`: a request, headers included, must arrive within this or its connection is closed. */
   readonly http: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
   readonly mqtt: MqttConfig;
+  /** MQTT over TLS (embedded broker), client certificates, the plain listener, HTTPS (config-tls.ts, docs/security.md "Transport"). */
+  readonly tls: TlsConfig;
   /** An external Mosquitto's password and ACL files, kept in step with the MQTT credentials (docs/security.md); absent: none written. */
   readonly mosquittoFiles?: { readonly passwordFile: string; readonly aclFile: string; readonly pidFile?: string };
   /** Directory for the embedded store, quarantine, status log and spool. */
@@ -77,6 +80,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_PORT: '1883',
   /** Embedded broker: 'credentials' (gateway-issued, topic ACLs) or 'open' (anyone may connect and publish anywhere). */
   COLDTRACE_MQTT_AUTH: 'credentials',
+  ...TLS_ENV_KEYS,
   /** Mosquitto's password_file and acl_file the gateway writes from its MQTT credentials (both or neither; '' = none). */
   COLDTRACE_MOSQUITTO_PASSWORD_FILE: '',
   COLDTRACE_MOSQUITTO_ACL_FILE: '',
@@ -218,7 +222,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       store = { kind: 'sqlite' };
   }
   const config: GatewayConfig = {
-    http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'),
+    http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'), tls: tlsConfig(get, port, problems),
     ...mosquittoFiles(opt('COLDTRACE_MOSQUITTO_PASSWORD_FILE'), opt('COLDTRACE_MOSQUITTO_ACL_FILE'), opt('COLDTRACE_MOSQUITTO_PID_FILE'), problems),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
     commitIntervalMs: opt('COLDTRACE_COMMIT_INTERVAL_MS') === undefined ? DEFAULT_COMMIT_INTERVAL_MS[mode] : int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),

@@ -87,6 +87,8 @@ export interface StartOptions {
 export interface RunningGateway {
   readonly httpUrl: string;
   readonly mqttUrl: string;
+  /** The embedded broker's TLS listener (mqtts://), when it has one. */
+  readonly mqttTlsUrl?: string;
   readonly ingest: IngestService;
   readonly live: LiveState;
   readonly metrics: GatewayMetrics;
@@ -241,17 +243,20 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const mqttLog = log.child({ component: 'mqtt' });
   const m = config.mqtt;
   let mqttUrl: string;
+  let mqttTlsUrl: string | undefined;
   let mqttHealth: () => { ok: boolean; detail: string };
   let closeMqtt: () => Promise<void>;
   let brokerPublish: ((topic: string, payload: Buffer, done: (error?: Error) => void) => void) | undefined;
   if (m.mode === 'embedded') {
     if (m.auth === 'open') mqttLog.warn('COLDTRACE_MQTT_AUTH=open: any client may connect to the embedded broker and publish as any node');
     const security = m.auth === 'open' ? undefined : {
-      credentials: { verify: credentials.verify.bind(credentials), onChange: credentials.onChange.bind(credentials), count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) },
+      credentials: { verify: credentials.verify.bind(credentials), verifyCertified: credentials.verifyCertified.bind(credentials), onChange: credentials.onChange.bind(credentials), count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) },
       forbidden: ingest.forbidden.bind(ingest),
     };
-    const broker = await startEmbeddedBroker(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security);
+    const listeners = { plain: config.tls.mqttPlain, ...(config.tls.mqttTls !== undefined ? { tls: config.tls.mqttTls } : {}) };
+    const broker = await startEmbeddedBroker({ ...m, ...listeners }, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security);
     mqttUrl = broker.url;
+    mqttTlsUrl = broker.tlsUrl;
     brokerPublish = broker.publish;
     mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
     closeMqtt = () => broker.close();
@@ -277,6 +282,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
     integrity,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
+    ...(config.tls.httpsCert !== undefined ? { https: config.tls.httpsCert } : {}),
     health: () => {
       const failing = commits.failure;
       const runningMs = batcher.commitRunningMs;
@@ -290,12 +296,13 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     },
   });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
-  const httpUrl = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
-  log.info({ httpUrl, mqttUrl }, 'gateway started');
+  // Fastify names the address http:// whatever the server factory made (app.ts httpsServer).
+  const httpUrl = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1').replace(/^http:/, config.tls.httpsCert !== undefined ? 'https:' : 'http:');
+  log.info({ httpUrl, mqttUrl, mqttTlsUrl }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   return {
-    httpUrl, mqttUrl, ingest, live, metrics, registry, custody, rules, feedback, credentials,
+    httpUrl, mqttUrl, ...(mqttTlsUrl !== undefined ? { mqttTlsUrl } : {}), ingest, live, metrics, registry, custody, rules, feedback, credentials,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
       integrity.close();

@@ -42,7 +42,7 @@ const gateway = await startGateway({ config: loaded.config, log, logStats: logOu
   process.exit(3);
 });
 // One machine-readable line on stdout whatever the log level: supervisors, the demo and tests wait for it.
-process.stdout.write(`${JSON.stringify({ msg: 'gateway ready', httpUrl: gateway.httpUrl, mqttUrl: gateway.mqttUrl })}\n`);
+process.stdout.write(`${JSON.stringify({ msg: 'gateway ready', httpUrl: gateway.httpUrl, mqttUrl: gateway.mqttUrl, ...(gateway.mqttTlsUrl !== undefined ? { mqttTlsUrl: gateway.mqttTlsUrl } : {}) })}\n`);
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

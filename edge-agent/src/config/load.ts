@@ -88,7 +88,10 @@ export async function loadConfig(
   const resolved: AgentConfig = {
     ...config,
     dataDir: at(config.dataDir),
-    ...(config.mqtt.passwordFile !== undefined ? { mqtt: { ...config.mqtt, passwordFile: at(config.mqtt.passwordFile) } } : {}),
+    mqtt: {
+      ...config.mqtt,
+      ...Object.fromEntries((['passwordFile', 'caFile', 'certFile', 'keyFile'] as const).flatMap((k) => (config.mqtt[k] !== undefined ? [[k, at(config.mqtt[k])]] : []))),
+    },
     sources: config.sources.map((s) => ('path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
   };
   const warn = options.warn ?? ((w: string) => process.stderr.write(`${file}: warning: ${w}\n`));

@@ -88,6 +88,14 @@ export interface MqttConfig {
    * the gateway (docs/security.md) takes effect at the next reconnect without a restart. Not with `password`.
    */
   readonly passwordFile?: string;
+  /**
+   * mqtts:// only. `caFile`: the CA bundle (PEM) the broker's certificate must chain to (default: the system's);
+   * `certFile` and `keyFile`: this node's client certificate, which stands for the password on a broker that asks for
+   * one (docs/security.md). The server is always verified. Read again at every connection.
+   */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
   /** Default `ct-<site>-<node>`. */
   readonly clientId: string;
   /** Keepalive, s. Default 30. */

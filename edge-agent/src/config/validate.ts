@@ -26,13 +26,19 @@ export type ValidationResult = { ok: true; config: AgentConfig } | { ok: false; 
 
 function validateMqtt(raw: unknown, problems: Problems, site: string | undefined, node: string | undefined): MqttConfig | undefined {
   const before = problems.length;
-  const o = object(raw, 'mqtt', problems, ['url', 'username', 'password', 'passwordFile', 'clientId', 'keepaliveS', 'protocolVersion']);
+  const o = object(raw, 'mqtt', problems, ['url', 'username', 'password', 'passwordFile', 'caFile', 'certFile', 'keyFile', 'clientId', 'keepaliveS', 'protocolVersion']);
   if (!o) return undefined;
   const url = string(o['url'], 'mqtt.url', problems, { pattern: /^(mqtts?|tcp|tls|wss?):\/\/[^\s]+$/, patternText: 'mqtt://host:port (or mqtts, ws, wss)' });
   const username = optional(o['username'], undefined, (v) => string(v, 'mqtt.username', problems));
   const password = optional(o['password'], undefined, (v) => string(v, 'mqtt.password', problems));
   const passwordFile = optional(o['passwordFile'], undefined, (v) => string(v, 'mqtt.passwordFile', problems));
   if (password !== undefined && passwordFile !== undefined) problems.push('mqtt: password and passwordFile exclude each other');
+  const files = Object.fromEntries((['caFile', 'certFile', 'keyFile'] as const).flatMap((k) => {
+    const v = optional(o[k], undefined, (x) => string(x, `mqtt.${k}`, problems));
+    return v === undefined ? [] : [[k, v]];
+  })) as { caFile?: string; certFile?: string; keyFile?: string };
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) problems.push('mqtt: certFile and keyFile go together');
+  if (Object.keys(files).length > 0 && typeof url === 'string' && !/^(mqtts|tls|wss):/.test(url)) problems.push('mqtt: caFile, certFile and keyFile need an mqtts:// (or wss://) url');
   const clientId = optional(o['clientId'], `ct-${site ?? 'site'}-${node ?? 'node'}`, (v) => string(v, 'mqtt.clientId', problems));
   const keepaliveS = optional(o['keepaliveS'], 30, (v) => number(v, 'mqtt.keepaliveS', problems, { integer: true, min: 0, max: 65535 }));
   const protocolVersion = optional(o['protocolVersion'], 4 as const, (v) => oneOf<4 | 5>(v, 'mqtt.protocolVersion', problems, [4, 5]));
@@ -42,6 +48,7 @@ function validateMqtt(raw: unknown, problems: Problems, site: string | undefined
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(passwordFile !== undefined ? { passwordFile } : {}),
+    ...files,
     clientId: clientId as string,
     keepaliveS: keepaliveS as number,
     protocolVersion: protocolVersion as 4 | 5,

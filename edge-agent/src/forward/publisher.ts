@@ -23,6 +23,10 @@ export interface PublisherOptions {
   readonly password?: string;
   /** Read at every connection (config MqttConfig.passwordFile); unreadable: connect without a password, and say why. */
   readonly passwordFile?: string;
+  /** TLS files (config MqttConfig caFile, certFile, keyFile), read at every connection; unreadable: the connection fails, and says why. */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
   /** s. */
   readonly keepaliveS: number;
   readonly protocolVersion: 4 | 5;
@@ -109,6 +113,7 @@ export class Publisher {
       ...(this.options.username !== undefined ? { username: this.options.username } : {}),
       ...(this.options.password !== undefined ? { password: this.options.password } : {}),
       ...this.passwordFromFile(),
+      ...this.tlsFiles(),
     };
     const client = connect(this.options.url, opts);
     this.client = client;
@@ -116,6 +121,22 @@ export class Publisher {
     client.on('close', () => this.onClose(client));
     client.on('message', (topic, payload) => this.options.subscriptions?.get(topic)?.(payload));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+  }
+
+  private tlsFiles(): Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'> {
+    const { caFile, certFile, keyFile } = this.options;
+    if (caFile === undefined && certFile === undefined) return {};
+    const read = (f: string | undefined): Buffer | undefined => {
+      if (f === undefined) return undefined;
+      try {
+        return readFileSync(f);
+      } catch (err) {
+        this.log.warn({ file: f, err: (err as Error).message }, 'mqtt TLS file unreadable');
+        return undefined;
+      }
+    };
+    const [ca, cert, key] = [read(caFile), read(certFile), read(keyFile)];
+    return { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined && key !== undefined ? { cert, key } : {}) };
   }
 
   private passwordFromFile(): { password?: string } {

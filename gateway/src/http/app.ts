@@ -1,7 +1,8 @@
 /**
  * buildApp(deps) -> a Fastify instance that is not listening (docs/engineering.md 9). Tests use app.inject(); main.ts listens.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import { createServer as createHttpsServer } from 'node:https';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
@@ -41,6 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     requestTimeout: timeoutMs,
     http: { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, timeoutMs) },
+    // HTTPS: the same server with TLS (Node's https.Server is an http.Server over TLS sockets), with the same timeouts.
+    ...(deps.https !== undefined ? { serverFactory: httpsServer(deps.https, timeoutMs) } : {}),
   });
   // Every route declares who may call it (access.ts); one that does not fails the build, never defaults to open.
   const accessCheck = requireDeclaredAccess(app);
@@ -93,4 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   accessCheck.assertAllDeclared();
   return app;
+}
+
+/** A Fastify server factory for HTTPS with the request and header timeouts of the plain server. */
+function httpsServer(tls: { readonly cert: Buffer; readonly key: Buffer }, timeoutMs: number): FastifyServerFactory {
+  return (handler) => createHttpsServer({ cert: tls.cert, key: tls.key, requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1000, timeoutMs) }, handler);
 }

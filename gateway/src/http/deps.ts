@@ -87,4 +87,6 @@ export interface AppDeps {
    * slowloris cannot hold connections open). Default 30 000.
    */
   readonly requestTimeoutMs?: number;
+  /** Serve HTTPS only, with this certificate chain and key (COLDTRACE_HTTP_TLS_CERT / _KEY, docs/security.md). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
 }

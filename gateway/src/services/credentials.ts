@@ -11,7 +11,7 @@ import { clientIdOf, parseUsername, usernameOf, type MqttIdentity } from '../dom
 import { formatScrypt, mosquittoHash, parseScrypt, sameHash, SCRYPT_PARAMS, type ScryptParams } from '../domain/devices/password-hash.js';
 
 /** Why a connection was refused; each is counted (`coldtrace_mqtt_auth_refused_total{reason}`) and logged. */
-export type AuthRefusal = 'no-credentials' | 'unknown' | 'bad-secret' | 'revoked' | 'client-id';
+export type AuthRefusal = 'no-credentials' | 'unknown' | 'bad-secret' | 'revoked' | 'client-id' | 'bad-certificate';
 
 export type AuthOutcome =
   | { readonly ok: true; readonly identity: MqttIdentity; readonly generation: number }
@@ -118,15 +118,22 @@ export class CredentialService {
     return (await this.store.list()).filter((r) => r.revokedAt === undefined);
   }
 
+  /**
+   * Checks a CONNECT made with a client certificate the broker's CA verified, whose subject CN is `username`: the
+   * certificate stands for the password, but the credential must still be live (a revoked node is refused whatever
+   * certificate it holds) and the client id its own.
+   */
+  async verifyCertified(username: string, clientId: string): Promise<AuthOutcome> {
+    const known = await this.liveCredential(username, clientId);
+    return known.ok ? { ok: true, identity: known.identity, generation: known.record.generation } : known;
+  }
+
   /** Checks a CONNECT: a known, live identity, its secret, and the client id that belongs to it. */
   async verify(username: string | undefined, password: Buffer | undefined, clientId: string): Promise<AuthOutcome> {
     if (username === undefined || username === '' || password === undefined) return { ok: false, reason: 'no-credentials', detail: 'connected without a user name and password' };
-    const identity = parseUsername(username);
-    if (identity === undefined) return { ok: false, reason: 'unknown', detail: `user name '${username}' is neither {site}/{node} nor _events/{name}` };
-    const r = await this.store.get(username);
-    if (r === undefined) return { ok: false, reason: 'unknown', detail: `no credential was issued to '${username}'` };
-    if (r.revokedAt !== undefined) return { ok: false, reason: 'revoked', detail: `the credential of '${username}' was revoked at ${new Date(r.revokedAt).toISOString()}` };
-    if (clientId !== clientIdOf(identity)) return { ok: false, reason: 'client-id', detail: `'${username}' must connect with client id '${clientIdOf(identity)}', not '${clientId}'` };
+    const live = await this.liveCredential(username, clientId);
+    if (!live.ok) return live;
+    const { identity, record: r } = live;
     const d = digest(password);
     const known = this.verified.get(username);
     if (known !== undefined && known.generation === r.generation && sameHash(d, known.digest)) return { ok: true, identity, generation: r.generation };
@@ -139,6 +146,17 @@ export class CredentialService {
     if (now === undefined || now.generation !== r.generation || now.revokedAt !== undefined) return { ok: false, reason: 'revoked', detail: `the credential of '${username}' changed while it was being checked` };
     this.verified.set(username, { generation: r.generation, digest: d });
     return { ok: true, identity, generation: r.generation };
+  }
+
+  /** A live credential of `username` connecting with its own client id, or why not. */
+  private async liveCredential(username: string, clientId: string): Promise<{ ok: true; identity: MqttIdentity; record: CredentialRecord } | Extract<AuthOutcome, { ok: false }>> {
+    const identity = parseUsername(username);
+    if (identity === undefined) return { ok: false, reason: 'unknown', detail: `user name '${username}' is neither {site}/{node} nor _events/{name}` };
+    const r = await this.store.get(username);
+    if (r === undefined) return { ok: false, reason: 'unknown', detail: `no credential was issued to '${username}'` };
+    if (r.revokedAt !== undefined) return { ok: false, reason: 'revoked', detail: `the credential of '${username}' was revoked at ${new Date(r.revokedAt).toISOString()}` };
+    if (clientId !== clientIdOf(identity)) return { ok: false, reason: 'client-id', detail: `'${username}' must connect with client id '${clientIdOf(identity)}', not '${clientId}'` };
+    return { ok: true, identity, record: r };
   }
 
   private changed(username: string, change: CredentialChange['change']): void {

@@ -2,7 +2,8 @@
  * Device identity and topic ACLs in the embedded broker (docs/security.md, "Device identity"): aedes' authenticate,
  * authorizePublish and authorizeSubscribe hooks over the credential service and domain/devices/mqtt-identity.ts.
  *
- * - CONNECT: a user name and password issued by the gateway, and the client id that belongs to that user name.
+ * - CONNECT: a user name and password issued by the gateway, and the client id that belongs to that user name; or,
+ *   on the TLS listener with a client CA, a client certificate that CA issued, its subject CN the user name.
  * - PUBLISH outside the client's own topics: kept in quarantine as E_FORBIDDEN with the client's identity, never
  *   ingested and never routed; acknowledged as Mosquitto does (MQTT 3.1.1 has no refusal for a PUBLISH, and a
  *   client disconnected instead would re-send it forever).
@@ -11,6 +12,7 @@
  * Every refusal is counted by stage and reason and logged at warn with the client id and user name.
  */
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, usernameOf, type MqttIdentity } from '../../domain/devices/mqtt-identity.js';
 import type { AuthOutcome, AuthRefusal, CredentialChange } from '../../services/credentials.js';
@@ -19,13 +21,31 @@ export type RefusalStage = 'connect' | 'publish' | 'subscribe';
 
 export interface BrokerSecurity {
   verify(username: string | undefined, password: Buffer | undefined, clientId: string): Promise<AuthOutcome>;
+  /** A CONNECT with a client certificate the CA verified, for the user name in its subject CN. */
+  verifyCertified(username: string, clientId: string): Promise<AuthOutcome>;
   onChange(listener: (c: CredentialChange) => void): void;
   /** Counts a refusal (`coldtrace_mqtt_refused_total{stage,reason}`). */
   count(stage: RefusalStage, reason: string): void;
 }
 
 /** CONNACK return codes of MQTT 3.1.1 (3.2.2.3). */
-const RETURN_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = { 'no-credentials': 4, unknown: 4, 'bad-secret': 4, revoked: 5, 'client-id': 2 };
+const RETURN_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = { 'no-credentials': 4, unknown: 4, 'bad-secret': 4, revoked: 5, 'client-id': 2, 'bad-certificate': 5 };
+
+/**
+ * What the client's TLS certificate says: none (plain TCP, or no certificate presented), the CN of one the broker's
+ * client CA verified, or why one was refused.
+ */
+function certificateOf(client: Client, username: string | undefined): { kind: 'none' } | { kind: 'verified'; cn: string } | { kind: 'refused'; detail: string } {
+  const socket = (client as unknown as { conn?: unknown }).conn;
+  if (!(socket instanceof TLSSocket)) return { kind: 'none' };
+  const cert = socket.getPeerCertificate();
+  if (cert === null || Object.keys(cert).length === 0) return { kind: 'none' };
+  if (!socket.authorized) return { kind: 'refused', detail: `client certificate not issued by the client CA: ${String(socket.authorizationError)}` };
+  const cn = cert.subject?.CN;
+  if (typeof cn !== 'string' || cn === '') return { kind: 'refused', detail: 'client certificate without a subject CN' };
+  if (username !== undefined && username !== '' && username !== cn) return { kind: 'refused', detail: `client certificate of '${cn}' used with the user name '${username}'` };
+  return { kind: 'verified', cn };
+}
 
 export interface BrokerGuard {
   authenticate(client: Client, username: Readonly<string> | undefined, password: Readonly<Buffer> | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void): void;
@@ -56,7 +76,11 @@ export function brokerGuard(security: BrokerSecurity, log: Logger): BrokerGuard 
   };
   return {
     authenticate(client, username, password, done) {
-      security.verify(username, password, client.id).then((outcome) => {
+      const cert = certificateOf(client, username);
+      const check: Promise<AuthOutcome> = cert.kind === 'verified' ? security.verifyCertified(cert.cn, client.id)
+        : cert.kind === 'refused' ? Promise.resolve({ ok: false, reason: 'bad-certificate', detail: cert.detail })
+        : security.verify(username, password, client.id);
+      check.then((outcome) => {
         if (!outcome.ok) {
           refuse('connect', outcome.reason, { clientId: client.id, username }, `MQTT connection refused: ${outcome.detail}`);
           return done(Object.assign(new Error(outcome.detail), { returnCode: RETURN_CODE[outcome.reason] }), false);

@@ -8,6 +8,7 @@
 import './quiet-debug.js';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { EVENTS_PREFIX, parseFeedbackTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
@@ -18,11 +19,21 @@ export interface EmbeddedBrokerOptions {
   readonly host: string;
   /** TCP port, 0 for an ephemeral one. Default 1883. */
   readonly port: number;
+  /** false: no plain listener (TLS only). Default true. */
+  readonly plain?: boolean;
+  /**
+   * A TLS listener beside (or instead of) the plain one; with `clientCa`, clients may present a certificate that CA
+   * issued instead of a password (broker-auth.ts).
+   */
+  readonly tls?: { readonly port: number; readonly cert: Buffer; readonly key: Buffer; readonly clientCa?: Buffer };
 }
 
 export interface EmbeddedBroker {
+  /** The plain listener's port and URL; without one, the TLS listener's. */
   readonly port: number;
   readonly url: string;
+  /** The TLS listener's URL (mqtts://), when there is one. */
+  readonly tlsUrl?: string;
   connectedClients(): number;
   /**
    * Publishes as the broker itself (QoS 1 to its subscribers; not ingested: only clients' messages are). `done` once
@@ -113,28 +124,41 @@ export async function startEmbeddedBroker(
   // noDelay: a PUBACK is 4 bytes. With Nagle's algorithm a second PUBACK written before the first is ACKed waits for
   // that ACK, which a device's delayed-ACK timer can hold ~40 ms: on a slow link a replaying device would get its
   // acknowledgements in 40 ms steps. (On loopback, where the bench runs, it made no measurable difference.)
-  const server: Server = createServer({ noDelay: true }, (socket) => {
+  const accept = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     broker.handle(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  };
+  const servers: Server[] = [];
+  const listen = async (server: Server, port: number): Promise<number> => {
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  };
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  log.info({ port }, 'embedded MQTT broker listening');
+  const plainPort = options.plain === false ? undefined : await listen(createServer({ noDelay: true }, accept), options.port);
+  const t = options.tls;
+  // A client certificate is asked for but not required: a node without one logs in with its password. One that is
+  // presented is checked against the client CA in authenticate (broker-auth.ts), so a bad one is refused there, counted.
+  const tlsPort = t === undefined ? undefined
+    : await listen(createTlsServer({ cert: t.cert, key: t.key, noDelay: true, ...(t.clientCa !== undefined ? { ca: t.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }, accept), t.port);
+  log.info({ port: plainPort, tlsPort, clientCertificates: t?.clientCa !== undefined }, 'embedded MQTT broker listening');
+  const tlsUrl = tlsPort === undefined ? undefined : `mqtts://${host}:${tlsPort}`;
+  const port = plainPort ?? tlsPort!;
   return {
     port,
-    url: `mqtt://${host}:${port}`,
+    url: plainPort !== undefined ? `mqtt://${host}:${plainPort}` : tlsUrl!,
+    ...(tlsUrl !== undefined ? { tlsUrl } : {}),
     connectedClients: () => broker.connectedClients,
     publish: (topic, payload, done) => {
       const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
       broker.publish(packet, (err?: Error | null) => done(err ?? undefined));
     },
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       for (const s of sockets) s.destroy();
       await closed;
       await new Promise<void>((resolve) => broker.close(() => resolve()));
