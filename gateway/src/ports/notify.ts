@@ -4,6 +4,7 @@
  * still due, and what was done still done.
  */
 import type { AlarmInfo, Message, MessageKind } from '../domain/notify/message.js';
+import type { Silence } from '../domain/notify/escalation.js';
 import type { Language } from '../domain/notify/policy.js';
 
 export type AlarmStatus = 'open' | 'held' | 'acknowledged' | 'closed';
@@ -108,6 +109,14 @@ export interface NotifyStore {
   messages(q: { limit: number; status?: OutMessage['status']; alarm?: string }): Promise<OutMessage[]>;
   channelHealth(channel: string): Promise<ChannelHealth>;
   setChannelHealth(h: ChannelHealth): Promise<void>;
+  addSilence(s: SilenceRecord): Promise<void>;
+  /** Silences newest first; with `activeAt`, only those in force then. */
+  silences(q: { limit: number; activeAt?: number }): Promise<SilenceRecord[]>;
+  /**
+   * Ends a silence now (its end moves to `at` when that is earlier) and makes the alarms it holds due now.
+   * Undefined when there is no such silence.
+   */
+  expireSilence(id: string, by: string, at: number): Promise<SilenceRecord | undefined>;
   /** A value kept across restarts (the link-signing key when none is configured). */
   meta(key: string, init: () => string): Promise<string>;
   close(): Promise<void>;
@@ -125,3 +134,9 @@ export interface Outgoing {
 
 /** Hands a message to a provider (an SMTP server, a webhook); rejects with the provider's error. */
 export type ChannelSend = (o: Outgoing) => Promise<void>;
+
+export interface SilenceRecord extends Silence {
+  readonly createdAt: number;
+  /** Ended early: by whom. */
+  readonly expiredBy?: string;
+}

@@ -206,6 +206,29 @@ describe('NotifyService', () => {
     expect(short).toMatchObject({ status: 'closed', closedReason: "ended inside maintenance window 'defrost'" });
   });
 
+  it('holds alarms under an ad-hoc silence (author, reason, expiry) and releases them when it is ended early', async () => {
+    const silence = await svc.silence({ sites: ['WH1'], endsAt: T0 + 60 * MIN, author: 'ana', reason: 'compressor repair' });
+    await raise([finding('B-1')]);
+    await advance(5 * MIN);
+    expect(sent).toEqual([]);
+    expect((await store.alarms({ limit: 1 }))[0]).toMatchObject({ status: 'held', heldBy: `silence:${silence.id}`, nextAt: T0 + 60 * MIN });
+    expect(await store.silences({ limit: 10, activeAt: time.t })).toMatchObject([{ id: silence.id, author: 'ana', reason: 'compressor repair' }]);
+    await svc.expireSilence(silence.id, 'ben');
+    await time.settle(idle);
+    await advance(2000);
+    expect(sent.map((s) => [s.recipient, s.at - T0])).toEqual([['ana', 5 * MIN + 1000]]);
+    expect(await store.silences({ limit: 10, activeAt: time.t })).toEqual([]);
+    expect((await store.silences({ limit: 10 }))[0]).toMatchObject({ expiredBy: 'ben', endsAt: T0 + 5 * MIN });
+  });
+
+  it('lets a silence of another site or rule pass', async () => {
+    await svc.silence({ sites: ['WH2'], endsAt: T0 + 60 * MIN, author: 'ana', reason: 'other site' });
+    await svc.silence({ sites: ['WH1'], rules: ['shelf-life/'], endsAt: T0 + 60 * MIN, author: 'ana', reason: 'other rule' });
+    await raise([finding('B-1')]);
+    await advance(2000);
+    expect(sent.map((s) => s.recipient)).toEqual(['ana']);
+  });
+
   it('retries a refusing SMTP channel and raises its failure alarm on the failover channel, every attempt logged', async () => {
     failing.add('mail');
     await raise([finding('B-1')]);

@@ -7,16 +7,17 @@
  * inside a maintenance window is held until the window ends and then notifies only if its flag still fires. Time
  * comes from the injected clock and scheduler; a restarted gateway picks up what is due from the store.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isFiring } from '../domain/alerts/alertmanager.js';
 import type { Flag } from '../domain/flags/types.js';
 import { DEFAULT_RETRY_BACKOFF } from '../domain/events/delivery.js';
 import { verifyAck, type AckVerdict } from '../domain/notify/ack-link.js';
-import { routesOf, stepDueAt, stepRecipients, windowEndAt } from '../domain/notify/escalation.js';
+import { routesOf, silenceEndAt, stepDueAt, stepRecipients, windowEndAt } from '../domain/notify/escalation.js';
 import { matches, type NotifyPolicy } from '../domain/notify/policy.js';
 import type { Clock, Scheduler } from '../ports/clock.js';
 import { FlagTransitionError, type FlagChange, type FlagStore } from '../ports/flags.js';
-import type { Alarm, ChannelSend, NewMessage, NotifyStore } from '../ports/notify.js';
+import type { Alarm, ChannelSend, NewMessage, NotifyStore, SilenceRecord } from '../ports/notify.js';
 import { NotifyDispatch, type DispatchOptions } from './notify-dispatch.js';
 import type { FactsOf } from './notify-facts.js';
 
@@ -102,6 +103,21 @@ export class NotifyService {
     return (await this.d.store.get(alarmId)) ?? a;
   }
 
+  /** An ad-hoc silence (who, why, until when): alarms it matches that open while it is in force are held until it ends. */
+  async silence(s: Omit<SilenceRecord, 'id' | 'createdAt' | 'startsAt'> & { startsAt?: number }): Promise<SilenceRecord> {
+    const now = this.d.clock.now();
+    const record: SilenceRecord = { ...s, id: randomUUID(), startsAt: s.startsAt ?? now, createdAt: now };
+    await this.d.store.addSilence(record);
+    return record;
+  }
+
+  /** Ends a silence now: the alarms it held are released (those whose flag still fires escalate). */
+  async expireSilence(id: string, by: string): Promise<SilenceRecord | undefined> {
+    const s = await this.d.store.expireSilence(id, by, this.d.clock.now());
+    if (s !== undefined) this.wake(0);
+    return s;
+  }
+
   /** Resolves once nothing is being taken or sent (tests, shutdown). */
   async idle(): Promise<void> {
     for (let i = 0; i < 100; i++) {
@@ -132,11 +148,12 @@ export class NotifyService {
     }
     if (raised.length === 0) return;
     const facts = await this.d.factsOf(raised);
+    const silences = await this.d.store.silences({ limit: 10_000, activeAt: now });
     const alarms: Alarm[] = [];
     raised.forEach((flag, i) => {
       const f = facts[i]!;
       const at = flag.events.findLast((e) => e.kind === 'raised' || e.kind === 'reactivated' || e.kind === 'reopened')?.at ?? now;
-      const held = windowEndAt(this.d.policy.windows, f.facts, now);
+      const held = quietUntil(windowEndAt(this.d.policy.windows, f.facts, now), silenceEndAt(silences, f.facts, now));
       for (const p of this.d.policy.policies.filter((x) => matches(x.match, f.facts))) {
         const id = `${p.id}|${flag.id}|${at}`;
         alarms.push({
@@ -210,7 +227,8 @@ export class NotifyService {
     }
     if (a.status === 'held') {
       const flag = await this.d.flags.get(a.flagId);
-      if (flag === undefined || !isFiring(flag)) await this.d.store.closeAlarms(a.flagId, `ended inside maintenance window '${a.heldBy ?? '?'}'`, now, a.id);
+      const inside = a.heldBy?.startsWith('silence:') === true ? `silence '${a.heldBy.slice(8)}'` : `maintenance window '${a.heldBy ?? '?'}'`;
+      if (flag === undefined || !isFiring(flag)) await this.d.store.closeAlarms(a.flagId, `ended inside ${inside}`, now, a.id);
       else await this.d.store.release(a.id, now);
       return;
     }
@@ -236,4 +254,10 @@ export class NotifyService {
       this.d.log.error({ alarm: a.id, step: i + 1 }, 'notifications: an escalation step found nobody to tell');
     }
   }
+}
+
+/** The later of a maintenance window's end and a silence's end, as the hold of an alarm. */
+function quietUntil(w: { end: number; window: string } | undefined, s: { end: number; silence: string } | undefined): { end: number; window: string } | undefined {
+  if (s !== undefined && (w === undefined || s.end > w.end)) return { end: s.end, window: `silence:${s.silence}` };
+  return w;
 }

@@ -200,6 +200,19 @@ describe('notifications to people on duty', { timeout: 180_000 }, () => {
     expect(roster.schedules).toEqual([{ id: 'wh1-shift', timeZone: 'Europe/Amsterdam', onDuty: [{ id: 'op', name: 'Olga Operator' }] }]);
     expect(roster.policies[0].steps.map((s: Body) => s.afterMin)).toEqual([0, 0.25, 0.5]);
   });
+
+  it('keeps ad-hoc silences with their author, reason and expiry, and ends them early', async () => {
+    const bad = await request('POST', `${gw.httpUrl}/api/v1/notifications/silences`, { endsAt: Date.now() + HOUR, reason: 'x' });
+    expect(bad.status).toBe(400);
+    const created = await request('POST', `${gw.httpUrl}/api/v1/notifications/silences`, { zones: ['Z-A'], endsAt: Date.now() + HOUR, reason: 'door repair' }, { 'x-coldtrace-actor': 'ops.ana' });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({ zones: ['Z-A'], author: 'ops.ana', reason: 'door repair' });
+    expect((await request('GET', `${gw.httpUrl}/api/v1/notifications/silences?active=true`)).json.silences.map((x: Body) => x.id)).toEqual([created.json.id]);
+    const ended = await request('DELETE', `${gw.httpUrl}/api/v1/notifications/silences/${created.json.id}`, undefined, { 'x-coldtrace-actor': 'ops.ben' });
+    expect(ended.json).toMatchObject({ expiredBy: 'ops.ben' });
+    expect((await request('GET', `${gw.httpUrl}/api/v1/notifications/silences?active=true`)).json.silences).toEqual([]);
+    expect((await request('DELETE', `${gw.httpUrl}/api/v1/notifications/silences/nope`)).status).toBe(404);
+  });
 });
 
 describe('an SMTP server that refuses', { timeout: 120_000 }, () => {

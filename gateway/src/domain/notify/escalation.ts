@@ -53,3 +53,34 @@ function scheduleOnDuty(np: NotifyPolicy, id: string, atMs: number): string[] {
   const s = np.schedules.find((x) => x.id === id);
   return s === undefined ? [] : onDuty(s, atMs);
 }
+
+/** An ad-hoc silence (as Alertmanager has them): who, why, until when; it holds the alarms it matches. */
+export interface Silence {
+  readonly id: string;
+  readonly zones?: readonly string[];
+  readonly devices?: readonly string[];
+  readonly sites?: readonly string[];
+  /** Rule key prefixes; absent: every rule. */
+  readonly rules?: readonly string[];
+  /** Gateway ms. */
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly author: string;
+  readonly reason: string;
+}
+
+/**
+ * The end of the silence that holds an alarm at `atMs` (the latest when several do): a silence holds an alarm when
+ * it is in force, one of its places (zones, devices, sites) is the alarm's and, if it names rules, the alarm's rule
+ * starts with one of them.
+ */
+export function silenceEndAt(silences: readonly Silence[], facts: Pick<AlarmFacts, 'zones' | 'devices' | 'sites' | 'rule'>, atMs: number): { end: number; silence: string } | undefined {
+  let best: { end: number; silence: string } | undefined;
+  for (const s of silences) {
+    if (atMs < s.startsAt || atMs >= s.endsAt) continue;
+    const place = (s.zones ?? []).some((z) => facts.zones.includes(z)) || (s.devices ?? []).some((d) => facts.devices.includes(d)) || (s.sites ?? []).some((x) => facts.sites.includes(x));
+    if (!place || (s.rules !== undefined && !s.rules.some((r) => facts.rule.startsWith(r)))) continue;
+    if (best === undefined || s.endsAt > best.end) best = { end: s.endsAt, silence: s.id };
+  }
+  return best;
+}

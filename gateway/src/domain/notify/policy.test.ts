@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matches, parsePolicy, type AlarmFacts, type NotifyPolicy } from './policy.js';
 import { isTimeZone } from './schedule.js';
-import { routesOf, stepDueAt, stepRecipients, windowEndAt } from './escalation.js';
+import { routesOf, silenceEndAt, stepDueAt, stepRecipients, windowEndAt } from './escalation.js';
 
 const doc = {
   channels: [
@@ -109,5 +109,21 @@ describe('windowEndAt', () => {
     ['before the first window', '2025-12-31T23:59:00Z', { zones: ['Z-A'], devices: [] }, undefined],
   ] as const)('%s', (_w, at, f, end) => {
     expect(windowEndAt(p.windows, f, Date.parse(at))?.end).toEqual(end === undefined ? undefined : Date.parse(end));
+  });
+});
+
+describe('silenceEndAt', () => {
+  const base = { id: 's1', startsAt: 1000, endsAt: 5000, author: 'ana', reason: 'door repair' };
+  it.each([
+    ['a zone silence in force', { ...base, zones: ['Z-A'] }, 2000, 5000],
+    ['before it starts', { ...base, zones: ['Z-A'] }, 999, undefined],
+    ['at its end', { ...base, zones: ['Z-A'] }, 5000, undefined],
+    ['another zone', { ...base, zones: ['Z-B'] }, 2000, undefined],
+    ['the alarm\'s device', { ...base, devices: ['S-1'] }, 2000, 5000],
+    ['the alarm\'s site', { ...base, sites: ['WH1'] }, 2000, 5000],
+    ['the site but another rule', { ...base, sites: ['WH1'], rules: ['shelf-life/'] }, 2000, undefined],
+    ['the site and the rule', { ...base, sites: ['WH1'], rules: ['excursion/'] }, 2000, 5000],
+  ] as const)('%s', (_w, s, at, end) => {
+    expect(silenceEndAt([s], facts, at)?.end).toBe(end);
   });
 });

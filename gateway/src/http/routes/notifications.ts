@@ -14,8 +14,8 @@ import { ErrorBody } from '../schemas.js';
 import { authorOf } from './registry.js';
 
 export interface NotificationRouteDeps {
-  readonly notifications: Pick<NotifyService, 'acknowledge' | 'acknowledgeByLink'>;
-  readonly store: Pick<NotifyStore, 'alarms' | 'get' | 'attempts' | 'messages'>;
+  readonly notifications: Pick<NotifyService, 'acknowledge' | 'acknowledgeByLink' | 'silence' | 'expireSilence'>;
+  readonly store: Pick<NotifyStore, 'alarms' | 'get' | 'attempts' | 'messages' | 'silences'>;
   readonly policy: NotifyPolicy;
   readonly clock: Clock;
 }
@@ -36,6 +36,12 @@ const AttemptBody = Type.Object({
   seq: Type.Integer(), at: Type.Integer({ description: 'Gateway ms' }), recipient: Type.String(), channel: Type.String(), address: Type.String(),
   alarms: Type.Array(Type.String()), messages: Type.Array(Type.Integer()), ok: Type.Boolean({ description: 'Handed to the provider (SMTP server accepted it, webhook answered 2xx)' }),
   error: Type.Optional(Type.String({ description: "The provider's error" })),
+});
+const Ids = (what: string) => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 1000, description: what }));
+const SilenceBody = Type.Object({
+  id: Type.String(), zones: Ids('Zones'), devices: Ids('Devices'), sites: Ids('Sites'), rules: Ids('Rule key prefixes (absent: every rule)'),
+  startsAt: Type.Integer({ description: 'Gateway ms' }), endsAt: Type.Integer({ description: 'Gateway ms' }), author: Type.String(), reason: Type.String(),
+  createdAt: Type.Integer(), expiredBy: Type.Optional(Type.String({ description: 'Ended early by' })),
 });
 const MessageBody = Type.Object({
   id: Type.Integer(), kind: Type.String(), recipient: Type.String(), channel: Type.String(), address: Type.String(), step: Type.Integer(),
@@ -103,6 +109,38 @@ export function registerNotificationRoutes(app: FastifyInstance, opts: { deps: N
       schedules: policy.schedules.map((s) => ({ id: s.id, timeZone: s.timeZone, onDuty: onDuty(s, at).map((id) => ({ id, name: name(id) })) })),
       policies: policy.policies.map((p) => ({ id: p.id, steps: p.steps.map((s) => ({ afterMin: s.afterMin, notify: [...s.notify] })) })),
     };
+  });
+
+  app.get<{ Querystring: { active?: boolean; limit: number } }>('/notifications/silences', {
+    config: { access: 'read' },
+    schema: { summary: 'Ad-hoc silences, newest first; active=true: those in force now', tags: ['notifications'],
+      querystring: Type.Object({ active: Type.Optional(Type.Boolean()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }) }),
+      response: { 200: Type.Object({ silences: Type.Array(SilenceBody) }) } },
+  }, async (req) => ({ silences: await store.silences({ limit: req.query.limit, ...(req.query.active === true ? { activeAt: clock.now() } : {}) }) }));
+
+  app.post<{ Body: { zones?: string[]; devices?: string[]; sites?: string[]; rules?: string[]; startsAt?: number; endsAt: number; reason: string } }>('/notifications/silences', {
+    config: { access: 'operate' },
+    schema: { summary: 'Silence alarms of zones, devices or sites until a time, with a reason (author: X-Coldtrace-Actor); flags are still raised and kept, an alarm still firing at the end notifies', tags: ['notifications'],
+      body: Type.Object({ zones: Ids('Zones'), devices: Ids('Devices'), sites: Ids('Sites'), rules: Ids('Rule key prefixes (absent: every rule)'),
+        startsAt: Type.Optional(Type.Integer({ description: 'Gateway ms; default now' })), endsAt: Type.Integer({ description: 'Gateway ms: the expiry' }), reason: Type.String({ minLength: 1, maxLength: 2000 }) }),
+      response: { 200: SilenceBody, 400: ErrorBody } },
+  }, async (req) => {
+    const b = req.body;
+    const now = clock.now();
+    if (b.zones === undefined && b.devices === undefined && b.sites === undefined) throw new GatewayError('E_BAD_REQUEST', 'a silence names zones, devices or sites');
+    if (b.endsAt <= (b.startsAt ?? now) || b.endsAt <= now) throw new GatewayError('E_BAD_REQUEST', 'endsAt must be after startsAt and in the future');
+    if (b.endsAt - (b.startsAt ?? now) > 31 * 86_400_000) throw new GatewayError('E_BAD_REQUEST', 'a silence lasts at most 31 days (a maintenance window in the policy file repeats)');
+    return notifications.silence({ ...b, author: authorOf(req).actor });
+  });
+
+  app.delete<{ Params: { id: string } }>('/notifications/silences/:id', {
+    config: { access: 'operate' },
+    schema: { summary: 'End a silence now: alarms it held whose flag still fires escalate', tags: ['notifications'], params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      response: { 200: SilenceBody, 404: ErrorBody } },
+  }, async (req) => {
+    const s = await notifications.expireSilence(req.params.id, authorOf(req).actor);
+    if (s === undefined) throw new GatewayError('E_NOT_FOUND', `no silence '${req.params.id}'`);
+    return s;
   });
 
   // The link in a message. A GET only shows a page whose script posts at once (one click for a person): mail

@@ -5,7 +5,7 @@
  * step nor takes it twice.
  */
 import type Database from 'better-sqlite3';
-import type { Alarm, AlarmStatus, ChannelHealth, DeliveryAttempt, NewMessage, NotifyStore, OutMessage } from '../../../ports/notify.js';
+import type { Alarm, AlarmStatus, ChannelHealth, DeliveryAttempt, NewMessage, NotifyStore, OutMessage, SilenceRecord } from '../../../ports/notify.js';
 import { migrate } from '../database.js';
 
 const MIGRATIONS = [
@@ -36,6 +36,11 @@ const MIGRATIONS = [
    CREATE TABLE notify_attempt_alarm (alarm_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (alarm_id, seq)) WITHOUT ROWID;
    CREATE TABLE notify_channel (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, failing_since INTEGER, alarmed_at INTEGER) WITHOUT ROWID;
    CREATE TABLE notify_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  `CREATE TABLE notify_silence (
+     id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,
+     author TEXT NOT NULL, reason TEXT NOT NULL, created_at INTEGER NOT NULL, expired_by TEXT
+   ) WITHOUT ROWID;
+   CREATE INDEX notify_silence_end ON notify_silence (ends_at);`,
 ];
 
 interface AlarmRow {
@@ -46,6 +51,7 @@ interface MessageRow {
   id: number; kind: OutMessage['kind']; alarm_id: string | null; recipient: string; channel: string; address: string; language: OutMessage['language'];
   step: number; group_key: string; status: OutMessage['status']; attempts: number; created_at: number; next_at: number; last_error: string | null; failing: string | null;
 }
+interface SilenceRow { id: string; matchers: string; starts_at: number; ends_at: number; author: string; reason: string; created_at: number; expired_by: string | null }
 interface AttemptRow { seq: number; at: number; recipient: string; channel: string; address: string; messages: string; alarms: string; ok: number; error: string | null }
 
 export class SqliteNotifyStore implements NotifyStore {
@@ -77,6 +83,11 @@ export class SqliteNotifyStore implements NotifyStore {
       health: db.prepare('SELECT * FROM notify_channel WHERE name = ?'),
       setHealth: db.prepare(`INSERT INTO notify_channel (name, failures, failing_since, alarmed_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since, alarmed_at = excluded.alarmed_at`),
+      addSilence: db.prepare('INSERT INTO notify_silence (id, matchers, starts_at, ends_at, author, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      silence: db.prepare('SELECT * FROM notify_silence WHERE id = ?'),
+      silences: db.prepare('SELECT * FROM notify_silence WHERE (? IS NULL OR (starts_at <= ? AND ends_at > ?)) ORDER BY created_at DESC, id LIMIT ?'),
+      expireSilence: db.prepare('UPDATE notify_silence SET ends_at = min(ends_at, ?), expired_by = ? WHERE id = ?'),
+      releaseHeld: db.prepare("UPDATE notify_alarm SET next_at = ? WHERE status = 'held' AND held_by = ? AND next_at > ?"),
       getMeta: db.prepare('SELECT value FROM notify_meta WHERE key = ?').pluck(),
       putMeta: db.prepare('INSERT OR IGNORE INTO notify_meta (key, value) VALUES (?, ?)'),
     };
@@ -215,6 +226,25 @@ export class SqliteNotifyStore implements NotifyStore {
     return Promise.resolve();
   }
 
+  addSilence(x: SilenceRecord): Promise<void> {
+    const matchers = { zones: x.zones, devices: x.devices, sites: x.sites, rules: x.rules };
+    this.s.addSilence.run(x.id, JSON.stringify(matchers), x.startsAt, x.endsAt, x.author, x.reason, x.createdAt);
+    return Promise.resolve();
+  }
+
+  silences(q: { limit: number; activeAt?: number }): Promise<SilenceRecord[]> {
+    const at = q.activeAt ?? null;
+    return Promise.resolve((this.s.silences.all(at, at, at, q.limit) as SilenceRow[]).map(toSilence));
+  }
+
+  expireSilence(id: string, by: string, at: number): Promise<SilenceRecord | undefined> {
+    return Promise.resolve(this.db.transaction(() => {
+      if (this.s.expireSilence.run(at, by, id).changes === 0) return undefined;
+      this.s.releaseHeld.run(at, `silence:${id}`, at);
+      return toSilence(this.s.silence.get(id) as SilenceRow);
+    }).immediate());
+  }
+
   meta(key: string, init: () => string): Promise<string> {
     this.s.putMeta.run(key, init());
     return Promise.resolve(this.s.getMeta.get(key) as string);
@@ -239,6 +269,16 @@ function toAlarm(r: AlarmRow): Alarm {
     createdAt: r.created_at, ...(r.next_at !== null ? { nextAt: r.next_at } : {}), ...(r.held_by !== null ? { heldBy: r.held_by } : {}),
     ...(r.ack_at !== null ? { ackAt: r.ack_at } : {}), ...(r.ack_by !== null ? { ackBy: r.ack_by } : {}), ...(r.ack_via !== null ? { ackVia: r.ack_via } : {}),
     ...(r.closed_at !== null ? { closedAt: r.closed_at } : {}), ...(r.closed_reason !== null ? { closedReason: r.closed_reason } : {}),
+  };
+}
+
+function toSilence(r: SilenceRow): SilenceRecord {
+  const m = JSON.parse(r.matchers) as Pick<SilenceRecord, 'zones' | 'devices' | 'sites' | 'rules'>;
+  return {
+    id: r.id, startsAt: r.starts_at, endsAt: r.ends_at, author: r.author, reason: r.reason, createdAt: r.created_at,
+    ...(m.zones !== undefined ? { zones: m.zones } : {}), ...(m.devices !== undefined ? { devices: m.devices } : {}),
+    ...(m.sites !== undefined ? { sites: m.sites } : {}), ...(m.rules !== undefined ? { rules: m.rules } : {}),
+    ...(r.expired_by !== null ? { expiredBy: r.expired_by } : {}),
   };
 }
 
