@@ -32,6 +32,15 @@ describe('readCarrierBatch', () => {
   });
 
   it.each([
+    ['ᾀ', 'ἈΙ'],
+    ['straße', 'STRASSE'],
+    ['οδος', 'ΟΔΟΣ'],
+  ])('gives %s and %s, one carrier in two cases, the same key (found by events.fuzz.test.ts)', (lower, upper) => {
+    const key = (carrier: string): string => eventKey(readCarrierBatch({ events: [{ carrier, trackingNumber: 'AB12', time: '2026-12-06', code: 'delivered' }] }).events[0]!);
+    expect(key(upper)).toBe(key(lower));
+  });
+
+  it.each([
     ['a local time without a zone', { carrier: 'dhl', trackingNumber: 'X', time: '2026-12-06T10:00', code: 'delivered' }, 'events[0].time'],
     ['no tracking number here or on the batch', { carrier: 'dhl', time: '2026-12-06', code: 'delivered' }, 'events[0].trackingNumber'],
     ['no carrier', { trackingNumber: 'X', time: '2026-12-06', code: 'delivered' }, 'events[0].carrier'],

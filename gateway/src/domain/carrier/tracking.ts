@@ -11,9 +11,13 @@ export interface TrackingRef {
   readonly trackingNumber: string;
 }
 
-/** Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. */
+/**
+ * Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. Upper case first, then lower:
+ * lower case alone is no case folding (`STRASSE` is `strasse`, `straße` stayed `straße`; `ἈΙ` and `ᾀ` likewise),
+ * found by fuzzing (#17). ASCII names are unchanged.
+ */
 export function normaliseCarrier(s: string): string {
-  return s.trim().toLowerCase();
+  return s.trim().toUpperCase().toLowerCase();
 }
 
 /** Tracking numbers are printed with spaces (`1Z 999 AA1 01 2345 6784`) and read back in any case. */
