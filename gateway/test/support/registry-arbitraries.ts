@@ -1,9 +1,10 @@
 /**
  * fast-check generators of registry input (issue #17): entities of every kind as a client may send them (times in
  * any accepted spelling and zone, optional fields left out, ids with unicode and inner spaces), a document whose
- * references resolve, and mutations of them. Shared by the domain and the HTTP fuzz tests.
+ * references resolve, carrier event batches, and mutations of them. Shared by the domain and the HTTP fuzz tests.
  */
 import fc from 'fast-check';
+import { CARRIER_VOCABULARIES } from '../../src/domain/carrier/milestones.js';
 import { PRODUCT_PRESETS } from '../../src/domain/registry/presets.js';
 import {
   ALARM_TYPES, DEVICE_KINDS, ENTITY_KINDS, ORDER_STATES, PLACE_KINDS, SHIPMENT_MODES, type EntityKind,
@@ -175,5 +176,16 @@ export const mutation: fc.Arbitrary<(v: unknown) => unknown> = fc.tuple(fc.infin
     }
     return copy;
   });
+
+/** A carrier event as a carrier or aggregator sends it; its own carrier, number and vocabulary sometimes. */
+const carrierEvent = some(['time', 'code'], {
+  time: timeMs.chain(timeOf), code: fc.oneof(fc.constantFrom('InTransit', 'Delivered', 'OutForDelivery', 'PU', 'DL', 'AR', 'delivered', 'in_transit'), id),
+  text: text, place: text, position: latLon, carrier: id, trackingNumber: id, vocabulary: fc.constantFrom(...CARRIER_VOCABULARIES), shipment: id,
+});
+/** A batch of carrier events with its defaults (carrier, tracking number, vocabulary). */
+export const carrierBatch: fc.Arbitrary<Raw> = some(['carrier', 'events'], {
+  carrier: id, trackingNumber: fc.stringMatching(/^[0-9A-Za-z]{4,10}( [0-9A-Z]{2,4}){0,2}$/), vocabulary: fc.constantFrom(...CARRIER_VOCABULARIES),
+  events: fc.array(carrierEvent, { minLength: 1, maxLength: 5 }),
+});
 
 export { ENTITY_KINDS };
