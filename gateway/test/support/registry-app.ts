@@ -1,12 +1,14 @@
 /**
  * The whole HTTP app in-process (buildApp, routes tested with app.inject) on SQLite files in a temporary directory,
- * with the custody fixture registry imported; HTTP access off, as route tests run it. For the registry API tests.
+ * with the custody fixture registry imported and the carrier event routes; HTTP access off, as route tests run it.
+ * For the registry and carrier event API tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
+import { SqliteCarrierEventStore } from '../../src/adapters/sqlite/carrier/carrier-event-store.js';
 import { openDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
 import { SqliteQuarantine } from '../../src/adapters/sqlite/quarantine.js';
@@ -15,6 +17,7 @@ import { SqliteStatusLog } from '../../src/adapters/sqlite/status-log.js';
 import { SqliteTelemetryStore } from '../../src/adapters/sqlite/telemetry-store.js';
 import { MessageValidator } from '../../src/domain/validate.js';
 import { buildApp } from '../../src/http/app.js';
+import { CarrierEventService } from '../../src/services/carrier-events.js';
 import { CustodyIndex } from '../../src/services/custody.js';
 import { EvidenceService } from '../../src/services/evidence.js';
 import { FefoService } from '../../src/services/fefo.js';
@@ -43,6 +46,7 @@ export async function openRegistryApp(): Promise<RegistryApp> {
   const db = openDatabase(join(dir, 'g.db'));
   const registryDb = openDatabase(join(dir, 'r.db'));
   const registryStore = new SqliteRegistryStore(registryDb);
+  const carrierStore = new SqliteCarrierEventStore(openDatabase(join(dir, 'carrier.db')));
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const [quarantine, statusLog, live, flags] = [new SqliteQuarantine(db), new SqliteStatusLog(db), new LiveState(), new SqliteFlagStore(registryDb)];
   const ingest = new IngestService({ validator: new MessageValidator(), batcher: new WriteBatcher(store, clock.now, metrics.batcherObserver()), quarantine, statusLog, live, metrics, clock, log });
@@ -53,6 +57,7 @@ export async function openRegistryApp(): Promise<RegistryApp> {
     registry: new RegistryService(registryStore, clock), rules: { judgeNow: () => Promise.resolve([]), findings: () => Promise.resolve([]) },
     fefo: new FefoService(registryStore, evidence, store), tracks: new TrackService(registryStore, evidence, store),
     shipments: new ShipmentListService(registryStore, store, flags), health: () => ({ status: 'ok', checks: {} }),
+    carrierEvents: new CarrierEventService(carrierStore, registryStore),
   });
   const imported = await app.inject({ method: 'PUT', url: '/api/v1/registry', payload: custodyDocument(REGISTRY_APP_T0) });
   if (imported.statusCode !== 200) throw new Error(`fixture import: ${imported.statusCode} ${imported.body}`);
@@ -62,6 +67,7 @@ export async function openRegistryApp(): Promise<RegistryApp> {
       await app.close();
       await store.close();
       await registryStore.close();
+      await carrierStore.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -10,7 +10,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { CarrierEventService } from '../../services/carrier-events.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
-import { ProblemsBody } from '../registry-schemas.js';
+import { RefusalBody } from '../registry-schemas.js';
 import { AcceptBody, CarrierBatchBody, StoredEventBody, UnknownCodesBody, UnmatchedBody } from '../carrier-schemas.js';
 
 /** Largest batch body, bytes: 10,000 events with long texts. */
@@ -34,7 +34,7 @@ export function registerCarrierRoutes(app: FastifyInstance, opts: { deps: Carrie
     config: { access: 'integrate' },
     ...bodyByReader, bodyLimit: CARRIER_BODY_LIMIT,
     schema: { summary: "A batch of a carrier's tracking events: stored once each by (carrier, tracking number, time, code); the answer says which were new", tags: ['carrier'],
-      body: CarrierBatchBody, response: { 200: AcceptBody, 400: ProblemsBody } },
+      body: CarrierBatchBody, response: { 200: AcceptBody, 400: RefusalBody } },
   }, (req) => carrierEvents.accept(req.body, clock.now()));
 
   app.get<{ Querystring: { shipment?: string; carrier?: string; trackingNumber?: string } }>('/carrier-events', {
