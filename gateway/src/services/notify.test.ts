@@ -191,6 +191,18 @@ describe('NotifyService', () => {
     expect(toAna[0]!.subject).toMatch(/^\[Coldtrace\] Major alarm: \d+ alarms at WH1$/);
   });
 
+  it('sends each alarm of a group on its own after its own wait when the policy sets no group interval', async () => {
+    const doc = { ...POLICY, policies: [{ ...POLICY.policies[0], group: { waitSec: 0.5, intervalSec: 0 } }] };
+    await svc.close();
+    await store.close();
+    start(doc);
+    for (let i = 0; i < 3; i++) {
+      await raise([finding(`G-${i}`)]);
+      await time.advance(1000, idle, 100);
+    }
+    expect(sent.map((s) => [s.alarms.map((a) => a.flagId.split(':')[1]), s.at - T0])).toEqual([[['G-0'], 500], [['G-1'], 1500], [['G-2'], 2500]]);
+  });
+
   it('holds notifications inside a defrost window but keeps the flag; an excursion that outlasts the window notifies', async () => {
     const inDefrost = (batch: string, active = true): Finding => finding(batch, { active, related: { devices: ['S-D'], zones: ['Z-D'], batches: [batch], shipments: [], orders: [] } });
     await raise([inDefrost('SHORT'), inDefrost('LONG')]);

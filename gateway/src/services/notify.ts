@@ -242,7 +242,9 @@ export class NotifyService {
       for (const route of routesOf(policy, r)) {
         const groupKey = `${i + 1}|${a.info.sites.join(',') || a.info.zones.join(',')}|${a.info.rule}`;
         const last = await this.d.store.lastSentAt(r.id, route.channel, groupKey);
-        const nextAt = Math.max(now + this.o.groupWaitMs, last === undefined ? 0 : last + this.o.groupIntervalMs);
+        const wait = policy.group?.waitSec !== undefined ? policy.group.waitSec * 1000 : this.o.groupWaitMs;
+        const interval = policy.group?.intervalSec !== undefined ? policy.group.intervalSec * 1000 : this.o.groupIntervalMs;
+        const nextAt = Math.max(now + wait, last === undefined ? 0 : last + interval);
         messages.push({ kind: 'alarm', alarmId: a.id, recipient: r.id, channel: route.channel, address: route.address, language: r.language, step: i + 1, groupKey, createdAt: now, nextAt });
       }
     }

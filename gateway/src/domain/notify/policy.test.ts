@@ -47,6 +47,7 @@ describe('parsePolicy', () => {
     ['a step naming nobody known', { ...doc, policies: [{ id: 'p', steps: [{ notify: ['ghost'] }] }] }, "'ghost' is neither a recipient nor schedule:<id>"],
     ['steps out of order', { ...doc, policies: [{ id: 'p', steps: [{ afterMin: 10, notify: ['ana'] }, { afterMin: 5, notify: ['mgr'] }] }] }, 'must come after the step before'],
     ['a window longer than its period', { ...doc, windows: [{ id: 'w', zones: ['Z'], start: '2026-01-01T00:00:00Z', durationMin: 400, everyHours: 6, reason: 'x' }] }, 'must be shorter than everyHours'],
+    ['a negative group wait', { ...doc, policies: [{ id: 'p', steps: [{ notify: ['ana'] }], group: { waitSec: -1 } }] }, 'policies[0].group.waitSec: expected a number 0-3600'],
     ['two recipients with one id', { ...doc, recipients: [...doc.recipients, doc.recipients[0]] }, "recipients: 'ana' is given twice"],
   ])('refuses %s', (_what, d, problem) => {
     const r = parsePolicy(d, isTimeZone);

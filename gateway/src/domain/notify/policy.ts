@@ -71,6 +71,8 @@ export interface Policy {
   /** Channels used, in order of preference, for each recipient who has an address on them; absent: all of theirs. */
   readonly channels?: readonly string[];
   readonly steps: readonly Step[];
+  /** Grouping of this policy's messages, seconds (Alertmanager's group_wait and group_interval); absent: the service's defaults. */
+  readonly group?: { readonly waitSec?: number; readonly intervalSec?: number };
 }
 
 /** Planned quiet time of zones or devices (a defrost cycle, a loading slot): flags kept, nobody woken. */
@@ -221,7 +223,12 @@ function policy(r: Reader, v: unknown, at: string): Policy {
     if (s.notify.length === 0) r.problems.push(`${at}.steps[${i}].notify: nobody to tell`);
   });
   const channels = strings(o.channels, `${at}.channels`);
-  return { id: r.id(o.id, `${at}.id`), match, ...opt('channels', channels), steps };
+  const g = o.group === undefined ? undefined : r.object(o.group, `${at}.group`);
+  const group = g === undefined ? undefined : {
+    ...opt('waitSec', g.waitSec === undefined ? undefined : r.num(g.waitSec, `${at}.group.waitSec`, 0, 3600)),
+    ...opt('intervalSec', g.intervalSec === undefined ? undefined : r.num(g.intervalSec, `${at}.group.intervalSec`, 0, 86_400)),
+  };
+  return { id: r.id(o.id, `${at}.id`), match, ...opt('channels', channels), steps, ...opt('group', group) };
 }
 
 function window(r: Reader, v: unknown, at: string): MaintenanceWindow {
