@@ -5,6 +5,8 @@
 import type { NotifyPolicy } from './domain/notify/policy.js';
 import { loadNotifyPolicy } from './services/notify-config.js';
 import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
+import { LIMIT_ENV_KEYS, limitsConfig } from './config-limits.js';
+import type { AbuseLimitOptions } from './adapters/mqtt/abuse-limits.js';
 
 export type MqttConfig =
   | {
@@ -26,6 +28,8 @@ export interface GatewayConfig {
   readonly mqtt: MqttConfig;
   /** MQTT over TLS (embedded broker), client certificates, the plain listener, HTTPS (config-tls.ts, docs/security.md "Transport"). */
   readonly tls: TlsConfig;
+  /** The embedded broker's abuse limits (config-limits.ts). */
+  readonly mqttLimits: AbuseLimitOptions;
   /** An external Mosquitto's password and ACL files, kept in step with the MQTT credentials (docs/security.md); absent: none written. */
   readonly mosquittoFiles?: { readonly passwordFile: string; readonly aclFile: string; readonly pidFile?: string };
   /** Directory for the embedded store, quarantine, status log and spool. */
@@ -81,6 +85,7 @@ export const GATEWAY_ENV_KEYS = {
   /** Embedded broker: 'credentials' (gateway-issued, topic ACLs) or 'open' (anyone may connect and publish anywhere). */
   COLDTRACE_MQTT_AUTH: 'credentials',
   ...TLS_ENV_KEYS,
+  ...LIMIT_ENV_KEYS,
   /** Mosquitto's password_file and acl_file the gateway writes from its MQTT credentials (both or neither; '' = none). */
   COLDTRACE_MOSQUITTO_PASSWORD_FILE: '',
   COLDTRACE_MOSQUITTO_ACL_FILE: '',
@@ -222,7 +227,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       store = { kind: 'sqlite' };
   }
   const config: GatewayConfig = {
-    http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'), tls: tlsConfig(get, port, problems),
+    http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'), tls: tlsConfig(get, port, problems), mqttLimits: limitsConfig(int),
     ...mosquittoFiles(opt('COLDTRACE_MOSQUITTO_PASSWORD_FILE'), opt('COLDTRACE_MOSQUITTO_ACL_FILE'), opt('COLDTRACE_MOSQUITTO_PID_FILE'), problems),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
     commitIntervalMs: opt('COLDTRACE_COMMIT_INTERVAL_MS') === undefined ? DEFAULT_COMMIT_INTERVAL_MS[mode] : int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),

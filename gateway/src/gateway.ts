@@ -254,7 +254,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       forbidden: ingest.forbidden.bind(ingest),
     };
     const listeners = { plain: config.tls.mqttPlain, ...(config.tls.mqttTls !== undefined ? { tls: config.tls.mqttTls } : {}) };
-    const broker = await startEmbeddedBroker({ ...m, ...listeners }, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security);
+    const limits = { options: config.mqttLimits, count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) };
+    const broker = await startEmbeddedBroker({ ...m, ...listeners }, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security, limits);
     mqttUrl = broker.url;
     mqttTlsUrl = broker.tlsUrl;
     brokerPublish = broker.publish;

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { EVENTS_PREFIX, parseFeedbackTopic } from '@coldtrace/contract';
 import type { InboundMessage } from '../../services/ingest.js';
 import { brokerGuard, type BrokerSecurity } from './broker-auth.js';
+import { abuseGuard, DEFAULT_ABUSE_LIMITS, type AbuseLimitOptions } from './abuse-limits.js';
 
 export interface EmbeddedBrokerOptions {
   /** Listen address. Default '0.0.0.0'. */
@@ -95,26 +96,34 @@ export async function startEmbeddedBroker(
    * `forbidden` keeps a refused publish in quarantine: `done` once that is durable.
    */
   security?: { readonly credentials: BrokerSecurity; readonly forbidden: (m: InboundMessage, detail: string, done: (error: Error | null) => void) => void },
+  /** Abuse limits (abuse-limits.ts), on whatever `security` is; `count` counts each refusal. */
+  limits: { readonly options?: AbuseLimitOptions; readonly count: (stage: 'connect' | 'publish', reason: string) => void } = { count: () => undefined },
 ): Promise<EmbeddedBroker> {
   const guard = security === undefined ? undefined : brokerGuard(security.credentials, log);
+  const abuse = abuseGuard(limits.options ?? DEFAULT_ABUSE_LIMITS, now, limits.count, log);
   const broker: IngestBroker = new IngestBroker({
     ...(guard !== undefined ? { authenticate: guard.authenticate, authorizeSubscribe: guard.authorizeSubscribe } : {}),
+    preConnect: (client, packet, callback) => abuse.preConnect(client, packet, broker.connectedClients, callback),
     authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
       // client is null only for the broker's own publishes; wills (LWT) come here with the dead client's identity,
       // so a node's offline status is ingested like any other message (lib/client.js close()).
       if (client === null) return callback(null);
-      const receivedAt = now();
-      if (guard !== undefined && security !== undefined && !guard.mayPublish(client, packet)) {
-        broker.refused.add(packet);
-        const id = guard.identity(client);
-        const who = id === undefined ? `client '${client.id}'` : id.kind === 'node' ? `node ${id.site}/${id.node}` : `event reader ${id.name}`;
-        return security.forbidden({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, `${who} may not publish on this topic`, (e) => callback(e));
-      }
-      ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
-        // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
-        if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
-        callback(e);
+      const paced = abuse.pace(client, () => {
+        const receivedAt = now();
+        if (guard !== undefined && security !== undefined && !guard.mayPublish(client, packet)) {
+          broker.refused.add(packet);
+          const id = guard.identity(client);
+          const who = id === undefined ? `client '${client.id}'` : id.kind === 'node' ? `node ${id.site}/${id.node}` : `event reader ${id.name}`;
+          return security.forbidden({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, `${who} may not publish on this topic`, (e) => callback(e));
+        }
+        ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
+          // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
+          if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
+          callback(e);
+        });
       });
+      // Disconnected for its rate: nothing of this message was kept or acknowledged, the device sends it again.
+      if (!paced) callback(new Error('message rate limit: disconnected'));
     },
   });
   await broker.listen(); // what Aedes.createBroker does after construction
@@ -127,7 +136,7 @@ export async function startEmbeddedBroker(
   const accept = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    abuse.watch(broker.handle(socket));
   };
   const servers: Server[] = [];
   const listen = async (server: Server, port: number): Promise<number> => {
