@@ -51,6 +51,7 @@ beforeAll(async () => {
     COLDTRACE_MQTT_HOST: '127.0.0.1',
     COLDTRACE_MQTT_PORT: '0',
     COLDTRACE_LOG_LEVEL: 'silent',
+    COLDTRACE_HTTP_AUTH: 'off', // the live view, not signing in (sign-in.int.test.ts)
   });
   if (!loaded.ok) throw new Error(`gateway test config rejected: ${loaded.problems.join('; ')}`);
   gateway = await startGateway({ config: loaded.config });

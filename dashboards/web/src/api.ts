@@ -125,6 +125,8 @@ export interface ApiOptions {
   readonly baseUrl: string;
   /** Abort a request after this long, ms. Default 5000. */
   readonly timeoutMs: number;
+  /** Called on a 401 (no session, or its key revoked): the page shows the sign-in form (sign-in.ts). */
+  readonly onUnauthorized?: () => void;
 }
 
 export const DEFAULT_API_OPTIONS: ApiOptions = { baseUrl: '', timeoutMs: 5000 };
@@ -199,11 +201,13 @@ export class ApiClient {
     const res = await fetch(this.options.baseUrl + path, {
       method: 'POST',
       signal: AbortSignal.timeout(this.options.timeoutMs),
-      headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      // The session cookie's calls that change something carry this header (gateway/src/http/auth.ts CSRF_HEADER).
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'x-coldtrace-csrf': '1', ...headers },
       body: JSON.stringify(body),
     }).catch((err: unknown) => {
       throw new ApiError('E_NETWORK', `${path}: ${err instanceof Error ? err.message : String(err)}`);
     });
+    if (res.status === 401) this.options.onUnauthorized?.();
     return { status: res.status, body: (await res.json()) as T };
   }
 
@@ -217,6 +221,7 @@ export class ApiClient {
         headers: { accept: 'application/json' },
         cache: 'no-store',
       });
+      if (res.status === 401) this.options.onUnauthorized?.();
       if (!res.ok && !anyStatus) throw new ApiError('E_HTTP', `${path}: HTTP ${res.status}`, res.status);
       const body = (await res.json()) as T;
       return { body, serverDate: res.headers.get('date'), sentAt, receivedAt: Date.now() };
