@@ -35,6 +35,16 @@ describe('storyLines', () => {
       ['Carrier', 'dhl JJD1 (shipment S) reports delivered: “Signed for by K. Jansen” at Rotterdam'],
     ]);
   });
+  it('tells a scan as what the reader read and what it did, with the reason when it did not move custody', () => {
+    const s = { events: [
+      { at: '2026-12-06T08:00:00.000Z', kind: 'scan', device: 'cold-door-1', batch: 'B', outcome: 'moved', via: 'barcode', placement: 'scan-cold-door-1-1-0' },
+      { at: '2026-12-06T09:00:00.000Z', kind: 'scan', device: 'rx-door', batch: 'B', outcome: 'refused', via: 'rfid', reasonCode: 'E_SCAN_EXPIRED', reason: 'expired: labelled expiry 2026-12-01 has passed' },
+    ] } as Pick<OrderTimeline, 'events'>;
+    expect(storyLines(s).map((l) => [l.label, l.text])).toEqual([
+      ['Scan', 'scanner cold-door-1 read batch B: moved it'],
+      ['Scan', 'RFID reader rx-door read batch B: refused it at the door (expired: labelled expiry 2026-12-01 has passed)'],
+    ]);
+  });
   it('shows an event kind it does not know as what it says', () => {
     const other = { events: [{ at: '2026-12-06T00:00:00.000Z', kind: 'note', text: 'hi' }] } as unknown as OrderTimeline;
     expect(storyLines(other)[0]).toMatchObject({ label: 'note', text: 'text: "hi"' });

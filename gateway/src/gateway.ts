@@ -172,7 +172,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     ackKey: config.notify.secret ?? await notifyStore.meta('ack-key', () => randomBytes(32).toString('base64url')),
     ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
   });
-  const evidence = new EvidenceService(registryStore, custody, store, flags);
+  const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog);
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb);

@@ -13,7 +13,13 @@ export interface StoryLine {
   readonly severity?: string;
 }
 
-const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag', carrier: 'Carrier' };
+const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag', carrier: 'Carrier', scan: 'Scan' };
+
+/** What a scan did, in words (docs/scans.md, the scan log's outcomes). */
+const SCAN_OUTCOME: Readonly<Record<string, string>> = {
+  moved: 'moved it', repeat: 'found it where custody had it', refused: 'refused it at the door', contradiction: 'contradicts custody; not applied',
+  unresolved: 'could not place it', 'bad-code': 'could not read the code',
+};
 
 function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity'> {
   switch (e.kind) {
@@ -27,6 +33,8 @@ function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity
       return { text: `shipment ${e.shipment} ${e.change} ${e.change === 'arrived' ? 'at' : 'from'} ${e.placeKind} ${e.place}` };
     case 'flag':
       return { text: e.title, flag: e.flag, severity: e.severity };
+    case 'scan':
+      return { text: `${e.via === 'rfid' ? 'RFID reader' : 'scanner'} ${e.device} read batch ${e.batch}: ${SCAN_OUTCOME[e.outcome] ?? e.outcome}${e.reason !== undefined && e.outcome !== 'moved' && e.outcome !== 'repeat' ? ` (${e.reason})` : ''}` };
     case 'carrier': {
       // The carrier's word, as its word: what it claims in our terms, then its own text and place (docs/claims.md).
       const said = [e.text !== '' ? `“${e.text}”` : '', e.placeName !== undefined ? `at ${e.placeName}` : ''].filter((x) => x !== '').join(' ');

@@ -11,6 +11,7 @@ import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import type { FlagStore } from '../ports/flags.js';
+import type { ScanLog, ScanOutcome } from '../ports/scans.js';
 import type { Flag } from '../domain/flags/types.js';
 
 export type EvidenceSubject = { readonly kind: 'batches' | 'shipments' | 'orders'; readonly id: string };
@@ -46,6 +47,10 @@ export type TimelineEvent =
   | { readonly at: string; readonly kind: 'flag'; readonly flag: string; readonly rule: string; readonly severity: string; readonly title: string }
   | { readonly at: string; readonly kind: 'place'; readonly change: 'arrived' | 'departed'; readonly place: string; readonly placeKind: string; readonly device: string; readonly shipment: string }
   | {
+    readonly at: string; readonly kind: 'scan'; readonly device: string; readonly batch: string; readonly outcome: ScanOutcome; readonly via: 'barcode' | 'rfid';
+    readonly reasonCode?: string; readonly reason?: string; readonly placement?: string;
+  }
+  | {
     readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
     readonly milestone: string; readonly code: string; readonly vocabulary: string; readonly text: string;
     readonly placeName?: string; readonly position?: { readonly lat: number; readonly lon: number };
@@ -72,17 +77,25 @@ export interface Timeline {
 }
 
 /** At one instant: the status, then what ends, then what starts (a batch leaves a zone before it boards). */
+/** Most scans of one batch on an order's timeline (the newest): an RFID portal reads a pallet's tags by the hundred. */
+const MAX_TIMELINE_SCANS = 200;
+
 function rank(e: TimelineEvent): number {
   if (e.kind === 'status') return 0;
   if (e.kind === 'flag') return 5;
   if (e.kind === 'carrier') return 4;
   if (e.kind === 'place') return e.change === 'departed' ? 1 : 4;
   if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
+  if (e.kind === 'scan') return 2; // the read, then the arrival it caused
   return e.change === 'detached' ? 2 : 4;
 }
 
 export class EvidenceService {
-  constructor(private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore, private readonly flags?: FlagStore) {}
+  constructor(
+    private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore, private readonly flags?: FlagStore,
+    /** The scan log: an order's timeline shows its batches' scans (docs/scans.md). */
+    private readonly scans?: Pick<ScanLog, 'list'>,
+  ) {}
 
   async resolve(device: string, time: number): Promise<Resolution> {
     const span = this.custody.locate(device, time);
@@ -144,6 +157,14 @@ export class EvidenceService {
     for (const s of order.statuses) events.push({ ms: Date.parse(s.at), at: s.at, kind: 'status', status: s.status, operator: s.operator, source: s.source });
     const batches = await this.registry.placementsOf(order.lines.map((l) => `batch:${l.batch}`));
     for (const p of batches) this.moves(p, events);
+    for (const l of this.scans === undefined ? [] : order.lines) {
+      for (const e of await this.scans!.list({ batch: l.batch, limit: MAX_TIMELINE_SCANS })) {
+        events.push({
+          ms: e.time, at: new Date(e.time).toISOString(), kind: 'scan', device: e.device, batch: l.batch, outcome: e.outcome, via: e.via,
+          ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}), ...(e.reason !== undefined ? { reason: e.reason } : {}), ...(e.placement !== undefined ? { placement: e.placement } : {}),
+        });
+      }
+    }
     for (const shipment of order.shipments) {
       for (const p of await this.registry.placementsAt({ kind: 'shipment', id: shipment }, -Infinity, Infinity)) if (p.device !== undefined) this.moves(p, events);
     }

@@ -146,6 +146,11 @@ describe('scans become custody', () => {
     await gw.rules.idle();
     const flags = await getJson<{ flags: { rule: string; orders?: string[]; related: { orders: string[] } }[] }>(`${api}/flags?rule=scan/`);
     expect(flags.flags.map((f) => f.rule)).toContain('scan/contradicts-custody');
+    // The order's story shows the scans behind its batch's moves, and the one that changed nothing.
+    const { events } = await getJson<{ events: { kind: string; device?: string; outcome?: string; change?: string }[] }>(`${api}/orders/O-1/timeline`);
+    expect(events.filter((e) => e.kind === 'scan' && e.outcome !== 'repeat').map((e) => `${e.device} ${e.outcome}`)).toEqual([
+      'SC-COLD moved', 'SC-LOAD moved', 'SC-RX moved', 'SC-COLD contradiction',
+    ]);
   });
 
   it('refuses an expired batch at the door: a flag with its orders, a command to the node, no custody', async () => {

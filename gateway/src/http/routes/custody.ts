@@ -19,7 +19,7 @@ const EvidenceQuery = Type.Object({
 });
 const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
 const EventBody = Type.Object({
-  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place'), Type.Literal('carrier')]),
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place'), Type.Literal('carrier'), Type.Literal('scan')]),
   status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
   change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached; place: arrived | departed' })),
   place: Type.Optional(Type.String({ description: 'place: the known place (origin, destination, hub) a tracker arrived at or departed from, by its GPS track' })),
@@ -28,6 +28,9 @@ const EventBody = Type.Object({
   device: Type.Optional(Type.String()), shipment: Type.Optional(Type.String()),
   flag: Type.Optional(Type.String({ description: 'flag: its id (see flags)' })), rule: Type.Optional(Type.String()),
   severity: Type.Optional(Type.String()), title: Type.Optional(Type.String()),
+  outcome: Type.Optional(Type.String({ description: 'scan: moved, repeat, refused, contradiction, unresolved (docs/scans.md)' })),
+  via: Type.Optional(Type.String({ description: 'scan: barcode or rfid' })), reasonCode: Type.Optional(Type.String({ description: 'scan: why it did not move custody' })),
+  reason: Type.Optional(Type.String()),
   ...CarrierTimelineFields,
 });
 
@@ -93,7 +96,7 @@ export function registerCustodyRoutes(app: FastifyInstance, opts: { deps: AppDep
 
   app.get<{ Params: { id: string } }>('/orders/:id/timeline', {
     config: { access: 'read' },
-    schema: { summary: "An order's story in time order: status changes, custody moves of its batches, trackers on its shipments, arrivals at and departures from known places, carriers' tracking events, flags", tags: ['custody'],
+    schema: { summary: "An order's story in time order: status changes, custody moves of its batches and the scans behind them, trackers on its shipments, arrivals at and departures from known places, carriers' tracking events, flags", tags: ['custody'],
       params: Type.Object({ id: Type.String({ minLength: 1 }) }),
       response: { 200: Type.Object({ order: OrderBody, events: Type.Array(EventBody), flags: Type.Array(FlagBody) }), 404: ErrorBody } },
   }, async (req) => {
