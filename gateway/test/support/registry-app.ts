@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { SqliteCarrierEventStore } from '../../src/adapters/sqlite/carrier/carrier-event-store.js';
 import { openDatabase } from '../../src/adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../src/adapters/sqlite/flags/flag-store.js';
@@ -72,4 +73,30 @@ export async function openRegistryApp(): Promise<RegistryApp> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface Answer {
+  readonly status: number;
+  /** Parsed JSON, or the text of another type. */
+  readonly body: unknown;
+}
+
+/**
+ * Sends a request and checks the answer is a 2xx, or a 4xx with a code and a message (and problems by path for
+ * E_INVALID): never a 5xx, never E_INTERNAL (issue #17).
+ */
+export async function expectAnswered(app: FastifyInstance, req: InjectOptions): Promise<Answer> {
+  const res = await app.inject(req);
+  const what = `${req.method ?? 'GET'} ${String(req.url)} ${String(req.payload).slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
+  expect(res.statusCode, what).toBeLessThan(500);
+  if (res.statusCode < 400) return { status: res.statusCode, body: String(res.headers['content-type']).startsWith('application/json') ? res.json() : res.body };
+  const body = res.json<{ code?: unknown; message?: unknown; problems?: unknown }>();
+  // Ours (E_...), or Fastify's own for a URL its router cannot decode (FST_ERR_BAD_URL), never E_INTERNAL.
+  expect(typeof body.code === 'string' && /^(E|FST_ERR)_[A-Z_]+$/.test(body.code) && body.code !== 'E_INTERNAL', what).toBe(true);
+  expect(typeof body.message === 'string' && body.message.trim() !== '', what).toBe(true);
+  if (body.code === 'E_INVALID') {
+    expect(Array.isArray(body.problems) && body.problems.length > 0, what).toBe(true);
+    for (const p of body.problems as { path: unknown; message: unknown }[]) expect(typeof p.path === 'string' && typeof p.message === 'string' && p.message !== '', what).toBe(true);
+  }
+  return { status: res.statusCode, body };
 }

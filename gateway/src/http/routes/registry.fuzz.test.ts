@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { ENTITY_KINDS, document, entity, fuzzRuns, id, mutation, type Refs } from '../../../test/support/registry-arbitraries.js';
-import { openRegistryApp, type RegistryApp } from '../../../test/support/registry-app.js';
+import { expectAnswered, openRegistryApp, type Answer, type RegistryApp } from '../../../test/support/registry-app.js';
 import { readEntity } from '../../domain/registry/entities.js';
 import { toCsv } from '../../domain/registry/csv.js';
 
@@ -25,22 +25,7 @@ describe('registry API under fuzzing', () => {
   });
   afterAll(() => world.close());
 
-  /** Sends a request; the answer is a 2xx, or a 4xx with a code and a message (and problems by path for E_INVALID). */
-  async function answered(req: InjectOptions): Promise<{ status: number; body: unknown }> {
-    const res = await world.app.inject(req);
-    const what = `${req.method ?? 'GET'} ${String(req.url)} ${String(req.payload).slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
-    expect(res.statusCode, what).toBeLessThan(500);
-    if (res.statusCode < 400) return { status: res.statusCode, body: String(res.headers['content-type']).startsWith('application/json') ? res.json() : res.body };
-    const body = res.json<{ code?: unknown; message?: unknown; problems?: unknown }>();
-    // Ours (E_...), or Fastify's own for a URL its router cannot decode (FST_ERR_BAD_URL), never E_INTERNAL.
-    expect(typeof body.code === 'string' && /^(E|FST_ERR)_[A-Z_]+$/.test(body.code) && body.code !== 'E_INTERNAL', what).toBe(true);
-    expect(typeof body.message === 'string' && body.message.trim() !== '', what).toBe(true);
-    if (body.code === 'E_INVALID') {
-      expect(Array.isArray(body.problems) && body.problems.length > 0, what).toBe(true);
-      for (const p of body.problems as { path: unknown; message: unknown }[]) expect(typeof p.path === 'string' && typeof p.message === 'string' && p.message !== '', what).toBe(true);
-    }
-    return { status: res.statusCode, body };
-  }
+  const answered = (req: InjectOptions): Promise<Answer> => expectAnswered(world.app, req);
 
   const entityAt = fc.constantFrom(...ENTITY_KINDS).chain((kind) => fc.tuple(fc.constant(kind), id).chain(([k, key]) => fc.tuple(fc.constant(k), fc.constant(key), entity(k, key, REFS))));
 
