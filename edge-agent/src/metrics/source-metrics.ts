@@ -8,6 +8,7 @@ import { AccelSource } from '../sources/accel/accel-source.js';
 import { NmeaGpsSource } from '../sources/gps/gps-source.js';
 import { LineSource } from '../sources/line/line-source.js';
 import { ModbusSource } from '../sources/modbus/source.js';
+import { ScannerSource } from '../sources/scanner/scanner-source.js';
 import type { Source } from '../sources/source.js';
 import { mirrorCounter, type Sample } from './collect.js';
 import { METRIC_PREFIX as p } from './prefix.js';
@@ -81,6 +82,21 @@ function registerSerial(registry: Registry, gps: readonly NmeaGpsSource[], line:
   });
 }
 
+/** Scanner sources (docs/scans.md): reads sent, of them codes that did not decode, and repeats folded. */
+function registerScanners(registry: Registry, sources: readonly ScannerSource[]): void {
+  if (sources.length === 0) return;
+  mirrorCounter(registry, {
+    name: `${p}scan_reads_total`,
+    help: 'Scanner reads handed to the outbox, by outcome at the edge (decoded, undecoded: sent with the reason; repeat: folded by dedupeMs, not sent).',
+    labelNames: ['source', 'outcome'],
+    read: each(sources, (s) => [
+      [{ source: s.name, outcome: 'decoded' }, s.stats.reads - s.stats.undecoded],
+      [{ source: s.name, outcome: 'undecoded' }, s.stats.undecoded],
+      [{ source: s.name, outcome: 'repeat' }, s.stats.repeats],
+    ]),
+  });
+}
+
 export function registerSourceMetrics(registry: Registry, sources: readonly Source[]): void {
   const modbus = sources.filter((s): s is ModbusSource => s instanceof ModbusSource);
   const gps = sources.filter((s): s is NmeaGpsSource => s instanceof NmeaGpsSource);
@@ -90,4 +106,5 @@ export function registerSourceMetrics(registry: Registry, sources: readonly Sour
   registerGps(registry, gps);
   registerAccel(registry, accel);
   registerSerial(registry, gps, line, accel);
+  registerScanners(registry, sources.filter((s): s is ScannerSource => s instanceof ScannerSource));
 }

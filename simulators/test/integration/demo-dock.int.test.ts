@@ -27,7 +27,7 @@ describe('demo dock', () => {
     expect(imported.status, JSON.stringify(imported.json)).toBe(200);
     dock = await startDock({ dir: join(dir, 'pty'), stepMs: 150 });
     const checked = validateConfig({
-      site: 'demo-site', node: 'dock-1', mqtt: { url: gw.mqttUrl }, dataDir: join(dir, 'agent'),
+      site: 'demo-site', node: 'dock-1', mqtt: { url: gw.mqttUrl }, dataDir: join(dir, 'agent'), metrics: { host: '127.0.0.1', port: 0 },
       sources: [
         { kind: 'scanner', device: 'cold-door-1', mode: 'barcode', path: dock.coldDoorPath },
         { kind: 'scanner', device: 'dock-portal-1', mode: 'rfid', path: dock.portalPath, batchMs: 0 },
@@ -57,6 +57,9 @@ describe('demo dock', () => {
       'cold-door-1 - bad-code E_GS1_CHECK_DIGIT',
       'dock-portal-1 VAX-2612 moved',
     ]);
+    // The agent counts what its scanners read: the scuffed label was sent as undecoded.
+    const agentMetrics = await (await fetch(agent.metricsUrl!)).text();
+    expect(agentMetrics).toMatch(/^coldtrace_agent_scan_reads_total\{source="scanner:[^"]+cold-door",outcome="undecoded"\} 1$/m);
     const timeline = await request('GET', `${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`);
     expect(timeline.json.events.filter((e: Body) => e.kind === 'custody').map((e: Body) => `${e.change} ${e.location.id}`)).toEqual([
       'arrived cold-room', 'left cold-room', 'arrived SH-7-0002',

@@ -208,7 +208,10 @@ export interface RegistryDocument {
 
 export const REGISTRY_FORMAT = 'coldtrace-registry/1';
 
-/** Entity kinds in dependency order: an entity refers only to kinds before it. */
+/**
+ * Entity kinds in dependency order: an entity refers only to kinds before it, but for a scanner's door on a shipment
+ * (`devices[].scanner.shipment`), checked like any reference against the document and the store.
+ */
 export const ENTITY_KINDS = ['sites', 'zones', 'places', 'devices', 'products', 'batches', 'shipments', 'orders', 'placements'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
