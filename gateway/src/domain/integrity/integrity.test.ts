@@ -62,20 +62,32 @@ describe('encodeCommit', () => {
 });
 
 describe('manifest and checks', () => {
-  it('round-trips series ids and times of every group', () => {
-    const groups = [group([...R1, ...R2], 3), group(R1, 4)];
-    expect(decodeManifest(encodeManifest(groups))).toEqual([{ seriesId: 3, times: [1000, 2000] }, { seriesId: 4, times: [1000] }]);
+  const withTimes = (times: number[], seriesId = 3): CommitGroup => group(times.flatMap((t) => [t, 1, 1, 1, 0]), seriesId);
+  it.each([
+    ['whole-ms steps', [1000, 2000, 62_000, 62_001]],
+    ['a first time before 1970', [-5000, -4000]],
+    ['times that are not whole ms', [1000.5, 1001.25, 3000]],
+    ['a step beyond 2^53', [-(2 ** 53), 2 ** 52]],
+    ['one reading', [1_790_000_000_000]],
+    ['steps above 2^32', [0, 2 ** 40, 2 ** 40 + 1]],
+  ])('round-trips series ids and times with %s', (_name, times) => {
+    const groups = [withTimes(times, 300), withTimes([5, 6], 4)];
+    expect(decodeManifest(encodeManifest(groups))).toEqual([{ seriesId: 300, times }, { seriesId: 4, times: [5, 6] }]);
+  });
+  it('takes a byte or two per reading a second apart', () => {
+    const times = Array.from({ length: 100 }, (_, i) => 1_790_000_000_000 + i * 1000);
+    expect(encodeManifest([withTimes(times)]).length).toBeLessThan(2 + 8 + 2 * 99 + 1);
   });
   it.each([
-    ['a truncated group', new Uint8Array(new Float64Array([3, 2, 1000]).buffer)],
-    ['a length that is not float64s', new Uint8Array(5)],
+    ['a truncated group', encodeManifest([group([...R1, ...R2])]).slice(0, -1)],
+    ['a count beyond the bytes', new Uint8Array([3, 100, 0, 0, 0, 0, 0, 0, 0, 0])],
   ])('refuses %s', (_name, bytes) => {
     expect(() => decodeManifest(bytes)).toThrow();
   });
   it('checks a reading alone as it checks it among its group', () => {
     const c = new ReadingChecker();
     const values = new Float64Array([...R1, ...R2]);
-    const all = new Uint32Array(2);
+    const all = new Uint16Array(2);
     c.checkAll(values, all, 0);
     expect([...all]).toEqual([c.check(values, 0), c.check(values, 5)]);
   });

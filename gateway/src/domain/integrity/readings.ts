@@ -9,7 +9,7 @@
  *
  * the same numbers the store keeps (chunk.ts), so every stored field of every reading is covered. The content's
  * SHA-256 goes into the link. The manifest says which stored readings a commit holds (series id and device times
- * per group), so verification can find them again wherever the store moved them (ingest log or chunk), and a 32-bit
+ * per group), so verification can find them again wherever the store moved them (ingest log or chunk), and a 16-bit
  * check per reading names the reading that changed (a locator only: the SHA-256 is the proof).
  */
 import { utf8Bytes } from './hash.js';
@@ -71,7 +71,7 @@ export function encodeCommit(groups: readonly CommitGroup[]): Uint8Array {
 }
 
 /**
- * A 32-bit check of each reading (FNV-1a over the ten little-endian 32-bit words of its 5 float64, then a final
+ * A 16-bit check of each reading (FNV-1a over the ten little-endian 32-bit words of its 5 float64, then a final
  * mix): which reading of a commit changed. Not a security property (it can be forged): the commit's SHA-256 is.
  */
 export class ReadingChecker {
@@ -95,7 +95,7 @@ export class ReadingChecker {
   }
 
   /** The checks of every reading of `values` into `out` from `at`; returns the index after the last. */
-  checkAll(values: Float64Array, out: Uint32Array, at: number): number {
+  checkAll(values: Float64Array, out: Uint16Array, at: number): number {
     for (let o = 0; o < values.length; o += READING_WIDTH) out[at++] = this.check(values, o);
     return at;
   }
@@ -107,74 +107,33 @@ function mix(view: DataView, byteOffset: number): number {
   return final(h);
 }
 
+/** The final mix, folded to 16 bits: a locator needs no more (one edit in 65,536 goes unlocated, never unnoticed). */
 function final(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h >>> 0;
+  return (h ^ (h >>> 16)) & 0xffff;
 }
 
-/** Where a commit's readings are: per group, the series id and the device times, in group order. */
-export interface ManifestGroup {
-  readonly seriesId: number;
-  readonly times: readonly number[];
-}
+export { decodeManifest, encodeManifest, type ManifestGroup } from './manifest.js';
 
-/** Manifest bytes: float64 LE per group: series id, count, then the times. */
-export function encodeManifest(groups: readonly CommitGroup[]): Uint8Array {
-  let n = 0;
-  for (const g of groups) n += 2 + g.values.length / READING_WIDTH;
-  const numbers = new Float64Array(n);
-  let p = 0;
-  for (const g of groups) {
-    numbers[p++] = g.seriesId;
-    numbers[p++] = g.values.length / READING_WIDTH;
-    for (let o = 0; o < g.values.length; o += READING_WIDTH) numbers[p++] = g.values[o]!;
-  }
-  if (LITTLE_ENDIAN) return new Uint8Array(numbers.buffer);
-  const out = new Uint8Array(n * 8);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < n; i++) view.setFloat64(i * 8, numbers[i]!, true);
-  return out;
-}
-
-export function decodeManifest(bytes: Uint8Array): ManifestGroup[] {
-  if (bytes.length % 8 !== 0) throw new Error(`manifest of ${bytes.length} bytes is not float64s`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = bytes.length / 8;
-  const out: ManifestGroup[] = [];
-  let i = 0;
-  while (i < n) {
-    if (i + 2 > n) throw new Error('manifest ends inside a group header');
-    const seriesId = view.getFloat64(i * 8, true);
-    const count = view.getFloat64(i * 8 + 8, true);
-    i += 2;
-    if (!Number.isInteger(count) || count < 0 || i + count > n) throw new Error(`manifest group of series ${seriesId} claims ${count} readings`);
-    const times: number[] = [];
-    for (let k = 0; k < count; k++) times.push(view.getFloat64((i + k) * 8, true));
-    i += count;
-    out.push({ seriesId, times });
-  }
-  return out;
-}
-
-/** The checks of every reading of the groups, in manifest order, as u32 LE bytes. */
+/** The checks of every reading of the groups, in manifest order, as u16 LE bytes. */
 export function encodeChecks(groups: readonly CommitGroup[], checker: ReadingChecker): Uint8Array {
   let n = 0;
   for (const g of groups) n += g.values.length / READING_WIDTH;
-  const checks = new Uint32Array(n);
+  const checks = new Uint16Array(n);
   let p = 0;
   for (const g of groups) p = checker.checkAll(g.values, checks, p);
   if (LITTLE_ENDIAN) return new Uint8Array(checks.buffer);
-  const out = new Uint8Array(n * 4);
+  const out = new Uint8Array(n * 2);
   const view = new DataView(out.buffer);
-  for (let i = 0; i < n; i++) view.setUint32(i * 4, checks[i]!, true);
+  for (let i = 0; i < n; i++) view.setUint16(i * 2, checks[i]!, true);
   return out;
 }
 
 export function decodeChecks(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: number[] = [];
-  for (let p = 0; p + 4 <= bytes.length; p += 4) out.push(view.getUint32(p, true));
+  for (let p = 0; p + 2 <= bytes.length; p += 2) out.push(view.getUint16(p, true));
   return out;
 }
