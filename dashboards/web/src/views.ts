@@ -1,7 +1,7 @@
 /**
  * Which view the page shows, from its location: `#/flags` the Flags view, `#/orders/ID` (or `?order=ID`) the Order
  * view, `#/shipments` or `#/shipments/ID` the Shipments view, `#/lanes` (or `#/lanes?by=hub&from=...&to=...`)
- * the Lanes view, anything else the live page. The body's `data-view`
+ * the Lanes view, `#/duty` the Duty view (alarms, roster, delivery log), anything else the live page. The body's `data-view`
  * attribute does the showing (styles.css); the live page's sections carry no `data-view` and show in the live view
  * only.
  */
@@ -13,19 +13,22 @@ import { OrderPage } from './order-page.js';
 import { shipmentFromHash } from './model-shipments.js';
 import { ShipmentsPage } from './shipments-page.js';
 import { LanesPage } from './lanes-page.js';
+import { DutyPage } from './duty-page.js';
 
 export type View =
   | { readonly kind: 'live' }
   | { readonly kind: 'flags' }
   | { readonly kind: 'order'; readonly id: string | undefined }
   | { readonly kind: 'shipments'; readonly id: string | undefined }
-  | { readonly kind: 'lanes' };
+  | { readonly kind: 'lanes' }
+  | { readonly kind: 'duty' };
 
 export function viewOf(hash: string, search: string): View {
   if (hash === '#/flags') return { kind: 'flags' };
   if (hash === '#/orders' || hash.startsWith('#/orders/')) return { kind: 'order', id: orderFromLocation(hash, '') };
   if (hash === '#/shipments' || hash.startsWith('#/shipments/')) return { kind: 'shipments', id: shipmentFromHash(hash) };
   if (hash === '#/lanes' || hash.startsWith('#/lanes?')) return { kind: 'lanes' };
+  if (hash === '#/duty') return { kind: 'duty' };
   if (hash === '' || hash === '#' || hash === '#/') {
     const id = orderFromLocation('', search);
     if (id !== undefined) return { kind: 'order', id };
@@ -38,6 +41,7 @@ export class Views {
   private readonly order: OrderPage;
   private readonly shipments: ShipmentsPage;
   private readonly lanes: LanesPage;
+  private readonly duty: DutyPage;
   private readonly onChange = (): void => this.route();
 
   constructor(
@@ -59,6 +63,7 @@ export class Views {
     this.lanes = new LanesPage(doc, api, byId(doc, 'lanes-view'), (hash) => {
       win.location.hash = hash;
     });
+    this.duty = new DutyPage(doc, api, byId(doc, 'duty-view'), storage);
   }
 
   start(): void {
@@ -82,5 +87,6 @@ export class Views {
     if (v.kind === 'order') void this.order.show(v.id);
     if (v.kind === 'shipments') void this.shipments.show(v.id);
     if (v.kind === 'lanes') void this.lanes.show(this.win.location.hash);
+    if (v.kind === 'duty') void this.duty.show();
   }
 }
