@@ -38,4 +38,17 @@ describe('gateway configuration', () => {
     const two = loadGatewayConfig({ COLDTRACE_PUBLIC_URL: 'https://a.example.com,https://b.example.com' });
     expect(two.ok ? [] : two.problems).toEqual(['COLDTRACE_PUBLIC_URL: one URL expected, got 2']);
   });
+
+  it('asks for API keys unless told not to; reads the bootstrap admin key and the CORS origins, and names every bad one', () => {
+    const d = loadGatewayConfig({});
+    expect(d.ok && d.config.httpAccess).toEqual({ auth: 'keys', corsOrigins: [] });
+    const set = loadGatewayConfig({ COLDTRACE_HTTP_AUTH: 'off', COLDTRACE_ADMIN_KEY: 'k'.repeat(32), COLDTRACE_HTTP_CORS_ORIGINS: 'https://ops.example.com, http://10.0.0.5:3000/' });
+    expect(set.ok && set.config.httpAccess).toEqual({ auth: 'off', adminKey: 'k'.repeat(32), corsOrigins: ['https://ops.example.com', 'http://10.0.0.5:3000'] });
+    const bad = loadGatewayConfig({ COLDTRACE_HTTP_AUTH: 'none', COLDTRACE_ADMIN_KEY: 'short', COLDTRACE_HTTP_CORS_ORIGINS: '*,https://ops.example.com/app' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      "COLDTRACE_HTTP_AUTH: expected one of keys, off, got 'none'", 'COLDTRACE_ADMIN_KEY: at least 32 characters (e.g. openssl rand -base64 32)',
+      "COLDTRACE_HTTP_CORS_ORIGINS: '*' is not an origin (scheme://host[:port], no path, no *)",
+      "COLDTRACE_HTTP_CORS_ORIGINS: 'https://ops.example.com/app' is not an origin (scheme://host[:port], no path, no *)",
+    ]);
+  });
 });

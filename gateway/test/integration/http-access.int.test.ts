@@ -125,6 +125,15 @@ describe('HTTP access per route and role', () => {
     expect(signedOut.headers.get('set-cookie')).toMatch(/^coldtrace_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0$/);
   });
 
+  it('documents the bearer scheme in OpenAPI: every route but the public ones needs it', async () => {
+    const doc = await (await fetch(`${gw.httpUrl}/openapi.json`)).json() as { components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, { security?: unknown }>> };
+    expect(doc.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/api/v1/flags']?.['get']?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/registry/{kind}/{id}']?.['put']?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/health']?.['get']?.security).toEqual([]);
+    expect(doc.paths['/api/v1/session']?.['post']?.security).toEqual([]);
+  });
+
   it('counts refusals in /metrics by status and reason', async () => {
     const text = await (await fetch(`${gw.httpUrl}/metrics`, { headers: { authorization: `Bearer ${keys.get('viewer')!}` } })).text();
     expect(text).toMatch(/coldtrace_http_refused_total\{status="401",reason="missing"\} [1-9]/);
