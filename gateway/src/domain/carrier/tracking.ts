@@ -12,12 +12,19 @@ export interface TrackingRef {
 }
 
 /**
- * Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. Upper case first, then lower:
- * lower case alone is no case folding (`STRASSE` is `strasse`, `straße` stayed `straße`; `ἈΙ` and `ᾀ` likewise),
- * found by fuzzing (#17). ASCII names are unchanged.
+ * Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. Upper case first, then lower,
+ * until it no longer changes: lower case alone is no case folding (`STRASSE` is `strasse`, `straße` stayed `straße`;
+ * `ἈΙ` and `ᾀ` likewise), and one round is not stable (`ẞ` lowers to `ß`, which uppers to `SS`); found by fuzzing
+ * (#17). ASCII names are unchanged.
  */
 export function normaliseCarrier(s: string): string {
-  return s.trim().toUpperCase().toLowerCase();
+  let name = s.trim();
+  for (let round = 0; round < 4; round++) {
+    const next = name.toUpperCase().toLowerCase();
+    if (next === name) break;
+    name = next;
+  }
+  return name;
 }
 
 /** Tracking numbers are printed with spaces (`1Z 999 AA1 01 2345 6784`) and read back in any case. */
