@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { dataTopic, feedbackTopic } from '@coldtrace/contract';
+import { dataTopic, feedbackTopic, scanCommandTopic } from '@coldtrace/contract';
 import { getJson, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
 
 interface Issued { username: string; password: string; clientId: string; generation: number }
@@ -105,13 +105,15 @@ describe('MQTT device identity and topic ACLs (embedded broker)', () => {
   it('lets a node subscribe to its own feedback only, and a reader to the events only', async () => {
     const c = await connect(b.clientId, b.username, b.password);
     expect(await granted(c, feedbackTopic('wh1', 'edge-b'))).toBe(1);
+    expect(await granted(c, scanCommandTopic('wh1', 'edge-b'))).toBe(1);
+    expect(await granted(c, scanCommandTopic('wh1', 'edge-a'))).toBe(128);
     expect(await granted(c, '#')).toBe(128);
     expect(await granted(c, feedbackTopic('wh1', 'edge-a'))).toBe(128);
     expect(await granted(c, 'ct/v1/wh1/edge-a/+/data')).toBe(128);
     const r = await connect(hub.clientId, hub.username, hub.password);
     expect(await granted(r, 'ct/v1/_events/#')).toBe(1);
     expect(await granted(r, 'ct/v1/#')).toBe(128);
-    expect(await metric('subscribe', 'topic')).toBe(4);
+    expect(await metric('subscribe', 'topic')).toBe(5);
   });
 
   it('does not let a subscriber read the data of a node, even one that publishes on its own topics', async () => {

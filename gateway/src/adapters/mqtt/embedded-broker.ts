@@ -52,8 +52,12 @@ export interface EmbeddedBroker {
  * always routed, so a later subscriber still gets each node's retained status. Sticky: after the first subscription
  * everything is routed. Subscriptions are counted where aedes registers them (`subscribe`, also for restored
  * sessions); the memory persistence used here keeps no session across a restart. A node's subscription to its own
- * feedback topic does not count: only the broker publishes there, so it never needs a client's message routed.
+ * feedback or command topic does not count: only the broker publishes there, so it never needs a client's message
+ * routed.
  */
+/** `ct/v1/{site}/{node}/command` (contract scanCommandTopic), wildcards included: five levels ending in `command`. */
+const isCommandTopic = (topic: string): boolean => topic.endsWith('/command') && topic.split('/').length === 5;
+
 type RuntimePublish = (this: Aedes, packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 
 class IngestBroker extends Aedes {
@@ -62,7 +66,7 @@ class IngestBroker extends Aedes {
   readonly refused = new WeakSet<PublishPacket>();
 
   override subscribe(topic: string, deliver: Parameters<Aedes['subscribe']>[1], callback: () => void): void {
-    if (!topic.startsWith('$SYS/') && parseFeedbackTopic(topic) === undefined) this.routing = true;
+    if (!topic.startsWith('$SYS/') && parseFeedbackTopic(topic) === undefined && !isCommandTopic(topic)) this.routing = true;
     super.subscribe(topic, deliver, callback);
   }
 
@@ -77,7 +81,7 @@ class IngestBroker extends Aedes {
     // Events (flags, milestones), refusal feedback and scan commands come from the gateway alone: a client's publish there is
     // quarantined (ingest refused its topic) and never reaches the order hub's or a node's subscribers as if it were the gateway's.
     if (client !== null && (this.refused.has(packet) || packet.topic.startsWith(EVENTS_PREFIX) || (packet.topic.endsWith('/feedback') && parseFeedbackTopic(packet.topic) !== undefined)
-      || packet.topic.endsWith('/command'))) {
+      || isCommandTopic(packet.topic))) {
       callback?.();
       return;
     }

@@ -28,14 +28,14 @@ export function mosquittoPasswd(users: readonly MosquittoUser[], gateway?: Mosqu
 export function mosquittoAcl(usernames: readonly string[], gatewayUsername?: string): string {
   const out: string[] = ['# Written by the Coldtrace gateway from its MQTT credentials: edits are overwritten.', ''];
   if (gatewayUsername !== undefined) {
-    out.push(`user ${gatewayUsername}`, `topic read ${ROOT}/#`, `topic write ${ROOT}/+/+/feedback`, `topic write ${ROOT}/_events/#`, '');
+    out.push(`user ${gatewayUsername}`, `topic read ${ROOT}/#`, `topic write ${ROOT}/+/+/feedback`, `topic write ${ROOT}/+/+/command`, `topic write ${ROOT}/_events/#`, '');
   }
   for (const username of [...usernames].sort()) {
     const id = parseUsername(username);
     if (id === undefined) continue;
     if (id.kind === 'node') {
       const own = `${ROOT}/${id.site}/${id.node}`;
-      out.push(`user ${username}`, `topic write ${own}/#`, `topic read ${own}/feedback`, '');
+      out.push(`user ${username}`, `topic write ${own}/#`, `topic read ${own}/feedback`, `topic read ${own}/command`, '');
     } else {
       out.push(`user ${username}`, `topic read ${ROOT}/_events/#`, '');
     }

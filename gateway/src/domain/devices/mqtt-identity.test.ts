@@ -33,6 +33,7 @@ describe('topic ACL', () => {
     [node, 'ct/v1/wh1/edge-1/status', true],
     [node, 'ct/v1/wh1/edge-1/whatever', true], // its own, malformed: ingest quarantines it as E_TOPIC
     [node, 'ct/v1/wh1/edge-1/feedback', false], // the gateway's alone
+    [node, 'ct/v1/wh1/edge-1/command', false], // the gateway's alone
     [node, 'ct/v1/wh1/edge-2/probe-7/data', false],
     [node, 'ct/v1/wh2/edge-1/probe-7/data', false],
     [node, 'ct/v1/wh1/edge-10/probe-7/data', false], // a prefix of the id is not the id
@@ -46,7 +47,9 @@ describe('topic ACL', () => {
 
   it.each([
     [node, 'ct/v1/wh1/edge-1/feedback', true],
+    [node, 'ct/v1/wh1/edge-1/command', true],
     [node, 'ct/v1/wh1/edge-2/feedback', false],
+    [node, 'ct/v1/wh1/edge-2/command', false],
     [node, 'ct/v1/wh1/edge-1/#', false],
     [node, '#', false],
     [node, '$SYS/#', false],

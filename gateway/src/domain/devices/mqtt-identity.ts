@@ -6,7 +6,7 @@
  * `ct/v1/{site}/{node}/...`. The only other identity is an event reader (an order hub): it subscribes to the
  * gateway's events and publishes nothing. Nobody but the gateway reads devices' data.
  */
-import { EVENTS_PREFIX, feedbackTopic, isValidId, TOPIC_ROOT, CONTRACT_VERSION } from '@coldtrace/contract';
+import { EVENTS_PREFIX, feedbackTopic, isValidId, scanCommandTopic, TOPIC_ROOT, CONTRACT_VERSION } from '@coldtrace/contract';
 
 export type MqttIdentity =
   | { readonly kind: 'node'; readonly site: string; readonly node: string }
@@ -44,20 +44,21 @@ function nodePrefix(site: string, node: string): string {
 
 /**
  * Whether `id` may publish on `topic`. A node: anything under its own prefix (a malformed topic there is still its
- * own, and ingest quarantines it with E_TOPIC) except its feedback topic, which only the gateway publishes. A reader:
- * nothing.
+ * own, and ingest quarantines it with E_TOPIC) except its feedback and command topics, which only the gateway
+ * publishes. A reader: nothing.
  */
 export function mayPublish(id: MqttIdentity, topic: string): boolean {
   if (id.kind === 'reader') return false;
-  return topic.startsWith(nodePrefix(id.site, id.node)) && topic !== feedbackTopic(id.site, id.node);
+  return topic.startsWith(nodePrefix(id.site, id.node)) && topic !== feedbackTopic(id.site, id.node) && topic !== scanCommandTopic(id.site, id.node);
 }
 
 /**
- * Whether `id` may subscribe to `filter`. A node: its own feedback topic only (refusals of its messages). A reader:
+ * Whether `id` may subscribe to `filter`. A node: its own feedback topic (refusals of its messages) and command topic
+ * (a scan refused at its door, contract/src/scan.ts). A reader:
  * filters inside the events prefix (`ct/v1/_events/#`, `ct/v1/_events/flag/+` ...). Wildcards elsewhere, `#` above
  * all, are refused; so are shared subscriptions (`$share/...`), which would read around the filter.
  */
 export function maySubscribe(id: MqttIdentity, filter: string): boolean {
-  if (id.kind === 'node') return filter === feedbackTopic(id.site, id.node);
+  if (id.kind === 'node') return filter === feedbackTopic(id.site, id.node) || filter === scanCommandTopic(id.site, id.node);
   return filter.startsWith(EVENTS_PREFIX);
 }
