@@ -20,6 +20,7 @@ import { FlagTransitionError, type FlagChange, type FlagStore } from '../ports/f
 import type { Alarm, ChannelSend, NewMessage, NotifyStore, SilenceRecord } from '../ports/notify.js';
 import { NotifyDispatch, type DispatchOptions } from './notify-dispatch.js';
 import type { FactsOf } from './notify-facts.js';
+import { WakeTimer } from './wake-timer.js';
 
 export interface NotifyOptions extends DispatchOptions {
   /** A group's first message waits this long for others to join it, ms. Default 1000. */
@@ -62,12 +63,12 @@ export class NotifyService {
   private accepting: Promise<void> = Promise.resolve();
   private ticking: Promise<void> | undefined;
   private again = false;
-  private timer: { cancel(): void } | undefined;
-  private timerAt = Infinity;
+  private readonly timer: WakeTimer;
   private closed = false;
 
   constructor(private readonly d: NotifyDeps) {
     this.o = { ...DEFAULT_NOTIFY_OPTIONS, ...d.options };
+    this.timer = new WakeTimer(d.clock, d.scheduler, () => void this.tick());
     this.dispatch = new NotifyDispatch({ ...d, ...(d.publicUrl !== undefined ? { publicUrl: d.publicUrl } : {}), options: this.o });
     // What was due before a restart is due now.
     this.wake(0);
@@ -130,8 +131,7 @@ export class NotifyService {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.timer.stop();
     await this.idle();
   }
 
@@ -169,18 +169,8 @@ export class NotifyService {
     }
   }
 
-  /** One timer: the earliest asked for wins. */
   private wake(ms: number): void {
-    if (this.closed) return;
-    const at = this.d.clock.now() + ms;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    this.timer?.cancel();
-    this.timerAt = at;
-    this.timer = this.d.scheduler.after(ms, () => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.tick();
-    });
+    if (!this.closed) this.timer.at(ms);
   }
 
   private tick(): Promise<void> {
