@@ -10,8 +10,17 @@
  * publish -> visible (an upper bound). The gateway's coldtrace_rules_flag_latency_seconds is read too, but it is not
  * the figure: it counts every batch the load marks, from the first commit that marked it to its reconciliation, in
  * buckets (0.25, 0.5, 1, 2.5 s ...), and says nothing of when the API shows the flag.
+ *
+ * Commit -> notification (issue #22): the gateway runs with a notification policy (docs/notifications.md) whose one
+ * channel is a JSON webhook to a receiver in the bench; per probe, PUBACK -> the probe's alarm received there. The
+ * policy keeps the default group wait (1 s: every alarm waits that long for others of its group) and sets no group
+ * interval: the probes, one a second in one site under one rule, would otherwise be one group sending every 5 s,
+ * which is the grouping working, not the latency of an alarm.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { METRICS, dataTopic } from '@coldtrace/contract';
@@ -70,6 +79,10 @@ export interface FlagLatency {
   readonly ackToVisible: LatencySummary;
   readonly publishToVisible: LatencySummary;
   readonly publishToAck: LatencySummary;
+  /** PUBACK -> the probe's alarm handed to the notification webhook and received by the bench, ms (target p99 < 2000). */
+  readonly ackToNotified: LatencySummary;
+  /** Probes whose notification never arrived within GIVE_UP_MS. */
+  readonly notifyMissing: number;
   /** The gateway's histogram over the probe window, every live subject: count and bucket bounds, ms (null: beyond 30 s). */
   readonly histogram: { count: number; p50Ms: number | null; p99Ms: number | null };
 }
@@ -80,9 +93,13 @@ interface Probe {
   readonly pubToAck: number;
   readonly ackToVisible?: number;
   readonly pubToVisible?: number;
+  readonly ackToNotified?: number;
 }
 
-async function probe(client: mqtt.MqttClient, httpUrl: string, i: number): Promise<Probe> {
+/** Batch -> when (performance.now()) its alarm first reached the bench's webhook. */
+type Notified = Map<string, number>;
+
+async function probe(client: mqtt.MqttClient, httpUrl: string, i: number, notified: Notified): Promise<Probe> {
   const time = Date.now();
   const payload = JSON.stringify({ v: 1, seq: 1, time, readings: [{ metric: 'temperature', value: PROBE_VALUE_C, unit: METRICS.temperature.unit, time }] });
   const t0 = performance.now();
@@ -92,11 +109,45 @@ async function probe(client: mqtt.MqttClient, httpUrl: string, i: number): Promi
   while (performance.now() - acked < GIVE_UP_MS) {
     const body = (await (await fetch(url)).json()) as { flags: unknown[] };
     const seen = performance.now();
-    if (body.flags.length > 0) return { pubToAck: acked - t0, ackToVisible: seen - acked, pubToVisible: seen - t0 };
+    if (body.flags.length > 0) {
+      const told = await notifiedAt(notified, probeBatch(i), acked);
+      return { pubToAck: acked - t0, ackToVisible: seen - acked, pubToVisible: seen - t0, ...(told !== undefined ? { ackToNotified: told - acked } : {}) };
+    }
     // Every 10 ms for the first second (the target's range), then every 100 ms: many probes waiting at once must not load the gateway.
     await new Promise((r) => setTimeout(r, seen - acked < 1000 ? POLL_MS : 10 * POLL_MS));
   }
   return { pubToAck: acked - t0 };
+}
+
+async function notifiedAt(notified: Notified, batch: string, since: number): Promise<number | undefined> {
+  while (performance.now() - since < GIVE_UP_MS) {
+    const at = notified.get(batch);
+    if (at !== undefined) return at;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return undefined;
+}
+
+/** A webhook receiver that notes when each probe batch's alarm arrives (the generic JSON body: alarms[].flagId). */
+async function notificationReceiver(notified: Notified): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = performance.now();
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alarms?: { flagId?: string }[] };
+        for (const a of body.alarms ?? []) {
+          const batch = /@batch:(.+)$/.exec(a.flagId ?? '')?.[1];
+          if (batch !== undefined && !notified.has(batch)) notified.set(batch, at);
+        }
+      } finally {
+        res.writeHead(200).end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export async function measureFlagLatency(mode: BenchMode, template: string, peakMessagesPerS: number, log: (s: string) => void): Promise<FlagLatency> {
@@ -105,8 +156,16 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
   const devices = half.load.devices ?? 100;
   const offered = Math.round(peakMessagesPerS / 2);
   const dir = await dataDirWithRegistry(template, 'latency');
+  const notified: Notified = new Map();
+  const receiver = await notificationReceiver(notified);
   try {
-    const gw = await spawnGateway({ COLDTRACE_DATA_DIR: dir, COLDTRACE_DURABILITY: half.durability, COLDTRACE_CUSTODY: 'on', COLDTRACE_RULES: 'on' });
+    const policyFile = join(dir, 'notify-policy.json');
+    await writeFile(policyFile, JSON.stringify({
+      channels: [{ name: 'hook', kind: 'webhook', format: 'json', url: receiver.url }],
+      recipients: [{ id: 'bench', contacts: { hook: 'bench' } }],
+      policies: [{ id: 'probes', match: { sites: ['SITE-PROBE'] }, steps: [{ notify: ['bench'] }], group: { intervalSec: 0 } }],
+    }));
+    const gw = await spawnGateway({ COLDTRACE_DATA_DIR: dir, COLDTRACE_DURABILITY: half.durability, COLDTRACE_CUSTODY: 'on', COLDTRACE_RULES: 'on', COLDTRACE_NOTIFY_CONFIG: policyFile });
     try {
       await waitIdle(gw.pid);
       const httpUrl = gw.ready['httpUrl']!;
@@ -121,7 +180,7 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
         const before = await (await fetch(`${httpUrl}/metrics`)).text();
         const running: Promise<Probe>[] = [];
         for (let i = 0; i < probes; i++) {
-          running.push(probe(client, httpUrl, i));
+          running.push(probe(client, httpUrl, i, notified));
           await new Promise((r) => setTimeout(r, 1000));
         }
         const results = await Promise.all(running);
@@ -132,6 +191,7 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
         const r: FlagLatency = {
           peakMessagesPerS: Math.round(peakMessagesPerS), offeredMessagesPerS: offered, loadMessagesPerS: loaded.ackedMessagesPerS, loadP99Ms: loaded.latencySteady.p99,
           devices, probes, missing: probes - seen.length,
+          ackToNotified: summary(results.map((p) => p.ackToNotified)), notifyMissing: results.filter((p) => p.ackToNotified === undefined).length,
           ackToVisible: summary(results.map((p) => p.ackToVisible)), publishToVisible: summary(results.map((p) => p.pubToVisible)), publishToAck: summary(results.map((p) => p.pubToAck)),
           histogram: {
             count: sample(after, `${HISTOGRAM}_count`) - sample(before, `${HISTOGRAM}_count`),
@@ -139,6 +199,7 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
           },
         };
         log(`  PUBACK -> visible p50 ${last(r.ackToVisible.p50)} / p95 ${last(r.ackToVisible.p95)} / p99 ${last(r.ackToVisible.p99)} / max ${last(r.ackToVisible.max)} over ${r.probes} probes (${r.missing} never showed); ` +
+          `PUBACK -> notified p50 ${last(r.ackToNotified.p50)} / p99 ${last(r.ackToNotified.p99)} (${r.notifyMissing} never); ` +
           `load ${r.loadMessagesPerS.toLocaleString('en')} msg/s acknowledged, p99 ${r.loadP99Ms} ms; histogram ${r.histogram.count} subjects, p50 <= ${last(r.histogram.p50Ms)}, p99 <= ${last(r.histogram.p99Ms)}`);
         return r;
       } finally {
@@ -148,6 +209,7 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
       await gw.stop();
     }
   } finally {
+    await receiver.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
