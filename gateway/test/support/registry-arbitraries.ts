@@ -80,6 +80,12 @@ const limit = fc.constantFrom(...ALARM_TYPES).chain((alarm) => fc.record({
   ...(alarm === 'consecutive' ? { delayMin: fc.integer({ min: 1, max: 600 }) } : alarm === 'cumulative' ? { budgetMin: fc.integer({ min: 1, max: 6000 }) } : {}),
 }));
 
+/** Tracking numbers as printed (with spaces, any case), and long ones whose upper case is longer still (ß is SS). */
+const trackingNumber = fc.oneof(
+  { weight: 4, arbitrary: fc.stringMatching(/^[0-9A-Za-z]{4,8}( [0-9A-Z]{2,4})?$/) },
+  fc.array(fc.constantFrom('ß', 'ﬀ', 'ß', 'A1'), { minLength: 40, maxLength: 100 }).map((cs) => cs.join('').slice(0, 128)),
+);
+
 /** References an entity makes: ids of the kinds it points at (a document fills them from its own entities). */
 export interface Refs { readonly [kind: string]: readonly string[] }
 const pick = (refs: Refs, kind: EntityKind): fc.Arbitrary<string> => ((refs[kind]?.length ?? 0) > 0 ? fc.constantFrom(...refs[kind]!) : id);
@@ -109,7 +115,7 @@ export function entity(kind: EntityKind, key: string, refs: Refs = {}): fc.Arbit
       carrier: id, lane: text, mode: fc.constantFrom(...SHIPMENT_MODES), origin: pick(refs, 'sites'), destination: pick(refs, 'sites'),
       hubs: fc.uniqueArray(pick(refs, 'places'), { maxLength: 2 }), route: fc.oneof(fc.constant([]), fc.array(latLon, { minLength: 2, maxLength: 4 })),
       corridorM: fc.integer({ min: 1, max: 500_000 }), gapThresholdMin: fc.integer({ min: 1, max: 10_080 }),
-      tracking: fc.array(some(['number'], { number: fc.stringMatching(/^[0-9A-Za-z]{4,8}( [0-9A-Z]{2,4})?$/), carrier: id }), { maxLength: 2 }),
+      tracking: fc.array(some(['number'], { number: trackingNumber, carrier: id }), { maxLength: 2 }),
     })).map(([[plannedDeparture, promisedDelivery], s]) => ({ id: key, ...s, plannedDeparture, promisedDelivery }));
     case 'orders': return fc.tuple(timeMs.chain(timeOf), some(['lines'], {
       lines: fc.uniqueArray(fc.record({ batch: pick(refs, 'batches'), quantity: fc.integer({ min: 1, max: 1000 }) }), { minLength: 1, maxLength: 3, selector: (l) => l.batch }),

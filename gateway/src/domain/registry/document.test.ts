@@ -57,6 +57,9 @@ describe('readDocument', () => {
     ['an id with spaces around it', { zones: [{ id: ' Z', site: 'S', name: '' }] }, 'zones[0].id', 'without surrounding spaces'],
     // Threw a TypeError reading the id of what the product reader returned (found by document.fuzz.test.ts).
     ['a product that is not an object', { products: [null] }, 'products[0]', 'must be an object'],
+    // Stored normalised, then refused on import as longer than an id (found by document.fuzz.test.ts).
+    ['a tracking number longer than an id in upper case', { shipments: [{ ...shipment, tracking: [{ number: 'ß'.repeat(100) }] }] }, 'shipments[0].tracking[0].number', 'once normalised'],
+    ["a shipment's carrier too long for its tracking numbers'", { shipments: [{ ...shipment, carrier: 'c'.repeat(129), tracking: [{ number: 'X1' }] }] }, 'shipments[0].tracking[0].carrier', 'once normalised'],
   ])('names %s by path', (_name, doc, path, message) => {
     expect(readDocument(doc).problems).toContainEqual({ path, message: expect.stringContaining(message) });
   });

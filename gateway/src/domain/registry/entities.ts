@@ -3,7 +3,7 @@
  * problem by path. Canonical form is what is stored and exported, so import -> export -> import is a fixed point.
  */
 import { normaliseCarrier, normaliseTrackingNumber } from '../carrier/tracking.js';
-import { Fields, isObject } from './fields.js';
+import { Fields, isObject, MAX_ID_LENGTH } from './fields.js';
 import { geofenceProblems } from './geofence.js';
 import { productPreset } from './presets.js';
 import { productProblems } from './product.js';
@@ -124,6 +124,9 @@ function tracking(v: unknown, path: string, shipmentCarrier: string, problems: P
   const carrier = normaliseCarrier(f.has('carrier') ? f.id('carrier') : shipmentCarrier);
   if (carrier === '' && !f.has('carrier')) f.problem('.carrier', "must name the carrier (the shipment's is empty)");
   const number = normaliseTrackingNumber(f.id('number'));
+  // Stored normalised, and read back as ids: case mapping can lengthen (ß is SS), a shipment's carrier is any text (#17).
+  if (carrier.length > MAX_ID_LENGTH) f.problem('.carrier', `must be at most ${MAX_ID_LENGTH} characters once normalised (lower case)`);
+  if (number.length > MAX_ID_LENGTH) f.problem('.number', `must be at most ${MAX_ID_LENGTH} characters once normalised (upper case, no spaces)`);
   return { carrier, number };
 }
 
