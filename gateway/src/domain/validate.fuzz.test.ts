@@ -150,7 +150,7 @@ const payload = fc.tuple(message, fc.array(change, { minLength: 1, maxLength: 2 
 describe('MessageValidator under fuzzing', () => {
   it('agrees with itself without the fast path on written, changed and edited messages', () => {
     const tally = { fast: 0, accepted: 0, refused: 0 };
-    const n = runs(3000);
+    const n = runs(2000);
     fc.assert(fc.property(fc.oneof({ weight: 5, arbitrary: dataTopic }, topic), payload, (t, p) => {
       const r = both(t, p);
       tally[!r.ok ? 'refused' : r.kind === 'data' && parseDataFast(p, r.topic, RECEIVED, withFast.options, CATALOGUE) !== undefined ? 'fast' : 'accepted']++;
@@ -168,7 +168,7 @@ describe('MessageValidator under fuzzing', () => {
       fc.string({ unit: 'binary', maxLength: 200 }).map(utf8),
       fc.array(fc.constantFrom(...TOKENS, '{', '[', '"v":', '1', 'x'), { maxLength: 40 }).map((ts) => utf8(ts.join(''))),
     );
-    fc.assert(fc.property(topic, anything, (t, p) => void both(t, p)), { numRuns: runs(2000) });
+    fc.assert(fc.property(topic, anything, (t, p) => void both(t, p)), { numRuns: runs(1500) });
   });
 
   it('answers hostile payloads of the largest accepted size in bounded time', () => {
