@@ -7,8 +7,11 @@ import type Database from 'better-sqlite3';
 import { CHUNK_WIDTH, decodeChunk, hourOf } from '../chunk.js';
 import { LogReader } from '../ingest-log.js';
 
-/** Hours kept decoded at once. */
-const MAX_CACHED_HOURS = 4096;
+/**
+ * Hours kept decoded at once, least recently used dropped first: links are verified in commit order, so the hours in
+ * use are about one per live series (16,384 series' current hours at ~60 readings each: ~40 MB).
+ */
+const MAX_CACHED_HOURS = 16_384;
 
 /** One series' readings of one hour: time -> the reading's 5 numbers (chunk layout). */
 type Hour = Map<number, Float64Array>;
@@ -38,7 +41,11 @@ export class StoredReadings {
   private hour(seriesId: number, hour: number): Hour {
     const key = `${seriesId}:${hour}`;
     let h = this.hours.get(key);
-    if (h !== undefined) return h;
+    if (h !== undefined) {
+      this.hours.delete(key);
+      this.hours.set(key, h);
+      return h;
+    }
     h = new Map();
     for (const data of this.chunksOf.all(seriesId, hour) as Buffer[]) {
       const v = decodeChunk(data);
