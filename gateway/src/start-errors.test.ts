@@ -18,6 +18,12 @@ describe('describeStartError', () => {
     expect(describeStartError(e, config())).toBe(text);
   });
 
+  it('names the signing key setting when the key cannot be used', () => {
+    const e = Object.assign(new Error('/k.pem: mode 644 lets others read the signing key (chmod 600 it)'), { code: 'E_SIGNING_KEY' });
+    expect(describeStartError(e, config({ COLDTRACE_DATA_DIR: '/data' }))).toBe(
+      '/k.pem: mode 644 lets others read the signing key (chmod 600 it): set COLDTRACE_SIGNING_KEY to an Ed25519 private key (PKCS#8 PEM, mode 0600), or leave it empty to use /data/integrity/signing-key.pem (generated when missing)');
+  });
+
   it('leaves other errors to the stack trace', () => {
     expect(describeStartError(new Error('boom'), config())).toBeUndefined();
     expect(describeStartError(Object.assign(new Error('x'), { code: 'ENOENT' }), config())).toBeUndefined();

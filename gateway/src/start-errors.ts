@@ -5,7 +5,9 @@
 import type { GatewayConfig } from './config.js';
 
 export function describeStartError(e: unknown, config: GatewayConfig): string | undefined {
-  const o = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; port?: unknown; address?: unknown };
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; port?: unknown; address?: unknown; message?: unknown };
+  // The signing key (docs/security.md "Tamper evidence"): unreadable, readable by others, or not Ed25519.
+  if (o.code === 'E_SIGNING_KEY') return `${String(o.message)}: set COLDTRACE_SIGNING_KEY to an Ed25519 private key (PKCS#8 PEM, mode 0600), or leave it empty to use ${config.dataDir}/integrity/signing-key.pem (generated when missing)`;
   if (o.code !== 'EADDRINUSE' && o.code !== 'EACCES') return undefined;
   const port = typeof o.port === 'number' ? o.port : undefined;
   const where = `${typeof o.address === 'string' ? o.address : 'this host'}:${port ?? '?'}`;
