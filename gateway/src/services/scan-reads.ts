@@ -8,7 +8,7 @@ import { decideCustody, type Whereabouts } from '../domain/scans/decide.js';
 import { doorVerdict, endOfDayMs } from '../domain/scans/door.js';
 import type { CheckedRead, ScanTopic } from '../domain/scans/check.js';
 import type { ScannerRegistration } from '../domain/scans/registration.js';
-import type { Batch, Placement, Shipment, Site, Zone } from '../domain/registry/types.js';
+import type { Batch, Placement, Product, Shipment, Site, Zone } from '../domain/registry/types.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 import { identityKeys, type ScanEntry, type ScanLog } from '../ports/scans.js';
@@ -32,6 +32,9 @@ export class MessageReads {
   /** Identity keys read with their lot in this message, and those looked up in the log. */
   private readonly seenHere = new Map<string, string>();
   private readonly learntCache = new Map<string, string | undefined>();
+  /** Looked up once per message: an RFID portal reads a pallet's hundred tags in one. */
+  private readonly products = new Map<string, Product | undefined>();
+  private readonly dynamicExpiry = new Map<string, number>();
   readonly out: MessageOutcome = { entries: [], batches: [], placements: new Map() };
 
   constructor(
@@ -62,7 +65,8 @@ export class MessageReads {
     const mine = { batch: id, ...(created ? { createdBatch: true } : {}) };
     const gtin = code.gtin ?? code.content;
     if (!created && gtin !== undefined) {
-      const product = await this.store.get('products', batch.product);
+      if (!this.products.has(batch.product)) this.products.set(batch.product, await this.store.get('products', batch.product));
+      const product = this.products.get(batch.product);
       if (product?.gtins !== undefined && !product.gtins.includes(gtin)) {
         return { ...mine, outcome: 'contradiction', reasonCode: 'E_SCAN_GTIN_MISMATCH', reason: `batch ${id} is of product ${product.id}, whose GTINs do not include ${gtin}` };
       }
@@ -114,8 +118,11 @@ export class MessageReads {
 
   private async refusal(t: number, code: ScanCode, batch: Batch, zone: string): Promise<{ code: string; reason: string } | undefined> {
     const site = await this.siteOfZone(zone);
-    const shelf = (await this.flags?.list({ subject: { kind: 'batch', id: batch.id }, rule: 'shelf-life/', limit: 1 }))?.[0];
-    const dynamic = typeof shelf?.figures['dynamicExpiry'] === 'string' ? Date.parse(shelf.figures['dynamicExpiry']) : NaN;
+    if (!this.dynamicExpiry.has(batch.id)) {
+      const shelf = (await this.flags?.list({ subject: { kind: 'batch', id: batch.id }, rule: 'shelf-life/', limit: 1 }))?.[0];
+      this.dynamicExpiry.set(batch.id, typeof shelf?.figures['dynamicExpiry'] === 'string' ? Date.parse(shelf.figures['dynamicExpiry']) : NaN);
+    }
+    const dynamic = this.dynamicExpiry.get(batch.id) ?? NaN;
     const v = doorVerdict(t, {
       labelledExpiryMs: code.expiresOn !== undefined ? endOfDayMs(code.expiresOn) : Date.parse(batch.expiresAt),
       ...(Number.isFinite(dynamic) ? { dynamicExpiryMs: dynamic } : {}),

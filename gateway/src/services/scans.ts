@@ -36,6 +36,14 @@ export interface ScanServiceDeps {
   readonly command?: (site: string, node: string, command: ScanCommand) => void;
   /** Reads by outcome, as they are logged. */
   readonly count?: (outcome: ScanOutcome, n: number) => void;
+  /** Most messages waiting to be judged; beyond, a message is refused unacknowledged (its node re-sends it). Default 1000. */
+  readonly maxQueued?: number;
+}
+
+/** The queue of scan messages is full: nothing of the message was kept, it must not be acknowledged. Retry later. */
+export class ScansBusyError extends Error {
+  readonly code = 'E_SCANS_BUSY';
+  readonly retryable = true;
 }
 
 export interface ScanResult {
@@ -47,17 +55,33 @@ export interface ScanResult {
 export class ScanService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly context: ScanContext;
+  private depth = 0;
+  private refusedFull = 0;
 
   constructor(private readonly deps: ScanServiceDeps) {
     this.context = new ScanContext(deps.store, deps.clock);
     deps.registry.onChange(this.context.registryChanged);
   }
 
-  /** Judges, applies and logs one scan message; resolves once all of it is durable. */
+  /**
+   * Judges, applies and logs one scan message; resolves once all of it is durable. Rejects at once with
+   * ScansBusyError when `maxQueued` messages are waiting (bounded: docs/engineering.md 6).
+   */
   accept(m: ScanInbound, receivedAt: number): Promise<ScanResult> {
-    const next = this.queue.then(() => this.judge(m, receivedAt));
+    const max = this.deps.maxQueued ?? 1000;
+    if (this.depth >= max) {
+      this.refusedFull++;
+      return Promise.reject(new ScansBusyError(`${this.depth} scan messages are waiting (at most ${max}): not acknowledged, to be sent again`));
+    }
+    this.depth++;
+    const next = this.queue.then(() => this.judge(m, receivedAt)).finally(() => { this.depth--; });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Messages waiting now, and those refused because the queue was full (since start). */
+  stats(): { queued: number; refusedFull: number } {
+    return { queued: this.depth, refusedFull: this.refusedFull };
   }
 
   private async judge(m: ScanInbound, receivedAt: number): Promise<ScanResult> {
