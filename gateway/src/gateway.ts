@@ -206,7 +206,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     for (const e of events) {
       for (const s of e.shipments) {
         rules.mark(`shipment:${s}`);
-        if (e.milestone === 'delivered') rules.markAt(`shipment:${s}`, e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000);
+        // Delivered, or at a place (a hub, perhaps): judged again when its window has passed (delivery-claims.ts, hub-claims.ts).
+        if (e.milestone === 'delivered' || e.place !== undefined || e.position !== undefined) rules.markAt(`shipment:${s}`, e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000);
       }
     }
   });

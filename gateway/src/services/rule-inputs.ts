@@ -18,6 +18,7 @@ import { deliveryClaimFinding } from '../domain/rules/delivery-claims.js';
 import { arrivalClaimFinding } from '../domain/rules/arrival-claims.js';
 import { shippedClaimFinding } from '../domain/rules/shipped-claims.js';
 import { silenceClaimFinding } from '../domain/rules/silence-claims.js';
+import { hubClaimFinding } from '../domain/rules/hub-claims.js';
 import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import type { Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
@@ -174,6 +175,15 @@ export class RuleInputs {
         if (st.status === 'completed') completed.push(Date.parse(st.at));
         if (st.status === 'shipped') shipped.push({ order: o, atMs: Date.parse(st.at) });
       }
+    }
+    const hubs = (await Promise.all(shipment.hubs.map((h) => this.registry.get('places', h)))).flatMap((p) => (p !== undefined ? [{ id: p.id, name: p.name, geofence: p.geofence }] : []));
+    const atHub = events.filter((e) => e.milestone !== 'delivered' && (e.place !== undefined || e.position !== undefined));
+    if (hubs.length > 0 && atHub.length > 0) {
+      const f = hubClaimFinding({
+        shipment: shipment.id, hubs, visits: visits.filter((v) => v.kind === 'hub'), fixes, nowMs, related,
+        events: atHub.map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, text: e.text, ...(e.place !== undefined ? { place: e.place } : {}), ...(e.position !== undefined ? { position: e.position } : {}) })),
+      });
+      if (f !== undefined) out.push(f);
     }
     const early = shippedClaimFinding({ shipment: shipment.id, origin: shipment.origin, shipped, ...(departedMs !== undefined ? { departedMs } : {}), nowMs, related });
     if (early !== undefined) out.push(early);

@@ -248,6 +248,26 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     expect(flag[0]!.figures).toMatchObject({ claims: 1, claimText: 'Delivered, signed', nearestFixMs: t0 + 4.995 * HOUR, nearestFixKm: 47, nearestFixMinFromClaim: 0 });
     expect(flag[0]!.related).toMatchObject({ devices: ['T-1'], shipments: ['SH-1'], orders: ['O-1'] });
   });
+
+  it("flags a carrier's event at the hub the tracker was 56 km from, not the one it was at; sent twice and out of order, the same flag", async () => {
+    const at = (time: number, code: string, text: string) => ({ time: iso(time), code, text, place: 'Carrier hub Utrecht (NL)' });
+    // 3.5 h: T-1 parked off the route at (52.55, 5.45); 4.5 h: T-1 at the hub (its visit 4.4-4.97 h).
+    const events = [at(t0 + 3.5 * HOUR, 'in_transit', 'Arrived at facility'), at(t0 + 4.5 * HOUR, 'in_transit', 'Departed facility')];
+    const post = async (list: typeof events): Promise<void> => {
+      expect((await send('POST', `${api}/carrier-events`, { shipment: 'SH-1', carrier: 'Coldline', events: list })).status).toBe(200);
+      await gw.rules.idle();
+    };
+    const hubFlags = async (): Promise<Body[]> => (await getJson<{ flags: Body[] }>(`${api}/flags?subject=shipment:SH-1&rule=claim/hub/`)).flags;
+    await post([...events].reverse());
+    const first = await hubFlags();
+    expect(first.map((f) => [f.rule, f.severity, f.startMs])).toEqual([['claim/hub/30', 'warning', t0 + 3.5 * HOUR]]);
+    expect(first[0]!.figures).toMatchObject({ claims: 1, hub: 'HUB-1', claimText: 'Arrived at facility', nearestFixMinFromClaim: 0 });
+    expect(first[0]!.figures.nearestFixKm).toBeGreaterThan(50);
+    await post(events);
+    await post([events[1]!]);
+    const again = await hubFlags();
+    expect(again.map((f) => ({ id: f.id, figures: f.figures, startMs: f.startMs, events: f.events.length }))).toEqual(first.map((f) => ({ id: f.id, figures: f.figures, startMs: f.startMs, events: f.events.length })));
+  });
 });
 
 describe('rules: a custody correction re-judges what it moved away from', () => {
