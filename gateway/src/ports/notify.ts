@@ -117,6 +117,13 @@ export interface NotifyStore {
    * Undefined when there is no such silence.
    */
   expireSilence(id: string, by: string, at: number): Promise<SilenceRecord | undefined>;
+  /** Messages waiting in the outbox, and alarms open or held (for /metrics). */
+  counts(): Promise<{ readonly pendingMessages: number; readonly open: number; readonly held: number }>;
+  /**
+   * Deletes what is done and older than `before` (gateway ms): acknowledged and closed alarms with their messages,
+   * and delivery attempts. Returns the rows deleted.
+   */
+  prune(before: number): Promise<number>;
   /** A value kept across restarts (the link-signing key when none is configured). */
   meta(key: string, init: () => string): Promise<string>;
   close(): Promise<void>;

@@ -41,7 +41,21 @@ export interface DispatchDeps {
 type GroupId = string;
 
 export class NotifyDispatch {
+  /** Sends since start by channel. */
+  private readonly counts = new Map<string, { delivered: number; failed: number }>();
+
   constructor(private readonly d: DispatchDeps) {}
+
+  attemptCounts(): { channel: string; delivered: number; failed: number }[] {
+    return [...this.counts].map(([channel, c]) => ({ channel, ...c }));
+  }
+
+  private count(channel: string, ok: boolean): void {
+    const c = this.counts.get(channel) ?? { delivered: 0, failed: 0 };
+    if (ok) c.delivered++;
+    else c.failed++;
+    this.counts.set(channel, c);
+  }
 
   /** Sends what is due at `now`; resolves when every send of this round has ended and been recorded. */
   async round(now: number): Promise<void> {
@@ -88,6 +102,7 @@ export class NotifyDispatch {
       error = e instanceof Error ? e.message : String(e);
     }
     const attempt = { at: now, recipient: first.recipient, channel: first.channel, address: first.address, alarms: alarmIds, ok: error === undefined };
+    this.count(first.channel, error === undefined);
     if (error === undefined) {
       await this.d.store.recordAttempt(ids, attempt);
       await this.d.store.setChannelHealth({ channel: first.channel, consecutiveFailures: 0 });

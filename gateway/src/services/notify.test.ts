@@ -241,6 +241,22 @@ describe('NotifyService', () => {
     expect(sent.map((s) => s.recipient)).toEqual(['ana']);
   });
 
+  it('prunes acknowledged alarms, their messages and the attempts once they are older than keepMs, and keeps open ones', async () => {
+    await svc.close();
+    await store.close();
+    start(POLICY, { keepMs: 60 * MIN });
+    await raise([finding('OLD'), finding('OPEN')]);
+    await advance(2000);
+    await flags.transition('excursion/temperature/upper/8/consecutive/30@batch:OLD', 'acknowledged', 'ana', undefined, time.t);
+    expect((await store.attempts({ limit: 10 })).length).toBe(1);
+    // The hourly prune after keepMs: the acknowledged alarm and the attempt go, the open alarm stays.
+    await advance(2 * 60 * MIN);
+    const left = await store.alarms({ limit: 10 });
+    expect(left.map((a) => a.flagId.split(':')[1])).toEqual(['OPEN']);
+    expect((await store.attempts({ limit: 100 })).filter((a) => a.at < time.t - 60 * MIN)).toEqual([]);
+    expect(await svc.stats()).toMatchObject({ open: 1, held: 0, pendingMessages: 0, channels: [{ channel: 'mail', failing: false }, { channel: 'chat', failing: false }] });
+  });
+
   it('retries a refusing SMTP channel and raises its failure alarm on the failover channel, every attempt logged', async () => {
     failing.add('mail');
     await raise([finding('B-1')]);

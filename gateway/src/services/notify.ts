@@ -29,10 +29,23 @@ export interface NotifyOptions extends DispatchOptions {
   readonly groupIntervalMs: number;
   /** Longest wait between rounds, ms (a bound, not a poll: rounds run when something is due). Default 60 000. */
   readonly maxSleepMs: number;
+  /** Acknowledged and closed alarms, their messages and the delivery attempts are kept this long, ms. Default 400 days. */
+  readonly keepMs: number;
 }
 
+export interface NotifyStats {
+  readonly pendingMessages: number;
+  readonly open: number;
+  readonly held: number;
+  readonly attempts: readonly { readonly channel: string; readonly delivered: number; readonly failed: number }[];
+  /** Every configured channel: failing while its last send failed. */
+  readonly channels: readonly { readonly channel: string; readonly failing: boolean }[];
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
 export const DEFAULT_NOTIFY_OPTIONS: NotifyOptions = {
-  groupWaitMs: 1000, groupIntervalMs: 5000, maxSleepMs: 60_000, batch: 5000, concurrency: 4,
+  groupWaitMs: 1000, groupIntervalMs: 5000, maxSleepMs: 60_000, keepMs: 400 * 86_400_000, batch: 5000, concurrency: 4,
   ackLinkTtlMs: 24 * 3_600_000, failAfterAttempts: 3, backoff: DEFAULT_RETRY_BACKOFF,
 };
 
@@ -65,6 +78,7 @@ export class NotifyService {
   private again = false;
   private readonly timer: WakeTimer;
   private closed = false;
+  private lastPrune = -Infinity;
 
   constructor(private readonly d: NotifyDeps) {
     this.o = { ...DEFAULT_NOTIFY_OPTIONS, ...d.options };
@@ -117,6 +131,14 @@ export class NotifyService {
     const s = await this.d.store.expireSilence(id, by, this.d.clock.now());
     if (s !== undefined) this.wake(0);
     return s;
+  }
+
+  /** For /metrics: attempts since start by channel and outcome, what waits in the store, failing channels. */
+  async stats(): Promise<NotifyStats> {
+    const c = await this.d.store.counts();
+    const channels: { channel: string; failing: boolean }[] = [];
+    for (const ch of this.d.policy.channels) channels.push({ channel: ch.name, failing: (await this.d.store.channelHealth(ch.name)).consecutiveFailures > 0 });
+    return { ...c, attempts: this.dispatch.attemptCounts(), channels };
   }
 
   /** Resolves once nothing is being taken or sent (tests, shutdown). */
@@ -182,6 +204,11 @@ export class NotifyService {
       do {
         this.again = false;
         const now = this.d.clock.now();
+        if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+          this.lastPrune = now;
+          const pruned = await this.d.store.prune(now - this.o.keepMs);
+          if (pruned > 0) this.d.log.info({ pruned, keepDays: this.o.keepMs / 86_400_000 }, 'notifications: old alarms, messages and attempts pruned');
+        }
         await this.escalate(now);
         await this.dispatch.round(now);
       } while (this.again && !this.closed);

@@ -253,6 +253,11 @@ describe('an SMTP server that refuses', { timeout: 120_000 }, () => {
       const detail = (await request('GET', `${gw.httpUrl}/api/v1/notifications/alarms/${encodeURIComponent(alarm.id)}`)).json;
       expect(detail.messages.find((m: Body) => m.channel === 'mail')).toMatchObject({ status: 'pending', lastError: expect.stringContaining('550') });
       expect(await smtp.received()).toEqual([]);
+      const metrics = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+      expect(metrics).toMatch(/coldtrace_notify_sends_total\{channel="mail",outcome="failed"\} [3-9]/);
+      expect(metrics).toContain('coldtrace_notify_sends_total{channel="chat",outcome="delivered"} 1');
+      expect(metrics).toContain('coldtrace_notify_channel_failing{channel="mail"} 1');
+      expect(metrics).toMatch(/coldtrace_notify_pending_messages [1-9]/);
     } finally {
       await client.endAsync();
       await gw.close();

@@ -88,6 +88,14 @@ export class SqliteNotifyStore implements NotifyStore {
       silences: db.prepare('SELECT * FROM notify_silence WHERE (? IS NULL OR (starts_at <= ? AND ends_at > ?)) ORDER BY created_at DESC, id LIMIT ?'),
       expireSilence: db.prepare('UPDATE notify_silence SET ends_at = min(ends_at, ?), expired_by = ? WHERE id = ?'),
       releaseHeld: db.prepare("UPDATE notify_alarm SET next_at = ? WHERE status = 'held' AND held_by = ? AND next_at > ?"),
+      pendingCount: db.prepare("SELECT count(*) FROM notify_message WHERE status = 'pending'").pluck(),
+      alarmCounts: db.prepare("SELECT status, count(*) AS n FROM notify_alarm WHERE status IN ('open', 'held') GROUP BY status"),
+      pruneAttempts: db.prepare('DELETE FROM notify_attempt WHERE at < ?'),
+      pruneAttemptAlarms: db.prepare('DELETE FROM notify_attempt_alarm WHERE seq NOT IN (SELECT seq FROM notify_attempt)'),
+      pruneMessages: db.prepare(`DELETE FROM notify_message WHERE status != 'pending' AND alarm_id IN
+        (SELECT id FROM notify_alarm WHERE status IN ('acknowledged', 'closed') AND coalesce(closed_at, ack_at) < ?)`),
+      pruneAlarms: db.prepare("DELETE FROM notify_alarm WHERE status IN ('acknowledged', 'closed') AND coalesce(closed_at, ack_at) < ? AND NOT EXISTS (SELECT 1 FROM notify_message m WHERE m.alarm_id = notify_alarm.id)"),
+      pruneSilences: db.prepare('DELETE FROM notify_silence WHERE ends_at < ?'),
       getMeta: db.prepare('SELECT value FROM notify_meta WHERE key = ?').pluck(),
       putMeta: db.prepare('INSERT OR IGNORE INTO notify_meta (key, value) VALUES (?, ?)'),
     };
@@ -242,6 +250,22 @@ export class SqliteNotifyStore implements NotifyStore {
       if (this.s.expireSilence.run(at, by, id).changes === 0) return undefined;
       this.s.releaseHeld.run(at, `silence:${id}`, at);
       return toSilence(this.s.silence.get(id) as SilenceRow);
+    }).immediate());
+  }
+
+  counts(): Promise<{ pendingMessages: number; open: number; held: number }> {
+    const by = new Map((this.s.alarmCounts.all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    return Promise.resolve({ pendingMessages: this.s.pendingCount.get() as number, open: by.get('open') ?? 0, held: by.get('held') ?? 0 });
+  }
+
+  prune(before: number): Promise<number> {
+    return Promise.resolve(this.db.transaction(() => {
+      let n = this.s.pruneAttempts.run(before).changes;
+      this.s.pruneAttemptAlarms.run();
+      n += this.s.pruneMessages.run(before).changes;
+      n += this.s.pruneAlarms.run(before).changes;
+      n += this.s.pruneSilences.run(before).changes;
+      return n;
     }).immediate());
   }
 
