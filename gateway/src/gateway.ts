@@ -30,6 +30,7 @@ import { NotifyService } from './services/notify.js';
 import { flagFacts } from './services/notify-facts.js';
 import { SqliteNotifyStore } from './adapters/sqlite/notify/notify-store.js';
 import { notifyChannels } from './adapters/smtp/channels.js';
+import { registerNotifyMetrics } from './services/notify-metrics.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
@@ -173,6 +174,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
   });
   const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog);
+  if (notifications !== undefined) registerNotifyMetrics(metrics.registry, () => notifications.stats());
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb);
