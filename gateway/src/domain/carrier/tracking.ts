@@ -12,22 +12,26 @@ export interface TrackingRef {
 }
 
 /**
- * Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. Upper case first, then lower,
- * until it no longer changes: lower case alone is no case folding (`STRASSE` is `strasse`, `straße` stayed `straße`;
- * `ἈΙ` and `ᾀ` likewise), and one round is not stable (`ẞ` lowers to `ß`, which uppers to `SS`); found by fuzzing
- * (#17). ASCII names are unchanged.
+ * Case folding by mapping to upper and lower case, until it no longer changes, ending in `last`. One way alone is
+ * no folding (`STRASSE` lowers to `strasse` but `straße` stays; `ϴ` uppers to itself, `θ` to `Θ`), and one round
+ * is not stable (`ẞ` lowers to `ß`, which uppers to `SS`); found by fuzzing (#17). ASCII only changes case.
  */
-export function normaliseCarrier(s: string): string {
-  let name = s.trim();
+function foldCase(s: string, last: 'upper' | 'lower'): string {
+  let t = s;
   for (let round = 0; round < 4; round++) {
-    const next = name.toUpperCase().toLowerCase();
-    if (next === name) break;
-    name = next;
+    const next = last === 'lower' ? t.toUpperCase().toLowerCase() : t.toLowerCase().toUpperCase();
+    if (next === t) break;
+    t = next;
   }
-  return name;
+  return t;
+}
+
+/** Carrier names compare case-blind and without surrounding spaces: `DHL ` is `dhl`. */
+export function normaliseCarrier(s: string): string {
+  return foldCase(s.trim(), 'lower');
 }
 
 /** Tracking numbers are printed with spaces (`1Z 999 AA1 01 2345 6784`) and read back in any case. */
 export function normaliseTrackingNumber(s: string): string {
-  return s.replace(/\s+/g, '').toUpperCase();
+  return foldCase(s.replace(/\s+/g, ''), 'upper');
 }
