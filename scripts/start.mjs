@@ -120,7 +120,9 @@ process.env.COLDTRACE_API_KEY ??= adminKey;
 const gatewayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COLDTRACE_DEMO_') && k !== 'COLDTRACE_API_KEY'));
 const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'], {
   baseEnv: gatewayEnv,
-  env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort, COLDTRACE_ADMIN_KEY: adminKey },
+  env: { COLDTRACE_DATA_DIR: process.env.COLDTRACE_DATA_DIR ?? '.data/gateway', COLDTRACE_HTTP_PORT: httpPort, COLDTRACE_MQTT_PORT: mqttPort, COLDTRACE_ADMIN_KEY: adminKey,
+    // People on duty (docs/notifications.md): the demo's policy tells the gateway's log, unless one of your own is set.
+    COLDTRACE_NOTIFY_CONFIG: process.env.COLDTRACE_NOTIFY_CONFIG ?? `${root}scripts/demo-notify.yaml`, COLDTRACE_PUBLIC_URL: process.env.COLDTRACE_PUBLIC_URL ?? `http://localhost:${httpPort}` },
   readyMsg: 'gateway ready',
 });
 // The demo registry (sites, zones, batches, a truck shipment, orders), once: a registry kept from an earlier run

@@ -166,7 +166,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
   // People on duty (docs/notifications.md): alarms escalate through their own outbox file; off without a policy file.
   const notifyStore = config.notify === undefined ? undefined : new SqliteNotifyStore(openDatabase(join(config.dataDir, 'notify.db'), { durability: config.durability, cacheKiB: 8192 }));
-  const notifySend = config.notify === undefined ? undefined : notifyChannels(config.notify.policy.channels, fetchPoster());
+  const notifySend = config.notify === undefined ? undefined : notifyChannels(config.notify.policy.channels, fetchPoster(), log.child({ component: 'notify' }));
   const notifications = config.notify === undefined || notifyStore === undefined || notifySend === undefined ? undefined : new NotifyService({
     store: notifyStore, policy: config.notify.policy, channels: notifySend.send, flags, factsOf: flagFacts(registryStore, config.alertmanager.publicUrl),
     clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'notify' }),

@@ -31,7 +31,7 @@ describe('loadNotifyPolicy', () => {
     ['a file that is not there', () => join(dir, 'nope.json'), "COLDTRACE_NOTIFY_CONFIG: cannot read '"],
     ['YAML that does not parse', () => file('bad.yml', 'channels: [\n'), "is not valid YAML"],
     ['JSON that does not parse', () => file('bad.json', '{'), 'is not valid JSON'],
-    ['a policy with mistakes, each listed with the file', () => file('wrong.yaml', YAML.replace('kind: email', 'kind: pager')), 'wrong.yaml): channels[0].kind: expected one of email, webhook'],
+    ['a policy with mistakes, each listed with the file', () => file('wrong.yaml', YAML.replace('kind: email', 'kind: pager')), 'wrong.yaml): channels[0].kind: expected one of email, webhook, log'],
   ])('lists %s as a problem', (_w, path, problem) => {
     const problems: string[] = [];
     expect(loadNotifyPolicy(path(), problems)).toBeUndefined();

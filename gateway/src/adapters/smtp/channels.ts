@@ -1,8 +1,10 @@
 /**
- * The channels of a notification policy as senders, assembled here beside the SMTP one (docs/notifications.md): e-mail through SMTP (nodemailer), chat
- * and SMS providers through webhooks with Slack, Teams or generic JSON bodies. A webhook answer other than 2xx is a
+ * The channels of a notification policy as senders, assembled here beside the SMTP one (docs/notifications.md): e-mail
+ * through SMTP (nodemailer), chat and SMS providers through webhooks with Slack, Teams or generic JSON bodies, and the
+ * gateway's own log. A webhook answer other than 2xx is a
  * failure carrying the status and the provider's body.
  */
+import type { Logger } from 'pino';
 import { webhookBody } from '../../domain/notify/bodies.js';
 import type { ChannelConfig } from '../../domain/notify/policy.js';
 import type { ChannelSend } from '../../ports/notify.js';
@@ -14,11 +16,17 @@ export interface Channels {
   close(): void;
 }
 
-export function notifyChannels(configs: readonly ChannelConfig[], post: WebhookPost): Channels {
+/** `log`: the logger the `log` channels write to. */
+export function notifyChannels(configs: readonly ChannelConfig[], post: WebhookPost, log: Logger): Channels {
   const send = new Map<string, ChannelSend>();
   const closers: (() => void)[] = [];
   for (const c of configs) {
-    if (c.kind === 'email') {
+    if (c.kind === 'log') {
+      send.set(c.name, (o) => {
+        log.warn({ channel: c.name, to: o.to, recipient: o.recipient, alarms: o.alarms.map((a) => a.id), text: o.message.text }, o.message.subject);
+        return Promise.resolve();
+      });
+    } else if (c.kind === 'email') {
       const mail = smtpChannel({ host: c.host, port: c.port, secure: c.secure, from: c.from, ...(c.user !== undefined ? { user: c.user } : {}), ...(c.password !== undefined ? { password: c.password } : {}) });
       send.set(c.name, mail.send);
       closers.push(mail.close);

@@ -37,7 +37,7 @@ describe('parsePolicy', () => {
 
   it.each([
     ['an unknown top-level key', { ...doc, extra: 1 }, 'extra: unknown key'],
-    ['a channel without a kind', { ...doc, channels: [{ name: 'x' }] }, 'channels[0].kind: expected one of email, webhook'],
+    ['a channel without a kind', { ...doc, channels: [{ name: 'x' }] }, 'channels[0].kind: expected one of email, webhook, log'],
     ['a webhook that is not http', { ...doc, channels: [{ name: 'chat', kind: 'webhook', url: 'ftp://x' }] }, "channels[0].url: 'ftp://x' is not an http(s) URL"],
     ['a failover to itself', { ...doc, channels: [{ ...doc.channels[1], failover: 'chat' }] }, "channels 'chat': failover 'chat' is not another channel"],
     ['a contact on an unknown channel', { ...doc, recipients: [{ id: 'x', contacts: { pager: '1' } }] }, "recipients 'x': contact on unknown channel 'pager'"],

@@ -19,7 +19,9 @@ export type ChannelConfig =
       /** Another channel told when this one keeps failing. */
       readonly failover?: string;
     }
-  | { readonly kind: 'webhook'; readonly name: string; readonly format: WebhookFormat; readonly url: string; readonly failover?: string };
+  | { readonly kind: 'webhook'; readonly name: string; readonly format: WebhookFormat; readonly url: string; readonly failover?: string }
+  /** The message written to the gateway's log (the demo; a site without a provider yet): delivered once logged. */
+  | { readonly kind: 'log'; readonly name: string; readonly failover?: string };
 
 export interface Recipient {
   readonly id: string;
@@ -163,7 +165,8 @@ function channel(r: Reader, v: unknown, at: string): ChannelConfig {
   const o = r.object(v, at);
   const name = r.id(o.name, `${at}.name`);
   const failover = r.optString(o.failover, `${at}.failover`);
-  const kind = r.oneOf(o.kind, `${at}.kind`, ['email', 'webhook'] as const);
+  const kind = r.oneOf(o.kind, `${at}.kind`, ['email', 'webhook', 'log'] as const);
+  if (kind === 'log') return { kind, name, ...(failover !== undefined ? { failover } : {}) };
   if (kind === 'webhook') {
     return { kind, name, format: r.oneOf(o.format ?? 'json', `${at}.format`, ['slack', 'teams', 'json'] as const), url: r.url(o.url, `${at}.url`), ...(failover !== undefined ? { failover } : {}) };
   }
