@@ -267,3 +267,33 @@ describe('an SMTP server that refuses', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('notification routes behind API keys', { timeout: 60_000 }, () => {
+  it('lets the signed link in without a key, reads for any key, acknowledging for operators only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldtrace-notify-keys-'));
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ channels: [{ name: 'log', kind: 'log' }], recipients: [{ id: 'op', contacts: { log: 'op' } }], policies: [{ id: 'all', steps: [{ notify: ['op'] }] }] }));
+    const admin = 'bootstrap-admin-key-of-the-notification-test-0123456789';
+    const gw = await startGateway({ config: testConfig(join(dir, 'data'), { COLDTRACE_NOTIFY_CONFIG: join(dir, 'policy.json'), COLDTRACE_HTTP_AUTH: 'keys', COLDTRACE_ADMIN_KEY: admin }) });
+    try {
+      const key = async (role: string): Promise<Record<string, string>> => {
+        const made = await request('POST', `${gw.httpUrl}/api/v1/keys`, { name: role, role }, { authorization: `Bearer ${admin}` });
+        return { authorization: `Bearer ${String(made.json.key)}` };
+      };
+      const viewer = await key('viewer');
+      const operator = await key('operator');
+      expect((await request('GET', `${gw.httpUrl}/api/v1/notifications/alarms`)).status).toBe(401);
+      expect((await request('GET', `${gw.httpUrl}/api/v1/notifications/alarms`, undefined, viewer)).status).toBe(200);
+      expect((await request('POST', `${gw.httpUrl}/api/v1/notifications/silences`, { zones: ['Z'], endsAt: Date.now() + HOUR, reason: 'x' }, viewer)).status).toBe(403);
+      expect((await request('POST', `${gw.httpUrl}/api/v1/notifications/alarms/nope/acknowledge`, {}, viewer)).status).toBe(403);
+      expect((await request('POST', `${gw.httpUrl}/api/v1/notifications/alarms/nope/acknowledge`, {}, operator)).status).toBe(404);
+      // The link is its own credential: no key, and a forged token is the link's refusal, not the key check's.
+      const forged = await request('POST', `${gw.httpUrl}/api/v1/notifications/ack`, { token: 'e30.AAAA' });
+      expect(forged.status).toBe(403);
+      expect(forged.json.code).toBe('E_ACK_LINK_FORGED');
+      expect((await fetch(`${gw.httpUrl}/api/v1/notifications/ack?token=e30.AAAA`)).status).toBe(200);
+    } finally {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
