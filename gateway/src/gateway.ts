@@ -60,6 +60,7 @@ import { MilestoneService } from './services/milestones.js';
 import { DEFAULT_CLAIM_WINDOW_MIN } from './domain/rules/delivery-claims.js';
 import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-store.js';
 import { LaneReportService } from './services/lane-report.js';
+import { ConsistencyReportService } from './services/consistency-report.js';
 import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher.js';
 import { startRetentionJob } from './services/retention-job.js';
 import { openIntegrity } from './adapters/sqlite/integrity/open.js';
@@ -281,6 +282,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
+    consistency: new ConsistencyReportService(registryStore, flags, carrierEvents, milestones),
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),

@@ -27,6 +27,7 @@ import { registerEvidenceExportRoutes } from './routes/evidence-export.js';
 import { registerLaneReportRoutes } from './routes/lane-report.js';
 import { registerIntegrityRoutes } from './routes/integrity.js';
 import { registerCredentialRoutes } from './routes/credentials.js';
+import { registerConsistencyReportRoutes } from './routes/consistency-report.js';
 import { registerScanRoutes } from './routes/scans.js';
 import { RegistryProblems } from '../services/registry.js';
 
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.evidenceExport !== undefined) await app.register(registerEvidenceExportRoutes, { prefix: '/api/v1', deps: { ...deps.evidenceExport, clock: deps.clock } });
   if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   if (deps.credentials !== undefined) await app.register(registerCredentialRoutes, { prefix: '/api/v1', deps: { credentials: deps.credentials } });
+  if (deps.consistency !== undefined) await app.register(registerConsistencyReportRoutes, { prefix: '/api/v1', deps: { consistency: deps.consistency, clock: deps.clock } });
   if (deps.scans !== undefined) await app.register(registerScanRoutes, { prefix: '/api/v1', deps: { scans: deps.scans } });
   if (deps.integrity !== undefined) await app.register(registerIntegrityRoutes, { prefix: '/api/v1', deps: { integrity: deps.integrity } });
   await app.register(registerOpsRoutes, { deps });

@@ -20,6 +20,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { NotificationRouteDeps } from './routes/notifications.js';
 import type { CredentialRouteDeps } from './routes/credentials.js';
+import type { ConsistencyReportRouteDeps } from './routes/consistency-report.js';
 import type { ScanLog } from '../ports/scans.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
 import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
@@ -69,6 +70,8 @@ export interface AppDeps {
   readonly evidenceExport?: Omit<EvidenceExportRouteDeps, 'clock'>;
   /** The scan log (docs/scans.md). Absent: GET /scans is not served. */
   readonly scans?: Pick<ScanLog, 'list'>;
+  /** The consistency report (docs/claims.md). Absent: the route is not served. */
+  readonly consistency?: ConsistencyReportRouteDeps['consistency'];
   /** MQTT credentials of nodes and readers (docs/security.md). Absent: the routes are not served. */
   readonly credentials?: CredentialRouteDeps['credentials'];
   /** The weekly lane report (incidents per carrier, lane or hub per ISO week). Absent: the route is not served. */

@@ -30,7 +30,7 @@ const TABLE: Record<string, Access> = {
   'GET /api/v1/carrier-events/unknown-codes': 'read',
   ...Object.fromEntries(['orders', 'shipments'].flatMap((kind) => ['csv', 'json', 'pdf'].flatMap((format) => ['', '.sha256', '.sig']
     .map((suffix) => [`GET /api/v1/${kind}/:id/evidence.${format}${suffix}`, 'read' as const])))),
-  'GET /api/v1/reports/lanes': 'read',
+  'GET /api/v1/reports/lanes': 'read', 'GET /api/v1/reports/consistency': 'read',
   'GET /api/v1/integrity/verify': 'read', 'GET /api/v1/integrity/checkpoints': 'read', 'POST /api/v1/integrity/checkpoints': 'operate',
   'GET /api/v1/integrity/public-key': 'public', 'GET /api/v1/integrity/public-key.pem': 'public',
   'POST /api/v1/credentials/nodes': 'admin', 'POST /api/v1/credentials/nodes/:site/:node': 'admin', 'DELETE /api/v1/credentials/nodes/:site/:node': 'admin',

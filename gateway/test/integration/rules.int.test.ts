@@ -268,6 +268,21 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     const again = await hubFlags();
     expect(again.map((f) => ({ id: f.id, figures: f.figures, startMs: f.startMs, events: f.events.length }))).toEqual(first.map((f) => ({ id: f.id, figures: f.figures, startMs: f.startMs, events: f.events.length })));
   });
+
+  it("reports the month's consistency of the carrier and lane: the uncorroborated delivery, the contradicted hub event, the lag behind the tracker", async () => {
+    const sh = await getJson<Body>(`${api}/registry/shipments/SH-1`);
+    const month = String(sh.plannedDeparture).slice(0, 7);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+    const report = await getJson<{ rows: Body[] }>(`${api}/reports/consistency?from=${month}&to=${next}`);
+    const row = report.rows.find((r) => r.carrier === 'Coldline' && r.lane === 'AMS-RTM');
+    // The hub events at 3.5 h and 4.5 h against T-1's arrival at the hub at 4.4 h: -54 and +6 min, median -24.
+    expect(row).toMatchObject({ month, deliveryClaims: 1, deliveriesNotCorroborated: 1, hubEvents: 2, hubEventsContradicted: 1, lagPairs: 2, medianLagMin: -24 });
+    const csv = await (await fetch(`${api}/reports/consistency?from=${month}&to=${next}&format=csv`)).text();
+    expect(csv.split('\r\n')[0]).toMatch(/^month,carrier,lane,shipments,orders,/);
+    expect(csv).toContain(`${month},Coldline,AMS-RTM,${row.shipments},${row.orders},`);
+    expect((await send('GET', `${api}/reports/consistency?from=${next}&to=${month}`)).status).toBe(400);
+  });
 });
 
 describe('rules: a custody correction re-judges what it moved away from', () => {
