@@ -234,7 +234,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   metrics.setFeedbackSource(() => feedback.counts());
   // Scans become custody (issue #21): placements written as the scanner; refusals told to its node on ct/v1/{site}/{node}/command.
   const scans = new ScanService({
-    log: scanLog, registry, store: registryStore, clock, logger: log.child({ component: 'scans' }), flags, mark: (subject) => rules.mark(subject),
+    log: scanLog, registry, store: registryStore, telemetry: store, clock, logger: log.child({ component: 'scans' }), flags, mark: (subject) => rules.mark(subject),
     count: (outcome, n) => metrics.scanReads.inc({ outcome }, n),
     command: (site, node, c) => outlet.current?.publish(scanCommandTopic(site, node), JSON.stringify(c), (e) => {
       if (e !== undefined) log.warn({ err: e.message, device: c.device }, 'scan refusal not told to its node');

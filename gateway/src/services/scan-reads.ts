@@ -4,7 +4,7 @@
  * other's moves; nothing is written here: the caller writes the registry changes and the log.
  */
 import type { ScanCode } from '@coldtrace/contract';
-import { decideCustody, type Whereabouts } from '../domain/scans/decide.js';
+import { decideCustody, type TruckFix, type Whereabouts } from '../domain/scans/decide.js';
 import { doorVerdict, endOfDayMs } from '../domain/scans/door.js';
 import type { CheckedRead, ScanTopic } from '../domain/scans/check.js';
 import type { ScannerRegistration } from '../domain/scans/registration.js';
@@ -13,6 +13,8 @@ import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 import { identityKeys, type ScanEntry, type ScanLog } from '../ports/scans.js';
 import type { ScanContext } from './scan-context.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
+import { truckFixAt } from './scan-trucks.js';
 
 export interface MessageOutcome {
   readonly entries: ScanEntry[];
@@ -40,6 +42,8 @@ export class MessageReads {
   constructor(
     private readonly store: RegistryStore, private readonly context: ScanContext, private readonly flags: Pick<FlagStore, 'list'> | undefined,
     private readonly identities: Pick<ScanLog, 'batchesOf'>,
+    /** Trackers' GPS readings: a move to or from a truck that was far away is a contradiction. Absent: not checked. */
+    private readonly telemetry: Pick<TelemetryStore, 'query'> | undefined,
     private readonly topic: ScanTopic, private readonly seq: number, private readonly receivedAt: number,
   ) {}
 
@@ -143,6 +147,18 @@ export class MessageReads {
       if (p.zone !== undefined) await this.siteOfZone(p.zone);
       if (p.shipment !== undefined) await this.shipment(p.shipment);
     }
+    this.fixes.clear();
+    if (this.telemetry !== undefined) {
+      const holding = list.find((p) => Date.parse(p.from) <= r.time && (p.to === undefined || r.time < Date.parse(p.to)));
+      for (const s of new Set([holding?.shipment, door.shipment])) {
+        if (s === undefined) continue;
+        // Per minute of device time: a portal's reads of one message share the lookup.
+        const key = `${s}@${Math.floor(r.time / 60_000)}`;
+        if (!this.fixCache.has(key)) this.fixCache.set(key, await truckFixAt(s, r.time, this.store, this.telemetry));
+        const fix = this.fixCache.get(key);
+        if (fix !== undefined) this.fixes.set(s, fix);
+      }
+    }
     const newId = `scan-${this.topic.device}-${this.seq}-${r.index}`;
     const d = decideCustody(id, list, r.time, door, this.whereabouts, newId);
     switch (d.kind) {
@@ -165,7 +181,12 @@ export class MessageReads {
   private readonly whereabouts: Whereabouts = {
     zoneSite: (z) => this.zones.get(z)?.site,
     shipmentEnds: (s) => this.shipments.get(s),
+    siteGeofence: (s) => this.sites.get(s)?.geofence,
+    truckFix: (s) => this.fixes.get(s),
   };
+  /** The trucks' fixes at the read being judged, and those looked up in this message. */
+  private readonly fixes = new Map<string, TruckFix>();
+  private readonly fixCache = new Map<string, TruckFix | undefined>();
 
   private async siteOfZone(zone: string): Promise<Site | undefined> {
     if (!this.zones.has(zone)) this.zones.set(zone, await this.store.get('zones', zone));
@@ -177,6 +198,9 @@ export class MessageReads {
 
   private async shipment(id: string): Promise<void> {
     if (!this.shipments.has(id)) this.shipments.set(id, await this.store.get('shipments', id));
+    // Its ends' geofences: the truck's fix is measured against them.
+    const s = this.shipments.get(id);
+    for (const site of s !== undefined ? [s.origin, s.destination] : []) if (!this.sites.has(site)) this.sites.set(site, await this.store.get('sites', site));
   }
 }
 

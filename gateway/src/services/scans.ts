@@ -16,6 +16,7 @@ import type { ScanInbound } from '../domain/scans/check.js';
 import type { Clock } from '../ports/clock.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
+import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { ScanLog, ScanOutcome } from '../ports/scans.js';
 import { RegistryProblems, type RegistryService } from './registry.js';
 import { ScanContext } from './scan-context.js';
@@ -28,6 +29,8 @@ export interface ScanServiceDeps {
   readonly store: RegistryStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Trackers' GPS readings: a move to or from a truck that was far away is a contradiction. Absent: not checked. */
+  readonly telemetry?: Pick<TelemetryStore, 'query'>;
   /** Shelf-life flags: a batch's dynamic expiry at the door. Absent: labelled expiry only. */
   readonly flags?: Pick<FlagStore, 'list'>;
   /** Marks a subject (`batch:ID`) for the rules. */
@@ -87,7 +90,7 @@ export class ScanService {
   private async judge(m: ScanInbound, receivedAt: number): Promise<ScanResult> {
     const { site, node, device } = m.topic;
     if (await this.deps.log.seen(device, m.seq)) return { reads: m.reads.length, outcomes: {} };
-    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, this.deps.log, m.topic, m.seq, receivedAt);
+    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, this.deps.log, this.deps.telemetry, m.topic, m.seq, receivedAt);
     // In device time: a message holds what the scanner buffered, and custody moves in the order they happened.
     for (const r of [...m.reads].sort((a, b) => a.time - b.time || a.index - b.index)) await reads.read(r);
     const { entries, batches, placements } = reads.out;

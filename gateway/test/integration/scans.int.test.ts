@@ -198,6 +198,17 @@ describe('scans become custody', () => {
     expect(metrics).toMatch(/^coldtrace_scan_reads_total\{outcome="bad-code"\} 1$/m);
   });
 
+  it('keeps and flags a receipt of a batch whose truck\'s tracker was 300 km away, without applying it', async () => {
+    // T-1 rides SH-1 (LOT-2 is on it) and its fixes put it near Paris, not at the Utrecht pharmacy.
+    const readings = [];
+    for (let t = t0 + 7 * HOUR; t < t0 + 8 * HOUR; t += 5 * 60_000) readings.push({ metric: 'gps.lat', value: 48.86, unit: 'deg', time: t }, { metric: 'gps.lon', value: 2.35, unit: 'deg', time: t });
+    await node.publishAsync(dataTopic('wh', 'node-1', 'T-1'), JSON.stringify({ v: 1, seq: 2, time: t0 + 7 * HOUR, readings }), { qos: 1 });
+    await scan('SC-RX', t0 + 7.5 * HOUR, [label('LOT-2')]);
+    const { scans } = await getJson<{ scans: (ScanRow & { reason?: string })[] }>(`${api}/scans?batch=LOT-2&limit=1`);
+    expect(scans[0]).toMatchObject({ device: 'SC-RX', outcome: 'contradiction', reasonCode: 'E_SCAN_CONTRADICTS_CUSTODY' });
+    expect(scans[0]!.reason).toMatch(/tracker T-1 was \d{3} km from site UTR/);
+  });
+
   it('quarantines a read that carries neither a code nor an error', async () => {
     await scan('SC-COLD', t0 + 7 * HOUR, [{ via: 'barcode', raw: 'X' }]);
     const q = await getJson<{ entries: { code: string; detail: string }[] }>(`${api}/quarantine?limit=5`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Placement } from '../registry/types.js';
-import { decideCustody, type CustodyDecision, type Whereabouts } from './decide.js';
+import { decideCustody, distanceToGeofenceM, type CustodyDecision, type Whereabouts } from './decide.js';
+import type { Geofence } from '../registry/types.js';
 import type { ScannerRegistration } from './registration.js';
 import { doorVerdict, endOfDayMs } from './door.js';
 
@@ -44,6 +45,36 @@ describe('decideCustody', () => {
     const d = decideCustody('B', placements, ms(t), door, where, 'new');
     expect(d).toMatchObject(want);
     if (d.kind === 'contradiction') expect(d.reason).toMatch(/B is in|custody has B/);
+  });
+});
+
+describe('decideCustody with the truck\'s tracker', () => {
+  const fences: Record<string, Geofence> = {
+    utr: { kind: 'circle', center: { lat: 52.09, lon: 5.12 }, radiusM: 500 },
+    ams: { kind: 'polygon', points: [{ lat: 52.30, lon: 4.76 }, { lat: 52.30, lon: 4.78 }, { lat: 52.32, lon: 4.78 }, { lat: 52.32, lon: 4.76 }] },
+  };
+  const withTruck = (lat: number, lon: number): Whereabouts => ({ ...where, siteGeofence: (s) => fences[s], truckFix: () => ({ lat, lon, device: 'T-1', atMs: ms('11:50') }) });
+  it.each([
+    ['receives a truck whose tracker is at the destination', [p('a', { shipment: 'SH-1' }, '09:00')], inZone('rx-dock'), withTruck(52.091, 5.121), 'move'],
+    ['receives a truck whose tracker is 20 km out (the last fix before the yard)', [p('a', { shipment: 'SH-1' }, '09:00')], inZone('rx-dock'), withTruck(52.27, 5.12), 'move'],
+    ['refuses a receipt while the truck is 300 km away', [p('a', { shipment: 'SH-1' }, '09:00')], inZone('rx-dock'), withTruck(49.5, 2.5), 'contradiction'],
+    ['refuses loading on a truck that is not at the dock', [p('a', { zone: 'cold-room' }, '07:00')], onto('SH-1'), withTruck(51.0, 4.0), 'contradiction'],
+    ['loads a truck at the dock', [p('a', { zone: 'cold-room' }, '07:00')], onto('SH-1'), withTruck(52.31, 4.77), 'move'],
+  ] as [string, Placement[], ScannerRegistration, Whereabouts, string][])('%s', (_n, placements, door, w, kind) => {
+    const d = decideCustody('B', placements, ms('12:00'), door, w, 'new');
+    expect(d.kind).toBe(kind);
+    if (d.kind === 'contradiction') expect(d.reason).toMatch(/tracker T-1 was \d+ km from site/);
+  });
+
+  it.each([
+    ['inside a circle', fences['utr']!, { lat: 52.09, lon: 5.12 }, 0, 0],
+    ['outside a circle, less its radius', fences['utr']!, { lat: 52.19, lon: 5.12 }, 10_600, 10_700],
+    ['inside a polygon', fences['ams']!, { lat: 52.31, lon: 4.77 }, 0, 0],
+    ['outside a polygon, to its nearest edge', fences['ams']!, { lat: 52.33, lon: 4.77 }, 1_100, 1_130],
+  ] as [string, Geofence, { lat: number; lon: number }, number, number][])('measures the distance to a site %s', (_n, g, pt, lo, hi) => {
+    const m = distanceToGeofenceM(g, pt);
+    expect(m).toBeGreaterThanOrEqual(lo);
+    expect(m).toBeLessThanOrEqual(hi);
   });
 });
 

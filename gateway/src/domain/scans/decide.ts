@@ -8,13 +8,35 @@
  * nothing (repeats are idempotent). A scan that custody contradicts (the batch is in another site, or on a truck
  * that neither left from nor goes to here) changes nothing and says why: it is kept and flagged by the caller.
  */
-import type { Placement } from '../registry/types.js';
+import { contains, distanceToPolylineM, haversineM } from '../registry/geofence.js';
+import type { Geofence, LatLon, Placement } from '../registry/types.js';
 import type { ScannerRegistration } from './registration.js';
 
-/** Where the locations named in a decision are: a zone's site, a shipment's origin and destination sites. */
+/** A shipment tracker's last fix at or before a read (device time), with the tracker. */
+export interface TruckFix extends LatLon {
+  readonly device: string;
+  readonly atMs: number;
+}
+
+/**
+ * Where the locations named in a decision are: a zone's site, a shipment's origin and destination sites; and, when
+ * known, a site's geofence and where the shipment's tracker last was (the truck 300 km away of issue #21).
+ */
 export interface Whereabouts {
   zoneSite(zone: string): string | undefined;
   shipmentEnds(shipment: string): { readonly origin: string; readonly destination: string } | undefined;
+  siteGeofence?(site: string): Geofence | undefined;
+  truckFix?(shipment: string): TruckFix | undefined;
+}
+
+/** A goods move between a truck and a site is not believed when the truck's tracker was farther than this from it, metres. */
+export const TRUCK_FAR_M = 25_000;
+
+/** Distance from a point to a geofence, metres: 0 inside. */
+export function distanceToGeofenceM(g: Geofence, p: LatLon): number {
+  if (contains(g, p)) return 0;
+  if (g.kind === 'circle') return Math.max(0, haversineM(g.center, p) - g.radiusM);
+  return distanceToPolylineM([...g.points, g.points[0]!], p);
 }
 
 export type CustodyDecision =
@@ -60,17 +82,28 @@ function implausible(from: Placement, door: ScannerRegistration, where: Whereabo
     const site = where.zoneSite(from.zone);
     if (door.zone !== undefined) return site === siteOfDoor ? undefined : `zone ${door.zone} is at site ${siteOfDoor ?? '?'}, ${from.zone} at ${site ?? '?'}, and no shipment carried it between them`;
     const ends = where.shipmentEnds(door.shipment ?? '');
-    return ends !== undefined && site === ends.origin ? undefined : `shipment ${door.shipment ?? ''} leaves from ${ends?.origin ?? '?'}, not from site ${site ?? '?'} where the batch is`;
+    if (ends === undefined || site !== ends.origin) return `shipment ${door.shipment ?? ''} leaves from ${ends?.origin ?? '?'}, not from site ${site ?? '?'} where the batch is`;
+    return truckAway(door.shipment ?? '', site, where);
   }
   const ends = where.shipmentEnds(from.shipment ?? '');
   if (ends === undefined) return `shipment ${from.shipment ?? ''} is not known`;
   if (door.zone !== undefined) {
-    return siteOfDoor === ends.destination || siteOfDoor === ends.origin ? undefined
-      : `shipment ${from.shipment ?? ''} runs from ${ends.origin} to ${ends.destination}, not to site ${siteOfDoor ?? '?'}`;
+    if (siteOfDoor !== ends.destination && siteOfDoor !== ends.origin) return `shipment ${from.shipment ?? ''} runs from ${ends.origin} to ${ends.destination}, not to site ${siteOfDoor ?? '?'}`;
+    return truckAway(from.shipment ?? '', siteOfDoor, where);
   }
   const onward = where.shipmentEnds(door.shipment ?? '');
   return onward !== undefined && onward.origin === ends.destination ? undefined
     : `shipment ${from.shipment ?? ''} ends at ${ends.destination}; shipment ${door.shipment ?? ''} does not leave from there`;
+}
+
+/** Why the shipment's truck cannot be at `site` now (its tracker's last fix is far from it), or undefined. */
+function truckAway(shipment: string, site: string | undefined, where: Whereabouts): string | undefined {
+  const fix = where.truckFix?.(shipment);
+  const fence = site !== undefined ? where.siteGeofence?.(site) : undefined;
+  if (fix === undefined || fence === undefined) return undefined;
+  const m = distanceToGeofenceM(fence, fix);
+  return m <= TRUCK_FAR_M ? undefined
+    : `shipment ${shipment}'s tracker ${fix.device} was ${Math.round(m / 1000)} km from site ${site ?? '?'} at ${new Date(fix.atMs).toISOString()}`;
 }
 
 function contradiction(reason: string): CustodyDecision {
