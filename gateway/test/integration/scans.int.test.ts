@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { dataTopic, scanCommandTopic, scanTopic, type ScanCommand, type ScanRead } from '@coldtrace/contract';
+import { dataTopic, FLAG_EVENT_FILTER, scanCommandTopic, scanTopic, type ScanCommand, type ScanRead } from '@coldtrace/contract';
 import { connect, getJson, request, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { HOUR, iso } from '../support/registry-fixture.js';
 
@@ -57,6 +57,8 @@ describe('scans become custody', () => {
   let api: string;
   const seqs = new Map<string, number>();
   const commands: ScanCommand[] = [];
+  /** Flag events as the order hub receives them on MQTT. */
+  const flagEvents: { type: string; flag: { rule: string; subject: { id: string } } }[] = [];
 
   /** One scan message of `device` with the reads; resolves once the gateway acknowledged it (after it is durable). */
   async function scan(device: string, time: number, reads: Omit<ScanRead, 'time'>[], seq?: number): Promise<number> {
@@ -79,9 +81,10 @@ describe('scans become custody', () => {
     const put = await request('PUT', `${api}/registry`, scanDocument());
     expect(put.status, JSON.stringify(put.json)).toBe(200);
     node = await connect(gw.mqttUrl, 'node-1');
-    await node.subscribeAsync(scanCommandTopic('wh', 'node-1'), { qos: 1 });
+    await node.subscribeAsync([scanCommandTopic('wh', 'node-1'), FLAG_EVENT_FILTER], { qos: 1 });
     node.on('message', (topic, payload) => {
       if (topic === scanCommandTopic('wh', 'node-1')) commands.push(JSON.parse(payload.toString()) as ScanCommand);
+      else flagEvents.push(JSON.parse(payload.toString()) as (typeof flagEvents)[number]);
     });
     for (const d of ['S-COLD', 'S-RX', 'T-1']) {
       const readings = [];
@@ -162,6 +165,8 @@ describe('scans become custody', () => {
     await gw.rules.idle();
     const flag = await getJson<{ rule: string; subject: { id: string }; severity: string }>(`${api}/flags/${encodeURIComponent('scan/refused-at-door@batch:LOT-OLD')}`);
     expect(flag).toMatchObject({ rule: 'scan/refused-at-door', subject: { id: 'LOT-OLD' }, severity: 'major' });
+    // The order hub hears of it as any flag.
+    await expect.poll(() => flagEvents.some((e) => e.type === 'flag.raised' && e.flag.rule === 'scan/refused-at-door' && e.flag.subject.id === 'LOT-OLD')).toBe(true);
     await expect.poll(() => commands.length).toBeGreaterThan(0);
     expect(commands[0]).toMatchObject({ kind: 'scan.refused', device: 'SC-RX', batch: 'LOT-OLD', code: 'E_SCAN_EXPIRED' });
     // Created from the code, and marked so in its history.
