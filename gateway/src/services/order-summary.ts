@@ -10,6 +10,8 @@ import type { TrackService } from './tracks.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { concernsOf } from '../domain/summary/concerns.js';
+import { hubOf } from '../domain/rules/hub-claims.js';
+import { DEFAULT_CLAIM_WINDOW_MIN } from '../domain/rules/delivery-claims.js';
 import type { CarrierClaim, DeliveryFacts, HubStay, OrderFacts, TemperatureFacts } from '../domain/summary/facts.js';
 
 /** The metric the goods' temperature is read from, and the page size of its readings. */
@@ -30,7 +32,7 @@ export class OrderSummaryService {
     const t = await this.tracks.orderTimeline(orderId, atMs);
     if (t === undefined) return undefined;
     const temperature = await this.temperature(t.order.lines.map((l) => l.batch), atMs);
-    const carrier = this.carrier(t, atMs);
+    const carrier = await this.carrier(t, atMs);
     const delivery = await this.delivery(t.order.shipments, atMs);
     return {
       ...(temperature !== undefined ? { temperature } : {}),
@@ -95,14 +97,39 @@ export class OrderSummaryService {
     return (await this.registry.get('places', id))?.name ?? (await this.registry.get('sites', id))?.name ?? id;
   }
 
-  /** The latest carrier event up to `atMs`. */
-  private carrier(t: Timeline, atMs: number): CarrierClaim | undefined {
-    let last: CarrierClaim | undefined;
-    for (const e of t.events) {
-      if (e.kind !== 'carrier' || Date.parse(e.at) > atMs) continue;
-      last = { atMs: Date.parse(e.at), milestone: e.milestone, text: e.text, ...(e.placeName !== undefined ? { placeName: e.placeName } : {}) };
+  /**
+   * The latest carrier event up to `atMs`, with what our evidence says of it: contradicted when a corroboration flag
+   * names it (claim/delivered, claim/hub: its last claim is this event), confirmed when a tracker of its shipment
+   * arrived within the claim window at the destination (a delivery) or at the hub the event names.
+   */
+  private async carrier(t: Timeline, atMs: number): Promise<CarrierClaim | undefined> {
+    let last: Extract<Timeline['events'][number], { kind: 'carrier' }> | undefined;
+    for (const e of t.events) if (e.kind === 'carrier' && Date.parse(e.at) <= atMs) last = e;
+    if (last === undefined) return undefined;
+    const ms = Date.parse(last.at);
+    const claim = { atMs: ms, milestone: last.milestone, text: last.text, ...(last.placeName !== undefined ? { placeName: last.placeName } : {}) };
+    const flag = t.flags.find((f) => !f.withdrawn && f.subject.id === last.shipment && f.endMs === ms && (f.rule.startsWith('claim/delivered/') || f.rule.startsWith('claim/hub/')));
+    if (flag !== undefined) {
+      const km = flag.figures['nearestFixKm'];
+      return { ...claim, evidence: { kind: 'contradicted', ...(typeof km === 'number' ? { trackerKm: km } : {}) } };
     }
-    return last;
+    const w = DEFAULT_CLAIM_WINDOW_MIN * 60_000;
+    const arrivals = t.events.filter((e) => e.kind === 'place' && e.change === 'arrived' && e.shipment === last.shipment && Math.abs(Date.parse(e.at) - ms) <= w);
+    for (const a of arrivals) {
+      if (a.kind !== 'place') continue;
+      const at = last.milestone === 'delivered' ? a.placeKind === 'destination'
+        : a.placeKind === 'hub' && await this.namesHub(last, a.place);
+      if (at) return { ...claim, evidence: { kind: 'confirmed', trackerAtMs: Date.parse(a.at) } };
+    }
+    return claim;
+  }
+
+  /** Whether a carrier event names the hub `placeId` (hub-claims.ts hubOf). */
+  private async namesHub(e: { readonly at: string; readonly carrier: string; readonly code: string; readonly placeName?: string; readonly position?: { lat: number; lon: number } }, placeId: string): Promise<boolean> {
+    const p = await this.registry.get('places', placeId);
+    if (p === undefined) return false;
+    const event = { timeMs: Date.parse(e.at), carrier: e.carrier, code: e.code, ...(e.placeName !== undefined ? { place: e.placeName } : {}), ...(e.position !== undefined ? { position: e.position } : {}) };
+    return hubOf(event, [{ id: p.id, name: p.name, geofence: p.geofence }]) !== undefined;
   }
 
   /**

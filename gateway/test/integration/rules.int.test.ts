@@ -283,6 +283,12 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     expect(csv).toContain(`${month},Coldline,AMS-RTM,${row.shipments},${row.orders},`);
     expect((await send('GET', `${api}/reports/consistency?from=${next}&to=${month}`)).status).toBe(400);
   });
+
+  it("tells the customer plainly that the carrier's delivery is not what the tracker saw", async () => {
+    const s = await getJson<Body>(`${api}/orders/O-1/summary?lang=en&tz=UTC&at=${t0 + 10 * HOUR}`);
+    expect(s.facts.carrier).toMatchObject({ milestone: 'delivered', evidence: { kind: 'contradicted', trackerKm: 47 } });
+    expect(s.sentences.find((x: Body) => x.kind === 'carrier').text).toMatch(/delivered\. Our tracker does not confirm it: it was 47 km away at the time; we are checking\.$/);
+  });
 });
 
 describe('rules: a custody correction re-judges what it moved away from', () => {

@@ -54,7 +54,11 @@ export const EN: Phrases = {
     : `A ${f.duration(s.departedMs - s.arrivedMs) ?? 'short'} stop at the ${s.name} hub (${f.span(s.arrivedMs, s.departedMs)}).`),
   carrier: (c, f) => {
     const what = MILESTONES[c.milestone] ?? `"${c.text}"`;
-    return `The carrier's latest update (${f.when(c.atMs)}): ${what}${c.placeName !== undefined ? `, ${c.placeName}` : ''}.`;
+    const said = `The carrier's latest update (${f.when(c.atMs)}): ${what}${c.placeName !== undefined ? `, ${c.placeName}` : ''}.`;
+    const e = c.evidence;
+    if (e === undefined) return said;
+    if (e.kind === 'confirmed') return `${said} Our tracker confirms it: there at ${f.clock(e.trackerAtMs)}.`;
+    return `${said} Our tracker does not confirm it${e.trackerKm !== undefined ? `: it was ${e.trackerKm} km away at the time` : ''}; we are checking.`;
   },
   delivery: (d, f) => {
     switch (d.kind) {

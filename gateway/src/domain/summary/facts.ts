@@ -49,6 +49,11 @@ export interface CarrierClaim {
   /** The carrier's own words, told when the milestone says nothing. */
   readonly text: string;
   readonly placeName?: string;
+  /**
+   * What our evidence says of it (docs/claims.md, "Corroboration"): a tracker there within the claim window (when), or
+   * a corroboration flag naming it (how far the tracker was, when it was seen at all). Absent: nothing to say.
+   */
+  readonly evidence?: { readonly kind: 'confirmed'; readonly trackerAtMs: number } | { readonly kind: 'contradicted'; readonly trackerKm?: number };
 }
 
 export type DeliveryFacts =

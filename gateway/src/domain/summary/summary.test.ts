@@ -90,6 +90,18 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "the carrier's word against the evidence: a delivery our tracker does not confirm",
+    facts: { concerns: [], hubStays: [], carrier: { atMs: at(8, 40), milestone: 'delivered', text: 'Delivered', evidence: { kind: 'contradicted', trackerKm: 47 } } },
+    en: ['No temperature readings yet.', "The carrier's latest update (7 Dec, 08:40): delivered. Our tracker does not confirm it: it was 47 km away at the time; we are checking.", 'Times are in Europe/Amsterdam time.'],
+    zh: ['暂无温度读数。', '承运商最新动态（12月7日 08:40）：已签收。我们的追踪器未能确认：当时相距 47 公里，我们正在核实。', '以上时间均为 Europe/Amsterdam 时区时间。'],
+  },
+  {
+    name: "the carrier's word confirmed by the tracker at the hub",
+    facts: { concerns: [], hubStays: [], carrier: { atMs: at(9, 20), milestone: 'in_transit', text: 'Arrived at facility', placeName: 'Chaoyang depot', evidence: { kind: 'confirmed', trackerAtMs: at(9, 12) } } },
+    en: ['No temperature readings yet.', "The carrier's latest update (7 Dec, 09:20): in transit, Chaoyang depot. Our tracker confirms it: there at 09:12.", 'Times are in Europe/Amsterdam time.'],
+    zh: ['暂无温度读数。', '承运商最新动态（12月7日 09:20）：运输中，Chaoyang depot。我们的追踪器已确认：09:12 位于该处。', '以上时间均为 Europe/Amsterdam 时区时间。'],
+  },
+  {
     name: 'arrived with all well: the whole way; an unknown carrier code told in its own words',
     facts: { temperature: { minC: 4, maxC: 4, readings: 3 }, concerns: [], hubStays: [], carrier: { atMs: at(6), milestone: 'unknown', text: 'Scanned at depot' }, delivery: { kind: 'arrived', atMs: Date.UTC(2026, 11, 5, 19) } },
     en: ['Kept at 4.0 °C the whole way.', 'The carrier\'s latest update (7 Dec, 06:00): "Scanned at depot".', 'Arrived on Sat 5 Dec at 20:00.', 'Times are in Europe/Amsterdam time.'],

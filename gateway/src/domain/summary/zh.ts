@@ -54,7 +54,13 @@ export const ZH: Phrases = {
   hubStay: (s, f) => (s.departedMs === undefined
     ? `自${f.when(s.arrivedMs)}起停留在 ${s.name} 枢纽。`
     : `在 ${s.name} 枢纽${f.duration(s.departedMs - s.arrivedMs) === undefined ? '短暂停留' : `停留 ${f.duration(s.departedMs - s.arrivedMs)!}`}（${f.span(s.arrivedMs, s.departedMs)}）。`),
-  carrier: (c, f) => `承运商最新动态（${f.when(c.atMs)}）：${MILESTONES[c.milestone] ?? `“${c.text}”`}${c.placeName !== undefined ? `，${c.placeName}` : ''}。`,
+  carrier: (c, f) => {
+    const said = `承运商最新动态（${f.when(c.atMs)}）：${MILESTONES[c.milestone] ?? `“${c.text}”`}${c.placeName !== undefined ? `，${c.placeName}` : ''}。`;
+    const e = c.evidence;
+    if (e === undefined) return said;
+    if (e.kind === 'confirmed') return `${said}我们的追踪器已确认：${f.clock(e.trackerAtMs)} 位于该处。`;
+    return `${said}我们的追踪器未能确认${e.trackerKm !== undefined ? `：当时相距 ${e.trackerKm} 公里` : ''}，我们正在核实。`;
+  },
   delivery: (d, f) => {
     switch (d.kind) {
       case 'window': {

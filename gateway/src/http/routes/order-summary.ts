@@ -22,7 +22,13 @@ const FactsBody = Type.Object({
     limitC: Type.Optional(Type.Number()),
   })),
   hubStays: Type.Array(Type.Object({ name: Type.String(), arrived: Time, departed: Type.Optional(Time) })),
-  carrier: Type.Optional(Type.Object({ at: Time, milestone: Type.String(), text: Type.String(), placeName: Type.Optional(Type.String()) })),
+  carrier: Type.Optional(Type.Object({
+    at: Time, milestone: Type.String(), text: Type.String(), placeName: Type.Optional(Type.String()),
+    evidence: Type.Optional(Type.Object({
+      kind: Type.Union([Type.Literal('confirmed'), Type.Literal('contradicted')], { description: "what our evidence says of the carrier's latest update (docs/claims.md)" }),
+      trackerAt: Type.Optional(Time), trackerKm: Type.Optional(Type.Number({ description: 'how far the tracker was, km (contradicted)' })),
+    })),
+  })),
   delivery: Type.Optional(Type.Object({
     kind: Type.String({ description: 'window, arrived, not-departed or no-basis' }),
     p10: Type.Optional(Time), p50: Type.Optional(Time), p90: Type.Optional(Time), at: Type.Optional(Time),
@@ -66,9 +72,15 @@ function factsBody(f: OrderFacts) {
       count: c.count, active: c.active, ...(c.limitC !== undefined ? { limitC: c.limitC } : {}),
     })),
     hubStays: f.hubStays.map((s) => ({ name: s.name, arrived: iso(s.arrivedMs), ...(s.departedMs !== undefined ? { departed: iso(s.departedMs) } : {}) })),
-    ...(f.carrier !== undefined ? { carrier: { at: iso(f.carrier.atMs), milestone: f.carrier.milestone, text: f.carrier.text, ...(f.carrier.placeName !== undefined ? { placeName: f.carrier.placeName } : {}) } } : {}),
+    ...(f.carrier !== undefined ? { carrier: carrierBody(f.carrier) } : {}),
     ...(f.delivery !== undefined ? { delivery: deliveryBody(f.delivery) } : {}),
   };
+}
+
+function carrierBody(c: NonNullable<OrderFacts['carrier']>) {
+  const e = c.evidence;
+  const evidence = e === undefined ? {} : { evidence: e.kind === 'confirmed' ? { kind: e.kind, trackerAt: iso(e.trackerAtMs) } : { kind: e.kind, ...(e.trackerKm !== undefined ? { trackerKm: e.trackerKm } : {}) } };
+  return { at: iso(c.atMs), milestone: c.milestone, text: c.text, ...(c.placeName !== undefined ? { placeName: c.placeName } : {}), ...evidence };
 }
 
 function deliveryBody(d: DeliveryFacts) {
