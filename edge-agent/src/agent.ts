@@ -12,6 +12,7 @@ import type { AgentConfig, SourceConfig } from './config/types.js';
 import { Outbox, type OutboxStats } from './forward/outbox.js';
 import { Publisher, type PublisherStats } from './forward/publisher.js';
 import { ScanCommands } from './forward/scan-commands.js';
+import { ScannerSource } from './sources/scanner/scanner-source.js';
 import { OutboxSink, type OutboxSinkCounters } from './forward/sink.js';
 import { RefusalTracker, type RefusalCount } from './forward/feedback.js';
 import { createAgentRegistry } from './metrics/agent-metrics.js';
@@ -81,7 +82,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const sources = config.sources.map((s) => buildSource(s, factories, { clock, log: log.child({ source: s.kind }) }));
   const outbox = new Outbox(join(config.dataDir, 'outbox.db'), clock, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeMs });
   const refusals = new RefusalTracker(log.child({ component: 'feedback' }));
-  const scanCommands = new ScanCommands(log.child({ component: 'scan-commands' }));
+  const scanCommands = new ScanCommands(log.child({ component: 'scan-commands' }), (c) => {
+    for (const s of sources) if (s instanceof ScannerSource && s.devices.includes(c.device)) s.refused(c);
+  });
   const publisher = new Publisher(
     {
       url: config.mqtt.url,

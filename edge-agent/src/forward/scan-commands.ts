@@ -15,7 +15,8 @@ export class ScanCommands {
   refused = 0;
   invalid = 0;
 
-  constructor(private readonly log: Logger) {}
+  /** `tell`: hands a refusal to the scanner source of its device, to beep (agent.ts). */
+  constructor(private readonly log: Logger, private readonly tell: (command: ScanCommand) => void = () => undefined) {}
 
   readonly onMessage = (payload: Buffer): void => {
     let body: unknown;
@@ -33,5 +34,6 @@ export class ScanCommands {
     this.recent.push(body);
     if (this.recent.length > 100) this.recent.shift();
     this.log.warn({ device: body.device, batch: body.batch, code: body.code, flag: body.flag }, `refused at the door: ${body.batch}: ${body.reason}`);
+    this.tell(body);
   };
 }

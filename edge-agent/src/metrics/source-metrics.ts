@@ -95,6 +95,12 @@ function registerScanners(registry: Registry, sources: readonly ScannerSource[])
       [{ source: s.name, outcome: 'repeat' }, s.stats.repeats],
     ]),
   });
+  mirrorCounter(registry, {
+    name: `${p}scan_refusals_total`,
+    help: 'Reads the gateway refused at the door (scan commands), by whether the scanner was told (its refusedReply written to it).',
+    labelNames: ['source', 'told'],
+    read: each(sources, (s) => [[{ source: s.name, told: 'yes' }, s.stats.told], [{ source: s.name, told: 'no' }, s.stats.refused - s.stats.told]]),
+  });
 }
 
 export function registerSourceMetrics(registry: Registry, sources: readonly Source[]): void {

@@ -29,7 +29,7 @@ describe('demo dock', () => {
     const checked = validateConfig({
       site: 'demo-site', node: 'dock-1', mqtt: { url: gw.mqttUrl }, dataDir: join(dir, 'agent'), metrics: { host: '127.0.0.1', port: 0 },
       sources: [
-        { kind: 'scanner', device: 'cold-door-1', mode: 'barcode', path: dock.coldDoorPath },
+        { kind: 'scanner', device: 'cold-door-1', mode: 'barcode', path: dock.coldDoorPath, refusedReply: '\u0007' },
         { kind: 'scanner', device: 'dock-portal-1', mode: 'rfid', path: dock.portalPath, batchMs: 0 },
       ],
     });
@@ -60,6 +60,8 @@ describe('demo dock', () => {
     // The agent counts what its scanners read: the scuffed label was sent as undecoded.
     const agentMetrics = await (await fetch(agent.metricsUrl!)).text();
     expect(agentMetrics).toMatch(/^coldtrace_agent_scan_reads_total\{source="scanner:[^"]+cold-door",outcome="undecoded"\} 1$/m);
+    // The expired pallet's refusal came back from the gateway and was written to the door's scanner (its beep).
+    await until(async () => /^coldtrace_agent_scan_refusals_total\{source="scanner:[^"]+cold-door",told="yes"\} 1$/m.test(await (await fetch(agent.metricsUrl!)).text()) || undefined, 10_000, 'the refusal told to the scanner');
     const timeline = await request('GET', `${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`);
     expect(timeline.json.events.filter((e: Body) => e.kind === 'custody').map((e: Body) => `${e.change} ${e.location.id}`)).toEqual([
       'arrived cold-room', 'left cold-room', 'arrived SH-7-0002',

@@ -21,6 +21,11 @@ export interface ScannerSourceConfig extends SerialPortConfig {
   readonly batchMs: number;
   /** Most reads in one message. Default and most: the contract's 1000. */
   readonly maxBatch: number;
+  /**
+   * Written to the scanner when the gateway refuses one of its reads at the door (a ScanCommand): its beep or
+   * red-light command, e.g. a BEL (`"\u0007"`) or the vendor's serial command. Default: nothing is written.
+   */
+  readonly refusedReply?: string;
 }
 
 export const DEFAULT_SCANNER_BAUD_RATE = 9600;
@@ -29,7 +34,7 @@ export function validateScannerSource(raw: unknown, path: string, problems: stri
   const r = new FieldReader(raw, path, problems);
   if (!r.obj) return undefined;
   const before = problems.length;
-  r.onlyKeys(['kind', 'device', 'mode', 'delimiter', 'fnc1', 'dedupeMs', 'batchMs', 'maxBatch', ...SERIAL_PORT_KEYS]);
+  r.onlyKeys(['kind', 'device', 'mode', 'delimiter', 'fnc1', 'dedupeMs', 'batchMs', 'maxBatch', 'refusedReply', ...SERIAL_PORT_KEYS]);
   const kind = r.literal('kind', 'scanner');
   const device = r.id('device');
   const modeRaw = r.string('mode', { default: 'barcode' });
@@ -41,11 +46,12 @@ export function validateScannerSource(raw: unknown, path: string, problems: stri
   if (fnc1 !== undefined && (fnc1.length !== 1 || /[0-9A-Za-z]/.test(fnc1))) r.problem('fnc1', 'must be one character that is not a letter or digit');
   const dedupeMs = r.number('dedupeMs', { default: mode === 'rfid' ? 2000 : 0, integer: true, min: 0, max: 3_600_000 });
   const batchMs = r.number('batchMs', { default: mode === 'rfid' ? 200 : 0, integer: true, min: 0, max: 60_000 });
+  const refusedReply = r.has('refusedReply') ? r.string('refusedReply') : undefined;
   const maxBatch = r.number('maxBatch', { default: MAX_READS_PER_SCAN_MESSAGE, integer: true, min: 1, max: MAX_READS_PER_SCAN_MESSAGE });
   if (problems.length > before || !kind || !device || !serial.path || !serial.baudRate || serial.reopenDelayMs === undefined) return undefined;
   if (delimiter === undefined || dedupeMs === undefined || batchMs === undefined || maxBatch === undefined) return undefined;
   return {
     kind, device, mode, path: serial.path, baudRate: serial.baudRate, reopenDelayMs: serial.reopenDelayMs, delimiter,
-    ...(fnc1 !== undefined ? { fnc1 } : {}), dedupeMs, batchMs, maxBatch,
+    ...(fnc1 !== undefined ? { fnc1 } : {}), dedupeMs, batchMs, maxBatch, ...(refusedReply !== undefined ? { refusedReply } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * it. Reads of the same code within `dedupeMs` are one (an RFID portal reads a tag many times a second); reads are
  * gathered for `batchMs` into one message.
  */
-import type { ScanRead } from '@coldtrace/contract';
+import type { ScanCommand, ScanRead } from '@coldtrace/contract';
 import { barcodeRead, rfidRead } from '../../decode/gs1-read.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../../clock.js';
 import type { Source, SourceSink } from '../source.js';
@@ -25,6 +25,9 @@ export interface ScannerSourceStats {
   undecoded: number;
   /** Repeats within `dedupeMs`, not sent. */
   repeats: number;
+  /** Reads the gateway refused at the door (ScanCommand), and of them those the scanner was told of (`refusedReply`). */
+  refused: number;
+  told: number;
 }
 
 export interface ScannerSourceDeps extends SerialSourceDeps {
@@ -35,7 +38,7 @@ export interface ScannerSourceDeps extends SerialSourceDeps {
 export class ScannerSource implements Source {
   readonly name: string;
   readonly devices: readonly string[];
-  readonly stats: ScannerSourceStats = { lines: 0, reads: 0, undecoded: 0, repeats: 0 };
+  readonly stats: ScannerSourceStats = { lines: 0, reads: 0, undecoded: 0, repeats: 0, refused: 0, told: 0 };
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private reader: SerialLineReader | undefined;
@@ -82,6 +85,12 @@ export class ScannerSource implements Source {
     this.pending.push(read);
     if (this.pending.length >= this.config.maxBatch || this.config.batchMs === 0) this.flush();
     else this.timer ??= this.scheduler.after(this.config.batchMs, () => this.flush());
+  }
+
+  /** The gateway refused one of this scanner's reads at the door: the scanner beeps or shows it (`refusedReply`). */
+  refused(_command: ScanCommand): void {
+    this.stats.refused++;
+    if (this.config.refusedReply !== undefined && this.reader?.write(this.config.refusedReply) === true) this.stats.told++;
   }
 
   private repeated(key: string, time: number): boolean {

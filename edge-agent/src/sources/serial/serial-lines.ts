@@ -124,6 +124,13 @@ export class SerialLineReader {
     }, this.reopenDelayMs);
   }
 
+  /** Writes `text` to the device (a scanner's beep command); false when the port is not open. */
+  write(text: string): boolean {
+    if (this.port?.isOpen !== true) return false;
+    this.port.write(text);
+    return true;
+  }
+
   /** Closes the port and cancels any reopen; resolves when the port is closed. */
   async stop(): Promise<void> {
     this.stopped = true;
