@@ -288,6 +288,9 @@ describe('rules: excursions flagged on the orders of the batches exposed', () =>
     const s = await getJson<Body>(`${api}/orders/O-1/summary?lang=en&tz=UTC&at=${t0 + 10 * HOUR}`);
     expect(s.facts.carrier).toMatchObject({ milestone: 'delivered', evidence: { kind: 'contradicted', trackerKm: 47 } });
     expect(s.sentences.find((x: Body) => x.kind === 'carrier').text).toMatch(/delivered\. Our tracker does not confirm it: it was 47 km away at the time; we are checking\.$/);
+    // Earlier, the carrier's latest word was the hub event at 4.5 h: T-1 had arrived there at 4.4 h.
+    const before = await getJson<Body>(`${api}/orders/O-1/summary?lang=en&tz=UTC&at=${t0 + 4.6 * HOUR}`);
+    expect(before.facts.carrier).toMatchObject({ at: iso(t0 + 4.5 * HOUR), evidence: { kind: 'confirmed', trackerAt: iso(t0 + 4.4 * HOUR) } });
   });
 });
 
