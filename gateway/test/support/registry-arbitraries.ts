@@ -4,6 +4,7 @@
  * references resolve, carrier event batches, and mutations of them. Shared by the domain and the HTTP fuzz tests.
  */
 import fc from 'fast-check';
+import { gs1CheckDigit } from '@coldtrace/contract';
 import { CARRIER_VOCABULARIES } from '../../src/domain/carrier/milestones.js';
 import { PRODUCT_PRESETS } from '../../src/domain/registry/presets.js';
 import {
@@ -86,6 +87,9 @@ const trackingNumber = fc.oneof(
   fc.array(fc.constantFrom('ß', 'ﬀ', 'ß', 'A1'), { minLength: 40, maxLength: 100 }).map((cs) => cs.join('').slice(0, 128)),
 );
 
+/** A GTIN-14 with its check digit (GS1 mod 10). */
+const gtin = fc.stringMatching(/^\d{13}$/).map((d) => d + String(gs1CheckDigit(d)));
+
 /** References an entity makes: ids of the kinds it points at (a document fills them from its own entities). */
 export interface Refs { readonly [kind: string]: readonly string[] }
 const pick = (refs: Refs, kind: EntityKind): fc.Arbitrary<string> => ((refs[kind]?.length ?? 0) > 0 ? fc.constantFrom(...refs[kind]!) : id);
@@ -94,19 +98,22 @@ const pick = (refs: Refs, kind: EntityKind): fc.Arbitrary<string> => ((refs[kind
 export function entity(kind: EntityKind, key: string, refs: Refs = {}): fc.Arbitrary<Raw> {
   const k = fc.constant(key);
   switch (kind) {
-    case 'sites': return some(['id', 'geofence'], { id: k, name: text, geofence });
+    case 'sites': return some(['id', 'geofence'], { id: k, name: text, geofence, minRemainingShelfLifeDays: fc.oneof(fc.integer({ min: 0, max: 36_500 }), fc.double({ min: 0, max: 36_500, noNaN: true })) });
     case 'zones': return some(['id', 'site'], { id: k, site: pick(refs, 'sites'), name: text });
     case 'places': return some(['id', 'kind', 'geofence'], { id: k, name: text, kind: fc.constantFrom(...PLACE_KINDS), geofence });
     case 'devices': return some(['id', 'kind', 'intervalS'], {
       id: k, kind: fc.constantFrom(...DEVICE_KINDS), model: text, intervalS: fc.oneof(fc.integer({ min: 1, max: 86_400 }), fc.double({ min: 0.001, max: 86_400, noNaN: true })),
       metrics: fc.uniqueArray(fc.constantFrom('temperature', 'humidity', 'gps.lat', 'door.open'), { maxLength: 3 }),
+      // A scanner's door (docs/scans.md): a zone or a shipment, in or out.
+      scanner: fc.tuple(fc.boolean(), pick(refs, 'zones'), pick(refs, 'shipments'), fc.constantFrom('in', 'out'))
+        .map(([inZone, zone, shipment, direction]) => (inZone ? { zone, direction } : { shipment, direction })),
     });
     case 'products': return fc.oneof(
       fc.record({ id: k, name: text, preset: fc.constantFrom(...PRODUCT_PRESETS.map((p) => p.preset)) }),
       some(['id', 'name', 'storageTempC'], {
         id: k, name: text, storageTempC: fc.integer({ min: -30, max: 30 }), limits: fc.array(limit, { maxLength: 3 }),
         mkt: fc.array(fc.record({ windowH: fc.integer({ min: 1, max: 720 }), limitC: fc.integer({ min: 0, max: 30 }) }), { maxLength: 2 }),
-        ignoreStartMin: fc.integer({ min: 0, max: 120 }),
+        ignoreStartMin: fc.integer({ min: 0, max: 120 }), gtins: fc.uniqueArray(gtin, { maxLength: 2 }),
       }),
     );
     case 'batches': return fc.tuple(timesInOrder, fc.double({ min: 0.001, max: 1e9, noNaN: true }), pick(refs, 'products'))
