@@ -31,6 +31,8 @@ const TABLE: Record<string, Access> = {
   ...Object.fromEntries(['orders', 'shipments'].flatMap((kind) => ['csv', 'json', 'pdf'].flatMap((format) => ['', '.sha256', '.sig']
     .map((suffix) => [`GET /api/v1/${kind}/:id/evidence.${format}${suffix}`, 'read' as const])))),
   'GET /api/v1/reports/lanes': 'read', 'GET /api/v1/reports/consistency': 'read',
+  'PUT /api/v1/devices/:id/calibrations/:certificate': 'admin', 'GET /api/v1/devices/:id/calibrations': 'read', 'GET /api/v1/calibration/devices': 'read',
+  'GET /api/v1/devices/:id/corrected-readings': 'read',
   'GET /api/v1/integrity/verify': 'read', 'GET /api/v1/integrity/checkpoints': 'read', 'POST /api/v1/integrity/checkpoints': 'operate',
   'GET /api/v1/integrity/public-key': 'public', 'GET /api/v1/integrity/public-key.pem': 'public',
   'POST /api/v1/credentials/nodes': 'admin', 'POST /api/v1/credentials/nodes/:site/:node': 'admin', 'DELETE /api/v1/credentials/nodes/:site/:node': 'admin',

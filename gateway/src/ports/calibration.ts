@@ -1,0 +1,12 @@
+/** Calibration certificates of devices (docs/calibration.md). */
+import type { Calibration } from '../domain/calibration/calibration.js';
+
+export interface CalibrationStore {
+  /** Stores a certificate (by device and certificate id: a second put replaces it); `at` gateway ms, `by` who. */
+  put(c: Calibration, by: string, at: number): Promise<'created' | 'updated'>;
+  /** A device's certificates, oldest calibration first. */
+  ofDevice(device: string): Promise<Calibration[]>;
+  /** Every certificate, by device then calibration date. */
+  all(): Promise<Calibration[]>;
+  close(): Promise<void>;
+}
