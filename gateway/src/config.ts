@@ -25,6 +25,11 @@ export type StoreConfig =
 export interface GatewayConfig {
   /** `requestTimeoutMs`: a request, headers included, must arrive within this or its connection is closed. */
   readonly http: { readonly host: string; readonly port: number; readonly requestTimeoutMs: number };
+  /**
+   * HTTP access (docs/security.md "HTTP access"): `auth` 'keys' (API keys with roles) or 'off' (anyone may do
+   * anything); `adminKey` a bootstrap admin key held in memory; `corsOrigins` the origins CORS lets in (none: closed).
+   */
+  readonly httpAccess: { readonly auth: 'keys' | 'off'; readonly adminKey?: string; readonly corsOrigins: readonly string[] };
   readonly mqtt: MqttConfig;
   /** MQTT over TLS (embedded broker), client certificates, the plain listener, HTTPS (config-tls.ts, docs/security.md "Transport"). */
   readonly tls: TlsConfig;
@@ -79,6 +84,12 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_HTTP_HOST: '0.0.0.0',
   COLDTRACE_HTTP_PORT: '8080',
   COLDTRACE_HTTP_REQUEST_TIMEOUT_MS: '30000',
+  /** 'keys': every API call but health, OpenAPI and the dashboard's files needs an API key; 'off': none does (warned at start). */
+  COLDTRACE_HTTP_AUTH: 'keys',
+  /** A bootstrap admin key, at least 32 characters, held in memory only ('' = none: make one with coldtrace-keys). */
+  COLDTRACE_ADMIN_KEY: '',
+  /** Comma-separated origins (https://ops.example.com) browsers may call the API from ('' = CORS closed). */
+  COLDTRACE_HTTP_CORS_ORIGINS: '',
   COLDTRACE_MQTT_MODE: 'embedded',
   COLDTRACE_MQTT_HOST: '0.0.0.0',
   COLDTRACE_MQTT_PORT: '1883',
@@ -229,6 +240,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
   const config: GatewayConfig = {
     http, mqtt, store, dataDir: get('COLDTRACE_DATA_DIR'), tls: tlsConfig(get, port, problems), mqttLimits: limitsConfig(int),
     ...mosquittoFiles(opt('COLDTRACE_MOSQUITTO_PASSWORD_FILE'), opt('COLDTRACE_MOSQUITTO_ACL_FILE'), opt('COLDTRACE_MOSQUITTO_PID_FILE'), problems),
+    httpAccess: httpAccessConfig(oneOf('COLDTRACE_HTTP_AUTH', ['keys', 'off'] as const), get('COLDTRACE_ADMIN_KEY'), get('COLDTRACE_HTTP_CORS_ORIGINS'), problems),
     durability: oneOf('COLDTRACE_DURABILITY', ['full', 'normal'] as const),
     commitIntervalMs: opt('COLDTRACE_COMMIT_INTERVAL_MS') === undefined ? DEFAULT_COMMIT_INTERVAL_MS[mode] : int('COLDTRACE_COMMIT_INTERVAL_MS', 0, 1000),
     forward: { batchReadings: int('COLDTRACE_FORWARD_BATCH_READINGS', 1, 1_000_000), concurrency: int('COLDTRACE_FORWARD_CONCURRENCY', 1, 64) },
@@ -268,6 +280,24 @@ function mosquittoFiles(passwordFile: string | undefined, aclFile: string | unde
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** COLDTRACE_HTTP_AUTH, COLDTRACE_ADMIN_KEY, COLDTRACE_HTTP_CORS_ORIGINS (docs/security.md "HTTP access"). */
+function httpAccessConfig(auth: 'keys' | 'off', adminKey: string, origins: string, problems: string[]): GatewayConfig['httpAccess'] {
+  if (adminKey !== '' && adminKey.length < 32) problems.push('COLDTRACE_ADMIN_KEY: at least 32 characters (e.g. openssl rand -base64 32)');
+  const corsOrigins: string[] = [];
+  for (const item of origins.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    let origin: string | undefined;
+    try {
+      const u = new URL(item);
+      if (['http:', 'https:'].includes(u.protocol) && u.origin === item.replace(/\/$/, '')) origin = u.origin;
+    } catch {
+      // reported below
+    }
+    if (origin === undefined) problems.push(`COLDTRACE_HTTP_CORS_ORIGINS: '${item}' is not an origin (scheme://host[:port], no path, no *)`);
+    else corsOrigins.push(origin);
+  }
+  return { auth, corsOrigins, ...optional('adminKey', adminKey === '' ? undefined : adminKey) };
 }
 
 /** COLDTRACE_NOTIFY_CONFIG and COLDTRACE_NOTIFY_SECRET: the policy file read and checked whole. */

@@ -31,8 +31,6 @@ import { flagFacts } from './services/notify-facts.js';
 import { SqliteNotifyStore } from './adapters/sqlite/notify/notify-store.js';
 import { notifyChannels } from './adapters/smtp/channels.js';
 import { registerNotifyMetrics } from './services/notify-metrics.js';
-import { CalibrationService } from './services/calibration.js';
-import { SqliteCalibrationStore } from './adapters/sqlite/calibration/calibration-store.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
@@ -42,6 +40,10 @@ import type { FlagChange } from './ports/flags.js';
 import { NotifyingFlagStore } from './services/notifying-flag-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
+import type { RouteAccess } from './http/access.js';
+import { AccessKeyService } from './services/access-keys.js';
+import { SqliteApiKeyStore } from './adapters/sqlite/access/key-store.js';
+import { SqliteAuditLog } from './adapters/sqlite/access/audit-store.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './ports/clock.js';
 import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
@@ -101,6 +103,10 @@ export interface RunningGateway {
   readonly rules: RulesService;
   readonly feedback: FeedbackService;
   readonly credentials: CredentialService;
+  /** Every HTTP route with the access it declared (docs/security.md "HTTP access"). */
+  readonly httpRoutes: readonly RouteAccess[];
+  /** API keys of the HTTP API. */
+  readonly accessKeys: AccessKeyService;
   close(): Promise<void>;
 }
 
@@ -128,6 +134,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     const gatewayUser = m.mode === 'external' && m.username !== undefined && m.password !== undefined ? { gateway: { username: m.username, password: m.password } } : {};
     await new MosquittoFiles(credentials, { ...config.mosquittoFiles, ...gatewayUser }, log.child({ component: 'mosquitto-files' })).start();
   }
+  // HTTP access (docs/security.md "HTTP access"): API keys (hashes only) and the audit log, in their own small file.
+  const accessDb = openDatabase(join(config.dataDir, 'access.db'), { durability: config.durability, cacheKiB: 4096 });
+  const accessKeys = new AccessKeyService(new SqliteApiKeyStore(accessDb), clock);
+  if (config.httpAccess.adminKey !== undefined) accessKeys.setBootstrapKey(config.httpAccess.adminKey);
+  const httpAccess = { mode: config.httpAccess.auth, keys: accessKeys, audit: new SqliteAuditLog(accessDb), corsOrigins: config.httpAccess.corsOrigins };
+  if (config.httpAccess.auth === 'off') log.warn('COLDTRACE_HTTP_AUTH=off: anyone who reaches the HTTP port may read, edit the registry, replay quarantine and act on flags');
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
   const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
@@ -178,9 +190,6 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog);
   if (notifications !== undefined) registerNotifyMetrics(metrics.registry, () => notifications.stats());
-  // Calibration certificates (docs/calibration.md): their own small file; readings stay as measured.
-  const calibrationStore = new SqliteCalibrationStore(openDatabase(join(config.dataDir, 'calibration.db'), { durability: config.durability, cacheKiB: 2048 }));
-  const calibration = new CalibrationService(calibrationStore, registryStore, store);
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb);
@@ -290,8 +299,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     consistency: new ConsistencyReportService(registryStore, flags, carrierEvents, milestones),
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
+    access: httpAccess,
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
-    calibration,
     integrity,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     ...(config.tls.httpsCert !== undefined ? { https: config.tls.httpsCert } : {}),
@@ -315,6 +324,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   let closing: Promise<void> | undefined;
   return {
     httpUrl, mqttUrl, ...(mqttTlsUrl !== undefined ? { mqttTlsUrl } : {}), ingest, live, metrics, registry, custody, rules, feedback, credentials,
+    httpRoutes: app.accessRoutes ?? [], accessKeys,
     close: () => (closing ??= (async () => {
       retentionJob?.stop();
       integrity.close();
@@ -328,9 +338,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await notifications?.close();
       notifySend?.close();
       await notifyStore?.close();
-      await calibrationStore.close();
       await outbox.close();
       await app.close();
+      accessDb.close();
       await store.close();
       await registryStore.close();
       await carrierStore.close();

@@ -9,13 +9,15 @@ import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.js';
 import { GatewayError } from './errors.js';
 import { defaultAccessInContext, requireDeclaredAccess } from './access.js';
+import { registerHttpAccess } from './auth-setup.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerCustodyRoutes } from './routes/custody.js';
 import { registerFlagRoutes } from './routes/flags.js';
 import { registerFefoRoutes } from './routes/fefo.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
-import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerCarrierRoutes } from './routes/carrier-events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
@@ -47,8 +49,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // HTTPS: the same server with TLS (Node's https.Server is an http.Server over TLS sockets), with the same timeouts.
     ...(deps.https !== undefined ? { serverFactory: httpsServer(deps.https, timeoutMs) } : {}),
   });
+  // Headers, CORS (its preflight route is the one route with no access of its own), key check and audit log first.
+  await registerHttpAccess(app, deps);
   // Every route declares who may call it (access.ts); one that does not fails the build, never defaults to open.
   const accessCheck = requireDeclaredAccess(app);
+  app.decorate('accessRoutes', accessCheck.routes);
   // An unknown route is refused as every error is, with a code (#17: Fastify's default answer had none).
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }));
   app.setErrorHandler((err: unknown, _req, reply) => {
@@ -64,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (ctk_...): docs/security.md "HTTP access"' } } },
       info: { title: 'Coldtrace gateway API', version: '1', description: 'Readings, devices, quarantine, the registry (sites, devices, products, batches, shipments, orders, custody), evidence and operations of a Coldtrace gateway' },
     },
   });
@@ -76,7 +82,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: deps.shipments, clock: deps.clock } });
   if (deps.deliveryWindows !== undefined) await app.register(registerDeliveryWindowRoutes, { prefix: '/api/v1', deps: { deliveryWindows: deps.deliveryWindows, clock: deps.clock } });
   if (deps.notifications !== undefined) await app.register(registerNotificationRoutes, { prefix: '/api/v1', deps: { ...deps.notifications, clock: deps.clock } });
-  if (deps.calibration !== undefined) await app.register(registerCalibrationRoutes, { prefix: '/api/v1', deps: { calibration: deps.calibration, clock: deps.clock } });
   if (deps.milestones !== undefined) await app.register(registerMilestoneRoutes, { prefix: '/api/v1', deps: { milestones: deps.milestones } });
   if (deps.orderSummary !== undefined) await app.register(registerOrderSummaryRoutes, { prefix: '/api/v1', deps: { orderSummary: deps.orderSummary, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
@@ -87,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.consistency !== undefined) await app.register(registerConsistencyReportRoutes, { prefix: '/api/v1', deps: { consistency: deps.consistency, clock: deps.clock } });
   if (deps.scans !== undefined) await app.register(registerScanRoutes, { prefix: '/api/v1', deps: { scans: deps.scans } });
   if (deps.integrity !== undefined) await app.register(registerIntegrityRoutes, { prefix: '/api/v1', deps: { integrity: deps.integrity } });
+  if (deps.access !== undefined) {
+    await app.register(registerKeyRoutes, { prefix: '/api/v1', deps: { keys: deps.access.keys, mode: deps.access.mode } });
+    await app.register(registerAuditRoutes, { prefix: '/api/v1', deps: { audit: deps.access.audit } });
+  }
   await app.register(registerOpsRoutes, { deps });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
   if (deps.dashboardDir !== undefined && existsSync(deps.dashboardDir)) {

@@ -19,7 +19,6 @@ import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { NotificationRouteDeps } from './routes/notifications.js';
-import type { CalibrationRouteDeps } from './routes/calibration.js';
 import type { CredentialRouteDeps } from './routes/credentials.js';
 import type { ConsistencyReportRouteDeps } from './routes/consistency-report.js';
 import type { ScanLog } from '../ports/scans.js';
@@ -29,6 +28,18 @@ import type { LaneReportRouteDeps } from './routes/lane-report.js';
 import type { LiveState } from '../services/live-state.js';
 import type { IntegrityRouteDeps } from './routes/integrity.js';
 import type { GatewayMetrics } from '../services/metrics.js';
+import type { AccessKeyService } from '../services/access-keys.js';
+import type { AuditLog } from '../ports/access-audit.js';
+
+/** HTTP access control (docs/security.md "HTTP access"). */
+export interface HttpAccessDeps {
+  /** 'off': every route open to anyone (COLDTRACE_HTTP_AUTH=off; the gateway warns at start). */
+  readonly mode: 'keys' | 'off';
+  readonly keys: AccessKeyService;
+  readonly audit: AuditLog;
+  /** Origins CORS lets in; none: closed. */
+  readonly corsOrigins: readonly string[];
+}
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
@@ -65,8 +76,6 @@ export interface AppDeps {
   readonly delivery?: EventRouteDeps['delivery'];
   /** People on duty: alarms, acknowledgements, the delivery log, the roster (docs/notifications.md). Absent: the routes are not served. */
   readonly notifications?: Omit<NotificationRouteDeps, 'clock'>;
-  /** Calibration certificates, device states, corrected readings (docs/calibration.md). Absent: the routes are not served. */
-  readonly calibration?: CalibrationRouteDeps['calibration'];
   /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
@@ -81,6 +90,8 @@ export interface AppDeps {
   readonly laneReports?: LaneReportRouteDeps['laneReports'];
   /** Tamper evidence: verification, checkpoints, the public key (docs/security.md). Absent: the routes are not served. */
   readonly integrity?: IntegrityRouteDeps['integrity'];
+  /** API keys, audit log, CORS. Absent: as COLDTRACE_HTTP_AUTH=off with no audit log and no key routes (unit tests of routes). */
+  readonly access?: HttpAccessDeps;
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */
   readonly importBodyLimit?: number;
   readonly log: Logger;
