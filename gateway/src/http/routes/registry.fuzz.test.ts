@@ -43,7 +43,8 @@ describe('registry API under fuzzing', () => {
       expect(canonical.problems).toEqual([]);
       expect(got.body).toEqual(JSON.parse(JSON.stringify(canonical.entity)));
     }), { numRuns: fuzzRuns(150) });
-    expect(accepted).toBeGreaterThan(fuzzRuns(150) / 10);
+    // Not vacuous: a quarter of the entities are sent unchanged, most of those are accepted.
+    expect(accepted).toBeGreaterThan(fuzzRuns(150) / 20);
   });
 
   it('answers documents, changed documents, CSV and any body with a 2xx or a worded 4xx', async () => {
