@@ -31,6 +31,8 @@ import { flagFacts } from './services/notify-facts.js';
 import { SqliteNotifyStore } from './adapters/sqlite/notify/notify-store.js';
 import { notifyChannels } from './adapters/smtp/channels.js';
 import { registerNotifyMetrics } from './services/notify-metrics.js';
+import { CalibrationService } from './services/calibration.js';
+import { SqliteCalibrationStore } from './adapters/sqlite/calibration/calibration-store.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
@@ -190,6 +192,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog);
   if (notifications !== undefined) registerNotifyMetrics(metrics.registry, () => notifications.stats());
+  // Calibration certificates (docs/calibration.md): their own small file; readings stay as measured.
+  const calibrationStore = new SqliteCalibrationStore(openDatabase(join(config.dataDir, 'calibration.db'), { durability: config.durability, cacheKiB: 2048 }));
+  const calibration = new CalibrationService(calibrationStore, registryStore, store);
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb);
@@ -299,8 +304,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     consistency: new ConsistencyReportService(registryStore, flags, carrierEvents, milestones),
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
-    access: httpAccess,
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
+    calibration,
+    access: httpAccess,
     integrity,
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     ...(config.tls.httpsCert !== undefined ? { https: config.tls.httpsCert } : {}),
@@ -338,6 +344,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await notifications?.close();
       notifySend?.close();
       await notifyStore?.close();
+      await calibrationStore.close();
       await outbox.close();
       await app.close();
       accessDb.close();

@@ -18,6 +18,7 @@ import { registerCustodyRoutes } from './routes/custody.js';
 import { registerFlagRoutes } from './routes/flags.js';
 import { registerFefoRoutes } from './routes/fefo.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
+import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerCarrierRoutes } from './routes/carrier-events.js';
 import { registerRegistryRoutes } from './routes/registry.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerShipmentRoutes, { prefix: '/api/v1', deps: { shipments: deps.shipments, clock: deps.clock } });
   if (deps.deliveryWindows !== undefined) await app.register(registerDeliveryWindowRoutes, { prefix: '/api/v1', deps: { deliveryWindows: deps.deliveryWindows, clock: deps.clock } });
   if (deps.notifications !== undefined) await app.register(registerNotificationRoutes, { prefix: '/api/v1', deps: { ...deps.notifications, clock: deps.clock } });
+  if (deps.calibration !== undefined) await app.register(registerCalibrationRoutes, { prefix: '/api/v1', deps: { calibration: deps.calibration, clock: deps.clock } });
   if (deps.milestones !== undefined) await app.register(registerMilestoneRoutes, { prefix: '/api/v1', deps: { milestones: deps.milestones } });
   if (deps.orderSummary !== undefined) await app.register(registerOrderSummaryRoutes, { prefix: '/api/v1', deps: { orderSummary: deps.orderSummary, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });

@@ -19,6 +19,7 @@ import type { FlagStore } from '../ports/flags.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventRouteDeps } from './routes/events.js';
 import type { NotificationRouteDeps } from './routes/notifications.js';
+import type { CalibrationRouteDeps } from './routes/calibration.js';
 import type { CredentialRouteDeps } from './routes/credentials.js';
 import type { ConsistencyReportRouteDeps } from './routes/consistency-report.js';
 import type { ScanLog } from '../ports/scans.js';
@@ -76,6 +77,8 @@ export interface AppDeps {
   readonly delivery?: EventRouteDeps['delivery'];
   /** People on duty: alarms, acknowledgements, the delivery log, the roster (docs/notifications.md). Absent: the routes are not served. */
   readonly notifications?: Omit<NotificationRouteDeps, 'clock'>;
+  /** Calibration certificates, device states, corrected readings (docs/calibration.md). Absent: the routes are not served. */
+  readonly calibration?: CalibrationRouteDeps['calibration'];
   /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
