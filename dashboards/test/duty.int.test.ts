@@ -99,6 +99,21 @@ describe('duty view', () => {
     await page.screenshot({ path: join(session!.shots, 'duty.png'), fullPage: true });
   });
 
+  it('lists the devices whose calibration is overdue, due within 30 days or missing, overdue first', async () => {
+    const day = 86_400_000;
+    const d = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+    const cert = (device: string, certificate: string, calibratedAt: number, dueAt: number) => request('PUT', url(`/api/v1/devices/${device}/calibrations/${certificate}`),
+      { laboratory: 'Lab K', calibratedAt: d(calibratedAt), dueAt: d(dueAt), metrics: { temperature: { correction: 0.1, uncertainty: 0.2 } } });
+    expect((await cert('S-A', 'C-A', Date.now() - 400 * day, Date.now() - 10 * day)).status).toBe(200);
+    expect((await cert('S-B', 'C-B', Date.now() - 340 * day, Date.now() + 20 * day)).status).toBe(200);
+    expect((await cert('S-DEST', 'C-D', Date.now() - 10 * day, Date.now() + 300 * day)).status).toBe(200);
+    await page.locator('#duty-refresh').click();
+    const items = page.locator('#duty-calibration-list li');
+    await expect.poll(() => items.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-device')}=${e.getAttribute('data-mark')}`)), DEADLINE)
+      .toEqual(['S-A=overdue', 'S-LATE=uncalibrated', 'T-1=uncalibrated', 'S-B=due-soon']);
+    expect(await items.first().textContent()).toContain('(certificate C-A, Lab K)');
+  });
+
   it('acknowledges the alarm with the name given: its escalation stops and the flag records who', async () => {
     const row = page.locator('#duty-alarm-table tr').filter({ hasText: 'batch B-1' });
     await row.locator('button.duty-ack').click();

@@ -66,3 +66,15 @@ export async function activeSilences(api: ApiClient): Promise<Silence[]> {
 export function acknowledgeAlarm(api: ApiClient, id: string, actor: string): Promise<{ status: number; body: unknown }> {
   return api.postJson(`/api/v1/notifications/alarms/${encodeURIComponent(id)}/acknowledge`, {}, { 'x-coldtrace-actor': actor });
 }
+
+/** A device's calibration state now (docs/calibration.md). */
+export interface DeviceCalibration {
+  readonly device: string;
+  readonly mark: 'calibrated' | 'due-soon' | 'overdue' | 'uncalibrated';
+  readonly dueAt?: string;
+  readonly current?: { readonly certificate: string; readonly laboratory: string };
+}
+
+export async function calibrationStates(api: ApiClient): Promise<DeviceCalibration[]> {
+  return (await api.getJson<{ devices: DeviceCalibration[] }>('/api/v1/calibration/devices')).devices;
+}

@@ -1,10 +1,10 @@
 /**
  * The Duty view (#/duty, issue #22): who is on duty now by each schedule, the open alarms with their escalation step
- * (acknowledging one stops its escalation), the silences in force and the latest delivery attempts with the
- * provider's answer. A gateway without a notification policy answers 404: the view says notifications are off.
+ * (acknowledging one stops its escalation), the silences in force, the latest delivery attempts with the provider's
+ * answer, and the devices whose calibration is overdue, due within 30 days or missing (docs/calibration.md). A gateway without a notification policy answers 404: the view says notifications are off.
  */
 import { ApiError, type ApiClient } from './api.js';
-import { acknowledgeAlarm, activeSilences, deliveries, openAlarms, roster, type Alarm, type Attempt, type Roster, type Silence } from './api-notifications.js';
+import { acknowledgeAlarm, activeSilences, calibrationStates, deliveries, openAlarms, roster, type Alarm, type Attempt, type DeviceCalibration, type Roster, type Silence } from './api-notifications.js';
 import { h, timeEl } from './dom.js';
 import { ACTOR_KEY } from './flags-page.js';
 import { formatZoned, viewerZone } from './model-zone.js';
@@ -34,6 +34,7 @@ export class DutyPage {
       h(doc, 'h3', {}, 'Open alarms'), h(doc, 'div', { id: 'duty-alarms', class: 'table-wrap' }),
       h(doc, 'h3', {}, 'Silences in force'), h(doc, 'div', { id: 'duty-silences' }),
       h(doc, 'h3', {}, 'Delivery log (latest 50 attempts)'), h(doc, 'div', { id: 'duty-log', class: 'table-wrap' }),
+      h(doc, 'h3', {}, 'Calibration'), h(doc, 'div', { id: 'duty-calibration' }),
     );
     await this.load();
   }
@@ -59,6 +60,19 @@ export class DutyPage {
     this.doc.getElementById('duty-alarms')?.replaceChildren(this.alarmTable(alarms));
     this.doc.getElementById('duty-silences')?.replaceChildren(this.silenceList(silences));
     this.doc.getElementById('duty-log')?.replaceChildren(this.logTable(log));
+    // Calibration is the gateway's whether or not notifications are on; an older gateway without it shows nothing.
+    const states = await calibrationStates(this.api).catch(() => undefined);
+    if (gen === this.generation && states !== undefined) this.doc.getElementById('duty-calibration')?.replaceChildren(this.calibrationList(states));
+  }
+
+  private calibrationList(states: readonly DeviceCalibration[]): HTMLElement {
+    const doc = this.doc;
+    const attention = states.filter((s) => s.mark !== 'calibrated');
+    if (attention.length === 0) return h(doc, 'p', { class: 'muted' }, `All ${states.length} devices calibrated, none due within 30 days.`);
+    const words = { overdue: 'overdue since', 'due-soon': 'due', uncalibrated: 'no calibration certificate', calibrated: 'due' } as const;
+    return h(doc, 'ul', { class: 'plain', id: 'duty-calibration-list' }, ...attention.map((s) => h(doc, 'li', { 'data-device': s.device, 'data-mark': s.mark },
+      h(doc, 'strong', {}, s.device), ': ', h(doc, 'span', { class: `badge cal-${s.mark}` }, s.mark), ' ',
+      words[s.mark], s.dueAt !== undefined ? ` ${s.dueAt}` : '', s.current !== undefined ? ` (certificate ${s.current.certificate}, ${s.current.laboratory})` : '')));
   }
 
   private when(ms: number): HTMLElement {
