@@ -136,6 +136,18 @@ describe('NotifyService', () => {
     expect(sent.map((s) => s.recipient)).toEqual(['ana']);
   });
 
+  it('keeps one alarm when the condition ends and comes back while it escalates', async () => {
+    await raise([finding('B-1')]);
+    await advance(5 * MIN);
+    await raise([finding('B-1', { active: false })]);
+    await advance(MIN);
+    await raise([finding('B-1', { endMs: T0 + 6 * MIN })]);
+    await advance(20 * MIN);
+    expect((await flags.get('excursion/temperature/upper/8/consecutive/30@batch:B-1'))?.events.map((e) => e.kind)).toContain('reactivated');
+    expect(sent.map((s) => s.recipient)).toEqual(['ana', 'mgr']);
+    expect(await store.alarms({ limit: 10 })).toHaveLength(1);
+  });
+
   it('stops escalating when the flag is acknowledged in the dashboard', async () => {
     await raise([finding('B-1')]);
     await advance(16 * MIN);

@@ -172,11 +172,14 @@ export class NotifyService {
     const facts = await this.d.factsOf(raised);
     const silences = await this.d.store.silences({ limit: 10_000, activeAt: now });
     const alarms: Alarm[] = [];
+    // A flag whose condition comes back while its alarm still escalates (cleared, then reactivated) keeps that alarm.
+    const escalating = await Promise.all(raised.map(async (flag) => new Set((await this.d.store.alarms({ limit: 1000, flag: flag.id }))
+      .filter((a) => a.status === 'open' || a.status === 'held').map((a) => a.policy))));
     raised.forEach((flag, i) => {
       const f = facts[i]!;
       const at = flag.events.findLast((e) => e.kind === 'raised' || e.kind === 'reactivated' || e.kind === 'reopened')?.at ?? now;
       const held = quietUntil(windowEndAt(this.d.policy.windows, f.facts, now), silenceEndAt(silences, f.facts, now));
-      for (const p of this.d.policy.policies.filter((x) => matches(x.match, f.facts))) {
+      for (const p of this.d.policy.policies.filter((x) => matches(x.match, f.facts) && !escalating[i]!.has(x.id))) {
         const id = `${p.id}|${flag.id}|${at}`;
         alarms.push({
           id, flagId: flag.id, policy: p.id, info: { ...f.info, id }, createdAt: now, nextStep: 0,
