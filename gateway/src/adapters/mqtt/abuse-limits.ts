@@ -31,12 +31,23 @@ export interface AbuseGuard {
   preConnect(client: Client, packet: { clientId?: string }, connected: number, done: (error: Error | null, ok: boolean) => void): void;
   /** Bounds the packet size of a connection aedes has just taken over (broker.handle's client). */
   watch(client: Client): void;
-  /** Runs `go` now, or once the client's rate allows (never drops it); false: the client was disconnected instead. */
-  pace(client: Client, go: () => void): boolean;
+  /** Takes a token of the client's rate if one is there now (no message waiting before it): then go ahead at once. */
+  take(client: Client): boolean;
+  /** After take() said no: runs `go` once the client's rate allows (never drops it); false: disconnected instead. */
+  wait(client: Client, go: () => void): boolean;
 }
 
 export function abuseGuard(limits: AbuseLimitOptions, now: () => number, count: (stage: 'connect' | 'publish', reason: string) => void, log: Logger): AbuseGuard {
   const buckets = new WeakMap<Client, Bucket>();
+  /** The client's bucket, its tokens brought up to now. */
+  const refill = (client: Client): Bucket => {
+    const t = now();
+    let b = buckets.get(client);
+    if (b === undefined) buckets.set(client, (b = { tokens: limits.burst, at: t, waiting: 0, warnedAt: -Infinity }));
+    b.tokens = Math.min(limits.burst, b.tokens + ((t - b.at) / 1000) * limits.messagesPerS);
+    b.at = t;
+    return b;
+  };
   const refuse = (reason: string, clientId: string | undefined, msg: string, fields: Record<string, unknown> = {}): void => {
     const stage = reason === 'max-connections' ? 'connect' : 'publish';
     count(stage, reason);
@@ -63,17 +74,15 @@ export function abuseGuard(limits: AbuseLimitOptions, now: () => number, count: 
         return pending;
       };
     },
-    pace(client, go) {
+    take(client) {
+      const b = refill(client);
+      if (b.tokens < 1 || b.waiting > 0) return false;
+      b.tokens -= 1;
+      return true;
+    },
+    wait(client, go) {
       const t = now();
-      let b = buckets.get(client);
-      if (b === undefined) buckets.set(client, (b = { tokens: limits.burst, at: t, waiting: 0, warnedAt: -Infinity }));
-      b.tokens = Math.min(limits.burst, b.tokens + ((t - b.at) / 1000) * limits.messagesPerS);
-      b.at = t;
-      if (b.tokens >= 1 && b.waiting === 0) {
-        b.tokens -= 1;
-        go();
-        return true;
-      }
+      const b = refill(client);
       if (b.waiting >= limits.maxWaiting) {
         refuse('rate', client.id, `MQTT connection closed: over ${limits.messagesPerS} messages/s with ${b.waiting} waiting`);
         client.close();

@@ -14,7 +14,7 @@
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { mayPublish, maySubscribe, usernameOf, type MqttIdentity } from '../../domain/devices/mqtt-identity.js';
+import { maySubscribe, publishCheck, usernameOf, type MqttIdentity } from '../../domain/devices/mqtt-identity.js';
 import type { AuthOutcome, AuthRefusal, CredentialChange } from '../../services/credentials.js';
 
 export type RefusalStage = 'connect' | 'publish' | 'subscribe';
@@ -60,6 +60,8 @@ export interface BrokerGuard {
 
 export function brokerGuard(security: BrokerSecurity, log: Logger): BrokerGuard {
   const identities = new WeakMap<Client, MqttIdentity>();
+  /** Per connection, its publish ACL with the topic strings made once (a test per message, no allocation). */
+  const publishes = new WeakMap<Client, (topic: string) => boolean>();
   const byUser = new Map<string, Set<Client>>();
   security.onChange(({ username, change }) => {
     const clients = byUser.get(username);
@@ -86,6 +88,7 @@ export function brokerGuard(security: BrokerSecurity, log: Logger): BrokerGuard 
           return done(Object.assign(new Error(outcome.detail), { returnCode: RETURN_CODE[outcome.reason] }), false);
         }
         identities.set(client, outcome.identity);
+        publishes.set(client, publishCheck(outcome.identity));
         const user = usernameOf(outcome.identity);
         let clients = byUser.get(user);
         if (clients === undefined) byUser.set(user, (clients = new Set()));
@@ -98,8 +101,8 @@ export function brokerGuard(security: BrokerSecurity, log: Logger): BrokerGuard 
     },
     identity: (client) => identities.get(client),
     mayPublish(client, packet) {
+      if (publishes.get(client)?.(packet.topic) === true) return true;
       const id = identities.get(client);
-      if (id !== undefined && mayPublish(id, packet.topic)) return true;
       const username = id === undefined ? undefined : usernameOf(id);
       refuse('publish', 'topic', { clientId: client.id, username, topic: packet.topic }, `MQTT publish refused: '${username ?? client.id}' may not publish on '${packet.topic}' (kept in quarantine)`);
       return false;

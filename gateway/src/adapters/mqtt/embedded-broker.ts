@@ -105,6 +105,21 @@ export async function startEmbeddedBroker(
 ): Promise<EmbeddedBroker> {
   const guard = security === undefined ? undefined : brokerGuard(security.credentials, log);
   const abuse = abuseGuard(limits.options ?? DEFAULT_ABUSE_LIMITS, now, limits.count, log);
+  /** A client's message past the rate limit: refused by the topic ACL (kept in quarantine), or ingested. */
+  const admit = (client: Client, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
+    const receivedAt = now();
+    if (guard !== undefined && security !== undefined && !guard.mayPublish(client, packet)) {
+      broker.refused.add(packet);
+      const id = guard.identity(client);
+      const who = id === undefined ? `client '${client.id}'` : id.kind === 'node' ? `node ${id.site}/${id.node}` : `event reader ${id.name}`;
+      return security.forbidden({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, `${who} may not publish on this topic`, (e) => callback(e));
+    }
+    ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
+      // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
+      if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
+      callback(e);
+    });
+  };
   const broker: IngestBroker = new IngestBroker({
     ...(guard !== undefined ? { authenticate: guard.authenticate, authorizeSubscribe: guard.authorizeSubscribe } : {}),
     preConnect: (client, packet, callback) => abuse.preConnect(client, packet, broker.connectedClients, callback),
@@ -112,22 +127,10 @@ export async function startEmbeddedBroker(
       // client is null only for the broker's own publishes; wills (LWT) come here with the dead client's identity,
       // so a node's offline status is ingested like any other message (lib/client.js close()).
       if (client === null) return callback(null);
-      const paced = abuse.pace(client, () => {
-        const receivedAt = now();
-        if (guard !== undefined && security !== undefined && !guard.mayPublish(client, packet)) {
-          broker.refused.add(packet);
-          const id = guard.identity(client);
-          const who = id === undefined ? `client '${client.id}'` : id.kind === 'node' ? `node ${id.site}/${id.node}` : `event reader ${id.name}`;
-          return security.forbidden({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, `${who} may not publish on this topic`, (e) => callback(e));
-        }
-        ingest({ topic: packet.topic, payload: packet.payload as Buffer, clientId: client.id, receivedAt }, (e) => {
-          // Per message at debug: a failing store is logged once by CommitHealth, not once per message.
-          if (e !== null) log.debug({ err: e, clientId: client.id, topic: packet.topic }, 'ingest failed: message not acknowledged');
-          callback(e);
-        });
-      });
+      // The common case takes a token and goes on at once; a client over its rate waits for its turn.
+      if (abuse.take(client)) return admit(client, packet, callback);
       // Disconnected for its rate: nothing of this message was kept or acknowledged, the device sends it again.
-      if (!paced) callback(new Error('message rate limit: disconnected'));
+      if (!abuse.wait(client, () => admit(client, packet, callback))) callback(new Error('message rate limit: disconnected'));
     },
   });
   await broker.listen(); // what Aedes.createBroker does after construction

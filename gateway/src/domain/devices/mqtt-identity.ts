@@ -48,8 +48,19 @@ function nodePrefix(site: string, node: string): string {
  * publishes. A reader: nothing.
  */
 export function mayPublish(id: MqttIdentity, topic: string): boolean {
-  if (id.kind === 'reader') return false;
-  return topic.startsWith(nodePrefix(id.site, id.node)) && topic !== feedbackTopic(id.site, id.node) && topic !== scanCommandTopic(id.site, id.node);
+  return publishCheck(id)(topic);
+}
+
+/**
+ * mayPublish for one identity, its topic strings made once: the embedded broker keeps one per connection and calls it
+ * for every message, which then costs a prefix test and two comparisons, no allocation.
+ */
+export function publishCheck(id: MqttIdentity): (topic: string) => boolean {
+  if (id.kind === 'reader') return () => false;
+  const prefix = nodePrefix(id.site, id.node);
+  const feedback = feedbackTopic(id.site, id.node);
+  const command = scanCommandTopic(id.site, id.node);
+  return (topic) => topic.startsWith(prefix) && topic !== feedback && topic !== command;
 }
 
 /**
