@@ -14,6 +14,7 @@ import { runLoad } from '../load/index.js';
 import { cpuSeconds } from './proc.js';
 import { spawnGateway } from './processes.js';
 import { shapes, type BenchMode } from './shapes.js';
+import { measureStoreChainCost, type StoreChainCost } from './integrity-store.js';
 
 const VERIFY_CLI = fileURLToPath(new URL('../../../gateway/dist/cli/verify.js', import.meta.url));
 const SHAPES = ['single-qos1', 'batch-50'];
@@ -54,6 +55,10 @@ export interface IntegrityBenchReport {
   readonly startedAt: string;
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly loadAvgAtStart: readonly number[]; readonly loadAvgAtEnd: readonly number[] };
   readonly shapes: readonly IntegrityShape[];
+  /** The chain's CPU on the store's path alone (integrity-store.ts), and what it leaves of each shape's off runs' CPU per reading. */
+  readonly store: readonly StoreChainCost[];
+  /** Per shape: off runs' gateway CPU per reading / (that + the chain's store CPU per reading of the matching commit shape). */
+  readonly estimatedRatios: readonly { readonly shape: string; readonly ratio: number }[];
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -110,8 +115,14 @@ export async function runIntegrityBench(o: { mode: BenchMode; startedAt: Date; l
     out.push(s);
     o.log(`${spec.name}: chaining on / off ${s.onReadingsPerS.toLocaleString('en')} / ${s.offReadingsPerS.toLocaleString('en')} readings/s = ${pct(s.ratio)} (pairs ${s.pairRatios.map(pct).join(', ')}); by CPU ${pct(s.cpuRatio)}`);
   }
+  const store = await measureStoreChainCost(o.mode, o.log);
+  const estimatedRatios = out.map((s, i) => {
+    const off = mean(s.runs.filter((r) => r.chain === 'off').map((r) => r.cpuUsPerReading));
+    const chain = Math.max(0, store[i]?.chainCpuUsPerReading ?? 0);
+    return { shape: s.shape, ratio: r3(off / (off + chain)) };
+  });
   return {
-    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out,
+    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out, store, estimatedRatios,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAvgAtStart, loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   };
 }
@@ -125,6 +136,9 @@ export async function writeIntegrityReport(r: IntegrityBenchReport, out: string)
     '| shape | s/run | on readings/s | off readings/s | on / off | pairs | by CPU | verify (on runs) |', '|---|---|---|---|---|---|---|---|',
     ...r.shapes.map((s) => `| ${s.shape} | ${s.durationS} | ${s.onReadingsPerS.toLocaleString('en')} | ${s.offReadingsPerS.toLocaleString('en')} | ${pct(s.ratio)} | ${s.pairRatios.map(pct).join(', ')} | ${pct(s.cpuRatio)} | ` +
       `${s.runs.filter((x) => x.verify !== undefined).map((x) => `${x.verify!.ok ? 'ok' : 'FAILED'} ${x.verify!.seconds} s`).join(', ')} |`), '',
+    'The chain on the store\'s path alone (one process, both stores, alternating rounds; CPU time of all threads):', '',
+    '| commit shape | rounds | on µs CPU/reading | off | the chain | share left of the gateway\'s off CPU/reading |', '|---|---|---|---|---|---|',
+    ...r.store.map((x, i) => `| ${x.shape} | ${x.rounds} | ${x.onCpuUsPerReading} | ${x.offCpuUsPerReading} | ${x.chainCpuUsPerReading} | ${r.estimatedRatios[i] !== undefined ? `${pct(r.estimatedRatios[i].ratio)} (${r.estimatedRatios[i].shape})` : ''} |`), '',
   ].join('\n');
   await writeFile(`${stem}.json`, `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(`${stem}.md`, md);
