@@ -7,6 +7,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** The truck left a minute before the demo started: its trackers report from the start, so its custody has no silence. */
 const DEPARTED = -60_000;
+/** When the demo carrier feed claims delivery, ms from now: past the 30 min window, so judged at once. */
+const FALSE_DELIVERY = -31 * 60_000;
 /**
  * Stock is put into the rooms two minutes after the demo starts, once their sensors report: time a batch spends in
  * a zone that no reading covers is a hole in its evidence (a data-gap/zone flag), and the demo has no readings from
@@ -104,6 +106,10 @@ export function demoCarrierEvents(now: number): Record<string, unknown> {
     events: [
       { time: at(-DAY), code: 'InfoReceived', text: 'Shipment booked, label created', place: 'Amsterdam' },
       { time: at(DEPARTED), code: 'InTransit_PickedUp', text: 'Picked up from shipper', place: 'Amsterdam distribution centre', position: { lat: 52.3105, lon: 4.7683 } },
+      // A false claim, as carriers' systems make them: "delivered" half an hour ago, before the truck had left. Its
+      // window has passed, so the gateway flags it at once (claim/delivered/30, docs/claims.md) and the customer
+      // summary of ORD-1001 says the tracker does not confirm it.
+      { time: at(FALSE_DELIVERY), code: 'Delivered_Other', text: 'Delivered, signed by K. Jansen', place: 'Rotterdam' },
     ],
   };
 }
