@@ -4,6 +4,8 @@
  * there too; headers protect the dashboard; CORS is closed unless origins are listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { connect, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
@@ -104,6 +106,25 @@ describe('CORS by default', () => {
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
       const preflight = await fetch(`${gw.httpUrl}/api/v1/flags`, { method: 'OPTIONS', headers: { origin: 'https://ops.example.com', 'access-control-request-method': 'GET' } });
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await gw.destroy();
+    }
+  });
+});
+
+describe('COLDTRACE_HTTP_AUTH=off', () => {
+  it('lets anyone in, records no key, and warns at start', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const gw = await startTestGateway({ COLDTRACE_HTTP_AUTH: 'off' }, { log: pino({ level: 'warn' }, sink) });
+    try {
+      expect(lines.some((l) => l.includes('COLDTRACE_HTTP_AUTH=off'))).toBe(true);
+      expect((await request('PUT', `${gw.httpUrl}/api/v1/registry/sites/S1`, { name: 'Site 1', geofence: { kind: 'circle', center: { lat: 52, lon: 4 }, radiusM: 100 } }, { 'x-coldtrace-actor': 'ops.ann' })).status).toBe(200);
+      const entries = (await request('GET', `${gw.httpUrl}/api/v1/audit`)).json.entries as Body[];
+      expect(entries[0]).toMatchObject({ method: 'PUT', params: { kind: 'sites', id: 'S1' }, outcome: 'ok', after: { id: 'S1' } });
+      expect(entries[0].keyId).toBeUndefined();
+      // Without keys, the header names who acted.
+      expect(JSON.stringify((await request('GET', `${gw.httpUrl}/api/v1/registry/sites/S1/history`)).json)).toContain('ops.ann');
     } finally {
       await gw.destroy();
     }
