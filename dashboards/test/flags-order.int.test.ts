@@ -197,6 +197,8 @@ describe('order view', () => {
     expect(await plot.locator('rect.marker-stop[data-flag="unplanned-stop/200/30@shipment:SH-RT-0042"]').count()).toBe(1);
     expect(await plot.locator('path.marker-shock').count()).toBe(2);
     expect(Number(await plot.locator('path.track-deviation').getAttribute('data-points'))).toBeGreaterThanOrEqual(10);
+    // The trip is over: its delivery window says so (a shipment on its way shows P10-P90 and P50: shipments.int.test.ts).
+    await expect.poll(() => page.locator('.delivery-window[data-shipment="SH-RT-0042"] .window-text').textContent(), DEADLINE).toBe('arrived');
     await page.screenshot({ path: join(shots, 'order-ORD-RT-201.png'), fullPage: true });
     await plot.screenshot({ path: join(shots, 'route-SH-RT-0042.png') });
   });

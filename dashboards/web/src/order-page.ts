@@ -1,6 +1,7 @@
 /**
  * The Order view: an order's story from its timeline (statuses, custody, trackers, places, flags) in time order,
- * in the viewer's zone; under each flag its evidence chart, and for each shipment of the order its route plot.
+ * in the viewer's zone; under each flag its evidence chart, and for each shipment of the order its predicted delivery
+ * window (P10-P90, P50) and its route plot.
  */
 import { ApiError, type ApiClient } from './api.js';
 import { orderTimeline, type Flag, type OrderTimeline } from './api-orders.js';
@@ -11,6 +12,8 @@ import { severityLabel } from './model-flags.js';
 import { orderShipments, storyLines, type StoryLine } from './model-timeline.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 import { routeFigure } from './route-plot.js';
+import { shipmentDeliveryWindow } from './api-shipments.js';
+import { windowText } from './model-shipments.js';
 import { summaryBox } from './summary-box.js';
 
 export class OrderPage {
@@ -75,7 +78,11 @@ export class OrderPage {
     );
     for (const s of shipments) {
       const slot = h(doc, 'div', { class: 'route-slot', 'data-shipment': s }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s}…`));
-      routes.append(slot);
+      const window = h(doc, 'span', { class: 'window-text' }, 'Loading…');
+      routes.append(h(doc, 'p', { class: 'delivery-window', 'data-shipment': s }, `Delivery window of ${s}: `, window), slot);
+      void shipmentDeliveryWindow(this.api, s).then((w) => windowText(w, this.zone), () => 'could not be read').then((text) => {
+        if (gen === this.generation) window.textContent = text;
+      });
       void routeFigure(doc, this.api, s, t.flags, this.zone).then((fig) => {
         if (gen === this.generation) slot.replaceChildren(fig);
       });
