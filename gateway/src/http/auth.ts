@@ -14,6 +14,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** How the key came: the Authorization header or the dashboard's session cookie. */
     credentialFrom?: 'bearer' | 'cookie';
+    /** Why access control refused this request (for the audit log). */
+    refusal?: Refusal;
   }
 }
 
@@ -109,11 +111,4 @@ export function addAuthHook(app: FastifyInstance, opts: AuthHookOptions): void {
     if (!mayAccess(check.principal.role, access)) return refuse(req, reply, 'role');
     if (cred.from === 'cookie' && !SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] === undefined) return refuse(req, reply, 'csrf');
   });
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Why access control refused this request (for the audit log). */
-    refusal?: Refusal;
-  }
 }

@@ -69,7 +69,7 @@ export function registerKeyRoutes(app: FastifyInstance, opts: { deps: KeyRouteDe
   app.post<{ Body: { key: string } }>('/session', {
     config: { access: 'public' },
     schema: { summary: 'Sign in (the dashboard): the key becomes an HttpOnly SameSite=Strict session cookie', tags: ['access'],
-      body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 200 }) }), response: { 200: Session, 401: ErrorBody } },
+      body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 4096 }) }), response: { 200: Session, 401: ErrorBody } },
   }, async (req, reply: FastifyReply) => {
     if (mode === 'off') return offSession;
     const check = await keys.verify(req.body.key);
