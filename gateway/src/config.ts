@@ -67,6 +67,8 @@ export interface GatewayConfig {
    * (`signingKey`; undefined: `<dataDir>/integrity/signing-key.pem`, generated on first start).
    */
   readonly integrity: { readonly chain: boolean; readonly checkpointIntervalMs: number; readonly signingKey?: string };
+  /** CAP weather and disruption alerts (docs/claims.md): URLs each polled every `pollMs` (none: POST only). */
+  readonly capAlerts: { readonly urls: readonly string[]; readonly pollMs: number };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -153,6 +155,10 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_CHECKPOINT_INTERVAL_MIN: '15',
   /** The Ed25519 signing key's PEM file ('' = <data dir>/integrity/signing-key.pem, generated with mode 0600). */
   COLDTRACE_SIGNING_KEY: '',
+  /** CAP 1.2 alert documents to poll: comma-separated http(s) URLs, each serving one alert ('' = none: POST /api/v1/alerts only). */
+  COLDTRACE_CAP_URLS: '',
+  /** Each CAP URL is fetched every this many seconds. */
+  COLDTRACE_CAP_POLL_S: '300',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -261,6 +267,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       checkpointIntervalMs: int('COLDTRACE_CHECKPOINT_INTERVAL_MIN', 0, 10_080) * 60_000,
       ...optional('signingKey', opt('COLDTRACE_SIGNING_KEY')),
     },
+    capAlerts: { urls: httpUrls('COLDTRACE_CAP_URLS', get('COLDTRACE_CAP_URLS'), problems), pollMs: int('COLDTRACE_CAP_POLL_S', 10, 86_400) * 1000 },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

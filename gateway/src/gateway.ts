@@ -23,6 +23,9 @@ import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
 import { SqliteCarrierEventStore } from './adapters/sqlite/carrier/carrier-event-store.js';
 import { CarrierEventService } from './services/carrier-events.js';
+import { SqliteCapAlertStore } from './adapters/sqlite/alerts/cap-store.js';
+import { WeatherAlertService } from './services/weather-alerts.js';
+import { CapPoller } from './services/weather-poll.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { AlertmanagerPush } from './services/alertmanager-push.js';
@@ -208,6 +211,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
   const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
   const carrierEvents = new CarrierEventService(carrierStore, registryStore);
+  // Weather and disruption alerts (CAP 1.2, issue #20): their own file; shipments on their way judged against them.
+  const alertStore = new SqliteCapAlertStore(openDatabase(join(config.dataDir, 'alerts.db'), { durability: config.durability, cacheKiB: 4096 }));
+  const weatherAlerts = new WeatherAlertService(alertStore, clock, log.child({ component: 'weather-alerts' }));
   const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
   const deliveryWindows = new DeliveryWindowService(registryStore, shipments);
@@ -221,8 +227,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
     countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
-    scanFindings: scanFindings(scanLog, registryStore),
+    scanFindings: scanFindings(scanLog, registryStore), weatherAlerts,
   });
+  // A new alert, update or cancel has the shipments on their way judged (the sweep judges them again as time passes).
+  weatherAlerts.onChange(() => {
+    for (const id of custody.shipmentsWithTrackers(clock.now())) rules.mark(`shipment:${id}`, clock.now(), 'background');
+  });
+  const capPollers = config.capAlerts.urls.map((url) => new CapPoller(weatherAlerts, opts.scheduler ?? systemScheduler, log.child({ component: 'cap-poll' }), { url, everyMs: config.capAlerts.pollMs }));
+  for (const p of capPollers) p.start();
   // A carrier's claim has its shipment judged now, and again once its window has passed (docs/claims.md).
   carrierEvents.onNew((events) => {
     for (const e of events) {
@@ -301,6 +313,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
+    weatherAlerts,
     consistency: new ConsistencyReportService(registryStore, flags, carrierEvents, milestones),
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
@@ -337,6 +350,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       feedback.close();
       await outlet.current?.close();
       await closeMqtt();
+      for (const p of capPollers) await p.close();
       await batcher.close();
       await rules.close();
       await delivery.close();
@@ -351,6 +365,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await store.close();
       await registryStore.close();
       await carrierStore.close();
+      await alertStore.close();
       opensIntegrity.close();
       metaDb.close();
     })()),

@@ -21,6 +21,7 @@ import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerCarrierRoutes } from './routes/carrier-events.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerRegistryRoutes } from './routes/registry.js';
 import { registerSeriesRoutes } from './routes/series.js';
 import { registerShipmentRoutes } from './routes/shipments.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.orderSummary !== undefined) await app.register(registerOrderSummaryRoutes, { prefix: '/api/v1', deps: { orderSummary: deps.orderSummary, clock: deps.clock } });
   if (deps.delivery !== undefined) await app.register(registerEventRoutes, { prefix: '/api/v1', deps: { delivery: deps.delivery } });
   if (deps.carrierEvents !== undefined) await app.register(registerCarrierRoutes, { prefix: '/api/v1', deps: { carrierEvents: deps.carrierEvents, clock: deps.clock } });
+  if (deps.weatherAlerts !== undefined) await app.register(registerAlertRoutes, { prefix: '/api/v1', deps: { alerts: deps.weatherAlerts, clock: deps.clock } });
   if (deps.evidenceExport !== undefined) await app.register(registerEvidenceExportRoutes, { prefix: '/api/v1', deps: { ...deps.evidenceExport, clock: deps.clock } });
   if (deps.laneReports !== undefined) await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: deps.laneReports, clock: deps.clock } });
   if (deps.credentials !== undefined) await app.register(registerCredentialRoutes, { prefix: '/api/v1', deps: { credentials: deps.credentials } });

@@ -24,6 +24,7 @@ import type { CredentialRouteDeps } from './routes/credentials.js';
 import type { ConsistencyReportRouteDeps } from './routes/consistency-report.js';
 import type { ScanLog } from '../ports/scans.js';
 import type { CarrierRouteDeps } from './routes/carrier-events.js';
+import type { AlertRouteDeps } from './routes/alerts.js';
 import type { EvidenceExportRouteDeps } from './routes/evidence-export.js';
 import type { LaneReportRouteDeps } from './routes/lane-report.js';
 import type { LiveState } from '../services/live-state.js';
@@ -81,6 +82,8 @@ export interface AppDeps {
   readonly calibration?: CalibrationRouteDeps['calibration'];
   /** Carrier tracking events (docs/claims.md). Absent: the routes are not served. */
   readonly carrierEvents?: CarrierRouteDeps['carrierEvents'];
+  /** CAP weather and disruption alerts (docs/claims.md). Absent: the routes are not served. */
+  readonly weatherAlerts?: AlertRouteDeps['alerts'];
   /** Evidence downloads of orders and shipments: CSV, JSON, PDF (docs/evidence.md). Absent: the routes are not served. */
   readonly evidenceExport?: Omit<EvidenceExportRouteDeps, 'clock'>;
   /** The scan log (docs/scans.md). Absent: GET /scans is not served. */

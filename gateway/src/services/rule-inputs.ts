@@ -25,6 +25,8 @@ import type { Shipment } from '../domain/registry/types.js';
 import type { CarrierEventService } from './carrier-events.js';
 import type { EvidenceService } from './evidence.js';
 import type { SeriesCache } from './series-cache.js';
+import type { WeatherAlertService } from './weather-alerts.js';
+import { weatherOf } from './weather-inputs.js';
 
 /** A shipment judged: its findings, the GPS fixes dropped, the milestones its evidence shows, the orders it serves. */
 export interface ShipmentJudgement {
@@ -41,6 +43,8 @@ export class RuleInputs {
     private readonly registry: RegistryStore, private readonly evidence: EvidenceService, private readonly cache: SeriesCache,
     /** Carrier events, for the claims checked against the evidence (absent: none are). */
     private readonly carrier?: Pick<CarrierEventService, 'ofShipment'>,
+    /** CAP weather and disruption alerts (absent: no shipment is judged against any). */
+    private readonly weather?: Pick<WeatherAlertService, 'forRules'>,
   ) {}
 
   /** The findings of a subject at evaluation time `nowMs`. */
@@ -142,7 +146,8 @@ export class RuleInputs {
     const lastReadingMs = heartbeats.reduce((m, t) => Math.max(m, t), -Infinity);
     const claim = await this.claims(shipment, legs.length > 0, gps?.visits ?? [], fixes, custody, nowMs, claimRelated, departedMs,
       { onItsWay, startedMs, ...(Number.isFinite(lastReadingMs) ? { lastReadingMs } : {}) });
-    return { findings: [...transit, ...(gps?.findings ?? []), ...claim], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
+    const weather = this.weather === undefined ? [] : await weatherOf(this.weather, shipment, fixes, onItsWay, nowMs, claimRelated);
+    return { findings: [...transit, ...(gps?.findings ?? []), ...claim, ...weather], dropped: gps?.dropped ?? [], milestones: ms, orders: [...orders].sort() };
   }
 
   /**

@@ -9,6 +9,7 @@ import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { CustodyIndex } from './custody.js';
 import type { EvidenceService } from './evidence.js';
 import type { CarrierEventService } from './carrier-events.js';
+import type { WeatherAlertService } from './weather-alerts.js';
 
 export interface RulesDeps {
   readonly registry: RegistryStore;
@@ -29,4 +30,6 @@ export interface RulesDeps {
   readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void;
   /** A batch's findings from its scans: refused at the door, contradicting custody (services/scan-findings.ts). */
   readonly scanFindings?: (subject: Subject) => Promise<Finding[]>;
+  /** CAP weather and disruption alerts: shipments judged against those that may be in force (services/weather-alerts.ts). */
+  readonly weatherAlerts?: Pick<WeatherAlertService, 'forRules'>;
 }

@@ -28,6 +28,7 @@ const TABLE: Record<string, Access> = {
   'GET /api/v1/events/dead-letters': 'read', 'POST /api/v1/events/dead-letters/:id/retry': 'operate', 'GET /api/v1/events/stats': 'read',
   'POST /api/v1/carrier-events': 'integrate', 'GET /api/v1/carrier-events': 'read', 'GET /api/v1/carrier-events/unmatched': 'read',
   'GET /api/v1/carrier-events/unknown-codes': 'read',
+  'POST /api/v1/alerts': 'integrate', 'GET /api/v1/alerts': 'read', 'GET /api/v1/alerts/refused': 'read',
   ...Object.fromEntries(['orders', 'shipments'].flatMap((kind) => ['csv', 'json', 'pdf'].flatMap((format) => ['', '.sha256', '.sig']
     .map((suffix) => [`GET /api/v1/${kind}/:id/evidence.${format}${suffix}`, 'read' as const])))),
   'GET /api/v1/reports/lanes': 'read', 'GET /api/v1/reports/consistency': 'read',

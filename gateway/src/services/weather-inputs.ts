@@ -1,0 +1,26 @@
+/**
+ * What the weather rule (domain/rules/weather-alerts.ts) judges a shipment on, beside what the rules read for it
+ * already: the alerts that may be in force (weather-alerts.ts, from its store), the kept track, and the delivery
+ * window as it stood before a stop (delivery-window.ts on the track up to it; without a basis, the promised delivery).
+ */
+import type { Finding, Related } from '../domain/flags/types.js';
+import type { Shipment } from '../domain/registry/types.js';
+import type { Fix } from '../domain/rules/gps.js';
+import { riskZones, weatherFindings } from '../domain/rules/weather-alerts.js';
+import { deliveryWindow } from '../domain/shipments/delivery-window.js';
+import { keptTrack } from '../domain/shipments/kept-track.js';
+import type { WeatherAlertService } from './weather-alerts.js';
+
+export async function weatherOf(
+  alerts: Pick<WeatherAlertService, 'forRules'>, shipment: Shipment, fixes: readonly Fix[], onItsWay: boolean, nowMs: number, related: Related,
+): Promise<Finding[]> {
+  const zones = riskZones(await alerts.forRules());
+  if (zones.length === 0 || fixes.length === 0) return [];
+  const kept = keptTrack(shipment.mode, fixes, nowMs);
+  const promised = Date.parse(shipment.promisedDelivery);
+  const windowBefore = (stopStartMs: number) => {
+    const w = deliveryWindow({ route: shipment.route, track: kept.filter((f) => f.t <= stopStartMs), laneKmh: [] });
+    return w !== undefined && Number.isFinite(w.p90Ms) ? { p10Ms: w.p10Ms, p50Ms: w.p50Ms, p90Ms: w.p90Ms, basis: w.basis } : { p10Ms: promised, p50Ms: promised, p90Ms: promised, basis: 'promised delivery' };
+  };
+  return weatherFindings({ shipment: shipment.id, kept, route: shipment.route, zones, onItsWay, windowBefore, nowMs, related });
+}
