@@ -44,7 +44,7 @@ export class RuleInputs {
     /** Carrier events, for the claims checked against the evidence (absent: none are). */
     private readonly carrier?: Pick<CarrierEventService, 'ofShipment'>,
     /** CAP weather and disruption alerts (absent: no shipment is judged against any). */
-    private readonly weather?: Pick<WeatherAlertService, 'forRules'>,
+    private readonly weather?: Pick<WeatherAlertService, 'riskZones'>,
   ) {}
 
   /** The findings of a subject at evaluation time `nowMs`. */

@@ -31,5 +31,5 @@ export interface RulesDeps {
   /** A batch's findings from its scans: refused at the door, contradicting custody (services/scan-findings.ts). */
   readonly scanFindings?: (subject: Subject) => Promise<Finding[]>;
   /** CAP weather and disruption alerts: shipments judged against those that may be in force (services/weather-alerts.ts). */
-  readonly weatherAlerts?: Pick<WeatherAlertService, 'forRules'>;
+  readonly weatherAlerts?: Pick<WeatherAlertService, 'riskZones'>;
 }

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { parseCap, type CapRefusalCode } from '../domain/alerts/cap.js';
 import { activeAt, counts, infoSpan } from '../domain/alerts/cap-area.js';
+import { riskZones, type RiskZone } from '../domain/rules/weather-alerts.js';
 import type { CapAlertStore, RefusedCapDocument, StoredCapAlert } from '../ports/alerts.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -21,7 +22,7 @@ export type CapIngest =
 export type AlertsListener = (alerts: readonly StoredCapAlert[]) => void;
 
 export class WeatherAlertService {
-  private cache: { fromMs: number; alerts: StoredCapAlert[] } | undefined;
+  private cache: { fromMs: number; alerts: StoredCapAlert[]; zones: RiskZone[] } | undefined;
   private readonly listeners: AlertsListener[] = [];
 
   constructor(private readonly store: CapAlertStore, private readonly clock: Clock, private readonly log: Logger, private readonly lookbackMs = DEFAULT_ALERT_LOOKBACK_MS) {}
@@ -58,8 +59,20 @@ export class WeatherAlertService {
   async forRules(): Promise<StoredCapAlert[]> {
     const fromMs = this.clock.now() - this.lookbackMs;
     // Reloaded once an hour of look-back has passed, so ended alerts fall away; a stored message reloads at once.
-    if (this.cache === undefined || fromMs - this.cache.fromMs > 3_600_000) this.cache = { fromMs, alerts: await this.store.alerts(fromMs) };
-    return this.cache.alerts;
+    return (await this.loaded(fromMs)).alerts;
+  }
+
+  /** The areas of those that can put a shipment at risk (domain/rules/weather-alerts.ts), worked out once per change. */
+  async riskZones(): Promise<RiskZone[]> {
+    return (await this.loaded(this.clock.now() - this.lookbackMs)).zones;
+  }
+
+  private async loaded(fromMs: number): Promise<{ alerts: StoredCapAlert[]; zones: RiskZone[] }> {
+    if (this.cache === undefined || fromMs - this.cache.fromMs > 3_600_000) {
+      const alerts = await this.store.alerts(fromMs);
+      this.cache = { fromMs, alerts, zones: riskZones(alerts) };
+    }
+    return this.cache;
   }
 
   refused(limit: number): Promise<RefusedCapDocument[]> {

@@ -6,15 +6,15 @@
 import type { Finding, Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
 import type { Fix } from '../domain/rules/gps.js';
-import { riskZones, weatherFindings } from '../domain/rules/weather-alerts.js';
+import { weatherFindings } from '../domain/rules/weather-alerts.js';
 import { deliveryWindow } from '../domain/shipments/delivery-window.js';
 import { keptTrack } from '../domain/shipments/kept-track.js';
 import type { WeatherAlertService } from './weather-alerts.js';
 
 export async function weatherOf(
-  alerts: Pick<WeatherAlertService, 'forRules'>, shipment: Shipment, fixes: readonly Fix[], onItsWay: boolean, nowMs: number, related: Related,
+  alerts: Pick<WeatherAlertService, 'riskZones'>, shipment: Shipment, fixes: readonly Fix[], onItsWay: boolean, nowMs: number, related: Related,
 ): Promise<Finding[]> {
-  const zones = riskZones(await alerts.forRules());
+  const zones = await alerts.riskZones();
   if (zones.length === 0 || fixes.length === 0) return [];
   const kept = keptTrack(shipment.mode, fixes, nowMs);
   const promised = Date.parse(shipment.promisedDelivery);

@@ -12,7 +12,7 @@
  *   stopped; the late end moves to at least the alert's expiry plus the time still to go at the late end (the storm
  *   may hold the truck until it ends). Active while the stop goes on inside the alert's time.
  */
-import { activeAt, areaContains, boxOf, counts, inBox, infoSpan, RISK_SEVERITIES, routeEntersArea, type Box } from '../alerts/cap-area.js';
+import { activeAt, areaContains, boxesMeet, boxOf, counts, inBox, infoSpan, mergeBoxes, polygonBox, RISK_SEVERITIES, routeEntersArea, type Box } from '../alerts/cap-area.js';
 import type { CapAlert, CapArea, CapSeverity } from '../alerts/cap.js';
 import type { Finding, Related } from '../flags/types.js';
 import { alongRouteM, haversineM } from '../registry/geofence.js';
@@ -80,10 +80,16 @@ export interface WeatherInput {
 export function weatherFindings(input: WeatherInput): Finding[] {
   const track = [...input.kept].filter((f) => f.t <= input.nowMs).sort((a, b) => a.t - b.t || (a.device < b.device ? -1 : 1));
   if (track.length === 0 || input.zones.length === 0) return [];
+  // Only zones near the track or the route can matter: their boxes meet, with a degree to spare (a great-circle
+  // segment, which the circle test measures along, bows out of the box of its ends).
+  const b = mergeBoxes([polygonBox(track), ...(input.route.length > 0 ? [polygonBox(input.route)] : [])]);
+  const reach = { minLat: b.minLat - 1, maxLat: b.maxLat + 1, minLon: b.minLon - 1, maxLon: b.maxLon + 1 };
+  const near = { ...input, zones: input.zones.filter((z) => boxesMeet(z.box, reach)) };
+  if (near.zones.length === 0) return [];
   const out: Finding[] = [];
-  const risk = atRisk(input, track);
+  const risk = atRisk(near, track);
   if (risk !== undefined) out.push(risk);
-  const stopped = stoppedIn(input, track);
+  const stopped = stoppedIn(near, track);
   if (stopped !== undefined) out.push(stopped);
   return out;
 }
