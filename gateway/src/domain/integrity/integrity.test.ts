@@ -70,26 +70,28 @@ describe('manifest and checks', () => {
     ['a step beyond 2^53', [-(2 ** 53), 2 ** 52]],
     ['one reading', [1_790_000_000_000]],
     ['steps above 2^32', [0, 2 ** 40, 2 ** 40 + 1]],
+    ['runs of steps broken by an odd one', [0, 10, 20, 30, 35, 40, 45, 45.5, 46.5, 47.5]],
   ])('round-trips series ids and times with %s', (_name, times) => {
     const groups = [withTimes(times, 300), withTimes([5, 6], 4)];
     expect(decodeManifest(encodeManifest(groups))).toEqual([{ seriesId: 300, times }, { seriesId: 4, times: [5, 6] }]);
   });
-  it('takes a byte or two per reading a second apart', () => {
+  it('takes a few bytes for a group of readings a second apart, however many', () => {
     const times = Array.from({ length: 100 }, (_, i) => 1_790_000_000_000 + i * 1000);
-    expect(encodeManifest([withTimes(times)]).length).toBeLessThan(2 + 8 + 2 * 99 + 1);
+    expect(encodeManifest([withTimes(times)]).length).toBe(1 + 1 + 8 + 2 + 1);
   });
   it.each([
     ['a truncated group', encodeManifest([group([...R1, ...R2])]).slice(0, -1)],
     ['a count beyond the bytes', new Uint8Array([3, 100, 0, 0, 0, 0, 0, 0, 0, 0])],
+    ['a run beyond the count', new Uint8Array([3, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 5])],
   ])('refuses %s', (_name, bytes) => {
     expect(() => decodeManifest(bytes)).toThrow();
   });
-  it('checks a reading alone as it checks it among its group', () => {
+  it.each([1, 2, 4, 9])('checks a reading alone as it checks it among a group of %i', (n) => {
     const c = new ReadingChecker();
-    const values = new Float64Array([...R1, ...R2]);
-    const all = new Uint16Array(2);
-    c.checkAll(values, all, 0);
-    expect([...all]).toEqual([c.check(values, 0), c.check(values, 5)]);
+    const values = new Float64Array(Array.from({ length: n }, (_, i) => [1000 * i, 4 + i / 10, i, 1000 * i + 5, i % 3]).flat());
+    const all = new Uint16Array(n);
+    expect(c.checkAll(values, all, 0)).toBe(n);
+    expect([...all]).toEqual(Array.from({ length: n }, (_, i) => c.check(values, i * 5)));
   });
 
   it('gives each reading a check that changes with any of its fields', () => {

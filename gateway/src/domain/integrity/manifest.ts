@@ -1,9 +1,10 @@
 /**
  * A readings link's manifest: which stored readings the commit holds, so verification finds them again wherever the
  * store moved them (docs/security.md "Tamper evidence"). Per group: varint series id, varint count, the first device
- * time as float64 LE, then each next time as a varint of its (positive, whole) step from the one before, or a 0
- * followed by the float64 time when the step is not a whole number of ms below 2^53. A minute's reading costs one or
- * two bytes instead of eight: the manifest is written with every commit, so its bytes are paid on the store's path.
+ * time as float64 LE, then the next times as runs of equal steps: varint step (positive, whole ms) and varint run
+ * length; a step of 0 is followed by one float64 time instead (a step that is not a whole number of ms below 2^53).
+ * A regular series costs a few bytes a group instead of eight a reading: the manifest is written with every commit,
+ * so its bytes are paid on the store's path.
  * Not hashed into the link (the readings it points to are, times included): an edited manifest finds other readings
  * and breaks the digest.
  */
@@ -11,6 +12,8 @@ import type { CommitGroup } from './readings.js';
 
 /** Numbers per reading in a group's values (readings.ts READING_WIDTH). */
 const WIDTH = 5;
+/** Most readings a manifest group may claim. */
+const MAX_GROUP = 2 ** 24;
 
 export interface ManifestGroup {
   readonly seriesId: number;
@@ -70,16 +73,20 @@ export function encodeManifest(groups: readonly CommitGroup[]): Uint8Array {
     if (n === 0) continue;
     let prev = g.values[0]!;
     w.float(prev);
+    let step = 0;
+    let run = 0;
     for (let o = WIDTH; o < g.values.length; o += WIDTH) {
       const t = g.values[o]!;
-      const step = t - prev;
-      if (Number.isSafeInteger(step) && step > 0 && prev + step === t) w.varint(step);
+      const d = t - prev;
+      const whole = Number.isSafeInteger(d) && d > 0 && prev + d === t;
+      if (whole && d === step) run++;
       else {
-        w.varint(0);
-        w.float(t);
+        if (run > 0) { w.varint(step); w.varint(run); }
+        if (whole) { step = d; run = 1; } else { w.varint(0); w.float(t); step = 0; run = 0; }
       }
       prev = t;
     }
+    if (run > 0) { w.varint(step); w.varint(run); }
   }
   return w.buf.slice(0, w.p);
 }
@@ -109,12 +116,19 @@ export function decodeManifest(bytes: Uint8Array): ManifestGroup[] {
   while (p < bytes.length) {
     const seriesId = varint();
     const count = varint();
-    if (count > bytes.length - p) throw new Error(`manifest group of series ${seriesId} claims ${count} readings`);
+    // A bound, so an edited manifest cannot make verification allocate without end (a commit holds far fewer).
+    if (count > MAX_GROUP) throw new Error(`manifest group of series ${seriesId} claims ${count} readings`);
     const times: number[] = [];
     if (count > 0) times.push(float());
-    for (let k = 1; k < count; k++) {
+    while (times.length < count) {
       const step = varint();
-      times.push(step === 0 ? float() : times[k - 1]! + step);
+      if (step === 0) {
+        times.push(float());
+        continue;
+      }
+      const run = varint();
+      if (run === 0 || times.length + run > count) throw new Error(`manifest group of series ${seriesId} runs past its ${count} readings`);
+      for (let k = 0; k < run; k++) times.push(times[times.length - 1]! + step);
     }
     out.push({ seriesId, times });
   }
