@@ -9,3 +9,5 @@ export { SERIES_SQL } from './adapters/sqlite/series-query.js';
 export type { StoredReading } from './domain/reading.js';
 export { ReadingFlag } from './domain/reading.js';
 export { GATEWAY_NODE_FLAGS, missingNodeFlags } from './node-flags.js';
+export { parseCap } from './domain/alerts/cap.js';
+export { indexZones, riskZones, weatherFindings, type RiskZone } from './domain/rules/weather-alerts.js';

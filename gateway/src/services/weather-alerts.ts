@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { parseCap, type CapRefusalCode } from '../domain/alerts/cap.js';
 import { activeAt, counts, infoSpan } from '../domain/alerts/cap-area.js';
-import { riskZones, type RiskZone } from '../domain/rules/weather-alerts.js';
+import { indexZones, riskZones, type ZoneIndex } from '../domain/rules/weather-alerts.js';
 import type { CapAlertStore, RefusedCapDocument, StoredCapAlert } from '../ports/alerts.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -22,7 +22,7 @@ export type CapIngest =
 export type AlertsListener = (alerts: readonly StoredCapAlert[]) => void;
 
 export class WeatherAlertService {
-  private cache: { fromMs: number; alerts: StoredCapAlert[]; zones: RiskZone[] } | undefined;
+  private cache: { fromMs: number; alerts: StoredCapAlert[]; zones: ZoneIndex } | undefined;
   private readonly listeners: AlertsListener[] = [];
 
   constructor(private readonly store: CapAlertStore, private readonly clock: Clock, private readonly log: Logger, private readonly lookbackMs = DEFAULT_ALERT_LOOKBACK_MS) {}
@@ -62,15 +62,15 @@ export class WeatherAlertService {
     return (await this.loaded(fromMs)).alerts;
   }
 
-  /** The areas of those that can put a shipment at risk (domain/rules/weather-alerts.ts), worked out once per change. */
-  async riskZones(): Promise<RiskZone[]> {
+  /** The areas of those that can put a shipment at risk (domain/rules/weather-alerts.ts), indexed once per change. */
+  async riskZones(): Promise<ZoneIndex> {
     return (await this.loaded(this.clock.now() - this.lookbackMs)).zones;
   }
 
-  private async loaded(fromMs: number): Promise<{ alerts: StoredCapAlert[]; zones: RiskZone[] }> {
+  private async loaded(fromMs: number): Promise<{ alerts: StoredCapAlert[]; zones: ZoneIndex }> {
     if (this.cache === undefined || fromMs - this.cache.fromMs > 3_600_000) {
       const alerts = await this.store.alerts(fromMs);
-      this.cache = { fromMs, alerts, zones: riskZones(alerts) };
+      this.cache = { fromMs, alerts, zones: indexZones(riskZones(alerts)) };
     }
     return this.cache;
   }

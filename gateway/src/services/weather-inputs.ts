@@ -15,7 +15,7 @@ export async function weatherOf(
   alerts: Pick<WeatherAlertService, 'riskZones'>, shipment: Shipment, fixes: readonly Fix[], onItsWay: boolean, nowMs: number, related: Related,
 ): Promise<Finding[]> {
   const zones = await alerts.riskZones();
-  if (zones.length === 0 || fixes.length === 0) return [];
+  if (zones.size === 0 || fixes.length === 0) return [];
   const kept = keptTrack(shipment.mode, fixes, nowMs);
   const promised = Date.parse(shipment.promisedDelivery);
   const windowBefore = (stopStartMs: number) => {

@@ -13,6 +13,7 @@
  * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
  * --security runs the security bench only (security.ts, issue #17; <out>/<time>-security-<mode>.json and .md).
  * --scans runs the scan bench only (scans.ts, issue #21; <out>/<time>-scans-<mode>.json and .md).
+ * --weather runs the CAP alerts bench only (weather.ts, issue #20; <out>/<time>-weather-<mode>.json and .md).
  * --evidence runs the evidence export bench only (evidence.ts, issue #16; <out>/<time>-evidence-<mode>.json and .md).
  * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
@@ -38,6 +39,7 @@ import { runCarrierBench, writeCarrierReport } from './carrier.js';
 import { runEvidenceBench, writeEvidenceReport } from './evidence.js';
 import { runSecurityBench, writeSecurityReport } from './security.js';
 import { runScanBench, writeScanReport } from './scans.js';
+import { runWeatherBench, writeWeatherReport } from './weather.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
@@ -45,7 +47,7 @@ const { values: v } = parseArgs({
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
     registry: { type: 'boolean' }, rules: { type: 'boolean' }, integrity: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
-    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' },
+    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' }, weather: { type: 'boolean' },
   },
 });
 if (v.help === true) {
@@ -57,7 +59,8 @@ if (v.help === true) {
     '       npm run bench -- [--quick | --smoke] --carrier [--out DIR]    (carrier events through POST /api/v1/carrier-events, #20: events/s, batch p99)\n' +
     '       npm run bench -- [--quick | --smoke] --security [--out DIR]   (device identity, ACLs and chaining on/off, #17: ingest ratio; 10,000 nodes connecting with credentials)\n' +
     '       npm run bench -- [--quick | --smoke] --evidence [--out DIR]   (evidence export of an order, #16: CSV, JSON, PDF of 30 days of 1-min readings: time, size, RSS)\n' +
-    '       npm run bench -- [--quick | --smoke] --scans [--out DIR]      (an RFID portal at 500 tag reads/s into custody beside ingest at its peak, #21: ratio, ack p99, drain)\n');
+    '       npm run bench -- [--quick | --smoke] --scans [--out DIR]      (an RFID portal at 500 tag reads/s into custody beside ingest at its peak, #21: ratio, ack p99, drain)\n' +
+    '       npm run bench -- [--quick | --smoke] --weather [--out DIR]    (a CAP document of 1,000 polygons against 20,000 shipments, #20: parse, zones, judging, ms)\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
@@ -93,6 +96,7 @@ if (v.carrier === true) await reportOnly('carrier', () => runCarrierBench({ mode
 if (v.security === true) await reportOnly('security', () => runSecurityBench({ mode, startedAt, log }), writeSecurityReport);
 if (v.evidence === true) await reportOnly('evidence', () => runEvidenceBench({ mode, startedAt, log }), writeEvidenceReport);
 if (v.scans === true) await reportOnly('scans', () => runScanBench({ mode, startedAt, log }), writeScanReport);
+if (v.weather === true) await reportOnly('weather', () => runWeatherBench({ mode, startedAt, log }), writeWeatherReport);
 if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
 if (v.registry === true) await reportOnly('registry', () => runRegistryBench({ mode, out, startedAt, log }), writeRegistryReport);
 

@@ -76,10 +76,14 @@ export function routeEntersArea(route: readonly LatLon[], area: CapArea): boolea
   if (route.length === 0) return false;
   const rb = polygonBox(route);
   for (const ring of area.polygons) {
-    if (!boxesMeet(rb, polygonBox(ring))) continue;
-    if (route.some((p) => contains({ kind: 'polygon', points: ring }, p))) return true;
+    const pb = polygonBox(ring);
+    if (!boxesMeet(rb, pb)) continue;
+    if (route.some((p) => inBox(pb, p) && contains({ kind: 'polygon', points: ring }, p))) return true;
     for (let i = 1; i < route.length; i++) {
-      for (let j = 1; j < ring.length; j++) if (segmentsCross(route[i - 1]!, route[i]!, ring[j - 1]!, ring[j]!)) return true;
+      const a = route[i - 1]!, b = route[i]!;
+      // A segment whose box misses the ring's crosses none of its edges.
+      if (Math.max(a.lat, b.lat) < pb.minLat || Math.min(a.lat, b.lat) > pb.maxLat || Math.max(a.lon, b.lon) < pb.minLon || Math.min(a.lon, b.lon) > pb.maxLon) continue;
+      for (let j = 1; j < ring.length; j++) if (segmentsCross(a, b, ring[j - 1]!, ring[j]!)) return true;
     }
   }
   for (const c of area.circles) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CapAlert, CapSeverity } from '../alerts/cap.js';
 import type { Fix } from './gps.js';
-import { remainingRoute, riskZones, weatherFindings, type AlertOnRecord, type WeatherInput } from './weather-alerts.js';
+import { boxesMeet } from '../alerts/cap-area.js';
+import { indexZones, remainingRoute, riskZones, weatherFindings, zonesNear, type AlertOnRecord, type RiskZone, type WeatherInput } from './weather-alerts.js';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -113,5 +114,24 @@ describe('remainingRoute', () => {
     ['at the end', { lat: 50, lon: 12 }, []],
   ])('%s', (_name, p, lons) => {
     expect(remainingRoute(route, p)).toEqual([p, ...lons.map((lon) => ({ lat: 50, lon }))]);
+  });
+});
+
+describe('the zone index', () => {
+  /** Zones of every size, from a 0.01° cell to one spanning the globe in longitude (kept aside as wide). */
+  const zones: RiskZone[] = Array.from({ length: 400 }, (_v, i) => {
+    const lat = -80 + ((i * 37) % 160), lon = -170 + ((i * 53) % 340), size = [0.01, 0.3, 2.5, 7, 400][i % 5]!;
+    const box = { minLat: lat, maxLat: Math.min(90, lat + Math.min(size, 10)), minLon: size > 360 ? -180 : lon, maxLon: size > 360 ? 180 : lon + size };
+    return { identifier: `Z${i}`, event: 'Storm', severity: 'Severe', area: { areaDesc: '', polygons: [], circles: [] }, box, fromMs: 0, toMs: 1 };
+  });
+  const index = indexZones(zones);
+  it.each([
+    ['a small box', { minLat: 10, maxLat: 10.5, minLon: 20, maxLon: 21 }],
+    ['a box on cell edges', { minLat: -3, maxLat: 4, minLon: -1, maxLon: 0 }],
+    ['a box wider than the index looks up by cell', { minLat: -80, maxLat: 80, minLon: -170, maxLon: 170 }],
+    ['a point', { minLat: 45.2, maxLat: 45.2, minLon: 7.7, maxLon: 7.7 }],
+  ])('finds exactly the zones whose boxes meet %s', (_name, b) => {
+    const want = zones.filter((z) => boxesMeet(z.box, b)).map((z) => z.identifier).sort();
+    expect(zonesNear(index, b).map((z) => z.identifier).sort()).toEqual(want);
   });
 });

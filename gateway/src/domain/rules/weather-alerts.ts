@@ -60,13 +60,57 @@ export function riskZones(alerts: readonly AlertOnRecord[]): RiskZone[] {
   return out;
 }
 
+/** Zones by the 1° cells their boxes cover, to find those near a shipment without looking at all of them. */
+export interface ZoneIndex {
+  readonly cells: ReadonlyMap<number, readonly RiskZone[]>;
+  /** Zones too wide to list by cell (more than `MAX_CELLS`): always looked at. */
+  readonly wide: readonly RiskZone[];
+  readonly size: number;
+}
+
+const MAX_CELLS = 4096;
+const cellKey = (lat: number, lon: number): number => (lat + 90) * 1000 + (lon + 540);
+
+export function indexZones(zones: readonly RiskZone[]): ZoneIndex {
+  const cells = new Map<number, RiskZone[]>();
+  const wide: RiskZone[] = [];
+  for (const z of zones) {
+    const [la0, la1, lo0, lo1] = [Math.floor(z.box.minLat), Math.floor(z.box.maxLat), Math.floor(z.box.minLon), Math.floor(z.box.maxLon)];
+    if ((la1 - la0 + 1) * (lo1 - lo0 + 1) > MAX_CELLS) { wide.push(z); continue; }
+    for (let la = la0; la <= la1; la++) for (let lo = lo0; lo <= lo1; lo++) {
+      const k = cellKey(la, lo);
+      const list = cells.get(k);
+      if (list === undefined) cells.set(k, [z]);
+      else list.push(z);
+    }
+  }
+  return { cells, wide, size: zones.length };
+}
+
+/** The zones whose boxes meet `b`, each once, in index order. */
+export function zonesNear(index: ZoneIndex, b: Box): RiskZone[] {
+  const found = new Set<RiskZone>(index.wide.filter((z) => boxesMeet(z.box, b)));
+  const cellsOf = (Math.floor(b.maxLat) - Math.floor(b.minLat) + 1) * (Math.floor(b.maxLon) - Math.floor(b.minLon) + 1);
+  if (cellsOf > MAX_CELLS) {
+    for (const list of index.cells.values()) for (const z of list) if (boxesMeet(z.box, b)) found.add(z);
+    return [...found];
+  }
+  for (let la = Math.floor(b.minLat); la <= Math.floor(b.maxLat); la++) {
+    for (let lo = Math.floor(b.minLon); lo <= Math.floor(b.maxLon); lo++) {
+      for (const z of index.cells.get(cellKey(la, lo)) ?? []) if (!found.has(z) && boxesMeet(z.box, b)) found.add(z);
+    }
+  }
+  return [...found];
+}
+
 export interface WeatherInput {
   readonly shipment: string;
   /** The kept fixes of its trackers (keptTrack), any order. */
   readonly kept: readonly Fix[];
   /** The planned route; empty: only the position counts. */
   readonly route: readonly LatLon[];
-  readonly zones: readonly RiskZone[];
+  /** The zones (riskZones), indexed once by the caller for many shipments (indexZones). */
+  readonly zones: readonly RiskZone[] | ZoneIndex;
   /** A placement on the shipment is open now (it is on its way). */
   readonly onItsWay: boolean;
   /** The delivery window before the stop (delivery-window.ts, on the track up to the stop), else the promised delivery for all three. */
@@ -78,13 +122,15 @@ export interface WeatherInput {
 }
 
 export function weatherFindings(input: WeatherInput): Finding[] {
+  const index = 'cells' in input.zones ? input.zones : indexZones(input.zones);
   const track = [...input.kept].filter((f) => f.t <= input.nowMs).sort((a, b) => a.t - b.t || (a.device < b.device ? -1 : 1));
-  if (track.length === 0 || input.zones.length === 0) return [];
-  // Only zones near the track or the route can matter: their boxes meet, with a degree to spare (a great-circle
-  // segment, which the circle test measures along, bows out of the box of its ends).
+  if (track.length === 0 || index.size === 0) return [];
+  // Only zones near the track or the route can matter: their boxes meet, with half a degree to spare (a great-circle
+  // segment, which the circle test measures along, bows out of the box of its ends: by about 0.2° for 1,000 km at 50°).
   const b = mergeBoxes([polygonBox(track), ...(input.route.length > 0 ? [polygonBox(input.route)] : [])]);
-  const reach = { minLat: b.minLat - 1, maxLat: b.maxLat + 1, minLon: b.minLon - 1, maxLon: b.maxLon + 1 };
-  const near = { ...input, zones: input.zones.filter((z) => boxesMeet(z.box, reach)) };
+  const reach = { minLat: b.minLat - 0.5, maxLat: b.maxLat + 0.5, minLon: b.minLon - 0.5, maxLon: b.maxLon + 0.5 };
+  // Polygons are tested in the plane of the box: no margin for them.
+  const near = { ...input, zones: zonesNear(index, reach).filter((z) => z.area.circles.length > 0 || boxesMeet(z.box, b)) };
   if (near.zones.length === 0) return [];
   const out: Finding[] = [];
   const risk = atRisk(near, track);
@@ -117,12 +163,27 @@ function lastAtOrBefore(track: readonly Fix[], t: number): Fix | undefined {
   return lo === 0 ? undefined : track[lo - 1];
 }
 
-function exposed(input: WeatherInput, z: RiskZone, f: Fix): 'position' | 'route' | undefined {
-  if (inBox(z.box, f) && areaContains(z.area, f)) return 'position';
-  return routeEntersArea(remainingRoute(input.route, f), z.area) ? 'route' : undefined;
+type Exposure = (z: RiskZone, f: Fix) => 'position' | 'route' | undefined;
+
+/** Whether a fix is in a zone or its remaining route enters it; each fix's remaining route worked out once. */
+function exposure(input: WeatherInput): Exposure {
+  const rests = new Map<Fix, { route: LatLon[]; box: Box }>();
+  return (z, f) => {
+    if (inBox(z.box, f) && areaContains(z.area, f)) return 'position';
+    let rest = rests.get(f);
+    if (rest === undefined) {
+      const route = remainingRoute(input.route, f);
+      rests.set(f, (rest = { route, box: polygonBox(route) }));
+    }
+    return boxesMeet(rest.box, z.box) && routeEntersArea(rest.route, z.area) ? 'route' : undefined;
+  };
 }
 
-function atRisk(input: WeatherInput, track: readonly Fix[]): Finding | undefined {
+type NearInput = WeatherInput & { readonly zones: readonly RiskZone[] };
+
+function atRisk(input: NearInput, track: readonly Fix[]): Finding | undefined {
+  const exposed = exposure(input);
+  const trackBox = polygonBox(track);
   const hits: { z: RiskZone; atMs: number; how: 'position' | 'route'; now: boolean }[] = [];
   const last = track.at(-1)!;
   for (const z of input.zones) {
@@ -131,17 +192,18 @@ function atRisk(input: WeatherInput, track: readonly Fix[]): Finding | undefined
     let first: { atMs: number; how: 'position' | 'route' } | undefined;
     // The route at the alert's start, from where the truck then was.
     const atStart = lastAtOrBefore(track, z.fromMs);
-    if (atStart !== undefined && exposed(input, z, atStart) !== undefined) first = { atMs: z.fromMs, how: exposed(input, z, atStart)! };
-    for (const f of track) {
+    const startHow = atStart === undefined ? undefined : exposed(z, atStart);
+    if (startHow !== undefined) first = { atMs: z.fromMs, how: startHow };
+    for (const f of boxesMeet(trackBox, z.box) ? track : []) {
       if (first !== undefined || f.t >= end) break;
       if (f.t >= z.fromMs && inBox(z.box, f) && areaContains(z.area, f)) first = { atMs: f.t, how: 'position' };
     }
     // The route at the alert's end (or now), from where the truck then was.
     const atEnd = lastAtOrBefore(track, end - 1);
-    const how = atEnd !== undefined && atEnd.t >= z.fromMs ? exposed(input, z, atEnd) : undefined;
+    const how = atEnd !== undefined && atEnd.t >= z.fromMs ? exposed(z, atEnd) : undefined;
     if (first === undefined && how !== undefined) first = { atMs: atEnd!.t, how };
     if (first === undefined) continue;
-    const nowHow = input.onItsWay && activeAt(z, input.nowMs) ? exposed(input, z, last) : undefined;
+    const nowHow = input.onItsWay && activeAt(z, input.nowMs) ? exposed(z, last) : undefined;
     hits.push({ z, atMs: first.atMs, how: nowHow ?? first.how, now: nowHow !== undefined });
   }
   if (hits.length === 0) return undefined;
@@ -187,7 +249,7 @@ function stopsOf(track: readonly Fix[], radiusM: number): Stop[] {
   return out;
 }
 
-function stoppedIn(input: WeatherInput, track: readonly Fix[]): Finding | undefined {
+function stoppedIn(input: NearInput, track: readonly Fix[]): Finding | undefined {
   const limitMs = (input.stopHours ?? DEFAULT_WEATHER_STOP_HOURS) * 3_600_000;
   let best: { stop: Stop; z: RiskZone; fromMs: number; toMs: number } | undefined;
   for (const stop of stopsOf(track, input.stopRadiusM ?? DEFAULT_WEATHER_STOP_RADIUS_M)) {
