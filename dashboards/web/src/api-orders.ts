@@ -61,7 +61,7 @@ export type TimelineEvent =
     readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
     readonly milestone: string; readonly code: string; readonly text: string; readonly placeName?: string;
   }
-  | { readonly at: string; readonly kind: 'scan'; readonly device: string; readonly batch: string; readonly outcome: string; readonly via: string; readonly reason?: string };
+  | { readonly at: string; readonly kind: 'scan'; readonly device: string; readonly batch: string; readonly outcome: string; readonly via: string; readonly reasonCode?: string; readonly reason?: string; readonly placement?: string };
 
 export interface OrderTimeline {
   readonly order: { readonly id: string; readonly customer?: string; readonly shipments?: readonly string[] };
