@@ -127,7 +127,7 @@ const gw = await start('gateway', [...GATEWAY_NODE_FLAGS, 'gateway/dist/main.js'
 });
 // The demo registry (sites, zones, batches, a truck shipment, orders), once: a registry kept from an earlier run
 // (or edited since) is left as it is.
-const { demoRegistry, demoCarrierEvents } = await import('../simulators/dist/demo-registry.js');
+const { demoRegistry, demoCarrierEvents, demoStormAlert } = await import('../simulators/dist/demo-registry.js');
 /** The headers of the demo's own API calls: its admin key, when the gateway's API asks for one. */
 const apiHeaders = () => (process.env.COLDTRACE_API_KEY ? { authorization: `Bearer ${process.env.COLDTRACE_API_KEY}` } : {});
 const known = await fetch(`${gw.httpUrl}/api/v1/registry/sites/demo-site`, { headers: apiHeaders() });
@@ -143,6 +143,9 @@ if (known.status === 404) {
   // What the carrier said about the truck so far (docs/claims.md), as its feed would send it.
   const posted = await fetch(`${gw.httpUrl}/api/v1/carrier-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...apiHeaders() }, body: JSON.stringify(demoCarrierEvents(now)) });
   if (!posted.ok) console.error(`coldtrace: the demo carrier events were refused: ${await posted.text()}`);
+  // A storm warning on the truck's route (docs/claims.md, "Weather and disruption alerts"), as a weather service's CAP feed would send it.
+  const storm = await fetch(`${gw.httpUrl}/api/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/cap+xml', ...apiHeaders() }, body: demoStormAlert(now) });
+  if (!storm.ok) console.error(`coldtrace: the demo storm alert was refused: ${await storm.text()}`);
 }
 // Each edge node's MQTT credential (docs/security.md): issued through the API (a rotation on every start), kept
 // where its agent's config reads it at every connection.

@@ -113,3 +113,25 @@ export function demoCarrierEvents(now: number): Record<string, unknown> {
     ],
   };
 }
+
+/**
+ * A storm warning on the demo truck's route (docs/claims.md, "Weather and disruption alerts"): a CAP 1.2 alert,
+ * Severe, in force for 12 hours from the start, over Zuid-Holland and Noord-Brabant south of the Maas (as weather
+ * services warn by province): the end of SH-7-0001's planned route, and the whole loop the simulated truck drives
+ * from Rotterdam to Venlo (truck.ts DEMO_ROUTE). Once its first fixes are judged, SH-7-0001 is flagged at risk
+ * (weather/at-risk), and stays so while the truck drives there.
+ */
+export function demoStormAlert(now: number): string {
+  const at = (offsetMs: number): string => new Date(Math.floor((now + offsetMs) / 60_000) * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>DEMO-STORM-${Math.floor(now / 60_000)}</identifier><sender>demo-weather@example.org</sender><sent>${at(0)}</sent>
+  <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info>
+    <category>Met</category><event>Severe thunderstorms</event><urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
+    <onset>${at(0)}</onset><expires>${at(12 * HOUR)}</expires>
+    <headline>Code orange: severe thunderstorms with hail and gusts over 100 km/h from Rotterdam to Venlo</headline>
+    <area><areaDesc>Zuid-Holland south, Noord-Brabant, Limburg north</areaDesc><polygon>51.30,4.00 52.00,4.00 52.00,6.25 51.30,6.25 51.30,4.00</polygon></area>
+  </info>
+</alert>`;
+}
