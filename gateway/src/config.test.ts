@@ -51,4 +51,15 @@ describe('gateway configuration', () => {
       "COLDTRACE_HTTP_CORS_ORIGINS: 'https://ops.example.com/app' is not an origin (scheme://host[:port], no path, no *)",
     ]);
   });
+
+  it('polls no CAP URL unless asked; reads the URLs and the interval, and names every bad one', () => {
+    const d = loadGatewayConfig({});
+    expect(d.ok && d.config.capAlerts).toEqual({ urls: [], pollMs: 300_000 });
+    const set = loadGatewayConfig({ COLDTRACE_CAP_URLS: 'https://alerts.example.org/cap/nl.xml, http://10.0.0.5/warn.xml', COLDTRACE_CAP_POLL_S: '60' });
+    expect(set.ok && set.config.capAlerts).toEqual({ urls: ['https://alerts.example.org/cap/nl.xml', 'http://10.0.0.5/warn.xml'], pollMs: 60_000 });
+    const bad = loadGatewayConfig({ COLDTRACE_CAP_URLS: 'file:///etc/passwd', COLDTRACE_CAP_POLL_S: '5' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      "COLDTRACE_CAP_URLS: 'file:///etc/passwd' is not an http(s) URL", "COLDTRACE_CAP_POLL_S: expected a whole number 10-86400, got '5'",
+    ]);
+  });
 });
