@@ -71,10 +71,9 @@ export function areaContains(area: CapArea, p: LatLon): boolean {
   return false;
 }
 
-/** Whether the route (a polyline, at least one point) enters the area. */
-export function routeEntersArea(route: readonly LatLon[], area: CapArea): boolean {
-  if (route.length === 0) return false;
-  const rb = polygonBox(route);
+/** Whether the route (a polyline, at least one point) enters the area. `rb`: the route's box, when known. */
+export function routeEntersArea(route: readonly LatLon[], area: CapArea, rb = route.length === 0 ? undefined : polygonBox(route)): boolean {
+  if (rb === undefined || route.length === 0) return false;
   for (const ring of area.polygons) {
     const pb = polygonBox(ring);
     if (!boxesMeet(rb, pb)) continue;

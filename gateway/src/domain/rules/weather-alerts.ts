@@ -165,17 +165,20 @@ function lastAtOrBefore(track: readonly Fix[], t: number): Fix | undefined {
 
 type Exposure = (z: RiskZone, f: Fix) => 'position' | 'route' | undefined;
 
-/** Whether a fix is in a zone or its remaining route enters it; each fix's remaining route worked out once. */
+/** Whether a fix is in a zone or its remaining route enters it; each fix's remaining route and answers worked out once. */
 function exposure(input: WeatherInput): Exposure {
-  const rests = new Map<Fix, { route: LatLon[]; box: Box }>();
+  const rests = new Map<Fix, { route: LatLon[]; box: Box; answers: Map<RiskZone, 'position' | 'route' | undefined> }>();
   return (z, f) => {
-    if (inBox(z.box, f) && areaContains(z.area, f)) return 'position';
     let rest = rests.get(f);
     if (rest === undefined) {
       const route = remainingRoute(input.route, f);
-      rests.set(f, (rest = { route, box: polygonBox(route) }));
+      rests.set(f, (rest = { route, box: polygonBox(route), answers: new Map() }));
     }
-    return boxesMeet(rest.box, z.box) && routeEntersArea(rest.route, z.area) ? 'route' : undefined;
+    if (rest.answers.has(z)) return rest.answers.get(z);
+    const answer = inBox(z.box, f) && areaContains(z.area, f) ? 'position'
+      : boxesMeet(rest.box, z.box) && routeEntersArea(rest.route, z.area, rest.box) ? 'route' : undefined;
+    rest.answers.set(z, answer);
+    return answer;
   };
 }
 
@@ -234,7 +237,11 @@ interface Stop { readonly fixes: readonly Fix[]; readonly centre: Fix; readonly 
 /** Stops of each tracker: runs of fixes within `radiusM` of the run's first fix. */
 function stopsOf(track: readonly Fix[], radiusM: number): Stop[] {
   const byDevice = new Map<string, Fix[]>();
-  for (const f of track) byDevice.set(f.device, [...(byDevice.get(f.device) ?? []), f]);
+  for (const f of track) {
+    const list = byDevice.get(f.device);
+    if (list === undefined) byDevice.set(f.device, [f]);
+    else list.push(f);
+  }
   const out: Stop[] = [];
   for (const fixes of byDevice.values()) {
     let i = 0;
