@@ -15,7 +15,7 @@ import { indexZones, parseCap, riskZones, weatherFindings } from '@coldtrace/gat
 import type { BenchMode } from './shapes.js';
 
 export const WEATHER_BENCH_SIZES: Readonly<Record<BenchMode, { polygons: number; shipments: number; repeats: number }>> = {
-  smoke: { polygons: 100, shipments: 1000, repeats: 1 }, quick: { polygons: 1000, shipments: 20_000, repeats: 3 }, full: { polygons: 1000, shipments: 20_000, repeats: 5 },
+  smoke: { polygons: 100, shipments: 1000, repeats: 2 }, quick: { polygons: 1000, shipments: 20_000, repeats: 3 }, full: { polygons: 1000, shipments: 20_000, repeats: 5 },
 };
 
 export interface WeatherBenchReport {
