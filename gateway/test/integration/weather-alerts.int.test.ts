@@ -90,6 +90,13 @@ describe('CAP alerts through the gateway', () => {
     expect((await fetch(`${gw.httpUrl}/health/live`)).status).toBe(200);
   });
 
+  it('describes the route in OpenAPI with the CAP media types and both answers', async () => {
+    const doc = (await (await fetch(`${gw.httpUrl}/openapi.json`)).json()) as Body;
+    const post = doc.paths['/api/v1/alerts'].post;
+    expect(Object.keys(post.requestBody.content).sort()).toEqual(['application/cap+xml', 'application/xml', 'text/xml']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '422']);
+  });
+
   it('refuses a body over the size limit before reading it', async () => {
     const r = await postXml(`${api}/alerts`, `<alert>${'x'.repeat(8 * 1024 * 1024 + 10)}</alert>`);
     expect(r.status).toBe(413);
