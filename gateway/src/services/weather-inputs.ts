@@ -6,7 +6,8 @@
 import type { Finding, Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
 import type { Fix } from '../domain/rules/gps.js';
-import { weatherFindings } from '../domain/rules/weather-alerts.js';
+import { mergeBoxes, polygonBox } from '../domain/alerts/cap-area.js';
+import { weatherFindings, zonesNear } from '../domain/rules/weather-alerts.js';
 import { deliveryWindow } from '../domain/shipments/delivery-window.js';
 import { keptTrack } from '../domain/shipments/kept-track.js';
 import type { WeatherAlertService } from './weather-alerts.js';
@@ -16,6 +17,11 @@ export async function weatherOf(
 ): Promise<Finding[]> {
   const zones = await alerts.riskZones();
   if (zones.size === 0 || fixes.length === 0) return [];
+  // Keeping the track costs a pass of the GPS rules over every fix: not done when no zone is anywhere near the fixes
+  // received or the route (the kept fixes are among them), with the rule's own margin.
+  const b = mergeBoxes([polygonBox(fixes), ...(shipment.route.length > 0 ? [polygonBox(shipment.route)] : [])]);
+  const finite = Number.isFinite(b.minLat + b.maxLat + b.minLon + b.maxLon);
+  if (finite && zonesNear(zones, { minLat: b.minLat - 0.5, maxLat: b.maxLat + 0.5, minLon: b.minLon - 0.5, maxLon: b.maxLon + 0.5 }).length === 0) return [];
   const kept = keptTrack(shipment.mode, fixes, nowMs);
   const promised = Date.parse(shipment.promisedDelivery);
   const windowBefore = (stopStartMs: number) => {
