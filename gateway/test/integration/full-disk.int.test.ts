@@ -51,7 +51,9 @@ async function startOnDisk(storeEnv: Record<string, string>, disk: (dir: string)
   gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
     env: {
       PATH: process.env['PATH'] ?? '', COLDTRACE_DATA_DIR: join(mnt, 'data'), COLDTRACE_HTTP_HOST: '127.0.0.1', COLDTRACE_HTTP_PORT: String(http),
-      COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: String(broker), COLDTRACE_LOG_LEVEL: 'debug', ...storeEnv,
+      COLDTRACE_MQTT_HOST: '127.0.0.1', COLDTRACE_MQTT_PORT: String(broker), COLDTRACE_LOG_LEVEL: 'debug',
+      // The disk is what is tested: devices connect without credentials and the API without keys.
+      COLDTRACE_MQTT_AUTH: 'open', COLDTRACE_HTTP_AUTH: 'off', ...storeEnv,
     },
     stdio: ['ignore', logFd, logFd],
   });
