@@ -28,7 +28,7 @@ const VARIANT_ENV: Record<Variant, Record<string, string>> = {
 export const SECURITY_SIZES: Record<BenchMode, { durationMs?: number; repetitions: number; stormNodes: number }> = {
   smoke: { repetitions: 1, stormNodes: 50 },
   quick: { repetitions: 2, stormNodes: 10_000 },
-  full: { durationMs: 20_000, repetitions: 2, stormNodes: 10_000 },
+  full: { durationMs: 20_000, repetitions: 3, stormNodes: 10_000 },
 };
 
 const SHAPES = ['single-qos1', 'batch-50'];
