@@ -1,7 +1,8 @@
 // npm run backup -- [DATA_DIR] [DEST_DIR]: consistent online copies of the gateway's SQLite files (telemetry,
-// quarantine and status log, spool) while the gateway keeps running (SQLite's online backup API).
+// quarantine and status log, spool) while the gateway keeps running (SQLite's online backup API), and the signing key
+// of its checkpoints and exports (docs/security.md "Tamper evidence"), kept private (mode 0600).
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.argv[2] ?? process.env.COLDTRACE_DATA_DIR ?? '.data/gateway');
@@ -26,4 +27,13 @@ for (const f of files) {
   db.close();
   console.log(`backup: ${f} -> ${join(dest, f)} (integrity: ${ok})`);
   if (ok !== 'ok') process.exit(1);
+}
+// The Ed25519 key that signed the checkpoints: without it a restored gateway would make a new one, and its
+// checkpoints would no longer be signed by the key the old ones (and every signed export) name.
+const key = join(dataDir, 'integrity', 'signing-key.pem');
+if (existsSync(key)) {
+  mkdirSync(join(dest, 'integrity'), { recursive: true, mode: 0o700 });
+  copyFileSync(key, join(dest, 'integrity', 'signing-key.pem'));
+  chmodSync(join(dest, 'integrity', 'signing-key.pem'), 0o600);
+  console.log(`backup: integrity/signing-key.pem -> ${join(dest, 'integrity', 'signing-key.pem')} (private: keep the backup private)`);
 }

@@ -1,7 +1,7 @@
 /** `npm run backup` copies a running gateway's databases consistently. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,10 @@ describe('backup', () => {
       const meta = new Database(join(dest, 'gateway.db'), { readonly: true });
       expect(meta.prepare("SELECT code FROM quarantine").pluck().all()).toEqual(['E_JSON']);
       meta.close();
+      // The checkpoints' signing key, byte for byte, private.
+      const key = join(dest, 'integrity', 'signing-key.pem');
+      expect(readFileSync(key)).toEqual(readFileSync(join(gw.dataDir, 'integrity', 'signing-key.pem')));
+      expect(statSync(key).mode & 0o777).toBe(0o600);
     } finally {
       await gw.destroy();
     }
