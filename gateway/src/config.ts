@@ -6,6 +6,8 @@ import type { NotifyPolicy } from './domain/notify/policy.js';
 import { loadNotifyPolicy } from './services/notify-config.js';
 import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
 import { LIMIT_ENV_KEYS, limitsConfig } from './config-limits.js';
+import { loadClaimProfiles } from './services/claims-config.js';
+import type { ClaimProfiles } from './domain/rules/claim-params.js';
 import type { AbuseLimitOptions } from './adapters/mqtt/abuse-limits.js';
 
 export type MqttConfig =
@@ -61,6 +63,8 @@ export interface GatewayConfig {
   readonly alertmanager: { readonly urls: readonly string[]; readonly resendMs: number; readonly publicUrl?: string };
   /** People on duty (docs/notifications.md): the policy file read and checked (absent: off), the link-signing key (absent: generated, kept in notify.db). */
   readonly notify?: { readonly policy: NotifyPolicy; readonly secret?: string };
+  /** The corroboration rules' parameters per carrier and lane (docs/claims.md "Per carrier and lane"); absent: the defaults. */
+  readonly claims?: ClaimProfiles;
   /**
    * Tamper evidence (docs/security.md "Tamper evidence"): readings, flags and custody chained (`chain`, off only for
    * measurement), a signed checkpoint every `checkpointIntervalMs` (0: none on a timer), the Ed25519 key's PEM file
@@ -147,6 +151,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_PUBLIC_URL: '',
   /** Notification policy file, JSON or YAML: channels, recipients, schedules, policies, windows ('' = nobody is notified). */
   COLDTRACE_NOTIFY_CONFIG: '',
+  /** Claims profile file, JSON or YAML: the corroboration rules' windows per carrier and lane ('' = the defaults). */
+  COLDTRACE_CLAIMS_CONFIG: '',
   /** HMAC key of the acknowledgement links, at least 32 characters ('' = generated once and kept in notify.db). */
   COLDTRACE_NOTIFY_SECRET: '',
   /** 'off' only to measure what chaining costs: readings, flags and custody records are then not chained. */
@@ -261,6 +267,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       ...optional('publicUrl', publicUrl(get('COLDTRACE_PUBLIC_URL'), problems)),
     },
     ...notifyConfig(get('COLDTRACE_NOTIFY_CONFIG'), get('COLDTRACE_NOTIFY_SECRET'), problems),
+    ...claimsConfig(get('COLDTRACE_CLAIMS_CONFIG'), problems),
     logLevel: oneOf('COLDTRACE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     integrity: {
       chain: oneOf('COLDTRACE_INTEGRITY_CHAIN', ['on', 'off'] as const) === 'on',
@@ -270,6 +277,13 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     capAlerts: { urls: httpUrls('COLDTRACE_CAP_URLS', get('COLDTRACE_CAP_URLS'), problems), pollMs: int('COLDTRACE_CAP_POLL_S', 10, 86_400) * 1000 },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+/** COLDTRACE_CLAIMS_CONFIG: the profile file read and checked whole. */
+function claimsConfig(path: string, problems: string[]): { claims?: ClaimProfiles } {
+  if (path === '') return {};
+  const claims = loadClaimProfiles(path, problems);
+  return claims === undefined ? {} : { claims };
 }
 
 /** Both Mosquitto files or neither. */

@@ -66,7 +66,7 @@ import { ShipmentListService } from './services/shipments.js';
 import { DeliveryWindowService } from './services/delivery-windows.js';
 import { OrderSummaryService } from './services/order-summary.js';
 import { MilestoneService } from './services/milestones.js';
-import { DEFAULT_CLAIM_WINDOW_MIN } from './domain/rules/delivery-claims.js';
+import { claimWindowsMin } from './domain/rules/claim-params.js';
 import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-store.js';
 import { LaneReportService } from './services/lane-report.js';
 import { ConsistencyReportService } from './services/consistency-report.js';
@@ -227,7 +227,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
     countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
-    scanFindings: scanFindings(scanLog, registryStore), weatherAlerts,
+    scanFindings: scanFindings(scanLog, registryStore), weatherAlerts, ...(config.claims !== undefined ? { claimProfiles: config.claims } : {}),
   });
   // A new alert, update or cancel has the shipments on their way judged (the sweep judges them again as time passes).
   weatherAlerts.onChange(() => {
@@ -236,12 +236,16 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const capPollers = config.capAlerts.urls.map((url) => new CapPoller(weatherAlerts, opts.scheduler ?? systemScheduler, log.child({ component: 'cap-poll' }), { url, everyMs: config.capAlerts.pollMs }));
   for (const p of capPollers) p.start();
   // A carrier's claim has its shipment judged now, and again once its window has passed (docs/claims.md).
+  const claimWindows = claimWindowsMin(config.claims ?? {});
   carrierEvents.onNew((events) => {
     for (const e of events) {
       for (const s of e.shipments) {
         rules.mark(`shipment:${s}`);
-        // Delivered, or at a place (a hub, perhaps): judged again when its window has passed (delivery-claims.ts, hub-claims.ts).
-        if (e.milestone === 'delivered' || e.place !== undefined || e.position !== undefined) rules.markAt(`shipment:${s}`, e.timeMs + DEFAULT_CLAIM_WINDOW_MIN * 60_000 + 1000);
+        // Delivered, or at a place (a hub, perhaps): judged again when its window has passed (delivery-claims.ts,
+        // hub-claims.ts), at each window a carrier or lane profile may give it.
+        if (e.milestone === 'delivered' || e.place !== undefined || e.position !== undefined) {
+          for (const w of claimWindows) rules.markAt(`shipment:${s}`, e.timeMs + w * 60_000 + 1000);
+        }
       }
     }
   });

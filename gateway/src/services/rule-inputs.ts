@@ -19,6 +19,7 @@ import { arrivalClaimFinding } from '../domain/rules/arrival-claims.js';
 import { shippedClaimFinding } from '../domain/rules/shipped-claims.js';
 import { silenceClaimFinding } from '../domain/rules/silence-claims.js';
 import { hubClaimFinding } from '../domain/rules/hub-claims.js';
+import { claimParamsFor, type ClaimProfiles } from '../domain/rules/claim-params.js';
 import { keptTrack, lastKeptFix } from '../domain/shipments/kept-track.js';
 import type { Related } from '../domain/flags/types.js';
 import type { Shipment } from '../domain/registry/types.js';
@@ -45,6 +46,8 @@ export class RuleInputs {
     private readonly carrier?: Pick<CarrierEventService, 'ofShipment'>,
     /** CAP weather and disruption alerts (absent: no shipment is judged against any). */
     private readonly weather?: Pick<WeatherAlertService, 'riskZones'>,
+    /** The corroboration rules' parameters per carrier and lane (absent: the defaults). */
+    private readonly claimProfiles: ClaimProfiles = {},
   ) {}
 
   /** The findings of a subject at evaluation time `nowMs`. */
@@ -158,9 +161,11 @@ export class RuleInputs {
     shipment: Shipment, tracked: boolean, visits: readonly Visit[], fixes: readonly Fix[], custody: MilestoneInput['custody'], nowMs: number, related: Related,
     departedMs: number | undefined, way: { onItsWay: boolean; startedMs: number; lastReadingMs?: number },
   ): Promise<Finding[]> {
+    // The rules' windows for this carrier and lane (docs/claims.md, "Per carrier and lane").
+    const p = claimParamsFor(this.claimProfiles, shipment.carrier, shipment.lane);
     const events = (await this.carrier?.ofShipment(shipment.id)) ?? [];
     const lastCarrierEventMs = events.reduce((m, e) => Math.max(m, e.timeMs), -Infinity);
-    const silent = silenceClaimFinding({ shipment: shipment.id, ...way, ...(Number.isFinite(lastCarrierEventMs) ? { lastCarrierEventMs } : {}), nowMs, related });
+    const silent = silenceClaimFinding({ shipment: shipment.id, ...way, ...(Number.isFinite(lastCarrierEventMs) ? { lastCarrierEventMs } : {}), nowMs, related, hours: p.noUpdateHours });
     const delivered = events.filter((e) => e.milestone === 'delivered');
     const atDestination = visits.filter((v) => v.kind === 'destination');
     const out: Finding[] = silent === undefined ? [] : [silent];
@@ -169,7 +174,7 @@ export class RuleInputs {
       const f = deliveryClaimFinding({
         shipment: shipment.id, claims: delivered.map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, ...(e.text !== undefined ? { text: e.text } : {}) })),
         destination: { id: site.id, geofence: site.geofence }, tracked, visits: atDestination,
-        fixes, placedAtDestinationMs: custody.filter((c) => c.thenAtDestination).map((c) => c.toMs), nowMs, related,
+        fixes, placedAtDestinationMs: custody.filter((c) => c.thenAtDestination).map((c) => c.toMs), nowMs, related, windowMin: p.deliveredWindowMin,
       });
       if (f !== undefined) out.push(f);
     }
@@ -185,15 +190,15 @@ export class RuleInputs {
     const atHub = events.filter((e) => e.milestone !== 'delivered' && (e.place !== undefined || e.position !== undefined));
     if (hubs.length > 0 && atHub.length > 0) {
       const f = hubClaimFinding({
-        shipment: shipment.id, hubs, visits: visits.filter((v) => v.kind === 'hub'), fixes, nowMs, related,
+        shipment: shipment.id, hubs, visits: visits.filter((v) => v.kind === 'hub'), fixes, nowMs, related, windowMin: p.hubWindowMin, farKm: p.hubFarKm,
         events: atHub.map((e) => ({ timeMs: e.timeMs, carrier: e.carrier, code: e.code, text: e.text, ...(e.place !== undefined ? { place: e.place } : {}), ...(e.position !== undefined ? { position: e.position } : {}) })),
       });
       if (f !== undefined) out.push(f);
     }
-    const early = shippedClaimFinding({ shipment: shipment.id, origin: shipment.origin, shipped, ...(departedMs !== undefined ? { departedMs } : {}), nowMs, related });
+    const early = shippedClaimFinding({ shipment: shipment.id, origin: shipment.origin, shipped, ...(departedMs !== undefined ? { departedMs } : {}), nowMs, related, withinMin: p.shippedWithinMin });
     if (early !== undefined) out.push(early);
     if (atDestination.length > 0) {
-      const input = { shipment: shipment.id, destination: shipment.destination, visits: atDestination, confirmations: [...delivered.map((e) => e.timeMs), ...completed], nowMs, related };
+      const input = { shipment: shipment.id, destination: shipment.destination, visits: atDestination, confirmations: [...delivered.map((e) => e.timeMs), ...completed], nowMs, related, withinMin: p.arrivalWithinMin };
       if (arrivalClaimFinding(input) !== undefined) {
         const last = lastKeptFix(keptTrack(shipment.mode, fixes, nowMs));
         out.push(arrivalClaimFinding({ ...input, ...(last !== undefined ? { lastFix: last } : {}) })!);

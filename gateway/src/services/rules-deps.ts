@@ -10,6 +10,7 @@ import type { CustodyIndex } from './custody.js';
 import type { EvidenceService } from './evidence.js';
 import type { CarrierEventService } from './carrier-events.js';
 import type { WeatherAlertService } from './weather-alerts.js';
+import type { ClaimProfiles } from '../domain/rules/claim-params.js';
 
 export interface RulesDeps {
   readonly registry: RegistryStore;
@@ -32,4 +33,6 @@ export interface RulesDeps {
   readonly scanFindings?: (subject: Subject) => Promise<Finding[]>;
   /** CAP weather and disruption alerts: shipments judged against those that may be in force (services/weather-alerts.ts). */
   readonly weatherAlerts?: Pick<WeatherAlertService, 'riskZones'>;
+  /** The corroboration rules' parameters per carrier and lane (domain/rules/claim-params.ts); absent: the defaults. */
+  readonly claimProfiles?: ClaimProfiles;
 }

@@ -287,6 +287,6 @@ export class RulesService {
   }
 
   private inputs(cache: SeriesCache): RuleInputs {
-    return new RuleInputs(this.deps.registry, this.deps.evidence, cache, this.deps.carrierEvents, this.deps.weatherAlerts);
+    return new RuleInputs(this.deps.registry, this.deps.evidence, cache, this.deps.carrierEvents, this.deps.weatherAlerts, this.deps.claimProfiles);
   }
 }

@@ -18,11 +18,12 @@ import { RegistryService } from '../../src/services/registry.js';
 import { RuleInputs } from '../../src/services/rule-inputs.js';
 import { SeriesCache } from '../../src/services/series-cache.js';
 import { HOUR, iso } from '../support/registry-fixture.js';
+import { readClaimProfiles, type ClaimProfiles } from '../../src/domain/rules/claim-params.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 6);
 
-async function judged(dir: string, completedAtMs: number | undefined, shippedAtMs?: number, atMs = T0 + 4 * HOUR) {
+async function judged(dir: string, completedAtMs: number | undefined, shippedAtMs?: number, atMs = T0 + 4 * HOUR, profiles: ClaimProfiles = {}) {
   const store = SqliteTelemetryStore.open(join(dir, 't.db'), { writer: 'inline' });
   const db = openDatabase(join(dir, 'r.db'));
   const registry = new SqliteRegistryStore(db);
@@ -52,7 +53,7 @@ async function judged(dir: string, completedAtMs: number | undefined, shippedAtM
   await store.write(rows);
   const custody = new CustodyIndex(registry, { linked: () => undefined, unlinked: () => undefined });
   await custody.load();
-  const inputs = new RuleInputs(registry, new EvidenceService(registry, custody, store, new SqliteFlagStore(db)), new SeriesCache(store));
+  const inputs = new RuleInputs(registry, new EvidenceService(registry, custody, store, new SqliteFlagStore(db)), new SeriesCache(store), undefined, undefined, profiles);
   const j = await inputs.shipment('SH-1', atMs);
   await store.close();
   await registry.close();
@@ -74,6 +75,15 @@ describe('claims against the evidence, over real stores', () => {
   it('no flag when the order hub completed the order 90 min after the arrival', async () => {
     const j = await judged(join(dir, 'completed'), T0 + HOUR + 90 * MIN);
     expect(j.findings.map((x) => x.rule)).not.toContain('claim/arrival-unconfirmed/120');
+  });
+
+  it("judges with the carrier's and the lane's windows: Coldline's 60 min makes the 90 min confirmation late, the lane's 120 min wins over it", async () => {
+    const carrier = readClaimProfiles({ carriers: { COLDLINE: { arrivalWithinMin: 60 } } }).profiles;
+    const late = await judged(join(dir, 'carrier-60'), T0 + HOUR + 90 * MIN, undefined, T0 + 4 * HOUR, carrier);
+    expect(late.findings.find((x) => x.rule.startsWith('claim/arrival-unconfirmed/'))).toMatchObject({ rule: 'claim/arrival-unconfirmed/60', params: { withinMin: 60 }, figures: { confirmedMs: T0 + HOUR + 90 * MIN } });
+    const lane = readClaimProfiles({ carriers: { coldline: { arrivalWithinMin: 60 } }, lanes: { 'AMS-DC2': { arrivalWithinMin: 120 } } }).profiles;
+    const inTime = await judged(join(dir, 'lane-120'), T0 + HOUR + 90 * MIN, undefined, T0 + 4 * HOUR, lane);
+    expect(inTime.findings.map((x) => x.rule).filter((r) => r.startsWith('claim/arrival-unconfirmed/'))).toEqual([]);
   });
 
   it('flags an order set shipped 45 min before the tracker left the origin (cleared: it did leave), not one set 25 min before', async () => {
