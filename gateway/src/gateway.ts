@@ -9,8 +9,7 @@ import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { LogStats } from './log-destination.js';
 import { MessageValidator, type ValidationOptions } from './domain/validate.js';
-import { startEmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
-import { startExternalSubscriber } from './adapters/mqtt/external-subscriber.js';
+import { startGatewayMqtt } from './gateway-mqtt.js';
 import { openDatabase } from './adapters/sqlite/database.js';
 import { SqliteQuarantine } from './adapters/sqlite/quarantine.js';
 import { SqliteStatusLog } from './adapters/sqlite/status-log.js';
@@ -37,7 +36,7 @@ import { registerNotifyMetrics } from './services/notify-metrics.js';
 import { CalibrationService } from './services/calibration.js';
 import { SqliteCalibrationStore } from './adapters/sqlite/calibration/calibration-store.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
-import { brokerOutlet, connectOutlet, eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
+import { eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
 import { FeedbackService, type FeedbackOptions } from './services/feedback.js';
 import { flagEvents } from './domain/events/flag-events.js';
@@ -46,9 +45,8 @@ import { NotifyingFlagStore } from './services/notifying-flag-store.js';
 import { createTelemetryStore } from './adapters/store-factory.js';
 import { buildApp } from './http/app.js';
 import type { RouteAccess } from './http/access.js';
-import { AccessKeyService } from './services/access-keys.js';
-import { SqliteApiKeyStore } from './adapters/sqlite/access/key-store.js';
-import { SqliteAuditLog } from './adapters/sqlite/access/audit-store.js';
+import type { AccessKeyService } from './services/access-keys.js';
+import { startAccess } from './gateway-access.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './ports/clock.js';
 import { IngestService } from './services/ingest.js';
 import { LiveState } from './services/live-state.js';
@@ -74,9 +72,7 @@ import { WriteBatcher, type WriteBatcherOptions } from './services/write-batcher
 import { startRetentionJob } from './services/retention-job.js';
 import { openIntegrity } from './adapters/sqlite/integrity/open.js';
 import { IntegrityService } from './services/integrity.js';
-import { CredentialService } from './services/credentials.js';
-import { SqliteCredentialStore } from './adapters/sqlite/credentials/credential-store.js';
-import { MosquittoFiles } from './services/mosquitto-files.js';
+import type { CredentialService } from './services/credentials.js';
 
 export interface StartOptions {
   /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
@@ -132,19 +128,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const statusLog = new SqliteStatusLog(metaDb);
   // Scans (docs/scans.md): every read with what it did to custody, beside the status log.
   const scanLog = new SqliteScanLog(metaDb);
-  // MQTT credentials of nodes and readers (docs/security.md): hashes only, in the gateway's own small database.
-  const credentials = new CredentialService(new SqliteCredentialStore(metaDb), clock);
-  if (config.mosquittoFiles !== undefined) {
-    const m = config.mqtt;
-    const gatewayUser = m.mode === 'external' && m.username !== undefined && m.password !== undefined ? { gateway: { username: m.username, password: m.password } } : {};
-    await new MosquittoFiles(credentials, { ...config.mosquittoFiles, ...gatewayUser }, log.child({ component: 'mosquitto-files' })).start();
-  }
-  // HTTP access (docs/security.md "HTTP access"): API keys (hashes only) and the audit log, in their own small file.
-  const accessDb = openDatabase(join(config.dataDir, 'access.db'), { durability: config.durability, cacheKiB: 4096 });
-  const accessKeys = new AccessKeyService(new SqliteApiKeyStore(accessDb), clock);
-  if (config.httpAccess.adminKey !== undefined) accessKeys.setBootstrapKey(config.httpAccess.adminKey);
-  const httpAccess = { mode: config.httpAccess.auth, keys: accessKeys, audit: new SqliteAuditLog(accessDb), corsOrigins: config.httpAccess.corsOrigins };
-  if (config.httpAccess.auth === 'off') log.warn('COLDTRACE_HTTP_AUTH=off: anyone who reaches the HTTP port may read, edit the registry, replay quarantine and act on flags');
+  // MQTT credentials of nodes and readers, API keys and the audit log (gateway-access.ts, docs/security.md).
+  const { credentials, accessKeys, httpAccess, close: closeAccess } = await startAccess(config, metaDb, clock, log);
   const opened = await createTelemetryStore(config, log);
   const { store } = opened;
   const commits = new CommitHealth(metrics.batcherObserver(), () => clock.now(), log.child({ component: 'store' }));
@@ -280,38 +265,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
 
   const mqttLog = log.child({ component: 'mqtt' });
-  const m = config.mqtt;
-  let mqttUrl: string;
-  let mqttTlsUrl: string | undefined;
-  let mqttHealth: () => { ok: boolean; detail: string };
-  let closeMqtt: () => Promise<void>;
-  let brokerPublish: ((topic: string, payload: Buffer, done: (error?: Error) => void) => void) | undefined;
-  if (m.mode === 'embedded') {
-    if (m.auth === 'open') mqttLog.warn('COLDTRACE_MQTT_AUTH=open: any client may connect to the embedded broker and publish as any node');
-    const security = m.auth === 'open' ? undefined : {
-      credentials: { verify: credentials.verify.bind(credentials), verifyCertified: credentials.verifyCertified.bind(credentials), onChange: credentials.onChange.bind(credentials), count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) },
-      forbidden: ingest.forbidden.bind(ingest),
-    };
-    const listeners = { plain: config.tls.mqttPlain, ...(config.tls.mqttTls !== undefined ? { tls: config.tls.mqttTls } : {}) };
-    const limits = { options: config.mqttLimits, count: (stage: string, reason: string) => metrics.mqttRefused.inc({ stage, reason }) };
-    const broker = await startEmbeddedBroker({ ...m, ...listeners }, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog, security, limits);
-    mqttUrl = broker.url;
-    mqttTlsUrl = broker.tlsUrl;
-    brokerPublish = broker.publish;
-    mqttHealth = () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` });
-    closeMqtt = () => broker.close();
-  } else {
-    const sub = await startExternalSubscriber(m, (msg, done) => ingest.accept(msg, done), () => clock.now(), mqttLog);
-    mqttUrl = m.url;
-    metrics.setMqttSource(() => ({ lost: sub.connectionsLost(), inFlight: sub.inFlight() }));
-    mqttHealth = () => ({ ok: sub.connected() === m.connections, detail: `${sub.connected()}/${m.connections} connections to ${m.url}, share group ${m.shareGroup}, ${sub.inFlight()} messages in flight` });
-    closeMqtt = () => sub.close();
-  }
-  // What the gateway itself publishes (flag events, refusal feedback): the embedded broker as itself; behind an
-  // external broker, a client of its own.
-  outlet.current = m.mode === 'external'
-    ? connectOutlet({ url: m.url, clientId: `${m.clientId}-events`, ...(m.username !== undefined ? { username: m.username } : {}), ...(m.password !== undefined ? { password: m.password } : {}) }, mqttLog)
-    : brokerPublish !== undefined ? brokerOutlet(brokerPublish) : undefined;
+  const mqtt = await startGatewayMqtt(config, { ingest, credentials, metrics, clock, log: mqttLog });
+  const { url: mqttUrl, tlsUrl: mqttTlsUrl } = mqtt;
+  // What the gateway itself publishes (flag events, refusal feedback), through the broker's outlet (gateway-mqtt.ts).
+  outlet.current = mqtt.outlet;
   if (outlet.current !== undefined) mqttEvents.publisher = eventPublisher(outlet.current, mqttLog);
   const retentionJob = opened.retention === undefined ? undefined
     : startRetentionJob(opened.retention, { rawDays: config.retentionRawDays, rollupDays: config.retentionRollupDays }, clock, log.child({ component: 'retention' }), registryStore);
@@ -335,7 +292,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
         : runningMs > STALLED_COMMIT_MS
           ? { ok: false, detail: `a commit has been running for ${Math.round(runningMs / 1000)} s (slow or stalled disk): nothing is acknowledged until it ends` }
           : opened.health();
-      const checks = { mqtt: mqttHealth(), store, writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
+      const checks = { mqtt: mqtt.health(), store, writeQueue: { ok: true, detail: `${batcher.depth} readings waiting for a commit` } };
       return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded', checks };
     },
   });
@@ -353,7 +310,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       integrity.close();
       feedback.close();
       await outlet.current?.close();
-      await closeMqtt();
+      await mqtt.close();
       for (const p of capPollers) await p.close();
       await batcher.close();
       await rules.close();
@@ -365,7 +322,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await calibrationStore.close();
       await outbox.close();
       await app.close();
-      accessDb.close();
+      closeAccess();
       await store.close();
       await registryStore.close();
       await carrierStore.close();
