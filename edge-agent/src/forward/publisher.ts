@@ -6,7 +6,6 @@
  * Lanes (issue #3): alarm rows first, then live rows (enqueued since the current connection came up), then the
  * backlog from before it, in original order and rate-limited so a long outage does not flood the gateway.
  */
-import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { nodeStatusTopic, type NodeStatus } from '@coldtrace/contract';
@@ -15,6 +14,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { nodeStatusMessage } from './messages.js';
 import type { Lane, Outbox, OutboxRow } from './outbox.js';
 import { withTimeout } from '../timeout.js';
+import { connectOptionsFromFiles } from './connect-files.js';
 
 export interface PublisherOptions {
   readonly url: string;
@@ -112,8 +112,7 @@ export class Publisher {
       will: { topic, payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
       ...(this.options.username !== undefined ? { username: this.options.username } : {}),
       ...(this.options.password !== undefined ? { password: this.options.password } : {}),
-      ...this.passwordFromFile(),
-      ...this.tlsFiles(),
+      ...connectOptionsFromFiles(this.options, this.log),
     };
     const client = connect(this.options.url, opts);
     this.client = client;
@@ -121,35 +120,6 @@ export class Publisher {
     client.on('close', () => this.onClose(client));
     client.on('message', (topic, payload) => this.options.subscriptions?.get(topic)?.(payload));
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
-  }
-
-  private tlsFiles(): Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'> {
-    const { caFile, certFile, keyFile } = this.options;
-    if (caFile === undefined && certFile === undefined) return {};
-    const read = (f: string | undefined): Buffer | undefined => {
-      if (f === undefined) return undefined;
-      try {
-        return readFileSync(f);
-      } catch (err) {
-        this.log.warn({ file: f, err: (err as Error).message }, 'mqtt TLS file unreadable');
-        return undefined;
-      }
-    };
-    const [ca, cert, key] = [read(caFile), read(certFile), read(keyFile)];
-    return { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined && key !== undefined ? { cert, key } : {}) };
-  }
-
-  private passwordFromFile(): { password?: string } {
-    const file = this.options.passwordFile;
-    if (file === undefined) return {};
-    try {
-      const password = readFileSync(file, 'utf8').split('\n')[0]!.trim();
-      if (password !== '') return { password };
-      this.log.warn({ file }, 'mqtt password file is empty: connecting without a password');
-    } catch (err) {
-      this.log.warn({ file, err: (err as Error).message }, 'mqtt password file unreadable: connecting without a password');
-    }
-    return {};
   }
 
   private onConnect(client: MqttClient): void {
