@@ -56,6 +56,13 @@ export function distanceToPolylineM(route: readonly LatLon[], p: LatLon): number
 }
 
 /** Length of a route (great-circle segments), metres. */
+/** Distance from a point to a geofence, metres: 0 inside, else to the circle's edge or the polygon's nearest side. */
+export function distanceToGeofenceM(g: Geofence, p: LatLon): number {
+  if (contains(g, p)) return 0;
+  if (g.kind === 'circle') return Math.max(0, haversineM(g.center, p) - g.radiusM);
+  return distanceToPolylineM([...g.points, g.points[0]!], p);
+}
+
 export function routeLengthM(route: readonly LatLon[]): number {
   let m = 0;
   for (let i = 1; i < route.length; i++) m += haversineM(route[i - 1]!, route[i]!);

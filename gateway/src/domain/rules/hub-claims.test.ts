@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distanceToGeofenceM, hubClaimFinding, hubOf, placeKey, type HubClaimInput } from './hub-claims.js';
+import { distanceToGeofenceM } from '../registry/geofence.js';
+import { hubClaimFinding, hubOf, placeKey, type HubClaimInput } from './hub-claims.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 8);

@@ -7,7 +7,7 @@
  * is not judged here (custody does not place goods at hubs). An event is judged once its window has passed. Pure.
  */
 import type { Finding, Related } from '../flags/types.js';
-import { contains, distanceToPolylineM, haversineM } from '../registry/geofence.js';
+import { contains, distanceToGeofenceM } from '../registry/geofence.js';
 import type { Geofence, LatLon } from '../registry/types.js';
 import type { Visit } from './gps.js';
 import { DEFAULT_CLAIM_WINDOW_MIN } from './delivery-claims.js';
@@ -53,12 +53,6 @@ export function hubOf(e: HubEvent, hubs: HubClaimInput['hubs']): HubClaimInput['
   return e.position === undefined ? undefined : hubs.find((h) => contains(h.geofence, e.position!));
 }
 
-/** Distance from a point to a geofence, m: 0 inside. */
-export function distanceToGeofenceM(g: Geofence, p: LatLon): number {
-  if (contains(g, p)) return 0;
-  if (g.kind === 'circle') return Math.max(0, haversineM(g.center, p) - g.radiusM);
-  return distanceToPolylineM([...g.points, g.points[0]!], p);
-}
 
 /** The finding, or undefined when every hub event whose window has passed is corroborated or cannot be judged. */
 export function hubClaimFinding(input: HubClaimInput): Finding | undefined {

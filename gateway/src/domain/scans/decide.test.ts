@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Placement } from '../registry/types.js';
-import { decideCustody, distanceToGeofenceM, type CustodyDecision, type Whereabouts } from './decide.js';
+import { decideCustody, type CustodyDecision, type Whereabouts } from './decide.js';
+import { distanceToGeofenceM } from '../registry/geofence.js';
 import type { Geofence } from '../registry/types.js';
 import type { ScannerRegistration } from './registration.js';
 import { doorVerdict, endOfDayMs } from './door.js';

@@ -8,7 +8,7 @@
  * nothing (repeats are idempotent). A scan that custody contradicts (the batch is in another site, or on a truck
  * that neither left from nor goes to here) changes nothing and says why: it is kept and flagged by the caller.
  */
-import { contains, distanceToPolylineM, haversineM } from '../registry/geofence.js';
+import { distanceToGeofenceM } from '../registry/geofence.js';
 import type { Geofence, LatLon, Placement } from '../registry/types.js';
 import type { ScannerRegistration } from './registration.js';
 
@@ -32,12 +32,6 @@ export interface Whereabouts {
 /** A goods move between a truck and a site is not believed when the truck's tracker was farther than this from it, metres. */
 export const TRUCK_FAR_M = 25_000;
 
-/** Distance from a point to a geofence, metres: 0 inside. */
-export function distanceToGeofenceM(g: Geofence, p: LatLon): number {
-  if (contains(g, p)) return 0;
-  if (g.kind === 'circle') return Math.max(0, haversineM(g.center, p) - g.radiusM);
-  return distanceToPolylineM([...g.points, g.points[0]!], p);
-}
 
 export type CustodyDecision =
   /** `put`: the placements to write (the one closed at t, the one opened). */
