@@ -15,6 +15,7 @@ import { cpuSeconds } from './proc.js';
 import { spawnGateway } from './processes.js';
 import { shapes, type BenchMode } from './shapes.js';
 import { measureStoreChainCost, type StoreChainCost } from './integrity-store.js';
+import { mean, onOffFigures, r3, type OnOffFigures } from './on-off.js';
 
 const VERIFY_CLI = fileURLToPath(new URL('../../../gateway/dist/cli/verify.js', import.meta.url));
 const SHAPES = ['single-qos1', 'batch-50'];
@@ -36,17 +37,10 @@ export interface IntegrityRun {
   readonly verify?: { readonly ok: boolean; readonly seconds: number; readonly summary: string };
 }
 
-export interface IntegrityShape {
+export interface IntegrityShape extends OnOffFigures {
   readonly shape: string;
   readonly title: string;
   readonly durationS: number;
-  readonly onReadingsPerS: number;
-  readonly offReadingsPerS: number;
-  /** on / off of the means (target >= 0.9), and of each pair. */
-  readonly ratio: number;
-  readonly pairRatios: readonly number[];
-  /** off / on of the CPU per reading: the share of throughput left when the gateway is CPU-bound. */
-  readonly cpuRatio: number;
   readonly runs: readonly IntegrityRun[];
 }
 
@@ -61,8 +55,6 @@ export interface IntegrityBenchReport {
   readonly estimatedRatios: readonly { readonly shape: string; readonly ratio: number }[];
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
 
 function verifyDir(dir: string): Promise<{ ok: boolean; seconds: number; summary: string }> {
@@ -106,12 +98,7 @@ export async function runIntegrityBench(o: { mode: BenchMode; startedAt: Date; l
       }
     }
     const of = (c: 'on' | 'off'): IntegrityRun[] => runs.filter((r) => r.chain === c);
-    const [on, off] = [mean(of('on').map((r) => r.readingsPerS)), mean(of('off').map((r) => r.readingsPerS))];
-    const s: IntegrityShape = {
-      shape: spec.name, title: spec.title, durationS: (load.durationMs ?? 10_000) / 1000, onReadingsPerS: Math.round(on), offReadingsPerS: Math.round(off),
-      ratio: r3(on / Math.max(1, off)), pairRatios: of('on').map((r, i) => r3(r.readingsPerS / Math.max(1, of('off')[i]?.readingsPerS ?? 0))),
-      cpuRatio: r3(mean(of('off').map((r) => r.cpuUsPerReading)) / Math.max(1e-9, mean(of('on').map((r) => r.cpuUsPerReading)))), runs,
-    };
+    const s: IntegrityShape = { shape: spec.name, title: spec.title, durationS: (load.durationMs ?? 10_000) / 1000, ...onOffFigures(of('on'), of('off')), runs };
     out.push(s);
     o.log(`${spec.name}: chaining on / off ${s.onReadingsPerS.toLocaleString('en')} / ${s.offReadingsPerS.toLocaleString('en')} readings/s = ${pct(s.ratio)} (pairs ${s.pairRatios.map(pct).join(', ')}); by CPU ${pct(s.cpuRatio)}`);
   }

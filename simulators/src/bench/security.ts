@@ -16,6 +16,7 @@ import { cpuSeconds } from './proc.js';
 import { spawnGateway } from './processes.js';
 import { shapes, type BenchMode, type ShapeSpec } from './shapes.js';
 import { sample } from './prom-text.js';
+import { onOffFigures, type OnOffFigures } from './on-off.js';
 
 type Variant = 'on' | 'off';
 type Credentials = NonNullable<LoadOptions['credentials']>;
@@ -44,17 +45,10 @@ export interface SecurityRun {
   readonly detail: string;
 }
 
-export interface SecurityIngest {
+export interface SecurityIngest extends OnOffFigures {
   readonly shape: string;
   readonly title: string;
   readonly durationS: number;
-  readonly onReadingsPerS: number;
-  readonly offReadingsPerS: number;
-  /** on / off (target >= 0.9), and per repetition. */
-  readonly ratio: number;
-  readonly pairRatios: readonly number[];
-  /** off / on CPU per reading: the share of throughput left when CPU-bound. */
-  readonly cpuRatio: number;
   readonly runs: readonly SecurityRun[];
 }
 
@@ -77,8 +71,6 @@ export interface SecurityReport {
   readonly storm: ConnectStorm;
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Credentials issued by the gateway at `httpUrl` for nodes dev-node-0 .. n-1, in one call. */
 async function issue(httpUrl: string, n: number): Promise<Credentials> {
@@ -172,14 +164,7 @@ export async function runSecurityBench(o: { mode: BenchMode; startedAt: Date; lo
       }
     }
     const of = (v: Variant): SecurityRun[] => runs.filter((r) => r.variant === v);
-    const [on, off] = [of('on'), of('off')];
-    const x: SecurityIngest = {
-      shape: shape.name, title: shape.title, durationS: (shape.load.durationMs ?? 10_000) / 1000,
-      onReadingsPerS: Math.round(mean(on.map((r) => r.readingsPerS))), offReadingsPerS: Math.round(mean(off.map((r) => r.readingsPerS))),
-      ratio: r3(mean(on.map((r) => r.readingsPerS)) / Math.max(1, mean(off.map((r) => r.readingsPerS)))),
-      pairRatios: on.map((r, i) => r3(r.readingsPerS / Math.max(1, off[i]?.readingsPerS ?? 0))),
-      cpuRatio: r3(mean(off.map((r) => r.cpuUsPerReading)) / Math.max(1e-9, mean(on.map((r) => r.cpuUsPerReading)))), runs,
-    };
+    const x: SecurityIngest = { shape: shape.name, title: shape.title, durationS: (shape.load.durationMs ?? 10_000) / 1000, ...onOffFigures(of('on'), of('off')), runs };
     ingest.push(x);
     log(`  on / off: ${x.onReadingsPerS.toLocaleString('en')} / ${x.offReadingsPerS.toLocaleString('en')} readings/s = ${Math.round(x.ratio * 1000) / 10} % (pairs ${x.pairRatios.map((p) => `${Math.round(p * 1000) / 10} %`).join(', ')}); by CPU per reading ${Math.round(x.cpuRatio * 1000) / 10} %`);
   }

@@ -6,6 +6,7 @@
  */
 import { shapes, type BenchMode, type ShapeSpec } from '../shapes.js';
 import { compareCustody, type CustodyComparison, type CustodyRun } from '../registry/ingest.js';
+import { mean, r3 } from '../on-off.js';
 
 /** Per mode: seconds per run (undefined: the shape's own) and on/off/rules triples. */
 export const INGEST_SIZES: Record<BenchMode, { durationMs?: number; repetitions: number }> = {
@@ -40,8 +41,6 @@ export interface RulesIngest {
   readonly comparison: CustodyComparison;
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export async function compareRules(mode: BenchMode, template: string, log: (s: string) => void): Promise<RulesIngest[]> {
   const size = INGEST_SIZES[mode];
