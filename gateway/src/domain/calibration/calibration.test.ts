@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correct, inForce, markAt, parseCalibration, type Calibration } from './calibration.js';
+import { correct, correctedValue, inForce, markAt, parseCalibration, type Calibration } from './calibration.js';
 
 const cert = (certificate: string, calibratedAt: string, dueAt: string, correction = 0.2): Calibration => ({
   certificate, device: 'S-1', laboratory: 'DAkkS D-K-12345', calibratedAt, dueAt, metrics: { temperature: { correction, uncertainty: 0.15 } },
@@ -28,6 +28,17 @@ describe('calibration', () => {
     ['corrects an overdue reading but marks it', 'temperature', 5, '2027-06-01T00:00:00Z', { measured: 5, corrected: 4.9, uncertainty: 0.15, certificate: 'C-2026', mark: 'overdue' }],
   ] as const)('%s', (_w, metric, value, at, expected) => {
     expect(correct(certs, metric, value, t(at))).toEqual(expected);
+  });
+
+  it.each([
+    ['the certificate in force at the time corrects the value the rules judge', 'temperature', 7.9, '2025-06-01T00:00:00Z', certs, 8.1],
+    ['the newer certificate from its calibration date', 'temperature', 8.05, '2026-03-01T00:00:00Z', certs, 7.95],
+    ['a metric the certificate does not cover is judged as measured', 'humidity', 55, '2025-06-01T00:00:00Z', certs, 55],
+    ['a reading before any certificate is judged as measured', 'temperature', 7.9, '2024-01-01T00:00:00Z', certs, 7.9],
+    ['an overdue certificate still corrects', 'temperature', 7.9, '2027-06-01T00:00:00Z', certs, 7.8],
+    ['a device without certificates is judged as measured', 'temperature', 7.9, '2025-06-01T00:00:00Z', [], 7.9],
+  ] as const)('correctedValue: %s', (_w, metric, value, at, list, expected) => {
+    expect(correctedValue(list, metric, value, t(at))).toBe(expected);
   });
 
   it('reads a certificate and lists every problem of a bad one', () => {

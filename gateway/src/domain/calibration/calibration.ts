@@ -107,10 +107,22 @@ export function correct(calibrations: readonly Calibration[], metric: string, va
   return {
     measured: value, mark,
     ...(calibration !== undefined ? { certificate: calibration.certificate } : {}),
-    // Rounded to what a float sum leaves (9.1 + 0.2 is 9.299999999999999).
-    ...(m !== undefined ? { corrected: Math.round((value + m.correction) * 1e9) / 1e9, uncertainty: m.uncertainty } : {}),
+    ...(m !== undefined ? { corrected: applied(value, m), uncertainty: m.uncertainty } : {}),
   };
 }
+
+/**
+ * The value the rules judge: corrected by the certificate in force at `ms` when it gives a correction for the metric,
+ * else as measured (a device without a certificate is judged on what it says).
+ */
+export function correctedValue(calibrations: readonly Calibration[], metric: string, value: number, ms: number): number {
+  if (calibrations.length === 0) return value;
+  const m = inForce(calibrations, ms)?.metrics[metric];
+  return m === undefined ? value : applied(value, m);
+}
+
+// Rounded to what a float sum leaves (9.1 + 0.2 is 9.299999999999999).
+const applied = (value: number, m: MetricCalibration): number => Math.round((value + m.correction) * 1e9) / 1e9;
 
 /** ISO date or date-time to ms; a date alone is midnight UTC. */
 export function timeOf(iso: string): number {
