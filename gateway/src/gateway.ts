@@ -201,8 +201,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const weatherAlerts = new WeatherAlertService(alertStore, clock, log.child({ component: 'weather-alerts' }));
   const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
-  const deliveryWindows = new DeliveryWindowService(registryStore, shipments);
-  const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows);
+  const deliveryWindows = new DeliveryWindowService(registryStore, shipments, flags);
+  const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows, config.claims);
   const laneReports = new LaneReportService(flags, registryStore);
   const milestones = new MilestoneService({
     store: new SqliteMilestoneStore(registryDb), registry: registryStore, clock, log: log.child({ component: 'milestones' }),

@@ -11,7 +11,7 @@ import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { concernsOf } from '../domain/summary/concerns.js';
 import { hubOf } from '../domain/rules/hub-claims.js';
-import { DEFAULT_CLAIM_WINDOW_MIN } from '../domain/rules/delivery-claims.js';
+import { claimParamsFor, type ClaimProfiles } from '../domain/rules/claim-params.js';
 import type { CarrierClaim, DeliveryFacts, HubStay, OrderFacts, TemperatureFacts } from '../domain/summary/facts.js';
 
 /** The metric the goods' temperature is read from, and the page size of its readings. */
@@ -25,6 +25,8 @@ export class OrderSummaryService {
     private readonly store: TelemetryStore,
     private readonly tracks: Pick<TrackService, 'orderTimeline'>,
     private readonly windows: Pick<DeliveryWindowService, 'of'>,
+    /** The corroboration rules' windows per carrier and lane (COLDTRACE_CLAIMS_CONFIG), so the summary judges as they do. */
+    private readonly claimProfiles: ClaimProfiles = {},
   ) {}
 
   /** Undefined for an unknown order. */
@@ -100,7 +102,8 @@ export class OrderSummaryService {
   /**
    * The latest carrier event up to `atMs`, with what our evidence says of it: contradicted when a corroboration flag
    * names it (claim/delivered, claim/hub: its last claim is this event), confirmed when a tracker of its shipment
-   * arrived within the claim window at the destination (a delivery) or at the hub the event names.
+   * arrived within the claim window at the destination (a delivery) or at the hub the event names: the window of
+   * the shipment's carrier and lane (claim-params.ts), as the rules judged it.
    */
   private async carrier(t: Timeline, atMs: number): Promise<CarrierClaim | undefined> {
     let last: Extract<Timeline['events'][number], { kind: 'carrier' }> | undefined;
@@ -113,7 +116,9 @@ export class OrderSummaryService {
       const km = flag.figures['nearestFixKm'];
       return { ...claim, evidence: { kind: 'contradicted', ...(typeof km === 'number' ? { trackerKm: km } : {}) } };
     }
-    const w = DEFAULT_CLAIM_WINDOW_MIN * 60_000;
+    const lane = (await this.registry.get('shipments', last.shipment))?.lane ?? '';
+    const params = claimParamsFor(this.claimProfiles, last.carrier, lane);
+    const w = (last.milestone === 'delivered' ? params.deliveredWindowMin : params.hubWindowMin) * 60_000;
     const arrivals = t.events.filter((e) => e.kind === 'place' && e.change === 'arrived' && e.shipment === last.shipment && Math.abs(Date.parse(e.at) - ms) <= w);
     for (const a of arrivals) {
       if (a.kind !== 'place') continue;
@@ -143,9 +148,10 @@ export class OrderSummaryService {
       const w = await this.windows.of(id, atMs);
       if (w === undefined) continue;
       if (w.status.state === 'in_transit') {
-        const x = w.window;
+        // The window already holds a weather stop's delay; without a window of its own, the delay's is the estimate.
+        const x = w.window ?? w.delay;
         if (x === undefined || !Number.isFinite(x.p10Ms) || !Number.isFinite(x.p90Ms)) return { kind: 'no-basis' };
-        return { kind: 'window', p10Ms: x.p10Ms, p50Ms: x.p50Ms, p90Ms: x.p90Ms };
+        return { kind: 'window', p10Ms: x.p10Ms, p50Ms: x.p50Ms, p90Ms: x.p90Ms, ...(w.delay !== undefined ? { delayedBy: w.delay.event } : {}) };
       }
       if (w.status.state === 'planned') planned = true;
       else if (w.status.arrivedMs !== undefined) arrivedMs = Math.max(arrivedMs, w.status.arrivedMs);

@@ -19,6 +19,8 @@ import { flagEvents } from '../../src/domain/events/flag-events.js';
 import type { StoredReading } from '../../src/domain/reading.js';
 import type { FlagChange } from '../../src/ports/flags.js';
 import { CustodyIndex } from '../../src/services/custody.js';
+import { DeliveryWindowService } from '../../src/services/delivery-windows.js';
+import { ShipmentListService } from '../../src/services/shipments.js';
 import { EvidenceService } from '../../src/services/evidence.js';
 import { RegistryService } from '../../src/services/registry.js';
 import { RulesService } from '../../src/services/rules.js';
@@ -76,8 +78,9 @@ async function world(dir: string) {
     return rules.judgeNow(['shipment:SH-1']);
   };
   const weather = async () => Object.fromEntries((await flags.list({ rule: 'weather/', limit: 10 })).map((f) => [f.rule, f]));
+  const windows = new DeliveryWindowService(registry, new ShipmentListService(registry, store, flags), flags);
   return {
-    weatherAlerts, judgeAt, weather,
+    weatherAlerts, judgeAt, weather, windows,
     close: async () => {
       await rules.close();
       await alertStore.close();
@@ -109,11 +112,16 @@ describe('weather alerts against a shipment, over real stores', () => {
       windowBasis: 'promised delivery', stoppedMin: 245, windowP10Ms: T0 + 2 * HOUR + 245 * MIN, windowP50Ms: T0 + 2 * HOUR + 245 * MIN, windowP90Ms: T0 + 11 * HOUR,
     });
     expect((await w.weather())['weather/at-risk']).toMatchObject({ active: true, figures: { on: 'position' } });
+    // The shipment's delivery window (GET .../delivery-window, the order view and summary) is held by the flag.
+    const held = await w.windows.of('SH-1', T0 + 5 * HOUR + 10 * MIN);
+    expect(held?.delay).toMatchObject({ flag: 'weather/stopped/4h@shipment:SH-1', alert: 'STORM-1', event: 'Storm', stoppedMin: 245, p10Ms: T0 + 2 * HOUR + 245 * MIN, p90Ms: T0 + 11 * HOUR });
+    expect(held?.window === undefined || held.window.p90Ms >= T0 + 11 * HOUR).toBe(true);
     const cancel = storm('STORM-C', ON_ROUTE, T0 + 10 * HOUR, `<msgType>Cancel</msgType><references>knmi@example.org,STORM-1,${capTime(T0)}</references>`)
       .replace(`<sent>${capTime(T0)}</sent>`, `<sent>${capTime(T0 + 5 * HOUR + 10 * MIN)}</sent>`);
     expect(await w.weatherAlerts.ingest(cancel, 1000, 'http')).toMatchObject({ accepted: true, ended: [`knmi@example.org,STORM-1,${capTime(T0)}`] });
     const cleared = await w.judgeAt(T0 + 5 * HOUR + 20 * MIN);
     expect(flagEvents(cleared).filter((m) => m.type === 'flag.cleared').map((m) => m.flag.rule).sort()).toEqual(['weather/at-risk', 'weather/stopped/4h']);
+    expect((await w.windows.of('SH-1', T0 + 5 * HOUR + 20 * MIN))?.delay).toBeUndefined();
     await w.close();
   });
 

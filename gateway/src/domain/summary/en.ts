@@ -63,8 +63,9 @@ export const EN: Phrases = {
   delivery: (d, f) => {
     switch (d.kind) {
       case 'window': {
-        if (f.daysFromNow(d.p10Ms) === f.daysFromNow(d.p90Ms)) return `Arrives ${f.day(d.p10Ms)}, ${f.clock(d.p10Ms)}–${f.clock(d.p90Ms)} (80 % likely).`;
-        return `Arrives between ${f.day(d.p10Ms)}, ${f.clock(d.p10Ms)} and ${f.day(d.p90Ms)}, ${f.clock(d.p90Ms)} (80 % likely).`;
+        const held = d.delayedBy !== undefined ? `Held up by a severe weather warning on its route (${d.delayedBy}). ` : '';
+        if (f.daysFromNow(d.p10Ms) === f.daysFromNow(d.p90Ms)) return `${held}Arrives ${f.day(d.p10Ms)}, ${f.clock(d.p10Ms)}–${f.clock(d.p90Ms)} (80 % likely).`;
+        return `${held}Arrives between ${f.day(d.p10Ms)}, ${f.clock(d.p10Ms)} and ${f.day(d.p90Ms)}, ${f.clock(d.p90Ms)} (80 % likely).`;
       }
       case 'arrived': return `Arrived ${Math.abs(f.daysFromNow(d.atMs)) <= 1 ? '' : 'on '}${f.day(d.atMs)} at ${f.clock(d.atMs)}.`;
       case 'not-departed': return 'Not on its way yet; the arrival time is estimated once it is.';

@@ -57,7 +57,8 @@ export interface CarrierClaim {
 }
 
 export type DeliveryFacts =
-  | { readonly kind: 'window'; readonly p10Ms: number; readonly p50Ms: number; readonly p90Ms: number }
+  /** `delayedBy`: the weather alert (its event, as the issuer names it) a stop inside which holds the window back. */
+  | { readonly kind: 'window'; readonly p10Ms: number; readonly p50Ms: number; readonly p90Ms: number; readonly delayedBy?: string }
   | { readonly kind: 'arrived'; readonly atMs: number }
   | { readonly kind: 'not-departed' }
   /** In transit, but nothing to estimate from yet (no route, no kept fix, too little track and lane history). */

@@ -127,6 +127,12 @@ const cases: Case[] = [
     en: ['Kept between 3.1 and 5.4 °C so far.', '2 drops were recorded in handling, the first on 7 Dec, 09:30.', 'The shipment left its planned route for 25 min from 7 Dec, 10:30 and is back on it.', 'Arrives between today, 23:30 and tomorrow, 01:00 (80 % likely).', 'Times are in Asia/Kolkata time.'],
     zh: ['到目前为止，温度一直保持在 3.1 至 5.4 °C 之间。', '装卸中记录到 2 次跌落，首次在12月7日 09:30。', '12月7日 10:30起，货物偏离计划路线 25 分钟，现已回到计划路线。', '预计今天 23:30 至明天 01:00 送达（可能性 80%）。', '以上时间均为 Asia/Kolkata 时区时间。'],
   },
+  {
+    name: 'held up by a storm: the warning named before the window',
+    facts: { temperature: temp, concerns: [], hubStays: [], delivery: { kind: 'window', p10Ms: at(14), p50Ms: at(16), p90Ms: at(21), delayedBy: 'Severe Thunderstorm' } },
+    en: ['Kept between 3.1 and 5.4 °C so far.', 'Held up by a severe weather warning on its route (Severe Thunderstorm). Arrives today, 14:00–21:00 (80 % likely).', 'Times are in Europe/Amsterdam time.'],
+    zh: ['到目前为止，温度一直保持在 3.1 至 5.4 °C 之间。', '途经地区发布了恶劣天气预警（Severe Thunderstorm），运输受阻。预计今天 14:00–21:00 送达（可能性 80%）。', '以上时间均为 Europe/Amsterdam 时区时间。'],
+  },
 ];
 
 describe('orderSummary', () => {

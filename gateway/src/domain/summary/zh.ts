@@ -64,8 +64,9 @@ export const ZH: Phrases = {
   delivery: (d, f) => {
     switch (d.kind) {
       case 'window': {
-        if (f.daysFromNow(d.p10Ms) === f.daysFromNow(d.p90Ms)) return `预计${f.day(d.p10Ms)} ${f.clock(d.p10Ms)}–${f.clock(d.p90Ms)} 送达（可能性 80%）。`;
-        return `预计${f.day(d.p10Ms)} ${f.clock(d.p10Ms)} 至${f.day(d.p90Ms)} ${f.clock(d.p90Ms)} 送达（可能性 80%）。`;
+        const held = d.delayedBy !== undefined ? `途经地区发布了恶劣天气预警（${d.delayedBy}），运输受阻。` : '';
+        if (f.daysFromNow(d.p10Ms) === f.daysFromNow(d.p90Ms)) return `${held}预计${f.day(d.p10Ms)} ${f.clock(d.p10Ms)}–${f.clock(d.p90Ms)} 送达（可能性 80%）。`;
+        return `${held}预计${f.day(d.p10Ms)} ${f.clock(d.p10Ms)} 至${f.day(d.p90Ms)} ${f.clock(d.p90Ms)} 送达（可能性 80%）。`;
       }
       case 'arrived': return `已于${f.day(d.atMs)} ${f.clock(d.atMs)} 送达。`;
       case 'not-departed': return '尚未启运，启运后将提供预计送达时间。';

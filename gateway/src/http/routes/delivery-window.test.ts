@@ -1,6 +1,7 @@
 /**
  * GET /api/v1/shipments/{id}/delivery-window on real SQLite stores: a truck 4 h into a 400 km trip due north at
- * 60 km/h (basis: its own track), one an hour in with the lane's past trips to go by, one not gone yet.
+ * 60 km/h (basis: its own track), one an hour in with the lane's past trips to go by, one not gone yet, and one like
+ * the first held back by an active weather stop flag (its window later than the track says) until the flag clears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -34,6 +35,7 @@ describe('GET /api/v1/shipments/{id}/delivery-window', () => {
   const store = SqliteTelemetryStore.open(':memory:');
   const db = openDatabase(':memory:');
   const registryStore = new SqliteRegistryStore(db);
+  const flags = new SqliteFlagStore(db);
   let app: FastifyInstance;
   // A minute after the last fixes (the evaluation time is exclusive).
   const AT = NOW + MIN;
@@ -43,12 +45,13 @@ describe('GET /api/v1/shipments/{id}/delivery-window', () => {
     await new RegistryService(registryStore, { now: () => NOW }).importDocument({
       format: 'coldtrace-registry/1',
       sites: [site('SOUTH', 50), site('NORTH', north(400))],
-      devices: ['T-1', 'T-2', 'T-OLD-1', 'T-OLD-2', 'T-OLD-3'].map(tracker),
+      devices: ['T-1', 'T-2', 'T-3', 'T-OLD-1', 'T-OLD-2', 'T-OLD-3'].map(tracker),
       // Three past trips of 400 km in 8, 10 and 5 h (50, 40 and 80 km/h).
-      shipments: [shipment('S-4H', 0), shipment('S-1H', 3), shipment('S-LATER', 6), shipment('S-PAST-1', -40), shipment('S-PAST-2', -30), shipment('S-PAST-3', -20)],
+      shipments: [shipment('S-4H', 0), shipment('S-STORM', 0), shipment('S-1H', 3), shipment('S-LATER', 6), shipment('S-PAST-1', -40), shipment('S-PAST-2', -30), shipment('S-PAST-3', -20)],
       placements: [
         { id: 'P-1', device: 'T-1', shipment: 'S-4H', from: iso(T0) },
         { id: 'P-2', device: 'T-2', shipment: 'S-1H', from: iso(T0 + 3 * H) },
+        { id: 'P-3', device: 'T-3', shipment: 'S-STORM', from: iso(T0) },
         { id: 'P-O1', device: 'T-OLD-1', shipment: 'S-PAST-1', from: iso(T0 - 40 * H), to: iso(T0 - 32 * H) },
         { id: 'P-O2', device: 'T-OLD-2', shipment: 'S-PAST-2', from: iso(T0 - 30 * H), to: iso(T0 - 20 * H) },
         { id: 'P-O3', device: 'T-OLD-3', shipment: 'S-PAST-3', from: iso(T0 - 20 * H), to: iso(T0 - 15 * H) },
@@ -61,11 +64,12 @@ describe('GET /api/v1/shipments/{id}/delivery-window', () => {
     };
     // 60 km/h, a fix every 10 min: S-4H for its 4 hours, S-1H for its one.
     for (let m = 0; m <= 240; m += 10) fix('T-1', T0 + m * MIN, m);
+    for (let m = 0; m <= 240; m += 10) fix('T-3', T0 + m * MIN, m);
     for (let m = 0; m <= 60; m += 10) fix('T-2', T0 + 3 * H + m * MIN, m);
     await store.write(rows);
-    const shipments = new ShipmentListService(registryStore, store, new SqliteFlagStore(db));
+    const shipments = new ShipmentListService(registryStore, store, flags);
     app = Fastify();
-    await app.register(registerDeliveryWindowRoutes, { prefix: '/api/v1', deps: { deliveryWindows: new DeliveryWindowService(registryStore, shipments), clock: { now: () => NOW } } });
+    await app.register(registerDeliveryWindowRoutes, { prefix: '/api/v1', deps: { deliveryWindows: new DeliveryWindowService(registryStore, shipments, flags), clock: { now: () => NOW } } });
     await app.ready();
   });
   afterAll(async () => {
@@ -96,5 +100,28 @@ describe('GET /api/v1/shipments/{id}/delivery-window', () => {
     expect((await get('S-LATER')).json()).toEqual({ shipment: 'S-LATER', at: iso(AT), state: 'planned', reason: 'not departed yet' });
     expect((await get('S-PAST-1')).json()).toMatchObject({ state: 'arrived', reason: 'arrived' });
     expect((await get('NOPE')).statusCode).toBe(404);
+  });
+
+  it('held back by an active weather stop: each quantile no earlier than the flag\'s, until the flag clears', async () => {
+    const subject = { kind: 'shipment', id: 'S-STORM' } as const;
+    // The flag's window: 3 h, 4 h and 9 h after NOW; the track alone says 2 h 40 min for all three.
+    const finding = (active: boolean) => ({
+      rule: 'weather/stopped/4h', params: { hours: 4 }, subject, severity: 'major' as const, title: 'stopped in a storm',
+      startMs: T0, endMs: NOW, metAtMs: T0 + 4 * H, active, episodes: [],
+      figures: { stoppedMin: 250, alert: 'STORM-1', event: 'Storm', alertToMs: NOW + 8 * H, windowP10Ms: NOW + 3 * H, windowP50Ms: NOW + 4 * H, windowP90Ms: NOW + 9 * H },
+      related: { devices: ['T-3'], zones: [], batches: [], shipments: ['S-STORM'], orders: [] },
+    });
+    await flags.reconcile([subject], [finding(true)], NOW);
+    const held = (await get('S-STORM')).json<{ window: Record<string, unknown>; delay: Record<string, unknown> }>();
+    expect([held.window['p10'], held.window['p50'], held.window['p90']]).toEqual([iso(NOW + 3 * H), iso(NOW + 4 * H), iso(NOW + 9 * H)]);
+    expect(held.window).toMatchObject({ basis: 'this shipment', remainingKm: 160 });
+    expect(held.delay).toEqual({ flag: 'weather/stopped/4h@shipment:S-STORM', alert: 'STORM-1', event: 'Storm', alertEnds: iso(NOW + 8 * H), stoppedMin: 250, p10: iso(NOW + 3 * H), p50: iso(NOW + 4 * H), p90: iso(NOW + 9 * H) });
+    // The shipment beside it, same track, no flag: untouched.
+    expect((await get('S-4H')).json<{ delay?: unknown }>().delay).toBeUndefined();
+    // The truck moved on: the flag clears (kept as history) and the window is the track's again.
+    await flags.reconcile([subject], [finding(false)], NOW);
+    const free = (await get('S-STORM')).json<{ window: Record<string, unknown>; delay?: unknown }>();
+    const eta = iso(NOW + 160 / 60 * H);
+    expect([free.window['p10'], free.window['p50'], free.window['p90'], free.delay]).toEqual([eta, eta, eta, undefined]);
   });
 });

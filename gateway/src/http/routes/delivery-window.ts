@@ -20,6 +20,12 @@ const WindowBody = Type.Object({
     p90: Type.Union([Type.String(), Type.Null()]),
   })),
   reason: Type.Optional(Type.String({ description: 'why there is no window: arrived, not departed yet, no planned route, no kept GPS fix yet, too little to go by' })),
+  delay: Type.Optional(Type.Object({
+    flag: Type.String({ description: 'the active weather/stopped flag holding the window' }),
+    alert: Type.String({ description: 'the CAP alert identifier' }), event: Type.String(),
+    alertEnds: Type.String({ description: 'when the alert stops being in force' }), stoppedMin: Type.Integer(),
+    p10: Type.String(), p50: Type.String(), p90: Type.String({ description: 'the flag\'s window: the window before the stop moved by the time stopped, its late end held to the alert\'s end' }),
+  }, { description: 'a truck stopped in a severe weather alert area: `window` is no earlier, quantile by quantile, than this' })),
 });
 
 export function registerDeliveryWindowRoutes(app: FastifyInstance, opts: { deps: { deliveryWindows: Pick<DeliveryWindowService, 'of'>; clock: Clock } }): Promise<void> {
@@ -39,6 +45,7 @@ export function registerDeliveryWindowRoutes(app: FastifyInstance, opts: { deps:
       shipment: req.params.id, at: new Date(at).toISOString(), state: r.status.state,
       ...(w !== undefined ? { window: { basis: w.basis, remainingKm: round(w.remainingKm), samples: w.samples, meanKmh: round(w.meanKmh), sdKmh: round(w.sdKmh), p10: iso(w.p10Ms), p50: iso(w.p50Ms), p90: iso(w.p90Ms) } } : {}),
       ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      ...(r.delay !== undefined ? { delay: { flag: r.delay.flag, alert: r.delay.alert, event: r.delay.event, alertEnds: new Date(r.delay.alertToMs).toISOString(), stoppedMin: r.delay.stoppedMin, p10: new Date(r.delay.p10Ms).toISOString(), p50: new Date(r.delay.p50Ms).toISOString(), p90: new Date(r.delay.p90Ms).toISOString() } } : {}),
     };
   });
   return Promise.resolve();

@@ -6,11 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openDatabase } from '../../adapters/sqlite/database.js';
+import { SqliteCarrierEventStore } from '../../adapters/sqlite/carrier/carrier-event-store.js';
 import { SqliteFlagStore } from '../../adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../adapters/sqlite/registry/registry-store.js';
 import { SqliteTelemetryStore } from '../../adapters/sqlite/telemetry-store.js';
 import type { Finding } from '../../domain/flags/types.js';
 import type { StoredReading } from '../../domain/reading.js';
+import { CarrierEventService } from '../../services/carrier-events.js';
 import { CustodyIndex } from '../../services/custody.js';
 import { DeliveryWindowService } from '../../services/delivery-windows.js';
 import { EvidenceService } from '../../services/evidence.js';
@@ -57,6 +59,8 @@ describe('GET /api/v1/orders/{id}/summary', () => {
   const registryStore = new SqliteRegistryStore(db);
   const flags = new SqliteFlagStore(db);
   let app: FastifyInstance;
+  let evidence: EvidenceService;
+  let windows: DeliveryWindowService;
   const get = (path: string) => app.inject(`/api/v1/orders/${path}`);
   const texts = async (path: string) => (await get(path)).json<Body>().sentences.map((s) => s.text);
 
@@ -86,9 +90,9 @@ describe('GET /api/v1/orders/{id}/summary', () => {
     // A reading after the evaluation time is not told yet.
     rows.push({ ...base, device: 'S-T', time: AT + H, receivedAt: AT + H, metric: 'temperature', unit: 'Cel', value: 20 });
     await store.write(rows);
-    const evidence = new EvidenceService(registryStore, new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined }), store, flags);
-    const shipments = new ShipmentListService(registryStore, store, flags);
-    const summary = new OrderSummaryService(registryStore, evidence, store, new TrackService(registryStore, evidence, store), new DeliveryWindowService(registryStore, shipments));
+    evidence = new EvidenceService(registryStore, new CustodyIndex(registryStore, { linked: () => undefined, unlinked: () => undefined }), store, flags);
+    windows = new DeliveryWindowService(registryStore, new ShipmentListService(registryStore, store, flags));
+    const summary = new OrderSummaryService(registryStore, evidence, store, new TrackService(registryStore, evidence, store), windows);
     app = Fastify();
     await app.register(registerOrderSummaryRoutes, { prefix: '/api/v1', deps: { orderSummary: summary, clock: { now: () => AT } } });
     await app.ready();
@@ -132,5 +136,21 @@ describe('GET /api/v1/orders/{id}/summary', () => {
     expect((await get('NOPE/summary')).statusCode).toBe(404);
     expect((await get('ORD-1/summary?tz=Mars/Olympus')).json()).toMatchObject({ code: 'E_BAD_REQUEST' });
     expect((await get('ORD-1/summary?lang=fr')).statusCode).toBe(400);
+  });
+
+  it("judges the carrier's hub event with the claim window of the shipment's lane (COLDTRACE_CLAIMS_CONFIG), as the rules do", async () => {
+    // The carrier says it arrived at Bettembourg at 09:50 (Amsterdam); the tracker arrived at 09:00, 50 min earlier.
+    const carrier = new CarrierEventService(new SqliteCarrierEventStore(openDatabase(':memory:')), registryStore);
+    await carrier.accept({ shipment: 'S-1', carrier: 'Coldline', events: [{ time: iso(T0 + 2 * H + 50 * MIN), code: 'in_transit', text: 'Arrived at facility', place: 'Bettembourg hub' }] }, T0 + 3 * H);
+    const tracks = new TrackService(registryStore, evidence, store, carrier);
+    const told = async (profiles?: ConstructorParameters<typeof OrderSummaryService>[5]) =>
+      (await new OrderSummaryService(registryStore, evidence, store, tracks, windows, profiles).facts('ORD-1', AT))?.carrier;
+    // The default window, 30 min: nothing to say either way (the rule has not flagged it: no flag in this store).
+    expect(await told()).toEqual({ atMs: T0 + 2 * H + 50 * MIN, milestone: 'in_transit', text: 'Arrived at facility', placeName: 'Bettembourg hub' });
+    // This lane's 60 min (its carrier's 20 min loses to the lane's): the tracker confirms it.
+    const profiles = { carriers: { coldline: { hubWindowMin: 20 } }, lanes: { 'SOUTH-NORTH': { hubWindowMin: 60 } } };
+    expect((await told(profiles))?.evidence).toEqual({ kind: 'confirmed', trackerAtMs: T0 + 2 * H });
+    expect((await told({ carriers: { coldline: { hubWindowMin: 60 } } }))?.evidence).toEqual({ kind: 'confirmed', trackerAtMs: T0 + 2 * H });
+    expect((await told({ lanes: { OTHER: { hubWindowMin: 60 } } }))?.evidence).toBeUndefined();
   });
 });
