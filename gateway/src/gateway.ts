@@ -35,6 +35,7 @@ import { notifyChannels } from './adapters/smtp/channels.js';
 import { registerNotifyMetrics } from './services/notify-metrics.js';
 import { CalibrationService } from './services/calibration.js';
 import { SqliteCalibrationStore } from './adapters/sqlite/calibration/calibration-store.js';
+import { CalibrationDue } from './services/calibration-due.js';
 import { registerAlertmanagerMetrics } from './services/alertmanager-metrics.js';
 import { eventPublisher, type EventPublisher, type MqttOutlet } from './adapters/mqtt/event-publisher.js';
 import { feedbackSink } from './adapters/mqtt/feedback-sink.js';
@@ -183,6 +184,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   // Calibration certificates (docs/calibration.md): their own small file; readings stay as measured.
   const calibrationStore = new SqliteCalibrationStore(openDatabase(join(config.dataDir, 'calibration.db'), { durability: config.durability, cacheKiB: 2048 }));
   const calibration = new CalibrationService(calibrationStore, registryStore, store);
+  await calibration.load();
+  // The rules judge corrected values; due dates are device flags (reminders, overdue) judged again as time passes.
+  const calibrationDue = new CalibrationDue({
+    calibrations: calibration, registry: registryStore, clock, scheduler: opts.scheduler ?? systemScheduler, remindDays: config.calibration.remindDays,
+    mark: (subject, lane) => rules.mark(subject, clock.now(), lane), registryChanged: (change) => rules.registryChanged(change),
+  });
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb);
@@ -212,7 +219,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
     countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
-    scanFindings: scanFindings(scanLog, registryStore), weatherAlerts, ...(config.claims !== undefined ? { claimProfiles: config.claims } : {}),
+    scanFindings: scanFindings(scanLog, registryStore), weatherAlerts, calibrations: calibration, calibrationFindings: calibrationDue.findings, ...(config.claims !== undefined ? { claimProfiles: config.claims } : {}),
   });
   // A new alert, update or cancel has the shipments on their way judged (the sweep judges them again as time passes).
   weatherAlerts.onChange(() => {
@@ -239,6 +246,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   if (config.custody && config.rules) {
     batcher.onCommitted(rules.committed);
     rules.startSweep();
+    calibrationDue.start();
   }
   const live = new LiveState();
   // Refusal feedback to nodes (issue #24): published through the same outlet as the flag events, once it is up.
@@ -313,6 +321,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await mqtt.close();
       for (const p of capPollers) await p.close();
       await batcher.close();
+      calibrationDue.close();
       await rules.close();
       await delivery.close();
       await alertmanager.close();

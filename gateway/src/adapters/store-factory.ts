@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
+import type { FlagPointSink } from '../ports/flag-mirror.js';
+import { flagLines } from './influx/flag-schema.js';
 import { InfluxV1Client } from './influx/v1.js';
 import { InfluxV2Writer } from './influx/v2-writer.js';
 import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
@@ -19,6 +21,8 @@ export interface OpenedStore {
   health(): { ok: boolean; detail: string };
   /** Retention and hourly rollups: the embedded store only. */
   readonly retention?: Retention;
+  /** Flag events into the remote store, through the spool (issue #16); remote stores only. */
+  readonly flagSink?: FlagPointSink;
 }
 
 /** Remote store writes failing this long make the gateway not ready, ms (the store answers no query either). */
@@ -57,6 +61,7 @@ export async function createTelemetryStore(config: GatewayConfig, log: Logger): 
   });
   return {
     store: spool,
+    flagSink: { write: (points) => spool.writeLines(flagLines(points)) },
     health: () => {
       const st = spool.stats();
       const failingMs = st.lastError === undefined ? 0 : spool.options.clock.now() - st.lastError.since;

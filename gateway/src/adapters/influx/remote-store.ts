@@ -22,6 +22,11 @@ export class RemoteTelemetryStore implements TelemetryStore {
     return { inserted: readings.length, duplicates: 0 };
   }
 
+  /** Other points (flag events, issue #16), line protocol with ms timestamps. */
+  writeLines(lines: readonly string[]): Promise<void> {
+    return this.writer.writeLines(lines);
+  }
+
   query(q: ReadingQuery): Promise<StoredReading[]> {
     return this.reader.query(q);
   }

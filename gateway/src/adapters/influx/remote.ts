@@ -12,6 +12,8 @@ export interface ReadingWriter {
    * time): sending a batch twice stores it once.
    */
   write(readings: readonly StoredReading[]): Promise<void>;
+  /** Sends other points (flag events) as line protocol with ms timestamps, in one request; rejects as `write` does. */
+  writeLines(lines: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -73,6 +73,15 @@ export class InfluxV1Client implements ReadingWriter, ReadingReader {
     } catch (e) {
       throw new RemoteStoreError('E_REMOTE_ENCODE', (e as Error).message, false, undefined, undefined, { cause: e });
     }
+    await this.post(body);
+  }
+
+  /** Line-protocol points (ms timestamps) other than readings: flag events (issue #16). */
+  async writeLines(lines: readonly string[]): Promise<void> {
+    if (lines.length > 0) await this.post(lines.join('\n'));
+  }
+
+  private async post(body: string): Promise<void> {
     const params = new URLSearchParams({ db: this.options.database, precision: 'ms' });
     if (this.options.retentionPolicy !== undefined) params.set('rp', this.options.retentionPolicy);
     await this.request('POST', `/write?${params}`, body, { 'content-type': 'text/plain; charset=utf-8' });

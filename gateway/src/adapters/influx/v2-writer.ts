@@ -53,6 +53,15 @@ export class InfluxV2Writer implements ReadingWriter {
     } catch (e) {
       throw new RemoteStoreError('E_REMOTE_ENCODE', (e as Error).message, false, undefined, undefined, { cause: e });
     }
+    await this.post(body);
+  }
+
+  /** Line-protocol points (ms timestamps) other than readings: flag events (issue #16). */
+  async writeLines(lines: readonly string[]): Promise<void> {
+    if (lines.length > 0) await this.post(lines.join('\n'));
+  }
+
+  private async post(body: string): Promise<void> {
     const params = new URLSearchParams({ org: this.options.org, bucket: this.options.bucket, precision: 'ms' });
     try {
       await this.influx.transport.request(`/api/v2/write?${params}`, body, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });

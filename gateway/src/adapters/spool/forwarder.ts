@@ -14,8 +14,8 @@
 import type { TelemetryStore } from '../../ports/telemetry-store.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { backoffDelay } from './backoff.js';
-import type { SpoolOptions } from './options.js';
-import type { SpoolBatch, SpoolDb } from './spool-db.js';
+import type { LineWriter, SpoolOptions } from './options.js';
+import type { DeadLine, SpoolBatch, SpoolDb } from './spool-db.js';
 
 /** What the forwarder needs to know about a failure; read from the error's own properties (docs/engineering.md 5). */
 export interface FailureInfo { code: string; message: string; retryable: boolean; status: number | null; retryAfterMs: number | undefined }
@@ -38,7 +38,16 @@ export interface ForwarderEvents {
   retrying(failure: FailureInfo, delayMs: number): void;
 }
 
-interface Dead { reading: StoredReading; spooledAt: number; failure: FailureInfo }
+interface Dead<T> { item: T; spooledAt: number; failure: FailureInfo }
+
+/** What one request carries of one kind: the items, when each was spooled, and how the store takes them. */
+interface Part<T> {
+  readonly items: readonly T[];
+  readonly spooledAt: readonly number[];
+  readonly write: (items: readonly T[]) => Promise<unknown>;
+}
+
+type Outcome = { kind: 'ok' } | { kind: 'retry'; failure: FailureInfo } | { kind: 'stopped' };
 
 export class Forwarder {
   private stopped = false;
@@ -52,7 +61,7 @@ export class Forwarder {
 
   constructor(
     private readonly db: SpoolDb,
-    private readonly remote: TelemetryStore,
+    private readonly remote: TelemetryStore & Partial<LineWriter>,
     private readonly o: SpoolOptions,
     private readonly events: ForwarderEvents,
   ) {}
@@ -126,14 +135,20 @@ export class Forwarder {
       }
       const readings: StoredReading[] = [];
       const spooledAt: number[] = [];
+      const lines: string[] = [];
+      const lineSpooledAt: number[] = [];
       for (const b of claimed) {
         for (const r of b.decode()) {
           readings.push(r);
           spooledAt.push(b.spooledAt);
         }
+        for (const l of b.lines()) {
+          lines.push(l);
+          lineSpooledAt.push(b.spooledAt);
+        }
       }
       try {
-        await this.deliver(claimed, readings, spooledAt);
+        await this.deliver(claimed, { items: readings, spooledAt, write: (xs) => this.remote.write(xs) }, { items: lines, spooledAt: lineSpooledAt, write: (xs) => this.writeLines(xs) });
       } finally {
         for (const b of claimed) this.tailOwned.delete(b.id);
       }
@@ -141,21 +156,25 @@ export class Forwarder {
   }
 
   /** Sends the claimed commits until the store accepted them (or the forwarder stops: they stay for the next open). */
-  private async deliver(claimed: readonly SpoolBatch[], readings: readonly StoredReading[], spooledAt: readonly number[]): Promise<void> {
+  private async deliver(claimed: readonly SpoolBatch[], readings: Part<StoredReading>, lines: Part<string>): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
-      const dead: Dead[] = [];
-      const outcome = await this.send(readings, 0, readings.length, spooledAt, dead);
+      const dead: Dead<StoredReading>[] = [];
+      const deadLines: Dead<string>[] = [];
+      let outcome = await this.send(readings, 0, readings.items.length, dead);
+      if (outcome.kind === 'ok') outcome = await this.send(lines, 0, lines.items.length, deadLines);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'ok') {
         const ids = claimed.map((b) => b.id);
         const now = this.o.clock.now();
-        if (dead.length === 0) this.db.markForwarded(ids, now, this.o.retainForwardedMs);
+        const failure = (f: FailureInfo) => ({ code: f.code, status: f.status, error: f.message });
+        if (dead.length === 0 && deadLines.length === 0) this.db.markForwarded(ids, now, this.o.retainForwardedMs);
         else {
-          this.db.markForwardedWithDeadLetters(ids, dead.map((d) => ({
-            reading: d.reading, spooledAt: d.spooledAt, failure: { code: d.failure.code, status: d.failure.status, error: d.failure.message },
-          })), now, this.o.retainForwardedMs);
+          this.db.markForwardedWithDeadLetters(ids, dead.map((d) => ({ reading: d.item, spooledAt: d.spooledAt, failure: failure(d.failure) })), now,
+            this.o.retainForwardedMs, deadLines.map((d): DeadLine => ({ line: d.item, spooledAt: d.spooledAt, failure: failure(d.failure) })));
         }
-        this.events.forwarded(claimed, readings.length - dead.length, dead.length, dead[0]?.failure);
+        const sent = readings.items.length + lines.items.length;
+        const refused = dead.length + deadLines.length;
+        this.events.forwarded(claimed, sent - refused, refused, dead[0]?.failure ?? deadLines[0]?.failure);
         return;
       }
       const delay = backoffDelay(attempt, this.o.backoff, this.o.random, outcome.failure.retryAfterMs);
@@ -165,28 +184,37 @@ export class Forwarder {
   }
 
   /**
-   * Writes readings[from, to). A refused range is halved until the refused readings stand alone; they are collected
-   * in `dead` with their refusal. A retryable failure anywhere ends the attempt (the caller sends it all again).
+   * Writes items[from, to). A refused range is halved until the refused items stand alone; they are collected in
+   * `dead` with their refusal. A retryable failure anywhere ends the attempt (the caller sends it all again).
    */
-  private async send(all: readonly StoredReading[], from: number, to: number, spooledAt: readonly number[], dead: Dead[]):
-    Promise<{ kind: 'ok' } | { kind: 'retry'; failure: FailureInfo } | { kind: 'stopped' }> {
+  private async send<T>(part: Part<T>, from: number, to: number, dead: Dead<T>[]): Promise<Outcome> {
+    const all = part.items;
+    if (to <= from) return { kind: 'ok' };
     let failure: FailureInfo;
     try {
-      await this.remote.write(from === 0 && to === all.length ? all : all.slice(from, to));
+      await part.write(from === 0 && to === all.length ? all : all.slice(from, to));
       return { kind: 'ok' };
     } catch (e) {
       failure = describeFailure(e);
     }
     if (failure.retryable) return { kind: 'retry', failure };
     if (to - from === 1) {
-      dead.push({ reading: all[from]!, spooledAt: spooledAt[from]!, failure });
+      dead.push({ item: all[from]!, spooledAt: part.spooledAt[from]!, failure });
       return { kind: 'ok' };
     }
     if (this.stopped) return { kind: 'stopped' };
     const mid = from + Math.floor((to - from) / 2);
-    const left = await this.send(all, from, mid, spooledAt, dead);
+    const left = await this.send(part, from, mid, dead);
     if (left.kind !== 'ok') return left;
-    return this.send(all, mid, to, spooledAt, dead);
+    return this.send(part, mid, to, dead);
+  }
+
+  /** Lines go to a store that takes them; one that cannot refuses them for good (they are dead-lettered, not lost). */
+  private async writeLines(lines: readonly string[]): Promise<void> {
+    if (this.remote.writeLines === undefined) {
+      throw Object.assign(new Error('the remote store takes no line-protocol points'), { code: 'E_REMOTE_NO_LINES', retryable: false });
+    }
+    await this.remote.writeLines(lines);
   }
 
   private sleep(ms: number, kind: 'idle' | 'backoff'): Promise<void> {

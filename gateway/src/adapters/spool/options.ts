@@ -4,6 +4,14 @@ import { systemClock } from '../../ports/clock.js';
 import type { Durability } from '../sqlite/database.js';
 import { DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff.js';
 
+/**
+ * A remote store that also takes points other than readings (flag events, issue #16) as Influx line protocol with
+ * millisecond timestamps. Idempotent by point identity, like `write`; rejects as `write` does (`retryable`).
+ */
+export interface LineWriter {
+  writeLines(lines: readonly string[]): Promise<void>;
+}
+
 export interface SpoolOptions {
   /**
    * Most readings per request to the remote store: whole spooled commits are combined up to this size (a single
@@ -99,7 +107,7 @@ export interface SpoolStats {
 
 export class SpoolError extends Error {
   override readonly name = 'SpoolError';
-  constructor(readonly code: 'E_SPOOL_CLOSED', message: string) {
+  constructor(readonly code: 'E_SPOOL_CLOSED' | 'E_SPOOL_NO_LINES', message: string) {
     super(message);
   }
 }

@@ -49,17 +49,42 @@ const MIGRATIONS = [
      id INTEGER PRIMARY KEY,         -- spool_batch.id
      at INTEGER NOT NULL             -- when forwarded, spool clock, ms
    );`,
+  // Issue #16: commits of other points than readings (flag events, pre-encoded line protocol) share the queue, so
+  // a store outage holds them like readings. kind 0: readings (spool-codec.ts); 1: lines (a JSON array of strings).
+  `ALTER TABLE spool_batch ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE dead_line (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     line TEXT NOT NULL,             -- the line protocol refused
+     spooled_at INTEGER NOT NULL,
+     failed_at INTEGER NOT NULL,
+     code TEXT NOT NULL,
+     status INTEGER,
+     error TEXT NOT NULL
+   );`,
 ];
 
-/** One spooled commit; `decode()` reads its readings. */
+const KIND_READINGS = 0;
+const KIND_LINES = 1;
+
+/** One spooled commit; `decode()` reads its readings, `lines()` its line-protocol points (a commit holds one kind). */
 export interface SpoolBatch {
   readonly id: number;
   readonly spooledAt: number;
-  /** Readings in the commit. */
+  /** Readings (or lines) in the commit. */
   readonly count: number;
   /** Size of its body, bytes. */
   readonly bytes: number;
+  /** Its readings; none in a commit of lines. */
   decode(): StoredReading[];
+  /** Its lines; none in a commit of readings. */
+  lines(): string[];
+}
+
+/** A line the remote store refused, with its answer. */
+export interface DeadLine {
+  readonly line: string;
+  readonly spooledAt: number;
+  readonly failure: Failure;
 }
 
 export interface DeadLetter extends StoredReading {
@@ -72,7 +97,7 @@ export interface DeadLetter extends StoredReading {
 
 export interface Failure { readonly code: string; readonly status: number | null; readonly error: string }
 
-interface BatchRow { id: number; spooled_at: number; readings: number; bytes: number }
+interface BatchRow { id: number; spooled_at: number; readings: number; bytes: number; kind: number }
 
 export class SpoolDb {
   private readonly insertStmt: Database.Statement;
@@ -80,7 +105,7 @@ export class SpoolDb {
   private readonly newestStmt: Database.Statement;
   private readonly body: (id: number) => Buffer;
   private readonly forwardTx: (ids: readonly number[], now: number, keepUntil: number) => void;
-  private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number, keepUntil: number) => void;
+  private readonly deadTx: (ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], deadLines: readonly DeadLine[], now: number, keepUntil: number) => void;
 
   /**
    * The last commit id given out. Ids only grow while the file is open (the forwarder claims by id): taken from the
@@ -91,9 +116,9 @@ export class SpoolDb {
   constructor(private readonly db: Database.Database) {
     migrate(db, 'spool', MIGRATIONS);
     this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
-    this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body) VALUES (?, ?, ?, ?, ?, ?)');
-    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id LIMIT ?');
-    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id DESC LIMIT ?');
+    this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body, kind) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes, kind FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id LIMIT ?');
+    this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes, kind FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id DESC LIMIT ?');
     const bodyStmt = db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
     this.body = (id) => {
       const b = bodyStmt.get(id) as Buffer | undefined;
@@ -112,10 +137,12 @@ export class SpoolDb {
     const insertDead = db.prepare(`INSERT INTO dead_letter
       (site, node, device, metric, unit, t, value, seq, received_at, flags, spooled_at, failed_at, code, status, error)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.deadTx = db.transaction((ids, dead, now, keepUntil) => {
+    const insertDeadLine = db.prepare('INSERT INTO dead_line (line, spooled_at, failed_at, code, status, error) VALUES (?, ?, ?, ?, ?, ?)');
+    this.deadTx = db.transaction((ids, dead, deadLines, now, keepUntil) => {
       for (const { reading: r, spooledAt, failure: f } of dead) {
         insertDead.run(r.site, r.node, r.device, r.metric, r.unit, r.time, r.value, r.seq, r.receivedAt, r.flags, spooledAt, now, f.code, f.status, f.error);
       }
+      for (const { line, spooledAt, failure: f } of deadLines) insertDeadLine.run(line, spooledAt, now, f.code, f.status, f.error);
       forwardTx(ids, now, keepUntil);
     });
     this.moveLegacyRows();
@@ -130,7 +157,14 @@ export class SpoolDb {
       if (r.time < tMin) tMin = r.time;
       if (r.time > tMax) tMax = r.time;
     }
-    this.insertStmt.run(++this.lastId, now, readings.length, tMin, tMax, body);
+    this.insertStmt.run(++this.lastId, now, readings.length, tMin, tMax, body, KIND_READINGS);
+    return body.length;
+  }
+
+  /** Commits line-protocol points as one row; returns the body's size, bytes. Queries never read them. */
+  appendLines(lines: readonly string[], now: number): number {
+    const body = Buffer.from(JSON.stringify(lines), 'utf8');
+    this.insertStmt.run(++this.lastId, now, lines.length, 0, 0, body, KIND_LINES);
     return body.length;
   }
 
@@ -145,7 +179,12 @@ export class SpoolDb {
   }
 
   private batch(r: BatchRow): SpoolBatch {
-    return { id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes, decode: () => decodeReadings(this.body(r.id)) };
+    const lines = r.kind === KIND_LINES;
+    return {
+      id: r.id, spooledAt: r.spooled_at, count: r.readings, bytes: r.bytes,
+      decode: () => (lines ? [] : decodeReadings(this.body(r.id))),
+      lines: () => (lines ? JSON.parse(this.body(r.id).toString('utf8')) as string[] : []),
+    };
   }
 
   /**
@@ -157,9 +196,9 @@ export class SpoolDb {
     this.forwardTx(ids, now, now - retainMs);
   }
 
-  /** `markForwarded`, with some of their readings into the dead-letter table, in one transaction. */
-  markForwardedWithDeadLetters(ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number, retainMs: number): void {
-    this.deadTx(ids, dead, now, now - retainMs);
+  /** `markForwarded`, with some of their readings (or lines) into the dead-letter tables, in one transaction. */
+  markForwardedWithDeadLetters(ids: readonly number[], dead: readonly { reading: StoredReading; spooledAt: number; failure: Failure }[], now: number, retainMs: number, deadLines: readonly DeadLine[] = []): void {
+    this.deadTx(ids, dead, deadLines, now, now - retainMs);
   }
 
   /** Waiting readings and body bytes (read once at open; the store keeps them up to date in memory). */
@@ -175,7 +214,7 @@ export class SpoolDb {
 
   /** Readings still waiting, or forwarded within the retention, that match the query, oldest first. */
   query(q: ReadingQuery): StoredReading[] {
-    const rows = this.db.prepare('SELECT body FROM spool_batch WHERE t_max >= ? AND t_min < ? ORDER BY id').all(q.from, q.to) as { body: Buffer }[];
+    const rows = this.db.prepare(`SELECT body FROM spool_batch WHERE t_max >= ? AND t_min < ? AND kind = ${KIND_READINGS} ORDER BY id`).all(q.from, q.to) as { body: Buffer }[];
     const out: StoredReading[] = [];
     for (const row of rows) {
       for (const r of decodeReadings(row.body)) {
@@ -185,8 +224,16 @@ export class SpoolDb {
     return out.sort((a, b) => a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0)).slice(0, q.limit);
   }
 
+  /** Readings and lines in the dead-letter tables. */
   deadLetterCount(): number {
-    return this.db.prepare('SELECT count(*) FROM dead_letter').pluck().get() as number;
+    return this.db.prepare('SELECT (SELECT count(*) FROM dead_letter) + (SELECT count(*) FROM dead_line)').pluck().get() as number;
+  }
+
+  /** The oldest refused lines, with the server's message. */
+  deadLines(limit: number): { line: string; failedAt: number; code: string; status: number | null; error: string }[] {
+    return (this.db.prepare('SELECT line, failed_at, code, status, error FROM dead_line ORDER BY id LIMIT ?').all(limit) as {
+      line: string; failed_at: number; code: string; status: number | null; error: string;
+    }[]).map((r) => ({ line: r.line, failedAt: r.failed_at, code: r.code, status: r.status, error: r.error }));
   }
 
   deadLetters(limit: number): DeadLetter[] {

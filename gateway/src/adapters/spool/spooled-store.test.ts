@@ -32,6 +32,14 @@ describe('SpooledTelemetryStore', () => {
     await spool.close();
   });
 
+  it('refuses line-protocol points when the remote store takes none, and still takes readings', async () => {
+    const spool = SpooledTelemetryStore.open(join(dir, 's.db'), remote, fast);
+    await expect(spool.writeLines(['flag_event,flag=f state="open" 1000'])).rejects.toMatchObject({ code: 'E_SPOOL_NO_LINES' });
+    await spool.write([reading(1)]);
+    expect(await spool.query({ device: 'd', from: 0, to: 1e13, limit: 10 })).toEqual([reading(1)]);
+    await spool.close();
+  });
+
   it('dead-letters only the readings a 4xx refuses, with the server message', async () => {
     remote.failWith = (b) => (b.some((r) => r.value === 3) ? httpError(400, 'unable to parse: bad value') : undefined);
     const spool = SpooledTelemetryStore.open(join(dir, 's.db'), remote, { ...fast, batchSize: 10 });

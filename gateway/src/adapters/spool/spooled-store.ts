@@ -14,13 +14,16 @@
  *
  * Bounded: beyond `maxPendingRows` / `maxPendingBytes` a write waits for the forwarder to make room
  * (backpressure, counted in `backpressureWaits`); nothing is dropped.
+ *
+ * Other points (flag events, issue #16) travel the same queue as line protocol (`writeLines`): held through an
+ * outage of the remote store as readings are, dead-lettered with the server's message when refused.
  */
 import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import { seriesByPaging } from '../paged-series.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { openDatabase } from '../sqlite/database.js';
 import { Forwarder, type FailureInfo } from './forwarder.js';
-import { DEFAULT_SPOOL_OPTIONS, SpoolError, type SpoolOptions, type SpoolStats } from './options.js';
+import { DEFAULT_SPOOL_OPTIONS, SpoolError, type LineWriter, type SpoolOptions, type SpoolStats } from './options.js';
 import { RecentKeys } from './recent-keys.js';
 import { SpoolDb, type DeadLetter, type SpoolBatch } from './spool-db.js';
 
@@ -36,7 +39,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
   private lastError: SpoolStats['lastError'];
   private readonly recent: RecentKeys;
 
-  private constructor(private readonly db: SpoolDb, private readonly remote: TelemetryStore, options: Partial<SpoolOptions>) {
+  private constructor(private readonly db: SpoolDb, private readonly remote: TelemetryStore & Partial<LineWriter>, options: Partial<SpoolOptions>) {
     this.options = { ...DEFAULT_SPOOL_OPTIONS, ...options };
     const depth = db.depth();
     this.pendingRows = depth.rows;
@@ -54,7 +57,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
   }
 
   /** Opens (or reopens, resuming the queue) the spool file at `path` and starts forwarding to `remote`. */
-  static open(path: string, remote: TelemetryStore, options: Partial<SpoolOptions> = {}): SpooledTelemetryStore {
+  static open(path: string, remote: TelemetryStore & Partial<LineWriter>, options: Partial<SpoolOptions> = {}): SpooledTelemetryStore {
     const durability = options.durability ?? DEFAULT_SPOOL_OPTIONS.durability;
     return new SpooledTelemetryStore(new SpoolDb(openDatabase(path, { durability })), remote, options);
   }
@@ -63,6 +66,23 @@ export class SpooledTelemetryStore implements TelemetryStore {
   write(readings: readonly StoredReading[]): Promise<WriteResult> {
     // Admissions run one after another, so writes are spooled (and forwarded) in call order even under backpressure.
     const run = this.admissions.then(() => this.admit(readings));
+    this.admissions = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Commits line-protocol points (ms timestamps) to the spool; resolves once they are in the file. Waits while the
+   * spool is full, never drops. No duplicate check: the store overwrites a point of the same identity.
+   */
+  writeLines(lines: readonly string[]): Promise<void> {
+    const run = this.admissions.then(async () => {
+      if (this.remote.writeLines === undefined) throw new SpoolError('E_SPOOL_NO_LINES', 'the remote store takes no line-protocol points');
+      if (lines.length === 0) return;
+      await this.waitForRoom(lines.length, lines.reduce((n, l) => n + l.length, 0));
+      this.pendingBytes += this.db.appendLines(lines, this.options.clock.now());
+      this.pendingRows += lines.length;
+      this.forwarder.nudge();
+    });
     this.admissions = run.catch(() => undefined);
     return run;
   }
@@ -103,6 +123,11 @@ export class SpooledTelemetryStore implements TelemetryStore {
     return this.db.deadLetters(limit);
   }
 
+  /** The oldest line-protocol points the remote store refused, with the server's message. */
+  deadLines(limit = 100): ReturnType<SpoolDb['deadLines']> {
+    return this.db.deadLines(limit);
+  }
+
   /** Waits until the spool is empty; resolves false if `timeoutMs` passes first. For shutdown and tests. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = this.options.clock.now() + timeoutMs;
@@ -125,15 +150,8 @@ export class SpooledTelemetryStore implements TelemetryStore {
   }
 
   private async admit(readings: readonly StoredReading[]): Promise<WriteResult> {
-    let waited = false;
     // Room is judged before encoding, at ~64 bytes a reading (56 in the body, plus a share of its string table).
-    const estimate = readings.length * 64;
-    while (!this.closed && this.pendingRows > 0 && !this.fits(readings.length, estimate)) {
-      if (!waited) this.counters.backpressureWaits++;
-      waited = true;
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-    }
-    if (this.closed) throw new SpoolError('E_SPOOL_CLOSED', 'spool is closed');
+    await this.waitForRoom(readings.length, readings.length * 64);
     const fresh: StoredReading[] = [];
     for (const r of readings) if (this.recent.add(r.device, r.metric, r.time)) fresh.push(r);
     const duplicates = readings.length - fresh.length;
@@ -151,6 +169,17 @@ export class SpooledTelemetryStore implements TelemetryStore {
     this.pendingRows += fresh.length;
     this.forwarder.nudge();
     return { inserted: fresh.length, duplicates };
+  }
+
+  /** Waits until `rows` and about `bytes` fit (or the spool is empty); throws when the spool closes. */
+  private async waitForRoom(rows: number, bytes: number): Promise<void> {
+    let waited = false;
+    while (!this.closed && this.pendingRows > 0 && !this.fits(rows, bytes)) {
+      if (!waited) this.counters.backpressureWaits++;
+      waited = true;
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    if (this.closed) throw new SpoolError('E_SPOOL_CLOSED', 'spool is closed');
   }
 
   private fits(rows: number, bytes: number): boolean {

@@ -124,7 +124,7 @@ function describe(flag: Flag): string {
   return lines.join('\n');
 }
 
-function linksOf(flag: Flag, publicUrl: string): { flag: string; dashboard: string; orders: string[] } {
+export function linksOf(flag: Flag, publicUrl: string): { flag: string; dashboard: string; orders: string[] } {
   const base = publicUrl.replace(/\/+$/, '');
   const orders = flag.related.orders.map((o) => `${base}/#/orders/${encodeURIComponent(o)}`);
   return { flag: `${base}/api/v1/flags/${encodeURIComponent(flag.id)}`, dashboard: orders[0] ?? `${base}/#/flags`, orders };
