@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # binary:debian-package for every real server or tool a test starts (the fault tests also mount file systems: root)
-required=(mosquitto:mosquitto openssl:openssl influxd:influxdb victoria-metrics:victoria-metrics prometheus-alertmanager:prometheus-alertmanager socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux)
+required=(mosquitto:mosquitto openssl:openssl influxd:influxdb victoria-metrics:victoria-metrics prometheus-alertmanager:prometheus-alertmanager socat:socat chromium:chromium mkfs.ext4:e2fsprogs fsfreeze:util-linux
+  # an S3-protocol server for the S3 photo store (issue #21): OpenStack Swift all-in-one, its proxy's s3api
+  swift-proxy-server:swift-proxy swift-account-server:swift-account swift-container-server:swift-container swift-object-server:swift-object swift-ring-builder:swift)
 # python-module:debian-package for servers written in Python (an independent Modbus slave: issue #24; an SMTP server: issue #22)
 required_python=(pymodbus:python3-pymodbus serial:python3-serial serial_asyncio:python3-serial-asyncio aiosmtpd:python3-aiosmtpd)
 has_python_module() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }

@@ -21,7 +21,7 @@ describePhotoBlobsContract('disk', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}, { exclusiveNew: true });
 
 describe('DiskPhotoBlobs', () => {
   const dirs: string[] = [];

@@ -1,0 +1,149 @@
+/**
+ * The S3 photo store against a real S3-protocol server: OpenStack Swift 2.30's s3api (test/support/swift.ts), from
+ * Debian. The PhotoBlobs contract, then what only a remote store can do wrong: refused credentials, a missing bucket,
+ * a server that is down or does not answer, a body damaged on the way, a large body.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3PhotoBlobs, type S3PhotoBlobsOptions } from '../../src/adapters/photos/s3-store.js';
+import { blob, describePhotoBlobsContract } from '../photo-blobs-contract.js';
+import { freePort } from '../support/influx-servers.js';
+import { startSwift, type Swift } from '../support/swift.js';
+
+const BUCKET = 'photos';
+let swift: Swift;
+let prefixes = 0;
+
+beforeAll(async () => {
+  swift = await startSwift();
+  const admin = new S3Client({ endpoint: swift.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey } });
+  await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  admin.destroy();
+});
+afterAll(async () => {
+  await swift?.stop();
+});
+
+function options(extra: Partial<S3PhotoBlobsOptions> = {}): Partial<S3PhotoBlobsOptions> & Pick<S3PhotoBlobsOptions, 'bucket'> {
+  return {
+    bucket: BUCKET, endpoint: swift.endpoint, forcePathStyle: true,
+    credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: swift.secretAccessKey }, ...extra,
+  };
+}
+
+// Each store of the contract under its own prefix: the tests share one bucket and run one after another.
+describePhotoBlobsContract('s3 (Swift s3api)', () => {
+  prefixes += 1;
+  const prefix = `contract-${prefixes}`;
+  let current = new S3PhotoBlobs(options({ prefix }));
+  return Promise.resolve({
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = new S3PhotoBlobs(options({ prefix }));
+      return current;
+    },
+    cleanup: () => current.close(),
+  });
+}, { exclusiveNew: false });
+
+describe('S3PhotoBlobs against Swift', () => {
+  it('verifies the bucket and credentials, and learns that Swift refuses conditional PUTs', async () => {
+    const store = new S3PhotoBlobs(options({ prefix: 'learn' }));
+    await store.verify();
+    expect(store.conditionalPut).toBe('unknown');
+    const { key, bytes } = blob(100);
+    expect(await store.put(key, bytes, 'image/jpeg')).toBe('new');
+    expect(store.conditionalPut).toBe('head-then-put');
+    expect(await store.put(key, bytes, 'image/jpeg')).toBe('exists');
+    expect(store.describe).toBe(`s3://${BUCKET}/learn/ at ${swift.endpoint}`);
+    await store.close();
+  });
+
+  it('stores and reads back a 5 MB photo byte for byte', async () => {
+    const store = new S3PhotoBlobs(options({ prefix: 'large' }));
+    const { key, bytes } = blob(5 * 1024 * 1024);
+    expect(await store.put(key, bytes, 'image/jpeg')).toBe('new');
+    const back = await store.get(key);
+    expect(back?.byteLength).toBe(bytes.byteLength);
+    expect(Buffer.from(back!).equals(Buffer.from(bytes))).toBe(true);
+    await store.close();
+  });
+
+  it('fails with E_PHOTO_STORE_AUTH, not retryable, on a wrong secret: at verify, put, get and has', async () => {
+    const store = new S3PhotoBlobs(options({ credentials: { accessKeyId: swift.accessKeyId, secretAccessKey: 'not-the-secret' } }));
+    const { key, bytes } = blob(100);
+    const auth = { code: 'E_PHOTO_STORE_AUTH', retryable: false, status: 403 };
+    await expect(store.verify()).rejects.toMatchObject(auth);
+    await expect(store.put(key, bytes, 'image/jpeg')).rejects.toMatchObject(auth);
+    await expect(store.get(key)).rejects.toMatchObject(auth);
+    await expect(store.has(key)).rejects.toMatchObject(auth);
+    await expect(store.get(key)).rejects.toThrow(/COLDTRACE_S3_SECRET_ACCESS_KEY/);
+    await store.close();
+  });
+
+  it('fails with E_PHOTO_STORE_BUCKET on a missing bucket, at verify and get', async () => {
+    const store = new S3PhotoBlobs(options({ bucket: 'no-such-bucket' }));
+    await expect(store.verify()).rejects.toMatchObject({ code: 'E_PHOTO_STORE_BUCKET', retryable: false });
+    await expect(store.get(blob(1).key)).rejects.toMatchObject({ code: 'E_PHOTO_STORE_BUCKET' });
+    await store.close();
+  });
+
+  it('refuses a body damaged after its checksums were computed, and stores nothing', async () => {
+    const store = new S3PhotoBlobs(options({ prefix: 'damaged' }));
+    // After signing, as a faulty proxy or NIC would: one byte of the body flipped on the way.
+    store.client.middlewareStack.add((next) => async (args) => {
+      const request = args.request as { method?: string; body?: unknown };
+      if (request.method === 'PUT' && request.body instanceof Uint8Array && request.body.byteLength > 0) {
+        const body = Uint8Array.from(request.body);
+        body[0] = body[0]! ^ 0xff;
+        request.body = body;
+      }
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'flipOneByte' });
+    const { key, bytes } = blob(10_000);
+    await expect(store.put(key, bytes, 'image/jpeg')).rejects.toMatchObject({ code: 'E_PHOTO_STORE_CHECKSUM' });
+    expect(await store.has(key)).toBe(false);
+    await store.close();
+  });
+});
+
+describe('S3PhotoBlobs without a server', () => {
+  it('fails with E_PHOTO_STORE_NETWORK, retryable, after the bounded attempts when nothing listens', async () => {
+    const port = await freePort();
+    const store = new S3PhotoBlobs(options({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 3 }));
+    const { key, bytes } = blob(100);
+    const error = await store.put(key, bytes, 'image/jpeg').then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_PHOTO_STORE_NETWORK', retryable: true });
+    expect((error as { cause: { $metadata: { attempts: number } } }).cause.$metadata.attempts).toBe(3);
+    expect(String(error)).toMatch(/ECONNREFUSED.*after 3 attempts/);
+    await store.close();
+  });
+
+  it('fails with E_PHOTO_STORE_TIMEOUT after the bounded attempts when the server accepts and never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((s) => { sockets.add(s); s.on('error', () => undefined); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    const store = new S3PhotoBlobs(options({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2, requestTimeoutMs: 300 }));
+    const error = await store.get(blob(1).key).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_PHOTO_STORE_TIMEOUT', retryable: true });
+    expect((error as { cause: { $metadata: { attempts: number } } }).cause.$metadata.attempts).toBe(2);
+    expect(sockets.size).toBe(2);
+    await store.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  });
+
+  it('keeps the secret out of describe and of errors', async () => {
+    const secret = randomBytes(16).toString('hex');
+    const port = await freePort();
+    const store = new S3PhotoBlobs(options({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, credentials: { accessKeyId: 'id', secretAccessKey: secret } }));
+    const error = await store.has(blob(1).key).then(() => undefined, (e: unknown) => e);
+    expect(String(error)).not.toContain(secret);
+    expect(store.describe).not.toContain(secret);
+    await store.close();
+  });
+});
