@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { getJson, type TestGateway } from '../../gateway/test/support/gateway.js';
+import { getJson, request as send, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { openDatabase } from '../../gateway/src/adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../gateway/src/adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../gateway/src/adapters/sqlite/registry/registry-store.js';
@@ -29,7 +29,9 @@ const REGISTRY = {
   sites: ['AMS', 'MUC'].map((id) => ({ id, name: id, geofence: circle })),
   places: ['HUB-A', 'HUB-B'].map((id) => ({ id, name: id, kind: 'carrier_hub', geofence: circle })),
   shipments: [plan('S1', 'Coldline', 'AMS-MUC', ['HUB-A']), plan('S2', 'Coldline', 'AMS-MUC', ['HUB-A']), plan('S3', 'Coldline', 'AMS-MUC', ['HUB-B']),
-    plan('S4', 'Polar', 'AMS-PAR', ['HUB-A', 'HUB-B'])],
+    plan('S4', 'Polar', 'AMS-PAR', ['HUB-A', 'HUB-B']),
+    // Leaves Monday 8 Jun 2026 (week 24), far from the weeks above; its carrier will claim a delivery nothing confirms.
+    { ...plan('S5', 'Frost', 'AMS-OSL', []), plannedDeparture: '2026-06-08T06:00:00Z', promisedDelivery: '2026-06-09T06:00:00Z' }],
 };
 
 function finding(rule: string, subject: Subject, iso: string, shipments: string[]): Finding {
@@ -131,5 +133,21 @@ describe('lanes view', () => {
     await page.goto(url('/#/lanes?by=carrier&from=2027-02-01&to=2027-03-01'));
     await expect.poll(() => page.locator('#lanes-heatmap .empty').textContent(), DEADLINE).toBe('No incidents in these weeks.');
     expect(await page.locator('#lanes-reviews li').count()).toBe(1); // the open review stays listed
+  });
+
+  it("shows claims against evidence by the same weeks: a carrier's delivery that neither a tracker nor custody confirms", async () => {
+    const posted = await send('POST', url('/api/v1/carrier-events'), { shipment: 'S5', carrier: 'Frost', events: [{ time: '2026-06-08T18:00:00Z', code: 'delivered', text: 'Delivered, signed' }] });
+    expect(posted.status).toBe(200);
+    await gw!.rules.idle();
+    await page.goto(url('/#/lanes?by=carrier&from=2026-06-01&to=2026-06-29'));
+    const row = page.locator('#lanes-claims-table tbody tr[data-key="2026-W24 Frost AMS-OSL"]');
+    await expect.poll(() => row.count(), DEADLINE).toBe(1);
+    expect(await row.locator('th, td').allTextContents()).toEqual(['2026-W24', 'Frost', 'AMS-OSL', '1', '–', '1 of 1 (100 %)', '–', '–']);
+    expect(await row.getAttribute('class')).toBe('disagreed');
+    expect(await page.locator('#lanes-consistency h3').textContent()).toBe('Claims against evidence');
+    await page.screenshot({ path: join(shots, 'lanes-claims.png'), fullPage: true });
+    // The weeks of the other shipments: none left then (S1-S4 left on 20 Dec, before the range).
+    await page.goto(url('/#/lanes?by=carrier&from=2026-12-21&to=2027-01-11'));
+    await expect.poll(() => page.locator('#lanes-no-claims').textContent(), DEADLINE).toBe('No shipments left in these weeks.');
   });
 });

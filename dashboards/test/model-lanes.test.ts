@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LaneReport } from '../web/src/api-lanes.js';
-import { heatLevel, rangeOf, heatmapOf, lanesHash, lanesQueryOf, lanesSummary, lastWeeks, mondayText } from '../web/src/model-lanes.js';
+import type { LaneConsistency, LaneReport } from '../web/src/api-lanes.js';
+import { consistencyLines, heatLevel, rangeOf, heatmapOf, lanesHash, lanesQueryOf, lanesSummary, lastWeeks, mondayText } from '../web/src/model-lanes.js';
 import { viewOf } from '../web/src/views.js';
 
 const NOW = Date.parse('2027-01-08T12:00:00Z');
@@ -42,7 +42,7 @@ describe('heatmap', () => {
       { key: 'Coldline', total: 4, cells: [{ week: '2026-W53', incidents: 4, shipments: ['S1', 'S2'], flags: ['a', 'b'] }] },
       { key: 'Polar', total: 1, cells: [{ week: '2027-W01', incidents: 1, shipments: ['S4'], flags: ['c'] }] },
     ],
-    reviews: [],
+    reviews: [], consistency: [],
   };
 
   it('draws every week of every row, empty weeks as 0, in a grid', () => {
@@ -60,5 +60,16 @@ describe('heatmap', () => {
   it('names a week by its Monday and sums the report up', () => {
     expect(mondayText('2026-12-28')).toBe('28 Dec');
     expect(lanesSummary(REPORT)).toBe('2 carriers with incidents over 3 weeks, 0 tier 3 reviews.');
+  });
+});
+
+describe('claims against evidence by week', () => {
+  const row: LaneConsistency = { week: '2027-W01', carrier: 'Coldline', lane: 'AMS-MUC', shipments: 3, orders: 7, ordersShippedEarly: 2, deliveryClaims: 3, deliveriesNotCorroborated: 0, hubEvents: 0, hubEventsContradicted: 0, lagPairs: 2, medianLagMin: 12.5 };
+  it.each<[string, LaneConsistency, string[], boolean]>([
+    ['shares out of what was judged, a dash where nothing was, the lag signed', row, ['2027-W01', 'Coldline', 'AMS-MUC', '3', '2 of 7 (29 %)', '0 of 3 (0 %)', '–', '+12.5 min (2 events)'], true],
+    ['all corroborated, the carrier early, one pairing', { ...row, ordersShippedEarly: 0, medianLagMin: -4, lagPairs: 1 }, ['2027-W01', 'Coldline', 'AMS-MUC', '3', '0 of 7 (0 %)', '0 of 3 (0 %)', '–', '-4 min (1 event)'], false],
+    ['nothing paired', { week: '2027-W01', carrier: 'Coldline', lane: 'AMS-MUC', shipments: 3, orders: 7, ordersShippedEarly: 0, deliveryClaims: 3, deliveriesNotCorroborated: 0, hubEvents: 2, hubEventsContradicted: 1, lagPairs: 0 }, ['2027-W01', 'Coldline', 'AMS-MUC', '3', '0 of 7 (0 %)', '0 of 3 (0 %)', '1 of 2 (50 %)', '–'], true],
+  ])('%s', (_name, r, cells, disagreed) => {
+    expect(consistencyLines([r])).toEqual([{ key: '2027-W01 Coldline AMS-MUC', cells, disagreed }]);
   });
 });

@@ -210,11 +210,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const shipments = new ShipmentListService(registryStore, store, flags);
   const deliveryWindows = new DeliveryWindowService(registryStore, shipments, flags);
   const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows, config.claims);
-  const laneReports = new LaneReportService(flags, registryStore);
   const milestones = new MilestoneService({
     store: new SqliteMilestoneStore(registryDb), registry: registryStore, clock, log: log.child({ component: 'milestones' }),
     outbox: delivery.acceptMessages, publish: (events) => mqttEvents.publisher?.publish(events),
   });
+  const consistency = new ConsistencyReportService(registryStore, flags, carrierEvents, milestones);
+  const laneReports = new LaneReportService(flags, registryStore, consistency);
   const rules = new RulesService({
     registry: registryStore, evidence, store, flags, custody, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'rules' }), observeLatency: (s) => metrics.flagLatency.observe(s),
@@ -283,7 +284,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const app = await buildApp({
     store, quarantine, statusLog, live, ingest, metrics, log, registry, custody, evidence, flags, rules, fefo, tracks, shipments, deliveryWindows, orderSummary, milestones, laneReports, clock, delivery, carrierEvents, evidenceExport, credentials,
     weatherAlerts,
-    consistency: new ConsistencyReportService(registryStore, flags, carrierEvents, milestones),
+    consistency,
     scans: scanLog,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),

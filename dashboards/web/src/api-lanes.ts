@@ -21,6 +21,24 @@ export interface LaneReport {
     readonly cells: ReadonlyArray<{ readonly week: string; readonly incidents: number; readonly shipments: readonly string[]; readonly flags: readonly string[] }>;
   }>;
   readonly reviews: readonly LaneReview[];
+  /** Claims against evidence per ISO week of departure, carrier and lane (the consistency report by week). */
+  readonly consistency: readonly LaneConsistency[];
+}
+
+/** One week, carrier and lane of the consistency report (docs/claims.md "Consistency report"). */
+export interface LaneConsistency {
+  readonly week: string;
+  readonly carrier: string;
+  readonly lane: string;
+  readonly shipments: number;
+  readonly orders: number;
+  readonly ordersShippedEarly: number;
+  readonly deliveryClaims: number;
+  readonly deliveriesNotCorroborated: number;
+  readonly hubEvents: number;
+  readonly hubEventsContradicted: number;
+  readonly lagPairs: number;
+  readonly medianLagMin?: number;
 }
 
 /** A `tier3/{by}` flag: the same carrier, lane or hub with 3 or more incidents within 7 days. */

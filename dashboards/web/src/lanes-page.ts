@@ -7,7 +7,7 @@
 import type { ApiClient } from './api.js';
 import { laneReport, type LaneDimension, type LaneReport, type LaneReview } from './api-lanes.js';
 import { h, svg, timeEl } from './dom.js';
-import { DIMENSIONS, SPANS_WEEKS, heatmapOf, lanesHash, lanesQueryOf, lanesSummary, lastWeeks, mondayText, rangeOf, type LanesQuery } from './model-lanes.js';
+import { CONSISTENCY_HEAD, DIMENSIONS, SPANS_WEEKS, consistencyLines, heatmapOf, lanesHash, lanesQueryOf, lanesSummary, lastWeeks, mondayText, rangeOf, type LanesQuery } from './model-lanes.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 
 export class LanesPage {
@@ -38,6 +38,7 @@ export class LanesPage {
       h(doc, 'div', { class: 'lanes-layout' },
         h(doc, 'div', { id: 'lanes-heatmap', class: 'table-wrap', tabindex: 0 }),
         h(doc, 'aside', { id: 'lanes-reviews', 'aria-labelledby': 'lanes-reviews-title' })),
+      h(doc, 'section', { id: 'lanes-consistency', 'aria-labelledby': 'lanes-consistency-title' }),
     );
     await this.load(q);
   }
@@ -47,7 +48,8 @@ export class LanesPage {
     const status = this.doc.getElementById('lanes-status');
     const map = this.doc.getElementById('lanes-heatmap');
     const reviews = this.doc.getElementById('lanes-reviews');
-    if (status === null || map === null || reviews === null) return;
+    const claims = this.doc.getElementById('lanes-consistency');
+    if (status === null || map === null || reviews === null || claims === null) return;
     let r: LaneReport;
     try {
       r = await laneReport(this.api, { by: q.by, ...rangeOf(q), tz: this.zone });
@@ -59,6 +61,21 @@ export class LanesPage {
     status.textContent = lanesSummary(r);
     map.replaceChildren(r.rows.length === 0 ? h(this.doc, 'p', { class: 'empty' }, 'No incidents in these weeks.') : this.heatmap(r));
     reviews.replaceChildren(h(this.doc, 'h3', { id: 'lanes-reviews-title' }, 'Tier 3 reviews'), this.reviewList(r.reviews));
+    claims.replaceChildren(...this.claims(r));
+  }
+
+  /** The consistency report by the same weeks: what the carriers and the order hub said against the evidence. */
+  private claims(r: LaneReport): HTMLElement[] {
+    const doc = this.doc;
+    const head = [h(doc, 'h3', { id: 'lanes-consistency-title' }, 'Claims against evidence'),
+      h(doc, 'p', { class: 'muted' }, 'Shipments by the ISO week they were planned to leave, per carrier and lane, whatever the view is by: ',
+        '"shipped" set before the goods left, "delivered" no tracker or custody confirmed, hub events the track contradicts, and how late the carrier reports what the tracker saw.')];
+    if (r.consistency.length === 0) return [...head, h(doc, 'p', { class: 'empty', id: 'lanes-no-claims' }, 'No shipments left in these weeks.')];
+    return [...head, h(doc, 'div', { class: 'table-wrap', tabindex: 0 }, h(doc, 'table', { class: 'data', id: 'lanes-claims-table' },
+      h(doc, 'caption', { class: 'visually-hidden' }, 'Claims against evidence per week, carrier and lane'),
+      h(doc, 'thead', {}, h(doc, 'tr', {}, ...CONSISTENCY_HEAD.map((c) => h(doc, 'th', { scope: 'col' }, c)))),
+      h(doc, 'tbody', {}, ...consistencyLines(r.consistency).map((l) => h(doc, 'tr', { 'data-key': l.key, class: l.disagreed ? 'disagreed' : undefined },
+        ...l.cells.map((c, i) => h(doc, i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, c)))))))];
   }
 
   private heatmap(r: LaneReport): SVGSVGElement {

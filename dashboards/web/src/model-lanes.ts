@@ -2,7 +2,7 @@
  * The Lanes view's model (#16, docs/dashboard.md "Lanes"): what `#/lanes?...` asks for, and the heatmap's layout,
  * colour levels and words. Pure: no DOM, no clock (today is passed in).
  */
-import type { LaneDimension, LaneReport } from './api-lanes.js';
+import type { LaneConsistency, LaneDimension, LaneReport } from './api-lanes.js';
 
 const DAY_MS = 86_400_000;
 export const DIMENSIONS: ReadonlyArray<readonly [LaneDimension, string]> = [['carrier', 'Carrier'], ['lane', 'Lane'], ['hub', 'Hub']];
@@ -111,4 +111,27 @@ export function mondayText(monday: string): string {
 export function lanesSummary(r: LaneReport): string {
   const noun = r.by === 'carrier' ? 'carrier' : r.by === 'lane' ? 'lane' : 'hub';
   return `${plural(r.rows.length, noun)} with incidents over ${plural(r.weeks.length, 'week')}, ${plural(r.reviews.length, 'tier 3 review')}.`;
+}
+
+export const CONSISTENCY_HEAD = ['Week', 'Carrier', 'Lane', 'Shipments', 'Orders shipped early', 'Deliveries not corroborated', 'Hub events contradicted', "Carrier's median lag"] as const;
+
+/** A row of the claims table: its cells as written, and whether any claim disagreed with the evidence. */
+export interface ConsistencyLine {
+  readonly key: string;
+  readonly cells: readonly string[];
+  readonly disagreed: boolean;
+}
+
+/** `2 of 7 (29 %)`, or a dash when there was nothing to judge. */
+const outOf = (n: number, of: number): string => (of === 0 ? '–' : `${n} of ${of} (${Math.round((n / of) * 100)} %)`);
+
+/** The claims table: one line per week, carrier and lane, as the report orders them (week first). */
+export function consistencyLines(rows: readonly LaneConsistency[]): ConsistencyLine[] {
+  return rows.map((r) => ({
+    key: `${r.week} ${r.carrier} ${r.lane}`,
+    cells: [r.week, r.carrier, r.lane, String(r.shipments), outOf(r.ordersShippedEarly, r.orders), outOf(r.deliveriesNotCorroborated, r.deliveryClaims),
+      outOf(r.hubEventsContradicted, r.hubEvents),
+      r.medianLagMin === undefined ? '–' : `${r.medianLagMin > 0 ? '+' : ''}${r.medianLagMin} min (${plural(r.lagPairs, 'event')})`],
+    disagreed: r.ordersShippedEarly + r.deliveriesNotCorroborated + r.hubEventsContradicted > 0,
+  }));
 }

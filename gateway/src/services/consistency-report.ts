@@ -3,7 +3,7 @@
  * carrier's and the order hub's word disagreed with the evidence. Derived on each request from the registry, the
  * corroboration flags, the carrier events and the tracker milestones: nothing is kept.
  */
-import { consistencyRows, monthOf, type ConsistencyEvent, type ConsistencyFlag, type ConsistencyMilestone, type ConsistencyRow, type ConsistencyShipment } from '../domain/reports/consistency.js';
+import { consistencyRows, monthsIn, weeksIn, type ConsistencyEvent, type ConsistencyFlag, type ConsistencyMilestone, type ConsistencyRow, type ConsistencyShipment, type PeriodOf } from '../domain/reports/consistency.js';
 import { hubOf } from '../domain/rules/hub-claims.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
@@ -22,7 +22,16 @@ export class ConsistencyReportService {
   ) {}
 
   /** Rows of the months [fromMonth, toMonth) (YYYY-MM, UTC), by month, carrier and lane. */
-  async report(fromMonth: string, toMonth: string): Promise<ConsistencyRow[]> {
+  report(fromMonth: string, toMonth: string): Promise<ConsistencyRow[]> {
+    return this.rows(monthsIn(fromMonth, toMonth));
+  }
+
+  /** Rows of the ISO weeks (in `zone`) of departures in [fromMs, toMs), by week, carrier and lane: the lane report's. */
+  weekly(fromMs: number, toMs: number, zone: string): Promise<ConsistencyRow[]> {
+    return this.rows(weeksIn(fromMs, toMs, zone));
+  }
+
+  private async rows(periodOf: PeriodOf): Promise<ConsistencyRow[]> {
     const shipments: ConsistencyShipment[] = [];
     const events: ConsistencyEvent[] = [];
     const milestones: ConsistencyMilestone[] = [];
@@ -30,8 +39,7 @@ export class ConsistencyReportService {
       const page = await this.registry.list('shipments', { ...(after !== undefined ? { after } : {}), limit: PAGE });
       for (const s of page) {
         const departure = Date.parse(s.plannedDeparture);
-        const month = monthOf(departure);
-        if (month < fromMonth || month >= toMonth) continue;
+        if (periodOf(departure) === undefined) continue;
         shipments.push({ id: s.id, carrier: s.carrier, lane: s.lane, plannedDepartureMs: departure, orders: await this.registry.ordersOf({ batches: [], shipments: [s.id] }) });
         const hubs = (await Promise.all(s.hubs.map((h) => this.registry.get('places', h)))).flatMap((p) => (p !== undefined ? [{ id: p.id, name: p.name, geofence: p.geofence }] : []));
         for (const e of (await this.carrier.ofShipment(s.id)) ?? []) {
@@ -48,6 +56,6 @@ export class ConsistencyReportService {
     const flags: ConsistencyFlag[] = (await this.flags.list({ rule: 'claim/', limit: MAX_FLAGS }))
       .filter((f) => f.subject.kind === 'shipment' && !f.withdrawn)
       .map((f) => ({ rule: f.rule, shipment: f.subject.id, figures: f.figures }));
-    return consistencyRows({ shipments, flags, events, milestones, fromMonth, toMonth });
+    return consistencyRows({ shipments, flags, events, milestones, periodOf });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consistencyCsv, consistencyRows, lagMin, median, type ConsistencyEvent, type ConsistencyFlag, type ConsistencyMilestone, type ConsistencyShipment } from './consistency.js';
+import { consistencyCsv, consistencyRows, lagMin, median, monthsIn, weeksIn, type ConsistencyEvent, type ConsistencyFlag, type ConsistencyMilestone, type ConsistencyShipment } from './consistency.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -72,7 +72,7 @@ function month() {
 
 describe('the consistency report of a generated month', () => {
   const m = month();
-  const rows = consistencyRows({ ...m, fromMonth: '2026-11', toMonth: '2026-12' });
+  const rows = consistencyRows({ ...m, periodOf: monthsIn('2026-11', '2026-12') });
 
   it('matches the numbers counted while the month was made', () => {
     expect(rows.map((r) => `${r.carrier} ${r.lane}`).sort()).toEqual([...m.truth.keys()].sort());
@@ -82,7 +82,7 @@ describe('the consistency report of a generated month', () => {
       const mid = sorted.length / 2;
       const expectedMedian = sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
       expect(r).toEqual({
-        carrier: r.carrier, lane: r.lane, month: '2026-11', shipments: t.shipments, orders: t.orders, ordersShippedEarly: t.early,
+        carrier: r.carrier, lane: r.lane, period: '2026-11', shipments: t.shipments, orders: t.orders, ordersShippedEarly: t.early,
         deliveryClaims: t.claims, deliveriesNotCorroborated: t.notCorroborated, hubEvents: t.hub, hubEventsContradicted: t.contradicted,
         lagPairs: t.lags.length, medianLagMin: Math.round(expectedMedian * 10) / 10,
       });
@@ -95,7 +95,35 @@ describe('the consistency report of a generated month', () => {
     expect(lines).toHaveLength(rows.length + 1);
     const first = lines[1]!.split(',');
     const r = rows[0]!;
-    expect(first.slice(0, 7)).toEqual([r.month, r.carrier, r.lane, String(r.shipments), String(r.orders), String(r.ordersShippedEarly), String(Math.round((r.ordersShippedEarly / r.orders) * 1000) / 1000)]);
+    expect(first.slice(0, 7)).toEqual([r.period, r.carrier, r.lane, String(r.shipments), String(r.orders), String(r.ordersShippedEarly), String(Math.round((r.ordersShippedEarly / r.orders) * 1000) / 1000)]);
+  });
+});
+
+describe('the same month by ISO week (the weekly lane report)', () => {
+  const m = month();
+  const zone = 'Europe/Amsterdam';
+  // Monday 26 Oct 2026 00:00 in Amsterdam (CET) to Monday 30 Nov 00:00: weeks 44 to 48, every November departure
+  // (the last on the 29th), not the December one.
+  const weekly = consistencyRows({ ...m, periodOf: weeksIn(Date.UTC(2026, 9, 25, 23), Date.UTC(2026, 10, 29, 23), zone) });
+
+  it('cuts the month into the weeks of its departures, each counted once: the totals are the month\'s', () => {
+    expect(new Set(weekly.map((r) => r.period))).toEqual(new Set(['2026-W44', '2026-W45', '2026-W46', '2026-W47', '2026-W48']));
+    const monthly = consistencyRows({ ...m, periodOf: monthsIn('2026-11', '2026-12') });
+    const sum = (rows: typeof weekly, k: 'shipments' | 'ordersShippedEarly' | 'deliveryClaims' | 'deliveriesNotCorroborated' | 'hubEvents' | 'hubEventsContradicted' | 'lagPairs') => rows.reduce((n, r) => n + r[k], 0);
+    for (const k of ['shipments', 'ordersShippedEarly', 'deliveryClaims', 'deliveriesNotCorroborated', 'hubEvents', 'hubEventsContradicted', 'lagPairs'] as const) {
+      expect([k, sum(weekly, k)]).toEqual([k, sum(monthly, k)]);
+    }
+    // One more week takes in the December shipment (Wednesday 2 Dec), in week 49 with its early-shipped order.
+    const more = consistencyRows({ ...m, periodOf: weeksIn(Date.UTC(2026, 9, 25, 23), Date.UTC(2026, 11, 6, 23), zone) });
+    expect(more.filter((r) => r.period === '2026-W49').map((r) => [r.carrier, r.shipments, r.ordersShippedEarly])).toEqual([['coldline', 1, 1]]);
+  });
+
+  it('cuts weeks in the viewer\'s zone: Sunday 23:30 UTC is Monday in Amsterdam', () => {
+    const s = { id: 'S', carrier: 'c', lane: 'l', orders: ['O'], plannedDepartureMs: Date.UTC(2026, 10, 29, 23, 30) };
+    const rows = (tz: string) => consistencyRows({ shipments: [s], flags: [], events: [], milestones: [], periodOf: weeksIn(Date.UTC(2026, 10, 1), Date.UTC(2026, 11, 31), tz) });
+    expect(rows('UTC').map((r) => r.period)).toEqual(['2026-W48']);
+    expect(rows(zone).map((r) => r.period)).toEqual(['2026-W49']);
+    expect(consistencyCsv(rows(zone), 'week').split('\r\n')[0]).toMatch(/^week,carrier,lane,shipments,/);
   });
 });
 

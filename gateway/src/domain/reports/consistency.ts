@@ -1,7 +1,7 @@
 /**
- * The consistency report (issue #20, docs/claims.md "Consistency report"): per carrier, lane and month, how often what
- * the carrier and the order hub said disagreed with the evidence. Months are UTC months of each shipment's planned
- * departure. Counted from the corroboration flags (withdrawn ones left out: the evidence came round) and from the
+ * The consistency report (issue #20, docs/claims.md "Consistency report"): per carrier, lane and period, how often what
+ * the carrier and the order hub said disagreed with the evidence. A period is a UTC month (the monthly report) or an
+ * ISO week in the viewer's zone (the weekly lane report) of each shipment's planned departure. Counted from the corroboration flags (withdrawn ones left out: the evidence came round) and from the
  * carrier events and tracker milestones themselves:
  * - orders whose "shipped" preceded the real departure by more than the claim window: `claim/shipped-not-departed/*`
  *   flags, each naming its orders, over the orders of the month's shipments;
@@ -12,6 +12,7 @@
  *   paired with the nearest such milestone within a day (positive: the carrier's time is later).
  * Pure.
  */
+import { isoWeekOfDay, localDays } from './iso-week.js';
 
 export interface ConsistencyShipment {
   readonly id: string;
@@ -46,8 +47,8 @@ export interface ConsistencyMilestone {
 export interface ConsistencyRow {
   readonly carrier: string;
   readonly lane: string;
-  /** YYYY-MM, UTC. */
-  readonly month: string;
+  /** YYYY-MM (UTC) or YYYY-Www (an ISO week in the report's zone). */
+  readonly period: string;
   readonly shipments: number;
   readonly orders: number;
   readonly ordersShippedEarly: number;
@@ -65,6 +66,23 @@ export const MAX_PAIRING_MS = 24 * 3_600_000;
 
 export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
+}
+
+/** A shipment's period from its planned departure, or undefined when it is outside the report. */
+export type PeriodOf = (departureMs: number) => string | undefined;
+
+/** The UTC months [fromMonth, toMonth), YYYY-MM. */
+export function monthsIn(fromMonth: string, toMonth: string): PeriodOf {
+  return (ms) => {
+    const m = monthOf(ms);
+    return m >= fromMonth && m < toMonth ? m : undefined;
+  };
+}
+
+/** The ISO weeks (Monday to Sunday in `zone`) of departures in [fromMs, toMs), as the lane report cuts them. */
+export function weeksIn(fromMs: number, toMs: number, zone: string): PeriodOf {
+  const dayOf = localDays(zone);
+  return (ms) => (ms >= fromMs && ms < toMs ? isoWeekOfDay(dayOf(ms)).key : undefined);
 }
 
 export function median(xs: readonly number[]): number | undefined {
@@ -92,22 +110,21 @@ export function consistencyRows(input: {
   readonly flags: readonly ConsistencyFlag[];
   readonly events: readonly ConsistencyEvent[];
   readonly milestones: readonly ConsistencyMilestone[];
-  /** Months kept: [from, to), YYYY-MM. */
-  readonly fromMonth: string;
-  readonly toMonth: string;
+  /** Each shipment's period (monthsIn, weeksIn); shipments outside the report have none. */
+  readonly periodOf: PeriodOf;
 }): ConsistencyRow[] {
   const groups = new Map<string, ConsistencyShipment[]>();
   for (const s of input.shipments) {
-    const month = monthOf(s.plannedDepartureMs);
-    if (month < input.fromMonth || month >= input.toMonth) continue;
-    const key = JSON.stringify([s.carrier, s.lane, month]);
+    const period = input.periodOf(s.plannedDepartureMs);
+    if (period === undefined) continue;
+    const key = JSON.stringify([s.carrier, s.lane, period]);
     const g = groups.get(key);
     if (g === undefined) groups.set(key, [s]);
     else g.push(s);
   }
   const rows: ConsistencyRow[] = [];
   for (const [key, shipments] of groups) {
-    const [carrier, lane, month] = JSON.parse(key) as [string, string, string];
+    const [carrier, lane, period] = JSON.parse(key) as [string, string, string];
     const ids = new Set(shipments.map((s) => s.id));
     const orders = new Set(shipments.flatMap((s) => s.orders));
     const flags = input.flags.filter((f) => ids.has(f.shipment));
@@ -117,7 +134,7 @@ export function consistencyRows(input: {
     const lags = events.flatMap((e) => { const l = lagMin(e, input.milestones); return l === undefined ? [] : [l]; });
     const med = median(lags);
     rows.push({
-      carrier, lane, month, shipments: shipments.length, orders: orders.size, ordersShippedEarly: early.size,
+      carrier, lane, period, shipments: shipments.length, orders: orders.size, ordersShippedEarly: early.size,
       deliveryClaims: events.filter((e) => e.delivered).length,
       deliveriesNotCorroborated: flags.filter((f) => f.rule.startsWith('claim/delivered/')).reduce((n, f) => n + claimsOf(f), 0),
       hubEvents: events.filter((e) => e.hub !== undefined).length,
@@ -125,10 +142,11 @@ export function consistencyRows(input: {
       lagPairs: lags.length, ...(med !== undefined ? { medianLagMin: Math.round(med * 10) / 10 } : {}),
     });
   }
-  return rows.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.carrier < b.carrier ? -1 : a.carrier > b.carrier ? 1 : a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0));
+  return rows.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.carrier < b.carrier ? -1 : a.carrier > b.carrier ? 1 : a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0));
 }
 
-export const CONSISTENCY_CSV_HEADER = 'month,carrier,lane,shipments,orders,orders_shipped_early,orders_shipped_early_share,delivery_claims,deliveries_not_corroborated,deliveries_not_corroborated_share,hub_events,hub_events_contradicted,hub_events_contradicted_share,lag_pairs,median_lag_min';
+/** The CSV's header after its first column, which names the period (`month`, `week`). */
+export const CONSISTENCY_CSV_HEADER = 'carrier,lane,shipments,orders,orders_shipped_early,orders_shipped_early_share,delivery_claims,deliveries_not_corroborated,deliveries_not_corroborated_share,hub_events,hub_events_contradicted,hub_events_contradicted_share,lag_pairs,median_lag_min';
 
 /** A share to three decimals, empty when there is nothing to divide by. */
 const share = (n: number, of: number): string => (of === 0 ? '' : String(Math.round((n / of) * 1000) / 1000));
@@ -136,9 +154,9 @@ const share = (n: number, of: number): string => (of === 0 ? '' : String(Math.ro
 /** RFC 4180 quoting where a field needs it. */
 const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-export function consistencyCsv(rows: readonly ConsistencyRow[]): string {
-  return [CONSISTENCY_CSV_HEADER, ...rows.map((r) => [
-    r.month, field(r.carrier), field(r.lane), r.shipments, r.orders, r.ordersShippedEarly, share(r.ordersShippedEarly, r.orders),
+export function consistencyCsv(rows: readonly ConsistencyRow[], period: 'month' | 'week' = 'month'): string {
+  return [`${period},${CONSISTENCY_CSV_HEADER}`, ...rows.map((r) => [
+    r.period, field(r.carrier), field(r.lane), r.shipments, r.orders, r.ordersShippedEarly, share(r.ordersShippedEarly, r.orders),
     r.deliveryClaims, r.deliveriesNotCorroborated, share(r.deliveriesNotCorroborated, r.deliveryClaims),
     r.hubEvents, r.hubEventsContradicted, share(r.hubEventsContradicted, r.hubEvents), r.lagPairs, r.medianLagMin ?? '',
   ].join(','))].join('\r\n') + '\r\n';

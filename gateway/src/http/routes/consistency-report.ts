@@ -22,8 +22,9 @@ const Query = Type.Object({
   format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
 });
 
-const Row = Type.Object({
-  month: Type.String(), carrier: Type.String(), lane: Type.String(), shipments: Type.Integer(), orders: Type.Integer(),
+/** A row's counts, whatever its period (the monthly report here, the weekly lane report: lane-report.ts). */
+export const ConsistencyCounts = {
+  carrier: Type.String(), lane: Type.String(), shipments: Type.Integer(), orders: Type.Integer(),
   ordersShippedEarly: Type.Integer({ description: 'orders set shipped more than 30 min before their goods left (claim/shipped-not-departed)' }),
   deliveryClaims: Type.Integer({ description: "the carrier's delivered events" }),
   deliveriesNotCorroborated: Type.Integer({ description: 'of them, not confirmed by a tracker or custody (claim/delivered)' }),
@@ -31,7 +32,9 @@ const Row = Type.Object({
   hubEventsContradicted: Type.Integer({ description: 'of them, contradicted by the track (claim/hub)' }),
   lagPairs: Type.Integer({ description: 'carrier events paired with what a tracker saw' }),
   medianLagMin: Type.Optional(Type.Number({ description: "median of the carrier's time minus the tracker's, minutes" })),
-});
+};
+
+const Row = Type.Object({ month: Type.String(), ...ConsistencyCounts });
 
 const addMonths = (month: string, n: number): string => {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -55,7 +58,7 @@ export function registerConsistencyReportRoutes(app: FastifyInstance, opts: { de
     if (req.query.format === 'csv') {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="consistency-${from}-${to}.csv"`).serializer((x: string) => x).send(consistencyCsv(rows));
     }
-    return { from, to, rows };
+    return { from, to, rows: rows.map(({ period, ...r }) => ({ month: period, ...r })) };
   });
   return Promise.resolve();
 }

@@ -1,14 +1,21 @@
 /**
  * GET /api/v1/reports/lanes on real SQLite stores: four shipments of two carriers with flags around the turn of
- * 2026 (which has an ISO week 53), the tier 3 flags judged from them as the rules judge them.
+ * 2026 (which has an ISO week 53), the tier 3 flags judged from them as the rules judge them; and a fifth shipment
+ * whose carrier's delivery claim the consistency report by week counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { SqliteCarrierEventStore } from '../../adapters/sqlite/carrier/carrier-event-store.js';
+import { SqliteMilestoneStore } from '../../adapters/sqlite/milestones/milestone-store.js';
 import { openDatabase } from '../../adapters/sqlite/database.js';
 import { SqliteFlagStore } from '../../adapters/sqlite/flags/flag-store.js';
 import { SqliteRegistryStore } from '../../adapters/sqlite/registry/registry-store.js';
 import type { Finding, Subject } from '../../domain/flags/types.js';
+import { CarrierEventService } from '../../services/carrier-events.js';
+import { ConsistencyReportService } from '../../services/consistency-report.js';
 import { evaluateTier3 } from '../../services/escalation.js';
+import { MilestoneService } from '../../services/milestones.js';
 import { LaneReportService } from '../../services/lane-report.js';
 import { RegistryService } from '../../services/registry.js';
 import { registerLaneReportRoutes } from './lane-report.js';
@@ -52,7 +59,9 @@ describe('GET /api/v1/reports/lanes', () => {
       format: 'coldtrace-registry/1', sites: [site('AMS'), site('MUC')],
       places: ['HUB-A', 'HUB-B'].map((id) => ({ ...site(id), kind: 'carrier_hub' })),
       shipments: [shipment('S1', 'Coldline', 'AMS-MUC', ['HUB-A']), shipment('S2', 'Coldline', 'AMS-MUC', ['HUB-A']),
-        shipment('S3', 'Coldline', 'AMS-MUC', []), shipment('S4', 'Polar', 'AMS-PAR', ['HUB-A', 'HUB-B'])],
+        shipment('S3', 'Coldline', 'AMS-MUC', []), shipment('S4', 'Polar', 'AMS-PAR', ['HUB-A', 'HUB-B']),
+        // Leaves on Monday 4 Jan 2027 (week 1): no anomaly, one delivery claim by its carrier.
+        { ...shipment('S5', 'Coldline', 'AMS-MUC', []), plannedDeparture: '2027-01-04T06:00:00Z' }],
     }, { actor: 'test', source: 'test' });
     const found = [
       // One shock seen by the 25 g and the 50 g rule: one incident. Then a stop: a second.
@@ -70,8 +79,12 @@ describe('GET /api/v1/reports/lanes', () => {
     ];
     await flags.reconcile([...new Map(found.map((f) => [`${f.subject.kind}:${f.subject.id}`, f.subject])).values()], found, NOW);
     await evaluateTier3(flags, registry, NOW);
+    const carrier = new CarrierEventService(new SqliteCarrierEventStore(openDatabase(':memory:')), registry);
+    await carrier.accept({ shipment: 'S5', carrier: 'Coldline', events: [{ time: '2027-01-04T18:00:00Z', code: 'delivered', text: 'Delivered' }] }, NOW);
+    const milestones = new MilestoneService({ store: new SqliteMilestoneStore(db), registry, clock: { now: () => NOW }, log: pino({ level: 'silent' }) });
+    const consistency = new ConsistencyReportService(registry, flags, carrier, milestones);
     app = Fastify();
-    await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: new LaneReportService(flags, registry), clock: { now: () => NOW } } });
+    await app.register(registerLaneReportRoutes, { prefix: '/api/v1', deps: { laneReports: new LaneReportService(flags, registry, consistency), clock: { now: () => NOW } } });
     await app.ready();
   });
   afterAll(async () => {
@@ -121,5 +134,18 @@ describe('GET /api/v1/reports/lanes', () => {
     const later = (by: string) => app.inject(`/api/v1/reports/lanes?from=2027-01-11T00:00:00Z&to=2027-02-01T00:00:00Z&by=${by}`);
     expect((await later('lane')).json<Report>().reviews).toEqual([]);
     expect((await later('carrier')).json<Report>().reviews.map((v) => v.flag)).toEqual(['tier3/carrier@carrier:Coldline']);
+  });
+
+  it("carries the consistency report by the same weeks: the carrier's delivery claim, then the flag that it was not corroborated", async () => {
+    type Row = { week: string; carrier: string; lane: string; shipments: number; deliveryClaims: number; deliveriesNotCorroborated: number };
+    const rows = async (q: string) => (await get(q)).json<{ consistency: Row[] }>().consistency;
+    const row = { week: '2027-W01', carrier: 'Coldline', lane: 'AMS-MUC', shipments: 1, orders: 0, ordersShippedEarly: 0, deliveryClaims: 1, hubEvents: 0, hubEventsContradicted: 0, lagPairs: 0 };
+    // Whatever the dimension shown; S1-S4 left on 20 Dec, before the range.
+    expect(await rows('by=carrier&tz=UTC')).toEqual([{ ...row, deliveriesNotCorroborated: 0 }]);
+    expect(await rows('by=hub&tz=UTC')).toEqual([{ ...row, deliveriesNotCorroborated: 0 }]);
+    await flags.reconcile([ship('S5')], [{ ...finding('claim/delivered/30', ship('S5'), '2027-01-04T18:30:00Z', ['S5']), figures: { claims: 1 } }], NOW);
+    expect(await rows('by=lane&tz=UTC')).toEqual([{ ...row, deliveriesNotCorroborated: 1 }]);
+    // Departures are cut into weeks in the zone asked for, as the incidents are; a range without S5's departure has none.
+    expect((await app.inject('/api/v1/reports/lanes?from=2027-01-05T00:00:00Z&to=2027-01-11T00:00:00Z&tz=UTC')).json<{ consistency: Row[] }>().consistency).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { isTimeZone } from '../../domain/reports/iso-week.js';
 import type { LaneReportService } from '../../services/lane-report.js';
 import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
+import { ConsistencyCounts } from './consistency-report.js';
 
 const DAY_MS = 86_400_000;
 /** Default range: the 8 weeks before `to`. */
@@ -31,6 +32,9 @@ const ReportBody = Type.Object({
     flag: Type.String(), subject: Type.String(), state: Type.String(), active: Type.Boolean(), title: Type.String(),
     incidents: Type.Integer({ description: 'incidents of the densest 7-day window' }), start: Type.String(), end: Type.String(), shipments: Ids,
   }), { description: 'tier3/{by} flags open or acknowledged, or with incidents in the range' }),
+  consistency: Type.Array(Type.Object({ week: Type.String({ description: 'ISO week of the planned departure, in `tz`' }), ...ConsistencyCounts }), {
+    description: "the consistency report (docs/claims.md) by week: per ISO week, carrier and lane of the shipments departing in the range, how often the carrier's and the order hub's word disagreed with the evidence",
+  }),
 });
 
 export interface LaneReportRouteDeps {
@@ -65,6 +69,7 @@ export function registerLaneReportRoutes(app: FastifyInstance, opts: { deps: Lan
         flag: f.id, subject: f.subject.id, state: f.state, active: f.active, title: f.title,
         incidents: Number(f.figures['incidents'] ?? 0), start: iso(f.startMs), end: iso(f.endMs), shipments: f.related.shipments,
       })),
+      consistency: r.consistency.map(({ period, ...c }) => ({ week: period, ...c })),
     };
   });
   return Promise.resolve();
