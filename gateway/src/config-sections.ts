@@ -101,3 +101,15 @@ export function eventsConfig(list: string, secret: string, linkTemplate: string,
   if (webhooks.length > 0 && secret === '') problems.push('COLDTRACE_WEBHOOK_SECRET: required with COLDTRACE_WEBHOOKS (the receivers verify the signature with it)');
   return { webhooks, ...(linkTemplate !== '' ? { linkTemplate } : {}) };
 }
+
+/** COLDTRACE_CALIBRATION_REMIND_DAYS: whole days 1-365, comma-separated, each once; largest first. */
+export function remindDays(list: string, problems: string[]): number[] {
+  const days: number[] = [];
+  for (const item of list.split(',').map((x) => x.trim())) {
+    const n = Number(item);
+    if (!/^\d+$/.test(item) || n < 1 || n > 365) problems.push(`COLDTRACE_CALIBRATION_REMIND_DAYS: '${item}' is not a whole number of days 1-365`);
+    else if (days.includes(n)) problems.push(`COLDTRACE_CALIBRATION_REMIND_DAYS: ${n} is listed twice`);
+    else days.push(n);
+  }
+  return days.sort((a, b) => b - a);
+}

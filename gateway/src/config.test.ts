@@ -62,4 +62,16 @@ describe('gateway configuration', () => {
       "COLDTRACE_CAP_URLS: 'file:///etc/passwd' is not an http(s) URL", "COLDTRACE_CAP_POLL_S: expected a whole number 10-86400, got '5'",
     ]);
   });
+
+  it('reminds of calibrations 30 and 7 days ahead unless told otherwise, and names every bad day', () => {
+    const d = loadGatewayConfig({});
+    expect(d.ok && d.config.calibration).toEqual({ remindDays: [30, 7] });
+    const set = loadGatewayConfig({ COLDTRACE_CALIBRATION_REMIND_DAYS: '7, 60,14' });
+    expect(set.ok && set.config.calibration).toEqual({ remindDays: [60, 14, 7] });
+    const bad = loadGatewayConfig({ COLDTRACE_CALIBRATION_REMIND_DAYS: '0,7,7,soon' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      "COLDTRACE_CALIBRATION_REMIND_DAYS: '0' is not a whole number of days 1-365", 'COLDTRACE_CALIBRATION_REMIND_DAYS: 7 is listed twice',
+      "COLDTRACE_CALIBRATION_REMIND_DAYS: 'soon' is not a whole number of days 1-365",
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
 import { LIMIT_ENV_KEYS, limitsConfig } from './config-limits.js';
 import type { ClaimProfiles } from './domain/rules/claim-params.js';
 import type { AbuseLimitOptions } from './adapters/mqtt/abuse-limits.js';
-import { claimsConfig, eventsConfig, httpAccessConfig, httpUrls, mosquittoFiles, notifyConfig, optional, publicUrl } from './config-sections.js';
+import { claimsConfig, eventsConfig, httpAccessConfig, httpUrls, mosquittoFiles, notifyConfig, optional, publicUrl, remindDays } from './config-sections.js';
 
 export type MqttConfig =
   | {
@@ -72,6 +72,8 @@ export interface GatewayConfig {
   readonly integrity: { readonly chain: boolean; readonly checkpointIntervalMs: number; readonly signingKey?: string };
   /** CAP weather and disruption alerts (docs/claims.md): URLs each polled every `pollMs` (none: POST only). */
   readonly capAlerts: { readonly urls: readonly string[]; readonly pollMs: number };
+  /** Calibration (docs/calibration.md): reminders before a certificate's due date, days, largest first. */
+  readonly calibration: { readonly remindDays: readonly number[] };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -164,6 +166,8 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_CAP_URLS: '',
   /** Each CAP URL is fetched every this many seconds. */
   COLDTRACE_CAP_POLL_S: '300',
+  /** Calibration reminders: comma-separated days before a certificate's due date, each its own flag (docs/calibration.md). */
+  COLDTRACE_CALIBRATION_REMIND_DAYS: '30,7',
 } as const;
 
 export type LoadResult = { readonly ok: true; readonly config: GatewayConfig } | { readonly ok: false; readonly problems: string[] };
@@ -274,6 +278,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       ...optional('signingKey', opt('COLDTRACE_SIGNING_KEY')),
     },
     capAlerts: { urls: httpUrls('COLDTRACE_CAP_URLS', get('COLDTRACE_CAP_URLS'), problems), pollMs: int('COLDTRACE_CAP_POLL_S', 10, 86_400) * 1000 },
+    calibration: { remindDays: remindDays(get('COLDTRACE_CALIBRATION_REMIND_DAYS'), problems) },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

@@ -10,3 +10,9 @@ export interface CalibrationStore {
   all(): Promise<Calibration[]>;
   close(): Promise<void>;
 }
+
+/** Each device's certificates as the rules read them, at once (an in-memory copy of the store: services/calibration.ts). */
+export interface CalibrationLookup {
+  /** A device's certificates, oldest calibration first; none: an empty list. */
+  of(device: string): readonly Calibration[];
+}

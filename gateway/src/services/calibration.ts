@@ -5,7 +5,7 @@
  * correction is applied when they are read, so a certificate entered late corrects the past too.
  */
 import { correct, markAt, parseCalibration, type Calibration, type CalibrationMark, type CorrectedValue } from '../domain/calibration/calibration.js';
-import type { CalibrationStore } from '../ports/calibration.js';
+import type { CalibrationLookup, CalibrationStore } from '../ports/calibration.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 
@@ -31,8 +31,32 @@ export interface CorrectedReading extends CorrectedValue {
   readonly time: number;
 }
 
-export class CalibrationService {
+export class CalibrationService implements CalibrationLookup {
+  /** Every device's certificates, as stored (a few per device): what the rules correct with, read without a query. */
+  private readonly byDevice = new Map<string, Calibration[]>();
+  private readonly listeners: ((device: string) => void)[] = [];
+
   constructor(private readonly store: CalibrationStore, private readonly registry: Pick<RegistryStore, 'get' | 'list'>, private readonly telemetry: Pick<TelemetryStore, 'query'>) {}
+
+  /** Reads every certificate into memory; before the rules run. */
+  async load(): Promise<void> {
+    this.byDevice.clear();
+    for (const c of await this.store.all()) this.byDevice.set(c.device, [...(this.byDevice.get(c.device) ?? []), c]);
+  }
+
+  of(device: string): readonly Calibration[] {
+    return this.byDevice.get(device) ?? [];
+  }
+
+  /** The devices that have certificates. */
+  devices(): string[] {
+    return [...this.byDevice.keys()];
+  }
+
+  /** Told the device whose certificates changed, once stored. */
+  onChange(listener: (device: string) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Checks and stores a certificate of a registered device. */
   async put(device: string, doc: unknown, by: string, at: number): Promise<{ calibration: Calibration; result: 'created' | 'updated' }> {
@@ -40,7 +64,10 @@ export class CalibrationService {
     const problems = r.ok ? [] : [...r.problems];
     if ((await this.registry.get('devices', device)) === undefined) problems.push(`device '${device}' is not in the registry`);
     if (!r.ok || problems.length > 0) throw new CalibrationProblems(problems);
-    return { calibration: r.calibration, result: await this.store.put(r.calibration, by, at) };
+    const result = await this.store.put(r.calibration, by, at);
+    this.byDevice.set(device, await this.store.ofDevice(device));
+    for (const l of this.listeners) l(device);
+    return { calibration: r.calibration, result };
   }
 
   async ofDevice(device: string, now: number): Promise<{ certificates: Calibration[]; state: DeviceCalibration }> {

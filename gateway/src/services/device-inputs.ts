@@ -22,7 +22,7 @@ export async function deviceFindings(registry: RegistryStore, cache: SeriesCache
 }
 
 /** The zone or shipment the device is placed at now, the batches there and their orders. */
-async function watchedBy(registry: RegistryStore, device: string, nowMs: number): Promise<Related> {
+export async function watchedBy(registry: RegistryStore, device: string, nowMs: number): Promise<Related> {
   const zones: string[] = [];
   const shipments: string[] = [];
   const batches = new Set<string>();

@@ -10,6 +10,7 @@ import type { CustodyIndex } from './custody.js';
 import type { EvidenceService } from './evidence.js';
 import type { CarrierEventService } from './carrier-events.js';
 import type { WeatherAlertService } from './weather-alerts.js';
+import type { CalibrationLookup } from '../ports/calibration.js';
 import type { ClaimProfiles } from '../domain/rules/claim-params.js';
 
 export interface RulesDeps {
@@ -35,4 +36,8 @@ export interface RulesDeps {
   readonly weatherAlerts?: Pick<WeatherAlertService, 'riskZones'>;
   /** The corroboration rules' parameters per carrier and lane (domain/rules/claim-params.ts); absent: the defaults. */
   readonly claimProfiles?: ClaimProfiles;
+  /** Certificates: the rules judge readings corrected by them (docs/calibration.md); absent: as measured. */
+  readonly calibrations?: CalibrationLookup;
+  /** A device's calibration reminders and overdue flag (services/calibration-due.ts). */
+  readonly calibrationFindings?: (device: string, nowMs: number) => Promise<Finding[]>;
 }

@@ -9,6 +9,7 @@ import type { Finding, Subject } from '../domain/flags/types.js';
 import type { Scheduler } from '../ports/clock.js';
 import type { FlagChange } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
+import type { CalibrationLookup } from '../ports/calibration.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { evaluateTier3 } from './escalation.js';
 import { FlagSlice, type FlagSliceDeps } from './flag-slice.js';
@@ -37,6 +38,8 @@ export interface RoundQueues {
 
 export interface RoundDeps extends FlagSliceDeps {
   readonly store: TelemetryStore;
+  /** Certificates: the round's series carry their corrections (docs/calibration.md). */
+  readonly calibrations?: CalibrationLookup;
   readonly registry: RegistryStore;
   readonly scheduler: Scheduler;
 }
@@ -58,7 +61,7 @@ export async function judgeRound(
   deps: RoundDeps, queues: RoundQueues, judge: Judge, listeners: readonly ((changes: readonly FlagChange[]) => void)[],
   o: { readonly force: boolean; readonly budgetMs: number },
 ): Promise<number> {
-  const cache = new SeriesCache(deps.store);
+  const cache = new SeriesCache(deps.store, deps.calibrations);
   let judged = 0;
   const slice = new FlagSlice(deps, listeners);
   const started = deps.clock.now();

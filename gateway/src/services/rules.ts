@@ -270,7 +270,7 @@ export class RulesService {
    * interval ago wait.
    */
   private judgeMarked(force: boolean): Promise<number> {
-    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags, this.deps.milestones, this.deps.scanFindings);
+    const judge = new SubjectJudge((cache) => this.inputs(cache), this.triage, this.droppedFixes, this.deps.flags, this.deps.milestones, this.deps.scanFindings, this.deps.calibrationFindings);
     const queues = { marked: this.marked, judgedAt: this.judgedAt, intervals: this.intervals };
     // Flags the store refused to write (disk full ...): judged again in the background lane, every 500 ms at most
     // (not in a flush, which would then never end while the store refuses).
@@ -281,7 +281,7 @@ export class RulesService {
   }
 
   /** The findings of a subject (a batch when given an id) at evaluation time `nowMs`; no flag is written. */
-  findings(subject: Subject | string, nowMs: number, cache = new SeriesCache(this.deps.store)): Promise<Finding[]> {
+  findings(subject: Subject | string, nowMs: number, cache = new SeriesCache(this.deps.store, this.deps.calibrations)): Promise<Finding[]> {
     const s = typeof subject === 'string' ? { kind: 'batch' as const, id: subject } : subject;
     return this.inputs(cache).findings(s, nowMs);
   }

@@ -11,6 +11,8 @@ import { ReadingFlag, type StoredReading } from '../domain/reading.js';
 import type { Sample } from '../domain/rules/step-hold.js';
 import { HOUR_MS, type HeldHour } from '../domain/rules/held-hours.js';
 import type { ReadingQuery, TelemetryStore } from '../ports/telemetry-store.js';
+import { correctedValue } from '../domain/calibration/calibration.js';
+import type { CalibrationLookup } from '../ports/calibration.js';
 
 /** Most readings of one sensor and metric (or, for `deviceReadings`, of one device) read at once. */
 const MAX_SERIES_READINGS = 5_000_000;
@@ -34,12 +36,19 @@ export class SeriesCache {
   /** Ranges noted while planning (`prefetch`), keyed like the caches. */
   private planning: Map<string, ReadingQuery> | undefined;
 
-  constructor(private readonly store: TelemetryStore) {}
+  constructor(
+    private readonly store: TelemetryStore,
+    /** Certificates whose corrections the samples carry (issue #22, docs/calibration.md); absent: values as measured. */
+    private readonly calibrations?: CalibrationLookup,
+  ) {}
 
-  /** Samples of one metric in [from, to), oldest first; readings whose device clock ran ahead are left out. */
+  /**
+   * Samples of one metric in [from, to), oldest first, each value corrected by the certificate in force at its time
+   * (the rules judge corrected values); readings whose device clock ran ahead are left out.
+   */
   async get(device: string, metric: string, from: number, to: number): Promise<Sample[]> {
     const key = `${device}\u0000${metric}`;
-    const items = await this.read(this.samples, key, { device, metric, from, to, limit: MAX_SERIES_READINGS }, toSamples);
+    const items = await this.read(this.samples, key, { device, metric, from, to, limit: MAX_SERIES_READINGS }, (rows) => this.samplesOf(device, metric, rows));
     return items.slice(lowerBound(items, from, (s) => s.t), lowerBound(items, to, (s) => s.t));
   }
 
@@ -78,8 +87,14 @@ export class SeriesCache {
       const q = queries[i]!;
       const r = rows[i] ?? [];
       if (q.metric === undefined) this.rows.set(k, { from: q.from, to: q.to, items: r });
-      else this.samples.set(k, { from: q.from, to: q.to, items: toSamples(r) });
+      else this.samples.set(k, { from: q.from, to: q.to, items: this.samplesOf(q.device, q.metric, r) });
     });
+  }
+
+  private samplesOf(device: string, metric: string, rows: readonly StoredReading[]): Sample[] {
+    const certificates = this.calibrations?.of(device) ?? [];
+    if (certificates.length === 0) return toSamples(rows);
+    return toSamples(rows).map((s) => ({ t: s.t, v: correctedValue(certificates, metric, s.v, s.t) }));
   }
 
   private async read<T>(cache: Map<string, Cached<T>>, key: string, q: ReadingQuery, convert: (rows: readonly StoredReading[]) => T[]): Promise<T[]> {

@@ -29,6 +29,8 @@ export class SubjectJudge implements Judge {
     private readonly milestones?: (shipment: string, milestones: readonly Milestone[], orders: readonly string[]) => void,
     /** A batch's findings from its scans (services/scan-findings.ts). */
     private readonly scanFindings?: (subject: Subject) => Promise<Finding[]>,
+    /** A device's calibration reminders and overdue flag (services/calibration-due.ts). */
+    private readonly calibrationFindings?: (device: string, nowMs: number) => Promise<Finding[]>,
   ) {}
 
   readonly findingsOf = async (s: Subject, now: number, cache: SeriesCache): Promise<Finding[]> => {
@@ -39,6 +41,7 @@ export class SubjectJudge implements Judge {
       this.shown.set(s.id, { milestones: j.milestones, orders: j.orders });
       return j.findings;
     }
+    if (s.kind === 'device' && this.calibrationFindings !== undefined) return [...await inputs.findings(s, now), ...await this.calibrationFindings(s.id, now)];
     if (s.kind !== 'batch') return inputs.findings(s, now);
     const scans = (await this.scanFindings?.(s)) ?? [];
     const input = await inputs.batchInput(s.id, now);
