@@ -5,6 +5,7 @@
 import type { NotifyPolicy } from './domain/notify/policy.js';
 import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
 import { LIMIT_ENV_KEYS, limitsConfig } from './config-limits.js';
+import { PHOTO_STORE_ENV_KEYS, photoStoreConfig, type PhotoStoreConfig } from './config-photo-store.js';
 import type { ClaimProfiles } from './domain/rules/claim-params.js';
 import type { AbuseLimitOptions } from './adapters/mqtt/abuse-limits.js';
 import { claimsConfig, eventsConfig, httpAccessConfig, httpUrls, mosquittoFiles, notifyConfig, optional, publicUrl, remindDays } from './config-sections.js';
@@ -72,6 +73,8 @@ export interface GatewayConfig {
   readonly integrity: { readonly chain: boolean; readonly checkpointIntervalMs: number; readonly signingKey?: string };
   /** CAP weather and disruption alerts (docs/claims.md): URLs each polled every `pollMs` (none: POST only). */
   readonly capAlerts: { readonly urls: readonly string[]; readonly pollMs: number };
+  /** Where photo blobs are kept: the disk under the data dir, or an S3-compatible store (config-photo-store.ts, docs/photos.md "Storage"). */
+  readonly photoStore: PhotoStoreConfig;
   /** Calibration (docs/calibration.md): reminders before a certificate's due date, days, largest first. */
   readonly calibration: { readonly remindDays: readonly number[] };
 }
@@ -104,6 +107,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_AUTH: 'credentials',
   ...TLS_ENV_KEYS,
   ...LIMIT_ENV_KEYS,
+  ...PHOTO_STORE_ENV_KEYS,
   /** Mosquitto's password_file and acl_file the gateway writes from its MQTT credentials (both or neither; '' = none). */
   COLDTRACE_MOSQUITTO_PASSWORD_FILE: '',
   COLDTRACE_MOSQUITTO_ACL_FILE: '',
@@ -278,6 +282,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
       ...optional('signingKey', opt('COLDTRACE_SIGNING_KEY')),
     },
     capAlerts: { urls: httpUrls('COLDTRACE_CAP_URLS', get('COLDTRACE_CAP_URLS'), problems), pollMs: int('COLDTRACE_CAP_POLL_S', 10, 86_400) * 1000 },
+    photoStore: photoStoreConfig(get, (k) => (env[k] ?? '') !== '', problems),
     calibration: { remindDays: remindDays(get('COLDTRACE_CALIBRATION_REMIND_DAYS'), problems) },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
