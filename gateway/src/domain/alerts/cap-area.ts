@@ -16,6 +16,15 @@ export const DEFAULT_NO_EXPIRY_HOURS = 24;
 /** The severities that put a shipment at risk. */
 export const RISK_SEVERITIES: readonly CapSeverity[] = ['Extreme', 'Severe'];
 
+/**
+ * Whether an info block can put a shipment at risk: Severe or Extreme, unless its issuer says no action is needed any
+ * more (urgency `Past`) or that it is not expected to happen (certainty `Unlikely`, p ~ 0), CAP 1.2 §3.2.2. `Possible`
+ * (p <= ~50 %) and `Unknown` still count: a planner wants to hear of a storm that may well come.
+ */
+export function putsAtRisk(info: Pick<CapInfo, 'severity' | 'urgency' | 'certainty'>): boolean {
+  return RISK_SEVERITIES.includes(info.severity) && info.urgency !== 'Past' && info.certainty !== 'Unlikely';
+}
+
 /** A box in degrees around a shape, to skip the exact test for what is far away. */
 export interface Box {
   readonly minLat: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapAlert, CapSeverity } from '../alerts/cap.js';
+import type { CapAlert, CapCertainty, CapSeverity, CapUrgency } from '../alerts/cap.js';
 import type { Fix } from './gps.js';
 import { boxesMeet } from '../alerts/cap-area.js';
 import { indexZones, remainingRoute, riskZones, weatherFindings, zonesNear, type AlertOnRecord, type RiskZone, type WeatherInput } from './weather-alerts.js';
@@ -15,11 +15,11 @@ const ON_ROUTE = '49.95,10.9 50.05,10.9 50.05,11.1 49.95,11.1 49.95,10.9';
 /** The same square 1 degree north: misses the route and the truck. */
 const OFF_ROUTE = '50.95,10.9 51.05,10.9 51.05,11.1 50.95,11.1 50.95,10.9';
 
-function alert(polygon: string, opts: { severity?: CapSeverity; from?: number; to?: number; status?: CapAlert['status']; id?: string } = {}): CapAlert {
+function alert(polygon: string, opts: { severity?: CapSeverity; urgency?: CapUrgency; certainty?: CapCertainty; from?: number; to?: number; status?: CapAlert['status']; id?: string } = {}): CapAlert {
   const ring = polygon.split(' ').map((p) => ({ lat: Number(p.split(',')[0]), lon: Number(p.split(',')[1]) }));
   return {
     identifier: opts.id ?? 'STORM-1', sender: 'met@example.org', sent: '2026-12-07T00:00:00Z', sentMs: T0, status: opts.status ?? 'Actual', msgType: 'Alert', references: [],
-    infos: [{ event: 'Storm', urgency: 'Immediate', severity: opts.severity ?? 'Severe', certainty: 'Observed', onsetMs: opts.from ?? T0, expiresMs: opts.to ?? T0 + 12 * H, areas: [{ areaDesc: 'Storm square', polygons: [ring], circles: [] }] }],
+    infos: [{ event: 'Storm', urgency: opts.urgency ?? 'Immediate', severity: opts.severity ?? 'Severe', certainty: opts.certainty ?? 'Observed', onsetMs: opts.from ?? T0, expiresMs: opts.to ?? T0 + 12 * H, areas: [{ areaDesc: 'Storm square', polygons: [ring], circles: [] }] }],
   };
 }
 
@@ -50,6 +50,9 @@ describe('at risk', () => {
     ['a storm off the route', [{ alert: alert(OFF_ROUTE) }], T0 + 30 * M, undefined, undefined],
     ['a moderate storm on the route', [{ alert: alert(ON_ROUTE, { severity: 'Moderate' }) }], T0 + 30 * M, undefined, undefined],
     ['an extreme storm on the route', [{ alert: alert(ON_ROUTE, { severity: 'Extreme' }) }], T0 + 30 * M, true, 'route'],
+    ['a severe storm only possible, expected in hours', [{ alert: alert(ON_ROUTE, { certainty: 'Possible', urgency: 'Expected' }) }], T0 + 30 * M, true, 'route'],
+    ['a severe storm its issuer calls unlikely', [{ alert: alert(ON_ROUTE, { certainty: 'Unlikely' }) }], T0 + 30 * M, undefined, undefined],
+    ['a severe storm past (no action needed any more)', [{ alert: alert(ON_ROUTE, { urgency: 'Past' }) }], T0 + 30 * M, undefined, undefined],
     ['an exercise on the route', [{ alert: alert(ON_ROUTE, { status: 'Exercise' }) }], T0 + 30 * M, undefined, undefined],
     ['a storm not yet in force', [{ alert: alert(ON_ROUTE, { from: T0 + 2 * H }) }], T0 + 30 * M, undefined, undefined],
     ['a storm that expired while ahead of the truck', [{ alert: alert(ON_ROUTE, { to: T0 + 20 * M }) }], T0 + 30 * M, false, 'route'],
@@ -59,6 +62,11 @@ describe('at risk', () => {
     expect(f?.active).toBe(active);
     expect(f?.figures.on).toBe(on);
     if (f !== undefined) expect([f.severity, f.figures.alert, f.related.orders]).toEqual(['warning', 'STORM-1', ['O1']]);
+  });
+
+  it('states the urgency and certainty of the alert it names', () => {
+    const f = byRule(judge([{ alert: alert(ON_ROUTE, { certainty: 'Possible', urgency: 'Expected' }) }], drive(T0 + 30 * M), T0 + 30 * M))['weather/at-risk'];
+    expect([f?.figures.alertSeverity, f?.figures.alertUrgency, f?.figures.alertCertainty]).toEqual(['Severe', 'Expected', 'Possible']);
   });
 
   it('is not active for a shipment no longer on its way', () => {
@@ -122,7 +130,7 @@ describe('the zone index', () => {
   const zones: RiskZone[] = Array.from({ length: 400 }, (_v, i) => {
     const lat = -80 + ((i * 37) % 160), lon = -170 + ((i * 53) % 340), size = [0.01, 0.3, 2.5, 7, 400][i % 5]!;
     const box = { minLat: lat, maxLat: Math.min(90, lat + Math.min(size, 10)), minLon: size > 360 ? -180 : lon, maxLon: size > 360 ? 180 : lon + size };
-    return { identifier: `Z${i}`, event: 'Storm', severity: 'Severe', area: { areaDesc: '', polygons: [], circles: [] }, box, fromMs: 0, toMs: 1 };
+    return { identifier: `Z${i}`, event: 'Storm', severity: 'Severe', urgency: 'Immediate', certainty: 'Observed', area: { areaDesc: '', polygons: [], circles: [] }, box, fromMs: 0, toMs: 1 };
   });
   const index = indexZones(zones);
   it.each([

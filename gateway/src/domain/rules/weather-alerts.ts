@@ -12,8 +12,8 @@
  *   stopped; the late end moves to at least the alert's expiry plus the time still to go at the late end (the storm
  *   may hold the truck until it ends). Active while the stop goes on inside the alert's time.
  */
-import { activeAt, areaContains, boxesMeet, boxOf, counts, inBox, infoSpan, mergeBoxes, polygonBox, RISK_SEVERITIES, routeEntersArea, type Box } from '../alerts/cap-area.js';
-import type { CapAlert, CapArea, CapSeverity } from '../alerts/cap.js';
+import { activeAt, areaContains, boxesMeet, boxOf, counts, inBox, infoSpan, mergeBoxes, polygonBox, putsAtRisk, RISK_SEVERITIES, routeEntersArea, type Box } from '../alerts/cap-area.js';
+import type { CapAlert, CapArea, CapCertainty, CapSeverity, CapUrgency } from '../alerts/cap.js';
 import type { Finding, Related } from '../flags/types.js';
 import { alongRouteM, haversineM } from '../registry/geofence.js';
 import type { LatLon } from '../registry/types.js';
@@ -34,6 +34,8 @@ export interface RiskZone {
   readonly identifier: string;
   readonly event: string;
   readonly severity: CapSeverity;
+  readonly urgency: CapUrgency;
+  readonly certainty: CapCertainty;
   readonly headline?: string;
   readonly area: CapArea;
   readonly box: Box;
@@ -41,19 +43,19 @@ export interface RiskZone {
   readonly toMs: number;
 }
 
-/** The zones of the alerts that can put a shipment at risk (Severe or Extreme, actual, with a shape). */
+/** The zones of the alerts that can put a shipment at risk (actual, with a shape; cap-area.ts putsAtRisk). */
 export function riskZones(alerts: readonly AlertOnRecord[]): RiskZone[] {
   const out: RiskZone[] = [];
   for (const { alert, endedMs } of alerts) {
     if (!counts(alert)) continue;
     for (const info of alert.infos) {
-      if (!RISK_SEVERITIES.includes(info.severity)) continue;
+      if (!putsAtRisk(info)) continue;
       const span = infoSpan(alert, info, endedMs);
       if (span.toMs <= span.fromMs) continue;
       for (const area of info.areas) {
         const box = boxOf(area);
         if (box === undefined) continue;
-        out.push({ identifier: alert.identifier, event: info.event, severity: info.severity, ...(info.headline !== undefined ? { headline: info.headline } : {}), area, box, fromMs: span.fromMs, toMs: span.toMs });
+        out.push({ identifier: alert.identifier, event: info.event, severity: info.severity, urgency: info.urgency, certainty: info.certainty, ...(info.headline !== undefined ? { headline: info.headline } : {}), area, box, fromMs: span.fromMs, toMs: span.toMs });
       }
     }
   }
@@ -222,6 +224,7 @@ function atRisk(input: NearInput, track: readonly Fix[]): Finding | undefined {
     startMs, endMs: Math.max(...hits.map((h) => h.z.toMs)), metAtMs: startMs, active: current.length > 0, episodes: [],
     figures: {
       alerts: new Set(hits.map((h) => h.z.identifier)).size, alert: shown.z.identifier, event: shown.z.event, alertSeverity: shown.z.severity,
+      alertUrgency: shown.z.urgency, alertCertainty: shown.z.certainty,
       areaDesc: shown.z.area.areaDesc, on: shown.how, alertFromMs: shown.z.fromMs, alertToMs: shown.z.toMs, ...(shown.z.headline !== undefined ? { headline: shown.z.headline } : {}),
     },
     related: input.related,
@@ -285,7 +288,7 @@ function stoppedIn(input: NearInput, track: readonly Fix[]): Finding | undefined
     startMs: fromMs, endMs: toMs, metAtMs: fromMs + limitMs, active: stop.ongoing && input.onItsWay && activeAt(z, input.nowMs), episodes: [],
     figures: {
       stoppedMin: Math.round(stoppedMs / 60_000), stopLat: stop.centre.lat, stopLon: stop.centre.lon, device: stop.centre.device,
-      alert: z.identifier, event: z.event, alertSeverity: z.severity, alertToMs: z.toMs, windowBasis: before.basis, ...window,
+      alert: z.identifier, event: z.event, alertSeverity: z.severity, alertUrgency: z.urgency, alertCertainty: z.certainty, alertToMs: z.toMs, windowBasis: before.basis, ...window,
     },
     related: input.related,
   };
