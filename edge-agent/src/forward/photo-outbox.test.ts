@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jpegWithComment } from '../../test/helpers/jpeg.js';
-import { PhotoOutbox, type PhotoOutboxOptions, type PhotoTrigger } from './photo-outbox.js';
+import type { PhotoTrigger } from '@coldtrace/contract';
+import { PhotoOutbox, type PhotoOutboxOptions } from './photo-outbox.js';
 
 const log = pino({ level: 'silent' });
 const dirs: string[] = [];

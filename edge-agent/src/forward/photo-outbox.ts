@@ -16,20 +16,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-
-export const PHOTO_TRIGGERS = ['schedule', 'scan', 'door', 'shock', 'folder', 'manual'] as const;
-export type PhotoTrigger = (typeof PHOTO_TRIGGERS)[number];
-
-/** A photo as a source hands it over. */
-export interface PhotoShot {
-  readonly device: string;
-  readonly bytes: Buffer;
-  /** Device time of the shot, ms since the epoch. */
-  readonly takenAt: number;
-  readonly trigger: PhotoTrigger;
-  /** Free text, at most 64 characters (the contract's `station`). */
-  readonly station?: string;
-}
+import type { PhotoTrigger } from '@coldtrace/contract';
+import type { PhotoShot, PhotoStoreResult } from '../sources/source.js';
 
 /** A photo kept in the outbox (its metadata file). */
 export interface StoredPhoto {
@@ -183,6 +171,17 @@ export class PhotoOutbox {
       for (const l of this.listeners) l();
       return { ok: true, photo } as const;
     });
+  }
+
+  /** `put` as the sources' sink sees it: kept with its number, or why not (a disk error included). */
+  async store(shot: PhotoShot, storedAt: number): Promise<PhotoStoreResult> {
+    try {
+      const r = await this.put(shot, storedAt);
+      return r.ok ? { ok: true, seq: r.photo.seq, sha256: r.photo.sha256 } : { ok: false, reason: r.reason };
+    } catch (e) {
+      this.log.error({ device: shot.device, err: (e as Error).message }, 'photo outbox: cannot store a photo (disk full?)');
+      return { ok: false, reason: 'store-failed', detail: (e as Error).message };
+    }
   }
 
   /** Drops the oldest schedule shots until `size` more bytes and one more photo fit; false if they cannot. */

@@ -8,7 +8,7 @@ describe('judgeAnswer (the photo upload contract)', () => {
     { name: 'a 201 is stored', a: answer(201, { sha256: 'x', stored: 'new' }), verdict: { kind: 'stored', duplicate: false, warnings: [] } },
     { name: 'a 200 duplicate is stored', a: answer(200, { sha256: 'x', stored: 'duplicate' }), verdict: { kind: 'stored', duplicate: true } },
     { name: 'a 201 with warnings is stored and flagged', a: answer(201, { stored: 'new', warnings: ['EXIF time 3 h from takenAt'] }), verdict: { kind: 'stored', warnings: ['EXIF time 3 h from takenAt'] } },
-    { name: 'a 422 is refused for good with its code, reason and quarantine id', a: answer(422, { error: 'x', code: 'E_PHOTO_HASH_MISMATCH', reason: 'hash mismatch', quarantineId: 'q-7' }), verdict: { kind: 'rejected', status: 422, code: 'E_PHOTO_HASH_MISMATCH', reason: 'hash mismatch', quarantineId: 'q-7' } },
+    { name: 'a 422 is refused for good with its code, reason and quarantine id', a: answer(422, { error: 'x', code: 'E_PHOTO_HASH_MISMATCH', reason: 'hash mismatch', quarantineId: 7 }), verdict: { kind: 'rejected', status: 422, code: 'E_PHOTO_HASH_MISMATCH', reason: 'hash mismatch', quarantineId: '7' } },
     { name: 'a 415 is refused for good', a: answer(415, { code: 'E_PHOTO_NOT_JPEG', reason: 'not a JPEG' }), verdict: { kind: 'rejected', status: 415, reason: 'not a JPEG' } },
     { name: 'a 400 without a body is refused for good with the status as reason', a: answer(400), verdict: { kind: 'rejected', status: 400, reason: 'HTTP 400' } },
     { name: 'a 413 is refused for good', a: answer(413, 'not json'), verdict: { kind: 'rejected', status: 413, reason: 'too large for the gateway' } },

@@ -8,6 +8,7 @@
  * refused for good, moved to rejected/ with the reason and counted; anything else (401 while a secret rotates, 404
  * from a gateway without the route, 429, 5xx, no answer) is retried with backoff, the photo kept.
  */
+import { photoUploadPath } from '@coldtrace/contract';
 import type { Logger } from 'pino';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../clock.js';
 import { HttpError, sendHttp, type HttpAnswer } from '../http/request.js';
@@ -45,7 +46,7 @@ function jsonBody(body: Buffer): Record<string, unknown> {
   }
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** What an answer of the gateway means for the photo (the contract's table). Pure. */
 export function judgeAnswer(a: Pick<HttpAnswer, 'status' | 'headers' | 'body'>): UploadVerdict {
@@ -150,9 +151,9 @@ export class PhotoUploader {
 
   private async upload(photo: StoredPhoto, bytes: Buffer): Promise<UploadVerdict> {
     const o = this.options;
-    const url = new URL(`/api/v1/photos/${photo.sha256}`, o.url);
-    const q = { device: photo.device, takenAt: photo.takenAt, seq: String(photo.seq), trigger: photo.trigger, site: o.site, node: o.node, ...(photo.station !== undefined ? { station: photo.station } : {}) };
-    for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
+    const url = new URL(photoUploadPath(photo.sha256, {
+      site: o.site, node: o.node, device: photo.device, takenAt: photo.takenAt, seq: photo.seq, trigger: photo.trigger, ...(photo.station !== undefined ? { station: photo.station } : {}),
+    }), o.url);
     const fromFiles = connectOptionsFromFiles(o.files, this.log);
     const secret = o.password ?? fromFiles.password?.toString();
     const headers = { 'content-type': 'image/jpeg', ...(secret !== undefined ? { authorization: basicAuthorization({ username: `${o.site}/${o.node}`, password: secret }) } : {}) };

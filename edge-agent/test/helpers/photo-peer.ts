@@ -60,7 +60,7 @@ export async function startPhotoPeer(opts: { secret?: string; maxBytes?: number 
       const node = query['node'];
       if (peer.secret !== undefined && req.headers.authorization !== `Basic ${Buffer.from(`${site}/${node}:${peer.secret}`).toString('base64')}`) return answer(401, { code: 'E_UNAUTHORIZED' });
       if (bytes.length > (opts.maxBytes ?? 10_000_000)) return answer(413, { code: 'E_PHOTO_TOO_LARGE' });
-      const refuse = (status: number, code: string, reason: string): void => answer(status, { error: 'Unprocessable', code, reason, quarantineId: `q-${++quarantined}` });
+      const refuse = (status: number, code: string, reason: string): void => answer(status, { error: 'Unprocessable', code, reason, quarantineId: ++quarantined });
       if (createHash('sha256').update(bytes).digest('hex') !== m[1]) return refuse(422, 'E_PHOTO_HASH_MISMATCH', 'the body does not hash to the path');
       if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return refuse(415, 'E_PHOTO_NOT_JPEG', 'not a JPEG');
       for (const k of ['device', 'takenAt', 'seq', 'trigger']) if (query[k] === undefined) return answer(400, { code: 'E_PHOTO_QUERY', reason: `${k} missing` });

@@ -8,3 +8,4 @@ export { SerialWriter, ManualTicker, realTicker, type SimClock, type Ticker } fr
 export { seededRandom } from '../random.js';
 export * from './scanner.js';
 export * from './scan-codes.js';
+export * from './ip-camera.js';
