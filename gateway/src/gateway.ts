@@ -192,7 +192,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
-  const opensIntegrity = openIntegrity(config, registryDb, metaDb);
+  const opensIntegrity = openIntegrity(config, registryDb, metaDb, opened.remoteReadings);
   const integrity = new IntegrityService({
     ledger: opensIntegrity.ledger, signer: opensIntegrity.signer, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'integrity' }), options: { checkpointIntervalMs: config.integrity.checkpointIntervalMs },

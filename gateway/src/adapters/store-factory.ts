@@ -12,6 +12,8 @@ import { InfluxV1Client } from './influx/v1.js';
 import { InfluxV2Writer } from './influx/v2-writer.js';
 import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
 import { SpooledTelemetryStore } from './spool/spooled-store.js';
+import { remoteChainSource } from './influx/chain-source.js';
+import type { RemoteReadingsSource } from '../ports/integrity.js';
 import type { Retention } from '../ports/retention.js';
 import { SqliteTelemetryStore } from './sqlite/telemetry-store.js';
 
@@ -21,6 +23,8 @@ export interface OpenedStore {
   health(): { ok: boolean; detail: string };
   /** Retention and hourly rollups: the embedded store only. */
   readonly retention?: Retention;
+  /** The remote store the spool's readings chain is verified against; remote stores with chaining on only. */
+  readonly remoteReadings?: RemoteReadingsSource;
   /** Flag events into the remote store, through the spool (issue #16); remote stores only. */
   readonly flagSink?: FlagPointSink;
 }
@@ -58,9 +62,12 @@ export async function createTelemetryStore(config: GatewayConfig, log: Logger): 
   const spool = SpooledTelemetryStore.open(join(config.dataDir, 'spool.db'), remote, {
     durability: config.durability, logger: log.child({ component: 'spool' }),
     batchSize: config.forward.batchReadings, concurrency: config.forward.concurrency,
+    // VictoriaMetrics keeps values to about 12 digits: chained on a decimal grid it returns exactly (docs/security.md).
+    chain: !config.integrity.chain ? undefined : s.kind === 'victoria-metrics' ? 'decimal' : 'exact',
   });
   return {
     store: spool,
+    ...(config.integrity.chain ? { remoteReadings: remoteChainSource(s, remote) } : {}),
     flagSink: { write: (points) => spool.writeLines(flagLines(points)) },
     health: () => {
       const st = spool.stats();

@@ -4,6 +4,8 @@
  */
 import type { ChainHead, SignedCheckpoint } from '../domain/integrity/checkpoint.js';
 import type { VerifyReport } from '../domain/integrity/report.js';
+import type { StoredReading } from '../domain/reading.js';
+import type { ReadingQuery } from './telemetry-store.js';
 
 export type { ChainHead, SignedCheckpoint, CheckpointStatement } from '../domain/integrity/checkpoint.js';
 export type { VerifyReport, BrokenLink } from '../domain/integrity/report.js';
@@ -26,4 +28,20 @@ export interface Signer {
   readonly fingerprint: string;
   /** Ed25519 signature of `data`, base64. */
   sign(data: Uint8Array): string;
+}
+
+/**
+ * The remote store a readings chain kept by the spool is verified against (docs/security.md "Readings in a remote
+ * store"): the store itself, read directly (never through the spool, whose copy would hide an edit).
+ */
+export interface RemoteReadingsSource {
+  /** What the store is, for the report: kind and URL. */
+  readonly describe: string;
+  /** The store's own range query: readings of one device (and metric) in [from, to), oldest first, at most `limit`. */
+  query(q: ReadingQuery): Promise<StoredReading[]>;
+  /**
+   * The device time, ms, before which the store's own retention may have deleted readings, at `now`; undefined when
+   * it keeps everything or does not say. Rejects when the store cannot be asked.
+   */
+  retainedFrom(now: number): Promise<number | undefined>;
 }

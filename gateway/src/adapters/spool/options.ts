@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import type { Durability } from '../sqlite/database.js';
 import { DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff.js';
+import type { ValuePrecision } from '../../domain/integrity/remote-readings.js';
 
 /**
  * A remote store that also takes points other than readings (flag events, issue #16) as Influx line protocol with
@@ -63,6 +64,11 @@ export interface SpoolOptions {
   readonly closeRemote: boolean;
   /** Logger; silent when undefined. Default undefined. */
   readonly logger: Logger | undefined;
+  /**
+   * Chain the spooled readings (docs/security.md "Readings in a remote store"), with values as the store holds them:
+   * 'exact' (InfluxDB) or 'decimal' (VictoriaMetrics); undefined: no chain. Default undefined.
+   */
+  readonly chain: ValuePrecision | undefined;
 }
 
 export const DEFAULT_SPOOL_OPTIONS: SpoolOptions = {
@@ -81,6 +87,7 @@ export const DEFAULT_SPOOL_OPTIONS: SpoolOptions = {
   random: Math.random,
   closeRemote: true,
   logger: undefined,
+  chain: undefined,
 };
 
 export interface SpoolStats {

@@ -12,6 +12,8 @@ import type { ReadingQuery } from '../../ports/telemetry-store.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { migrate } from '../sqlite/database.js';
 import { decodeReadings, encodeReadings } from './spool-codec.js';
+import type { ValuePrecision } from '../../domain/integrity/remote-readings.js';
+import { SpoolChain } from './chain.js';
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
@@ -113,9 +115,13 @@ export class SpoolDb {
    */
   private lastId: number;
 
-  constructor(private readonly db: Database.Database) {
+  /** The readings chain of the commits (chain.ts), when the spool keeps one. */
+  readonly chain: SpoolChain | undefined;
+
+  constructor(private readonly db: Database.Database, chain?: ValuePrecision) {
     migrate(db, 'spool', MIGRATIONS);
-    this.lastId = (db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
+    this.chain = chain === undefined ? undefined : new SpoolChain(db, chain);
+    this.lastId = Math.max(this.chain?.highestBatch() ?? 0, db.prepare('SELECT coalesce(max(id), 0) FROM spool_batch').pluck().get() as number);
     this.insertStmt = db.prepare('INSERT INTO spool_batch (id, spooled_at, readings, t_min, t_max, body, kind) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.afterStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes, kind FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id LIMIT ?');
     this.newestStmt = db.prepare('SELECT id, spooled_at, readings, length(body) AS bytes, kind FROM spool_batch WHERE id > ? AND id NOT IN (SELECT id FROM spool_sent) ORDER BY id DESC LIMIT ?');

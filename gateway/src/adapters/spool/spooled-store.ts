@@ -59,7 +59,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
   /** Opens (or reopens, resuming the queue) the spool file at `path` and starts forwarding to `remote`. */
   static open(path: string, remote: TelemetryStore & Partial<LineWriter>, options: Partial<SpoolOptions> = {}): SpooledTelemetryStore {
     const durability = options.durability ?? DEFAULT_SPOOL_OPTIONS.durability;
-    return new SpooledTelemetryStore(new SpoolDb(openDatabase(path, { durability })), remote, options);
+    return new SpooledTelemetryStore(new SpoolDb(openDatabase(path, { durability }), options.chain), remote, options);
   }
 
   /** Resolves after the readings are committed to the spool file. Waits while the spool is full; never drops. */
@@ -153,11 +153,13 @@ export class SpooledTelemetryStore implements TelemetryStore {
     // Room is judged before encoding, at ~64 bytes a reading (56 in the body, plus a share of its string table).
     await this.waitForRoom(readings.length, readings.length * 64);
     const fresh: StoredReading[] = [];
-    for (const r of readings) if (this.recent.add(r.device, r.metric, r.time)) fresh.push(r);
+    // With a readings chain, what the store will hold (the link covers it): the spool keeps and forwards the same.
+    for (const r of this.db.chain?.canonical(readings) ?? readings) if (this.recent.add(r.device, r.metric, r.time)) fresh.push(r);
     const duplicates = readings.length - fresh.length;
     if (fresh.length > 0) {
       try {
-        this.pendingBytes += this.db.append(fresh, this.options.clock.now());
+        const now = this.options.clock.now();
+        this.pendingBytes += this.db.chain === undefined ? this.db.append(fresh, now) : this.db.chain.commit(fresh, () => this.db.append(fresh, now));
       } catch (e) {
         // Not stored: a resent copy must not be taken for a duplicate.
         for (const r of fresh) this.recent.delete(r.device, r.metric, r.time);

@@ -1,14 +1,16 @@
 /**
  * The integrity ledger over the gateway's SQLite files (ports/integrity.ts): the readings chain in `telemetry.db`
- * (absent with a remote store), the records chain in `registry.db`, checkpoints in `gateway.db`. Used by the gateway
- * and, on the same files offline, by coldtrace-verify.
+ * (with a remote store: in `spool.db`, verified against the store), the records chain in `registry.db`, checkpoints
+ * in `gateway.db`. Used by the gateway and, on the same files offline, by coldtrace-verify.
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { checkpointBytes, type ChainHead, type SignedCheckpoint } from '../../../domain/integrity/checkpoint.js';
 import { GENESIS, toHex } from '../../../domain/integrity/hash.js';
 import type { BrokenLink, ChainSummary, VerifyReport } from '../../../domain/integrity/report.js';
-import type { IntegrityLedger } from '../../../ports/integrity.js';
+import type { IntegrityLedger, RemoteReadingsSource } from '../../../ports/integrity.js';
+import { hasRemoteChain, REMOTE_CHAIN_TABLE } from '../../spool/chain.js';
+import { RemoteChainVerifier } from '../../spool/chain-verifier.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { migrateReadingsChain } from './reading-chain.js';
 import { ReadingChainVerifier } from './reading-verifier.js';
@@ -17,8 +19,10 @@ import { verifyRecords } from './record-verifier.js';
 import { fingerprintOf } from './signing-key.js';
 
 export interface LedgerFiles {
-  /** `telemetry.db`; undefined when the readings are in a remote store (no readings chain). */
+  /** `telemetry.db`; with `remote`, `spool.db` (the remote store's chain); undefined: no readings chain. */
   readonly telemetry: Database.Database | undefined;
+  /** The remote store the readings are in (the chain in `telemetry` is verified against it). */
+  readonly remote?: RemoteReadingsSource;
   readonly registry: Database.Database;
   /** `gateway.db` (checkpoints). */
   readonly meta: Database.Database;
@@ -34,10 +38,13 @@ export class SqliteIntegrityLedger implements IntegrityLedger {
   private readonly checkpointStore: CheckpointStore | undefined;
   private readonly publicKey: KeyObject;
   private readonly fingerprint: string;
+  /** The readings chain's table: the embedded store's, or the remote store's in the spool file. */
+  private readonly readingsTable: string;
 
   constructor(private readonly files: LedgerFiles) {
+    this.readingsTable = files.remote !== undefined ? REMOTE_CHAIN_TABLE : 'integrity_commits';
     if (files.readOnly !== true) {
-      if (files.telemetry !== undefined) migrateReadingsChain(files.telemetry);
+      if (files.telemetry !== undefined && files.remote === undefined) migrateReadingsChain(files.telemetry);
       migrateRecordsChain(files.registry);
     }
     this.checkpointStore = files.readOnly !== true || CheckpointStore.present(files.meta) ? new CheckpointStore(files.meta) : undefined;
@@ -46,7 +53,7 @@ export class SqliteIntegrityLedger implements IntegrityLedger {
   }
 
   heads(): { readings: ChainHead; records: ChainHead } {
-    return { readings: this.head(this.files.telemetry, 'integrity_commits', 'id'), records: this.head(this.files.registry, 'integrity_records', 'seq') };
+    return { readings: this.head(this.files.telemetry, this.readingsTable, 'id'), records: this.head(this.files.registry, 'integrity_records', 'seq') };
   }
 
   latestCheckpoint(): SignedCheckpoint | undefined {
@@ -66,7 +73,9 @@ export class SqliteIntegrityLedger implements IntegrityLedger {
     const notes: string[] = [];
     let readings: ChainSummary | { unavailable: string };
     if (this.files.telemetry === undefined) {
-      readings = { unavailable: 'the readings are in a remote store: they are not chained (only the embedded SQLite store is)' };
+      readings = { unavailable: 'the readings are in a remote store and the gateway keeps no chain of them (chaining is off)' };
+    } else if (this.files.remote !== undefined) {
+      readings = await this.verifyRemote(this.files.telemetry, this.files.remote, at, notes);
     } else if (!ReadingChainVerifier.present(this.files.telemetry)) {
       readings = { unavailable: 'telemetry.db has no readings chain (created before chaining, or chaining is off)' };
     } else {
@@ -89,7 +98,26 @@ export class SqliteIntegrityLedger implements IntegrityLedger {
     const records = verifyRecords(this.files.registry);
     const checkpoints = this.verifyCheckpoints(notes);
     const broken = ('broken' in readings && readings.broken !== undefined) || records.broken !== undefined || checkpoints.broken !== undefined;
-    return { ok: !broken, at, readings, records, checkpoints, notes };
+    // A remote store that could not be read verified nothing: not ok, though nothing is known to be broken.
+    const unread = this.files.remote !== undefined && 'unavailable' in readings && hasRemoteChain(this.files.telemetry!);
+    return { ok: !broken && !unread, at, readings, records, checkpoints, notes };
+  }
+
+  /** The remote store's chain, in one snapshot of the spool file (it keeps spooling and forwarding meanwhile). */
+  private async verifyRemote(db: Database.Database, remote: RemoteReadingsSource, at: number, notes: string[]): Promise<ChainSummary | { unavailable: string }> {
+    if (!hasRemoteChain(db)) return { unavailable: 'spool.db has no readings chain (written before chaining, or chaining is off)' };
+    db.exec('BEGIN');
+    try {
+      // A read starts the snapshot: links and spooled commits are then seen as they were at this moment.
+      db.prepare(`SELECT count(*) FROM ${REMOTE_CHAIN_TABLE}`).get();
+      const result = await new RemoteChainVerifier(db, remote).run(at);
+      notes.push(...result.notes);
+      return result.summary;
+    } catch (e) {
+      return { unavailable: `${remote.describe} could not be read: ${(e as Error).message}` };
+    } finally {
+      db.exec('COMMIT');
+    }
   }
 
   private verifyCheckpoints(notes: string[]): VerifyReport['checkpoints'] {
@@ -111,7 +139,7 @@ export class SqliteIntegrityLedger implements IntegrityLedger {
   private checkOne(cp: SignedCheckpoint): BrokenLink | undefined {
     const sigOk = verifySignature(null, checkpointBytes(cp), this.publicKey, Buffer.from(cp.signature, 'base64'));
     if (!sigOk) return { chain: 'checkpoints', reason: 'checkpoint', link: cp.seq, expected: 'a valid Ed25519 signature', found: cp.signature, detail: `checkpoint ${cp.seq}'s signature does not verify: the checkpoint was edited` };
-    for (const [chain, db, table, col] of [['readings', this.files.telemetry, 'integrity_commits', 'id'], ['records', this.files.registry, 'integrity_records', 'seq']] as const) {
+    for (const [chain, db, table, col] of [['readings', this.files.telemetry, this.readingsTable, 'id'], ['records', this.files.registry, 'integrity_records', 'seq']] as const) {
       const head = cp[chain];
       if (head.length === 0) continue;
       const found = this.linkAt(db, table, col, head.length);

@@ -6,8 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { GENESIS, linkOf, sameBytes, toHex } from '../../../domain/integrity/hash.js';
-import { type CommitGroup, decodeChecks, decodeManifest, encodeCommit, READING_WIDTH, ReadingChecker, seriesHeader, type SeriesName } from '../../../domain/integrity/readings.js';
+import { type CommitGroup, decodeManifest, READING_WIDTH, ReadingChecker, seriesHeader, type SeriesName } from '../../../domain/integrity/readings.js';
 import type { BrokenLink, ChainSummary } from '../../../domain/integrity/report.js';
+import { iso, judgeCommit, label, where } from './locate.js';
 import { sha256 } from './sha.js';
 import { StoredReadings } from './stored-readings.js';
 import { storedPerSeries } from './reading-chain.js';
@@ -105,41 +106,11 @@ export class ReadingChainVerifier {
       }
       groups.push({ seriesId: m.seriesId, header: name !== undefined ? seriesHeader(name) : new Uint8Array(0), values });
     }
-    if (prunedHere) {
-      this.pruned++;
-      return undefined;
-    }
-    const digest = sha256(encodeCommit(groups));
-    if (sameBytes(digest, row.digest)) {
-      this.verified++;
-      return undefined;
-    }
-    return this.locate(row, groups, digest);
-  }
-
-  /** The first reading of the commit whose check differs from the one stored with the link. */
-  private locate(row: CommitRow, groups: readonly CommitGroup[], digest: Uint8Array): BrokenLink {
-    const checks = decodeChecks(row.checks);
-    let k = 0;
-    for (const g of groups) {
-      const name = this.names.get(g.seriesId);
-      for (let o = 0; o < g.values.length; o += READING_WIDTH, k++) {
-        const found = this.checker.check(g.values, o);
-        if (found === checks[k]) continue;
-        const t = g.values[o]!;
-        return {
-          chain: 'readings', reason: 'content', link: row.id, ...where(name, t), expected: toHex(row.digest), found: toHex(digest),
-          detail: `the reading of ${label(name, g.seriesId)} at ${iso(t)} differs from the one commit ${row.id} stored ` +
-            `(value ${g.values[o + 1]}, seq ${g.values[o + 2]}, flags ${g.values[o + 4]}; reading check ${hex8(checks[k] ?? 0)} expected, ${hex8(found)} found)`,
-        };
-      }
-    }
-    const first = groups[0];
-    const name = first !== undefined ? this.names.get(first.seriesId) : undefined;
-    return {
-      chain: 'readings', reason: 'content', link: row.id, ...where(name, undefined), expected: toHex(row.digest), found: toHex(digest),
-      detail: `commit ${row.id}'s readings hash differently while every reading checks: a series' name (site, node, device, metric, unit) was edited`,
-    };
+    const verdict = judgeCommit(row, groups, prunedHere, (id) => this.names.get(id), this.checker);
+    if (verdict === 'pruned') this.pruned++;
+    else if (verdict === 'verified') this.verified++;
+    else return verdict;
+    return undefined;
   }
 
   /**
@@ -182,14 +153,3 @@ export class ReadingChainVerifier {
     return this.names.get(id);
   }
 }
-
-function where(name: SeriesName | undefined, t: number | undefined): Pick<BrokenLink, 'device' | 'metric' | 'time' | 'timeIso'> {
-  return {
-    ...(name !== undefined ? { device: name.device, metric: name.metric } : {}),
-    ...(t !== undefined ? { time: t, timeIso: iso(t) } : {}),
-  };
-}
-
-const label = (name: SeriesName | undefined, id: number): string => (name !== undefined ? `${name.device}/${name.metric}` : `series ${id} (gone from the series table)`);
-const iso = (t: number): string => (Number.isFinite(t) ? new Date(t).toISOString() : String(t));
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
