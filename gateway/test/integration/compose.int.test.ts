@@ -34,6 +34,7 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  entrypoint?: string[];
 }
 
 /** Compose interpolation as `docker compose` does it with no .env file: `${X:-default}`, `${X}`, `$$`. */
@@ -162,6 +163,70 @@ describe('gateway service', () => {
       bucket: influx['DOCKER_INFLUXDB_INIT_BUCKET'],
     });
     expect(influx['DOCKER_INFLUXDB_INIT_MODE']).toBe('setup');
+  });
+});
+
+describe('minio and the photo store', () => {
+  const gateway = loadGatewayConfig(envOf('gateway'));
+  const init = envOf('minio-init');
+  const script = (service('minio-init').command ?? []).join('\n');
+  function photoStore() {
+    if (!gateway.ok) throw new Error(gateway.problems.join('; '));
+    const store = gateway.config.photoStore;
+    if (store.kind !== 's3') throw new Error(`expected the S3 photo store, got ${store.kind}`);
+    return store;
+  }
+
+  it('points the gateway at the MinIO service, path style, on a port MinIO publishes', () => {
+    const store = photoStore();
+    expect(service('minio').image).toMatch(/^minio\/minio:RELEASE\./);
+    const endpoint = new URL(store.endpoint ?? '');
+    expect(endpoint.hostname).toBe('minio');
+    expect(store.forcePathStyle).toBe(true);
+    const command = service('minio').command ?? [];
+    expect(command.slice(0, 2)).toEqual(['server', '/data']);
+    expect(argAfter(command, '--address')).toBe(`:${endpoint.port}`);
+    expect(containerPorts(service('minio'))).toContain(Number(endpoint.port));
+    expect(containerPorts(service('minio'))).toContain(Number(argAfter(command, '--console-address')?.slice(1)));
+    // The objects live on a volume, not in the container's writable layer.
+    expect((service('minio').volumes ?? []).some((v) => v.split(':')[1] === '/data' && !v.startsWith('./'))).toBe(true);
+    expect(service('minio').healthcheck?.test).toEqual(['CMD', 'mc', 'ready', 'local']);
+  });
+
+  it('creates the bucket and the user the gateway uses, with the secret it is given, before the gateway starts', () => {
+    const store = photoStore();
+    expect(service('minio-init').image).toMatch(/^minio\/mc:RELEASE\./);
+    expect(service('minio-init').depends_on).toEqual({ minio: { condition: 'service_healthy' } });
+    expect(service('gateway').depends_on?.['minio-init']).toEqual({ condition: 'service_completed_successfully' });
+    expect(init['PHOTO_BUCKET']).toBe(store.bucket);
+    expect(init['GATEWAY_S3_USER']).toBe(store.credentials?.accessKeyId);
+    expect(init['GATEWAY_S3_SECRET']).toBe(store.credentials?.secretAccessKey);
+    expect(init['MINIO_ROOT_USER']).toBe(envOf('minio')['MINIO_ROOT_USER']);
+    expect(init['MINIO_ROOT_PASSWORD']).toBe(envOf('minio')['MINIO_ROOT_PASSWORD']);
+    // Compose turns $$ into $: the script reads the container's variables, in this order.
+    const steps = interpolate(script).split('\n').filter((l) => l.startsWith('mc '));
+    expect(steps).toEqual([
+      'mc alias set local http://minio:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"',
+      'mc mb --ignore-existing "local/$PHOTO_BUCKET"',
+      'mc admin user add local "$GATEWAY_S3_USER" "$GATEWAY_S3_SECRET"',
+      'mc admin policy create local coldtrace-gateway /etc/coldtrace/gateway-policy.json',
+      'mc admin policy attach local coldtrace-gateway --user "$GATEWAY_S3_USER" || true',
+    ]);
+    expect(service('minio-init').entrypoint).toEqual(['/bin/sh', '-ec']);
+  });
+
+  it('lets the gateway read and write the photo bucket\u2019s objects and nothing more: no delete, no other bucket', () => {
+    const store = photoStore();
+    const file = hostPathOf('minio-init', '/etc/coldtrace/gateway-policy.json');
+    expect(file).toBeDefined();
+    const policy = JSON.parse(readFileSync(file ?? '', 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string[] }[] };
+    const granted = policy.Statement.flatMap((st) => st.Action.flatMap((a) => st.Resource.map((r) => `${st.Effect} ${a} ${r}`))).sort();
+    expect(granted).toEqual([
+      `Allow s3:GetBucketLocation arn:aws:s3:::${store.bucket}`,
+      `Allow s3:GetObject arn:aws:s3:::${store.bucket}/*`,
+      `Allow s3:ListBucket arn:aws:s3:::${store.bucket}`,
+      `Allow s3:PutObject arn:aws:s3:::${store.bucket}/*`,
+    ]);
   });
 });
 
