@@ -74,6 +74,9 @@ import { startRetentionJob } from './services/retention-job.js';
 import { openIntegrity } from './adapters/sqlite/integrity/open.js';
 import { IntegrityService } from './services/integrity.js';
 import type { CredentialService } from './services/credentials.js';
+import { FlagMirror, zoneSites } from './services/flag-mirror.js';
+import { LiveChanges } from './services/live-changes.js';
+import { LiveFeed } from './services/live-feed.js';
 
 export interface StartOptions {
   /** The parsed configuration; fields not given take the defaults of loadGatewayConfig({}). */
@@ -144,6 +147,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   await custody.load();
   registry.onChange(custody.registryChanged);
   if (config.custody) batcher.onCommitted(custody.committed);
+  // The live Shipments and Order views (issue #16): told over SSE what changed (services/live-feed.ts).
+  const liveViews = new LiveFeed({
+    changes: new LiveChanges(clock, opts.scheduler ?? systemScheduler), registry: registryStore, locate: (d, t) => custody.locate(d, t), log: log.child({ component: 'live' }),
+  });
+  registry.onChange(liveViews.registryChanged);
+  batcher.onCommitted(liveViews.committed);
   // Flag events to the order hub: a durable outbox (its own file) and signed webhooks (docs/events.md).
   const eventsDb = openDatabase(join(config.dataDir, 'events.db'), { durability: config.durability, cacheKiB: 8192 });
   const outbox = new SqliteEventOutbox(eventsDb);
@@ -158,15 +167,22 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const tellOrderHub = (changes: readonly FlagChange[]): Promise<void> => {
     mqttEvents.publisher?.publish(flagEvents(changes, linkTemplate));
     alertmanager.accept(changes);
+    void flagMirror?.accept(changes);
+    liveViews.flags(changes);
     void notifications?.accept(changes);
     return delivery.accept(changes);
   };
   const flags = new NotifyingFlagStore(new SqliteFlagStore(registryDb, { chain: config.integrity.chain }), tellOrderHub);
   metrics.setFlagSource(() => flags.counts());
+  // Flag events into the remote store for Grafana (issue #16), through the readings' spool; remote stores only.
+  const flagMirror = opened.flagSink === undefined ? undefined : new FlagMirror({
+    sink: opened.flagSink, sitesOf: zoneSites(registryStore), log: log.child({ component: 'flag-mirror' }),
+    ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
+  });
   // Flags as Alertmanager alerts (docs/notifications.md): pushed at each change, the firing ones re-sent from the store.
   const alertmanager = new AlertmanagerPush({
     urls: config.alertmanager.urls, flags, clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'alertmanager' }), post: fetchPoster(),
-    sitesOf: async (zones) => [...new Set((await Promise.all(zones.map((z) => registryStore.get('zones', z)))).flatMap((z) => (z !== undefined ? [z.site] : [])))].sort(),
+    sitesOf: zoneSites(registryStore),
     options: { resendMs: config.alertmanager.resendMs, ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}) },
   });
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
@@ -212,7 +228,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const orderSummary = new OrderSummaryService(registryStore, evidence, store, tracks, deliveryWindows, config.claims);
   const milestones = new MilestoneService({
     store: new SqliteMilestoneStore(registryDb), registry: registryStore, clock, log: log.child({ component: 'milestones' }),
-    outbox: delivery.acceptMessages, publish: (events) => mqttEvents.publisher?.publish(events),
+    outbox: delivery.acceptMessages, publish: (events) => {
+      mqttEvents.publisher?.publish(events);
+      liveViews.milestones(events);
+    },
   });
   const consistency = new ConsistencyReportService(registryStore, flags, carrierEvents, milestones);
   const laneReports = new LaneReportService(flags, registryStore, consistency);
@@ -286,6 +305,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     weatherAlerts,
     consistency,
     scans: scanLog,
+    liveViews,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
     ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
     calibration,

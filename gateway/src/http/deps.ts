@@ -32,6 +32,7 @@ import type { IntegrityRouteDeps } from './routes/integrity.js';
 import type { GatewayMetrics } from '../services/metrics.js';
 import type { AccessKeyService } from '../services/access-keys.js';
 import type { AuditLog } from '../ports/access-audit.js';
+import type { LiveRouteDeps } from './routes/live.js';
 
 /** HTTP access control (docs/security.md "HTTP access"). */
 export interface HttpAccessDeps {
@@ -94,6 +95,8 @@ export interface AppDeps {
   readonly credentials?: CredentialRouteDeps['credentials'];
   /** The weekly lane report (incidents per carrier, lane or hub per ISO week). Absent: the route is not served. */
   readonly laneReports?: LaneReportRouteDeps['laneReports'];
+  /** Live updates of the Shipments and Order views over SSE (issue #16). Absent: the routes are not served. */
+  readonly liveViews?: LiveRouteDeps['live'];
   /** Tamper evidence: verification, checkpoints, the public key (docs/security.md). Absent: the routes are not served. */
   readonly integrity?: IntegrityRouteDeps['integrity'];
   /** API keys, audit log, CORS. Absent: as COLDTRACE_HTTP_AUTH=off with no audit log and no key routes (unit tests of routes). */
