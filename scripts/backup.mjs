@@ -1,8 +1,9 @@
 // npm run backup -- [DATA_DIR] [DEST_DIR]: consistent online copies of the gateway's SQLite files (telemetry,
-// quarantine and status log, spool) while the gateway keeps running (SQLite's online backup API), and the signing key
-// of its checkpoints and exports (docs/security.md "Tamper evidence"), kept private (mode 0600).
+// quarantine and status log, spool) while the gateway keeps running (SQLite's online backup API), the signing key
+// of its checkpoints and exports (docs/security.md "Tamper evidence"), kept private (mode 0600), and the photos on
+// disk (docs/photos.md "Storage").
 import Database from 'better-sqlite3';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { constants, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const dataDir = resolve(process.argv[2] ?? process.env.COLDTRACE_DATA_DIR ?? '.data/gateway');
@@ -36,4 +37,20 @@ if (existsSync(key)) {
   copyFileSync(key, join(dest, 'integrity', 'signing-key.pem'));
   chmodSync(join(dest, 'integrity', 'signing-key.pem'), 0o600);
   console.log(`backup: integrity/signing-key.pem -> ${join(dest, 'integrity', 'signing-key.pem')} (private: keep the backup private)`);
+}
+// Photos on disk, after the databases: a photo's blob is stored before its record is committed and never removed,
+// so every record in the copies above finds its blob here. Files are immutable (named by their hash); a leftover
+// temporary file of an interrupted write (.tmp-*) is not a photo and is not copied.
+const photos = join(dataDir, 'photos');
+if (existsSync(photos)) {
+  let copied = 0;
+  for (const entry of readdirSync(photos, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith('.tmp-')) continue;
+    const from = join(entry.parentPath, entry.name);
+    const to = join(dest, 'photos', from.slice(photos.length + 1));
+    mkdirSync(join(to, '..'), { recursive: true });
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+    copied += 1;
+  }
+  console.log(`backup: photos -> ${join(dest, 'photos')} (${copied} files)`);
 }
