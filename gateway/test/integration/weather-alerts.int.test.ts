@@ -2,7 +2,8 @@
  * CAP weather and disruption alerts over real HTTP on a real gateway with its real SQLite files (issue #20): the
  * standard's example alerts in, duplicates recognised, an Update replacing and a Cancel ending an alert; documents
  * with an external entity, a billion-laughs expansion or broken XML refused with their reason and kept; the alerts
- * in force listed; and a CAP URL polled on a hand-moved schedule from a real local HTTP server.
+ * in force listed; and a CAP URL polled on a hand-moved schedule from a real local HTTP server, serving one document
+ * or an Atom feed of them.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -134,7 +135,7 @@ describe('a CAP URL polled on a schedule', () => {
     // The next poll is scheduled by the scheduler, not a real timer: due after 5 minutes, not before.
     expect(time.tasks.map((x) => x.at - t)).toEqual([300_000]);
     await poller.poll();
-    expect(poller.counts).toEqual({ polls: 2, failed: 0, unchanged: 1 });
+    expect(poller.counts).toEqual({ polls: 2, failed: 0, unchanged: 1, entries: 0, entriesFailed: 0 });
     body = XXE;
     await poller.poll();
     await poller.poll();
@@ -152,3 +153,67 @@ describe('a CAP URL polled on a schedule', () => {
     await store.close();
   });
 });
+
+describe('an Atom feed of CAP messages polled on a schedule', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coldtrace-cap-feed-'));
+  let server: Server;
+  let base: string;
+  const docs = new Map<string, string>();
+  let feed = '';
+  const asked: string[] = [];
+  const T = Date.UTC(2026, 11, 7, 6);
+  const entry = (id: string, updated: string, href: string) => `<entry><id>${id}</id><updated>${updated}</updated><link rel="alternate" type="application/cap+xml" href="${href}"/></entry>`;
+  const atom = (...entries: string[]) => `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>f</id>${entries.join('')}</feed>`;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      const body = req.url === '/feed.xml' ? feed : docs.get(req.url ?? '');
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': req.url === '/feed.xml' ? 'application/atom+xml' : 'application/cap+xml' });
+      res.end(body ?? 'not found');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fetches each new or updated entry once, retries one that failed, and keeps a refused one with its reason', async () => {
+    const time = new ManualTime(T);
+    const store = new SqliteCapAlertStore(openDatabase(join(dir, 'alerts.db')));
+    const alerts = new WeatherAlertService(store, time, pino({ level: 'silent' }));
+    const poller = new CapPoller(alerts, time, pino({ level: 'silent' }), { url: `${base}/feed.xml`, everyMs: 300_000 });
+    const active = async () => (await alerts.active(time.now())).map((a) => [a.alert.identifier, a.source]).sort();
+    docs.set('/cap/1.xml', storm('FEED-1', T, T + 6 * H));
+    docs.set('/cap/x.xml', XXE);
+    // Entry 2's document is not there yet (404); entry 3 is relative to the feed's URL.
+    feed = atom(entry('e1', '1', '/cap/1.xml'), entry('e2', '1', `${base}/cap/2.xml`), entry('e3', '1', 'cap/x.xml'));
+    await poller.poll();
+    expect(await active()).toEqual([['FEED-1', `poll:${base}/cap/1.xml`]]);
+    expect((await alerts.refused(10)).map((r) => [r.code, r.source])).toEqual([['E_CAP_DTD', `poll:${base}/cap/x.xml`]]);
+    expect(poller.counts).toMatchObject({ polls: 1, entries: 2, entriesFailed: 1 });
+    // The feed has not changed, but entry 2 failed: read again, and only entry 2 fetched.
+    docs.set('/cap/2.xml', storm('FEED-2', T, T + 6 * H));
+    asked.length = 0;
+    await poller.poll();
+    expect(asked).toEqual(['/feed.xml', '/cap/2.xml']);
+    expect(await active()).toEqual([['FEED-1', `poll:${base}/cap/1.xml`], ['FEED-2', `poll:${base}/cap/2.xml`]]);
+    // Unchanged and complete: the feed alone is fetched.
+    asked.length = 0;
+    await poller.poll();
+    expect([asked, poller.counts.unchanged]).toEqual([['/feed.xml'], 1]);
+    // Entry 1 updated to a Cancel of its alert: fetched again; the others are not.
+    docs.set('/cap/1.xml', storm('FEED-1C', T + H, T + 6 * H, `<msgType>Cancel</msgType><references>met@example.org,FEED-1,${iso(T)}</references>`));
+    feed = atom(entry('e1', '2', '/cap/1.xml'), entry('e2', '1', `${base}/cap/2.xml`), entry('e3', '1', 'cap/x.xml'));
+    asked.length = 0;
+    time.t = T + 2 * H;
+    await poller.poll();
+    expect(asked).toEqual(['/feed.xml', '/cap/1.xml']);
+    expect(await active()).toEqual([['FEED-2', `poll:${base}/cap/2.xml`]]);
+    expect((await alerts.refused(10))).toHaveLength(1);
+    await poller.close();
+    await store.close();
+  });
+});
+
