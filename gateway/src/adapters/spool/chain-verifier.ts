@@ -66,7 +66,7 @@ export class RemoteChainVerifier {
 
   private notes(horizon: number | undefined): string[] {
     const notes = [`the readings are in ${this.source.describe}: each link was re-derived from what the store answers now; readings written into the store around the gateway are not looked for (the store is not read whole).`];
-    if (this.fromSpool > 0) notes.push(`${this.fromSpool} commits were still in the spool (not yet forwarded, or just forwarded): checked against the spool's copy.`);
+    if (this.fromSpool > 0) notes.push(`${this.fromSpool} commits were still in the spool, not yet forwarded: checked against the spool's copy.`);
     if (this.deadLettered > 0) notes.push(`${this.deadLettered} readings were refused by the store (dead-lettered): checked against the spool's dead-letter copy.`);
     if (this.pruned > 0) notes.push(`${this.pruned} commits hold readings older than the store's retention (before ${horizon !== undefined ? iso(horizon) : '?'}) that it no longer has: those links are checked as a chain, their readings are not re-derived.`);
     return notes;
@@ -95,12 +95,15 @@ export class RemoteChainVerifier {
     for (let i = 0; i < checked.length; i++) {
       const row = checked[i]!;
       const own = spooled.get(row.batch);
-      const broken = this.verifyContent(row, manifests[i]!, (id, t) => (own !== undefined ? own.get(`${id}:${t}`) : stored.get(`${id}:${t}`)), horizon);
+      // Not yet forwarded: the spool's copy. Forwarded: the store's, or the spool's while it keeps the commit (a
+      // store such as VictoriaMetrics makes a point searchable a second after it took it).
+      const at = own?.pending === true ? (id: number, t: number) => own.readings.get(`${id}:${t}`) : (id: number, t: number) => stored.get(`${id}:${t}`) ?? own?.readings.get(`${id}:${t}`);
+      const broken = this.verifyContent(row, manifests[i]!, at, horizon);
       if (broken !== undefined) {
         this.broken = broken;
         return true;
       }
-      if (own !== undefined) this.fromSpool++;
+      if (own?.pending === true) this.fromSpool++;
       this.prev = { index: row.id, link: row.link };
     }
     this.broken = chainBreak;
@@ -116,26 +119,29 @@ export class RemoteChainVerifier {
     return { chain: 'readings', reason: 'link', link: row.id, expected: toHex(link), found: toHex(row.link), detail: `link ${row.id} is not the hash of link ${prev.index} and its stored digest: the chain was edited` };
   }
 
-  /** The readings of the links whose commit is still in the spool file, by batch, keyed `seriesId:time`. */
-  private spooledReadings(rows: readonly LinkRow[]): Map<number, Map<string, Fields>> {
-    const body = this.db.prepare('SELECT body FROM spool_batch WHERE id = ?').pluck();
+  /**
+   * The readings of the links whose commit is still in the spool file, by batch, keyed `seriesId:time`; `pending`:
+   * not yet forwarded (a forwarded commit stays a few seconds, for queries).
+   */
+  private spooledReadings(rows: readonly LinkRow[]): Map<number, { readonly pending: boolean; readonly readings: Map<string, Fields> }> {
+    const body = this.db.prepare('SELECT body, id NOT IN (SELECT id FROM spool_sent) AS pending FROM spool_batch WHERE id = ?');
     const ids = this.db.prepare('SELECT id FROM chain_series WHERE site = ? AND node = ? AND device = ? AND metric = ? AND unit = ?').pluck();
-    const out = new Map<number, Map<string, Fields>>();
+    const out = new Map<number, { pending: boolean; readings: Map<string, Fields> }>();
     for (const row of rows) {
-      const b = body.get(row.batch) as Buffer | undefined;
+      const b = body.get(row.batch) as { body: Buffer; pending: number } | undefined;
       if (b === undefined) continue;
       const m = new Map<string, Fields>();
-      for (const r of decodeReadings(b)) m.set(`${ids.get(r.site, r.node, r.device, r.metric, r.unit) as number | undefined}:${r.time}`, r);
-      out.set(row.batch, m);
+      for (const r of decodeReadings(b.body)) m.set(`${ids.get(r.site, r.node, r.device, r.metric, r.unit) as number | undefined}:${r.time}`, r);
+      out.set(row.batch, { pending: b.pending === 1, readings: m });
     }
     return out;
   }
 
   /** What the store holds at the times the forwarded links name: one paged range query per series. */
-  private async storedReadings(rows: readonly LinkRow[], manifests: readonly ManifestGroup[][], spooled: ReadonlyMap<number, unknown>): Promise<Map<string, Fields>> {
+  private async storedReadings(rows: readonly LinkRow[], manifests: readonly ManifestGroup[][], spooled: ReadonlyMap<number, { readonly pending: boolean }>): Promise<Map<string, Fields>> {
     const ranges = new Map<number, { from: number; to: number; precision: number }>();
     rows.forEach((row, i) => {
-      if (spooled.has(row.batch)) return;
+      if (spooled.get(row.batch)?.pending === true) return;
       for (const g of manifests[i]!) {
         for (const t of g.times) {
           const r = ranges.get(g.seriesId);
