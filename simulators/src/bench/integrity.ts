@@ -16,6 +16,7 @@ import { spawnGateway } from './processes.js';
 import { shapes, type BenchMode } from './shapes.js';
 import { measureStoreChainCost, type StoreChainCost } from './integrity-store.js';
 import { mean, onOffFigures, r3, type OnOffFigures } from './on-off.js';
+import { measureRemoteChainCost, remoteChainTable, type RemoteIntegrityShape } from './integrity-remote.js';
 
 const VERIFY_CLI = fileURLToPath(new URL('../../../gateway/dist/cli/verify.js', import.meta.url));
 const SHAPES = ['single-qos1', 'batch-50'];
@@ -53,6 +54,8 @@ export interface IntegrityBenchReport {
   readonly store: readonly StoreChainCost[];
   /** Per shape: off runs' gateway CPU per reading / (that + the chain's store CPU per reading of the matching commit shape). */
   readonly estimatedRatios: readonly { readonly shape: string; readonly ratio: number }[];
+  /** The same shapes into InfluxDB through the spool, chaining on / off (integrity-remote.ts). */
+  readonly remote: readonly RemoteIntegrityShape[];
 }
 
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
@@ -103,13 +106,14 @@ export async function runIntegrityBench(o: { mode: BenchMode; startedAt: Date; l
     o.log(`${spec.name}: chaining on / off ${s.onReadingsPerS.toLocaleString('en')} / ${s.offReadingsPerS.toLocaleString('en')} readings/s = ${pct(s.ratio)} (pairs ${s.pairRatios.map(pct).join(', ')}); by CPU ${pct(s.cpuRatio)}`);
   }
   const store = await measureStoreChainCost(o.mode, o.log);
+  const remote = await measureRemoteChainCost(o.mode, o.log);
   const estimatedRatios = out.map((s, i) => {
     const off = mean(s.runs.filter((r) => r.chain === 'off').map((r) => r.cpuUsPerReading));
     const chain = Math.max(0, store[i]?.chainCpuUsPerReading ?? 0);
     return { shape: s.shape, ratio: r3(off / (off + chain)) };
   });
   return {
-    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out, store, estimatedRatios,
+    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out, store, estimatedRatios, remote,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAvgAtStart, loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   };
 }
@@ -126,6 +130,7 @@ export async function writeIntegrityReport(r: IntegrityBenchReport, out: string)
     'The chain on the store\'s path alone (one process, both stores, alternating rounds; CPU time of all threads):', '',
     '| commit shape | rounds | on µs CPU/reading | off | the chain | share left of the gateway\'s off CPU/reading |', '|---|---|---|---|---|---|',
     ...r.store.map((x, i) => `| ${x.shape} | ${x.rounds} | ${x.onCpuUsPerReading} | ${x.offCpuUsPerReading} | ${x.chainCpuUsPerReading} | ${r.estimatedRatios[i] !== undefined ? `${pct(r.estimatedRatios[i].ratio)} (${r.estimatedRatios[i].shape})` : ''} |`), '',
+    ...remoteChainTable(r.remote),
   ].join('\n');
   await writeFile(`${stem}.json`, `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(`${stem}.md`, md);
