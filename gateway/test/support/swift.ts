@@ -37,7 +37,7 @@ const USER = 'tester';
 const PASSWORD = 'testing-secret';
 
 /** Starts Swift and waits (up to `timeoutMs`) until the proxy answers its health check and the backends accept. */
-export async function startSwift(timeoutMs = 90_000): Promise<Swift> {
+export async function startSwift(timeoutMs = 150_000): Promise<Swift> {
   for (const s of SERVERS) {
     const bin = `/usr/bin/swift-${s}-server`;
     if (!existsSync(bin)) throw new Error(`${bin} not found: install the Debian package 'swift-${s}' (scripts/test.sh does)`);

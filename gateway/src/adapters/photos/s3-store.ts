@@ -96,7 +96,7 @@ export class S3PhotoBlobs implements PhotoBlobs {
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<'new' | 'exists'> {
     assertPhotoKey(key);
     this.assertOpen();
-    if (await this.has(key)) return 'exists';
+    if (await this.head(key, 'put')) return 'exists';
     const put = (conditional: boolean): PutObjectCommand => new PutObjectCommand({
       Bucket: this.o.bucket, Key: this.prefix + key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength,
       ChecksumSHA256: createHash('sha256').update(bytes).digest('base64'),
@@ -139,13 +139,17 @@ export class S3PhotoBlobs implements PhotoBlobs {
   async has(key: string): Promise<boolean> {
     assertPhotoKey(key);
     this.assertOpen();
+    return this.head(key, 'has');
+  }
+
+  private async head(key: string, op: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: this.prefix + key }));
       return true;
     } catch (e) {
       // A bare 404 is also what a missing bucket gives a HEAD: verify() at start tells them apart.
       if (statusOf(e) === 404) return false;
-      throw this.error(e, 'has', key);
+      throw this.error(e, op, key);
     }
   }
 
