@@ -206,7 +206,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     calibrations: calibration, registry: registryStore, clock, scheduler: opts.scheduler ?? systemScheduler, remindDays: config.calibration.remindDays,
     mark: (subject, lane) => rules.mark(subject, clock.now(), lane), registryChanged: (change) => rules.registryChanged(change),
   });
-  const evidenceFiles = new EvidenceExportService(registryStore, evidence, store);
+  const evidenceFiles = new EvidenceExportService(registryStore, evidence, store, {}, calibrationStore);
   // Tamper evidence (docs/security.md): signed checkpoints of the chains, verification, export signatures.
   const opensIntegrity = openIntegrity(config, registryDb, metaDb, opened.remoteReadings);
   const integrity = new IntegrityService({

@@ -6,6 +6,11 @@ export interface CalibrationStore {
   put(c: Calibration, by: string, at: number): Promise<'created' | 'updated'>;
   /** A device's certificates, oldest calibration first. */
   ofDevice(device: string): Promise<Calibration[]>;
+  /**
+   * A device's certificates as they were known at gateway time `atMs`: each as last entered at or before it (none
+   * entered later), oldest calibration first. What an evidence export at that cut-off applies.
+   */
+  asOf(device: string, atMs: number): Promise<Calibration[]>;
   /** Every certificate, by device then calibration date. */
   all(): Promise<Calibration[]>;
   close(): Promise<void>;

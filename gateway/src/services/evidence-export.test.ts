@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Calibration } from '../domain/calibration/calibration.js';
 import type { Segment } from '../domain/custody/spans.js';
 import type { ExportRow } from '../domain/evidence/export-format.js';
 import type { StoredReading } from '../domain/reading.js';
@@ -61,6 +62,43 @@ describe('evidence export rows', () => {
     expect(at(6000)).toMatchObject({ batches: ['B-1', 'B-2'], legs: ['P-1', 'P-2'] });
     expect(at(12_000)).toMatchObject({ batches: [], legs: [], segment: 1, location: { id: 'Z-B' } });
     expect(at(9_999)).toBeUndefined();
+  });
+});
+
+describe('evidence export calibration', () => {
+  const segments: Segment[] = [
+    { device: 'S-A', location: { kind: 'zone', id: 'Z-A' }, fromMs: 0, toMs: 10_000 },
+    { device: 'S-B', location: { kind: 'zone', id: 'Z-B' }, fromMs: 10_000, toMs: 20_000 },
+  ];
+  const registry = { get: () => Promise.resolve({ id: 'O-1', lines: [] }), placementsOf: () => Promise.resolve([]), placementsAt: () => Promise.resolve([]) } as never;
+  const readings = [reading('S-A', 'temperature', 1000, 0), reading('S-A', 'temperature', 6000, 0), reading('S-B', 'temperature', 12_000, 0)];
+  // C-A was entered at gateway time 100: calibrated at 0, due at 5 s, +0.5.
+  const certificates = {
+    asked: [] as string[],
+    asOf(device: string, atMs: number): Promise<Calibration[]> {
+      certificates.asked.push(`${device}@${atMs}`);
+      const c: Calibration = { certificate: 'C-A', device: 'S-A', laboratory: 'Lab', calibratedAt: '1970-01-01T00:00:00Z', dueAt: '1970-01-01T00:00:05Z', metrics: { temperature: { correction: 0.5, uncertainty: 0.1 } } };
+      return Promise.resolve(device === 'S-A' && atMs >= 100 ? [c] : []);
+    },
+  };
+  const rowsOf = async (asOf: number): Promise<ExportRow[]> => {
+    const svc = new EvidenceExportService(registry, { segments: () => Promise.resolve(segments) }, memoryStore(readings), {}, certificates);
+    const rows: ExportRow[] = [];
+    for await (const page of svc.rows((await svc.plan({ kind: 'order', id: 'O-1' }, asOf))!)) rows.push(...page);
+    return rows;
+  };
+
+  it('gives each reading the certificate in force at its time as known at the cut-off: corrected, marked overdue after the due date', async () => {
+    certificates.asked = [];
+    const rows = await rowsOf(60_000);
+    expect(certificates.asked).toEqual(['S-A@60000', 'S-B@60000']);
+    expect(rows.map((r) => [r.reading.time, r.reading.value, r.calibration.corrected, r.calibration.mark, r.calibration.calibration?.certificate])).toEqual([
+      [1000, 1, 1.5, 'due-soon', 'C-A'], [6000, 6, 6.5, 'overdue', 'C-A'], [12_000, 12, undefined, 'uncalibrated', undefined],
+    ]);
+  });
+
+  it('leaves out a certificate entered after the cut-off', async () => {
+    expect((await rowsOf(99)).map((r) => r.calibration)).toEqual([{ mark: 'uncalibrated' }, { mark: 'uncalibrated' }, { mark: 'uncalibrated' }]);
   });
 });
 

@@ -2,12 +2,15 @@
  * Evidence export (issue #16, docs/evidence.md): every reading behind an order or a shipment, read from the store a
  * page at a time (a month of 1-minute readings never sits in memory), in a stable order, as CSV or JSON bytes with
  * their SHA-256. A cut-off on receive time makes an export reproducible: the same cut-off gives the same bytes while
- * the store and the registry keep what they had.
+ * the store and the registry keep what they had. Each reading carries the calibration of its device at its time, from
+ * the certificates as they were entered by the cut-off (issue #22), so a certificate entered later changes no bytes.
  */
 import { createHash } from 'node:crypto';
+import { applyCalibration, type Calibration } from '../domain/calibration/calibration.js';
 import type { Location, Segment } from '../domain/custody/spans.js';
 import { csvHeader, csvRecord, jsonHead, jsonRecord, jsonTail, type ExportRow, type ExportSubjectKind } from '../domain/evidence/export-format.js';
 import type { Placement } from '../domain/registry/types.js';
+import type { CalibrationStore } from '../ports/calibration.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import { spanOfPlacement } from './custody.js';
@@ -31,6 +34,8 @@ export interface ExportPlan {
   readonly asOfMs: number;
   /** Custody placements of the subject's batches (the legs readings are attributed to). */
   readonly batchPlacements: readonly Placement[];
+  /** Each segment device's certificates as known at the cut-off (empty: uncalibrated). */
+  readonly calibrations: ReadonlyMap<string, readonly Calibration[]>;
 }
 
 export interface Digest {
@@ -50,6 +55,8 @@ export class EvidenceExportService {
     private readonly evidence: Pick<EvidenceService, 'segments'>,
     private readonly store: Pick<TelemetryStore, 'query'>,
     options: Partial<EvidenceExportOptions> = {},
+    /** Calibration certificates (absent: every reading uncalibrated). */
+    private readonly certificates?: Pick<CalibrationStore, 'asOf'>,
   ) {
     this.options = { ...DEFAULT_EVIDENCE_EXPORT_OPTIONS, ...options };
   }
@@ -67,7 +74,9 @@ export class EvidenceExportService {
     } else {
       batchPlacements = await this.registry.placementsAt({ kind: 'shipment', id: subject.id }, -Infinity, Infinity, 'batch');
     }
-    return { subject, segments, asOfMs, batchPlacements: batchPlacements.filter((p) => p.batch !== undefined) };
+    const calibrations = new Map<string, readonly Calibration[]>();
+    for (const d of new Set(segments.map((s) => s.device))) calibrations.set(d, (await this.certificates?.asOf(d, asOfMs)) ?? []);
+    return { subject, segments, asOfMs, batchPlacements: batchPlacements.filter((p) => p.batch !== undefined), calibrations };
   }
 
   /**
@@ -80,6 +89,7 @@ export class EvidenceExportService {
       const here = plan.batchPlacements.map(spanOfPlacement).filter((s) => locKey(s.location) === locKey(seg.location) && s.fromMs < seg.toMs && s.toMs > seg.fromMs);
       const byId = new Map(plan.batchPlacements.map((p) => [p.id, p.batch ?? '']));
       const to = Number.isFinite(seg.toMs) ? seg.toMs : Number.MAX_SAFE_INTEGER;
+      const certificates = plan.calibrations.get(seg.device) ?? [];
       for (let from = seg.fromMs; ;) {
         const page = await this.store.query({ device: seg.device, from, to, limit: size });
         let keep = page;
@@ -94,7 +104,7 @@ export class EvidenceExportService {
           if (r.receivedAt > plan.asOfMs) continue;
           const legs = here.filter((s) => s.fromMs <= r.time && r.time < s.toMs).map((s) => s.placement).sort(cmp);
           const batches = [...new Set(legs.map((id) => byId.get(id) ?? ''))].sort(cmp);
-          out.push({ reading: r, location: seg.location, batches, legs, segment: index });
+          out.push({ reading: r, location: seg.location, batches, legs, segment: index, calibration: applyCalibration(certificates, r.metric, r.value, r.time) });
         }
         if (out.length > 0) yield out;
         if (page.length < size || lastTime === undefined) break;

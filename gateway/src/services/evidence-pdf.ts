@@ -7,6 +7,7 @@
 import * as pdfkit from 'pdfkit';
 import type { Flag } from '../domain/flags/types.js';
 import { EXPORT_FORMAT } from '../domain/evidence/export-format.js';
+import { calibrationLine } from '../domain/evidence/leg-calibration.js';
 import { drawLegChart, type ChartMark, type Doc } from './evidence-pdf-chart.js';
 import type { EvidenceReport, ReportLeg } from './evidence-report.js';
 
@@ -78,6 +79,7 @@ function summaryPage(doc: Doc, r: EvidenceReport): void {
   for (const [i, leg] of r.legs.entries()) {
     const range = leg.chart === undefined ? 'no temperature' : `temperature ${fmtNum(leg.chart.min)} to ${fmtNum(leg.chart.max)}`;
     doc.text(`${legTitle(leg, i)}; batches ${leg.batches.join(', ') || '-'}; ${leg.readings} readings; ${range}`);
+    if (leg.calibration !== undefined) doc.text(calibrationLine(leg.calibration), { indent: 12 });
   }
 
   heading(doc, `Flags (${r.flags.length})`);
@@ -101,7 +103,9 @@ function legPage(doc: Doc, r: EvidenceReport, leg: ReportLeg, i: number): void {
   doc.addPage();
   doc.font('Helvetica-Bold').fontSize(12).text(legTitle(leg, i), MARGIN, MARGIN);
   doc.font('Helvetica').fontSize(9).text(`Batches: ${leg.batches.join(', ') || '-'}. Readings: ${leg.readings}. ` +
-    (leg.chart === undefined ? '' : `The band spans the true minimum and maximum of the readings in each ${minutes(leg.chart.widthMs)}, held until the next reading (a gap over 30 min stays blank); shaded: a reading at or beyond a limit.`));
+    (leg.chart === undefined ? '' : `The band spans the true minimum and maximum of the readings in each ${minutes(leg.chart.widthMs)}, held until the next reading (a gap over 30 min stays blank); shaded: a reading at or beyond a limit.`) +
+    (leg.calibration?.certificates.some((c) => c.correction !== undefined) === true ? ' Values corrected by the calibration certificate in force, as the rules judge them.' : ''));
+  if (leg.calibration !== undefined) doc.text(calibrationLine(leg.calibration));
   if (marks.length > 0) doc.text(`Flag episodes on this leg, marked along the top: ${[...new Set(marks.map((m) => m.label))].join(', ')}.`);
   drawLegChart(doc, leg, r.limits, { x: MARGIN + 36, y: 140, w: doc.page.width - 2 * MARGIN - 90, h: 260 }, marks);
 }

@@ -4,6 +4,7 @@
  * drawn by evidence-pdf.ts. Dated from the data, never the wall clock, so the same data gives the same bytes.
  */
 import { ChartBuckets, type ChartBucket } from '../domain/evidence/chart-buckets.js';
+import { LegCalibration, type LegCalibrationSummary } from '../domain/evidence/leg-calibration.js';
 import { exportFileName } from '../domain/evidence/export-format.js';
 import type { Location } from '../domain/custody/spans.js';
 import type { Flag } from '../domain/flags/types.js';
@@ -26,6 +27,8 @@ export interface ReportLeg {
   readonly readings: number;
   /** The leg's temperature readings, bucketed; undefined when it has none. */
   readonly chart?: { readonly unit: string; readonly buckets: readonly ChartBucket[]; readonly widthMs: number; readonly min: number; readonly max: number };
+  /** The certificates applied to its readings and the readings overdue or uncalibrated (issue #22). */
+  readonly calibration?: LegCalibrationSummary;
 }
 
 export interface EvidenceReport {
@@ -45,7 +48,7 @@ export interface EvidenceReport {
   readonly dataTimeMs: number;
 }
 
-interface LegAcc { batches: Set<string>; readings: number; chart?: ChartBuckets; unit?: string }
+interface LegAcc { batches: Set<string>; readings: number; chart?: ChartBuckets; unit?: string; calibration: LegCalibration }
 
 export class EvidenceReportService {
   constructor(
@@ -57,7 +60,7 @@ export class EvidenceReportService {
   ) {}
 
   async report(plan: ExportPlan): Promise<EvidenceReport> {
-    const acc = new Map<number, LegAcc>(plan.segments.map((_, i) => [i, { batches: new Set(), readings: 0 }]));
+    const acc = new Map<number, LegAcc>(plan.segments.map((_, i) => [i, { batches: new Set(), readings: 0, calibration: new LegCalibration(CHART_METRIC) }]));
     let dataTimeMs = 0;
     const d = await this.exports.digest(plan, 'csv', (row) => {
       const a = acc.get(row.segment);
@@ -65,10 +68,12 @@ export class EvidenceReportService {
       if (a === undefined) return;
       a.readings++;
       for (const b of row.batches) a.batches.add(b);
+      a.calibration.add(row);
       if (row.reading.metric === CHART_METRIC) {
         a.chart ??= new ChartBuckets();
         a.unit ??= row.reading.unit;
-        a.chart.add(row.reading.time, row.reading.value);
+        // Charted as the rules judge it: corrected where a certificate gives a correction.
+        a.chart.add(row.reading.time, row.calibration.corrected ?? row.reading.value);
       }
     });
     const legs = plan.segments.map((s, i): ReportLeg => {
@@ -77,7 +82,10 @@ export class EvidenceReportService {
       const chart = a?.chart === undefined || buckets.length === 0 ? undefined : {
         unit: a.unit ?? '', buckets, widthMs: a.chart.widthMs, min: Math.min(...buckets.map((b) => b.min)), max: Math.max(...buckets.map((b) => b.max)),
       };
-      return { device: s.device, location: s.location, fromMs: s.fromMs, toMs: s.toMs, batches: [...(a?.batches ?? [])].sort(), readings: a?.readings ?? 0, ...(chart !== undefined ? { chart } : {}) };
+      return {
+        device: s.device, location: s.location, fromMs: s.fromMs, toMs: s.toMs, batches: [...(a?.batches ?? [])].sort(), readings: a?.readings ?? 0,
+        ...(chart !== undefined ? { chart } : {}), ...(a !== undefined ? { calibration: a.calibration.result() } : {}),
+      };
     });
     if (dataTimeMs === 0) dataTimeMs = Math.max(0, ...plan.segments.map((s) => s.fromMs));
     return {

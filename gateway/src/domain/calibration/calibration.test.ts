@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correct, correctedValue, inForce, markAt, parseCalibration, type Calibration } from './calibration.js';
+import { applyCalibration, correct, correctedValue, inForce, markAt, parseCalibration, type Calibration } from './calibration.js';
 
 const cert = (certificate: string, calibratedAt: string, dueAt: string, correction = 0.2): Calibration => ({
   certificate, device: 'S-1', laboratory: 'DAkkS D-K-12345', calibratedAt, dueAt, metrics: { temperature: { correction, uncertainty: 0.15 } },
@@ -39,6 +39,15 @@ describe('calibration', () => {
     ['a device without certificates is judged as measured', 'temperature', 7.9, '2025-06-01T00:00:00Z', [], 7.9],
   ] as const)('correctedValue: %s', (_w, metric, value, at, list, expected) => {
     expect(correctedValue(list, metric, value, t(at))).toBe(expected);
+  });
+
+  it.each([
+    ['the certificate in force with its correction', 'temperature', '2025-06-01T00:00:00Z', { mark: 'calibrated', calibration: certs[0], corrected: 9.3, correction: 0.2, uncertainty: 0.15 }],
+    ['the certificate without a correction for the metric', 'humidity', '2025-06-01T00:00:00Z', { mark: 'calibrated', calibration: certs[0] }],
+    ['overdue, still corrected', 'temperature', '2027-06-01T00:00:00Z', { mark: 'overdue', calibration: certs[1], corrected: 9, correction: -0.1, uncertainty: 0.15 }],
+    ['uncalibrated', 'temperature', '2024-06-01T00:00:00Z', { mark: 'uncalibrated' }],
+  ] as const)('applyCalibration: %s', (_w, metric, at, expected) => {
+    expect(applyCalibration(certs, metric, 9.1, t(at))).toEqual(expected);
   });
 
   it('reads a certificate and lists every problem of a bad one', () => {

@@ -111,6 +111,26 @@ export function correct(calibrations: readonly Calibration[], metric: string, va
   };
 }
 
+/** What an evidence row shows of a reading's calibration: its mark, the certificate in force, what it did to the value. */
+export interface AppliedCalibration {
+  readonly mark: CalibrationMark;
+  /** The certificate in force at the reading's device time; absent: uncalibrated. */
+  readonly calibration?: Calibration;
+  /** The corrected value, the correction added and the certificate's uncertainty, when it gives one for the metric. */
+  readonly corrected?: number;
+  readonly correction?: number;
+  readonly uncertainty?: number;
+}
+
+export function applyCalibration(calibrations: readonly Calibration[], metric: string, value: number, ms: number): AppliedCalibration {
+  const { mark, calibration } = markAt(calibrations, ms);
+  const m = calibration?.metrics[metric];
+  return {
+    mark, ...(calibration !== undefined ? { calibration } : {}),
+    ...(m !== undefined ? { corrected: applied(value, m), correction: m.correction, uncertainty: m.uncertainty } : {}),
+  };
+}
+
 /**
  * The value the rules judge: corrected by the certificate in force at `ms` when it gives a correction for the metric,
  * else as measured (a device without a certificate is judged on what it says).
