@@ -6,6 +6,8 @@ import type { NotifyPolicy } from './domain/notify/policy.js';
 import { TLS_ENV_KEYS, tlsConfig, type TlsConfig } from './config-tls.js';
 import { LIMIT_ENV_KEYS, limitsConfig } from './config-limits.js';
 import { PHOTO_STORE_ENV_KEYS, photoStoreConfig, type PhotoStoreConfig } from './config-photo-store.js';
+import { PHOTO_LIMIT_ENV_KEYS, photoLimitsConfig } from './config-photo-limits.js';
+import type { PhotoLimits } from './domain/photos/upload.js';
 import type { ClaimProfiles } from './domain/rules/claim-params.js';
 import type { AbuseLimitOptions } from './adapters/mqtt/abuse-limits.js';
 import { claimsConfig, eventsConfig, httpAccessConfig, httpUrls, mosquittoFiles, notifyConfig, optional, publicUrl, remindDays } from './config-sections.js';
@@ -77,6 +79,8 @@ export interface GatewayConfig {
   readonly photoStore: PhotoStoreConfig;
   /** Calibration (docs/calibration.md): reminders before a certificate's due date, days, largest first. */
   readonly calibration: { readonly remindDays: readonly number[] };
+  /** Photo uploads' size, pixel and EXIF time limits (config-photo-limits.ts, docs/photos.md). */
+  readonly photoLimits: PhotoLimits;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -108,6 +112,7 @@ export const GATEWAY_ENV_KEYS = {
   ...TLS_ENV_KEYS,
   ...LIMIT_ENV_KEYS,
   ...PHOTO_STORE_ENV_KEYS,
+  ...PHOTO_LIMIT_ENV_KEYS,
   /** Mosquitto's password_file and acl_file the gateway writes from its MQTT credentials (both or neither; '' = none). */
   COLDTRACE_MOSQUITTO_PASSWORD_FILE: '',
   COLDTRACE_MOSQUITTO_ACL_FILE: '',
@@ -283,6 +288,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     },
     capAlerts: { urls: httpUrls('COLDTRACE_CAP_URLS', get('COLDTRACE_CAP_URLS'), problems), pollMs: int('COLDTRACE_CAP_POLL_S', 10, 86_400) * 1000 },
     photoStore: photoStoreConfig(get, (k) => (env[k] ?? '') !== '', problems),
+    photoLimits: photoLimitsConfig(int),
     calibration: { remindDays: remindDays(get('COLDTRACE_CALIBRATION_REMIND_DAYS'), problems) },
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

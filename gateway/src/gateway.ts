@@ -74,6 +74,8 @@ import { startRetentionJob } from './services/retention-job.js';
 import { openIntegrity } from './adapters/sqlite/integrity/open.js';
 import { IntegrityService } from './services/integrity.js';
 import type { CredentialService } from './services/credentials.js';
+import { startPhotos } from './gateway-photos.js';
+import { verifyPhotoBlobs } from './services/photo-verify.js';
 import { FlagMirror, zoneSites } from './services/flag-mirror.js';
 import { LiveChanges } from './services/live-changes.js';
 import { LiveFeed } from './services/live-feed.js';
@@ -195,7 +197,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     ackKey: config.notify.secret ?? await notifyStore.meta('ack-key', () => randomBytes(32).toString('base64url')),
     ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
   });
-  const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog);
+  // Photos as evidence (docs/photos.md): uploaded by nodes, stored content-addressed, linked through custody, chained.
+  const photos = await startPhotos(config, { registryDb, metaDb, credentials, clock, log: log.child({ component: 'photos' }), metrics: metrics.registry });
+  const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog, photos.records);
   if (notifications !== undefined) registerNotifyMetrics(metrics.registry, () => notifications.stats());
   // Calibration certificates (docs/calibration.md): their own small file; readings stay as measured.
   const calibrationStore = new SqliteCalibrationStore(openDatabase(join(config.dataDir, 'calibration.db'), { durability: config.durability, cacheKiB: 2048 }));
@@ -212,9 +216,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const integrity = new IntegrityService({
     ledger: opensIntegrity.ledger, signer: opensIntegrity.signer, clock, scheduler: opts.scheduler ?? systemScheduler,
     log: log.child({ component: 'integrity' }), options: { checkpointIntervalMs: config.integrity.checkpointIntervalMs },
+    photos: () => verifyPhotoBlobs(photos.records, photos.blobs),
   });
   integrity.start();
-  const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags, (sha256) => integrity.signExport(sha256)), sign: (sha256: string) => integrity.signExport(sha256) };
+  const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags, (sha256) => integrity.signExport(sha256), photos), sign: (sha256: string) => integrity.signExport(sha256) };
   const fefo = new FefoService(registryStore, evidence, store);
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
   const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
@@ -311,6 +316,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     calibration,
     access: httpAccess,
     integrity,
+    photos: { upload: photos.upload, reads: photos.reads },
     dashboardDir: opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, requestTimeoutMs: config.http.requestTimeoutMs,
     ...(config.tls.httpsCert !== undefined ? { https: config.tls.httpsCert } : {}),
     health: () => {
@@ -352,6 +358,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await calibrationStore.close();
       await outbox.close();
       await app.close();
+      await photos.close();
       closeAccess();
       await store.close();
       await registryStore.close();

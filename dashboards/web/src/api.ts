@@ -158,6 +158,11 @@ export class ApiClient {
     this.options = { ...DEFAULT_API_OPTIONS, ...options };
   }
 
+  /** The full address of an API path, for what fetch does not do (EventSource, live-follow.ts). */
+  url(path: string): string {
+    return this.options.baseUrl + path;
+  }
+
   devices(): Promise<Timed<DevicesResponse>> {
     return this.get('/api/v1/devices');
   }

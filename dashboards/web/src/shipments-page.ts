@@ -2,7 +2,8 @@
  * The Shipments view (#/shipments, #/shipments/ID): the shipments with their status (colour and words), last kept
  * position and open flags, what needs attention first; for the selected one its route plot (planned route, corridor,
  * geofences, the trackers' track, stops, shocks, deviations and where it was last seen) and its track as the rules
- * see it. Read when the view opens, on a change of filter and on Refresh.
+ * see it. Read when the view opens, on a change of filter, on Refresh, and again whenever the gateway says something
+ * shown changed (live-follow.ts: a fix, a shock, a flag, a milestone, a custody move; at most once a second).
  */
 import { evidenceLinks } from './evidence-downloads.js';
 import type { ApiClient } from './api.js';
@@ -12,6 +13,7 @@ import { located } from './api-orders.js';
 import { BOARD_LABEL, boardStatus, openFlagsText, positionText, sortForBoard, trackText, visitText, windowText } from './model-shipments.js';
 import { formatZoned, viewerZone, zoneNote } from './model-zone.js';
 import { routeFigure } from './route-plot.js';
+import { LiveFollow } from './live-follow.js';
 
 const FILTERS: ReadonlyArray<readonly [ShipmentState | 'all', string]> = [['in_transit', 'In transit'], ['planned', 'Planned'], ['arrived', 'Arrived'], ['all', 'All']];
 const COLUMNS = ['Status', 'Shipment', 'Carrier', 'Lane', 'Mode', 'From → to', 'Last position', 'Open flags', 'Promised delivery'];
@@ -22,8 +24,15 @@ export class ShipmentsPage {
   private filter: ShipmentState | 'all' = 'in_transit';
   /** Bumped on each read: an answer for a view no longer shown is dropped. */
   private generation = 0;
+  private follow: LiveFollow | undefined;
 
   constructor(private readonly doc: Document, private readonly api: ApiClient, private readonly root: HTMLElement) {}
+
+  /** The view is no longer shown: its live stream closes. */
+  leave(): void {
+    this.follow?.stop();
+    this.follow = undefined;
+  }
 
   async show(id: string | undefined): Promise<void> {
     const doc = this.doc;
@@ -35,11 +44,16 @@ export class ShipmentsPage {
     });
     const refresh = h(doc, 'button', { type: 'button', id: 'shipments-refresh' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load(id));
+    const live = h(doc, 'p', { id: 'shipments-live', class: 'small muted', role: 'status' });
+    this.leave();
+    this.follow = new LiveFollow(this.api.url('/api/v1/live/shipments'), () => void this.load(id), live);
+    this.follow.start();
     this.root.replaceChildren(
       h(doc, 'h2', { id: 'shipments-title' }, 'Shipments'),
       h(doc, 'p', { class: 'muted' }, 'Status from custody and the plan; last position: the latest GPS fix the rules keep. ',
         h(doc, 'span', { id: 'shipments-zone' }, `${zoneNote(Date.now(), this.zone)}.`)),
       h(doc, 'div', { class: 'toolbar' }, h(doc, 'label', { for: 'shipments-state' }, 'Show'), select, refresh),
+      live,
       h(doc, 'p', { id: 'shipments-status', class: 'summary', role: 'status' }, 'Loading…'),
       h(doc, 'div', { id: 'shipments-list', class: 'table-wrap', tabindex: 0 }),
       h(doc, 'div', { id: 'shipment-detail' }),
@@ -67,7 +81,11 @@ export class ShipmentsPage {
     const late = items.filter((s) => s.status.late).length;
     const shown = FILTERS.find(([v]) => v === this.filter)?.[1].toLowerCase() ?? '';
     status.textContent = `${items.length} shipment${items.length === 1 ? '' : 's'} (${shown}), ${late} late.${more ? ` Only the first ${items.length} by id are listed.` : ''}`;
+    // A live update rebuilds the table: the link a keyboard user is on keeps the focus.
+    const focused = this.doc.activeElement;
+    const focusedHref = focused !== null && list.contains(focused) ? focused.getAttribute('href') : null;
     list.replaceChildren(items.length === 0 ? h(this.doc, 'p', { class: 'empty' }, 'No shipments.') : this.table(items, id));
+    if (focusedHref !== null) [...list.querySelectorAll('a')].find((a) => a.getAttribute('href') === focusedHref)?.focus();
     if (id === undefined) {
       detail.replaceChildren(items.length === 0 ? '' : h(this.doc, 'p', { class: 'muted' }, 'Pick a shipment to see its route.'));
       return;
@@ -139,7 +157,9 @@ export class ShipmentsPage {
     const trackLine = h(doc, 'dd', { id: 'shipment-track' }, 'Loading…');
     const windowLine = h(doc, 'dd', { id: 'shipment-window' }, 'Loading…');
     const visits = h(doc, 'ul', { id: 'shipment-visits', class: 'plain' });
-    const figure = h(doc, 'div', { class: 'route-slot', 'data-shipment': s.id }, h(doc, 'p', { class: 'muted' }, `Loading the route of ${s.id}…`));
+    // Read again (a live update): the plot shown stays until the new one is drawn.
+    const shown = slot.querySelector(`.route-slot[data-shipment="${CSS.escape(s.id)}"] > *`);
+    const figure = h(doc, 'div', { class: 'route-slot', 'data-shipment': s.id }, shown ?? h(doc, 'p', { class: 'muted' }, `Loading the route of ${s.id}…`));
     const when = (iso: string | undefined): Node | string => (iso === undefined ? '—' : timeEl(doc, Date.parse(iso), formatZoned(Date.parse(iso), this.zone)));
     slot.replaceChildren(
       h(doc, 'h3', { id: 'shipment-title' }, `Shipment ${s.id}`),

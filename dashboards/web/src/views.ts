@@ -73,6 +73,8 @@ export class Views {
 
   stop(): void {
     this.win.removeEventListener('hashchange', this.onChange);
+    this.shipments.leave();
+    this.order.leave();
   }
 
   private route(): void {
@@ -83,6 +85,9 @@ export class Views {
       if (a.getAttribute('data-view') === v.kind) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
+    // Live streams only for the view shown (one per page at most).
+    if (v.kind !== 'shipments') this.shipments.leave();
+    if (v.kind !== 'order') this.order.leave();
     if (v.kind === 'flags') void this.flags.show();
     if (v.kind === 'order') void this.order.show(v.id);
     if (v.kind === 'shipments') void this.shipments.show(v.id);

@@ -35,6 +35,8 @@ import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerConsistencyReportRoutes } from './routes/consistency-report.js';
 import { registerScanRoutes } from './routes/scans.js';
 import { registerLiveRoutes } from './routes/live.js';
+import { registerPhotoUploadRoutes } from './routes/photos.js';
+import { registerPhotoReadRoutes } from './routes/photo-reads.js';
 import { RegistryProblems } from '../services/registry.js';
 
 export type { AppDeps, HealthReport } from './deps.js';
@@ -97,6 +99,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.consistency !== undefined) await app.register(registerConsistencyReportRoutes, { prefix: '/api/v1', deps: { consistency: deps.consistency, clock: deps.clock } });
   if (deps.scans !== undefined) await app.register(registerScanRoutes, { prefix: '/api/v1', deps: { scans: deps.scans } });
   if (deps.liveViews !== undefined) await app.register(registerLiveRoutes, { prefix: '/api/v1', deps: { live: deps.liveViews } });
+  if (deps.photos !== undefined) {
+    await app.register(registerPhotoUploadRoutes, { prefix: '/api/v1', deps: deps.photos.upload });
+    await app.register(registerPhotoReadRoutes, { prefix: '/api/v1', deps: deps.photos.reads });
+  }
   if (deps.integrity !== undefined) await app.register(registerIntegrityRoutes, { prefix: '/api/v1', deps: { integrity: deps.integrity } });
   if (deps.access !== undefined) {
     await app.register(registerKeyRoutes, { prefix: '/api/v1', deps: { keys: deps.access.keys, mode: deps.access.mode } });

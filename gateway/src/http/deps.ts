@@ -33,6 +33,8 @@ import type { GatewayMetrics } from '../services/metrics.js';
 import type { AccessKeyService } from '../services/access-keys.js';
 import type { AuditLog } from '../ports/access-audit.js';
 import type { LiveRouteDeps } from './routes/live.js';
+import type { PhotoUploadRouteDeps } from './routes/photos.js';
+import type { PhotoReadRouteDeps } from './routes/photo-reads.js';
 
 /** HTTP access control (docs/security.md "HTTP access"). */
 export interface HttpAccessDeps {
@@ -99,6 +101,8 @@ export interface AppDeps {
   readonly liveViews?: LiveRouteDeps['live'];
   /** Tamper evidence: verification, checkpoints, the public key (docs/security.md). Absent: the routes are not served. */
   readonly integrity?: IntegrityRouteDeps['integrity'];
+  /** Photos as evidence: the upload by nodes and the reads (docs/photos.md). Absent: the routes are not served. */
+  readonly photos?: { readonly upload: PhotoUploadRouteDeps; readonly reads: PhotoReadRouteDeps };
   /** API keys, audit log, CORS. Absent: as COLDTRACE_HTTP_AUTH=off with no audit log and no key routes (unit tests of routes). */
   readonly access?: HttpAccessDeps;
   /** Largest registry import over HTTP, bytes. Default 1 GiB. */

@@ -10,6 +10,7 @@ import { EXPORT_FORMAT } from '../domain/evidence/export-format.js';
 import { calibrationLine } from '../domain/evidence/leg-calibration.js';
 import { drawLegChart, type ChartMark, type Doc } from './evidence-pdf-chart.js';
 import type { EvidenceReport, ReportLeg } from './evidence-report.js';
+import { drawReportPhotos } from './evidence-pdf-photos.js';
 
 /** pdfkit's ES module exports the document class as default; its types describe the CommonJS `module.exports`. */
 const PDFDocument = (pdfkit as unknown as { default: typeof pdfkit }).default;
@@ -140,6 +141,7 @@ export function renderEvidencePdf(r: EvidenceReport): Promise<Buffer> {
   });
   summaryPage(doc, r);
   for (const [i, leg] of r.legs.entries()) legPage(doc, r, leg, i);
+  if (r.photos !== undefined) drawReportPhotos(doc, r.photos);
   footers(doc, r);
   doc.end();
   return done;

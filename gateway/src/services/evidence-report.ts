@@ -13,6 +13,9 @@ import type { FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { EvidenceExportService, ExportPlan } from './evidence-export.js';
 import { renderEvidencePdf } from './evidence-pdf.js';
+import { reportPhotos, type ReportPhotos } from './evidence-pdf-photos.js';
+import type { PhotoBlobs } from '../ports/photo-blobs.js';
+import type { PhotoRecords } from '../ports/photos.js';
 
 /** The metric charted per leg. */
 export const CHART_METRIC = 'temperature';
@@ -46,6 +49,8 @@ export interface EvidenceReport {
   };
   /** The latest receive time of a reading in it, else of the subject's last custody start, else 0; ms. */
   readonly dataTimeMs: number;
+  /** Photos its cameras took while linked to the subject (docs/photos.md); absent without a photo store. */
+  readonly photos?: ReportPhotos;
 }
 
 interface LegAcc { batches: Set<string>; readings: number; chart?: ChartBuckets; unit?: string; calibration: LegCalibration }
@@ -57,6 +62,8 @@ export class EvidenceReportService {
     private readonly flags: Pick<FlagStore, 'list'>,
     /** Signs an export given its SHA-256 (IntegrityService.signExport); the report prints the CSV's signature. */
     private readonly sign?: (sha256: string) => { readonly signature: string; readonly keyFingerprint: string },
+    /** Photo records and blobs: the report shows the photos' thumbnails with their hashes (docs/photos.md). */
+    private readonly photos?: { readonly records: Pick<PhotoRecords, 'ofDevices'>; readonly blobs: Pick<PhotoBlobs, 'get'> },
   ) {}
 
   async report(plan: ExportPlan): Promise<EvidenceReport> {
@@ -91,6 +98,7 @@ export class EvidenceReportService {
     return {
       plan, summary: await this.summary(plan), legs, limits: await this.limits(plan), flags: await this.flagsOf(plan),
       csv: { ...d, name: exportFileName(plan.subject.kind, plan.subject.id, 'csv'), ...(this.sign !== undefined ? { signature: this.sign(d.sha256) } : {}) }, dataTimeMs,
+      ...(this.photos !== undefined ? { photos: await reportPhotos(this.photos, plan) } : {}),
     };
   }
 
