@@ -27,6 +27,7 @@ describe('toPhotoBlobError', () => {
     ['a busy server', sdk('SlowDown', 503), 'E_PHOTO_STORE_IO', true],
     ['too many requests', sdk('TooManyRequests', 429), 'E_PHOTO_STORE_IO', true],
     ['a request the server refuses', sdk('InvalidArgument', 400), 'E_PHOTO_STORE_IO', false],
+    ['an archived object (a 403 that is not about credentials)', sdk('InvalidObjectState', 403), 'E_PHOTO_STORE_IO', false],
     ['a server-side timeout', sdk('RequestTimeout', 400), 'E_PHOTO_STORE_TIMEOUT', true],
     ['a client-side timeout', sdk('TimeoutError'), 'E_PHOTO_STORE_TIMEOUT', true],
     ['an abandoned call', sdk('AbortError'), 'E_PHOTO_STORE_TIMEOUT', true],

@@ -80,6 +80,8 @@ export function toPhotoBlobError(e: unknown, site: S3CallSite): PhotoBlobError {
     }
     return fail('E_PHOTO_STORE_NETWORK', 'no answer from the store', true);
   }
+  // 403 too, but not about credentials: the object is archived (Glacier Flexible Retrieval, Deep Archive).
+  if (name === 'InvalidObjectState') return fail('E_PHOTO_STORE_IO', 'the object is archived and must be restored before it can be read', false);
   if (AUTH_NAMES.has(name) || status === 401 || status === 403) {
     return fail('E_PHOTO_STORE_AUTH', 'the store refused the credentials: check COLDTRACE_S3_ACCESS_KEY_ID and COLDTRACE_S3_SECRET_ACCESS_KEY and their rights on the bucket', false);
   }
