@@ -42,6 +42,12 @@ export function formatReport(r: VerifyReport): string {
   if (r.records.broken !== undefined) lines.push(`  ${describe(r.records.broken)}`);
   lines.push(`checkpoints: ${r.checkpoints.count}, ${r.checkpoints.verified} verified`);
   if (r.checkpoints.broken !== undefined) lines.push(`  ${describe(r.checkpoints.broken)}`);
+  if (r.photos !== undefined) {
+    lines.push(`photos: ${r.photos.count}, ${r.photos.verified} whose bytes hash to their chained record`);
+    if (r.photos.broken !== undefined) lines.push(`  ${describe(r.photos.broken)}`);
+  } else {
+    lines.push("photos: bytes not re-hashed here (their records are in the records chain; GET /api/v1/integrity/verify re-hashes the bytes in the photo store)");
+  }
   for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push(r.ok ? 'OK: every link verifies' : 'FAILED: see the broken link above');
   return lines.join('\n');

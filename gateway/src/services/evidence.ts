@@ -13,6 +13,8 @@ import { locationOf, spanOfPlacement, type CustodyIndex } from './custody.js';
 import type { FlagStore } from '../ports/flags.js';
 import type { ScanLog, ScanOutcome } from '../ports/scans.js';
 import type { Flag } from '../domain/flags/types.js';
+import type { PhotoRecords } from '../ports/photos.js';
+import { batchesAt, photoLinks, photosInSegments } from './photo-evidence.js';
 
 export type EvidenceSubject = { readonly kind: 'batches' | 'shipments' | 'orders'; readonly id: string };
 
@@ -51,6 +53,10 @@ export type TimelineEvent =
     readonly reasonCode?: string; readonly reason?: string; readonly placement?: string;
   }
   | {
+    readonly at: string; readonly kind: 'photo'; readonly sha256: string; readonly device: string; readonly trigger: string; readonly station?: string;
+    readonly location: Location; readonly batches: readonly string[]; readonly warnings: number; readonly original: string; readonly thumbnail: string;
+  }
+  | {
     readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
     readonly milestone: string; readonly code: string; readonly vocabulary: string; readonly text: string;
     readonly placeName?: string; readonly position?: { readonly lat: number; readonly lon: number };
@@ -87,6 +93,7 @@ function rank(e: TimelineEvent): number {
   if (e.kind === 'place') return e.change === 'departed' ? 1 : 4;
   if (e.kind === 'custody') return e.change === 'left' ? 1 : 3;
   if (e.kind === 'scan') return 2; // the read, then the arrival it caused
+  if (e.kind === 'photo') return 4;
   return e.change === 'detached' ? 2 : 4;
 }
 
@@ -95,6 +102,8 @@ export class EvidenceService {
     private readonly registry: RegistryStore, private readonly custody: CustodyIndex, private readonly store: TelemetryStore, private readonly flags?: FlagStore,
     /** The scan log: an order's timeline shows its batches' scans (docs/scans.md). */
     private readonly scans?: Pick<ScanLog, 'list'>,
+    /** Photo records: an order's timeline shows the photos its cameras took (docs/photos.md). */
+    private readonly photos?: Pick<PhotoRecords, 'ofDevices'>,
   ) {}
 
   async resolve(device: string, time: number): Promise<Resolution> {
@@ -162,6 +171,14 @@ export class EvidenceService {
         events.push({
           ms: e.time, at: new Date(e.time).toISOString(), kind: 'scan', device: e.device, batch: l.batch, outcome: e.outcome, via: e.via,
           ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}), ...(e.reason !== undefined ? { reason: e.reason } : {}), ...(e.placement !== undefined ? { placement: e.placement } : {}),
+        });
+      }
+    }
+    if (this.photos !== undefined) {
+      for (const { record: r, location } of await photosInSegments(this.photos, await this.segments({ kind: 'orders', id: orderId }) ?? [])) {
+        events.push({
+          ms: r.takenAtMs, at: new Date(r.takenAtMs).toISOString(), kind: 'photo', sha256: r.sha256, device: r.device, trigger: r.trigger,
+          ...(r.station !== undefined ? { station: r.station } : {}), location, batches: batchesAt(batches, location, r.takenAtMs), warnings: r.warnings.length, ...photoLinks(r.sha256),
         });
       }
     }

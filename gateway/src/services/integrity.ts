@@ -35,6 +35,8 @@ export class IntegrityService {
     readonly scheduler: Scheduler;
     readonly log: Logger;
     readonly options?: Partial<IntegrityOptions>;
+    /** Re-hashes the photos' bytes against their chained records (services/photo-verify.ts); absent: not checked. */
+    readonly photos?: () => Promise<NonNullable<VerifyReport['photos']>>;
   }) {
     this.options = { ...DEFAULT_INTEGRITY_OPTIONS, ...deps.options };
   }
@@ -66,7 +68,14 @@ export class IntegrityService {
 
   /** Verifies everything; concurrent calls share one run. */
   verify(): Promise<VerifyReport> {
-    return (this.running ??= this.deps.ledger.verify(this.deps.clock.now()).finally(() => { this.running = undefined; }));
+    return (this.running ??= this.verifyAll().finally(() => { this.running = undefined; }));
+  }
+
+  private async verifyAll(): Promise<VerifyReport> {
+    const report = await this.deps.ledger.verify(this.deps.clock.now());
+    if (this.deps.photos === undefined) return report;
+    const photos = await this.deps.photos();
+    return { ...report, ok: report.ok && photos.broken === undefined, photos };
   }
 
   /** The signature of an export whose SHA-256 is `sha256Hex`. */

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../support/pdf.js';
 import { dataTopic } from '@coldtrace/contract';
 import { getJson, request as send } from '../support/gateway.js';
 import { HOUR, iso } from '../support/registry-fixture.js';
@@ -43,17 +43,6 @@ async function download(url: string): Promise<Download> {
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string[] }> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
-  const text: string[] = [];
-  for (let p = 1; p <= doc.numPages; p++) {
-    const content = await (await doc.getPage(p)).getTextContent();
-    text.push(content.items.map((i) => ('str' in i ? i.str : '')).join(' ').replace(/\s+/g, ' '));
-  }
-  await doc.destroy();
-  return { pages: doc.numPages, text };
-}
 
 describe('evidence export: the readings behind an order or a shipment as CSV, JSON and PDF with their hashes', () => {
   let world: CustodyWorld;

@@ -1,5 +1,6 @@
 /**
- * The records chain: every version of a flag and of a custody record (a placement) appended to one log, written in
+ * The records chain: every version of a flag, of a custody record (a placement) and every photo record (issue #21:
+ * its SHA-256 names its bytes) appended to one log, written in
  * the same transaction as the record (docs/security.md "Tamper evidence"). An entry names the record (kind, id) and
  * the SHA-256 of its canonical content as stored, or none when the record was deleted; its link chains it to the
  * entry before. Verification re-derives every link, then checks that each record's latest entry matches what is
@@ -8,7 +9,7 @@
 import { DIGEST_BYTES, linkOf, type Sha256, utf8Bytes } from './hash.js';
 
 /** The kinds of records chained. */
-export type RecordKind = 'flag' | 'placement';
+export type RecordKind = 'flag' | 'placement' | 'photo';
 
 export interface RecordEntry {
   readonly seq: number;

@@ -17,7 +17,7 @@ export type BreakReason =
   | 'checkpoint';
 
 export interface BrokenLink {
-  readonly chain: 'readings' | 'records' | 'checkpoints';
+  readonly chain: 'readings' | 'records' | 'checkpoints' | 'photos';
   readonly reason: BreakReason;
   /** Readings: the commit's link index; records: the entry's seq; checkpoints: the checkpoint's seq. */
   readonly link: number;
@@ -49,6 +49,8 @@ export interface VerifyReport {
   readonly readings: ChainSummary | { readonly unavailable: string };
   readonly records: ChainSummary;
   readonly checkpoints: { readonly count: number; readonly verified: number; readonly latest?: number; readonly broken?: BrokenLink };
+  /** Photos' bytes re-hashed against the hashes their chained records hold (docs/photos.md); absent without a photo store. */
+  readonly photos?: { readonly count: number; readonly verified: number; readonly broken?: BrokenLink };
   /** Plain sentences on what was and was not checked (retention, stores without a chain). */
   readonly notes: readonly string[];
 }

@@ -7,6 +7,7 @@ import { ErrorBody, ReadingBody } from '../schemas.js';
 import { OrderBody } from '../registry-schemas.js';
 import { FlagBody } from '../flag-schemas.js';
 import { CarrierTimelineFields } from '../carrier-schemas.js';
+import { PhotoTimelineFields } from '../photo-schemas.js';
 import { DROP_REASONS } from '../../domain/rules/gps.js';
 
 const LocationBody = Type.Object({ kind: Type.Union([Type.Literal('zone'), Type.Literal('shipment')]), id: Type.String() });
@@ -19,7 +20,7 @@ const EvidenceQuery = Type.Object({
 });
 const SubjectParams = Type.Object({ kind: Type.Union([Type.Literal('batches'), Type.Literal('shipments'), Type.Literal('orders')]), id: Type.String({ minLength: 1 }) });
 const EventBody = Type.Object({
-  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place'), Type.Literal('carrier'), Type.Literal('scan')]),
+  at: Type.String(), kind: Type.Union([Type.Literal('status'), Type.Literal('custody'), Type.Literal('tracker'), Type.Literal('flag'), Type.Literal('place'), Type.Literal('carrier'), Type.Literal('scan'), Type.Literal('photo')]),
   status: Type.Optional(Type.String()), operator: Type.Optional(Type.String()), source: Type.Optional(Type.String()),
   change: Type.Optional(Type.String({ description: 'custody: arrived | left; tracker: attached | detached; place: arrived | departed' })),
   place: Type.Optional(Type.String({ description: 'place: the known place (origin, destination, hub) a tracker arrived at or departed from, by its GPS track' })),
@@ -32,6 +33,7 @@ const EventBody = Type.Object({
   via: Type.Optional(Type.String({ description: 'scan: barcode or rfid' })), reasonCode: Type.Optional(Type.String({ description: 'scan: why it did not move custody' })),
   reason: Type.Optional(Type.String()),
   ...CarrierTimelineFields,
+  ...PhotoTimelineFields,
 });
 
 const TrackBody = Type.Object({

@@ -29,6 +29,7 @@ const Report = Type.Object({
   ok: Type.Boolean({ description: 'true: every link re-derives and every checkpoint holds' }), at: Type.Integer(),
   readings: Chain, records: Chain,
   checkpoints: Type.Object({ count: Type.Integer(), verified: Type.Integer(), latest: Type.Optional(Type.Integer()), broken: Type.Optional(Broken) }),
+  photos: Type.Optional(Type.Object({ count: Type.Integer(), verified: Type.Integer({ description: "photos whose stored bytes hash to their record's SHA-256" }), broken: Type.Optional(Broken) })),
   notes: Type.Array(Type.String()),
 });
 const PublicKey = Type.Object({ algorithm: Type.Literal('Ed25519'), pem: Type.String(), fingerprint: Type.String() });

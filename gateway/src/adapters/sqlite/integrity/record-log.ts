@@ -32,9 +32,13 @@ const CONTENT: Readonly<Record<RecordKind, { one: string; ids: string }>> = {
           WHERE e.kind = 'placements' AND e.id = ?`,
     ids: "SELECT id FROM entity WHERE kind = 'placements' ORDER BY id",
   },
+  photo: { one: 'SELECT sha256, doc FROM photo WHERE sha256 = ?', ids: 'SELECT sha256 FROM photo ORDER BY sha256' },
 };
 
-export const RECORD_KINDS: readonly RecordKind[] = ['flag', 'placement'];
+/** The table each kind is stored in (absent in a database that never held one). */
+const TABLE: Readonly<Record<RecordKind, string>> = { flag: 'flag', placement: 'entity', photo: 'photo' };
+
+export const RECORD_KINDS: readonly RecordKind[] = ['flag', 'placement', 'photo'];
 
 /** Reads records' content the one way the writer and the verifier both use. */
 export class RecordContent {
@@ -65,8 +69,7 @@ export class RecordContent {
   }
 
   private hasTable(kind: RecordKind): boolean {
-    const table = kind === 'flag' ? 'flag' : 'entity';
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(TABLE[kind]) !== undefined;
   }
 }
 
