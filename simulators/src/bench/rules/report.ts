@@ -56,6 +56,7 @@ export function rulesMarkdown(r: RulesBenchReport): string {
     `| PUBACK (after the commit) -> flag visible in the API | ${l.ackToVisible.count} | ${ms(l.ackToVisible.p50)} | ${ms(l.ackToVisible.p95)} | ${ms(l.ackToVisible.p99)} | ${ms(l.ackToVisible.max)} |`,
     `| publish -> flag visible (upper bound) | ${l.publishToVisible.count} | ${ms(l.publishToVisible.p50)} | ${ms(l.publishToVisible.p95)} | ${ms(l.publishToVisible.p99)} | ${ms(l.publishToVisible.max)} |`,
     `| PUBACK -> the alarm received by the notification webhook (1 s group wait included) | ${l.ackToNotified.count} | ${ms(l.ackToNotified.p50)} | ${ms(l.ackToNotified.p95)} | ${ms(l.ackToNotified.p99)} | ${ms(l.ackToNotified.max)} |`,
+    `| flag visible -> notified, per probe (what the notification path adds) | ${l.visibleToNotified.count} | ${ms(l.visibleToNotified.p50)} | ${ms(l.visibleToNotified.p95)} | ${ms(l.visibleToNotified.p99)} | ${ms(l.visibleToNotified.max)} |`,
     `| publish -> PUBACK | ${l.publishToAck.count} | ${ms(l.publishToAck.p50)} | ${ms(l.publishToAck.p95)} | ${ms(l.publishToAck.p99)} | ${ms(l.publishToAck.max)} |`,
     '',
     `Probes whose flag never showed: ${l.missing}. The gateway's coldtrace_rules_flag_latency_seconds over the same window (every batch the load marked, ` +
