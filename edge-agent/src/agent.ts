@@ -14,6 +14,8 @@ import { Publisher, type PublisherStats } from './forward/publisher.js';
 import { ScanCommands } from './forward/scan-commands.js';
 import { ScannerSource } from './sources/scanner/scanner-source.js';
 import { OutboxSink, type OutboxSinkCounters } from './forward/sink.js';
+import { startPhotoForwarding, type PhotoForwarding, type PhotoStats } from './forward/photos.js';
+import { SourceEventBus, SourceEventTap } from './sources/events.js';
 import { RefusalTracker, type RefusalCount } from './forward/feedback.js';
 import { createAgentRegistry } from './metrics/agent-metrics.js';
 import { DeviceHealthTracker } from './metrics/device-health.js';
@@ -51,6 +53,8 @@ export interface AgentStats {
   readonly sink: OutboxSinkCounters;
   /** Messages the gateway refused, per device and code, as its feedback told (issue #24). */
   readonly refusals: readonly RefusalCount[];
+  /** The photo outbox and its uploads, with a `photos` section (issue #21). */
+  readonly photos?: PhotoStats;
 }
 
 export interface Agent {
@@ -63,7 +67,7 @@ export interface Agent {
   stop(flushTimeoutMs?: number): Promise<void>;
 }
 
-function buildSource(config: SourceConfig, factories: SourceFactories, deps: { clock: Clock; log: Logger }): Source {
+function buildSource(config: SourceConfig, factories: SourceFactories, deps: { clock: Clock; log: Logger; events: SourceEventBus }): Source {
   const factory = factories[config.kind] as SourceFactory | undefined;
   if (!factory) throw new AgentError('E_SOURCE_UNSUPPORTED', `no source factory for kind ${config.kind}`);
   return factory(config, deps);
@@ -79,7 +83,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     throw new AgentError('E_DATA_DIR', `cannot create dataDir ${config.dataDir}: ${(err as Error).message}`);
   }
   const factories: SourceFactories = { ...BUILTIN_SOURCE_FACTORIES, ...deps.factories };
-  const sources = config.sources.map((s) => buildSource(s, factories, { clock, log: log.child({ source: s.kind }) }));
+  const events = new SourceEventBus();
+  const sources = config.sources.map((s) => buildSource(s, factories, { clock, log: log.child({ source: s.kind }), events }));
   const outbox = new Outbox(join(config.dataDir, 'outbox.db'), clock, { maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeMs });
   const refusals = new RefusalTracker(log.child({ component: 'feedback' }));
   const scanCommands = new ScanCommands(log.child({ component: 'scan-commands' }), (c) => {
@@ -116,6 +121,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   );
   const outboxSink = new OutboxSink(config.site, config.node, outbox, () => publisher.drain(), log.child({ component: 'sink' }));
   const devices = new DeviceHealthTracker(outboxSink, clock, sources.flatMap((s) => s.devices));
+  const photos: PhotoForwarding | undefined = config.photos === undefined ? undefined
+    : await startPhotoForwarding({ ...config, photos: config.photos }, { clock, log: log.child({ component: 'photos' }), ...(deps.publisher?.backoff !== undefined ? { backoff: deps.publisher.backoff } : {}) });
+  const sink = new SourceEventTap(devices, photos?.store, events);
   let metricsServer: MetricsServer | undefined;
   if (config.metrics) {
     const registry = createAgentRegistry({
@@ -129,11 +137,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       devices: () => devices.snapshot(),
       refusals: () => refusals.refusals(),
       invalidFeedback: () => refusals.invalidMessages,
+      ...(photos ? { photos: () => photos.stats() } : {}),
       sources,
     });
     try {
       metricsServer = await startMetricsServer(registry, config.metrics, log.child({ component: 'metrics' }));
     } catch (err) {
+      await photos?.stop();
       outbox.close();
       const { host, port } = config.metrics;
       throw new AgentError('E_METRICS_LISTEN', `cannot serve metrics on ${host}:${port}: ${(err as Error).message}`);
@@ -150,7 +160,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   }, expireEveryMs);
   expireTimer.unref();
   outbox.expire();
-  const stats = (): AgentStats => ({ outbox: outbox.stats(), publisher: publisher.stats(), sink: outboxSink.stats(), refusals: refusals.refusals() });
+  const stats = (): AgentStats => ({
+    outbox: outbox.stats(), publisher: publisher.stats(), sink: outboxSink.stats(), refusals: refusals.refusals(), ...(photos ? { photos: photos.stats() } : {}),
+  });
   const statsEveryMs = deps.statsLogIntervalMs ?? 60_000;
   const statsTimer = statsEveryMs > 0 ? setInterval(() => {
     log.info(stats(), 'agent stats');
@@ -160,7 +172,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   publisher.start();
   const started: Source[] = [];
   for (const s of sources) {
-    await s.start(devices);
+    await s.start(sink);
     started.push(s);
     log.info({ source: s.name, devices: s.devices }, 'source started');
   }
@@ -176,6 +188,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       clearInterval(expireTimer);
       if (statsTimer) clearInterval(statsTimer);
       await Promise.allSettled(started.map((s) => s.stop()));
+      await photos?.stop();
       await publisher.stop(flushTimeoutMs);
       await metricsServer?.close();
       outbox.close();

@@ -1,6 +1,7 @@
 /** Reads the config file (YAML for .yaml/.yml, JSON otherwise) and validates it once. */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { resolveCameraPaths } from '../sources/camera/config.js';
 import { parseJson, parseYaml } from './parse.js';
 import type { AgentConfig } from './types.js';
 import { validateConfig } from './validate.js';
@@ -65,7 +66,7 @@ const statExists: PathExists = async (path) => {
 };
 
 /**
- * Loads, substitutes environment variables, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`) is
+ * Loads, substitutes environment variables, parses and validates. Every relative file path in the config (`dataDir`, a serial source's `path`, a camera's folder and files) is
  * resolved relative to the config file, so the file means the same whatever directory the agent starts in.
  * Throws ConfigError; reports warnings about a valid config to `options.warn`.
  */
@@ -92,7 +93,7 @@ export async function loadConfig(
       ...config.mqtt,
       ...Object.fromEntries((['passwordFile', 'caFile', 'certFile', 'keyFile'] as const).flatMap((k) => (config.mqtt[k] !== undefined ? [[k, at(config.mqtt[k])]] : []))),
     },
-    sources: config.sources.map((s) => ('path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
+    sources: config.sources.map((s) => (s.kind === 'camera' ? resolveCameraPaths(s, at) : 'path' in s && typeof s.path === 'string' ? { ...s, path: at(s.path) } : s)),
   };
   const warn = options.warn ?? ((w: string) => process.stderr.write(`${file}: warning: ${w}\n`));
   for (const w of await configWarnings(resolved, options.exists ?? statExists)) warn(w);

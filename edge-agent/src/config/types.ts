@@ -2,9 +2,11 @@
 import type { MetricName } from '@coldtrace/contract';
 import type { ReadFunctionCode, RegisterType, WordOrder } from '../decode/modbus.js';
 import type { AccelSourceConfig } from '../sources/accel/config.js';
+import type { CameraSourceConfig } from '../sources/camera/config.js';
 import type { GpsSourceConfig } from '../sources/gps/config.js';
 import type { LineSourceConfig } from '../sources/line/config.js';
 import type { ScannerSourceConfig } from '../sources/scanner/config.js';
+import type { PhotosConfig } from './photos.js';
 
 export interface ModbusRegisterConfig {
   /** Catalogue metric this register feeds; its unit must be the catalogue unit. */
@@ -75,7 +77,7 @@ export interface ModbusRtuSourceConfig {
 
 export type ModbusSourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig;
 
-export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig | ScannerSourceConfig;
+export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig | ScannerSourceConfig | CameraSourceConfig;
 export type SourceKind = SourceConfig['kind'];
 
 export interface MqttConfig {
@@ -131,6 +133,8 @@ export interface AgentConfig {
   readonly sources: readonly SourceConfig[];
   /** Prometheus endpoint; undefined when not configured. */
   readonly metrics?: MetricsConfig;
+  /** Where camera sources' photos are uploaded (issue #21); required when a camera source is configured. */
+  readonly photos?: PhotosConfig;
   /** pino level. Default info. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }

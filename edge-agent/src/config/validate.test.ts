@@ -86,7 +86,7 @@ describe('validateConfig', () => {
         expect.stringMatching(/^sources\[0\]\.devices\[0\]\.registers\[0\]\.wordOrder: expected one of ABCD,CDAB,BADC,DCBA/),
         expect.stringMatching(/^sources\[0\]\.devices\[0\]\.registers\[0\]\.group: unknown poll group "fast"/),
         expect.stringMatching(/^sources\[0\]\.devices\[0\]\.registers\[1\]\.metric: "pressure" is not in the contract metric catalogue/),
-        expect.stringMatching(/^sources\[1\]\.kind: expected one of modbus-tcp,modbus-rtu,nmea-gps,line,accel,scanner, got "zigbee"/),
+        expect.stringMatching(/^sources\[1\]\.kind: expected one of modbus-tcp,modbus-rtu,nmea-gps,line,accel,scanner,camera\b.*, got "zigbee"/),
       ]),
     );
     expect(problems).toHaveLength(15);

@@ -1,11 +1,13 @@
 /** Validates the whole agent config; every problem is listed with its path. */
 import { ID_PATTERN } from '@coldtrace/contract';
 import { validateAccelSource } from '../sources/accel/config.js';
+import { validateCameraSource } from '../sources/camera/config.js';
 import { validateGpsSource } from '../sources/gps/config.js';
 import { validateLineSource } from '../sources/line/config.js';
 import { validateScannerSource } from '../sources/scanner/config.js';
 import { array, describe, isRecord, join, number, object, oneOf, optional, string, type Problems } from './check.js';
 import { validateModbusRtuSource, validateModbusTcpSource } from './modbus.js';
+import { checkCameraReferences, validatePhotos } from './photos.js';
 import { DEFAULT_METRICS_HOST, DEFAULT_OUTBOX, type AgentConfig, type MetricsConfig, type MqttConfig, type OutboxConfig, type SourceConfig, type SourceKind } from './types.js';
 
 const ID_RE = new RegExp(ID_PATTERN);
@@ -20,6 +22,7 @@ export const SOURCE_VALIDATORS: Readonly<Record<SourceKind, SourceValidator>> = 
   line: validateLineSource,
   accel: validateAccelSource,
   scanner: validateScannerSource,
+  camera: validateCameraSource,
 };
 
 export type ValidationResult = { ok: true; config: AgentConfig } | { ok: false; problems: string[] };
@@ -88,7 +91,7 @@ function deviceIds(source: SourceConfig): string[] {
 
 export function validateConfig(raw: unknown, validators: Readonly<Record<string, SourceValidator>> = SOURCE_VALIDATORS): ValidationResult {
   const problems: Problems = [];
-  const o = object(raw, '', problems, ['site', 'node', 'mqtt', 'dataDir', 'outbox', 'metrics', 'sources', 'logLevel']);
+  const o = object(raw, '', problems, ['site', 'node', 'mqtt', 'dataDir', 'outbox', 'metrics', 'photos', 'sources', 'logLevel']);
   if (!o) return { ok: false, problems };
   const idOpts = { pattern: ID_RE, patternText: `ID_PATTERN ${ID_PATTERN}` };
   const site = string(o['site'], 'site', problems, idOpts);
@@ -97,6 +100,7 @@ export function validateConfig(raw: unknown, validators: Readonly<Record<string,
   const dataDir = string(o['dataDir'], 'dataDir', problems);
   const outbox = validateOutbox(o['outbox'], problems);
   const metrics = o['metrics'] === undefined ? undefined : validateMetrics(o['metrics'], problems);
+  const photos = o['photos'] === undefined ? undefined : validatePhotos(o['photos'], problems);
   const logLevel = optional(o['logLevel'], 'info' as const, (v) =>
     oneOf<AgentConfig['logLevel']>(v, 'logLevel', problems, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   );
@@ -128,6 +132,7 @@ export function validateConfig(raw: unknown, validators: Readonly<Record<string,
       owner.set(id, i);
     }
   });
+  checkCameraReferences(sources, (s) => indexOf.get(s) ?? -1, o['photos'] !== undefined, problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -138,6 +143,7 @@ export function validateConfig(raw: unknown, validators: Readonly<Record<string,
       dataDir: dataDir as string,
       outbox: outbox as OutboxConfig,
       ...(metrics !== undefined ? { metrics } : {}),
+      ...(photos !== undefined ? { photos } : {}),
       sources,
       logLevel: logLevel as AgentConfig['logLevel'],
     },

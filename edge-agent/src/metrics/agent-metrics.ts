@@ -12,6 +12,8 @@ import { mirrorCounter, mirrorGauge, one, type Sample } from './collect.js';
 import type { DeviceHealth, DeviceState } from './device-health.js';
 import { METRIC_PREFIX } from './prefix.js';
 import { registerSourceMetrics } from './source-metrics.js';
+import { registerPhotoMetrics } from './photo-metrics.js';
+import type { PhotoStats } from '../forward/photos.js';
 
 
 const DEVICE_STATES: readonly DeviceState[] = ['ok', 'stale', 'error'];
@@ -29,6 +31,8 @@ export interface AgentMetricsInputs {
   readonly refusals?: () => readonly RefusalCount[];
   /** Feedback messages that did not match the contract. Default 0. */
   readonly invalidFeedback?: () => number;
+  /** The photo outbox and uploads (issue #21); absent without a `photos` section. */
+  readonly photos?: () => PhotoStats;
   /** Sources whose own counters are exported when their kind is known (Modbus, GPS, line, accel). */
   readonly sources: readonly Source[];
 }
@@ -112,6 +116,7 @@ export function createAgentRegistry(inputs: AgentMetricsInputs, options: AgentMe
   mirrorCounter(registry, { name: `${p}feedback_invalid_total`, help: 'Feedback messages from the gateway that did not match the contract (ignored).', read: () => one(inputs.invalidFeedback?.() ?? 0) });
 
   registerSourceMetrics(registry, inputs.sources);
+  registerPhotoMetrics(registry, inputs.photos, inputs.sources);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
   return registry;
 }

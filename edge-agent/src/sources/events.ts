@@ -15,15 +15,30 @@ export interface SourceEvents {
   subscribe(listener: (e: SourceEvent) => void): () => void;
 }
 
-export class SourceEventTap implements SourceSink, SourceEvents {
+/** Listeners of the sources' events; made before the sources (they subscribe), fed by the tap made after them. */
+export class SourceEventBus implements SourceEvents {
   private readonly listeners = new Set<(e: SourceEvent) => void>();
-
-  /** `photos`: where the camera sources' photos go (the photo outbox); without it they are refused as no-outbox. */
-  constructor(private readonly inner: SourceSink, private readonly photos?: (shot: PhotoShot) => Promise<PhotoStoreResult>) {}
 
   subscribe(listener: (e: SourceEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  emit(e: SourceEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}
+
+export class SourceEventTap implements SourceSink, SourceEvents {
+  /** `photos`: where the camera sources' photos go (the photo outbox); without it they are refused as no-outbox. */
+  constructor(
+    private readonly inner: SourceSink,
+    private readonly photos?: (shot: PhotoShot) => Promise<PhotoStoreResult>,
+    private readonly bus: SourceEventBus = new SourceEventBus(),
+  ) {}
+
+  subscribe(listener: (e: SourceEvent) => void): () => void {
+    return this.bus.subscribe(listener);
   }
 
   readings(device: string, readings: readonly SourceReading[], priority?: Priority): void {
@@ -45,6 +60,6 @@ export class SourceEventTap implements SourceSink, SourceEvents {
   }
 
   private emit(e: SourceEvent): void {
-    for (const l of this.listeners) l(e);
+    this.bus.emit(e);
   }
 }

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SourceConfig, SourceKind } from '../config/types.js';
 import { AccelSource } from './accel/accel-source.js';
+import { CameraSource } from './camera/camera-source.js';
+import type { SourceEvents } from './events.js';
 import { NmeaGpsSource } from './gps/gps-source.js';
 import { LineSource } from './line/line-source.js';
 import { ModbusSource } from './modbus/source.js';
@@ -15,6 +17,8 @@ import type { Source } from './source.js';
 export interface SourceFactoryDeps {
   readonly clock: Clock;
   readonly log: Logger;
+  /** The other sources' events (readings, scans), for sources that react to them (camera triggers). */
+  readonly events?: SourceEvents;
 }
 
 export type SourceFactory<K extends SourceKind = SourceKind> = (config: Extract<SourceConfig, { kind: K }>, deps: SourceFactoryDeps) => Source;
@@ -28,4 +32,5 @@ export const BUILTIN_SOURCE_FACTORIES: SourceFactories = {
   line: (config, deps) => new LineSource(config, deps),
   accel: (config, deps) => new AccelSource(config, deps),
   scanner: (config, deps) => new ScannerSource(config, deps),
+  camera: (config, deps) => new CameraSource(config, deps),
 };

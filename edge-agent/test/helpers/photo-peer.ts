@@ -25,6 +25,8 @@ export interface PhotoPeer {
   script(...statuses: number[]): void;
   /** The secret expected in Basic auth as `{site}/{node}:{secret}`; undefined: no auth asked (open gateway). */
   secret: string | undefined;
+  /** While true every upload is answered 503 (a gateway down for maintenance). */
+  down: boolean;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startPhotoPeer(opts: { secret?: string; maxBytes?: number 
   const requests: { status: number; query: Record<string, string> }[] = [];
   const scripted: number[] = [];
   let quarantined = 0;
-  const peer = { secret: opts.secret };
+  const peer = { secret: opts.secret, down: false };
   const server: Server = createServer((req, res) => {
     void body(req).then((bytes) => {
       const url = new URL(req.url ?? '/', 'http://peer');
@@ -54,6 +56,7 @@ export async function startPhotoPeer(opts: { secret?: string; maxBytes?: number 
       };
       const m = /^\/api\/v1\/photos\/([0-9a-f]{64})$/.exec(url.pathname);
       if (req.method !== 'PUT' || !m) return answer(404, { code: 'E_NOT_FOUND' });
+      if (peer.down) return answer(503, { code: 'E_UNAVAILABLE' });
       const next = scripted.shift();
       if (next !== undefined) return answer(next, { code: `E_SCRIPTED_${next}` });
       const site = query['site'];

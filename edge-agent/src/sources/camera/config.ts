@@ -145,3 +145,13 @@ export function validateCameraSource(raw: unknown, path: string, problems: strin
   if (problems.length > before || !kind || !device || !input || intervalMs === undefined || !triggers || minGapMs === undefined) return undefined;
   return { kind, device, ...(station !== undefined ? { station } : {}), input, intervalMs, triggers, minGapMs };
 }
+
+/** The camera's file paths (folder, password file, CA file) resolved with `at` (relative to the config file). */
+export function resolveCameraPaths(c: CameraSourceConfig, at: (p: string) => string): CameraSourceConfig {
+  const i = c.input;
+  if (i.kind === 'folder') return { ...c, input: { ...i, path: at(i.path) } };
+  return {
+    ...c,
+    input: { ...i, ...(i.passwordFile !== undefined ? { passwordFile: at(i.passwordFile) } : {}), ...(i.caFile !== undefined ? { caFile: at(i.caFile) } : {}) },
+  };
+}
