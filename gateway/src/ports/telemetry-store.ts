@@ -4,6 +4,7 @@
  */
 
 import type { StoredReading } from '../domain/reading.js';
+import type { ReadingColumns } from '../domain/reading-columns.js';
 import type { SeriesBucket } from '../domain/series-buckets.js';
 import type { HeldHour } from '../domain/rules/held-hours.js';
 
@@ -53,6 +54,11 @@ export interface TelemetryStore {
   write(readings: readonly StoredReading[]): Promise<WriteResult>;
   /** Readings of one device in a device-time range, oldest first. */
   query(q: ReadingQuery): Promise<StoredReading[]>;
+  /**
+   * The answer of `query` as columns (domain/reading-columns.ts), built without an object per reading: what the
+   * readings endpoint writes as text (issue #16). Optional: without it the caller converts `query`'s answer.
+   */
+  queryColumns?(q: ReadingQuery): Promise<ReadingColumns>;
   /**
    * Several queries answered together, each as `query` would (the rules read the series of many subjects per round).
    * Optional: a store whose queries cost no more together than apart leaves it out and they are sent one by one.

@@ -10,6 +10,7 @@
  * --rules runs the rules bench only (rules/run.ts, issue #15; writes <out>/<time>-rules-<mode>.json and .md).
  * --integrity runs ingest with chaining on and off only (integrity.ts, issue #17; <out>/<time>-integrity-<mode>.json and .md).
  * --series runs the downsampled chart query bench only (series.ts, issue #16; <out>/<time>-series-<mode>.json and .md).
+ * --queries runs the readings endpoint bench only (queries.ts, issue #16; <out>/<time>-queries-<mode>.json and .md).
  * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
  * --security runs the security bench only (security.ts, issue #17; <out>/<time>-security-<mode>.json and .md).
  * --scans runs the scan bench only (scans.ts, issue #21; <out>/<time>-scans-<mode>.json and .md).
@@ -40,6 +41,7 @@ import { runEvidenceBench, writeEvidenceReport } from './evidence.js';
 import { runSecurityBench, writeSecurityReport } from './security.js';
 import { runScanBench, writeScanReport } from './scans.js';
 import { runWeatherBench, writeWeatherReport } from './weather.js';
+import { runQueriesBench, writeQueriesReport } from './queries.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
@@ -47,7 +49,7 @@ const { values: v } = parseArgs({
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
     registry: { type: 'boolean' }, rules: { type: 'boolean' }, integrity: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
-    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' }, weather: { type: 'boolean' },
+    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' }, weather: { type: 'boolean' }, queries: { type: 'boolean' },
   },
 });
 if (v.help === true) {
@@ -60,7 +62,8 @@ if (v.help === true) {
     '       npm run bench -- [--quick | --smoke] --security [--out DIR]   (device identity, ACLs and chaining on/off, #17: ingest ratio; 10,000 nodes connecting with credentials)\n' +
     '       npm run bench -- [--quick | --smoke] --evidence [--out DIR]   (evidence export of an order, #16: CSV, JSON, PDF of 30 days of 1-min readings: time, size, RSS)\n' +
     '       npm run bench -- [--quick | --smoke] --scans [--out DIR]      (an RFID portal at 500 tag reads/s into custody beside ingest at its peak, #21: ratio, ack p99, drain)\n' +
-    '       npm run bench -- [--quick | --smoke] --weather [--out DIR]    (a CAP document of 1,000 polygons against 20,000 shipments, #20: parse, zones, judging, ms)\n');
+    '       npm run bench -- [--quick | --smoke] --weather [--out DIR]    (a CAP document of 1,000 polygons against 20,000 shipments, #20: parse, zones, judging, ms)\n' +
+    '       npm run bench -- [--quick | --smoke] --queries [--out DIR]    (GET /api/v1/readings of 57,000 readings through HTTP, JSON and NDJSON, #16: p50/p99)\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
@@ -97,6 +100,7 @@ if (v.security === true) await reportOnly('security', () => runSecurityBench({ m
 if (v.evidence === true) await reportOnly('evidence', () => runEvidenceBench({ mode, startedAt, log }), writeEvidenceReport);
 if (v.scans === true) await reportOnly('scans', () => runScanBench({ mode, startedAt, log }), writeScanReport);
 if (v.weather === true) await reportOnly('weather', () => runWeatherBench({ mode, startedAt, log }), writeWeatherReport);
+if (v.queries === true) await reportOnly('queries', () => runQueriesBench({ mode, startedAt, log }), writeQueriesReport);
 if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
 if (v.registry === true) await reportOnly('registry', () => runRegistryBench({ mode, out, startedAt, log }), writeRegistryReport);
 

@@ -2,11 +2,12 @@
  * Range queries over chunks: the readings of one device (optionally one metric) in [from, to), oldest first, ties in
  * time ordered by metric, at most `limit`. Hours never overlap, so the range is read in windows of whole hours,
  * oldest first, and reading stops once a window completes the limit: a query with a small limit over years of
- * history decodes only the first windows that hold data.
+ * history decodes only the first windows that hold data. The answer is built as columns (domain/reading-columns.ts):
+ * numbers copied from the chunks' typed arrays, no object per reading (issue #16).
  */
 import type Database from 'better-sqlite3';
 import type { ReadingQuery } from '../../ports/telemetry-store.js';
-import type { StoredReading } from '../../domain/reading.js';
+import { COLUMN_WIDTH, type ReadingColumns } from '../../domain/reading-columns.js';
 import { CHUNK_HOUR_MS, CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
 import { type HeadsSnapshot, LOG_WIDTH, LogReader } from './ingest-log.js';
 
@@ -43,59 +44,49 @@ export class ChunkQuery {
    * live log rows are read here, all from the same snapshot as the chunks (a scan of the whole log: for stores
    * without a writer thread).
    */
-  query(q: ReadingQuery, heads?: HeadsSnapshot): StoredReading[] {
-    if (q.limit <= 0 || q.to <= q.from) return [];
+  query(q: ReadingQuery, heads?: HeadsSnapshot): ReadingColumns {
     const series = this.series(q);
+    const answer = series.map(({ site, node, device, metric, unit }) => ({ site, node, device, metric, unit }));
+    if (q.limit <= 0 || q.to <= q.from || series.length === 0) return { series: answer, rows: new Float64Array(0) };
+    const index = new Map(series.map((s, i) => [s.id, i]));
+    const order = new RowOrder(series.map((s) => s.metric));
     // Readings still in the ingest log (recent, few), sorted by time; the windows below take them by hour. A reading
     // of the heads answer may since have been written as a chunk: it is dropped as a repeat below. The rows after
     // logRow hold none of the answer's readings.
-    const logged = this.logged(series, q, heads?.logRow ?? 0);
-    if (heads !== undefined) {
-      fromHeads(heads.readings, series, q, logged);
-      logged.sort(byTimeThenMetric);
-    }
+    const logged = new Rows();
+    this.log.each(new Map(series.map((s) => [s.id, s.flushed_log])), q.from, q.to, (id, v, o) => {
+      if (v[o + 1]! < q.to) logged.push(index.get(id)!, v, o + 1);
+    }, heads?.logRow ?? 0);
+    if (heads !== undefined) fromHeads(heads.readings, index, q, logged);
+    const loggedRows = logged.sorted(order);
     let next = 0;
-    const out: StoredReading[] = [];
+    const out = new Rows();
     const last = hourOf(q.to - 1);
     let hour = hourOf(q.from);
     let width = FIRST_WINDOW_HOURS;
     while (hour <= last && out.length < q.limit) {
       let start = this.firstHourWithData(series, hour, last);
-      const loggedHour = next < logged.length ? hourOf(logged[next]!.time) : undefined;
+      const loggedHour = next < loggedRows.length ? hourOf(loggedRows[next * COLUMN_WIDTH + 1]!) : undefined;
       if (loggedHour !== undefined && (start === undefined || loggedHour < start)) start = loggedHour;
       if (start === undefined) break;
       const end = Math.min(last, start + (width - 1) * CHUNK_HOUR_MS);
-      const window: StoredReading[] = [];
-      for (const s of series) {
-        for (const data of this.chunks.all(s.id, start, end, q.from, q.to) as Buffer[]) collect(decodeChunk(data), s, q, window);
+      const window = new Rows();
+      for (const [i, s] of series.entries()) {
+        for (const data of this.chunks.all(s.id, start, end, q.from, q.to) as Buffer[]) collect(decodeChunk(data), i, q, window);
       }
-      while (next < logged.length && logged[next]!.time < end + CHUNK_HOUR_MS) window.push(logged[next++]!);
-      window.sort(byTimeThenMetric);
+      for (; next * COLUMN_WIDTH < loggedRows.length && loggedRows[next * COLUMN_WIDTH + 1]! < end + CHUNK_HOUR_MS; next++) {
+        window.push(loggedRows[next * COLUMN_WIDTH]!, loggedRows, next * COLUMN_WIDTH + 1);
+      }
       // A head written as a chunk after the writer thread answered is in both: (metric, time) is stored once.
-      for (const r of window) {
-        const prev = out[out.length - 1];
-        if (prev !== undefined && prev.time === r.time && prev.metric === r.metric) continue;
-        out.push(r);
-      }
+      out.appendUnique(window.sorted(order), q.limit);
       hour = end + CHUNK_HOUR_MS;
       width = Math.min(MAX_WINDOW_HOURS, width * 2);
     }
-    if (out.length > q.limit) out.length = q.limit;
-    return out;
+    return { series: answer, rows: out.done() };
   }
 
   private series(q: ReadingQuery): SeriesRow[] {
     return (q.metric === undefined ? this.seriesOfDevice.all(q.device) : this.seriesOfMetric.all(q.device, q.metric)) as SeriesRow[];
-  }
-
-  /** The live logged readings of `series` in rows after `after`, sorted like the result. */
-  private logged(series: readonly SeriesRow[], q: ReadingQuery, after: number): StoredReading[] {
-    const byId = new Map(series.map((s) => [s.id, s]));
-    const out: StoredReading[] = [];
-    this.log.each(new Map(series.map((s) => [s.id, s.flushed_log])), q.from, q.to, (id, v, o) => {
-      if (v[o + 1]! < q.to) out.push(reading(byId.get(id)!, v, o + 1));
-    }, after);
-    return out.sort(byTimeThenMetric);
   }
 
   private firstHourWithData(series: readonly SeriesRow[], from: number, to: number): number | undefined {
@@ -109,31 +100,90 @@ export class ChunkQuery {
 }
 
 /** Adds the readings of the writer thread's heads (log layout) for the query's series to `into`. */
-function fromHeads(heads: Float64Array, series: readonly SeriesRow[], q: ReadingQuery, into: StoredReading[]): void {
-  const byId = new Map(series.map((s) => [s.id, s]));
+function fromHeads(heads: Float64Array, index: ReadonlyMap<number, number>, q: ReadingQuery, into: Rows): void {
   for (let o = 0; o < heads.length; o += LOG_WIDTH) {
-    const s = byId.get(heads[o]!);
+    const i = index.get(heads[o]!);
     const time = heads[o + 1]!;
-    if (s !== undefined && time >= q.from && time < q.to) into.push(reading(s, heads, o + 1));
+    if (i !== undefined && time >= q.from && time < q.to) into.push(i, heads, o + 1);
   }
 }
 
-function collect(values: Float64Array, s: SeriesRow, q: ReadingQuery, into: StoredReading[]): void {
+function collect(values: Float64Array, series: number, q: ReadingQuery, into: Rows): void {
   for (let o = 0; o < values.length; o += CHUNK_WIDTH) {
     const time = values[o]!;
-    if (time >= q.from && time < q.to) into.push(reading(s, values, o));
+    if (time >= q.from && time < q.to) into.push(series, values, o);
   }
 }
 
-/** The reading of series `s` at `values[o]` in chunk layout (time, value, seq, receive time, flags). */
-function reading(s: SeriesRow, values: Float64Array, o: number): StoredReading {
-  return {
-    site: s.site, node: s.node, device: s.device, metric: s.metric, unit: s.unit, time: values[o]!, value: values[o + 1]!,
-    seq: values[o + 2]!, receivedAt: values[o + 3]!, flags: values[o + 4]!,
-  };
+/** A growing n x COLUMN_WIDTH array of rows. */
+class Rows {
+  private data = new Float64Array(64 * COLUMN_WIDTH);
+  private n = 0;
+
+  /** Readings held. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Appends series index `series` and the five numbers at `values[o]` (time, value, seq, receive time, flags). */
+  push(series: number, values: Float64Array, o: number): void {
+    if ((this.n + 1) * COLUMN_WIDTH > this.data.length) this.grow();
+    const d = this.data;
+    const p = this.n++ * COLUMN_WIDTH;
+    d[p] = series; d[p + 1] = values[o]!; d[p + 2] = values[o + 1]!; d[p + 3] = values[o + 2]!; d[p + 4] = values[o + 3]!; d[p + 5] = values[o + 4]!;
+  }
+
+  /** Appends the rows of `sorted` (ordered by RowOrder) that do not repeat the last row's (time, series), up to `limit`. */
+  appendUnique(sorted: Float64Array, limit: number): void {
+    for (let o = 0; o < sorted.length && this.n < limit; o += COLUMN_WIDTH) {
+      const p = (this.n - 1) * COLUMN_WIDTH;
+      if (this.n > 0 && this.data[p + 1] === sorted[o + 1] && this.data[p] === sorted[o]) continue;
+      this.push(sorted[o]!, sorted, o + 1);
+    }
+  }
+
+  /** The rows, ordered by time, then metric (a copy only when out of order). */
+  sorted(order: RowOrder): Float64Array {
+    const d = this.done();
+    const n = this.n;
+    let inOrder = true;
+    for (let j = 1; j < n && inOrder; j++) inOrder = order.compare(d, (j - 1) * COLUMN_WIDTH, j * COLUMN_WIDTH) < 0;
+    if (inOrder) return d;
+    const idx = new Uint32Array(n);
+    for (let j = 0; j < n; j++) idx[j] = j;
+    // TypedArray#sort is stable: equal (time, metric) keep arrival order, and the first copy wins in appendUnique.
+    idx.sort((a, b) => order.compare(d, a * COLUMN_WIDTH, b * COLUMN_WIDTH));
+    const out = new Float64Array(n * COLUMN_WIDTH);
+    for (let j = 0; j < n; j++) out.set(d.subarray(idx[j]! * COLUMN_WIDTH, (idx[j]! + 1) * COLUMN_WIDTH), j * COLUMN_WIDTH);
+    return out;
+  }
+
+  /** The rows held (a view). */
+  done(): Float64Array {
+    return this.data.subarray(0, this.n * COLUMN_WIDTH);
+  }
+
+  private grow(): void {
+    const next = new Float64Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
 }
 
-/** The old store's ORDER BY t, metric (SQLite BINARY collation; metric names are ASCII, so code-unit order matches). */
-function byTimeThenMetric(a: StoredReading, b: StoredReading): number {
-  return a.time - b.time || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0);
+/**
+ * The old store's ORDER BY t, metric (SQLite BINARY collation; metric names are ASCII, so code-unit order matches):
+ * series indexes ranked by their metric.
+ */
+class RowOrder {
+  private readonly rank: number[] = [];
+
+  constructor(metrics: readonly string[]) {
+    const byMetric = metrics.map((_, i) => i).sort((a, b) => (metrics[a]! < metrics[b]! ? -1 : metrics[a]! > metrics[b]! ? 1 : 0));
+    byMetric.forEach((i, r) => { this.rank[i] = r; });
+  }
+
+  /** Order of the rows at offsets `a` and `b` of `d`. */
+  compare(d: Float64Array, a: number, b: number): number {
+    return d[a + 1]! - d[b + 1]! || this.rank[d[a]!]! - this.rank[d[b]!]!;
+  }
 }

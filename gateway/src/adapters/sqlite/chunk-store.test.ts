@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredReading } from '../../domain/reading.js';
 import { ChunkQuery } from './chunk-query.js';
+import { columnsToReadings } from '../../domain/reading-columns.js';
 import { H, H0, r, times } from '../../../test/support/hour-readings.js';
 import { SqliteTelemetryStore } from './telemetry-store.js';
 import { WorkerWriter } from './worker-writer.js';
@@ -144,7 +145,7 @@ describe('chunked SQLite store', () => {
       // The heads answer (log layout) still holds 2000, now also in a chunk, and 3000, only in the head.
       const heads = Float64Array.from([id, H0 + 2000, 2000, 1, H0 + 2005, 0, id, H0 + 3000, 3000, 1, H0 + 3005, 0]);
       const got = new ChunkQuery(db).query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, { readings: heads, logRow: 0 });
-      expect(times(got)).toEqual([1000, 2000, 3000]);
+      expect(times(columnsToReadings(got))).toEqual([1000, 2000, 3000]);
     } finally {
       db.close();
     }
@@ -165,7 +166,7 @@ describe('chunked SQLite store', () => {
       expect(db.prepare('SELECT count(*) FROM ingest_log').pluck().get()).toBe(2);
       const query = new ChunkQuery(db);
       const got = db.transaction(() => query.query({ device: 'd1', from: H0, to: H0 + H, limit: 100 }, heads)).deferred();
-      expect(times(got)).toEqual([1000, 2000, ...Array.from({ length: 30 }, (_, k) => 3000 + k)]);
+      expect(times(columnsToReadings(got))).toEqual([1000, 2000, ...Array.from({ length: 30 }, (_, k) => 3000 + k)]);
     } finally {
       db.close();
       await writer.close();

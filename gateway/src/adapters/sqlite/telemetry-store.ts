@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type { HeldHour } from '../../domain/rules/held-hours.js';
 import type { ReadingQuery, SeriesBucket, SeriesQuery, TelemetryStore, WriteResult } from '../../ports/telemetry-store.js';
 import type { StoredReading } from '../../domain/reading.js';
+import { columnsToReadings, type ReadingColumns } from '../../domain/reading-columns.js';
 import { migrate, openDatabase, type SqliteOptions } from './database.js';
 import { SqliteRetention } from './retention.js';
 import { BatchWriter, SeriesEncoder } from './batch-writer.js';
@@ -77,8 +78,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly worker: WorkerWriter | undefined;
   private readonly chunks: ChunkQuery;
   private readonly logReader: LogReader;
-  private readonly queryTx: Database.Transaction<(q: ReadingQuery, heads?: HeadsSnapshot) => StoredReading[]>;
-  private readonly queryManyTx: Database.Transaction<(qs: readonly ReadingQuery[], heads?: HeadsSnapshot) => StoredReading[][]>;
+  private readonly queryTx: Database.Transaction<(q: ReadingQuery, heads?: HeadsSnapshot) => ReadingColumns>;
+  private readonly queryManyTx: Database.Transaction<(qs: readonly ReadingQuery[], heads?: HeadsSnapshot) => ReadingColumns[]>;
   private readonly seriesAgg: SeriesAggregator;
   private readonly seriesTx: Database.Transaction<(q: SeriesQuery, heads?: HeadsSnapshot) => SeriesBucket[]>;
 
@@ -133,6 +134,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async query(q: ReadingQuery): Promise<StoredReading[]> {
+    return columnsToReadings(await this.queryColumns(q));
+  }
+
+  /** The answer of `query` as columns, no object per reading (chunk-query.ts; the readings endpoint writes it). */
+  async queryColumns(q: ReadingQuery): Promise<ReadingColumns> {
     const heads = q.limit > 0 && q.to > q.from ? await this.liveHeads(this.chunks.seriesIds(q), q.from, q.to) : undefined;
     return this.queryTx.deferred(q, heads);
   }
@@ -147,7 +153,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     if (live.length === 0) return qs.map(() => []);
     const series = [...new Set(live.flatMap((q) => this.chunks.seriesIds(q)))];
     const heads = await this.liveHeads(series, live.reduce((m, q) => Math.min(m, q.from), Infinity), live.reduce((m, q) => Math.max(m, q.to), -Infinity));
-    return this.queryManyTx.deferred(qs, heads);
+    return this.queryManyTx.deferred(qs, heads).map(columnsToReadings);
   }
 
   heldHours(device: string, metric: string, from: number, to: number): Promise<HeldHour[]> {

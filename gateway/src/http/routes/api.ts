@@ -6,15 +6,9 @@ import { REJECT_CODES } from '../../domain/reject-codes.js';
 import type { QuarantineEntry } from '../../ports/quarantine.js';
 import type { AppDeps } from '../deps.js';
 import { GatewayError } from '../errors.js';
-import { DeviceBody, ErrorBody, NodeBody, QuarantineBody, ReadingBody, RollupBody, StatusEventBody } from '../schemas.js';
+import { ReadingsQuery, registerReadingsRoute } from './readings.js';
+import { DeviceBody, ErrorBody, NodeBody, QuarantineBody, RollupBody, StatusEventBody } from '../schemas.js';
 
-const ReadingsQuery = Type.Object({
-  device: Type.String({ minLength: 1 }),
-  metric: Type.Optional(Type.String({ minLength: 1 })),
-  from: Type.Optional(Type.Integer({ description: 'Device time from (inclusive), ms. Default: 24 h before `to`' })),
-  to: Type.Optional(Type.Integer({ description: 'Device time to (exclusive), ms. Default: now + 1 h' })),
-  limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
-});
 const QuarantineQuery = Type.Object({
   code: Type.Optional(Type.Union(Object.keys(REJECT_CODES).map((c) => Type.Literal(c)))),
   device: Type.Optional(Type.String()),
@@ -25,17 +19,7 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export function registerApiRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
   const { deps } = opts;
-  app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/readings', {
-    config: { access: 'read' },
-    schema: { summary: 'Readings of one device in a device-time range, oldest first', tags: ['data'], querystring: ReadingsQuery,
-      response: { 200: Type.Object({ readings: Type.Array(ReadingBody) }), 400: ErrorBody } },
-  }, async (req) => {
-    const to = req.query.to ?? Date.now() + 3_600_000;
-    const from = req.query.from ?? to - 25 * 3_600_000;
-    if (from >= to) throw new GatewayError('E_BAD_REQUEST', '`from` must be before `to`');
-    const readings = await deps.store.query({ device: req.query.device, from, to, limit: req.query.limit, ...(req.query.metric !== undefined ? { metric: req.query.metric } : {}) });
-    return { readings };
-  });
+  registerReadingsRoute(app, { store: deps.store });
   app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/rollups', {
     config: { access: 'read' },
     schema: { summary: 'Hourly min/max/mean/count of one device (readings past raw retention live on here)', tags: ['data'], querystring: ReadingsQuery,
