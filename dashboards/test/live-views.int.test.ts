@@ -3,7 +3,9 @@
  * stores, the rules running) in Debian's Chromium: with a view open, a GPS fix published over MQTT moves the
  * shipment's last position and track, a shock raises a flag that appears in the order's story, and a new status from
  * the order hub (a registry write) appears too, all without a reload (a marker set on the page's window survives).
- * Every wait polls the page with a generous deadline; nothing depends on the machine's speed.
+ * Then both views at a tablet's 768 px: no sideways scroll of the page, the shipment reached and opened by Tab and
+ * Enter, the order opened from its form by the keyboard, every time written with its zone and the zone named.
+ * Every wait polls the page with a generous deadline; nothing depends on the machine's speed. The tests run in order.
  *
  * Screenshots go to COLDTRACE_SCREENSHOT_DIR, or to a `coldtrace-dashboard-screenshots-*` folder under the system
  * temp dir (kept, its path printed).
@@ -131,5 +133,45 @@ describe('live views', () => {
     await expect.poll(() => page.locator('#order-timeline li[data-kind="status"]').count(), DEADLINE).toBe(2);
     expect(await marked()).toBe(42);
     await page.screenshot({ path: join(shots, 'live-order-O-LIVE.png'), fullPage: true });
+  }, 240_000);
+
+  it('fits a tablet\'s 768 px, works from the keyboard, names the zone of every time', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // Times are written `6 Dec 2026, 23:15:00 CET`: each ends with the zone's name (Amsterdam: CET in December).
+    const unzoned = (root: string) => page.locator(`${root} time`).evaluateAll((els) => els.map((e) => e.textContent ?? '').filter((t) => !/(CET|CEST)$/.test(t)));
+
+    await page.goto(url('/#/shipments'));
+    const link = page.locator('#shipments-table tr[data-shipment="S-LIVE"] a');
+    await expect.poll(() => link.count(), DEADLINE).toBe(1);
+    // From the top of the page, Tab alone reaches the shipment's link; Enter opens it.
+    await page.locator('body').focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await link.evaluate((a) => a === document.activeElement);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url(), DEADLINE).toMatch(/#\/shipments\/S-LIVE$/);
+    await expect.poll(() => page.locator('#shipment-detail svg.route-plot path.route-track').count(), DEADLINE).toBe(1);
+    await expect.poll(() => page.locator('#shipment-window').textContent(), DEADLINE).not.toBe('Loading…');
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    expect(await page.locator('#shipments-zone').textContent()).toContain('Europe/Amsterdam');
+    expect(await unzoned('#shipments-view')).toEqual([]);
+    await page.screenshot({ path: join(shots, 'live-shipments-tablet-768.png'), fullPage: true });
+
+    // The order form from the keyboard: type the id, Enter. Its story has the shock's flags of the test above.
+    await page.goto(url('/#/orders'));
+    await page.locator('#order-id').focus();
+    await page.keyboard.type('O-LIVE');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#order-timeline li[data-kind="flag"]').count(), DEADLINE).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#order-view .evidence-slot svg, #order-view .evidence-slot canvas').count(), DEADLINE).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#order-view svg.route-plot').count(), DEADLINE).toBe(1);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    expect(await page.locator('#order-zone').textContent()).toContain('Europe/Amsterdam');
+    expect(await unzoned('#order-view')).toEqual([]);
+    await page.screenshot({ path: join(shots, 'live-order-tablet-768.png'), fullPage: true });
   }, 240_000);
 });
