@@ -1,15 +1,22 @@
 /**
  * The S3 photo store against a real S3-protocol server: OpenStack Swift 2.30's s3api (test/support/swift.ts), from
  * Debian. The PhotoBlobs contract, then what only a remote store can do wrong: refused credentials, a missing bucket,
- * a server that is down or does not answer, a body damaged on the way, a large body.
+ * a server that is down or does not answer, a body damaged on the way, a large body; and a whole gateway on
+ * COLDTRACE_PHOTO_STORE=s3: uploads land in the bucket, a wrong secret stops it at start, a store that is down does not.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3PhotoBlobs, type S3PhotoBlobsOptions } from '../../src/adapters/photos/s3-store.js';
 import { blob, describePhotoBlobsContract } from '../photo-blobs-contract.js';
 import { freePort } from '../support/influx-servers.js';
+import { startTestGateway, testConfig } from '../support/gateway.js';
+import { makeJpeg, sha256, upload } from '../support/photos.js';
+import { describeStartError } from '../../src/start-errors.js';
 import { startSwift, type Swift } from '../support/swift.js';
 
 const BUCKET = 'photos';
@@ -146,5 +153,60 @@ describe('S3PhotoBlobs without a server', () => {
     expect(String(error)).not.toContain(secret);
     expect(store.describe).not.toContain(secret);
     await store.close();
+  });
+});
+
+describe('a gateway on COLDTRACE_PHOTO_STORE=s3', () => {
+  const secrets = mkdtempSync(join(tmpdir(), 'coldtrace-s3-secret-'));
+  afterAll(() => rmSync(secrets, { recursive: true, force: true }));
+  const query = { site: 'AMS', node: 'edge-1', device: 'CAM-PACK', takenAt: '2026-03-01T10:00:00+01:00', seq: 1, trigger: 'scan', station: 'packing 1' } as const;
+  function env(extra: Record<string, string> = {}): Record<string, string> {
+    writeFileSync(join(secrets, 'secret'), `${swift.secretAccessKey}\n`);
+    return {
+      COLDTRACE_PHOTO_STORE: 's3', COLDTRACE_S3_ENDPOINT: swift.endpoint, COLDTRACE_S3_BUCKET: BUCKET, COLDTRACE_S3_PREFIX: 'gateway',
+      COLDTRACE_S3_ACCESS_KEY_ID: swift.accessKeyId, COLDTRACE_S3_SECRET_ACCESS_KEY_FILE: join(secrets, 'secret'), ...extra,
+    };
+  }
+
+  it('stores an uploaded photo and its thumbnail in the bucket, not on its disk, and serves it back', async () => {
+    const gw = await startTestGateway(env());
+    try {
+      const jpeg = await makeJpeg({ width: 800, height: 600, exif: { original: '2026:03:01 10:00:30', offset: '+01:00' }, seed: 21 });
+      expect(await upload(gw.httpUrl, jpeg, query)).toMatchObject({ status: 201, json: { sha256: sha256(jpeg), stored: 'new' } });
+      expect(await upload(gw.httpUrl, jpeg, { ...query, seq: 2 })).toMatchObject({ status: 200, json: { stored: 'duplicate' } });
+      const bucket = new S3PhotoBlobs(options({ prefix: 'gateway' }));
+      expect(Buffer.from((await bucket.get(sha256(jpeg)))!).equals(jpeg)).toBe(true);
+      expect(await bucket.has(`${sha256(jpeg)}.thumb.jpg`)).toBe(true);
+      await bucket.close();
+      expect(existsSync(join(gw.dataDir, 'photos'))).toBe(false);
+      const back = await fetch(`${gw.httpUrl}/api/v1/photos/${sha256(jpeg)}`);
+      expect(back.status).toBe(200);
+      expect(Buffer.from(await back.arrayBuffer()).equals(jpeg)).toBe(true);
+    } finally {
+      await gw.destroy();
+    }
+  });
+
+  it('refuses to start with a wrong secret, saying what to check', async () => {
+    writeFileSync(join(secrets, 'wrong'), 'not-the-secret\n');
+    const e = await startTestGateway({ ...env(), COLDTRACE_S3_SECRET_ACCESS_KEY_FILE: join(secrets, 'wrong') }).then(() => undefined, (err: unknown) => err);
+    expect(e).toMatchObject({ code: 'E_PHOTO_STORE_AUTH' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'coldtrace-gw-'));
+    try {
+      expect(describeStartError(e, testConfig(dataDir, env()))).toMatch(/^photo store: S3 open s3:\/\/photos\/gateway\/ at .*COLDTRACE_S3_SECRET_ACCESS_KEY/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts while the store is down, and answers uploads with a server error until it is back', async () => {
+    const port = await freePort();
+    const gw = await startTestGateway(env({ COLDTRACE_S3_ENDPOINT: `http://127.0.0.1:${port}`, COLDTRACE_S3_MAX_ATTEMPTS: '1' }));
+    try {
+      const jpeg = await makeJpeg({ width: 320, height: 240, seed: 22 });
+      expect((await upload(gw.httpUrl, jpeg, query)).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await gw.destroy();
+    }
   });
 });
