@@ -10,15 +10,13 @@
  * Screenshots go to COLDTRACE_SCREENSHOT_DIR, or to a `coldtrace-dashboard-screenshots-*` folder under the system
  * temp dir (kept, its path printed).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { connect, getJson, request, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { launchChromium } from './support/browser.js';
+import { browserSession, type BrowserSession } from './support/browser.js';
 import { gatewayWithRegistry } from './support/gateway-with-registry.js';
 
 const MIN = 60_000;
@@ -54,9 +52,8 @@ const REGISTRY = {
 
 let gw: TestGateway | undefined;
 let client: MqttClient | undefined;
-let context: BrowserContext | undefined;
+let browser: BrowserSession | undefined;
 let page: Page;
-let profile: string;
 let shots: string;
 let seq = 0;
 
@@ -79,19 +76,14 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('timed out waiting for the last position of S-LIVE');
     await new Promise((r) => setTimeout(r, 250));
   }
-  profile = await mkdtemp(join(tmpdir(), 'coldtrace-live-'));
-  shots = process.env['COLDTRACE_SCREENSHOT_DIR'] ?? (await mkdtemp(join(tmpdir(), 'coldtrace-dashboard-screenshots-')));
-  await mkdir(shots, { recursive: true });
-  context = await launchChromium(join(profile, 'chromium-profile'), { timezoneId: 'Europe/Amsterdam' });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await browserSession('live-views', { timezoneId: 'Europe/Amsterdam' });
+  ({ page, shots } = browser);
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await client?.endAsync();
   await gw?.destroy();
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
-  if (shots !== undefined) console.log(`live views screenshots in ${shots}`);
 });
 
 describe('live views', () => {
