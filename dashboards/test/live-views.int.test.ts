@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { connect, getJson, request, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { browserSession, type BrowserSession } from './support/browser.js';
+import { openBrowserSession, type BrowserSession } from './support/session.js';
 import { gatewayWithRegistry } from './support/gateway-with-registry.js';
 
 const MIN = 60_000;
@@ -76,7 +76,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('timed out waiting for the last position of S-LIVE');
     await new Promise((r) => setTimeout(r, 250));
   }
-  browser = await browserSession('live-views', { timezoneId: 'Europe/Amsterdam' });
+  browser = await openBrowserSession('live-views', 'Europe/Amsterdam');
   ({ page, shots } = browser);
 }, 180_000);
 

@@ -4,11 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const DASHBOARDS = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,30 +29,4 @@ export function launchChromium(profileDir: string, opts: { timezoneId?: string; 
     ...(opts.timezoneId !== undefined ? { timezoneId: opts.timezoneId } : {}),
     locale: 'en-GB',
   });
-}
-
-export interface BrowserSession {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Where screenshots go: COLDTRACE_SCREENSHOT_DIR, or a `coldtrace-dashboard-screenshots-*` temp folder that is kept. */
-  readonly shots: string;
-  /** Closes Chromium, removes its profile and prints where the screenshots are. */
-  close(): Promise<void>;
-}
-
-/** Chromium in a profile of its own (removed by close) with one page, and the screenshots folder. */
-export async function browserSession(name: string, opts: Parameters<typeof launchChromium>[1] = {}): Promise<BrowserSession> {
-  const profile = await mkdtemp(join(tmpdir(), `coldtrace-${name}-`));
-  const shots = process.env['COLDTRACE_SCREENSHOT_DIR'] ?? (await mkdtemp(join(tmpdir(), 'coldtrace-dashboard-screenshots-')));
-  await mkdir(shots, { recursive: true });
-  const context = await launchChromium(join(profile, 'chromium-profile'), opts);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context, page, shots,
-    close: async () => {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-      console.log(`${name} screenshots in ${shots}`);
-    },
-  };
 }
