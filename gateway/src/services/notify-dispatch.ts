@@ -12,6 +12,7 @@ import { signAck } from '../domain/notify/ack-link.js';
 import { renderMessage, type AlarmInfo } from '../domain/notify/message.js';
 import type { NotifyPolicy } from '../domain/notify/policy.js';
 import type { Alarm, ChannelSend, NewMessage, NotifyStore, OutMessage } from '../ports/notify.js';
+import { policyOfTest } from './notify-test-alarm.js';
 
 export interface DispatchOptions {
   /** Most messages read from the outbox per round. */
@@ -87,9 +88,11 @@ export class NotifyDispatch {
       kind: first.kind, language: first.language, step: Math.max(...group.map((m) => m.step)),
       alarms: infos.map((x) => ({ info: x.info, ...(x.ackUrl !== undefined ? { ackUrl: x.ackUrl } : {}) })),
       ...(first.failing !== undefined ? { failing: first.failing } : {}),
+      ...(first.kind === 'test' ? { test: { policy: policyOfTest(first.groupKey), id: first.groupKey } } : {}),
     });
     const ids = group.map((m) => m.id);
-    const alarmIds = [...new Set(group.flatMap((m) => (m.alarmId !== undefined ? [m.alarmId] : [])))];
+    // A test alarm's attempts are logged under the test's id (notify-test-alarm.ts).
+    const alarmIds = first.kind === 'test' ? [first.groupKey] : [...new Set(group.flatMap((m) => (m.alarmId !== undefined ? [m.alarmId] : [])))];
     const channel = this.d.channels.get(first.channel);
     let error: string | undefined;
     try {

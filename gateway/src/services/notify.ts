@@ -20,6 +20,7 @@ import { FlagTransitionError, type FlagChange, type FlagStore } from '../ports/f
 import type { Alarm, ChannelSend, NewMessage, NotifyStore, SilenceRecord } from '../ports/notify.js';
 import { NotifyDispatch, type DispatchOptions } from './notify-dispatch.js';
 import type { FactsOf } from './notify-facts.js';
+import { testAlarm, type TestAlarm } from './notify-test-alarm.js';
 import { WakeTimer } from './wake-timer.js';
 
 export interface NotifyOptions extends DispatchOptions {
@@ -116,6 +117,16 @@ export class NotifyService {
       if (!(e instanceof FlagTransitionError)) throw e;
     }
     return (await this.d.store.get(alarmId)) ?? a;
+  }
+
+  /** Sends a policy's test alarm now (notify-test-alarm.ts); undefined when there is no such policy. */
+  async testAlarm(policyId: string, by: string): Promise<(TestAlarm & { readonly by: string }) | undefined> {
+    const t = testAlarm(this.d.policy, policyId, this.d.clock.now());
+    if (t === undefined) return undefined;
+    await this.d.store.enqueue(t.messages);
+    this.d.log.warn({ test: t.test.id, by, messages: t.messages.length, unreached: t.test.unreached }, 'notifications: a test alarm goes out');
+    this.wake(0);
+    return { ...t.test, by };
   }
 
   /** An ad-hoc silence (who, why, until when): alarms it matches that open while it is in force are held until it ends. */

@@ -5,8 +5,6 @@
  * the reminder calibration/due-in/30, which a notification policy for quality sends through its outbox to a real
  * webhook receiver.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { dataTopic } from '@coldtrace/contract';
 import { connect, request, startTestGateway, type Body, type TestGateway } from '../support/gateway.js';
+import { startJsonReceiver, type JsonReceiver } from '../support/json-receiver.js';
 import { custodyDocument, HOUR } from '../support/registry-fixture.js';
 
 const DAY = 24 * HOUR;
@@ -36,8 +35,7 @@ async function until<T>(check: () => Promise<T | undefined>, ms = 20_000): Promi
 describe('calibration in the rules', { timeout: 60_000 }, () => {
   let gw: TestGateway;
   let client: MqttClient;
-  let hook: Server;
-  const received: Body[] = [];
+  let hook: JsonReceiver;
   const dir = mkdtempSync(join(tmpdir(), 'ct-cal-rules-'));
   const put = (device: string, certificate: string, body: Record<string, unknown>): Promise<{ status: number; json: Body }> =>
     request('PUT', `${gw.httpUrl}/api/v1/devices/${device}/calibrations/${certificate}`, body, { 'x-coldtrace-actor': 'qa.lena' });
@@ -47,18 +45,10 @@ describe('calibration in the rules', { timeout: 60_000 }, () => {
   };
 
   beforeAll(async () => {
-    hook = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hook = await startJsonReceiver();
     const policy = join(dir, 'notify.json');
     writeFileSync(policy, JSON.stringify({
-      channels: [{ name: 'hook', kind: 'webhook', format: 'json', url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/notify` }],
+      channels: [{ name: 'hook', kind: 'webhook', format: 'json', url: hook.url }],
       recipients: [{ id: 'quinn', name: 'Quinn', language: 'en', contacts: { hook: '+31600000001' } }],
       policies: [{ id: 'quality', match: { rules: ['calibration/'] }, steps: [{ notify: ['quinn'] }], group: { waitSec: 0, intervalSec: 0 } }],
     }));
@@ -69,7 +59,7 @@ describe('calibration in the rules', { timeout: 60_000 }, () => {
   afterAll(async () => {
     await client?.endAsync();
     await gw?.destroy();
-    await new Promise((r) => hook?.close(r));
+    await hook?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,7 +92,7 @@ describe('calibration in the rules', { timeout: 60_000 }, () => {
     const reminder = await until(() => flag('calibration/due-in/30@device:S-DEST'));
     expect(reminder).toMatchObject({ active: true, severity: 'warning', related: { zones: ['Z-DEST'], orders: [] } });
     expect(await flag('calibration/due-in/7@device:S-DEST')).toBeUndefined();
-    const message = await until(() => Promise.resolve(received.find((b) => (b.alarms ?? []).some((a: Body) => a.flagId === 'calibration/due-in/30@device:S-DEST'))));
+    const message = await until(() => Promise.resolve(hook.received.find((b) => (b.alarms ?? []).some((a: Body) => a.flagId === 'calibration/due-in/30@device:S-DEST'))));
     expect(message).toMatchObject({ to: '+31600000001', recipient: 'quinn', language: 'en' });
     expect(message.text).toContain('calibration due within 30 days');
     const log = (await request('GET', `${gw.httpUrl}/api/v1/notifications/deliveries`)).json;

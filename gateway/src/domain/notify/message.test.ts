@@ -37,6 +37,17 @@ describe('renderMessage', () => {
   });
 });
 
+describe('test alarm messages', () => {
+  it.each([
+    ['en', '[Coldtrace] TEST of alarm policy \'wh1\' (step 2): no action needed', 'Test test:wh1:1000, recorded in the delivery log.'],
+    ['zh', '[Coldtrace] 测试：报警策略“wh1”（第 2 级），无需处理', '测试编号 test:wh1:1000'],
+  ] as const)('says in %s that it is a test of the policy, naming the test', (language, subject, inText) => {
+    const m = renderMessage({ kind: 'test', language, step: 2, alarms: [], test: { policy: 'wh1', id: 'test:wh1:1000' } });
+    expect(m.subject).toBe(subject);
+    expect(m.text).toContain(inText);
+  });
+});
+
 describe('ack links', () => {
   const key = 'k'.repeat(32);
   const token = signAck({ alarm: 'a1', by: 'ana', exp: 2000 }, key);

@@ -27,7 +27,7 @@ export interface AlarmInfo {
   readonly evidenceUrl?: string;
 }
 
-export type MessageKind = 'alarm' | 'channel-failing';
+export type MessageKind = 'alarm' | 'channel-failing' | 'test';
 
 export interface MessageInput {
   readonly kind: MessageKind;
@@ -37,6 +37,8 @@ export interface MessageInput {
   readonly alarms: readonly { readonly info: AlarmInfo; readonly ackUrl?: string }[];
   /** For 'channel-failing': the channel and its provider's last error. */
   readonly failing?: { readonly channel: string; readonly error: string; readonly recipient: string };
+  /** For 'test': the policy tested and the test's id (`test:POLICY:ms`), which its delivery log entries carry. */
+  readonly test?: { readonly policy: string; readonly id: string };
 }
 
 export interface Message {
@@ -57,6 +59,8 @@ const WORDS = {
     evidence: 'Evidence', ack: 'Acknowledge (stops the escalation)', at: ' at ', none: 'none',
     failing: (c: string, r: string) => `Notification channel '${c}' is failing: ${r} may not be reached`,
     failingBody: (c: string, e: string) => `Deliveries on channel '${c}' keep failing; the provider's last answer: ${e}. They are retried; the alarms below are sent here meanwhile.`,
+    test: (p: string, s: number) => `TEST of alarm policy '${p}' (step ${s}): no action needed`,
+    testBody: (id: string) => `This is a test of the alarm system: if you read it, alarms of this policy reach you on this channel. Nothing is wrong. Test ${id}, recorded in the delivery log.`,
   },
   zh: {
     severity: { warning: '警告', major: '重要报警', critical: '紧急报警' } as Record<Severity, string>,
@@ -66,6 +70,8 @@ const WORDS = {
     evidence: '证据', ack: '确认（停止升级）', at: '，', none: '无',
     failing: (c: string, r: string) => `通知渠道“${c}”发送失败：可能无法通知 ${r}`,
     failingBody: (c: string, e: string) => `渠道“${c}”的发送持续失败，服务商最后的答复：${e}。系统会继续重试；以下报警同时通过本渠道发送。`,
+    test: (p: string, s: number) => `测试：报警策略“${p}”（第 ${s} 级），无需处理`,
+    testBody: (id: string) => `这是报警系统的测试：收到此消息说明本策略的报警能通过本渠道送达。一切正常。测试编号 ${id}，已记入发送日志。`,
   },
 } as const;
 
@@ -74,6 +80,9 @@ export function renderMessage(m: MessageInput): Message {
   const first = m.alarms[0]?.info;
   const lines: string[] = [];
   let subject: string;
+  if (m.kind === 'test' && m.test !== undefined) {
+    return { subject: `[Coldtrace] ${w.test(m.test.policy, m.step)}`, text: `${w.testBody(m.test.id)}\n` };
+  }
   if (m.kind === 'channel-failing' && m.failing !== undefined) {
     subject = `[Coldtrace] ${w.failing(m.failing.channel, m.failing.recipient)}`;
     lines.push(w.failingBody(m.failing.channel, m.failing.error), '');

@@ -14,7 +14,7 @@ import { ErrorBody } from '../schemas.js';
 import { authorOf } from './registry.js';
 
 export interface NotificationRouteDeps {
-  readonly notifications: Pick<NotifyService, 'acknowledge' | 'acknowledgeByLink' | 'silence' | 'expireSilence'>;
+  readonly notifications: Pick<NotifyService, 'acknowledge' | 'acknowledgeByLink' | 'silence' | 'expireSilence' | 'testAlarm'>;
   readonly store: Pick<NotifyStore, 'alarms' | 'get' | 'attempts' | 'messages' | 'silences'>;
   readonly policy: NotifyPolicy;
   readonly clock: Clock;
@@ -131,6 +131,21 @@ export function registerNotificationRoutes(app: FastifyInstance, opts: { deps: N
     if (b.endsAt <= (b.startsAt ?? now) || b.endsAt <= now) throw new GatewayError('E_BAD_REQUEST', 'endsAt must be after startsAt and in the future');
     if (b.endsAt - (b.startsAt ?? now) > 31 * 86_400_000) throw new GatewayError('E_BAD_REQUEST', 'a silence lasts at most 31 days (a maintenance window in the policy file repeats)');
     return notifications.silence({ ...b, author: authorOf(req).actor });
+  });
+
+  app.post<{ Params: { id: string } }>('/notifications/policies/:id/test', {
+    config: { access: 'operate' },
+    schema: { summary: "A test alarm of a policy: every step's people (on duty now) told on each of their channels through the outbox, each attempt in the delivery log under the test's id (who: X-Coldtrace-Actor)", tags: ['notifications'],
+      params: Type.Object({ id: Type.String({ minLength: 1 }) }),
+      response: { 200: Type.Object({
+        id: Type.String({ description: 'test:POLICY:ms, the delivery log entries\' alarms' }), policy: Type.String(), at: Type.Integer(), by: Type.String(),
+        messages: Type.Array(Type.Object({ recipient: Type.String(), channel: Type.String(), address: Type.String(), step: Type.Integer() })),
+        unreached: Type.Array(Type.Integer(), { description: 'Steps with nobody to tell' }),
+      }), 404: ErrorBody } },
+  }, async (req) => {
+    const t = await notifications.testAlarm(req.params.id, authorOf(req).actor);
+    if (t === undefined) throw new GatewayError('E_NOT_FOUND', `no policy '${req.params.id}'`);
+    return t;
   });
 
   app.delete<{ Params: { id: string } }>('/notifications/silences/:id', {
