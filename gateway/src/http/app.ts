@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.js';
 import { GatewayError } from './errors.js';
+import { PhotoBlobError } from '../ports/photo-blobs.js';
 import { defaultAccessInContext, requireDeclaredAccess } from './access.js';
 import { registerHttpAccess } from './auth-setup.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -64,6 +65,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof GatewayError) return reply.status(err.statusCode).send({ code: err.code, message: err.message });
     if (err instanceof RegistryProblems) return reply.status(400).send({ code: 'E_INVALID', message: err.message, problems: err.problems });
+    // The photo store down or slow (docs/photos.md "Storage"): the client should try again later, and is told so.
+    if (err instanceof PhotoBlobError) {
+      deps.log.error({ code: err.code, err: err.message }, 'photo store failed');
+      if (err.retryable) void reply.header('retry-after', '10');
+      return reply.status(err.retryable ? 503 : 500).send({ code: err.code, message: err.message });
+    }
     const e = err as { validation?: unknown; statusCode?: number; message?: string };
     if (e.validation !== undefined) return reply.status(400).send({ code: 'E_BAD_REQUEST', message: e.message ?? 'bad request' });
     // Fastify's own refusals of a request (not JSON, an unknown media type, too large) are the client's, not ours (#17).

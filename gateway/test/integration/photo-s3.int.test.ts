@@ -199,12 +199,12 @@ describe('a gateway on COLDTRACE_PHOTO_STORE=s3', () => {
     }
   });
 
-  it('starts while the store is down, and answers uploads with a server error until it is back', async () => {
+  it('starts while the store is down, and answers uploads 503 with the store\'s code until it is back', async () => {
     const port = await freePort();
     const gw = await startTestGateway(env({ COLDTRACE_S3_ENDPOINT: `http://127.0.0.1:${port}`, COLDTRACE_S3_MAX_ATTEMPTS: '1' }));
     try {
       const jpeg = await makeJpeg({ width: 320, height: 240, seed: 22 });
-      expect((await upload(gw.httpUrl, jpeg, query)).status).toBeGreaterThanOrEqual(500);
+      expect(await upload(gw.httpUrl, jpeg, query)).toMatchObject({ status: 503, json: { code: 'E_PHOTO_STORE_NETWORK', message: expect.stringContaining('ECONNREFUSED') } });
     } finally {
       await gw.destroy();
     }
