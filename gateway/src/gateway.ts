@@ -181,6 +181,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     sink: opened.flagSink, sitesOf: zoneSites(registryStore), log: log.child({ component: 'flag-mirror' }),
     ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
   });
+  // Flags older than the mirror, or whose point a crash lost, reach the store as their current state.
+  void flagMirror?.backfill(flags).catch((err: unknown) => log.error({ err }, 'flags not backfilled into the remote store'));
   // Flags as Alertmanager alerts (docs/notifications.md): pushed at each change, the firing ones re-sent from the store.
   const alertmanager = new AlertmanagerPush({
     urls: config.alertmanager.urls, flags, clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'alertmanager' }), post: fetchPoster(),

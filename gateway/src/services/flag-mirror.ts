@@ -8,7 +8,7 @@ import { flagPoints } from '../domain/flags/mirror.js';
 import type { Flag } from '../domain/flags/types.js';
 import { zonesOf } from '../domain/alerts/alertmanager.js';
 import type { FlagPointSink } from '../ports/flag-mirror.js';
-import type { FlagChange } from '../ports/flags.js';
+import type { FlagChange, FlagStore } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
 
 export interface FlagMirrorDeps {
@@ -41,6 +41,27 @@ export class FlagMirror {
       this.deps.log.error({ err, flags: changes.map((c) => c.flag.id) }, 'flag events not mirrored to the remote store');
     }
   };
+
+  /**
+   * At start: the last event of each flag (the newest `limit` by change, withdrawn ones too), in chunks of `chunk`.
+   * Such a point is exactly the one its event wrote (same identity, same fields), so a store that has it keeps one;
+   * a store that lacks it (flags older than the mirror, a point lost in a crash between the flag store and the spool)
+   * gets each flag's current state. Earlier events of a flag are not rewritten: their fields were the flag as it was.
+   */
+  async backfill(flags: Pick<FlagStore, 'list'>, limit = 10_000, chunk = 500): Promise<number> {
+    const all = await flags.list({ withdrawn: true, limit });
+    let n = 0;
+    for (let i = 0; i < all.length; i += chunk) {
+      const changes = all.slice(i, i + chunk).flatMap((flag) => {
+        const last = flag.events.at(-1);
+        return last === undefined ? [] : [{ flag, events: [last.kind] }];
+      });
+      const before = this.mirrored;
+      await this.accept(changes);
+      n += this.mirrored - before;
+    }
+    return n;
+  }
 
   /** Points mirrored and changes that could not be, since start. */
   stats(): { mirrored: number; failed: number } {
