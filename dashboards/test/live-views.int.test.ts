@@ -87,6 +87,13 @@ afterAll(async () => {
 });
 
 describe('live views', () => {
+  it('documents its two streams in the OpenAPI document', async () => {
+    const doc = await getJson<{ paths: Record<string, { get?: { responses?: Record<string, { content?: Record<string, unknown> }> } }> }>(url('/openapi.json'));
+    for (const path of ['/api/v1/live/shipments', '/api/v1/live/orders/{id}']) {
+      expect(Object.keys(doc.paths[path]?.get?.responses?.['200']?.content ?? {}), path).toEqual(['text/event-stream']);
+    }
+  });
+
   it('moves a shipment\'s last position and track when its tracker publishes a fix, without a reload', async () => {
     await page.goto(url('/#/shipments/S-LIVE'));
     const row = page.locator('#shipments-table tr[data-shipment="S-LIVE"]');
