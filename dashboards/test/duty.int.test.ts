@@ -127,4 +127,16 @@ describe('duty view', () => {
     expect(flag.state).toBe('acknowledged');
     expect(flag.events.at(-1)).toMatchObject({ kind: 'acknowledged', by: 'Olga' });
   });
+
+  it("sends a policy's test alarm through the real channels and shows it in the delivery log as a test", async () => {
+    await page.locator('#duty-test-list li[data-policy="wh1"] button.duty-test').click();
+    await expect.poll(() => page.locator('#duty-status').textContent(), DEADLINE).toMatch(/^Test alarm test:wh1:\d+: 3 messages to op, mgr\./);
+    // The pager webhook takes it, the SMTP server is down: both attempts logged as the test's.
+    await expect.poll(async () => {
+      await page.locator('#duty-refresh').click();
+      return page.locator('#duty-log-table tr[data-test="true"]').evaluateAll((rows) => rows.map((r) => `${r.children[2]?.textContent ?? ''}=${r.getAttribute('data-ok') ?? ''}`).sort());
+    }, DEADLINE).toEqual(expect.arrayContaining(['mail=false', 'pager=true']));
+    expect(await page.locator('#duty-log-table tr[data-test="true"] td').nth(4).textContent()).toBe('test');
+    expect(await page.locator('#duty-no-alarms').count()).toBe(1);
+  });
 });

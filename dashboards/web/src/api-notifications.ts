@@ -67,6 +67,17 @@ export function acknowledgeAlarm(api: ApiClient, id: string, actor: string): Pro
   return api.postJson(`/api/v1/notifications/alarms/${encodeURIComponent(id)}/acknowledge`, {}, { 'x-coldtrace-actor': actor });
 }
 
+/** A policy's test alarm (docs/notifications.md "Testing the alarm system"): what went into the outbox. */
+export interface TestAlarm {
+  readonly id: string;
+  readonly messages: ReadonlyArray<{ readonly recipient: string; readonly channel: string; readonly step: number }>;
+  readonly unreached: readonly number[];
+}
+
+export function testAlarm(api: ApiClient, policy: string, actor: string): Promise<{ status: number; body: unknown }> {
+  return api.postJson(`/api/v1/notifications/policies/${encodeURIComponent(policy)}/test`, {}, { 'x-coldtrace-actor': actor });
+}
+
 /** A device's calibration state now (docs/calibration.md). */
 export interface DeviceCalibration {
   readonly device: string;

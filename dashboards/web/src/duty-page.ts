@@ -1,10 +1,12 @@
 /**
  * The Duty view (#/duty, issue #22): who is on duty now by each schedule, the open alarms with their escalation step
  * (acknowledging one stops its escalation), the silences in force, the latest delivery attempts with the provider's
- * answer, and the devices whose calibration is overdue, due within 30 days or missing (docs/calibration.md). A gateway without a notification policy answers 404: the view says notifications are off.
+ * answer, and the devices whose calibration is overdue, due within 30 days or missing (docs/calibration.md); a test
+ * alarm per policy (GDP: alarm systems are tested), logged as a test. A gateway without a notification policy answers
+ * 404: the view says notifications are off.
  */
 import { ApiError, type ApiClient } from './api.js';
-import { acknowledgeAlarm, activeSilences, calibrationStates, deliveries, openAlarms, roster, type Alarm, type Attempt, type DeviceCalibration, type Roster, type Silence } from './api-notifications.js';
+import { acknowledgeAlarm, activeSilences, calibrationStates, deliveries, openAlarms, roster, testAlarm, type Alarm, type Attempt, type DeviceCalibration, type Roster, type Silence, type TestAlarm } from './api-notifications.js';
 import { h, timeEl } from './dom.js';
 import { ACTOR_KEY } from './flags-page.js';
 import { formatZoned, viewerZone } from './model-zone.js';
@@ -34,6 +36,7 @@ export class DutyPage {
       h(doc, 'h3', {}, 'Open alarms'), h(doc, 'div', { id: 'duty-alarms', class: 'table-wrap' }),
       h(doc, 'h3', {}, 'Silences in force'), h(doc, 'div', { id: 'duty-silences' }),
       h(doc, 'h3', {}, 'Delivery log (latest 50 attempts)'), h(doc, 'div', { id: 'duty-log', class: 'table-wrap' }),
+      h(doc, 'h3', {}, 'Test the alarm system'), h(doc, 'div', { id: 'duty-tests' }),
       h(doc, 'h3', {}, 'Calibration'), h(doc, 'div', { id: 'duty-calibration' }),
     );
     await this.load();
@@ -60,6 +63,7 @@ export class DutyPage {
     this.doc.getElementById('duty-alarms')?.replaceChildren(this.alarmTable(alarms));
     this.doc.getElementById('duty-silences')?.replaceChildren(this.silenceList(silences));
     this.doc.getElementById('duty-log')?.replaceChildren(this.logTable(log));
+    this.doc.getElementById('duty-tests')?.replaceChildren(this.testList(r));
     // Calibration is the gateway's whether or not notifications are on; an older gateway without it shows nothing.
     const states = await calibrationStates(this.api).catch(() => undefined);
     if (gen === this.generation && states !== undefined) this.doc.getElementById('duty-calibration')?.replaceChildren(this.calibrationList(states));
@@ -105,15 +109,47 @@ export class DutyPage {
       })));
   }
 
-  private async acknowledge(a: Alarm, button: HTMLButtonElement): Promise<void> {
+  /** The name given, or undefined after asking for it (it is recorded with what the person does). */
+  private actor(): string | undefined {
     const input = this.doc.getElementById('duty-actor') as HTMLInputElement | null;
     const actor = input?.value.trim() ?? '';
+    if (actor !== '') return actor;
     const status = this.doc.getElementById('duty-status');
-    if (actor === '') {
-      if (status !== null) status.textContent = 'Enter your name first: it is recorded with the acknowledgement.';
-      input?.focus();
+    if (status !== null) status.textContent = 'Enter your name first: it is recorded with the acknowledgement or the test.';
+    input?.focus();
+    return undefined;
+  }
+
+  private testList(r: Roster): HTMLElement {
+    const doc = this.doc;
+    return h(doc, 'ul', { class: 'plain', id: 'duty-test-list' }, ...r.policies.map((p) => {
+      const button = h(doc, 'button', { type: 'button', class: 'duty-test' }, 'Send a test alarm');
+      button.addEventListener('click', () => void this.test(p.id, button));
+      return h(doc, 'li', { 'data-policy': p.id }, h(doc, 'strong', {}, p.id), ` (${p.steps.length} step${p.steps.length === 1 ? '' : 's'}) `, button);
+    }));
+  }
+
+  private async test(policy: string, button: HTMLButtonElement): Promise<void> {
+    const actor = this.actor();
+    if (actor === undefined) return;
+    button.disabled = true;
+    const res = await testAlarm(this.api, policy, actor).catch((err: unknown) => ({ status: 0, body: err }));
+    await this.load();
+    const status = this.doc.getElementById('duty-status');
+    if (status === null) return;
+    if (res.status !== 200) {
+      status.textContent = `Test alarm not sent (${res.status}).`;
       return;
     }
+    const t = res.body as TestAlarm;
+    status.textContent = `Test alarm ${t.id}: ${t.messages.length} message${t.messages.length === 1 ? '' : 's'} to ${[...new Set(t.messages.map((m) => m.recipient))].join(', ') || 'nobody'}` +
+      `${t.unreached.length > 0 ? `; nobody reachable at step ${t.unreached.join(', ')}` : ''}. Refresh to see them in the delivery log.`;
+  }
+
+  private async acknowledge(a: Alarm, button: HTMLButtonElement): Promise<void> {
+    const actor = this.actor();
+    const status = this.doc.getElementById('duty-status');
+    if (actor === undefined) return;
     button.disabled = true;
     const res = await acknowledgeAlarm(this.api, a.id, actor).catch((err: unknown) => ({ status: 0, body: err }));
     if (res.status !== 200 && status !== null) status.textContent = `Not acknowledged (${res.status}).`;
@@ -133,8 +169,8 @@ export class DutyPage {
     if (log.length === 0) return h(doc, 'p', { class: 'empty' }, 'Nobody has been notified yet.');
     return h(doc, 'table', { id: 'duty-log-table' },
       h(doc, 'thead', {}, h(doc, 'tr', {}, ...['Time', 'Recipient', 'Channel', 'Address', 'Alarms', 'Result'].map((t) => h(doc, 'th', { scope: 'col' }, t)))),
-      h(doc, 'tbody', {}, ...log.map((a) => h(doc, 'tr', { 'data-ok': String(a.ok) },
+      h(doc, 'tbody', {}, ...log.map((a) => h(doc, 'tr', { 'data-ok': String(a.ok), 'data-test': String(a.alarms.some((x) => x.startsWith('test:'))) },
         h(doc, 'td', {}, this.when(a.at)), h(doc, 'td', {}, a.recipient), h(doc, 'td', {}, a.channel), h(doc, 'td', {}, a.address),
-        h(doc, 'td', {}, String(a.alarms.length)), h(doc, 'td', { class: a.ok ? 'ok' : 'bad' }, a.ok ? 'delivered' : a.error ?? 'failed')))));
+        h(doc, 'td', {}, a.alarms.some((x) => x.startsWith('test:')) ? 'test' : String(a.alarms.length)), h(doc, 'td', { class: a.ok ? 'ok' : 'bad' }, a.ok ? 'delivered' : a.error ?? 'failed')))));
   }
 }
