@@ -14,6 +14,8 @@ const TABLE: Record<string, Access> = {
   'GET /api/v1/readings': 'read', 'GET /api/v1/rollups': 'read', 'GET /api/v1/devices': 'read', 'GET /api/v1/status-events': 'read',
   'GET /api/v1/quarantine': 'read', 'GET /api/v1/quarantine/:id': 'read', 'POST /api/v1/quarantine/:id/replay': 'operate',
   'GET /api/v1/scans': 'read',
+  'PUT /api/v1/photos/:sha256': 'public', 'GET /api/v1/photos/:sha256': 'read', 'GET /api/v1/photos/:sha256/thumbnail': 'read', 'GET /api/v1/photos/:sha256/info': 'read',
+  'GET /api/v1/photos': 'read', 'GET /api/v1/photos/quarantine': 'read', 'GET /api/v1/photos/quarantine/:id/bytes': 'read',
   'GET /api/v1/series': 'read',
   'GET /api/v1/registry': 'read', 'PUT /api/v1/registry': 'admin', 'GET /api/v1/registry/csv/:kind': 'read', 'PUT /api/v1/registry/csv/:kind': 'admin',
   'GET /api/v1/registry/:kind': 'read', 'GET /api/v1/registry/:kind/:id': 'read', 'PUT /api/v1/registry/:kind/:id': 'admin',
