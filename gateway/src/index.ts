@@ -3,6 +3,7 @@ export { startGateway, type RunningGateway, type StartOptions } from './gateway.
 export { MessageValidator, DEFAULT_VALIDATION_OPTIONS, type ValidationOptions, type Inbound } from './domain/validate.js';
 export { REJECT_CODES, type RejectCode } from './domain/reject-codes.js';
 export { SqliteTelemetryStore } from './adapters/sqlite/telemetry-store.js';
+export { SpooledTelemetryStore } from './adapters/spool/spooled-store.js';
 export { openDatabase } from './adapters/sqlite/database.js';
 export type { TelemetryStore, ReadingQuery, WriteResult, SeriesQuery, SeriesBucket } from './ports/telemetry-store.js';
 export { SERIES_SQL } from './adapters/sqlite/series-query.js';

@@ -14,6 +14,8 @@ import { cpuSeconds } from './proc.js';
 import { spawnGateway, startInfluxd } from './processes.js';
 import { shapes, type BenchMode } from './shapes.js';
 import { onOffFigures, r3, type OnOffFigures } from './on-off.js';
+import { SpooledTelemetryStore, type TelemetryStore } from '@coldtrace/gateway';
+import { measureStoreChainCost, type StoreChainCost } from './integrity-store.js';
 
 const SHAPES = ['single-qos1', 'batch-50'];
 const SIZES: Record<BenchMode, { durationMs?: number; repetitions: number }> = {
@@ -60,6 +62,22 @@ async function verifyOver(httpUrl: string, readings: number): Promise<NonNullabl
   const report = await (await fetch(`${httpUrl}/api/v1/integrity/verify`)).json() as { ok: boolean; readings: { length?: number } };
   const seconds = (performance.now() - t) / 1000;
   return { ok: report.ok, seconds: r3(seconds), links: report.readings.length ?? 0, readingsPerS: Math.round(readings / seconds) };
+}
+
+/** A remote store that is never written to: the spool below holds every commit (nothing forwarded while measured). */
+const idle: TelemetryStore = {
+  write: () => Promise.resolve({ inserted: 0, duplicates: 0 }), query: () => Promise.resolve([]), series: () => Promise.resolve([]), close: () => Promise.resolve(),
+};
+
+/**
+ * The chain on the spool's path alone (where it is made: a commit spooled and its link appended in one transaction),
+ * as integrity-store.ts measures the embedded store's: the same commits to a chained and an unchained spool in
+ * alternating rounds, CPU per reading. Nothing is forwarded meanwhile (the linger outlasts the run).
+ */
+export function measureSpoolChainCost(mode: BenchMode, log: (s: string) => void): Promise<StoreChainCost[]> {
+  return measureStoreChainCost(mode, log, (path, chain) => SpooledTelemetryStore.open(path, idle, {
+    chain: chain ? 'exact' : undefined, lingerMs: 1e9, batchSize: 1e9, maxPendingRows: 1e9, maxPendingBytes: 1e12, idlePollMs: 1e9,
+  }), 'spool alone');
 }
 
 export async function measureRemoteChainCost(mode: BenchMode, log: (s: string) => void): Promise<RemoteIntegrityShape[]> {
@@ -118,8 +136,11 @@ export async function measureRemoteChainCost(mode: BenchMode, log: (s: string) =
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
 
 /** The report's section on the remote store. */
-export function remoteChainTable(rows: readonly RemoteIntegrityShape[]): string[] {
+export function remoteChainTable(rows: readonly RemoteIntegrityShape[], spool: readonly StoreChainCost[]): string[] {
   return [
+    'The chain on the spool\'s path alone (one process, both spools, alternating rounds, nothing forwarded; CPU time):', '',
+    '| commit shape | rounds | on µs CPU/reading | off | the chain |', '|---|---|---|---|---|',
+    ...spool.map((x) => `| ${x.shape} | ${x.rounds} | ${x.onCpuUsPerReading} | ${x.offCpuUsPerReading} | ${x.chainCpuUsPerReading} |`), '',
     'Into InfluxDB 1.6.7 through the spool (a fresh data directory and database per run, interleaved; the chain is made where the spool commits):', '',
     '| shape | s/run | on acked readings/s | off | on / off | pairs | by CPU | end to end on / off | verify (on runs) |', '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((s) => `| ${s.shape} | ${s.durationS} | ${s.onReadingsPerS.toLocaleString('en')} | ${s.offReadingsPerS.toLocaleString('en')} | ${pct(s.ratio)} | ${s.pairRatios.map(pct).join(', ')} | ` +

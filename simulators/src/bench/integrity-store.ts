@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteTelemetryStore, type StoredReading } from '@coldtrace/gateway';
+import { SqliteTelemetryStore, type StoredReading, type TelemetryStore } from '@coldtrace/gateway';
 import type { BenchMode } from './shapes.js';
 
 export interface StoreChainCost {
@@ -28,11 +28,16 @@ const SHAPES = [
   { shape: 'batch-50 (100 series x 50 readings a commit)', series: 100, perSeries: 50, commitsPerRound: 4 },
 ];
 
-export async function measureStoreChainCost(mode: BenchMode, log: (s: string) => void): Promise<StoreChainCost[]> {
+/** A store on a fresh file, chained or not: the embedded store by default (the remote's spool: integrity-remote.ts). */
+export type OpenStore = (path: string, chain: boolean) => TelemetryStore;
+
+const openSqlite: OpenStore = (path, chain) => SqliteTelemetryStore.open(path, { chain });
+
+export async function measureStoreChainCost(mode: BenchMode, log: (s: string) => void, open: OpenStore = openSqlite, label = 'store alone'): Promise<StoreChainCost[]> {
   const out: StoreChainCost[] = [];
   for (const s of SHAPES) {
     const dir = await mkdtemp(join(tmpdir(), 'ct-bench-chain-store-'));
-    const stores = { on: SqliteTelemetryStore.open(join(dir, 'on.db'), { chain: true }), off: SqliteTelemetryStore.open(join(dir, 'off.db'), { chain: false }) };
+    const stores = { on: open(join(dir, 'on.db'), true), off: open(join(dir, 'off.db'), false) };
     const cpu = { on: 0, off: 0 };
     let readings = 0;
     let t = 1_790_000_000_000;
@@ -69,7 +74,7 @@ export async function measureStoreChainCost(mode: BenchMode, log: (s: string) =>
       shape: s.shape, readingsPerCommit: s.series * s.perSeries, rounds: ROUNDS[mode],
       onCpuUsPerReading: Math.round(on * 1000) / 1000, offCpuUsPerReading: Math.round(off * 1000) / 1000, chainCpuUsPerReading: Math.round((on - off) * 1000) / 1000,
     };
-    log(`store alone, ${s.shape}: ${r.onCpuUsPerReading} / ${r.offCpuUsPerReading} µs CPU a reading with chaining on / off: the chain ${r.chainCpuUsPerReading} µs`);
+    log(`${label}, ${s.shape}: ${r.onCpuUsPerReading} / ${r.offCpuUsPerReading} µs CPU a reading with chaining on / off: the chain ${r.chainCpuUsPerReading} µs`);
     out.push(r);
   }
   return out;

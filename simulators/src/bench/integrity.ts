@@ -16,7 +16,7 @@ import { spawnGateway } from './processes.js';
 import { shapes, type BenchMode } from './shapes.js';
 import { measureStoreChainCost, type StoreChainCost } from './integrity-store.js';
 import { mean, onOffFigures, r3, type OnOffFigures } from './on-off.js';
-import { measureRemoteChainCost, remoteChainTable, type RemoteIntegrityShape } from './integrity-remote.js';
+import { measureRemoteChainCost, measureSpoolChainCost, remoteChainTable, type RemoteIntegrityShape } from './integrity-remote.js';
 
 const VERIFY_CLI = fileURLToPath(new URL('../../../gateway/dist/cli/verify.js', import.meta.url));
 const SHAPES = ['single-qos1', 'batch-50'];
@@ -56,6 +56,8 @@ export interface IntegrityBenchReport {
   readonly estimatedRatios: readonly { readonly shape: string; readonly ratio: number }[];
   /** The same shapes into InfluxDB through the spool, chaining on / off (integrity-remote.ts). */
   readonly remote: readonly RemoteIntegrityShape[];
+  /** The chain on the spool's path alone, as `store` for the embedded store. */
+  readonly spool: readonly StoreChainCost[];
 }
 
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
@@ -106,6 +108,7 @@ export async function runIntegrityBench(o: { mode: BenchMode; startedAt: Date; l
     o.log(`${spec.name}: chaining on / off ${s.onReadingsPerS.toLocaleString('en')} / ${s.offReadingsPerS.toLocaleString('en')} readings/s = ${pct(s.ratio)} (pairs ${s.pairRatios.map(pct).join(', ')}); by CPU ${pct(s.cpuRatio)}`);
   }
   const store = await measureStoreChainCost(o.mode, o.log);
+  const spool = await measureSpoolChainCost(o.mode, o.log);
   const remote = await measureRemoteChainCost(o.mode, o.log);
   const estimatedRatios = out.map((s, i) => {
     const off = mean(s.runs.filter((r) => r.chain === 'off').map((r) => r.cpuUsPerReading));
@@ -113,7 +116,7 @@ export async function runIntegrityBench(o: { mode: BenchMode; startedAt: Date; l
     return { shape: s.shape, ratio: r3(off / (off + chain)) };
   });
   return {
-    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out, store, estimatedRatios, remote,
+    mode: o.mode, startedAt: o.startedAt.toISOString(), shapes: out, store, estimatedRatios, remote, spool,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAvgAtStart, loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   };
 }
@@ -130,7 +133,7 @@ export async function writeIntegrityReport(r: IntegrityBenchReport, out: string)
     'The chain on the store\'s path alone (one process, both stores, alternating rounds; CPU time of all threads):', '',
     '| commit shape | rounds | on µs CPU/reading | off | the chain | share left of the gateway\'s off CPU/reading |', '|---|---|---|---|---|---|',
     ...r.store.map((x, i) => `| ${x.shape} | ${x.rounds} | ${x.onCpuUsPerReading} | ${x.offCpuUsPerReading} | ${x.chainCpuUsPerReading} | ${r.estimatedRatios[i] !== undefined ? `${pct(r.estimatedRatios[i].ratio)} (${r.estimatedRatios[i].shape})` : ''} |`), '',
-    ...remoteChainTable(r.remote),
+    ...remoteChainTable(r.remote, r.spool),
   ].join('\n');
   await writeFile(`${stem}.json`, `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(`${stem}.md`, md);

@@ -8,8 +8,8 @@
 import type Database from 'better-sqlite3';
 import type { StoredReading } from '../../domain/reading.js';
 import { GENESIS, linkOf } from '../../domain/integrity/hash.js';
-import { type CommitGroup, encodeChecks, encodeCommit, encodeManifest, ReadingChecker, seriesHeader } from '../../domain/integrity/readings.js';
-import { canonicalReading, groupBySeries, seriesKey, type ValuePrecision } from '../../domain/integrity/remote-readings.js';
+import { type CommitGroup, encodeChecks, encodeCommit, encodeManifest, ReadingChecker, seriesHeader, type SeriesName } from '../../domain/integrity/readings.js';
+import { canonicalReading, groupBySeries, type ValuePrecision } from '../../domain/integrity/remote-readings.js';
 import { migrate } from '../sqlite/database.js';
 import { sha256 } from '../sqlite/integrity/sha.js';
 
@@ -46,7 +46,8 @@ export class SpoolChain {
   private readonly lastBatch: Database.Statement;
   private readonly findSeries: Database.Statement;
   private readonly addSeries: Database.Statement;
-  private readonly ids = new Map<string, number>();
+  /** Series id and header bytes by seriesKey (a header is hashed into every link of its series). */
+  private readonly series = new Map<string, { readonly id: number; readonly header: Uint8Array }>();
   private readonly checker = new ReadingChecker();
   private head: { index: number; link: Uint8Array } | undefined;
   private readonly tx: Database.Transaction<(readings: readonly StoredReading[], spool: () => number) => number>;
@@ -88,13 +89,16 @@ export class SpoolChain {
     } catch (e) {
       // Rolled back: the cached head may name a link never stored, and series ids may be gone.
       this.head = undefined;
-      this.ids.clear();
+      this.series.clear();
       throw e;
     }
   }
 
   private append(batch: number, readings: readonly StoredReading[]): void {
-    const groups: CommitGroup[] = groupBySeries(readings).map((g) => ({ seriesId: this.seriesId(g.series), header: seriesHeader(g.series), values: g.values }));
+    const groups: CommitGroup[] = groupBySeries(readings).map((g) => {
+      const s = this.seriesOf(g.key, g.series);
+      return { seriesId: s.id, header: s.header, values: g.values };
+    });
     const head = this.head ?? this.readHead();
     const index = head.index + 1;
     const digest = sha256(encodeCommit(groups));
@@ -108,14 +112,14 @@ export class SpoolChain {
     return row === undefined ? { index: 0, link: GENESIS } : { index: row.id, link: row.link };
   }
 
-  private seriesId(s: { site: string; node: string; device: string; metric: string; unit: string }): number {
-    const key = seriesKey(s);
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = (this.findSeries.get(s.site, s.node, s.device, s.metric, s.unit) as number | undefined)
+  private seriesOf(key: string, s: SeriesName): { readonly id: number; readonly header: Uint8Array } {
+    let known = this.series.get(key);
+    if (known === undefined) {
+      const id = (this.findSeries.get(s.site, s.node, s.device, s.metric, s.unit) as number | undefined)
         ?? (this.addSeries.get(s.site, s.node, s.device, s.metric, s.unit) as number);
-      this.ids.set(key, id);
+      known = { id, header: seriesHeader(s) };
+      this.series.set(key, known);
     }
-    return id;
+    return known;
   }
 }

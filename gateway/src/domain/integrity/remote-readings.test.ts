@@ -26,11 +26,13 @@ describe('canonicalValue', () => {
   });
 
   it('is a fixed point on the decimal grid: a value held reads back as itself', () => {
+    const moved: number[] = [];
     for (let i = 0; i < 20_000; i++) {
       const magnitude = 10 ** ((i % 21) - 9);
       const v = canonicalValue((Math.sin(i * 12.9898) * 43_758.5453 % 1) * magnitude, 'decimal');
-      expect(canonicalValue(v, 'decimal')).toBe(v);
+      if (canonicalValue(v, 'decimal') !== v) moved.push(v);
     }
+    expect(moved).toEqual([]);
   });
 
   it('gives back the value held when the store returns it off in its last digit', () => {

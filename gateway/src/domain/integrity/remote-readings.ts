@@ -47,32 +47,50 @@ export function canonicalReading(r: StoredReading, precision: ValuePrecision): S
 /** The series of a reading. */
 export const seriesOf = (r: StoredReading): SeriesName => ({ site: r.site, node: r.node, device: r.device, metric: r.metric, unit: r.unit });
 
-/** A text key naming a series exactly (all five parts). */
-export const seriesKey = (s: SeriesName): string => JSON.stringify([s.site, s.node, s.device, s.metric, s.unit]);
+/**
+ * A text key naming a series exactly (all five parts, NUL-separated: MQTT topic levels and catalogue units hold no
+ * NUL). Built per reading on the spool's path: a concatenation, not JSON.
+ */
+export const seriesKey = (s: SeriesName): string => `${s.site}\u0000${s.node}\u0000${s.device}\u0000${s.metric}\u0000${s.unit}`;
 
 export interface SeriesGroup {
   readonly series: SeriesName;
+  /** seriesKey(series). */
+  readonly key: string;
   /** n x READING_WIDTH numbers (device time, value, seq, receive time, flags), sorted by device time. */
   readonly values: Float64Array;
 }
 
-/** A commit's readings grouped by series (in order of first appearance), each group sorted by device time. */
+/**
+ * A commit's readings grouped by series (in order of first appearance), each group sorted by device time. The groups'
+ * numbers are views of one array: a commit of single readings has as many groups as readings.
+ */
 export function groupBySeries(readings: readonly StoredReading[]): SeriesGroup[] {
-  const groups = new Map<string, StoredReading[]>();
-  for (const r of readings) {
-    const k = seriesKey(r);
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < readings.length; i++) {
+    const k = seriesKey(readings[i]!);
     const g = groups.get(k);
-    if (g === undefined) groups.set(k, [r]);
-    else g.push(r);
+    if (g === undefined) groups.set(k, [i]);
+    else g.push(i);
   }
+  const all = new Float64Array(readings.length * READING_WIDTH);
   const out: SeriesGroup[] = [];
-  for (const rs of groups.values()) {
-    rs.sort((a, b) => a.time - b.time);
-    const values = new Float64Array(rs.length * READING_WIDTH);
-    rs.forEach((r, i) => putReading(values, i * READING_WIDTH, r));
-    out.push({ series: seriesOf(rs[0]!), values });
+  let o = 0;
+  for (const [key, idx] of groups) {
+    if (!sortedByTime(readings, idx)) idx.sort((a, b) => readings[a]!.time - readings[b]!.time);
+    const start = o;
+    for (const i of idx) {
+      putReading(all, o, readings[i]!);
+      o += READING_WIDTH;
+    }
+    out.push({ series: seriesOf(readings[idx[0]!]!), key, values: all.subarray(start, o) });
   }
   return out;
+}
+
+function sortedByTime(rs: readonly StoredReading[], idx: readonly number[]): boolean {
+  for (let i = 1; i < idx.length; i++) if (rs[idx[i]!]!.time < rs[idx[i - 1]!]!.time) return false;
+  return true;
 }
 
 /** Writes a reading's five numbers at `o` (the chain's layout). */
