@@ -81,20 +81,22 @@ export class PhotoService {
     }
     const judged = judgePhotoBytes(u.bytes, u.pathSha256, actual, this.deps.limits);
     if (!judged.ok) return this.refuse(u, judged.refusal, actual, q.meta, node);
+    // The decode (libuv's pool) and the EXIF read at once; the EXIF is not used when the decode fails.
+    const exifRead = judged.header.exif ? this.deps.images.exifTimes(u.bytes) : Promise.resolve(undefined);
     let thumb;
     try {
       thumb = await this.deps.images.thumbnail(u.bytes, { edge: THUMBNAIL_EDGE, maxPixels: this.deps.limits.maxPixels });
     } catch (e) {
+      await exifRead;
       if (!(e instanceof PhotoDecodeError)) throw e;
       return this.refuse(u, { code: 'E_PHOTO_CORRUPT', reason: e.reason }, actual, q.meta, node);
     }
-    const exif = judged.header.exif ? await this.deps.images.exifTimes(u.bytes) : undefined;
+    const exif = await exifRead;
     const exifMs = exif?.original === undefined ? undefined : exifTimeMs(exif.original, exif.offset, q.meta.offsetMin);
     const warnings = exifTimeWarnings(exifMs, q.meta.takenAtMs, this.deps.limits.exifToleranceMs);
-    // Bytes first, then the record: a record always names blobs that exist; a blob left without one by a crash is
-    // stored again as 'exists' when the agent retries.
-    await this.deps.blobs.put(actual, u.bytes, 'image/jpeg');
-    await this.deps.blobs.put(thumbnailKey(actual), thumb.bytes, 'image/jpeg');
+    // Bytes first (both at once: their fsyncs overlap), then the record: a record always names blobs that exist; a
+    // blob left without one by a crash is stored again as 'exists' when the agent retries.
+    await Promise.all([this.deps.blobs.put(actual, u.bytes, 'image/jpeg'), this.deps.blobs.put(thumbnailKey(actual), thumb.bytes, 'image/jpeg')]);
     const m = q.meta;
     const record: PhotoRecord = {
       sha256: actual, site: node.site, node: node.node, device: m.device, takenAt: m.takenAt, takenAtMs: m.takenAtMs, seq: m.seq, trigger: m.trigger,
