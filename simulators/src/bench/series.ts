@@ -94,7 +94,8 @@ export async function runSeriesBench(o: { mode: BenchMode; startedAt: Date; log:
     const db = openDatabase(path, { durability: 'normal' });
     const plan = (sql: string, ...params: unknown[]): string[] => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail);
     const plans = {
-      chunks: plan(SERIES_SQL.chunks, 1, end - 7 * DAY, end, end - 7 * DAY, end),
+      whole: plan(SERIES_SQL.whole, { id: 1, h0: end - 7 * DAY, h1: end - 3_600_000, from: end - 7 * DAY, to: end, step: 3_600_000, logged: '[]' }),
+      chunks: plan(SERIES_SQL.chunks, { id: 1, h0: end - 7 * DAY, h1: end - 3_600_000, from: end - 7 * DAY, to: end, step: 3_600_000, logged: '[]' }),
       rollups: plan(SERIES_SQL.rollups, { id: 1, from: end - 40 * DAY, to: end, step: 6 * 3_600_000 }),
     };
     const dbMiB = Math.round((db.prepare('PRAGMA page_count').pluck().get() as number) * (db.prepare('PRAGMA page_size').pluck().get() as number) / 2 ** 20);

@@ -21,7 +21,7 @@
 import type Database from 'better-sqlite3';
 import type { WriteResult } from '../../ports/telemetry-store.js';
 import type { StoredReading } from '../../domain/reading.js';
-import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf } from './chunk.js';
+import { CHUNK_WIDTH, chunkTimes, decodeChunk, encodeChunk, hourOf, valueAggregates } from './chunk.js';
 import { type HeadsSnapshot, LOG_MAX_GROUP, LogReader } from './ingest-log.js';
 import { LogHeads, type LogGroup, type LogHeadsOptions } from './log-heads.js';
 import { ReadingChainWriter, type StoredGroup } from './integrity/reading-chain.js';
@@ -104,7 +104,7 @@ export class BatchWriter {
   private readonly flushDueTx: Database.Transaction<() => number>;
 
   constructor(db: Database.Database, options: BatchWriterOptions = { mode: 'direct' }) {
-    this.insertChunk = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertChunk = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data, v_min, v_max, v_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.insertSeries = db.prepare('INSERT OR IGNORE INTO series (site, node, device, metric, unit) VALUES (?, ?, ?, ?, ?)');
     this.findSeries = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?').pluck();
     // The latest time is in the latest hour: index seeks and that hour's chunks, not a scan of the series.
@@ -235,10 +235,11 @@ export class BatchWriter {
     return stored;
   }
 
-  /** Readings of one series and hour, sorted by time, unique, as one chunk row. */
+  /** Readings of one series and hour, sorted by time, unique, as one chunk row with its values' min, max, sum (series-query.ts). */
   private writeChunk(id: number, hour: number, values: Float64Array): void {
     const k = values.length / CHUNK_WIDTH;
-    this.insertChunk.run(id, hour, values[0]!, values[(k - 1) * CHUNK_WIDTH]!, k, encodeChunk(values));
+    const a = valueAggregates(values);
+    this.insertChunk.run(id, hour, values[0]!, values[(k - 1) * CHUNK_WIDTH]!, k, encodeChunk(values), a.min, a.max, a.sum);
   }
 
   private hwmOf(id: number): number {

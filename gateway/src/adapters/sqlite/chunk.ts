@@ -51,6 +51,27 @@ export function chunkTimes(values: Float64Array): number[] {
   return out;
 }
 
+/** Min, max and sum of a decoded chunk's values (stored beside it: telemetry migration #4). */
+export interface ValueAggregates {
+  min: number;
+  max: number;
+  sum: number;
+}
+
+/** The values' aggregates of a decoded chunk, in one pass (the writer stores them with every chunk). */
+export function valueAggregates(values: Float64Array): ValueAggregates {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let o = 1; o < values.length; o += CHUNK_WIDTH) {
+    const v = values[o]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, sum };
+}
+
 /** Aggregates of one hour, merged into rollups_1h by retention. */
 export interface HourAggregate {
   min: number;

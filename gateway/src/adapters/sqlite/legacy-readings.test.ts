@@ -58,7 +58,7 @@ describe('moving readings of the first layout into chunks', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'readings'").pluck().get()).toBe(0);
-      expect(db.prepare("SELECT version FROM schema_versions WHERE component = 'telemetry'").pluck().get()).toBe(3);
+      expect(db.prepare("SELECT version FROM schema_versions WHERE component = 'telemetry'").pluck().get()).toBe(4);
       // Split at hour changes (36,000 readings per hour) and at page ends, never merged across series.
       const chunks = db.prepare('SELECT series_id, hour, t_start, t_end, n FROM chunks ORDER BY series_id, hour, t_start').all() as { series_id: number; hour: number; t_start: number; t_end: number; n: number }[];
       // (-H: the reading written after the move.)

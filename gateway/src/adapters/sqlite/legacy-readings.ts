@@ -5,7 +5,7 @@
  * it leaves `readings` whole and runs again on the next open.
  */
 import type Database from 'better-sqlite3';
-import { CHUNK_WIDTH, encodeChunk, hourOf } from './chunk.js';
+import { CHUNK_WIDTH, encodeChunk, hourOf, valueAggregates } from './chunk.js';
 
 /** Rows read per page (keyset pagination: memory stays bounded whatever the table size). */
 const PAGE = 50_000;
@@ -21,7 +21,7 @@ export function moveLegacyReadings(db: Database.Database): number {
       ORDER BY series_id, t LIMIT ${PAGE}`);
     const next = db.prepare(`SELECT series_id, t, value, seq, received_at, flags FROM readings
       WHERE (series_id, t) > (?, ?) ORDER BY series_id, t LIMIT ${PAGE}`);
-    const insert = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO chunks (series_id, hour, t_start, t_end, n, data, v_min, v_max, v_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     let moved = 0;
     let page = first.all() as LegacyRow[];
     while (page.length > 0) {
@@ -36,7 +36,8 @@ export function moveLegacyReadings(db: Database.Database): number {
           const r = page[i]!;
           values[v] = r.t; values[v + 1] = r.value; values[v + 2] = r.seq; values[v + 3] = r.received_at; values[v + 4] = r.flags;
         }
-        insert.run(ra.series_id, hourOf(ra.t), ra.t, page[b - 1]!.t, b - a, encodeChunk(values));
+        const agg = valueAggregates(values);
+        insert.run(ra.series_id, hourOf(ra.t), ra.t, page[b - 1]!.t, b - a, encodeChunk(values), agg.min, agg.max, agg.sum);
         a = b;
       }
       moved += page.length;

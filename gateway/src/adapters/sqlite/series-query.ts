@@ -5,9 +5,12 @@
  *   bucket, min of mins, max of maxes, sum of sums and counts. A folded hour is one aggregate, so it counts wholly in
  *   the bucket of its first reading in the range: exact when `from` is a whole hour and `step` a multiple of an hour
  *   (the 24 h and 7 d charts); a finer grid puts the hour's readings in one bucket.
- * - Chunks (chunk.ts): raw readings are float64 BLOBs, which SQL cannot read value by value, so the chunks of the
- *   range are read one at a time and folded over their typed array, no object per reading; a chunk that lies in one
- *   bucket (the usual case: a chunk covers at most an hour) is folded without a per-reading bucket lookup.
+ * - Whole chunks (the usual case: a chunk covers at most an hour): a chunk lying in one bucket, with the min, max and
+ *   sum its writer stored beside it (telemetry migration #4), is folded in SQL, GROUP BY bucket, from the covering
+ *   index `chunks_aggregates` alone: no BLOB is read.
+ * - Other chunks (straddling a bucket or the range's ends, written before migration #4, or in an hour the ingest log
+ *   also holds readings of): raw readings are float64 BLOBs, which SQL cannot read value by value, so these are read
+ *   one at a time and folded over their typed array, no object per reading.
  * - The ingest log's live readings (recent, few), from the writer thread's heads like ChunkQuery does; a head written
  *   as a chunk after the heads answered is in both, so the chunks of those hours skip the logged times.
  *
@@ -16,13 +19,27 @@
 import type Database from 'better-sqlite3';
 import { BucketFold, type SeriesBucket } from '../../domain/series-buckets.js';
 import type { SeriesQuery } from '../../ports/telemetry-store.js';
-import { CHUNK_WIDTH, decodeChunk, hourOf } from './chunk.js';
+import { CHUNK_WIDTH, decodeChunk, hourOf, valueAggregates } from './chunk.js';
 import { type HeadsSnapshot, LOG_WIDTH, LogReader } from './ingest-log.js';
+
+/**
+ * A chunk folded whole in SQL: inside [from, to), in one bucket, with aggregates, in no hour of the ingest log's
+ * readings ($logged: a JSON array of hours). JavaScript numbers bind as REAL, so `/` divides in floating point as
+ * BucketFold.indexOf does, and CAST truncates (the operands are >= 0).
+ */
+const WHOLE = `t_start >= $from AND t_end < $to AND v_min IS NOT NULL
+      AND CAST((t_start - $from) / $step AS INTEGER) = CAST((t_end - $from) / $step AS INTEGER)
+      AND hour NOT IN (SELECT value FROM json_each($logged))`;
 
 /** The statements of a series request, exported for EXPLAIN QUERY PLAN in the benchmark (simulators/src/bench/series.ts). */
 export const SERIES_SQL = {
+  whole: `SELECT CAST((t_start - $from) / $step AS INTEGER) AS b, min(v_min) AS min, max(v_max) AS max, sum(v_sum) AS sum,
+        sum(n) AS count, min(t_start) AS first, max(t_end) AS last
+      FROM chunks INDEXED BY chunks_aggregates
+      WHERE series_id = $id AND hour BETWEEN $h0 AND $h1 AND ${WHOLE}
+      GROUP BY b`,
   chunks: `SELECT t_start, t_end, data FROM chunks
-      WHERE series_id = ? AND hour BETWEEN ? AND ? AND t_end >= ? AND t_start < ?`,
+      WHERE series_id = $id AND hour BETWEEN $h0 AND $h1 AND t_end >= $from AND t_start < $to AND NOT (${WHOLE})`,
   // JavaScript numbers bind as REAL, so `/` divides in floating point: CAST truncates to the bucket index (the
   // operands are >= 0). Uses the primary key (series, hour).
   rollups: `SELECT CAST((max(first_t, $from) - $from) / $step AS INTEGER) AS b, min(min) AS min, max(max) AS max,
@@ -34,10 +51,12 @@ export const SERIES_SQL = {
 interface SeriesRow { id: number; flushed_log: number }
 interface RollupBucket { b: number; min: number; max: number; sum: number; count: number; first: number; last: number }
 type ChunkRow = [t_start: number, t_end: number, data: Buffer];
+type AggRow = [b: number, min: number, max: number, sum: number, count: number, first: number, last: number];
 
 export class SeriesAggregator {
   private readonly seriesOf: Database.Statement;
   private readonly chunks: Database.Statement;
+  private readonly whole: Database.Statement;
   private readonly rollups: Database.Statement;
   private readonly log: LogReader;
 
@@ -45,6 +64,7 @@ export class SeriesAggregator {
   constructor(db: Database.Database) {
     this.seriesOf = db.prepare('SELECT id, flushed_log FROM series WHERE device = ? AND metric = ?');
     this.chunks = db.prepare(SERIES_SQL.chunks).raw();
+    this.whole = db.prepare(SERIES_SQL.whole).raw();
     this.rollups = db.prepare(SERIES_SQL.rollups);
     this.log = new LogReader(db);
   }
@@ -66,7 +86,9 @@ export class SeriesAggregator {
     const loggedHours = new Set<number>();
     for (const t of logged.keys()) loggedHours.add(hourOf(t));
     const skip = new Set(logged.keys());
-    for (const [tStart, tEnd, data] of this.chunks.iterate(s.id, hourOf(q.from), hourOf(q.to - 1), q.from, q.to) as IterableIterator<ChunkRow>) {
+    const params = { id: s.id, h0: hourOf(q.from), h1: hourOf(q.to - 1), from: q.from, to: q.to, step: q.step, logged: JSON.stringify([...loggedHours]) };
+    for (const [b, min, max, sum, count, first, last] of this.whole.all(params) as AggRow[]) fold.merge(b, min, max, sum, count, first, last);
+    for (const [tStart, tEnd, data] of this.chunks.iterate(params) as IterableIterator<ChunkRow>) {
       const values = decodeChunk(data);
       const i = fold.indexOf(tStart);
       if (i >= 0 && i === fold.indexOf(tEnd) && !loggedHours.has(hourOf(tStart))) foldWhole(fold, i, values);
@@ -95,15 +117,7 @@ export class SeriesAggregator {
 
 /** Folds every reading of a chunk into bucket `i` (the caller checked they all fall in it). */
 function foldWhole(fold: BucketFold, i: number, values: Float64Array): void {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (let o = 1; o < values.length; o += CHUNK_WIDTH) {
-    const v = values[o]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
   const n = values.length / CHUNK_WIDTH;
-  if (n > 0) fold.merge(i, min, max, sum, n, values[0]!, values[values.length - CHUNK_WIDTH]!);
+  const a = valueAggregates(values);
+  if (n > 0) fold.merge(i, a.min, a.max, a.sum, n, values[0]!, values[values.length - CHUNK_WIDTH]!);
 }

@@ -56,6 +56,14 @@ const MIGRATIONS = [
    CREATE UNIQUE INDEX chunks_by_series_time ON chunks (series_id, hour, t_start);`,
   // #3: the ingest log, where the writer thread makes small groups durable before writing them as chunks.
   LOG_MIGRATION,
+  // #4: each chunk's min, max and sum of values, written with it (batch-writer.ts), and an index holding them with
+  // the chunk's range and count, so a downsampled series folds whole chunks from index pages alone, without reading
+  // a BLOB (series-query.ts, issue #16). Chunks written before this migration keep NULL: the series query folds their
+  // BLOBs, as before, until retention deletes them (docs/performance.md "Downsampled series").
+  `ALTER TABLE chunks ADD COLUMN v_min REAL;
+   ALTER TABLE chunks ADD COLUMN v_max REAL;
+   ALTER TABLE chunks ADD COLUMN v_sum REAL;
+   CREATE INDEX chunks_aggregates ON chunks (series_id, hour, t_start, t_end, n, v_min, v_max, v_sum);`,
 ];
 
 /** How the store writes: on a worker thread (default for files) or on the calling thread. */
