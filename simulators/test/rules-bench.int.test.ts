@@ -57,6 +57,9 @@ describe('npm run bench -- --rules --smoke', () => {
     expect(r.latency.probes).toBe(3);
     expect(r.latency.missing).toBe(0);
     expect(r.latency.ackToVisible.count).toBe(3);
+    // Every probe notified, and its notifier's share (visible -> notified) measured beside it.
+    expect(r.latency.notifyMissing).toBe(0);
+    expect(r.latency.visibleToNotified.count).toBe(3);
     // null: a probe's flag never showed (slower than all); none here.
     const { ackToVisible: a, publishToVisible: p } = r.latency;
     expect(a.p50 !== null && a.p99 !== null && p.p50 !== null).toBe(true);
