@@ -161,7 +161,7 @@ async function issueCredential(site, node) {
 await issueCredential('demo-site', 'edge-1');
 await issueCredential('demo-fleet', 'truck-7');
 await issueCredential('demo-site', 'dock-1');
-await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
+await start('sim-xymd02', ['simulators/dist/main.js', 'xymd02', '--port', modbusPort, '--units', '1:4,2:19,3:5'], { readyMsg: 'simulator ready', portSetting: 'COLDTRACE_DEMO_MODBUS_PORT' });
 await start('agent-edge-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo.yaml']);
 // The truck's GPS and accelerometer speak serial: pseudo-terminal pairs from socat stand in for the cables.
 const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -172,8 +172,14 @@ if (hasSocat) {
   truckLine = '  Truck          truck-7: NMEA GPS and accelerometer on .data/pty/{gps,accel} (socat pseudo-terminals)';
   // The dock (docs/scans.md): a barcode scanner at the cold room door and an RFID portal at the loading door.
   await start('sim-dock', ['simulators/dist/main.js', 'dock', '--dir', '.data/pty'], { readyMsg: 'simulator ready' });
-  await start('agent-dock-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-dock.yaml']);
+  // Two IP cameras behind Digest auth on free ports (docs/photos.md): the dock agent takes the packing and loading photos.
+  const cams = await start('sim-cameras', ['simulators/dist/main.js', 'camera', '--camera', 'pack-cam-1=Packing station 1', '--camera', 'dock-cam-1=Loading dock 1', '--auth', 'digest:admin:demo-camera'], { readyMsg: 'simulator ready' });
+  const camUrl = (device) => cams.cameras?.find((c) => c.device === device)?.url;
+  await start('agent-dock-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-dock.yaml'], {
+    env: { COLDTRACE_DEMO_GATEWAY_URL: gw.httpUrl, COLDTRACE_DEMO_PACK_CAMERA_URL: camUrl('pack-cam-1'), COLDTRACE_DEMO_DOCK_CAMERA_URL: camUrl('dock-cam-1') },
+  });
   truckLine += `\n  Dock           dock-1: pallets scanned into the cold room and loaded on SH-7-0002 through the RFID portal: ${gw.httpUrl}/api/v1/scans, ${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`;
+  truckLine += `\n  Cameras        pack-cam-1 ${camUrl('pack-cam-1')}, dock-cam-1 ${camUrl('dock-cam-1')} (Digest admin/demo-camera): photos of the packing and the loading on ORD-1004's timeline, ${gw.httpUrl}/api/v1/photos`;
 } else {
   console.log(truckLine);
 }
@@ -192,7 +198,7 @@ Coldtrace is running.
   Orders         ${gw.httpUrl}/api/v1/orders/ORD-1001/timeline   (evidence: ${gw.httpUrl}/api/v1/evidence/orders/ORD-1001)
   Registry       ${gw.httpUrl}/api/v1/registry   (import/export: node gateway/dist/cli/registry.js --help)
   MQTT broker    ${gw.mqttUrl}
-  Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1 and 2)
+  Modbus TCP     127.0.0.1:${modbusPort} (XY-MD02 simulator, units 1-3: cold room, ambient store, packing station)
 ${truckLine}
   Scenarios      warehouse-day and reefer-trip replaying at 600x; flags within ~2 min: ${gw.httpUrl}/api/v1/flags?order=ORD-RT-201 (docs/scenarios.md)
   Logs           .data/logs/

@@ -31,6 +31,7 @@ export function demoRegistry(now: number): Record<string, unknown> {
     zones: [
       { id: 'cold-room', site: 'demo-site', name: 'Cold room 2-8 °C' },
       { id: 'ambient', site: 'demo-site', name: 'Ambient store 15-25 °C' },
+      { id: 'packing', site: 'demo-site', name: 'Packing station (2-8 °C)' },
       { id: 'clinic-inbound', site: 'clinic-hub', name: 'Inbound cold room' },
     ],
     places: [{ id: 'hub-utrecht', name: 'Coldline hub Utrecht', kind: 'carrier_hub', geofence: { kind: 'circle', center: { lat: 52.0907, lon: 5.1214 }, radiusM: 250 } }],
@@ -42,6 +43,12 @@ export function demoRegistry(now: number): Record<string, unknown> {
       // The dock's readers (docs/scans.md): `coldtrace-sim dock` plays them, the dock-1 agent reads them.
       { id: 'cold-door-1', kind: 'scanner', model: 'Barcode scanner (serial)', intervalS: 3600, metrics: [], scanner: { zone: 'cold-room', direction: 'in' } },
       { id: 'dock-portal-1', kind: 'scanner', model: 'UHF RFID portal (serial)', intervalS: 3600, metrics: [], scanner: { shipment: 'SH-7-0002', direction: 'in' } },
+      // The packing station (docs/photos.md): its scanner, its sensor, and a camera there and at the loading door,
+      // which the dock-1 agent triggers by the packing scan and the portal's read (`coldtrace-sim camera`).
+      { id: 'pack-scanner-1', kind: 'scanner', model: 'Barcode scanner (serial)', intervalS: 3600, metrics: [], scanner: { zone: 'packing', direction: 'in' } },
+      sensor('packing-1', 'XY-MD02', 5, ['temperature', 'humidity']),
+      { id: 'pack-cam-1', kind: 'other', model: 'IP camera (HTTP snapshot)', intervalS: 3600, metrics: [] },
+      { id: 'dock-cam-1', kind: 'other', model: 'IP camera (HTTP snapshot)', intervalS: 3600, metrics: [] },
     ],
     products: [
       { id: 'vaccine-10', name: 'Vaccine, 10-dose vial', preset: 'pharma-2-8', shelfLife: { model: 'arrhenius', refTempC: 5, refLifeDays: 730, eaKJPerMol: 83.144 }, gtins: ['09506000134352'] },
@@ -83,6 +90,9 @@ export function demoRegistry(now: number): Record<string, unknown> {
     placements: [
       { id: 'pl-cold-room-1', device: 'cold-room-1', zone: 'cold-room', from: at(-90 * DAY) },
       { id: 'pl-ambient-1', device: 'ambient-1', zone: 'ambient', from: at(-90 * DAY) },
+      { id: 'pl-packing-1', device: 'packing-1', zone: 'packing', from: at(-90 * DAY) },
+      { id: 'pl-pack-cam-1', device: 'pack-cam-1', zone: 'packing', from: at(-90 * DAY) },
+      { id: 'pl-dock-cam-1', device: 'dock-cam-1', shipment: 'SH-7-0002', from: at(-HOUR) },
       { id: 'pl-truck-7-gps', device: 'truck-7-gps', shipment: 'SH-7-0001', from: at(DEPARTED) },
       { id: 'pl-truck-7-acc', device: 'truck-7-acc', shipment: 'SH-7-0001', from: at(DEPARTED) },
       { id: 'pl-VAX-2610-truck', batch: 'VAX-2610', shipment: 'SH-7-0001', from: at(DEPARTED) },

@@ -3,7 +3,8 @@
  * loading door, each on a socat pseudo-terminal pair, so an edge agent reads them as real serial readers. A short
  * story plays once: a pallet is scanned into the cold room, a pallet of a lot the registry lacks is scanned in (and
  * created from its label), an expired pallet is refused at the door, a damaged label is kept with its reason; later
- * the portal reads the first pallet's tag and its cases' tags as it is loaded on the truck. Then the portal keeps
+ * the first pallet is scanned at the packing station (its camera takes the packing photo, docs/photos.md) and the
+ * portal reads its tag as it is loaded on the truck (the loading dock's camera takes that photo). Then the portal keeps
  * reading the truck's load now and then (repeats: custody does not move).
  */
 import { mkdirSync } from 'node:fs';
@@ -19,6 +20,8 @@ export interface DockOptions {
   readonly dir: string;
   /** Time from one step of the story to the next, ms. Default 5000. */
   readonly stepMs?: number;
+  /** Wait before the first step, ms (a test's agent opens the ports meanwhile). Default 0. */
+  readonly delayMs?: number;
   /** Wall clock, ms. */
   readonly now?: () => number;
 }
@@ -26,6 +29,7 @@ export interface DockOptions {
 export interface RunningDock {
   readonly coldDoorPath: string;
   readonly portalPath: string;
+  readonly packPath: string;
   close(): Promise<void>;
 }
 
@@ -42,32 +46,43 @@ export async function startDock(o: DockOptions): Promise<RunningDock> {
     pairs.push(doorPair);
     const portalPair = await openPtyPair({ dir, names: ['dock-portal-sim', 'dock-portal'] });
     pairs.push(portalPair);
+    const packPair = await openPtyPair({ dir, names: ['pack-station-sim', 'pack-station'] });
+    pairs.push(packPair);
     const door = new ScannerSimulator({ path: doorPair.a });
     const portal = new ScannerSimulator({ path: portalPair.a });
+    const pack = new ScannerSimulator({ path: packPair.a });
     await door.start();
     await portal.start();
+    await pack.start();
     const pallet1 = sscc(0, COMPANY, 1_000_001);
     const t = now();
+    const pallet1Label = { sscc: pallet1, content: DEMO_GTIN, count: 48, batch: 'VAX-2612', expiresOn: isoDay(t + 600 * DAY) };
     const story: (() => void)[] = [
-      () => door.scanLabel({ sscc: pallet1, content: DEMO_GTIN, count: 48, batch: 'VAX-2612', expiresOn: isoDay(t + 600 * DAY) }),
+      () => door.scanLabel(pallet1Label),
       () => door.scanLabel({ sscc: sscc(0, COMPANY, 1_000_002), content: DEMO_GTIN, count: 48, batch: 'VAX-2613', producedOn: isoDay(t - 10 * DAY), expiresOn: isoDay(t + 720 * DAY) }),
       () => door.scanLabel({ sscc: sscc(0, COMPANY, 1_000_003), content: DEMO_GTIN, count: 24, batch: 'VAX-2501', producedOn: isoDay(t - 800 * DAY), expiresOn: isoDay(t - 3 * DAY) }),
       () => door.writeLine(']C10109506000134353'), // a scuffed label: wrong check digit
       () => undefined,
-      () => undefined,
+      () => pack.scanLabel(pallet1Label),
       () => portal.writeLine(`${sscc96(pallet1, COMPANY.length)},ANT:1,RSSI:-48`),
     ];
     const step = o.stepMs ?? 5000;
-    story.forEach((fn, i) => timers.push(setTimeout(fn, (i + 1) * step)));
+    story.forEach((fn, i) => timers.push(setTimeout(fn, (o.delayMs ?? 0) + (i + 1) * step)));
     // The portal sees the loaded pallet again while the truck waits at the door.
-    timers.push(setInterval(() => portal.writeLine(`${sscc96(pallet1, COMPANY.length)},ANT:2,RSSI:-55`), 12 * step));
+    const rereads = (): void => {
+      const x = setInterval(() => portal.writeLine(`${sscc96(pallet1, COMPANY.length)},ANT:2,RSSI:-55`), 12 * step);
+      x.unref();
+      timers.push(x);
+    };
+    timers.push(setTimeout(rereads, o.delayMs ?? 0));
     for (const x of timers) x.unref();
     return {
-      coldDoorPath: join(dir, 'cold-door'), portalPath: join(dir, 'dock-portal'),
+      coldDoorPath: join(dir, 'cold-door'), portalPath: join(dir, 'dock-portal'), packPath: join(dir, 'pack-station'),
       close: async () => {
         for (const x of timers) clearTimeout(x);
         await door.stop();
         await portal.stop();
+        await pack.stop();
         for (const p of pairs) await p.close();
       },
     };

@@ -8,7 +8,11 @@
  *     A GPS receiver (NMEA) and an accelerometer on socat pseudo-terminals; the agent opens DIR/gps and DIR/accel.
  *   coldtrace-sim dock --dir DIR [--step-ms N]
  *     A barcode scanner at the cold room door and an RFID portal at the loading door (docs/scans.md) on socat
- *     pseudo-terminals; the agent opens DIR/cold-door and DIR/dock-portal.
+ *     pseudo-terminals, and a barcode scanner at the packing station; the agent opens DIR/cold-door, DIR/dock-portal
+ *     and DIR/pack-station.
+ *   coldtrace-sim camera --camera DEVICE=STATION [--camera ...] [--host H] [--port P] [--auth digest:USER:PASS|basic:USER:PASS]
+ *     IP cameras (docs/photos.md): each serves GET /snapshot.jpg, a JPEG showing its station and the time, on its
+ *     own port (--port for the first, then the next ones; 0 = free ports), optionally behind Digest or Basic auth.
  *
  * Prints one JSON line `{"msg":"simulator ready",...}` on stdout when serving; SIGINT/SIGTERM stop it.
  */
@@ -16,8 +20,9 @@ import { parseArgs } from 'node:util';
 import { startModbusTcpServer, Xymd02, type ModbusSimServer } from './devices/index.js';
 import { startTruck } from './truck.js';
 import { startDock } from './dock.js';
+import { startCameras } from './cameras.js';
 
-const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N]';
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N]\n       coldtrace-sim camera --camera DEVICE=STATION ... [--host H] [--port P] [--auth digest:USER:PASS]';
 
 interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
 
@@ -46,7 +51,7 @@ async function startDockSim(argv: string[]): Promise<Running> {
   const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, 'step-ms': { type: 'string', default: '5000' } } });
   if (values.dir === undefined) throw new Error('--dir is required');
   const dock = await startDock({ dir: values.dir, stepMs: Number(values['step-ms']) });
-  return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portal: dock.portalPath } };
+  return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portal: dock.portalPath, pack: dock.packPath } };
 }
 
 async function main(): Promise<number> {
@@ -62,6 +67,9 @@ async function main(): Promise<number> {
         break;
       case 'dock':
         running = await startDockSim(rest);
+        break;
+      case 'camera':
+        running = await startCameras(rest);
         break;
       default:
         console.error(USAGE);
