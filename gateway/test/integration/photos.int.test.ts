@@ -116,6 +116,16 @@ describe('photo uploads', () => {
     expect(flagged.map((p) => p.sha256)).toContain(sha256(jpeg));
   });
 
+  it('describes the photo routes in the OpenAPI document: the upload takes image/jpeg, the reads give it', async () => {
+    type Op = { requestBody?: { content?: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> };
+    const doc = await getJson<{ paths: Record<string, { get?: Op; put?: Op }> }>(`${gw.httpUrl}/openapi.json`);
+    const put = doc.paths['/api/v1/photos/{sha256}']?.put;
+    expect(Object.keys(put?.responses ?? {}).sort()).toEqual(['200', '201', '400', '401', '413', '415', '422', '429']);
+    expect(Object.keys(doc.paths['/api/v1/photos/{sha256}']?.get?.responses['200']?.content ?? {})).toEqual(['image/jpeg']);
+    expect(Object.keys(doc.paths['/api/v1/photos/{sha256}/thumbnail']?.get?.responses['200']?.content ?? {})).toEqual(['image/jpeg']);
+    for (const path of ['/api/v1/photos', '/api/v1/photos/{sha256}/info', '/api/v1/photos/quarantine', '/api/v1/photos/quarantine/{id}/bytes']) expect(doc.paths[path]?.get, path).toBeDefined();
+  });
+
   it('names an edited stored photo when verifying, and verifies before it', async () => {
     const jpeg = await makeJpeg({ seed: 8 });
     expect((await upload(gw.httpUrl, jpeg, query({ seq: 13 }))).status).toBe(201);
