@@ -8,9 +8,7 @@ import type { GatewayConfig } from '../config.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { FlagPointSink } from '../ports/flag-mirror.js';
 import { flagLines } from './influx/flag-schema.js';
-import { InfluxV1Client } from './influx/v1.js';
-import { InfluxV2Writer } from './influx/v2-writer.js';
-import { RemoteTelemetryStore, openInfluxV1Store, openVictoriaMetricsStore } from './influx/remote-store.js';
+import { openRemoteStore } from './influx/open-remote.js';
 import { SpooledTelemetryStore } from './spool/spooled-store.js';
 import { remoteChainSource } from './influx/chain-source.js';
 import type { RemoteReadingsSource } from '../ports/integrity.js';
@@ -38,27 +36,7 @@ export async function createTelemetryStore(config: GatewayConfig, log: Logger): 
     const store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.db'), { durability: config.durability, chain: config.integrity.chain });
     return { store, retention: store.retention, health: () => ({ ok: true, detail: 'sqlite' }) };
   }
-  let remote: TelemetryStore;
-  switch (s.kind) {
-    case 'influx-v1':
-      remote = await openInfluxV1Store({
-        url: s.url, database: s.db, createDatabase: true,
-        ...(s.rp !== undefined ? { retentionPolicy: s.rp } : {}),
-        ...(s.username !== undefined ? { username: s.username, password: s.password ?? '' } : {}),
-      });
-      break;
-    case 'influx-v2':
-      // Writes: the v2 API. Reads: InfluxQL through the v1-compatibility API, which 2.x and 3.x answer for a bucket
-      // (a token is accepted as the basic-auth password there).
-      remote = new RemoteTelemetryStore(
-        new InfluxV2Writer({ url: s.url, org: s.org, bucket: s.bucket, token: s.token }),
-        new InfluxV1Client({ url: s.url, database: s.bucket, username: 'coldtrace', password: s.token }),
-      );
-      break;
-    case 'victoria-metrics':
-      remote = openVictoriaMetricsStore({ url: s.url });
-      break;
-  }
+  const remote = await openRemoteStore(s, { createDatabase: true });
   const spool = SpooledTelemetryStore.open(join(config.dataDir, 'spool.db'), remote, {
     durability: config.durability, logger: log.child({ component: 'spool' }),
     batchSize: config.forward.batchReadings, concurrency: config.forward.concurrency,

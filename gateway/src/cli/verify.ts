@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * coldtrace-verify: verifies a gateway's data directory offline (docs/security.md "Tamper evidence"): the readings
- * chain (telemetry.db), the flags' and custody records' chain (registry.db) and the signed checkpoints (gateway.db).
+ * chain (telemetry.db; with a remote store spool.db, checked against the store the environment names as the
+ * gateway's does: verify-remote.ts), the flags' and custody records' chain (registry.db) and the signed checkpoints
+ * (gateway.db).
  * Names the first broken link of each; exit status 0 when everything verifies, 1 when a link is broken, 2 on a usage
  * or file error. Run it on a copy, or with the gateway stopped or running (it only reads).
  *
@@ -17,6 +19,7 @@ import Database from 'better-sqlite3';
 import { SqliteIntegrityLedger } from '../adapters/sqlite/integrity/ledger.js';
 import { defaultSigningKeyPath } from '../adapters/sqlite/integrity/open.js';
 import type { BrokenLink, VerifyReport } from '../domain/integrity/report.js';
+import { remoteReadings } from './verify-remote.js';
 
 const USAGE = 'usage: coldtrace-verify --data-dir DIR [--public-key FILE.pem] [--json]';
 
@@ -80,15 +83,21 @@ async function main(): Promise<number> {
   }
   const telemetryPath = join(dir, 'telemetry.db');
   const telemetry = existsSync(telemetryPath) ? open(telemetryPath) : undefined;
+  const remote = telemetry === undefined ? await remoteReadings(dir, process.env) : undefined;
+  if (remote !== undefined && 'problem' in remote) {
+    process.stderr.write(`${remote.problem}\n`);
+    return 2;
+  }
   const registry = open(join(dir, 'registry.db'));
   const meta = open(join(dir, 'gateway.db'));
   try {
-    const ledger = new SqliteIntegrityLedger({ telemetry, registry, meta, publicKeyPem, readOnly: true });
+    const ledger = new SqliteIntegrityLedger({ telemetry: telemetry ?? remote?.db, registry, meta, publicKeyPem, readOnly: true, ...(remote !== undefined ? { remote: remote.source } : {}) });
     const report = await ledger.verify(Date.now());
     process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     return report.ok ? 0 : 1;
   } finally {
     telemetry?.close();
+    await remote?.close();
     registry.close();
     meta.close();
   }

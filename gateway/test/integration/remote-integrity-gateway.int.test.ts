@@ -3,7 +3,8 @@
  * gateway takes readings over MQTT into its spool in front of a real InfluxDB 1.6.7; GET /api/v1/integrity/verify
  * re-derives every link from what InfluxDB answers and a signed checkpoint covers the chain. The gateway is closed
  * with readings spooled while InfluxDB is down and started again on the same data directory: the chain goes on and
- * verifies, the checkpoint signed before still holds. A point rewritten in InfluxDB is then named.
+ * verifies, the checkpoint signed before still holds. A point rewritten in InfluxDB is then named, over HTTP and by
+ * coldtrace-verify offline (given the store as the gateway is: its environment).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import type { VerifyReport } from '../../src/domain/integrity/report.js';
 import { connect, getJson, testConfig } from '../support/gateway.js';
 import { startInfluxd, type TestServer } from '../support/influx-servers.js';
+import { builtCli } from '../support/cli.js';
 
 const H = 3_600_000;
 const t0 = Math.floor(Date.now() / H) * H - 3 * H;
@@ -24,6 +26,7 @@ let influx: TestServer;
 let gw: RunningGateway | undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'ct-remote-chain-gw-'));
 const env = { COLDTRACE_STORE: 'influx-v1', COLDTRACE_INFLUX_DB: DB };
+const verifyCli = builtCli('verify');
 
 beforeAll(async () => { influx = await startInfluxd(); });
 afterAll(async () => {
@@ -79,6 +82,12 @@ it('chains what the spool takes, verifies across a restart during an outage, and
   expect(chain.length).toBeGreaterThan(before.length);
   expect(chain.verified).toBe(chain.length);
   expect(after.checkpoints.verified).toBeGreaterThan(0);
+  const cliEnv = { ...env, COLDTRACE_INFLUX_URL: influx.url };
+  const clean = await verifyCli(['--data-dir', dataDir], cliEnv);
+  expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+  expect(clean.stdout).toContain(`readings: ${chain.length} links, ${chain.length} re-derived`);
+  // Without the store named, it says what is missing (usage error), not that the chain is broken.
+  expect((await verifyCli(['--data-dir', dataDir], { COLDTRACE_STORE: 'sqlite' })).code).toBe(2);
 
   // The reading of S-1 at 240 s, rewritten through InfluxDB's own write API.
   const res = await fetch(`${influx.url}/write?db=${DB}&precision=ms`, { method: 'POST', body: `temperature,device=S-1,node=edge-1,site=wh1,unit=Cel value=2.5 ${t0 + 240_000}` });
@@ -86,4 +95,7 @@ it('chains what the spool takes, verifies across a restart during an outage, and
   const edited = await verify(gw);
   expect(edited.ok).toBe(false);
   expect(edited.readings).toMatchObject({ broken: { chain: 'readings', reason: 'content', device: 'S-1', metric: 'temperature', time: t0 + 240_000 } });
+  const offline = await verifyCli(['--data-dir', dataDir], cliEnv);
+  expect(offline.code).toBe(1);
+  expect(offline.stdout).toContain(`BROKEN readings link ${(edited.readings as { broken: { link: number } }).broken.link} (content): S-1/temperature at ${new Date(t0 + 240_000).toISOString()}`);
 });

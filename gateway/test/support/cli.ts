@@ -8,10 +8,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** A runner of `node gateway/dist/cli/{name}.js ARGS`, resolving with its exit code and output. */
-export function builtCli(name: string): (args: string[]) => Promise<CliResult> {
+/** A runner of `node gateway/dist/cli/{name}.js ARGS` (with `env` added to this process's), resolving with its exit code and output. */
+export function builtCli(name: string): (args: string[], env?: Readonly<Record<string, string>>) => Promise<CliResult> {
   const script = fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
-  return (args) => new Promise((resolve) => {
-    execFile(process.execPath, [script, ...args], (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }));
+  return (args, env) => new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }));
   });
 }

@@ -63,30 +63,44 @@ export interface SeriesGroup {
 
 /**
  * A commit's readings grouped by series (in order of first appearance), each group sorted by device time. The groups'
- * numbers are views of one array: a commit of single readings has as many groups as readings.
+ * numbers are views of one array: a commit of single readings has as many groups as readings. Looked up by device,
+ * then metric, then the rest compared: no key built per reading (this runs on the spool's path, and the readings of a
+ * message share their device's string, whose hash is then computed once).
  */
 export function groupBySeries(readings: readonly StoredReading[]): SeriesGroup[] {
-  const groups = new Map<string, number[]>();
+  const byDevice = new Map<string, Map<string, number[][]>>();
+  const order: number[][] = [];
   for (let i = 0; i < readings.length; i++) {
-    const k = seriesKey(readings[i]!);
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [i]);
-    else g.push(i);
+    const r = readings[i]!;
+    let byMetric = byDevice.get(r.device);
+    if (byMetric === undefined) byDevice.set(r.device, byMetric = new Map());
+    let lists = byMetric.get(r.metric);
+    if (lists === undefined) byMetric.set(r.metric, lists = []);
+    const idx = lists.find((l) => sameSeries(readings[l[0]!]!, r));
+    if (idx !== undefined) idx.push(i);
+    else {
+      const fresh = [i];
+      lists.push(fresh);
+      order.push(fresh);
+    }
   }
   const all = new Float64Array(readings.length * READING_WIDTH);
   const out: SeriesGroup[] = [];
   let o = 0;
-  for (const [key, idx] of groups) {
+  for (const idx of order) {
     if (!sortedByTime(readings, idx)) idx.sort((a, b) => readings[a]!.time - readings[b]!.time);
     const start = o;
     for (const i of idx) {
       putReading(all, o, readings[i]!);
       o += READING_WIDTH;
     }
-    out.push({ series: seriesOf(readings[idx[0]!]!), key, values: all.subarray(start, o) });
+    const series = seriesOf(readings[idx[0]!]!);
+    out.push({ series, key: seriesKey(series), values: all.subarray(start, o) });
   }
   return out;
 }
+
+const sameSeries = (a: StoredReading, b: StoredReading): boolean => a.site === b.site && a.node === b.node && a.unit === b.unit;
 
 function sortedByTime(rs: readonly StoredReading[], idx: readonly number[]): boolean {
   for (let i = 1; i < idx.length; i++) if (rs[idx[i]!]!.time < rs[idx[i - 1]!]!.time) return false;
