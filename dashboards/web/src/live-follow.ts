@@ -4,7 +4,7 @@
  * reconnects by itself; the status line says whether updates flow. One stream per view shown, closed on leaving it.
  */
 
-export type LiveKind = 'flag' | 'milestone' | 'custody' | 'status' | 'position';
+export type LiveKind = 'flag' | 'milestone' | 'custody' | 'status' | 'position' | 'reading';
 
 export interface LiveNotice {
   readonly kinds: readonly LiveKind[];

@@ -1,6 +1,8 @@
 /**
  * Controller of the "Live environment" page: polls the gateway every refresh interval, derives each device's
  * state, renders devices, edge nodes and quarantine. All state lives in the instance (no module state); timers are cleared by stop().
+ * `refreshNow` reads again at once: the gateway's live stream of committed readings calls it (main.ts), so a new
+ * value shows within a second of its commit, not at the next poll (issue #16).
  */
 import {
   ApiError,
@@ -57,6 +59,9 @@ export class LivePage {
   private readonly trendsInFlight = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** A read is in flight; `again`: a refresh was asked for meanwhile and follows it at once. */
+  private busy = false;
+  private again = false;
   /** Browser clock minus gateway clock, ms. */
   private offsetMs = 0;
 
@@ -77,18 +82,31 @@ export class LivePage {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
+  /** Reads the gateway now (new readings were committed), or right after the read in flight. */
+  refreshNow(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    void this.tick();
+  }
+
   /** Gateway time as best known. */
   private now(): number {
     return Date.now() - this.offsetMs;
   }
 
   private async tick(): Promise<void> {
+    this.busy = true;
     // Settled independently: a failing quarantine endpoint must not blank the device table, and vice versa.
     const [devices, quarantine, health] = await Promise.allSettled([
       this.api.devices(),
       this.api.quarantine(this.options.quarantineLimit),
       this.api.health(),
     ]);
+    this.busy = false;
     if (this.stopped) return;
 
     if (devices.status === 'fulfilled') {
@@ -101,6 +119,11 @@ export class LivePage {
     if (quarantine.status === 'fulfilled') this.showQuarantine(quarantine.value);
     this.showConnection(devices, quarantine, health);
 
+    if (this.again) {
+      this.again = false;
+      this.refreshNow();
+      return;
+    }
     this.timer = setTimeout(() => void this.tick(), this.options.refreshMs);
   }
 

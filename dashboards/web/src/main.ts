@@ -1,6 +1,7 @@
 /** Entry point of the page: signs in (sign-in.ts), then wires the API client to the live page controller. */
 import { ApiClient } from './api.js';
 import { LivePage } from './live-page.js';
+import { LiveFollow } from './live-follow.js';
 import { ChartPanel } from './chart-panel.js';
 import { Views } from './views.js';
 import { SignIn } from './sign-in.js';
@@ -17,9 +18,16 @@ if (session === undefined) {
 }
 
 function startViews(api: () => ApiClient): void {
-  const page = new LivePage(document, api());
+  const live = api();
+  const page = new LivePage(document, live);
   page.start();
-  window.addEventListener('pagehide', () => page.stop());
+  // Committed readings pushed by the gateway (Server-Sent Events): the table reads again at once, not at its next poll.
+  const follow = new LiveFollow(live.url('/api/v1/live/devices'), () => page.refreshNow());
+  follow.start();
+  window.addEventListener('pagehide', () => {
+    page.stop();
+    follow.stop();
+  });
 
   // History charts (1 h / 24 h / 7 d, min-max band and mean from GET /api/v1/series, #16).
   const charts = new ChartPanel(document, api());

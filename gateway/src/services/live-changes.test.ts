@@ -110,4 +110,26 @@ describe('LiveFeed', () => {
     w.flush();
     expect(w.got.shipments).toEqual([{ kinds: ['position'], shipments: ['S-1'], at: T0 + 1000 }]);
   });
+
+  it('tells the live environment page of any committed reading, at most once per interval, and keeps nothing when no one follows', () => {
+    const w = world();
+    w.feed.committed([reading('dev-1', 'temperature')]);
+    expect(w.time.tasks).toHaveLength(0);
+    const got: LiveNotice[] = [];
+    const stop = w.feed.followDevices((n) => got.push(n));
+    w.feed.committed([]);
+    w.time.runDue();
+    expect(got).toEqual([]);
+    w.feed.committed([reading('dev-1', 'temperature')]);
+    w.time.runDue();
+    expect(got).toEqual([{ kinds: ['reading'], shipments: [], at: T0 }]);
+    for (let i = 0; i < 20; i++) w.feed.committed([reading(`dev-${i}`, 'humidity')]);
+    w.time.t += 999;
+    w.time.runDue();
+    expect(got).toHaveLength(1);
+    w.flush();
+    expect(got).toEqual([{ kinds: ['reading'], shipments: [], at: T0 }, { kinds: ['reading'], shipments: [], at: T0 + 1999 }]);
+    stop?.();
+    expect(w.changes.stats().subscribers).toBe(0);
+  });
 });

@@ -10,8 +10,11 @@
  */
 import type { Clock, Scheduler } from '../ports/clock.js';
 
-/** What changed: a flag, a milestone, custody (placements), the order's own status, a new GPS fix or shock. */
-export type LiveChangeKind = 'flag' | 'milestone' | 'custody' | 'status' | 'position';
+/**
+ * What changed: a flag, a milestone, custody (placements), the order's own status, a new GPS fix or shock, or (for
+ * the live environment page) a committed reading of any device.
+ */
+export type LiveChangeKind = 'flag' | 'milestone' | 'custody' | 'status' | 'position' | 'reading';
 
 export interface LiveNotice {
   readonly kinds: readonly LiveChangeKind[];
@@ -33,6 +36,8 @@ export interface LiveChangesOptions {
 export const DEFAULT_LIVE_CHANGES_OPTIONS: LiveChangesOptions = { minIntervalMs: 1000, maxSubscribers: 256 };
 
 export const SHIPMENTS_TOPIC = 'shipments';
+/** The live environment page: any device's readings committed (its table reads GET /api/v1/devices again). */
+export const DEVICES_TOPIC = 'devices';
 export const orderTopic = (id: string): string => `order:${id}`;
 
 interface Topic {

@@ -13,7 +13,7 @@ import type { Location } from '../domain/custody/spans.js';
 import type { StoredReading } from '../domain/reading.js';
 import type { FlagChange } from '../ports/flags.js';
 import type { RegistryStore } from '../ports/registry.js';
-import { SHIPMENTS_TOPIC, orderTopic, type LiveChanges, type LiveListener } from './live-changes.js';
+import { DEVICES_TOPIC, SHIPMENTS_TOPIC, orderTopic, type LiveChanges, type LiveListener } from './live-changes.js';
 import type { RegistryChangeSet } from './registry.js';
 
 export interface LiveFeedDeps {
@@ -44,6 +44,15 @@ export class LiveFeed {
   /** Follows the shipments; undefined when the subscribers' cap is reached. */
   followShipments(listener: LiveListener): (() => void) | undefined {
     return this.deps.changes.subscribe(SHIPMENTS_TOPIC, listener);
+  }
+
+  /**
+   * Follows the devices' latest readings (the live environment page): told at most once per LiveChanges interval
+   * that readings were committed, so the page reads the devices again within a second of a commit instead of at
+   * its next poll (issue #16: a new reading shown within 2 s of its commit).
+   */
+  followDevices(listener: LiveListener): (() => void) | undefined {
+    return this.deps.changes.subscribe(DEVICES_TOPIC, listener);
   }
 
   /** Follows one order: 'unknown' when the registry has no such order, 'full' at the subscribers' cap. */
@@ -99,8 +108,9 @@ export class LiveFeed {
     }
   };
 
-  /** The hook after the commit: new GPS fixes and shocks of trackers on shipments. */
+  /** The hook after the commit: any reading for the devices' followers; new GPS fixes and shocks of trackers on shipments. */
   readonly committed = (readings: readonly StoredReading[]): void => {
+    if (readings.length > 0) this.deps.changes.publish(DEVICES_TOPIC, 'reading');
     const followsShipments = this.deps.changes.follows(SHIPMENTS_TOPIC);
     if (!followsShipments && this.scopes.size === 0) return;
     const moved = new Set<string>();

@@ -11,12 +11,13 @@
  * --integrity runs ingest with chaining on and off only (integrity.ts, issue #17; <out>/<time>-integrity-<mode>.json and .md).
  * --series runs the downsampled chart query bench only (series.ts, issue #16; <out>/<time>-series-<mode>.json and .md).
  * --queries runs the readings endpoint bench only (queries.ts, issue #16; <out>/<time>-queries-<mode>.json and .md).
+ * --dashboard runs the 500-device dashboard bench only (dashboard.ts, issue #16; <out>/<time>-dashboard-<mode>.json and .md).
  * --carrier runs the carrier events bench only (carrier.ts, issue #20; <out>/<time>-carrier-<mode>.json and .md).
  * --security runs the security bench only (security.ts, issue #17; <out>/<time>-security-<mode>.json and .md).
  * --scans runs the scan bench only (scans.ts, issue #21; <out>/<time>-scans-<mode>.json and .md).
  * --weather runs the CAP alerts bench only (weather.ts, issue #20; <out>/<time>-weather-<mode>.json and .md).
- * --evidence runs the evidence export bench only (evidence.ts, issue #16; <out>/<time>-evidence-<mode>.json and .md).
  * --photos runs the photo bench only (photos.ts, issue #21; <out>/<time>-photos-<mode>.json and .md).
+ * --evidence runs the evidence export bench only (evidence.ts, issue #16; <out>/<time>-evidence-<mode>.json and .md).
  * full (default): 60 s per main shape and 15 s per window of the single-reading sweep (~16 min in all); --quick: 10 s;
  * --smoke: ~1 s per shape, for the test suite.
  * Writes <out>/<time>-<mode>.json and .md and prints the Markdown table.
@@ -43,17 +44,18 @@ import { runSecurityBench, writeSecurityReport } from './security.js';
 import { runScanBench, writeScanReport } from './scans.js';
 import { runWeatherBench, writeWeatherReport } from './weather.js';
 import { runQueriesBench, writeQueriesReport } from './queries.js';
-
 import { runPhotoBench, writePhotoReport } from './photos.js';
+import { runDashboardBench, writeDashboardReport } from './dashboard.js';
+
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const { values: v } = parseArgs({
   options: {
     quick: { type: 'boolean' }, smoke: { type: 'boolean' }, shapes: { type: 'string' }, out: { type: 'string' },
     retained: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' }, production: { type: 'boolean' },
     registry: { type: 'boolean' }, rules: { type: 'boolean' }, integrity: { type: 'boolean' }, series: { type: 'boolean' }, carrier: { type: 'boolean' },
-    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' }, weather: { type: 'boolean' }, queries: { type: 'boolean' },
-  },
     photos: { type: 'boolean' },
+    evidence: { type: 'boolean' }, security: { type: 'boolean' }, scans: { type: 'boolean' }, weather: { type: 'boolean' }, queries: { type: 'boolean' }, dashboard: { type: 'boolean' },
+  },
 });
 if (v.help === true) {
   process.stdout.write('usage: npm run bench -- [--quick | --smoke] [--production] [--shapes single-qos1,ext-influx-single,...] [--out DIR] [--retained N] [--profile DIR]\n' +
@@ -65,9 +67,10 @@ if (v.help === true) {
     '       npm run bench -- [--quick | --smoke] --security [--out DIR]   (device identity, ACLs and chaining on/off, #17: ingest ratio; 10,000 nodes connecting with credentials)\n' +
     '       npm run bench -- [--quick | --smoke] --evidence [--out DIR]   (evidence export of an order, #16: CSV, JSON, PDF of 30 days of 1-min readings: time, size, RSS)\n' +
     '       npm run bench -- [--quick | --smoke] --scans [--out DIR]      (an RFID portal at 500 tag reads/s into custody beside ingest at its peak, #21: ratio, ack p99, drain)\n' +
-    '       npm run bench -- [--quick | --smoke] --weather [--out DIR]    (a CAP document of 1,000 polygons against 20,000 shipments, #20: parse, zones, judging, ms)\n' +
-    '       npm run bench -- [--quick | --smoke] --queries [--out DIR]    (GET /api/v1/readings of 57,000 readings through HTTP, JSON and NDJSON, #16: p50/p99)\n');
     '       npm run bench -- [--quick | --smoke] --photos [--out DIR]     (2 MB photos uploaded, hashed, thumbnailed, stored; an order timeline with 50 photos, #21: p50/p99)\n' +
+    '       npm run bench -- [--quick | --smoke] --weather [--out DIR]    (a CAP document of 1,000 polygons against 20,000 shipments, #20: parse, zones, judging, ms)\n' +
+    '       npm run bench -- [--quick | --smoke] --queries [--out DIR]    (GET /api/v1/readings of 57,000 readings through HTTP, JSON and NDJSON, #16: p50/p99)\n' +
+    '       npm run bench -- [--quick | --smoke] --dashboard [--out DIR]  (the live dashboard with 500 devices in Chromium, #16: first paint, commit to page)\n');
   process.exit(0);
 }
 const mode: BenchMode = v.smoke === true ? 'smoke' : v.quick === true ? 'quick' : 'full';
@@ -102,10 +105,11 @@ if (v.integrity === true) await reportOnly('integrity', () => runIntegrityBench(
 if (v.carrier === true) await reportOnly('carrier', () => runCarrierBench({ mode, startedAt, log }), writeCarrierReport);
 if (v.security === true) await reportOnly('security', () => runSecurityBench({ mode, startedAt, log }), writeSecurityReport);
 if (v.evidence === true) await reportOnly('evidence', () => runEvidenceBench({ mode, startedAt, log }), writeEvidenceReport);
+if (v.photos === true) await reportOnly('photos', () => runPhotoBench({ mode, startedAt, log }), writePhotoReport);
 if (v.scans === true) await reportOnly('scans', () => runScanBench({ mode, startedAt, log }), writeScanReport);
 if (v.weather === true) await reportOnly('weather', () => runWeatherBench({ mode, startedAt, log }), writeWeatherReport);
 if (v.queries === true) await reportOnly('queries', () => runQueriesBench({ mode, startedAt, log }), writeQueriesReport);
-if (v.photos === true) await reportOnly('photos', () => runPhotoBench({ mode, startedAt, log }), writePhotoReport);
+if (v.dashboard === true) await reportOnly('dashboard', () => runDashboardBench({ mode, startedAt, log }), writeDashboardReport);
 if (v.series === true) await reportOnly('series', () => runSeriesBench({ mode, startedAt, log }), writeSeriesReport);
 if (v.registry === true) await reportOnly('registry', () => runRegistryBench({ mode, out, startedAt, log }), writeRegistryReport);
 

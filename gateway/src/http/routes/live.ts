@@ -1,5 +1,5 @@
 /**
- * Live updates of the Shipments view and an order's timeline (issue #16, docs/dashboard.md "Live updates"): Server-Sent
+ * Live updates of the Shipments view, an order's timeline and the live environment page (issue #16, docs/dashboard.md "Live updates"): Server-Sent
  * Events. Each `change` event says what kind of thing changed (and for which shipments); the page then reads what it
  * shows again through the ordinary routes. The browser's EventSource reconnects by itself (after `retry` ms).
  *
@@ -16,7 +16,7 @@ import { GatewayError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
 
 export interface LiveRouteDeps {
-  readonly live: Pick<LiveFeed, 'followShipments' | 'followOrder'>;
+  readonly live: Pick<LiveFeed, 'followShipments' | 'followOrder' | 'followDevices'>;
   /** Comment line sent on an idle stream so proxies keep it open, ms. Default 20 000. */
   readonly keepAliveMs?: number;
   /** A stream whose unread output exceeds this is closed, bytes. Default 65 536. */
@@ -25,7 +25,7 @@ export interface LiveRouteDeps {
 
 const EVENTS = {
   description: 'text/event-stream: `event: ready` once, then `event: change` with `data: {"kinds": [...], "shipments": [...], "at": ms}` '
-    + 'whenever what the view shows changed (kinds: flag, milestone, custody, status, position), at most once a second; comment lines keep it open',
+    + 'whenever what the view shows changed (kinds: flag, milestone, custody, status, position, reading), at most once a second; comment lines keep it open',
   content: { 'text/event-stream': { schema: Type.String() } },
 };
 const FULL = { code: 'E_LIVE_FULL', message: 'too many live views are open on this gateway; reload later' };
@@ -69,6 +69,16 @@ export function registerLiveRoutes(app: FastifyInstance, opts: { deps: LiveRoute
   }, async (_req, reply) => {
     const relay = new Relay();
     const stop = live.followShipments(relay.listener);
+    if (stop === undefined) return reply.status(503).send(FULL);
+    return stream(reply, relay, stop);
+  });
+
+  app.get('/live/devices', {
+    config: { access: 'read' },
+    schema: { summary: 'Server-Sent Events: readings of some device were committed (the live environment page reads /devices again)', tags: ['data'], response: { 200: EVENTS, 503: ErrorBody } },
+  }, async (_req, reply) => {
+    const relay = new Relay();
+    const stop = live.followDevices(relay.listener);
     if (stop === undefined) return reply.status(503).send(FULL);
     return stream(reply, relay, stop);
   });
