@@ -5,7 +5,7 @@
  * bytes; a photo whose EXIF time is far off is stored and flagged; the original and the thumbnail are served
  * immutable; an edited stored photo fails verification, which names it.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
@@ -120,7 +120,7 @@ describe('photo uploads', () => {
     type Op = { requestBody?: { content?: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> };
     const doc = await getJson<{ paths: Record<string, { get?: Op; put?: Op }> }>(`${gw.httpUrl}/openapi.json`);
     const put = doc.paths['/api/v1/photos/{sha256}']?.put;
-    expect(Object.keys(put?.responses ?? {}).sort()).toEqual(['200', '201', '400', '401', '413', '415', '422', '429']);
+    expect(Object.keys(put?.responses ?? {}).sort()).toEqual(['200', '201', '400', '401', '413', '415', '422', '429', '503']);
     expect(Object.keys(doc.paths['/api/v1/photos/{sha256}']?.get?.responses['200']?.content ?? {})).toEqual(['image/jpeg']);
     expect(Object.keys(doc.paths['/api/v1/photos/{sha256}/thumbnail']?.get?.responses['200']?.content ?? {})).toEqual(['image/jpeg']);
     for (const path of ['/api/v1/photos', '/api/v1/photos/{sha256}/info', '/api/v1/photos/quarantine', '/api/v1/photos/quarantine/{id}/bytes']) expect(doc.paths[path]?.get, path).toBeDefined();
@@ -140,5 +140,21 @@ describe('photo uploads', () => {
     const after = await getJson<{ ok: boolean; photos: { broken: Record<string, unknown> } }>(`${api}/integrity/verify`);
     expect(after.ok).toBe(false);
     expect(after.photos.broken).toMatchObject({ chain: 'photos', reason: 'content', record: { kind: 'photo', id: sha256(jpeg) }, expected: sha256(jpeg), found: sha256(edited) });
+  });
+
+  it('answers 503 (the node keeps the photo and retries) when the photo store fails, and stores it once the store is back', async () => {
+    const jpeg = await makeJpeg({ seed: 9 });
+    const photos = join(gw.dataDir, 'photos');
+    renameSync(photos, `${photos}.away`);
+    writeFileSync(photos, 'not a directory');
+    try {
+      const r = await upload(gw.httpUrl, jpeg, query({ seq: 14 }));
+      expect(r.status).toBe(503);
+      expect(r.json.code).toMatch(/^E_PHOTO_STORE_/);
+    } finally {
+      rmSync(photos);
+      renameSync(`${photos}.away`, photos);
+    }
+    expect((await upload(gw.httpUrl, jpeg, query({ seq: 14 }))).status).toBe(201);
   });
 });

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PhotoService, Uploader, UploadOutcome } from '../../services/photos.js';
+import { PhotoBlobError } from '../../ports/photo-blobs.js';
 import { authenticateNode, type NodeAuthDeps } from '../photo-auth.js';
 import { ErrorBody } from '../schemas.js';
 import { RefusalBody, UploadBody, UploadQuery } from '../photo-schemas.js';
@@ -51,7 +52,7 @@ export function registerPhotoUploadRoutes(app: FastifyInstance, opts: { deps: Ph
       consumes: ['image/jpeg'],
       response: {
         200: UploadBody, 201: UploadBody, 400: RefusalBody, 413: RefusalBody, 415: RefusalBody, 422: RefusalBody,
-        401: ErrorBody, 429: ErrorBody,
+        401: ErrorBody, 429: ErrorBody, 503: ErrorBody,
       },
     },
     onRequest: async (req, reply) => {
@@ -90,11 +91,18 @@ export function registerPhotoUploadRoutes(app: FastifyInstance, opts: { deps: Ph
   }, async (req, reply) => {
     const body = req.body;
     const bytes = Buffer.isBuffer(body) ? body : new Uint8Array(0);
-    const o = await photos.upload({
-      pathSha256: req.params.sha256.slice(0, 128), query: req.query, rawQuery: rawQueryOf(req), contentType: req.headers['content-type'], bytes,
-      uploader: uploaders.get(req) ?? { authenticated: false },
-    });
-    return answer(reply, o);
+    try {
+      const o = await photos.upload({
+        pathSha256: req.params.sha256.slice(0, 128), query: req.query, rawQuery: rawQueryOf(req), contentType: req.headers['content-type'], bytes,
+        uploader: uploaders.get(req) ?? { authenticated: false },
+      });
+      return answer(reply, o);
+    } catch (e) {
+      // The photo store failed (down, slow, refusing): the node keeps the photo and retries (contract: 5xx).
+      if (!(e instanceof PhotoBlobError)) throw e;
+      req.log.error({ code: e.code, err: e.message }, 'photo store failed during an upload');
+      return reply.status(503).header('retry-after', '30').send({ code: e.code, message: `the photo store failed: ${e.message}` });
+    }
   });
   return Promise.resolve();
 }
