@@ -47,8 +47,9 @@ export function looksLike(bytes: Uint8Array): string {
 
 const u16 = (b: Uint8Array, i: number): number => (b[i]! << 8) | b[i + 1]!;
 
-function hasEoi(bytes: Uint8Array): boolean {
-  for (let i = bytes.length - 2; i >= Math.max(2, bytes.length - EOI_WINDOW); i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
+/** An EOI at or after `from` (the end of the frame header: an EXIF thumbnail before it ends with one of its own). */
+function hasEoi(bytes: Uint8Array, from: number): boolean {
+  for (let i = bytes.length - 2; i >= Math.max(from, bytes.length - EOI_WINDOW); i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
   return false;
 }
 
@@ -84,7 +85,7 @@ export function readJpegHeader(bytes: Uint8Array): JpegRead {
       const components = bytes[i + 7]!;
       if (width === 0 || height === 0) return corrupt(`frame header declares ${width} x ${height} pixels`);
       if (components === 0 || length !== 8 + 3 * components) return corrupt(`frame header declares ${components} components in a segment of ${length} bytes`);
-      if (!hasEoi(bytes)) return corrupt('no end-of-image marker (FF D9) at the end: the file is cut short');
+      if (!hasEoi(bytes, i + length)) return corrupt('no end-of-image marker (FF D9) at the end: the file is cut short');
       return { ok: true, header: { width, height, components, progressive: PROGRESSIVE.has(marker), exif } };
     }
     if (marker === 0xda) return corrupt('start of scan before any frame header');
