@@ -54,12 +54,20 @@ export function rfidRead(line: string, time: number): { read: ScanRead; epc?: st
     ...(antenna !== undefined && Number.isInteger(antenna) && antenna >= 0 && antenna <= 255 ? { antenna } : {}),
     ...(rssi !== undefined && rssi >= -150 && rssi <= 20 ? { rssi } : {}),
   };
-  const raw = clip(hex ?? line.trim());
-  if (hex === undefined) return { read: { time, via: 'rfid', raw, error: { code: 'E_EPC_HEX', reason: 'no 24-hex-digit EPC on the line' }, ...extra } };
+  if (hex === undefined) return { read: { time, via: 'rfid', raw: clip(line.trim()), error: { code: 'E_EPC_HEX', reason: 'no 24-hex-digit EPC on the line' }, ...extra } };
+  return { read: epcRead(hex, time, extra), epc: hex };
+}
+
+/**
+ * An EPC a reader reported (hex digits, upper case) as a scan read: SGTIN-96 to GTIN and serial, SSCC-96 to SSCC,
+ * anything else kept with why (line-mode readers above, LLRP readers in sources/llrp).
+ */
+export function epcRead(hex: string, time: number, extra: { readonly antenna?: number; readonly rssi?: number } = {}): ScanRead {
+  const raw = clip(hex);
   const r = decodeEpc(hex);
-  if (!r.ok) return { read: { time, via: 'rfid', raw, error: { code: r.error, reason: r.reason.slice(0, 256) }, ...extra }, epc: hex };
+  if (!r.ok) return { time, via: 'rfid', raw, error: { code: r.error, reason: r.reason.slice(0, 256) }, ...extra };
   const code: ScanCode = r.scheme === 'sgtin-96' ? { gtin: r.gtin, serial: r.serial } : { sscc: r.sscc };
-  return { read: { time, via: 'rfid', raw, code, ...extra }, epc: hex };
+  return { time, via: 'rfid', raw, code, ...extra };
 }
 
 function clip(s: string): string {

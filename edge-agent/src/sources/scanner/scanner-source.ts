@@ -5,16 +5,14 @@
  * it. Reads of the same code within `dedupeMs` are one (an RFID portal reads a tag many times a second); reads are
  * gathered for `batchMs` into one message.
  */
-import type { ScanCommand, ScanRead } from '@coldtrace/contract';
+import type { ScanCommand } from '@coldtrace/contract';
 import { barcodeRead, rfidRead } from '../../decode/gs1-read.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../../clock.js';
 import type { Source, SourceSink } from '../source.js';
 import { SerialLineReader, type SerialSourceDeps } from '../serial/serial-lines.js';
 import { StatusReporter } from '../serial/status.js';
 import type { ScannerSourceConfig } from './config.js';
-
-/** Codes remembered for de-duplication; past it, those older than the window are forgotten first (bounded, rule 6). */
-const MAX_REMEMBERED = 100_000;
+import { ScanBatcher } from './scan-batcher.js';
 
 export interface ScannerSourceStats {
   /** Lines read from the port. */
@@ -40,19 +38,16 @@ export class ScannerSource implements Source {
   readonly devices: readonly string[];
   readonly stats: ScannerSourceStats = { lines: 0, reads: 0, undecoded: 0, repeats: 0, refused: 0, told: 0 };
   private readonly clock: Clock;
-  private readonly scheduler: Scheduler;
+  private readonly batcher: ScanBatcher;
   private reader: SerialLineReader | undefined;
   private status: StatusReporter | undefined;
   private sink: SourceSink | undefined;
-  private readonly lastSeen = new Map<string, number>();
-  private pending: ScanRead[] = [];
-  private timer: { cancel(): void } | undefined;
 
   constructor(private readonly config: ScannerSourceConfig, private readonly deps: ScannerSourceDeps = {}) {
     this.name = `scanner:${config.path}`;
     this.devices = [config.device];
     this.clock = deps.clock ?? systemClock;
-    this.scheduler = deps.scheduler ?? systemScheduler;
+    this.batcher = new ScanBatcher(config, deps.scheduler ?? systemScheduler, (device, reads) => this.sink?.scans?.(device, reads));
   }
 
   async start(sink: SourceSink): Promise<void> {
@@ -75,16 +70,15 @@ export class ScannerSource implements Source {
     const time = Math.round(this.clock.now());
     const { read, key } = this.config.mode === 'rfid' ? (({ read: r, epc }) => ({ read: r, key: epc ?? r.raw }))(rfidRead(text, time))
       : { read: barcodeRead(text, time, this.config.fnc1), key: text };
-    if (this.repeated(key, time)) {
+    if (this.batcher.repeated(this.config.device, key, time)) {
       this.stats.repeats++;
       return;
     }
     this.stats.reads++;
     if (read.error !== undefined) this.stats.undecoded++;
     else this.status?.good(time);
-    this.pending.push(read);
-    if (this.pending.length >= this.config.maxBatch || this.config.batchMs === 0) this.flush();
-    else this.timer ??= this.scheduler.after(this.config.batchMs, () => this.flush());
+    this.batcher.add(this.config.device, read);
+    if (this.batcher.immediate) this.batcher.flush();
   }
 
   /** The gateway refused one of this scanner's reads at the door: the scanner beeps or shows it (`refusedReply`). */
@@ -93,30 +87,8 @@ export class ScannerSource implements Source {
     if (this.config.refusedReply !== undefined && this.reader?.write(this.config.refusedReply) === true) this.stats.told++;
   }
 
-  private repeated(key: string, time: number): boolean {
-    const window = this.config.dedupeMs;
-    if (window === 0) return false;
-    const last = this.lastSeen.get(key);
-    if (last !== undefined && time - last < window) return true;
-    if (this.lastSeen.size >= MAX_REMEMBERED) {
-      for (const [k, t] of this.lastSeen) if (time - t >= window) this.lastSeen.delete(k);
-      if (this.lastSeen.size >= MAX_REMEMBERED) this.lastSeen.clear();
-    }
-    this.lastSeen.set(key, time);
-    return false;
-  }
-
-  private flush(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const reads = this.pending;
-    this.pending = [];
-    this.sink?.scans?.(this.config.device, reads);
-  }
-
   async stop(): Promise<void> {
-    this.flush();
+    this.batcher.flush();
     await this.reader?.stop();
     this.reader = undefined;
   }
