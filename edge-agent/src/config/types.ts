@@ -5,6 +5,7 @@ import type { AccelSourceConfig } from '../sources/accel/config.js';
 import type { CameraSourceConfig } from '../sources/camera/config.js';
 import type { GpsSourceConfig } from '../sources/gps/config.js';
 import type { LineSourceConfig } from '../sources/line/config.js';
+import type { LlrpSourceConfig } from '../sources/llrp/config.js';
 import type { ScannerSourceConfig } from '../sources/scanner/config.js';
 import type { PhotosConfig } from './photos.js';
 
@@ -77,7 +78,7 @@ export interface ModbusRtuSourceConfig {
 
 export type ModbusSourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig;
 
-export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig | ScannerSourceConfig | CameraSourceConfig;
+export type SourceConfig = ModbusTcpSourceConfig | ModbusRtuSourceConfig | GpsSourceConfig | LineSourceConfig | AccelSourceConfig | ScannerSourceConfig | CameraSourceConfig | LlrpSourceConfig;
 export type SourceKind = SourceConfig['kind'];
 
 export interface MqttConfig {

@@ -4,6 +4,7 @@ import { validateAccelSource } from '../sources/accel/config.js';
 import { validateCameraSource } from '../sources/camera/config.js';
 import { validateGpsSource } from '../sources/gps/config.js';
 import { validateLineSource } from '../sources/line/config.js';
+import { validateLlrpSource } from '../sources/llrp/config.js';
 import { validateScannerSource } from '../sources/scanner/config.js';
 import { array, describe, isRecord, join, number, object, oneOf, optional, string, type Problems } from './check.js';
 import { validateModbusRtuSource, validateModbusTcpSource } from './modbus.js';
@@ -23,6 +24,7 @@ export const SOURCE_VALIDATORS: Readonly<Record<SourceKind, SourceValidator>> = 
   accel: validateAccelSource,
   scanner: validateScannerSource,
   camera: validateCameraSource,
+  llrp: validateLlrpSource,
 };
 
 export type ValidationResult = { ok: true; config: AgentConfig } | { ok: false; problems: string[] };
@@ -85,6 +87,7 @@ function validateMetrics(raw: unknown, problems: Problems): MetricsConfig | unde
 /** Device ids a source publishes under, to check uniqueness across sources. */
 function deviceIds(source: SourceConfig): string[] {
   if (source.kind === 'modbus-tcp' || source.kind === 'modbus-rtu') return source.devices.map((d) => d.id);
+  if (source.kind === 'llrp') return [...new Set([...source.antennas.map((a) => a.device), source.device])];
   const device = (source as { device?: unknown }).device;
   return typeof device === 'string' ? [device] : [];
 }

@@ -7,6 +7,8 @@ import { NMEA_DROP_REASONS } from '../decode/nmea.js';
 import { AccelSource } from '../sources/accel/accel-source.js';
 import { NmeaGpsSource } from '../sources/gps/gps-source.js';
 import { LineSource } from '../sources/line/line-source.js';
+import { LLRP_FAILURE_REASONS } from '../sources/llrp/connection.js';
+import { LlrpSource } from '../sources/llrp/llrp-source.js';
 import { ModbusSource } from '../sources/modbus/source.js';
 import { ScannerSource } from '../sources/scanner/scanner-source.js';
 import type { Source } from '../sources/source.js';
@@ -82,8 +84,8 @@ function registerSerial(registry: Registry, gps: readonly NmeaGpsSource[], line:
   });
 }
 
-/** Scanner sources (docs/scans.md): reads sent, of them codes that did not decode, and repeats folded. */
-function registerScanners(registry: Registry, sources: readonly ScannerSource[]): void {
+/** Scanner and LLRP sources (docs/scans.md): reads sent, of them codes that did not decode, and repeats folded. */
+function registerScanners(registry: Registry, sources: readonly (ScannerSource | LlrpSource)[]): void {
   if (sources.length === 0) return;
   mirrorCounter(registry, {
     name: `${p}scan_reads_total`,
@@ -95,11 +97,25 @@ function registerScanners(registry: Registry, sources: readonly ScannerSource[])
       [{ source: s.name, outcome: 'repeat' }, s.stats.repeats],
     ]),
   });
+  const scanners = sources.filter((s): s is ScannerSource => s instanceof ScannerSource);
+  if (scanners.length === 0) return;
   mirrorCounter(registry, {
     name: `${p}scan_refusals_total`,
     help: 'Reads the gateway refused at the door (scan commands), by whether the scanner was told (its refusedReply written to it).',
     labelNames: ['source', 'told'],
-    read: each(sources, (s) => [[{ source: s.name, told: 'yes' }, s.stats.told], [{ source: s.name, told: 'no' }, s.stats.refused - s.stats.told]]),
+    read: each(scanners, (s) => [[{ source: s.name, told: 'yes' }, s.stats.told], [{ source: s.name, told: 'no' }, s.stats.refused - s.stats.told]]),
+  });
+}
+
+/** LLRP readers (docs/scans.md "LLRP readers"): sessions set up, and every failure by reason. */
+function registerLlrp(registry: Registry, sources: readonly LlrpSource[]): void {
+  if (sources.length === 0) return;
+  mirrorCounter(registry, { name: `${p}llrp_sessions_total`, help: 'LLRP connections set up to a started ROSpec.', labelNames: ['source'], read: each(sources, (s) => [[{ source: s.name }, s.stats.sessions]]) });
+  mirrorCounter(registry, {
+    name: `${p}llrp_failures_total`,
+    help: 'LLRP reader failures, by reason (connect, refused, status, timeout, dropped, silent, protocol, decode, error-message); each but decode closed the connection for a reconnect.',
+    labelNames: ['source', 'reason'],
+    read: each(sources, (s) => LLRP_FAILURE_REASONS.map((reason): Sample<'source' | 'reason'> => [{ source: s.name, reason }, s.stats.failures[reason]])),
   });
 }
 
@@ -112,5 +128,7 @@ export function registerSourceMetrics(registry: Registry, sources: readonly Sour
   registerGps(registry, gps);
   registerAccel(registry, accel);
   registerSerial(registry, gps, line, accel);
-  registerScanners(registry, sources.filter((s): s is ScannerSource => s instanceof ScannerSource));
+  const llrp = sources.filter((s): s is LlrpSource => s instanceof LlrpSource);
+  registerScanners(registry, [...sources.filter((s): s is ScannerSource => s instanceof ScannerSource), ...llrp]);
+  registerLlrp(registry, llrp);
 }

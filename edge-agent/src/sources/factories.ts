@@ -10,6 +10,7 @@ import { CameraSource } from './camera/camera-source.js';
 import type { SourceEvents } from './events.js';
 import { NmeaGpsSource } from './gps/gps-source.js';
 import { LineSource } from './line/line-source.js';
+import { LlrpSource } from './llrp/llrp-source.js';
 import { ModbusSource } from './modbus/source.js';
 import { ScannerSource } from './scanner/scanner-source.js';
 import type { Source } from './source.js';
@@ -32,5 +33,6 @@ export const BUILTIN_SOURCE_FACTORIES: SourceFactories = {
   line: (config, deps) => new LineSource(config, deps),
   accel: (config, deps) => new AccelSource(config, deps),
   scanner: (config, deps) => new ScannerSource(config, deps),
+  llrp: (config, deps) => new LlrpSource(config, { clock: deps.clock, log: deps.log }),
   camera: (config, deps) => new CameraSource(config, deps),
 };
