@@ -4,7 +4,7 @@
  * out, refuses the credentials, answers an HTML page, cuts the transfer or fails; each failure is counted with its
  * reason and the source keeps taking photos. Triggers come through the same event tap the agent uses.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceStatus, ScanRead } from '@coldtrace/contract';
@@ -106,6 +106,17 @@ describe('camera source (snapshot)', () => {
     expect(statuses.at(-1)).toMatchObject({ state: 'error' });
     expect(statuses.at(-1)?.error).toMatch(/^unauthorized: HTTP 401/);
     expect(open.statuses.map((s) => s.error?.split(':')[0] ?? s.state)).toEqual(['timeout', 'not-jpeg', 'truncated', 'http-status', 'ok']);
+  });
+
+  it('reads the password file at every shot: missing, the shot fails with its reason; written, the next shot works', async () => {
+    const secret = join(mkdtempSync(join(tmpdir(), 'ct-camera-pw-')), 'cam.secret');
+    cleanup.push(() => rmSync(join(secret, '..'), { recursive: true, force: true }));
+    const { source } = await rig({ auth: { scheme: 'digest', username: 'admin', password: 'rotated', algorithm: 'SHA-256' } }, { auth: 'auto', username: 'admin', passwordFile: secret });
+    await source.shoot('manual');
+    expect(source.stats.failures['file-unreadable']).toBe(1);
+    writeFileSync(secret, 'rotated\n');
+    await source.shoot('manual');
+    expect(source.stats).toMatchObject({ shots: 2, stored: 1 });
   });
 
   it('takes a photo when the scanner it watches reads a code, folding repeats within minGapMs', async () => {

@@ -10,7 +10,7 @@ import { HttpError, sendHttp, type HttpAnswer } from '../../http/request.js';
 import type { CameraSnapshotConfig } from './config.js';
 import { basicAuthorization, chooseDigest, digestAuthorization, parseChallenges, type DigestChallenge } from './digest-auth.js';
 
-export const SNAPSHOT_FAILURES = ['timeout', 'network', 'unauthorized', 'http-status', 'not-jpeg', 'truncated', 'corrupt', 'too-large'] as const;
+export const SNAPSHOT_FAILURES = ['timeout', 'network', 'unauthorized', 'http-status', 'not-jpeg', 'truncated', 'corrupt', 'too-large', 'file-unreadable'] as const;
 export type SnapshotFailure = (typeof SNAPSHOT_FAILURES)[number];
 
 export type SnapshotResult =
@@ -22,11 +22,9 @@ export class SnapshotClient {
   private digest: { challenge: DigestChallenge; nc: number } | undefined;
   private basicAsked = false;
   private readonly url: URL;
-  private readonly ca: Buffer | undefined;
 
   constructor(private readonly config: CameraSnapshotConfig) {
     this.url = new URL(config.url);
-    this.ca = config.caFile === undefined ? undefined : readFileSync(config.caFile);
   }
 
   private password(): string {
@@ -46,11 +44,11 @@ export class SnapshotClient {
     return digestAuthorization(this.digest.challenge, { username: c.username, password: this.password() }, { method: 'GET', uri, cnonce: randomBytes(12).toString('hex'), nc: this.digest.nc });
   }
 
-  private get(authorization: string | undefined): Promise<HttpAnswer> {
+  private get(authorization: string | undefined, ca: Buffer | undefined): Promise<HttpAnswer> {
     return sendHttp({
       method: 'GET', url: this.url, timeoutMs: this.config.timeoutMs, maxBodyBytes: this.config.maxBytes,
       headers: { accept: 'image/jpeg', ...(authorization !== undefined ? { authorization } : {}) },
-      ...(this.ca !== undefined ? { tls: { ca: this.ca } } : {}),
+      ...(ca !== undefined ? { tls: { ca } } : {}),
     });
   }
 
@@ -80,21 +78,28 @@ export class SnapshotClient {
 
   async take(): Promise<SnapshotResult> {
     let answer: HttpAnswer;
+    let sent: string | undefined;
+    let ca: Buffer | undefined;
     try {
-      let sent = this.authorization();
+      // The CA and password files are read at every shot: a renewed certificate or rotated password takes effect.
+      ca = this.config.caFile === undefined ? undefined : readFileSync(this.config.caFile);
+      sent = this.authorization();
+    } catch (e) {
+      return { ok: false, reason: 'file-unreadable', detail: `camera password or CA file: ${(e as Error).message}` };
+    }
+    try {
       let freshNonce = false;
-      answer = await this.get(sent);
+      answer = await this.get(sent, ca);
       for (let tries = 0; answer.status === 401 && tries < 2; tries++) {
         const next = this.answerChallenge(answer, sent, freshNonce);
         if (next === undefined) break;
         freshNonce = next.startsWith('Digest');
         sent = next;
-        answer = await this.get(sent);
+        answer = await this.get(sent, ca);
       }
       if (answer.status === 401 && sent?.startsWith('Basic') === true) this.basicAsked = false;
     } catch (e) {
-      // The password file is read at every shot (a rotated password takes effect); unreadable, it is a credential problem.
-      if (!(e instanceof HttpError)) return { ok: false, reason: 'unauthorized', detail: `password unreadable: ${(e as Error).message}` };
+      if (!(e instanceof HttpError)) return { ok: false, reason: 'file-unreadable', detail: `camera password file: ${(e as Error).message}` };
       const reason = e.code === 'E_HTTP_TIMEOUT' ? 'timeout' : e.code === 'E_HTTP_TOO_LARGE' ? 'too-large' : 'network';
       return { ok: false, reason, detail: e.message };
     }
