@@ -88,6 +88,8 @@ export class PhotoUploader {
   private busy: Promise<void> | undefined;
   private wait: { cancel(): void; wake(): void } | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** Aborts the upload in flight when the agent stops: the photo stays in the outbox for the next start. */
+  private readonly abort = new AbortController();
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private readonly random: () => number;
@@ -112,10 +114,11 @@ export class PhotoUploader {
     this.busy = this.loop();
   }
 
-  /** Stops after the upload in flight (if any) settles. */
+  /** Stops now: an upload in flight is aborted (the photo stays in the outbox). */
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
+    this.abort.abort();
     this.wait?.wake();
     await this.busy;
   }
@@ -160,7 +163,7 @@ export class PhotoUploader {
     const tls = { ...(fromFiles.ca !== undefined ? { ca: fromFiles.ca as Buffer } : {}), ...(fromFiles.cert !== undefined ? { cert: fromFiles.cert as Buffer, key: fromFiles.key as Buffer } : {}) };
     this.counters.attempts++;
     try {
-      const answer = await sendHttp({ method: 'PUT', url, headers, body: bytes, timeoutMs: o.timeoutMs ?? 60_000, maxBodyBytes: 64 * 1024, tls });
+      const answer = await sendHttp({ method: 'PUT', url, headers, body: bytes, timeoutMs: o.timeoutMs ?? 60_000, maxBodyBytes: 64 * 1024, tls, signal: this.abort.signal });
       return judgeAnswer(answer);
     } catch (e) {
       return { kind: 'retry', why: e instanceof HttpError ? `${e.code}: ${e.message}` : (e as Error).message };

@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export type HttpErrorCode = 'E_HTTP_TIMEOUT' | 'E_HTTP_NETWORK' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_URL';
+export type HttpErrorCode = 'E_HTTP_TIMEOUT' | 'E_HTTP_NETWORK' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_URL' | 'E_HTTP_ABORTED';
 
 export class HttpError extends Error {
   override readonly name = 'HttpError';
@@ -33,6 +33,8 @@ export interface HttpRequest {
   /** Largest answer body read, bytes; a longer one fails with E_HTTP_TOO_LARGE. */
   readonly maxBodyBytes: number;
   readonly tls?: HttpTls;
+  /** Aborts the exchange (the agent stopping): it fails with E_HTTP_ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -51,10 +53,12 @@ export function sendHttp(req: HttpRequest): Promise<HttpAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
+    const onAbort = (): void => fail(new HttpError('E_HTTP_ABORTED', `request to ${url.host} aborted`));
     const fail = (e: HttpError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
       r.destroy();
       reject(e);
     };
@@ -72,6 +76,7 @@ export function sendHttp(req: HttpRequest): Promise<HttpAnswer> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
         const body = Buffer.concat(chunks);
         const announced = Number(res.headers['content-length']);
         const challenges = res.headersDistinct['www-authenticate'] ?? [];
@@ -84,6 +89,8 @@ export function sendHttp(req: HttpRequest): Promise<HttpAnswer> {
     });
     const timer = setTimeout(() => fail(new HttpError('E_HTTP_TIMEOUT', `no complete answer from ${url.host} within ${req.timeoutMs} ms`)), req.timeoutMs);
     r.on('error', (e: NodeJS.ErrnoException) => fail(new HttpError('E_HTTP_NETWORK', `${url.host}: ${e.code ?? e.message}`)));
+    if (req.signal?.aborted === true) return onAbort();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
     r.end(req.body);
   });
 }

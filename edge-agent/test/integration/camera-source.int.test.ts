@@ -119,6 +119,16 @@ describe('camera source (snapshot)', () => {
     expect(source.stats).toMatchObject({ shots: 2, stored: 1 });
   });
 
+  it('stops at once while a snapshot hangs, counting no failure', async () => {
+    const { source, camera } = await rig({}, { timeoutMs: 600_000 });
+    camera.fault = 'hang';
+    const shot = source.shoot('manual');
+    await until(() => expect(camera.stats.requests).toBe(1));
+    await source.stop(); // the test's own timeout fails it if this waited for the 10 min snapshot timeout
+    await shot;
+    expect(source.stats).toMatchObject({ shots: 1, stored: 0, failures: { network: 0, timeout: 0 } });
+  });
+
   it('takes a photo when the scanner it watches reads a code, folding repeats within minGapMs', async () => {
     const { source, tap, outbox } = await rig({}, {}, { triggers: [{ on: 'scan', device: 'pack-scanner' }], minGapMs: 60_000 });
     const read = { raw: ']C100095060001000000011', time: Date.now() } as unknown as ScanRead;

@@ -3,6 +3,8 @@
  * each answer does to the photo, the node's credentials read from its password file at every upload.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -102,5 +104,21 @@ describe('photo uploader', () => {
     writeFileSync(passwordFile, 'new-secret\n');
     await until(() => expect(peer.stored).toHaveLength(1));
     expect(peer.stored[0]?.authorization).toBe(`Basic ${Buffer.from('wh1/dock-1:new-secret').toString('base64')}`);
+  });
+
+  it('stops at once with an upload in flight, the photo kept for the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-photo-up-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    let received = 0;
+    const silent = createServer(() => void received++); // takes the request, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => { silent.closeAllConnections(); silent.close(() => r()); }));
+    const outbox = await PhotoOutbox.open(dir, {}, log);
+    const uploader = new PhotoUploader({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, site: 'wh1', node: 'dock-1', files: {}, timeoutMs: 600_000 }, outbox, log);
+    uploader.start();
+    await outbox.put(shot('in flight'), 1);
+    await until(() => expect(received).toBe(1));
+    await uploader.stop(); // the test's own timeout fails it if this waited for the 10 min upload timeout
+    expect(outbox.stats()).toMatchObject({ depth: 1, uploaded: 0, rejected: 0 });
   });
 });

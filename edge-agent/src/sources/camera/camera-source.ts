@@ -68,6 +68,8 @@ export class CameraSource implements Source {
   private failuresInARow = 0;
   private readonly blocked = new Set<string>();
   private running = false;
+  /** Aborts a snapshot in flight when the source stops. */
+  private readonly abort = new AbortController();
 
   constructor(private readonly config: CameraSourceConfig, private readonly deps: CameraSourceDeps = {}) {
     const input = config.input;
@@ -141,8 +143,8 @@ export class CameraSource implements Source {
     this.stats.shots++;
     this.stats.triggered[trigger]++;
     const takenAt = Math.round(this.clock.now());
-    const r = await this.client!.take();
-    if (!r.ok) return this.failed(r.reason, r.detail, { trigger });
+    const r = await this.client!.take(this.abort.signal);
+    if (!r.ok) return this.running ? this.failed(r.reason, r.detail, { trigger }) : undefined; // aborted by stop(): not the camera's failure
     await this.keep(r.bytes, takenAt, trigger);
   }
 
@@ -215,6 +217,7 @@ export class CameraSource implements Source {
     this.running = false;
     this.timer?.cancel();
     this.unsubscribe?.();
+    this.abort.abort();
     await this.inFlight;
   }
 }

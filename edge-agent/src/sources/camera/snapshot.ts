@@ -44,8 +44,9 @@ export class SnapshotClient {
     return digestAuthorization(this.digest.challenge, { username: c.username, password: this.password() }, { method: 'GET', uri, cnonce: randomBytes(12).toString('hex'), nc: this.digest.nc });
   }
 
-  private get(authorization: string | undefined, ca: Buffer | undefined): Promise<HttpAnswer> {
+  private get(authorization: string | undefined, ca: Buffer | undefined, signal: AbortSignal | undefined): Promise<HttpAnswer> {
     return sendHttp({
+      ...(signal !== undefined ? { signal } : {}),
       method: 'GET', url: this.url, timeoutMs: this.config.timeoutMs, maxBodyBytes: this.config.maxBytes,
       headers: { accept: 'image/jpeg', ...(authorization !== undefined ? { authorization } : {}) },
       ...(ca !== undefined ? { tls: { ca } } : {}),
@@ -76,7 +77,8 @@ export class SnapshotClient {
     return undefined;
   }
 
-  async take(): Promise<SnapshotResult> {
+  /** One snapshot; `signal` aborts it (the source stopping): it then fails as `network`. */
+  async take(signal?: AbortSignal): Promise<SnapshotResult> {
     let answer: HttpAnswer;
     let sent: string | undefined;
     let ca: Buffer | undefined;
@@ -89,13 +91,13 @@ export class SnapshotClient {
     }
     try {
       let freshNonce = false;
-      answer = await this.get(sent, ca);
+      answer = await this.get(sent, ca, signal);
       for (let tries = 0; answer.status === 401 && tries < 2; tries++) {
         const next = this.answerChallenge(answer, sent, freshNonce);
         if (next === undefined) break;
         freshNonce = next.startsWith('Digest');
         sent = next;
-        answer = await this.get(sent, ca);
+        answer = await this.get(sent, ca, signal);
       }
       if (answer.status === 401 && sent?.startsWith('Basic') === true) this.basicAsked = false;
     } catch (e) {
