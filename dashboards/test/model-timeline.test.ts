@@ -25,6 +25,17 @@ describe('storyLines', () => {
     ]);
     expect(storyLines(t)[4]).toMatchObject({ flag: 'f@shipment:S', severity: 'warning' });
   });
+  it('tells a photo as what the camera took, where, of which batches, with its thumbnail and original', () => {
+    const sha = 'ab'.repeat(32);
+    const p = { events: [
+      { at: '2026-12-06T22:00:00.000Z', kind: 'photo', sha256: sha, device: 'CAM-PACK', trigger: 'scan', station: 'packing 1', location: { kind: 'zone', id: 'Z-PACK' },
+        batches: ['B-1', 'B-2'], warnings: 1, original: `/api/v1/photos/${sha}`, thumbnail: `/api/v1/photos/${sha}/thumbnail` },
+    ] } as Pick<OrderTimeline, 'events'>;
+    expect(storyLines(p).map((l) => [l.label, l.text, l.photo])).toEqual([[
+      'Photo', 'camera CAM-PACK at packing 1 took a photo of batches B-1, B-2 in zone Z-PACK, on scan (1 warning: see its record)',
+      { thumbnail: `/api/v1/photos/${sha}/thumbnail`, original: `/api/v1/photos/${sha}`, sha256: sha },
+    ]]);
+  });
   it("tells a carrier's event as the carrier's claim, with its own words and place", () => {
     const c = { events: [
       { at: '2026-12-06T22:00:00.000Z', kind: 'carrier', shipment: 'S', carrier: 'dhl', trackingNumber: 'JJD1', milestone: 'out_for_delivery', code: 'OutForDelivery', text: '' },

@@ -61,7 +61,11 @@ export type TimelineEvent =
     readonly at: string; readonly kind: 'carrier'; readonly shipment: string; readonly carrier: string; readonly trackingNumber: string;
     readonly milestone: string; readonly code: string; readonly text: string; readonly placeName?: string;
   }
-  | { readonly at: string; readonly kind: 'scan'; readonly device: string; readonly batch: string; readonly outcome: string; readonly via: string; readonly reasonCode?: string; readonly reason?: string; readonly placement?: string };
+  | { readonly at: string; readonly kind: 'scan'; readonly device: string; readonly batch: string; readonly outcome: string; readonly via: string; readonly reasonCode?: string; readonly reason?: string; readonly placement?: string }
+  | {
+    readonly at: string; readonly kind: 'photo'; readonly sha256: string; readonly device: string; readonly trigger: string; readonly station?: string;
+    readonly location: { readonly kind: string; readonly id: string }; readonly batches: readonly string[]; readonly warnings: number; readonly original: string; readonly thumbnail: string;
+  };
 
 export interface OrderTimeline {
   readonly order: { readonly id: string; readonly customer?: string; readonly shipments?: readonly string[] };

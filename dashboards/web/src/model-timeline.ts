@@ -11,9 +11,11 @@ export interface StoryLine {
   /** For flag lines: the flag's id, to find it among the timeline's flags. */
   readonly flag?: string;
   readonly severity?: string;
+  /** For photo lines: the thumbnail's and the original's paths (docs/photos.md). */
+  readonly photo?: { readonly thumbnail: string; readonly original: string; readonly sha256: string };
 }
 
-const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag', carrier: 'Carrier', scan: 'Scan' };
+const LABEL: Readonly<Record<string, string>> = { status: 'Status', custody: 'Custody', tracker: 'Tracker', place: 'Place', flag: 'Flag', carrier: 'Carrier', scan: 'Scan', photo: 'Photo' };
 
 /** What a scan did, in words (docs/scans.md, the scan log's outcomes). */
 const SCAN_OUTCOME: Readonly<Record<string, string>> = {
@@ -21,7 +23,7 @@ const SCAN_OUTCOME: Readonly<Record<string, string>> = {
   unresolved: 'could not place it', 'bad-code': 'could not read the code',
 };
 
-function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity'> {
+function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity' | 'photo'> {
   switch (e.kind) {
     case 'status':
       return { text: `${e.status}${e.operator !== undefined ? ` (by ${e.operator}${e.source !== undefined ? `, ${e.source}` : ''})` : ''}` };
@@ -35,6 +37,14 @@ function describe(e: TimelineEvent): Pick<StoryLine, 'text' | 'flag' | 'severity
       return { text: e.title, flag: e.flag, severity: e.severity };
     case 'scan':
       return { text: `${e.via === 'rfid' ? 'RFID reader' : 'scanner'} ${e.device} read batch ${e.batch}: ${SCAN_OUTCOME[e.outcome] ?? e.outcome}${e.reason !== undefined && e.outcome !== 'moved' && e.outcome !== 'repeat' ? ` (${e.reason})` : ''}` };
+    case 'photo': {
+      const batches = e.batches.length === 0 ? '' : ` of batch${e.batches.length > 1 ? 'es' : ''} ${e.batches.join(', ')}`;
+      const warned = e.warnings > 0 ? ` (${e.warnings} warning${e.warnings > 1 ? 's' : ''}: see its record)` : '';
+      return {
+        text: `camera ${e.device}${e.station !== undefined ? ` at ${e.station}` : ''} took a photo${batches} in ${e.location.kind} ${e.location.id}, on ${e.trigger}${warned}`,
+        photo: { thumbnail: e.thumbnail, original: e.original, sha256: e.sha256 },
+      };
+    }
     case 'carrier': {
       // The carrier's word, as its word: what it claims in our terms, then its own text and place (docs/claims.md).
       const said = [e.text !== '' ? `“${e.text}”` : '', e.placeName !== undefined ? `at ${e.placeName}` : ''].filter((x) => x !== '').join(' ');

@@ -132,6 +132,9 @@ export class OrderPage {
       ' ',
       h(doc, 'span', { class: 'what' }, l.text),
       l.flag !== undefined ? h(doc, 'code', { class: 'rule small' }, l.flag) : null,
+      // A photo's thumbnail, fetched on its own (immutable, cached); the original a click away.
+      l.photo !== undefined ? h(doc, 'a', { class: 'photo', href: l.photo.original, target: '_blank', rel: 'noopener', title: `SHA-256 ${l.photo.sha256}` },
+        h(doc, 'img', { class: 'photo-thumb', src: l.photo.thumbnail, alt: `photo ${l.photo.sha256.slice(0, 12)}`, loading: 'lazy' })) : null,
     );
     if (flag !== undefined) {
       const slot = h(doc, 'div', { class: 'evidence-slot', 'data-slot-of': `flag:${flag.id}` }, this.shown.get(`flag:${flag.id}`) ?? h(doc, 'p', { class: 'muted small' }, 'Loading the evidence…'));
