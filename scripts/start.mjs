@@ -170,15 +170,15 @@ if (hasSocat) {
   await start('sim-truck', ['simulators/dist/main.js', 'truck', '--dir', '.data/pty', '--shock-every-ms', '45000'], { readyMsg: 'simulator ready' });
   await start('agent-truck-7', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-truck.yaml']);
   truckLine = '  Truck          truck-7: NMEA GPS and accelerometer on .data/pty/{gps,accel} (socat pseudo-terminals)';
-  // The dock (docs/scans.md): a barcode scanner at the cold room door and an RFID portal at the loading door.
-  await start('sim-dock', ['simulators/dist/main.js', 'dock', '--dir', '.data/pty'], { readyMsg: 'simulator ready' });
+  // The dock (docs/scans.md): a barcode scanner at the cold room door and an RFID portal (LLRP, a free port) at the loading door.
+  const dockSim = await start('sim-dock', ['simulators/dist/main.js', 'dock', '--dir', '.data/pty'], { readyMsg: 'simulator ready' });
   // Two IP cameras behind Digest auth on free ports (docs/photos.md): the dock agent takes the packing and loading photos.
   const cams = await start('sim-cameras', ['simulators/dist/main.js', 'camera', '--camera', 'pack-cam-1=Packing station 1', '--camera', 'dock-cam-1=Loading dock 1', '--auth', 'digest:admin:demo-camera'], { readyMsg: 'simulator ready' });
   const camUrl = (device) => cams.cameras?.find((c) => c.device === device)?.url;
   await start('agent-dock-1', ['edge-agent/dist/main.js', '--config', 'edge-agent/config/demo-dock.yaml'], {
-    env: { COLDTRACE_DEMO_GATEWAY_URL: gw.httpUrl, COLDTRACE_DEMO_PACK_CAMERA_URL: camUrl('pack-cam-1'), COLDTRACE_DEMO_DOCK_CAMERA_URL: camUrl('dock-cam-1') },
+    env: { COLDTRACE_DEMO_GATEWAY_URL: gw.httpUrl, COLDTRACE_DEMO_PORTAL_PORT: String(dockSim.portalPort), COLDTRACE_DEMO_PACK_CAMERA_URL: camUrl('pack-cam-1'), COLDTRACE_DEMO_DOCK_CAMERA_URL: camUrl('dock-cam-1') },
   });
-  truckLine += `\n  Dock           dock-1: pallets scanned into the cold room and loaded on SH-7-0002 through the RFID portal: ${gw.httpUrl}/api/v1/scans, ${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`;
+  truckLine += `\n  Dock           dock-1: pallets scanned into the cold room and loaded on SH-7-0002 through the RFID portal (LLRP, 127.0.0.1:${dockSim.portalPort}): ${gw.httpUrl}/api/v1/scans, ${gw.httpUrl}/api/v1/orders/ORD-1004/timeline`;
   truckLine += `\n  Cameras        pack-cam-1 ${camUrl('pack-cam-1')}, dock-cam-1 ${camUrl('dock-cam-1')} (Digest admin/demo-camera): photos of the packing and the loading on ORD-1004's timeline, ${gw.httpUrl}/api/v1/photos`;
 } else {
   console.log(truckLine);

@@ -6,10 +6,10 @@
  *     XY-MD02 temperature/humidity sensors on Modbus TCP; each `unit:baseC` is one slave (unit id and mean °C).
  *   coldtrace-sim truck --dir DIR [--shock-every-ms N]
  *     A GPS receiver (NMEA) and an accelerometer on socat pseudo-terminals; the agent opens DIR/gps and DIR/accel.
- *   coldtrace-sim dock --dir DIR [--step-ms N]
- *     A barcode scanner at the cold room door and an RFID portal at the loading door (docs/scans.md) on socat
- *     pseudo-terminals, and a barcode scanner at the packing station; the agent opens DIR/cold-door, DIR/dock-portal
- *     and DIR/pack-station.
+ *   coldtrace-sim dock --dir DIR [--step-ms N] [--portal-port P]
+ *     Barcode scanners at the cold room door and the packing station (docs/scans.md) on socat pseudo-terminals
+ *     (the agent opens DIR/cold-door and DIR/pack-station), and an RFID portal at the loading door speaking LLRP on
+ *     127.0.0.1:P (default 0: a free port, printed as `portalPort`).
  *   coldtrace-sim camera --camera DEVICE=STATION [--camera ...] [--host H] [--port P] [--auth digest:USER:PASS|basic:USER:PASS]
  *     IP cameras (docs/photos.md): each serves GET /snapshot.jpg, a JPEG showing its station and the time, on its
  *     own port (--port for the first, then the next ones; 0 = free ports), optionally behind Digest or Basic auth.
@@ -22,7 +22,7 @@ import { startTruck } from './truck.js';
 import { startDock } from './dock.js';
 import { startCameras } from './cameras.js';
 
-const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N]\n       coldtrace-sim camera --camera DEVICE=STATION ... [--host H] [--port P] [--auth digest:USER:PASS]';
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N] [--portal-port P]\n       coldtrace-sim camera --camera DEVICE=STATION ... [--host H] [--port P] [--auth digest:USER:PASS]';
 
 interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
 
@@ -48,10 +48,10 @@ async function startTruckSim(argv: string[]): Promise<Running> {
 }
 
 async function startDockSim(argv: string[]): Promise<Running> {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, 'step-ms': { type: 'string', default: '5000' } } });
+  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, 'step-ms': { type: 'string', default: '5000' }, 'portal-port': { type: 'string', default: '0' } } });
   if (values.dir === undefined) throw new Error('--dir is required');
-  const dock = await startDock({ dir: values.dir, stepMs: Number(values['step-ms']) });
-  return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portal: dock.portalPath, pack: dock.packPath } };
+  const dock = await startDock({ dir: values.dir, stepMs: Number(values['step-ms']), portalPort: Number(values['portal-port']) });
+  return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portalPort: dock.portalPort, pack: dock.packPath } };
 }
 
 async function main(): Promise<number> {

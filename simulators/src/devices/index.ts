@@ -7,5 +7,6 @@ export * from './pty.js';
 export { SerialWriter, ManualTicker, realTicker, type SimClock, type Ticker } from './serial-writer.js';
 export { seededRandom } from '../random.js';
 export * from './scanner.js';
+export * from './llrp-reader.js';
 export * from './scan-codes.js';
 export * from './ip-camera.js';

@@ -1,6 +1,7 @@
 /**
- * The demo's dock (scripts/start.mjs, docs/scans.md, docs/photos.md) end to end: the dock simulator's scanners and
- * RFID portal on socat ptys -> the edge agent's scanner sources -> contract v1 scan messages over MQTT -> the
+ * The demo's dock (scripts/start.mjs, docs/scans.md, docs/photos.md) end to end: the dock simulator's scanners on
+ * socat ptys and its RFID portal speaking LLRP over TCP -> the edge agent's scanner and llrp sources -> contract v1
+ * scan messages over MQTT -> the
  * gateway's custody; the packing scan and the portal's read trigger the agent's cameras (the IP camera simulator,
  * Digest auth) -> the photo outbox -> PUT /api/v1/photos on the real gateway -> photos on the order's timeline.
  * The story's outcomes land in the scan log and on ORD-1004's timeline, as `npm start` shows them.
@@ -44,7 +45,7 @@ describe('demo dock', () => {
       photos: { url: gw.httpUrl },
       sources: [
         { kind: 'scanner', device: 'cold-door-1', mode: 'barcode', path: dock.coldDoorPath, refusedReply: '\u0007' },
-        { kind: 'scanner', device: 'dock-portal-1', mode: 'rfid', path: dock.portalPath, batchMs: 0 },
+        { kind: 'llrp', host: '127.0.0.1', port: dock.portalPort, antennas: [{ id: 1, device: 'dock-portal-1' }, { id: 2, device: 'dock-portal-1' }], batchMs: 0 },
         { kind: 'scanner', device: 'pack-scanner-1', mode: 'barcode', path: dock.packPath },
         camera('pack-cam-1', 'Packing station 1', cameras[0]!.snapshotUrl, 'pack-scanner-1', 2000),
         camera('dock-cam-1', 'Loading dock 1', cameras[1]!.snapshotUrl, 'dock-portal-1', 300_000),
