@@ -3,7 +3,9 @@
  * cheap), with what the triage of their batches needs (domain/rules/triage.ts): the device-time range, per metric the
  * value range, per device its earliest reading.
  */
+import { correctedValue } from '../domain/calibration/calibration.js';
 import type { StoredReading } from '../domain/reading.js';
+import type { CalibrationLookup } from '../ports/calibration.js';
 import type { CustodyIndex } from './custody.js';
 
 type Located = NonNullable<ReturnType<CustodyIndex['locate']>>;
@@ -37,4 +39,15 @@ export function noteReading(e: DirtyLocation, r: StoredReading): void {
   else if (r.value > range.max) range.max = r.value;
   const first = e.firstOf.get(r.device);
   if (first === undefined || r.time < first) e.firstOf.set(r.device, r.time);
+}
+
+/**
+ * The reading as the rules judge it, corrected by its device's certificate (docs/calibration.md), so that a reading
+ * only the correction takes beyond a limit is triaged live too. The same object when nothing changes (the common case).
+ */
+export function asJudged(calibrations: CalibrationLookup | undefined, r: StoredReading): StoredReading {
+  const certificates = calibrations?.of(r.device);
+  if (certificates === undefined || certificates.length === 0) return r;
+  const value = correctedValue(certificates, r.metric, r.value, r.time);
+  return value === r.value ? r : { ...r, value };
 }

@@ -20,7 +20,7 @@ import { DroppedFixes } from './dropped-fixes.js';
 import { LocationBatches } from './location-batches.js';
 import { DueMarks } from './due-marks.js';
 import { SubjectJudge } from './subject-judge.js';
-import { dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
+import { asJudged, dirtyLocation, noteReading, type DirtyLocation } from './dirty-locations.js';
 import type { RegistryChangeSet } from './registry.js';
 import type { RulesDeps } from './rules-deps.js';
 
@@ -95,7 +95,8 @@ export class RulesService {
     let lastDevice = '';
     let lastKey = '';
     let e: DirtyLocation | undefined;
-    for (const r of readings) {
+    for (const measured of readings) {
+      const r = asJudged(this.deps.calibrations, measured);
       // A device whose clock runs ahead has a flag of its own, raised by a skewed reading, cleared by one on time.
       if ((r.flags & ReadingFlag.CLOCK_SKEW) !== 0 || this.triage.skewing(r.device)) this.mark(`device:${r.device}`, at);
       const s = this.deps.custody.locate(r.device, r.time);
