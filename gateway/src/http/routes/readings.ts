@@ -26,7 +26,7 @@ export function registerReadingsRoute(app: FastifyInstance, deps: { store: Pick<
   app.get<{ Querystring: Static<typeof ReadingsQuery> }>('/readings', {
     config: { access: 'read' },
     schema: { summary: 'Readings of one device in a device-time range, oldest first', tags: ['data'], querystring: ReadingsQuery,
-      description: 'JSON by default; one reading per line with `Accept: application/x-ndjson`. Written from the store\'s columns as it reads them (docs/dashboard.md).',
+      description: 'JSON by default; one reading per line with `Accept: application/x-ndjson`. Written from the store\'s columns, no object per reading (docs/performance.md "Readings through HTTP").',
       response: { 200: { description: 'The readings', content: { 'application/json': { schema: Type.Object({ readings: Type.Array(ReadingBody) }) }, [NDJSON]: { schema: ReadingBody } } }, 400: ErrorBody } },
   }, async (req, reply) => {
     const to = req.query.to ?? Date.now() + 3_600_000;
