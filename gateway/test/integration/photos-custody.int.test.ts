@@ -20,20 +20,25 @@ function packingDocument(): Record<string, unknown> {
     format: 'coldtrace-registry/1',
     sites: [{ id: 'AMS', name: 'Amsterdam DC', geofence: { kind: 'circle', center: { lat: 52.31, lon: 4.77 }, radiusM: 400 } }],
     zones: [{ id: 'Z-PACK', site: 'AMS', name: 'Packing station' }],
-    devices: [{ id: 'CAM-PACK', kind: 'other', model: 'IP camera', intervalS: 3600, metrics: [] }],
+    devices: [{ id: 'CAM-PACK', kind: 'other', model: 'IP camera', intervalS: 3600, metrics: [] }, { id: 'CAM-DOCK', kind: 'other', model: 'IP camera', intervalS: 3600, metrics: [] }],
+    shipments: [{ id: 'SH-1', carrier: 'Coldline', lane: 'AMS-UTR', mode: 'road', origin: 'AMS', destination: 'AMS', plannedDeparture: iso(t0 + 7 * HOUR), promisedDelivery: iso(t0 + 9 * HOUR) }],
     products: [{ id: 'P-VAX', name: 'Vaccine', storageTempC: 5 }],
     batches: [
       { id: 'B-1', product: 'P-VAX', quantity: 48, producedAt: '2026-10-01', expiresAt: '2028-10-01' },
       { id: 'B-2', product: 'P-VAX', quantity: 48, producedAt: '2026-10-01', expiresAt: '2028-10-01' },
+      { id: 'B-3', product: 'P-VAX', quantity: 48, producedAt: '2026-10-01', expiresAt: '2028-10-01' },
     ],
     orders: [
       { id: 'O-1', customer: 'Pharmacy North', lines: [{ batch: 'B-1', quantity: 48 }], promisedDelivery: iso(t0 + 9 * HOUR) },
       { id: 'O-2', customer: 'Clinic South', lines: [{ batch: 'B-2', quantity: 48 }], promisedDelivery: iso(t0 + 9 * HOUR) },
+      { id: 'O-3', customer: 'Hospital East', lines: [{ batch: 'B-3', quantity: 48 }], shipments: ['SH-1'], promisedDelivery: iso(t0 + 9 * HOUR) },
     ],
     placements: [
       { id: 'P-CAM', device: 'CAM-PACK', zone: 'Z-PACK', from: iso(t0 - 2 * HOUR) },
       { id: 'P-B1', batch: 'B-1', zone: 'Z-PACK', from: iso(t0), to: iso(t0 + HOUR) },
       { id: 'P-B2', batch: 'B-2', zone: 'Z-PACK', from: iso(t0 + 2 * HOUR), to: iso(t0 + 3 * HOUR) },
+      // The dock camera looks at the truck while it is loaded: placed on the shipment for that hour.
+      { id: 'P-DOCK', device: 'CAM-DOCK', shipment: 'SH-1', from: iso(t0 + 6 * HOUR), to: iso(t0 + 7 * HOUR) },
     ],
   };
 }
@@ -51,7 +56,8 @@ describe('photos as evidence on orders', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     api = `${gw.httpUrl}/api/v1`;
-    expect((await request('PUT', `${api}/registry`, packingDocument())).status).toBe(200);
+    const imported = await request('PUT', `${api}/registry`, packingDocument());
+    expect(imported.status, JSON.stringify(imported.json)).toBe(200);
     during = await makeJpeg({ width: 800, height: 600, seed: 11 });
     later = await makeJpeg({ width: 800, height: 600, seed: 12 });
     expect((await upload(gw.httpUrl, during, query(t0 + 30 * MIN, 1))).status).toBe(201);
@@ -86,6 +92,13 @@ describe('photos as evidence on orders', () => {
     // The other order's report has no photo page.
     const other = await pdfText(Buffer.from(await (await fetch(`${api}/orders/O-2/evidence.pdf?asOf=${Date.now()}`)).arrayBuffer()));
     expect(other.text.some((t) => t.includes('Photos ('))).toBe(false);
+  });
+
+  it("puts the dock camera's photo of the truck being loaded on the order of that shipment", async () => {
+    const dock = await makeJpeg({ seed: 13 });
+    expect((await upload(gw.httpUrl, dock, { ...query(t0 + 6.5 * HOUR, 3), device: 'CAM-DOCK', trigger: 'door', station: 'dock 4' })).status).toBe(201);
+    expect((await photosOn('O-3')).map((e) => [e.sha256, e.location, e.batches])).toEqual([[sha256(dock), { kind: 'shipment', id: 'SH-1' }, []]]);
+    expect((await photosOn('O-1')).map((e) => e.sha256)).toEqual([sha256(during)]);
   });
 
   it('links a photo when the placement covering it is recorded late', async () => {
