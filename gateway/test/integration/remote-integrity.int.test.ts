@@ -207,6 +207,20 @@ describe.each([['InfluxDB 1.6.7', influx], ['VictoriaMetrics', victoria]] as con
     await store.close();
   });
 
+  it('keeps commit ids above every link\'s after the spool was emptied and reopened', async () => {
+    const { spoolPath, config, open, dev, verify } = await setup();
+    let store = await open();
+    await writeAll(store, dev, commits.slice(0, 2));
+    expect(await store.drain(10_000)).toBe(true);
+    await store.close(); // every forwarded commit is gone from the spool (retainForwardedMs 0): ids could start again at 1
+    // Reopened, nothing forwarded for a minute: the new commit waits in the spool while its link is checked.
+    store = SpooledTelemetryStore.open(spoolPath, await world.open(config, false), { ...fast, lingerMs: 60_000, chain: world.precision });
+    await writeAll(store, dev, commits.slice(2));
+    const report = await verify();
+    expect(report.readings).toMatchObject({ length: 3, verified: 3 });
+    await store.close();
+  });
+
   it('verifies after a restart with commits still spooled while the store was down', async () => {
     const { open, dev, verify } = await setup();
     let store = await open();
