@@ -16,6 +16,7 @@ function parseAuth(spec: string | undefined): IpCameraAuth | undefined {
 export async function startCameras(argv: string[]): Promise<{ close: () => Promise<void>; info: Record<string, unknown> }> {
   const { values } = parseArgs({ args: argv, options: {
     camera: { type: 'string', multiple: true }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' }, auth: { type: 'string' },
+    'clock-skew-ms': { type: 'string', default: '0' },
   } });
   const specs = (values.camera ?? []).map((c) => {
     const eq = c.indexOf('=');
@@ -26,9 +27,11 @@ export async function startCameras(argv: string[]): Promise<{ close: () => Promi
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port`);
   const auth = parseAuth(values.auth);
+  const clockSkewMs = Number(values['clock-skew-ms']);
+  if (!Number.isFinite(clockSkewMs)) throw new Error(`--clock-skew-ms: '${values['clock-skew-ms']}' is not a number`);
   const cameras: IpCamera[] = [];
   try {
-    for (const [i, s] of specs.entries()) cameras.push(await startIpCamera({ ...s, host: values.host, port: port === 0 ? 0 : port + i, ...(auth ? { auth } : {}) }));
+    for (const [i, s] of specs.entries()) cameras.push(await startIpCamera({ ...s, host: values.host, port: port === 0 ? 0 : port + i, clockSkewMs, ...(auth ? { auth } : {}) }));
   } catch (e) {
     await Promise.all(cameras.map((c) => c.close()));
     throw e;

@@ -11,8 +11,10 @@
  *     (the agent opens DIR/cold-door and DIR/pack-station), and an RFID portal at the loading door speaking LLRP on
  *     127.0.0.1:P (default 0: a free port, printed as `portalPort`).
  *   coldtrace-sim camera --camera DEVICE=STATION [--camera ...] [--host H] [--port P] [--auth digest:USER:PASS|basic:USER:PASS]
+ *       [--clock-skew-ms N]
  *     IP cameras (docs/photos.md): each serves GET /snapshot.jpg, a JPEG showing its station and the time, on its
- *     own port (--port for the first, then the next ones; 0 = free ports), optionally behind Digest or Basic auth.
+ *     own port (--port for the first, then the next ones; 0 = free ports), optionally behind Digest or Basic auth;
+ *     the picture's overlay and EXIF capture time are in the camera's clock, off by --clock-skew-ms.
  *
  * Prints one JSON line `{"msg":"simulator ready",...}` on stdout when serving; SIGINT/SIGTERM stop it.
  */

@@ -1,7 +1,7 @@
 /**
  * An IP camera's HTTP snapshot endpoint (what ONVIF GetSnapshotUri points at), for the demo and the edge agent's
  * tests (issue #21): `GET /snapshot.jpg` answers a JPEG showing the station name and the time
- * (snapshot-image.ts), optionally behind Digest (RFC 7616, MD5 or SHA-256, qop=auth) or Basic auth. It can be made
+ * (snapshot-image.ts) with its EXIF capture time in the camera's clock, optionally behind Digest (RFC 7616, MD5 or SHA-256, qop=auth) or Basic auth. It can be made
  * to misbehave as real cameras do: hang, answer an HTML page, cut the transfer short, fail with a 500
  * (`camera.fault`, or `POST /fault?mode=...` from outside).
  */
@@ -32,6 +32,11 @@ export interface IpCameraOptions {
   readonly now?: () => number;
   readonly width?: number;
   readonly height?: number;
+  /**
+   * The camera's clock minus the wall clock, ms: its overlay and EXIF capture time are off by this much (a camera
+   * whose NTP failed; the gateway flags such photos). Default 0.
+   */
+  readonly clockSkewMs?: number;
 }
 
 export interface IpCamera {
@@ -127,7 +132,8 @@ export async function startIpCamera(o: IpCameraOptions): Promise<IpCamera> {
         return void res.writeHead(500, { 'content-type': 'text/plain' }).end('sensor error\n');
       case 'none':
       case 'truncated': {
-        const jpeg = snapshotImage({ station: o.station, device: o.device, time: now(), frame: ++frame, ...(o.width !== undefined ? { width: o.width } : {}), ...(o.height !== undefined ? { height: o.height } : {}) });
+        const time = now() + (o.clockSkewMs ?? 0);
+        const jpeg = snapshotImage({ station: o.station, device: o.device, time, exifTime: time, frame: ++frame, ...(o.width !== undefined ? { width: o.width } : {}), ...(o.height !== undefined ? { height: o.height } : {}) });
         res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(jpeg.length), 'cache-control': 'no-store' });
         if (camera.fault === 'truncated') {
           res.write(jpeg.subarray(0, Math.floor(jpeg.length / 2)));

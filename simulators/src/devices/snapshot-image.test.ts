@@ -18,6 +18,15 @@ describe('the IP camera simulator picture', () => {
     expect(at(img, 318, 1)[0]).toBeLessThan(60);
   });
 
+  it('carries its capture time as EXIF DateTimeOriginal when asked, still a JPEG jpeg-js decodes', async () => {
+    const { default: exifr } = await import('exifr');
+    const bytes = snapshotImage({ ...base, exifTime: Date.UTC(2026, 11, 7, 8, 15, 3) });
+    const tags = await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'], reviveValues: false }) as Record<string, unknown>;
+    expect(tags).toEqual({ DateTimeOriginal: '2026:12:07 08:15:03', OffsetTimeOriginal: '+00:00' });
+    expect(jpeg.decode(bytes).width).toBe(640);
+    expect(await exifr.parse(snapshotImage(base))).toBeUndefined();
+  });
+
   it('differs from frame to frame and from second to second, and is the same for the same inputs', () => {
     const a = snapshotImage(base);
     expect(snapshotImage(base).equals(a)).toBe(true);

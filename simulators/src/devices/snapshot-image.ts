@@ -1,11 +1,13 @@
 /**
  * The IP camera simulator's picture: a JPEG (jpeg-js, pure JavaScript) of a plain scene (floor, shelves, pallets
  * placed by the station's name, so each station looks like itself) with the station name, the camera's device id,
- * the time (UTC, to the second) and a frame number burnt in, as real cameras overlay them. Every frame differs.
+ * the time (UTC, to the second) and a frame number burnt in, as real cameras overlay them, and optionally the same
+ * time as EXIF DateTimeOriginal. Every frame differs.
  */
 import jpeg from 'jpeg-js';
 import { drawText, fillRect, textWidth, type Canvas } from './bitmap-font.js';
 import { seededRandom } from '../random.js';
+import { exifSegment, withSegment } from './exif.js';
 
 export interface SnapshotImageOptions {
   readonly station: string;
@@ -18,6 +20,8 @@ export interface SnapshotImageOptions {
   readonly height?: number;
   /** JPEG quality, 1-100. Default 80. */
   readonly quality?: number;
+  /** Also write this time (ms) as the EXIF capture time, as cameras do. Default: no EXIF. */
+  readonly exifTime?: number;
 }
 
 function seedOf(text: string): number {
@@ -56,5 +60,6 @@ export function snapshotImage(o: SnapshotImageOptions): Buffer {
   drawText(c, time, scale, height - band, scale, [255, 255, 255]);
   const frame = `#${o.frame}`;
   drawText(c, frame, width - textWidth(frame, scale) - scale, height - band, scale, [160, 220, 160]);
-  return jpeg.encode(c, o.quality ?? 80).data;
+  const encoded = jpeg.encode(c, o.quality ?? 80).data;
+  return o.exifTime === undefined ? encoded : withSegment(encoded, exifSegment(o.exifTime));
 }

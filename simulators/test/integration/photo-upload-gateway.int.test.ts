@@ -3,7 +3,8 @@
  * security on: HTTPS verified against the CA the node's `mqtt.caFile` names, and the node's MQTT credential issued
  * by the gateway, read from its password file. A camera picture is stored (201), the same bytes again are a
  * duplicate (200), bytes that are not a JPEG are refused for good (415, kept in the gateway's quarantine: moved to the
- * agent's rejected/ folder with the quarantine id), a wrong secret is retried until the file holds the right one.
+ * agent's rejected/ folder with the quarantine id), a wrong secret is retried until the file holds the right one,
+ * a picture whose EXIF time is two hours off is stored with a warning (counted as flagged).
  */
 import { createHash } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
@@ -70,9 +71,12 @@ describe('photo uploads from the edge agent to the gateway', () => {
 
     await outbox.put({ device: 'pack-cam-1', bytes: picture, takenAt: takenAt + 1000, trigger: 'schedule' }, 2);
     await outbox.put({ device: 'pack-cam-1', bytes: Buffer.from('<html><body>camera login</body></html>'), takenAt, trigger: 'manual' }, 3);
+    // A camera whose clock is two hours behind: stored all the same, with a warning the agent counts.
+    const skewed = snapshotImage({ station: 'Packing station 1', device: 'pack-cam-1', time: takenAt - 7_200_000, exifTime: takenAt - 7_200_000, frame: 2, width: 320, height: 180 });
+    await outbox.put({ device: 'pack-cam-1', bytes: skewed, takenAt, trigger: 'scan' }, 4);
     await until(async () => (outbox.stats().depth === 0 ? true : undefined), 10_000, 'the outbox emptied');
-    expect(uploader.stats()).toMatchObject({ stored: 2, duplicates: 1, rejected: 1 });
-    expect(outbox.stats()).toMatchObject({ uploaded: 2, rejected: 1 });
+    expect(uploader.stats()).toMatchObject({ stored: 3, duplicates: 1, rejected: 1, flagged: 1 });
+    expect(outbox.stats()).toMatchObject({ uploaded: 3, rejected: 1 });
 
     const sha = createHash('sha256').update(picture).digest('hex');
     const stored = await https('GET', `/api/v1/photos/${sha}`);
