@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { SqliteIntegrityLedger } from '../adapters/sqlite/integrity/ledger.js';
 import { defaultSigningKeyPath } from '../adapters/sqlite/integrity/open.js';
 import type { BrokenLink, VerifyReport } from '../domain/integrity/report.js';
+import { verifyDiskPhotos } from './verify-photos.js';
 import { remoteReadings } from './verify-remote.js';
 
 const USAGE = 'usage: coldtrace-verify --data-dir DIR [--public-key FILE.pem] [--json]';
@@ -48,8 +49,6 @@ export function formatReport(r: VerifyReport): string {
   if (r.photos !== undefined) {
     lines.push(`photos: ${r.photos.count}, ${r.photos.verified} whose bytes hash to their chained record`);
     if (r.photos.broken !== undefined) lines.push(`  ${describe(r.photos.broken)}`);
-  } else {
-    lines.push("photos: bytes not re-hashed here (their records are in the records chain; GET /api/v1/integrity/verify re-hashes the bytes in the photo store)");
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push(r.ok ? 'OK: every link verifies' : 'FAILED: see the broken link above');
@@ -92,7 +91,10 @@ async function main(): Promise<number> {
   const meta = open(join(dir, 'gateway.db'));
   try {
     const ledger = new SqliteIntegrityLedger({ telemetry: telemetry ?? remote?.db, registry, meta, publicKeyPem, readOnly: true, ...(remote !== undefined ? { remote: remote.source } : {}) });
-    const report = await ledger.verify(Date.now());
+    const chains = await ledger.verify(Date.now());
+    const photos = await verifyDiskPhotos(dir, registry);
+    const report = 'skipped' in photos ? { ...chains, notes: [...chains.notes, `photos: bytes not re-hashed: ${photos.skipped}`] }
+      : { ...chains, ok: chains.ok && photos.broken === undefined, photos };
     process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     return report.ok ? 0 : 1;
   } finally {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { PhotoUploadQuery } from '@coldtrace/contract';
 import { getJson, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { builtCli } from '../support/cli.js';
 import { declaringPixels, makeJpeg, sha256, upload } from '../support/photos.js';
 
 const MAX_BYTES = 3 * 1024 * 1024;
@@ -140,6 +141,16 @@ describe('photo uploads', () => {
     const after = await getJson<{ ok: boolean; photos: { broken: Record<string, unknown> } }>(`${api}/integrity/verify`);
     expect(after.ok).toBe(false);
     expect(after.photos.broken).toMatchObject({ chain: 'photos', reason: 'content', record: { kind: 'photo', id: sha256(jpeg) }, expected: sha256(jpeg), found: sha256(edited) });
+    // Offline too: coldtrace-verify re-hashes the photos on the disk store and names the same one.
+    const offline = await builtCli('verify')(['--data-dir', gw.dataDir]);
+    expect(offline.code, offline.stdout + offline.stderr).toBe(1);
+    expect(offline.stdout).toContain(`BROKEN photos link`);
+    expect(offline.stdout).toContain(`photo ${sha256(jpeg)}`);
+    expect(offline.stdout).toContain(`found    ${sha256(edited)}`);
+    writeFileSync(file, jpeg);
+    const repaired = await builtCli('verify')(['--data-dir', gw.dataDir]);
+    expect(repaired.stdout, repaired.stderr).toMatch(/photos: \d+, \d+ whose bytes hash to their chained record/);
+    expect(repaired.stdout).not.toContain('BROKEN photos');
   });
 
   it('answers 503 (the node keeps the photo and retries) when the photo store fails, and stores it once the store is back', async () => {
