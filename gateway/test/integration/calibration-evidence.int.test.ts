@@ -87,14 +87,15 @@ describe('calibration in the evidence export', { timeout: 60_000 }, () => {
     const edited = Buffer.from(before.bytes);
     edited.writeUInt8(edited.readUInt8(edited.length - 3) ^ 1, edited.length - 3);
     expect(verify(null, exportStatement(sha(edited)), key, sig)).toBe(false);
-    // A new certificate, calibrated before the readings (+0.5), entered now: the old cut-off's export is what it was.
-    await put('S-A', `C-A2-${format}`, { laboratory: 'Lab B', calibratedAt: iso(t0 - 10 * DAY), dueAt: iso(t0 + 300 * DAY), metrics: { temperature: { correction: 0.5, uncertainty: 0.1 } } });
+    // A new certificate, calibrated before the readings (linear: × 1.01 + 0.5), entered now: the old cut-off's export is what it was.
+    const entered = await put('S-A', `C-A2-${format}`, { laboratory: 'Lab B', calibratedAt: iso(t0 - 10 * DAY), dueAt: iso(t0 + 300 * DAY), metrics: { temperature: { correction: 0.5, uncertainty: 0.1, slope: 1.01 } } });
+    expect(entered.json.calibration.metrics.temperature).toEqual({ correction: 0.5, uncertainty: 0.1, slope: 1.01 });
     const again = await download(`${api}/orders/O-1/evidence.${format}?asOf=${asOf}`);
     expect(again.bytes.equals(before.bytes)).toBe(true);
     expect(again.headers.get('x-coldtrace-signature')).toBe(sig.toString('base64'));
     await new Promise((r) => setTimeout(r, 5));
     const later = await download(`${api}/orders/O-1/evidence.${format}?asOf=${Date.now()}`);
     expect(later.bytes.equals(before.bytes)).toBe(false);
-    if (format === 'csv') expect(later.bytes.toString()).toContain(`,4.5,0.5,0.1,calibrated,C-A2-csv,Lab B,`);
+    if (format === 'csv') expect(later.bytes.toString()).toContain(`,4.54,0.5,1.01,0.1,calibrated,C-A2-csv,Lab B,`);
   });
 });

@@ -64,11 +64,11 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = csv.bytes.toString('utf8').split('\r\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines[0]).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq,corrected_value,correction,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due');
+    expect(lines[0]).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq,corrected_value,correction,slope,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due');
     const { readings } = await getJson<{ readings: { device: string; metric: string; time: number; receivedAt: number; value: number; unit: string; flags: number; seq: number; location: { kind: string; id: string } }[] }>(
       `${api}/evidence/orders/O-1?limit=100000`);
     const legOf: Record<string, string> = { 'Z-A': 'P-B1-A', 'Z-B': 'P-B1-B', 'SH-1': 'P-B1-SH', 'Z-DEST': 'P-B1-D' };
-    const expected = readings.map((r) => [r.device, r.metric, iso(r.time), iso(r.receivedAt), String(r.value), r.unit, r.flags === 2 ? 'late' : `bits ${r.flags}`, r.location.kind, r.location.id, 'B-1', legOf[r.location.id], 'wh1', 'node-c', String(r.seq), '', '', '', 'uncalibrated', '', '', '', ''].join(','));
+    const expected = readings.map((r) => [r.device, r.metric, iso(r.time), iso(r.receivedAt), String(r.value), r.unit, r.flags === 2 ? 'late' : `bits ${r.flags}`, r.location.kind, r.location.id, 'B-1', legOf[r.location.id], 'wh1', 'node-c', String(r.seq), '', '', '', '', 'uncalibrated', '', '', '', ''].join(','));
     // 4 legs: Z-A 1 h, Z-B 2 h, SH-1 2 h, Z-DEST 2 h (t0 + 5 h to the last reading at t0 + 7 h): 7 h of 6 readings an hour, 2 metrics.
     expect(expected).toHaveLength(7 * 6 * 2 + WARM_EXTRA);
     expect(lines.slice(1, -1)).toEqual(expected);
@@ -88,7 +88,7 @@ describe('evidence export: the readings behind an order or a shipment as CSV, JS
     expect(line.bytes.toString()).toBe(`${sha256(a.bytes)}  evidence-order-O-1.csv\n`);
     // A cut-off before the readings arrived leaves them out: the export is what was known then.
     const before = await download(`${api}/orders/O-1/evidence.csv?asOf=${t0}`);
-    expect(before.bytes.toString()).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq,corrected_value,correction,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due\r\n');
+    expect(before.bytes.toString()).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq,corrected_value,correction,slope,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due\r\n');
     expect(before.headers.get('x-coldtrace-sha256')).not.toBe(a.headers.get('x-coldtrace-sha256'));
   });
 

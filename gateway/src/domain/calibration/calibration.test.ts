@@ -37,6 +37,8 @@ describe('calibration', () => {
     ['a reading before any certificate is judged as measured', 'temperature', 7.9, '2024-01-01T00:00:00Z', certs, 7.9],
     ['an overdue certificate still corrects', 'temperature', 7.9, '2027-06-01T00:00:00Z', certs, 7.8],
     ['a device without certificates is judged as measured', 'temperature', 7.9, '2025-06-01T00:00:00Z', [], 7.9],
+    ['a linear calibration: measured times the slope plus the correction', 'temperature', 8, '2025-06-01T00:00:00Z',
+      [{ ...certs[0]!, metrics: { temperature: { correction: -0.1, uncertainty: 0.1, slope: 1.05 } } }], 8.3],
   ] as const)('correctedValue: %s', (_w, metric, value, at, list, expected) => {
     expect(correctedValue(list, metric, value, t(at))).toBe(expected);
   });
@@ -50,6 +52,11 @@ describe('calibration', () => {
     expect(applyCalibration(certs, metric, 9.1, t(at))).toEqual(expected);
   });
 
+  it('applyCalibration gives the slope of a linear calibration with its correction', () => {
+    const linear: Calibration = { ...certs[0]!, metrics: { temperature: { correction: -0.1, uncertainty: 0.1, slope: 1.05 } } };
+    expect(applyCalibration([linear], 'temperature', 8, t('2025-06-01T00:00:00Z'))).toEqual({ mark: 'calibrated', calibration: linear, corrected: 8.3, correction: -0.1, slope: 1.05, uncertainty: 0.1 });
+  });
+
   it('reads a certificate and lists every problem of a bad one', () => {
     const ok = parseCalibration({ certificate: 'C-1', laboratory: 'Lab', calibratedAt: '2026-01-01', dueAt: '2027-01-01', metrics: { temperature: { correction: 0.1, uncertainty: 0.2 } }, traceability: 'PTB' }, 'S-1');
     expect(ok).toEqual({ ok: true, calibration: { certificate: 'C-1', device: 'S-1', laboratory: 'Lab', calibratedAt: '2026-01-01', dueAt: '2027-01-01', metrics: { temperature: { correction: 0.1, uncertainty: 0.2 } }, traceability: 'PTB' } });
@@ -61,6 +68,8 @@ describe('calibration', () => {
         'metrics.temperature.correction: expected a number', 'metrics.temperature.uncertainty: expected a number ≥ 0',
       ]);
     }
+    const slopes = parseCalibration({ certificate: 'C', laboratory: 'L', calibratedAt: '2026-01-01', dueAt: '2027-01-01', metrics: { t: { correction: 0, uncertainty: 0, slope: 1.01 }, h: { correction: 0, uncertainty: 0, slope: 0 } } }, 'S-1');
+    expect(slopes).toEqual({ ok: false, problems: ['metrics.h.slope: expected a number > 0'] });
     const order = parseCalibration({ certificate: 'C', laboratory: 'L', calibratedAt: '2026-01-01', dueAt: '2025-01-01', metrics: { t: { correction: 0, uncertainty: 0 } } }, 'S-1');
     expect(order).toEqual({ ok: false, problems: ['dueAt: must be after calibratedAt'] });
   });

@@ -1,7 +1,8 @@
 /**
  * Calibration (issue #22, docs/calibration.md): each device's certificates from a laboratory, traceable to a
  * standard, with a correction and an uncertainty per metric, and a due date. Readings are stored as measured; a
- * reading's corrected value is the measured one plus the correction of the certificate in force at its device time
+ * reading's corrected value is the measured one (times the slope of a linear calibration, if the certificate gives
+ * one) plus the correction of the certificate in force at its device time
  * (the latest calibrated at or before it), and a reading taken after that certificate's due date carries the mark
  * `overdue` (within 30 days before it, `due-soon`; with no certificate, `uncalibrated`). Pure: times are arguments.
  */
@@ -9,6 +10,11 @@
 export interface MetricCalibration {
   /** Added to the measured value: reference minus instrument, in the metric's unit (EN/ISO: the correction). */
   readonly correction: number;
+  /**
+   * The gain of a linear calibration over the certificate's range: corrected = measured × slope + correction.
+   * Absent: 1 (an offset alone, the usual certificate of a temperature sensor).
+   */
+  readonly slope?: number;
   /** Expanded uncertainty of the corrected value (k = 2), in the metric's unit. */
   readonly uncertainty: number;
 }
@@ -62,10 +68,12 @@ export function parseCalibration(doc: unknown, device: string): CalibrationResul
     for (const [metric, v] of Object.entries(m as Record<string, unknown>)) {
       const c = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
       const correction = c['correction'];
+      const slope = c['slope'];
+      if (slope !== undefined && (typeof slope !== 'number' || !Number.isFinite(slope) || slope <= 0)) problems.push(`metrics.${metric}.slope: expected a number > 0`);
       const uncertainty = c['uncertainty'];
       if (typeof correction !== 'number' || !Number.isFinite(correction)) problems.push(`metrics.${metric}.correction: expected a number`);
       if (typeof uncertainty !== 'number' || !Number.isFinite(uncertainty) || uncertainty < 0) problems.push(`metrics.${metric}.uncertainty: expected a number ≥ 0`);
-      if (typeof correction === 'number' && typeof uncertainty === 'number') metrics[metric] = { correction, uncertainty };
+      if (typeof correction === 'number' && typeof uncertainty === 'number') metrics[metric] = { correction, uncertainty, ...(typeof slope === 'number' ? { slope } : {}) };
     }
   }
   const traceability = typeof o['traceability'] === 'string' && o['traceability'].trim() !== '' ? o['traceability'].trim() : undefined;
@@ -116,9 +124,10 @@ export interface AppliedCalibration {
   readonly mark: CalibrationMark;
   /** The certificate in force at the reading's device time; absent: uncalibrated. */
   readonly calibration?: Calibration;
-  /** The corrected value, the correction added and the certificate's uncertainty, when it gives one for the metric. */
+  /** The corrected value, the correction added (and slope, when it gives one) and its uncertainty, when it gives one for the metric. */
   readonly corrected?: number;
   readonly correction?: number;
+  readonly slope?: number;
   readonly uncertainty?: number;
 }
 
@@ -127,7 +136,7 @@ export function applyCalibration(calibrations: readonly Calibration[], metric: s
   const m = calibration?.metrics[metric];
   return {
     mark, ...(calibration !== undefined ? { calibration } : {}),
-    ...(m !== undefined ? { corrected: applied(value, m), correction: m.correction, uncertainty: m.uncertainty } : {}),
+    ...(m !== undefined ? { corrected: applied(value, m), correction: m.correction, ...(m.slope !== undefined ? { slope: m.slope } : {}), uncertainty: m.uncertainty } : {}),
   };
 }
 
@@ -142,7 +151,7 @@ export function correctedValue(calibrations: readonly Calibration[], metric: str
 }
 
 // Rounded to what a float sum leaves (9.1 + 0.2 is 9.299999999999999).
-const applied = (value: number, m: MetricCalibration): number => Math.round((value + m.correction) * 1e9) / 1e9;
+const applied = (value: number, m: MetricCalibration): number => Math.round((value * (m.slope ?? 1) + m.correction) * 1e9) / 1e9;
 
 /** ISO date or date-time to ms; a date alone is midnight UTC. */
 export function timeOf(iso: string): number {

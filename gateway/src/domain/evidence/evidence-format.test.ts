@@ -25,18 +25,21 @@ describe('evidence export format', () => {
 
   it('writes a reading as one CRLF record in the header order, times in UTC to the millisecond', () => {
     expect(csvHeader()).toBe('device,metric,device_time,received_at,value,unit,flags,location_kind,location_id,batches,legs,site,node,seq,' +
-      'corrected_value,correction,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due\r\n');
-    expect(csvRecord(row({ flags: 2, value: -0.1 }))).toBe('S-A,temperature,2026-12-07T01:00:00.000Z,2026-12-07T01:00:01.005Z,-0.1,Cel,late,zone,Z-A,B-1;B-3,P-1;P-3,wh1,n1,7,,,,uncalibrated,,,,\r\n');
+      'corrected_value,correction,slope,uncertainty,calibration,certificate,laboratory,calibrated_at,calibration_due\r\n');
+    expect(csvRecord(row({ flags: 2, value: -0.1 }))).toBe('S-A,temperature,2026-12-07T01:00:00.000Z,2026-12-07T01:00:01.005Z,-0.1,Cel,late,zone,Z-A,B-1;B-3,P-1;P-3,wh1,n1,7,,,,,uncalibrated,,,,\r\n');
   });
 
   it.each([
     ['corrected by the certificate in force', { mark: 'overdue', calibration: certificate, corrected: 3.95, correction: -0.3, uncertainty: 0.15 },
-      '3.95,-0.3,0.15,overdue,K-17,"Labor, Köln",2026-03-01T00:00:00.000Z,2026-12-01T11:00:00.000Z',
+      '3.95,-0.3,,0.15,overdue,K-17,"Labor, Köln",2026-03-01T00:00:00.000Z,2026-12-01T11:00:00.000Z',
       { corrected: 3.95, calibration: { mark: 'overdue', certificate: 'K-17', laboratory: 'Labor, Köln', calibratedAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-12-01T11:00:00.000Z', correction: -0.3, uncertainty: 0.15 } }],
     ['a certificate without a correction for the metric', { mark: 'calibrated', calibration: certificate },
-      ',,,calibrated,K-17,"Labor, Köln",2026-03-01T00:00:00.000Z,2026-12-01T11:00:00.000Z',
+      ',,,,calibrated,K-17,"Labor, Köln",2026-03-01T00:00:00.000Z,2026-12-01T11:00:00.000Z',
       { calibration: { mark: 'calibrated', certificate: 'K-17', laboratory: 'Labor, Köln', calibratedAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-12-01T11:00:00.000Z' } }],
-    ['no certificate', { mark: 'uncalibrated' }, ',,,uncalibrated,,,,', { calibration: { mark: 'uncalibrated' } }],
+    ['no certificate', { mark: 'uncalibrated' }, ',,,,uncalibrated,,,,', { calibration: { mark: 'uncalibrated' } }],
+    ['a linear calibration with its slope', { mark: 'calibrated', calibration: certificate, corrected: 4.16, correction: -0.3, slope: 1.05, uncertainty: 0.15 },
+      '4.16,-0.3,1.05,0.15,calibrated,K-17,"Labor, Köln",2026-03-01T00:00:00.000Z,2026-12-01T11:00:00.000Z',
+      { corrected: 4.16, calibration: { mark: 'calibrated', certificate: 'K-17', laboratory: 'Labor, Köln', calibratedAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-12-01T11:00:00.000Z', correction: -0.3, slope: 1.05, uncertainty: 0.15 } }],
   ] as const)('writes the calibration of a reading: %s', (_w, calibration, cells, json) => {
     const r = { ...row({ value: 4.25 }), calibration };
     expect(csvRecord(r)).toBe(`S-A,temperature,2026-12-07T01:00:00.000Z,2026-12-07T01:00:01.005Z,4.25,Cel,,zone,Z-A,B-1;B-3,P-1;P-3,wh1,n1,7,${cells}\r\n`);
@@ -82,12 +85,14 @@ describe('leg calibration', () => {
   const cal = (mark: 'calibrated' | 'overdue' | 'uncalibrated', c?: Calibration): ExportRow => ({ ...row(), calibration: { mark, ...(c !== undefined ? { calibration: c } : {}) } });
   const k17: Calibration = { certificate: 'K-17', device: 'S-A', laboratory: 'Lab A', calibratedAt: '2025-03-01', dueAt: '2026-03-01', metrics: { temperature: { correction: 0.3, uncertainty: 0.1 } } };
   const k18: Calibration = { ...k17, certificate: 'K-18', calibratedAt: '2026-06-01T00:00:00Z', dueAt: '2027-06-01', metrics: { humidity: { correction: 1, uncertainty: 2 } } };
+  const k19: Calibration = { ...k17, certificate: 'K-19', metrics: { temperature: { correction: -0.1, uncertainty: 0.1, slope: 1.002 } } };
   it.each([
     ['no readings', [], 'Calibration: no certificate'],
     ['uncalibrated readings counted', [cal('uncalibrated'), cal('uncalibrated')], 'Calibration: no certificate; 2 readings without a certificate'],
     ['each certificate once, in order, with the charted metric\'s correction; overdue readings counted', [cal('calibrated', k17), cal('overdue', k17), cal('calibrated', k18), cal('uncalibrated')],
       'Calibration: certificate K-17 (Lab A, calibrated 2025-03-01, due 2026-03-01, temperature correction +0.3); certificate K-18 (Lab A, calibrated 2026-06-01, due 2027-06-01); ' +
       '1 readings taken while the calibration was overdue, 1 readings without a certificate'],
+    ['a linear calibration with its slope', [cal('calibrated', k19)], 'Calibration: certificate K-19 (Lab A, calibrated 2025-03-01, due 2026-03-01, temperature correction -0.1, slope 1.002)'],
   ])('%s', (_w, rows, line) => {
     const acc = new LegCalibration('temperature');
     for (const r of rows) acc.add(r);

@@ -27,7 +27,7 @@ export const EXPORT_FORMAT = 'coldtrace-evidence/2';
 export const CSV_COLUMNS = [
   'device', 'metric', 'device_time', 'received_at', 'value', 'unit', 'flags',
   'location_kind', 'location_id', 'batches', 'legs', 'site', 'node', 'seq',
-  'corrected_value', 'correction', 'uncertainty', 'calibration', 'certificate', 'laboratory', 'calibrated_at', 'calibration_due',
+  'corrected_value', 'correction', 'slope', 'uncertainty', 'calibration', 'certificate', 'laboratory', 'calibrated_at', 'calibration_due',
 ] as const;
 
 const num = (x: number | undefined): string => (x === undefined ? '' : String(x));
@@ -38,7 +38,7 @@ const certTime = (s: string): string => new Date(timeOf(s)).toISOString();
 function calibrationCells(c: AppliedCalibration): string[] {
   const k = c.calibration;
   return [
-    num(c.corrected), num(c.correction), num(c.uncertainty), c.mark,
+    num(c.corrected), num(c.correction), num(c.slope), num(c.uncertainty), c.mark,
     k?.certificate ?? '', k?.laboratory ?? '', k === undefined ? '' : certTime(k.calibratedAt), k === undefined ? '' : certTime(k.dueAt),
   ];
 }
@@ -101,6 +101,6 @@ function jsonCalibration(c: AppliedCalibration): Record<string, unknown> {
   return {
     mark: c.mark,
     ...(k !== undefined ? { certificate: k.certificate, laboratory: k.laboratory, calibratedAt: certTime(k.calibratedAt), dueAt: certTime(k.dueAt) } : {}),
-    ...(c.correction !== undefined ? { correction: c.correction, uncertainty: c.uncertainty } : {}),
+    ...(c.correction !== undefined ? { correction: c.correction, ...(c.slope !== undefined ? { slope: c.slope } : {}), uncertainty: c.uncertainty } : {}),
   };
 }

@@ -11,8 +11,9 @@ export interface LegCertificate {
   readonly laboratory: string;
   readonly calibratedAt: string;
   readonly dueAt: string;
-  /** The correction of the charted metric; absent when the certificate gives none for it. */
+  /** The correction of the charted metric (and its slope, when a linear calibration); absent when the certificate gives none for it. */
   readonly correction?: number;
+  readonly slope?: number;
 }
 
 export interface LegCalibrationSummary {
@@ -37,9 +38,10 @@ export class LegCalibration {
     this.marks[c.mark]++;
     const k = c.calibration;
     if (k === undefined || this.certificates.has(k.certificate)) return;
-    const correction = k.metrics[this.metric]?.correction;
+    const m = k.metrics[this.metric];
     this.certificates.set(k.certificate, {
-      certificate: k.certificate, laboratory: k.laboratory, calibratedAt: day(k.calibratedAt), dueAt: day(k.dueAt), ...(correction !== undefined ? { correction } : {}),
+      certificate: k.certificate, laboratory: k.laboratory, calibratedAt: day(k.calibratedAt), dueAt: day(k.dueAt),
+      ...(m !== undefined ? { correction: m.correction, ...(m.slope !== undefined ? { slope: m.slope } : {}) } : {}),
     });
   }
 
@@ -51,7 +53,7 @@ export class LegCalibration {
 /** One line for the report: the certificates and the readings not covered by a valid one. */
 export function calibrationLine(s: LegCalibrationSummary): string {
   const certs = s.certificates.map((c) => `certificate ${c.certificate} (${c.laboratory}, calibrated ${c.calibratedAt}, due ${c.dueAt}` +
-    `${c.correction !== undefined ? `, ${s.metric} correction ${c.correction > 0 ? '+' : ''}${c.correction}` : ''})`);
+    `${c.correction !== undefined ? `, ${s.metric} correction ${c.correction > 0 ? '+' : ''}${c.correction}${c.slope !== undefined ? `, slope ${c.slope}` : ''}` : ''})`);
   const gaps = [
     ...(s.marks.overdue > 0 ? [`${s.marks.overdue} readings taken while the calibration was overdue`] : []),
     ...(s.marks.uncalibrated > 0 ? [`${s.marks.uncalibrated} readings without a certificate`] : []),

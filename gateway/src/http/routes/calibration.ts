@@ -24,6 +24,7 @@ const CertificateBody = Type.Object({
   metrics: Type.Record(Type.String(), Type.Object({
     correction: Type.Number({ description: 'Added to the measured value (reference minus instrument), in the metric\'s unit' }),
     uncertainty: Type.Number({ description: 'Expanded uncertainty (k = 2), in the metric\'s unit' }),
+    slope: Type.Optional(Type.Number({ description: 'Gain of a linear calibration: corrected = measured × slope + correction; absent: 1' })),
   })),
   traceability: Type.Optional(Type.String()),
 });
@@ -36,7 +37,7 @@ export function registerCalibrationRoutes(app: FastifyInstance, opts: { deps: Ca
     config: { access: 'admin' },
     schema: { summary: 'Enter (or correct) a calibration certificate of a device; who: X-Coldtrace-Actor', tags: ['calibration'],
       params: Type.Object({ id: Type.String({ minLength: 1 }), certificate: Type.String({ minLength: 1 }) }),
-      body: Type.Object({}, { additionalProperties: true, description: 'laboratory, calibratedAt, dueAt, metrics {metric: {correction, uncertainty}}, traceability' }),
+      body: Type.Object({}, { additionalProperties: true, description: 'laboratory, calibratedAt, dueAt, metrics {metric: {correction, uncertainty, slope?}}, traceability' }),
       response: { 200: Type.Object({ result: Type.String(), calibration: CertificateBody }), 400: Type.Object({ code: Type.String(), message: Type.String(), problems: Type.Array(Type.String()) }) } },
   }, async (req, reply) => {
     try {
