@@ -222,7 +222,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   integrity.start();
   const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags, (sha256) => integrity.signExport(sha256), photos), sign: (sha256: string) => integrity.signExport(sha256) };
-  const fefo = new FefoService(registryStore, evidence, store);
+  const fefo = new FefoService(registryStore, evidence, store, calibration);
   // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
   const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
   const carrierEvents = new CarrierEventService(carrierStore, registryStore);

@@ -6,6 +6,7 @@
  */
 import { batchShelfLife } from '../domain/rules/batch-findings.js';
 import { fefoOrder, type FefoCandidate, type FefoEntry } from '../domain/rules/fefo.js';
+import type { CalibrationLookup } from '../ports/calibration.js';
 import type { RegistryStore } from '../ports/registry.js';
 import type { TelemetryStore } from '../ports/telemetry-store.js';
 import type { EvidenceService } from './evidence.js';
@@ -25,12 +26,14 @@ export class FefoService {
     private readonly registry: RegistryStore,
     private readonly evidence: EvidenceService,
     private readonly store: TelemetryStore,
+    /** Certificates: shelf life consumed by corrected temperatures, as the shelf-life rule judges them (docs/calibration.md). */
+    private readonly calibrations?: CalibrationLookup,
   ) {}
 
   /** Undefined when the site is unknown. */
   async site(siteId: string, atMs: number): Promise<SiteFefo | undefined> {
     if ((await this.registry.get('sites', siteId)) === undefined) return undefined;
-    const inputs = new RuleInputs(this.registry, this.evidence, new SeriesCache(this.store));
+    const inputs = new RuleInputs(this.registry, this.evidence, new SeriesCache(this.store, this.calibrations));
     const candidates: FefoCandidate[] = [];
     const unreadable: string[] = [];
     for (const zone of await this.registry.zonesOf(siteId)) {

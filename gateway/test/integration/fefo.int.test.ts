@@ -105,6 +105,16 @@ describe('FEFO list of a site', () => {
     expect(list.batches.find((b) => b.batch === 'B-WARM')).toMatchObject({ shelfLife: { consumedPercent: 50, dynamicExpiry: iso(earlier + 30 * DAY) } });
   });
 
+  it("ages stock by its sensor's corrected temperature: a certificate saying S-W2 reads 10 °C low triples B-ELSE's consumption", async () => {
+    const before = await getJson<{ batches: Body[] }>(`${api}/sites/WH2/fefo?at=${end}`);
+    expect(before.batches[0]).toMatchObject({ batch: 'B-ELSE', shelfLife: { consumedPercent: 20 } });
+    const cert = { laboratory: 'Lab', calibratedAt: iso(t0 - 30 * DAY), dueAt: iso(end + 300 * DAY), metrics: { temperature: { correction: 10, uncertainty: 0.2 } } };
+    expect((await send('PUT', `${api}/devices/S-W2/calibrations/C-W2`, cert)).status).toBe(200);
+    const after = await getJson<{ batches: Body[] }>(`${api}/sites/WH2/fefo?at=${end}`);
+    // 12 days at 15 °C of 20: 60 %, as in zone WARM.
+    expect(after.batches[0]).toMatchObject({ batch: 'B-ELSE', shelfLife: { consumedPercent: 60 } });
+  });
+
   it('answers 404 for an unknown site, and the route is in the OpenAPI document', async () => {
     expect((await send('GET', `${api}/sites/NOPE/fefo`)).status).toBe(404);
     const spec = await getJson<{ paths: Record<string, unknown> }>(`${gw.httpUrl}/openapi.json`);
