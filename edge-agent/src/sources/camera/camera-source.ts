@@ -6,7 +6,7 @@
  * clock is not in the answer) or the file's modification time for folder files. A failure is counted by its
  * reason, reported in the device status and logged; the source keeps running.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { PhotoTrigger } from '@coldtrace/contract';
 import type { Logger } from 'pino';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from '../../clock.js';
@@ -82,7 +82,7 @@ export class CameraSource implements Source {
     this.folder = input.kind === 'folder' ? new FolderWatcher(input.path, input.stableMs, this.clock) : undefined;
   }
 
-  start(sink: SourceSink): Promise<void> {
+  async start(sink: SourceSink): Promise<void> {
     this.sink = sink;
     this.running = true;
     this.status = new StatusReporter(this.config.device, sink, this.clock, this.deps.statusIntervalMs);
@@ -93,9 +93,13 @@ export class CameraSource implements Source {
       });
     }
     const input = this.config.input;
-    if (input.kind === 'folder') this.every(input.pollMs, () => this.pollFolder());
+    if (input.kind === 'folder') {
+      // Made when missing (a share not mounted yet is made later by its mount); one that cannot be made is reported
+      // by the polls, counted as folder-unreadable.
+      await mkdir(input.path, { recursive: true }).catch((e: unknown) => this.deps.log?.warn({ path: input.path, err: (e as Error).message }, 'camera folder cannot be created'));
+      this.every(input.pollMs, () => this.pollFolder());
+    }
     else if (this.config.intervalMs > 0) this.every(this.config.intervalMs, () => this.shoot('schedule'));
-    return Promise.resolve();
   }
 
   private every(ms: number, fn: () => Promise<void>): void {

@@ -56,6 +56,20 @@ describe('camera source (folder)', () => {
     expect((await outbox.next())?.photo).toMatchObject({ device: 'drop-cam', trigger: 'folder', station: 'Returns desk', takenAt: mtime.toISOString() });
   });
 
+  it('makes a missing folder at start', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ct-camfolder-'));
+    dirs.push(root);
+    const drop = join(root, 'not', 'yet');
+    const source = new CameraSource(
+      { kind: 'camera', device: 'drop-cam', input: { kind: 'folder', path: drop, stableMs: 0, pollMs: 1000 }, intervalMs: 0, triggers: [], minGapMs: 0 },
+      { scheduler: { after: () => ({ cancel: () => undefined }) }, log },
+    );
+    await source.start({ readings: () => undefined, status: () => undefined });
+    await source.pollFolder();
+    expect(existsSync(drop)).toBe(true);
+    expect(source.stats.failures['folder-unreadable']).toBe(0);
+  });
+
   it('waits for a file that is still growing', async () => {
     const { drop, source, pass } = await rig();
     writeFileSync(join(drop, 'b.JPEG'), TINY_JPEG.subarray(0, 200));
