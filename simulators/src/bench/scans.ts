@@ -7,6 +7,7 @@
  * portal (the ratio),
  * the scan messages' acknowledgement latency (an acknowledgement comes once every read is judged, applied and
  * logged), the largest number of them in flight, the time to drain after the last, and the reads by outcome.
+ * Then the same portal as an LLRP reader through a real edge agent (scans-llrp.ts), beside the same load.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { scanTopic } from '@coldtrace/contract';
 import { runLoad } from '../load/index.js';
 import { spawnGateway } from './processes.js';
 import type { BenchMode } from './shapes.js';
+import { runLlrpPortal, type LlrpPortalFigures } from './scans-llrp.js';
 
 const GTIN = '09506000134352';
 const PALLETS = 20;
@@ -50,6 +52,8 @@ export interface ScanBenchReport {
   /** From the last publish to the last acknowledgement, ms. */
   readonly drainMs: number;
   readonly outcomes: Record<string, number>;
+  /** The portal as an LLRP reader through an edge agent; `outcomes`: the gateway's outcomes of its reads. */
+  readonly llrp: LlrpPortalFigures & { readonly outcomes: Record<string, number> };
 }
 
 function registry(): Record<string, unknown> {
@@ -60,7 +64,11 @@ function registry(): Record<string, unknown> {
     format: 'coldtrace-registry/1',
     sites: [{ id: 'WH', name: 'Warehouse', geofence: circle(52.3, 4.7) }, { id: 'DC', name: 'DC', geofence: circle(51.9, 4.4) }],
     zones: [{ id: 'cold', site: 'WH', name: 'Cold room' }],
-    devices: [scanner('door', { zone: 'cold', direction: 'in' }), scanner('portal-truck', { shipment: 'SH-B', direction: 'in' }), scanner('portal-cold', { zone: 'cold', direction: 'in' })],
+    devices: [
+      scanner('door', { zone: 'cold', direction: 'in' }), scanner('portal-truck', { shipment: 'SH-B', direction: 'in' }), scanner('portal-cold', { zone: 'cold', direction: 'in' }),
+      // The same two portals read by the LLRP reader through an edge agent (scans-llrp.ts).
+      scanner('llrp-truck', { shipment: 'SH-B', direction: 'in' }), scanner('llrp-cold', { zone: 'cold', direction: 'in' }),
+    ],
     products: [{ id: 'P', name: 'Vaccine', storageTempC: 5, gtins: [GTIN] }],
     batches: Array.from({ length: PALLETS }, (_v, i) => ({ id: `B-${i}`, product: 'P', quantity: ITEMS, producedAt: '2026-10-01', expiresAt: '2029-10-01' })),
     shipments: [{ id: 'SH-B', carrier: 'bench', lane: 'WH-DC', mode: 'road', origin: 'WH', destination: 'DC',
@@ -154,6 +162,15 @@ export async function runScanBench(o: { mode: BenchMode; startedAt: Date; log: (
     const aloneReadingsPerS = (before.ackedReadingsPerS + after.ackedReadingsPerS) / 2;
     const scanSeconds = (lastPublishAt - firstPublishAt) / 1000 + MESSAGE_EVERY_MS / 1000;
     latencies.sort((a, b) => a - b);
+    const directOutcomes = await outcomes(httpUrl);
+    const total = async (): Promise<number> => Object.values(await outcomes(httpUrl)).reduce((a, b) => a + b, 0);
+    const llrp = await runLlrpPortal({
+      mqttUrl, readsLogged: total, devices: ['llrp-truck', 'llrp-cold'], gtin: GTIN, companyDigits: 7, tagsPerSecond: READS_PER_MESSAGE * (1000 / MESSAGE_EVERY_MS),
+      serials: Array.from({ length: PALLETS * ITEMS }, (_v, k) => Number(serial(Math.floor(k / ITEMS), k % ITEMS))),
+      durationMs: size.durationMs, load, log: o.log,
+    });
+    const afterLlrp = await outcomes(httpUrl);
+    const llrpOutcomes = Object.fromEntries(Object.entries(afterLlrp).map(([k, n]) => [k, n - (directOutcomes[k] ?? 0)]).filter(([, n]) => n !== 0));
     const r: ScanBenchReport = {
       mode: o.mode, startedAt: o.startedAt.toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
       durationS: size.durationMs / 1000, primeReadsPerS,
@@ -163,7 +180,7 @@ export async function runScanBench(o: { mode: BenchMode; startedAt: Date; log: (
       ackedReadsPerS: Math.round((latencies.length * READS_PER_MESSAGE) / ((lastAckAt - firstPublishAt) / 1000 + MESSAGE_EVERY_MS / 1000)),
       readsSent: sent * READS_PER_MESSAGE, readsAcked: latencies.length * READS_PER_MESSAGE,
       messageAckP50Ms: pct(latencies, 0.5), messageAckP99Ms: pct(latencies, 0.99), messageAckMaxMs: Math.round(latencies[latencies.length - 1] ?? 0),
-      maxInFlight, drainMs: Math.round(lastAckAt - lastPublishAt), outcomes: await outcomes(httpUrl),
+      maxInFlight, drainMs: Math.round(lastAckAt - lastPublishAt), outcomes: directOutcomes, llrp: { ...llrp, outcomes: llrpOutcomes },
     };
     o.log(`portal: ${r.ackedReadsPerS} reads/s acknowledged of ${r.offeredReadsPerS} offered, ack p50 ${r.messageAckP50Ms} ms, p99 ${r.messageAckP99Ms} ms, max in flight ${r.maxInFlight}; ` +
       `ingest ${r.ingestWithScansReadingsPerS} / ${r.ingestAloneReadingsPerS} readings/s = ${Math.round(r.ingestRatio * 1000) / 10} %`);
@@ -191,6 +208,13 @@ export async function writeScanReport(r: ScanBenchReport, out: string): Promise<
     `| drain after the last message, ms | ${r.drainMs} |`,
     `| priming (door reads with lot), reads/s | ${r.primeReadsPerS} |`,
     `| reads by outcome | ${Object.entries(r.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')} |`, '',
+    `The same portal as an LLRP reader (simulator on llrpjs' server, antennas 1 and 2 = the two portals) through an edge agent (llrp source, no hold time, outbox, MQTT), beside the same load for ${r.durationS} s:`, '',
+    '| figure | value |', '|---|---|',
+    `| tag reads reported by the reader / logged by the gateway | ${r.llrp.tagsOffered} / ${r.llrp.readsLogged} |`,
+    `| reported / logged, reads/s | ${r.llrp.offeredReadsPerS} / ${r.llrp.loggedReadsPerS} |`,
+    `| drain after the reader's last report, ms (100 ms polling) | ${r.llrp.drainMs} |`,
+    `| ingest beside the LLRP portal, readings/s | ${r.llrp.ingestBesideReadingsPerS.toLocaleString('en')} |`,
+    `| reads by outcome | ${Object.entries(r.llrp.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')} |`, '',
   ].join('\n');
   await writeFile(`${stem}.json`, `${JSON.stringify(r, null, 2)}\n`);
   await writeFile(`${stem}.md`, md);

@@ -131,6 +131,11 @@ export class LlrpReaderSimulator {
     await this.server.send(new llrpjs.LLRPCore['RO_ACCESS_REPORT']!({ data: { TagReportData: data } }));
   }
 
+  /** Ends the steady stream (the connection stays). */
+  stopStream(): void {
+    clearInterval(this.stream);
+  }
+
   /** Drops the connection at once, as a reader losing power or its network does (no CLOSE_CONNECTION). */
   drop(): void {
     this.halt();
