@@ -11,6 +11,13 @@ describe('the photos section and camera sources in the agent config', () => {
     expect(r.ok && r.config.photos).toEqual({ url: 'https://gateway.example:8443', maxBytes: 256 * 1024 * 1024, maxPhotos: 2000, maxRejected: 200, timeoutMs: 60_000 });
   });
 
+  it("accepts a trigger on any antenna's door of an LLRP reader", () => {
+    const llrp = { kind: 'llrp', host: '10.0.0.9', antennas: [{ id: 1, device: 'door-in' }, { id: 2, device: 'door-out' }] };
+    const cam = { ...camera, triggers: [{ on: 'scan', device: 'door-out' }] };
+    const r = validateConfig({ ...base, photos: { url: 'http://gw:8080' }, sources: [llrp, cam] });
+    expect(r.ok, r.ok ? '' : r.problems.join('\n')).toBe(true);
+  });
+
   it.each([
     ['a camera without the photos section', { sources: [scanner, camera] }, [/^photos: required with a camera source \(sources\[1\]\)/]],
     ['a trigger on a device no source has', { photos: { url: 'http://gw:8080' }, sources: [camera] }, [/^sources\[0\]\.triggers\[0\]\.device: no source of this agent has device "pack-scanner"/]],

@@ -34,6 +34,21 @@ export function validatePhotos(raw: unknown, problems: Problems): PhotosConfig |
 }
 
 /**
+ * The device ids a source's config names: its `device`, a Modbus bus's `devices[].id`, an LLRP reader's
+ * `antennas[].device` (each antenna may be another door). Read by shape, so a new kind with these fields is covered.
+ */
+function devicesOf(s: SourceConfig): string[] {
+  const o = s as unknown as Record<string, unknown>;
+  const out = typeof o['device'] === 'string' ? [o['device']] : [];
+  for (const [list, key] of [['devices', 'id'], ['antennas', 'device']] as const) {
+    const items = o[list];
+    if (!Array.isArray(items)) continue;
+    for (const item of items as Record<string, unknown>[]) if (typeof item[key] === 'string') out.push(item[key]);
+  }
+  return out;
+}
+
+/**
  * Cross-source checks of camera sources: a camera needs the `photos` section, and each trigger must name a device
  * another source of this agent has (a trigger on a device of another node would never fire).
  */
@@ -43,7 +58,7 @@ export function checkCameraReferences(
   const cameras = sources.filter((s) => s.kind === 'camera');
   if (cameras.length === 0) return;
   if (!hasPhotos) problems.push(`photos: required with a camera source (sources[${indexOf(cameras[0]!)}]): the gateway URL the photos go to`);
-  const devices = new Set(sources.flatMap((s) => (s.kind === 'modbus-tcp' || s.kind === 'modbus-rtu' ? s.devices.map((d) => d.id) : [s.device])));
+  const devices = new Set(sources.flatMap(devicesOf));
   for (const c of cameras) {
     c.triggers.forEach((t, i) => {
       if (!devices.has(t.device)) problems.push(`sources[${indexOf(c)}].triggers[${i}].device: no source of this agent has device ${JSON.stringify(t.device)}`);
