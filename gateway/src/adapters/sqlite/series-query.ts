@@ -1,5 +1,5 @@
 /**
- * Downsampled series of the embedded store (issue #16, GET /api/v1/series). Three sources, read in one snapshot:
+ * Downsampled series of the embedded store (issue #16, GET /api/v1/series). Four sources, read in one snapshot:
  *
  * - Hourly rollups (retention.ts), where retention folded raw readings and deleted them: combined in SQL, GROUP BY
  *   bucket, min of mins, max of maxes, sum of sums and counts. A folded hour is one aggregate, so it counts wholly in
