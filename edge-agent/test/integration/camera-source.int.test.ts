@@ -86,13 +86,14 @@ describe('camera source (snapshot)', () => {
   });
 
   it('counts each bad answer by its reason and keeps running', async () => {
-    const { source, camera, outbox, statuses } = await rig({ auth: { scheme: 'digest', username: 'admin', password: 'right' } }, { auth: 'auto', username: 'admin', password: 'wrong', timeoutMs: 300 });
+    const { source, camera, outbox, statuses } = await rig({ auth: { scheme: 'digest', username: 'admin', password: 'right' } }, { auth: 'auto', username: 'admin', password: 'wrong', timeoutMs: 5000 });
     await source.shoot('manual');
     expect(source.stats.failures.unauthorized).toBe(1);
     expect(camera.stats.unauthorized).toBe(2); // the first challenge, then the wrong answer: no third try
     cleanup.pop(); // the camera with the wrong password is done; the rest on an open camera
     await source.stop();
-    const open = await rig({}, { timeoutMs: 300 });
+    // 2 s: the hanging camera's shot waits that long; the others answer at once, even on a loaded machine.
+    const open = await rig({}, { timeoutMs: 2000 });
     for (const fault of ['hang', 'html', 'truncated', 'error'] as const) {
       open.camera.fault = fault;
       await open.source.shoot('manual');
