@@ -6,7 +6,7 @@
  * a test advances it, so no verdict depends on the machine's speed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:tls';
@@ -209,5 +209,30 @@ describe('LLRP source', () => {
     await waitFor('the refusal counted', () => source.stats.failures.connect === 1);
     expect(sim.connections).toBe(0); // the handshake failed before the front connected through
     expect(sim.received).toEqual([]);
+  });
+
+  it('gives up on a peer that accepts the connection but never says it is a reader, and tries again', async () => {
+    const mute = createTcpServer(() => undefined);
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    let accepted = 0;
+    mute.on('connection', (sock) => {
+      accepted++;
+      cleanups.push(() => Promise.resolve(sock.destroy()));
+    });
+    cleanups.push(() => new Promise((r) => mute.close(r)));
+    const time = new ManualTime(T0);
+    const problems: string[] = [];
+    const config = validateLlrpSource({ kind: 'llrp', host: '127.0.0.1', port: (mute.address() as AddressInfo).port, timeoutMs: 5000, reconnectInitialMs: 100, reconnectMaxMs: 100, antennas: [{ id: 1, device: 'd' }] }, 's', problems);
+    const source = new LlrpSource(config!, { clock: time, scheduler: time, random: () => 0 });
+    await source.start(new ScanSink());
+    cleanups.push(() => source.stop());
+    await waitFor('the connection', () => accepted === 1 && source.phase === 'awaiting-event');
+    await time.advance(4999);
+    expect(source.stats.failures.timeout).toBe(0);
+    await time.advance(1);
+    expect(source.stats.failures.timeout).toBe(1);
+    expect(source.phase).toBe('backoff');
+    await time.advance(100);
+    await waitFor('the second connection', () => accepted === 2);
   });
 });

@@ -57,8 +57,13 @@ interface Waiter {
   reject(e: LlrpError): void;
 }
 
+/** Where the source is with its reader. */
+export type LlrpPhase = 'idle' | 'connecting' | 'awaiting-event' | 'setting-up' | 'running' | 'backoff' | 'stopped';
+
 export class LlrpSource implements Source {
   readonly name: string;
+  /** For logs and tests: what the source is doing now. */
+  phase: LlrpPhase = 'idle';
   readonly devices: readonly string[];
   readonly stats: LlrpSourceStats;
   private readonly clock: Clock;
@@ -98,6 +103,7 @@ export class LlrpSource implements Source {
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.phase = 'stopped';
     this.reconnectTimer?.cancel();
     this.watchdog?.cancel();
     this.batcher.flush();
@@ -120,9 +126,11 @@ export class LlrpSource implements Source {
     this.reconnectTimer = undefined;
     if (this.stopped) return;
     let conn: LlrpConnection | undefined;
+    this.phase = 'connecting';
     const session = async (): Promise<void> => {
+      // Listening before the socket opens (the event is the reader's first word); timed from the open on.
       const event = this.expectConnectionEvent();
-      event.catch(() => undefined); // awaited below once connected; a failure before that is counted by fail()
+      event.promise.catch(() => undefined); // awaited below once connected; a failure before that is counted by fail()
       conn = await LlrpConnection.open(this.endpoint(), {
         message: (m) => conn !== undefined && this.onMessage(conn, m),
         undecodable: (e) => this.onUndecodable(e),
@@ -130,7 +138,10 @@ export class LlrpSource implements Source {
       }, this.scheduler);
       if (this.stopped) return conn.close();
       this.conn = conn;
-      await event;
+      event.arm();
+      this.phase = 'awaiting-event';
+      await event.promise;
+      this.phase = 'setting-up';
       for (const step of setupSteps(this.config)) {
         const rsp = await conn.request(step.type, step.data, this.config.timeoutMs);
         if (!succeeded(rsp)) throw new LlrpError('status', `${step.type}: ${statusText(rsp.data)}`);
@@ -138,6 +149,7 @@ export class LlrpSource implements Source {
       this.attempt = 0;
       this.stats.sessions++;
       this.armWatchdog();
+      this.phase = 'running';
       this.log?.info({ source: this.name, rospecId: this.config.rospecId }, 'LLRP reader connected, ROSpec started');
       for (const s of this.statuses.values()) s.good(this.clock.now());
     };
@@ -145,15 +157,21 @@ export class LlrpSource implements Source {
   }
 
   /** The reader's first word: READER_EVENT_NOTIFICATION with ConnectionAttemptEvent (LLRP 1.0.1 §13.2.6.1). */
-  private expectConnectionEvent(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = this.scheduler.after(this.config.timeoutMs, () => waiter.reject(new LlrpError('timeout', `no connection event within ${this.config.timeoutMs} ms`)));
-      const waiter: Waiter = {
-        resolve: () => (timer.cancel(), (this.connectionEvent = undefined), resolve()),
-        reject: (e) => (timer.cancel(), (this.connectionEvent = undefined), reject(e)),
+  private expectConnectionEvent(): { promise: Promise<void>; arm(): void } {
+    let timer: { cancel(): void } | undefined;
+    const promise = new Promise<void>((resolve, reject) => {
+      this.connectionEvent = {
+        resolve: () => (timer?.cancel(), (this.connectionEvent = undefined), resolve()),
+        reject: (e) => (timer?.cancel(), (this.connectionEvent = undefined), reject(e)),
       };
-      this.connectionEvent = waiter;
     });
+    const waiter = this.connectionEvent;
+    const arm = (): void => {
+      if (waiter !== undefined && this.connectionEvent === waiter) {
+        timer = this.scheduler.after(this.config.timeoutMs, () => waiter.reject(new LlrpError('timeout', `no connection event within ${this.config.timeoutMs} ms`)));
+      }
+    };
+    return { promise, arm };
   }
 
   /** The one place a failure is counted: `conn` is the connection it happened on (undefined before it opened). */
@@ -168,6 +186,7 @@ export class LlrpSource implements Source {
     const delay = backoffDelay(this.attempt++, (this.deps.random ?? Math.random)(), { initialMs: this.config.reconnectInitialMs, maxMs: this.config.reconnectMaxMs });
     this.log?.warn({ source: this.name, reason: error.reason, err: error.message, retryInMs: delay }, 'LLRP reader failed; reconnecting');
     for (const s of this.statuses.values()) s.error(`llrp ${error.reason}: ${error.message}`);
+    this.phase = 'backoff';
     this.reconnectTimer = this.scheduler.after(delay, () => this.connect());
   }
 
