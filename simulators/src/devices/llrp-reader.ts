@@ -194,13 +194,15 @@ export class LlrpReaderSimulator {
     if (rate <= 0 || population.length === 0) return;
     const every = this.options.reportEveryMs ?? 200;
     const antennas = this.options.antennas ?? [1];
-    let owed = 0;
+    // Tags owed by the clock since the start: a tick that comes late (a busy machine) sends what it owes, so the
+    // rate holds.
+    const started = Date.now();
+    let sent = 0;
     clearInterval(this.stream);
     this.stream = setInterval(() => {
       if (!this.reporting) return;
-      owed += (rate * every) / 1000;
-      const n = Math.floor(owed);
-      owed -= n;
+      const n = Math.floor(((Date.now() - started) * rate) / 1000) - sent;
+      sent += Math.max(0, n);
       const tags: SimTag[] = [];
       for (let i = 0; i < n; i++, this.next++) tags.push({ epc: population[this.next % population.length]!, antenna: antennas[this.next % antennas.length]! });
       if (tags.length > 0) void this.report(tags).catch(() => undefined);
