@@ -81,5 +81,5 @@ function tagRead(t: Json, antennas: AntennaMap, agentTime: number): TagRead {
     time, via: 'rfid', raw: base.raw, ...extra,
     error: { code: 'E_LLRP_ANTENNA', reason: antenna === undefined ? 'the tag report names no antenna' : `antenna ${antenna} is not configured` },
   };
-  return { device: device ?? antennas.fallback, read, key: hex ?? read.raw, ...(seen !== undefined && !clockOk ? { clockRejected: true as const } : {}) };
+  return { device: device ?? antennas.fallback, read, key: hex !== undefined && hex !== '' ? hex : read.raw, ...(seen !== undefined && !clockOk ? { clockRejected: true as const } : {}) };
 }
