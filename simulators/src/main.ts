@@ -10,6 +10,9 @@
  *     Barcode scanners at the cold room door and the packing station (docs/scans.md) on socat pseudo-terminals
  *     (the agent opens DIR/cold-door and DIR/pack-station), and an RFID portal at the loading door speaking LLRP on
  *     127.0.0.1:P (default 0: a free port, printed as `portalPort`).
+ *   coldtrace-sim llrp-reader [--host H] [--port 5084] [--tags N] [--tags-per-second R] [--antennas 1,2]
+ *     A UHF RFID reader speaking LLRP (docs/scans.md, "LLRP readers"): once a client has started its ROSpec it
+ *     reports R tag reads a second over N SGTIN-96 tags of the demo product (serials 1..N), spread over the antennas.
  *   coldtrace-sim camera --camera DEVICE=STATION [--camera ...] [--host H] [--port P] [--auth digest:USER:PASS|basic:USER:PASS]
  *       [--clock-skew-ms N]
  *     IP cameras (docs/photos.md): each serves GET /snapshot.jpg, a JPEG showing its station and the time, on its
@@ -21,10 +24,11 @@
 import { parseArgs } from 'node:util';
 import { startModbusTcpServer, Xymd02, type ModbusSimServer } from './devices/index.js';
 import { startTruck } from './truck.js';
-import { startDock } from './dock.js';
+import { DEMO_GTIN, startDock } from './dock.js';
+import { LlrpReaderSimulator, sgtin96 } from './devices/index.js';
 import { startCameras } from './cameras.js';
 
-const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N] [--portal-port P]\n       coldtrace-sim camera --camera DEVICE=STATION ... [--host H] [--port P] [--auth digest:USER:PASS]';
+const USAGE = 'usage: coldtrace-sim xymd02 [--host H] [--port P] [--units unit:baseC,...]\n       coldtrace-sim truck --dir DIR [--shock-every-ms N]\n       coldtrace-sim dock --dir DIR [--step-ms N] [--portal-port P]\n       coldtrace-sim llrp-reader [--host H] [--port P] [--tags N] [--tags-per-second R] [--antennas 1,2]\n       coldtrace-sim camera --camera DEVICE=STATION ... [--host H] [--port P] [--auth digest:USER:PASS]';
 
 interface Running { readonly close: () => Promise<void>; readonly info: Record<string, unknown> }
 
@@ -56,6 +60,21 @@ async function startDockSim(argv: string[]): Promise<Running> {
   return { close: () => dock.close(), info: { device: 'dock', coldDoor: dock.coldDoorPath, portalPort: dock.portalPort, pack: dock.packPath } };
 }
 
+async function startLlrpReader(argv: string[]): Promise<Running> {
+  const { values } = parseArgs({ args: argv, options: {
+    host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '5084' }, tags: { type: 'string', default: '48' },
+    'tags-per-second': { type: 'string', default: '50' }, antennas: { type: 'string', default: '1,2' },
+  } });
+  const n = Number(values.tags);
+  const antennas = values.antennas.split(',').map(Number);
+  if (!Number.isInteger(n) || n < 1 || antennas.some((a) => !Number.isInteger(a) || a < 1 || a > 255)) throw new Error('--tags must be a whole number >= 1, --antennas ids 1..255');
+  // The demo product's GTIN has a 7-digit company prefix (9506000).
+  const tags = Array.from({ length: n }, (_v, i) => sgtin96(DEMO_GTIN, i + 1, 7));
+  const reader = new LlrpReaderSimulator({ host: values.host, port: Number(values.port), tags, antennas, tagsPerSecond: Number(values['tags-per-second']) });
+  const port = await reader.start();
+  return { close: () => reader.stop(), info: { device: 'llrp-reader', host: values.host, port, tags: n, antennas } };
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   let running: Running;
@@ -69,6 +88,9 @@ async function main(): Promise<number> {
         break;
       case 'dock':
         running = await startDockSim(rest);
+        break;
+      case 'llrp-reader':
+        running = await startLlrpReader(rest);
         break;
       case 'camera':
         running = await startCameras(rest);
