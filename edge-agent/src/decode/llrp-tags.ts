@@ -1,5 +1,5 @@
 /**
- * The TagReportData of an LLRP RO_ACCESS_REPORT (LLRP 1.0.1 §13.2.3, in llrpjs' JSON form) as scan reads, each for
+ * The TagReportData of an LLRP RO_ACCESS_REPORT (LLRP 1.0.1, in llrpjs' JSON form) as scan reads, each for
  * the device its antenna stands for: one reader often serves a portal whose antennas face two ways, and each way
  * is a device of the registry with its own place and direction (docs/scans.md). Pure: the agent's time passed in.
  *

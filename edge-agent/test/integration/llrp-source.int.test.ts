@@ -211,6 +211,13 @@ describe('LLRP source', () => {
     expect(sim.received).toEqual([]);
   });
 
+  it('says which CA file it cannot read, and counts it as a connection failure', async () => {
+    const { sim, sink, source } = await rig({ tls: { caFile: '/nonexistent/reader-ca.pem' } });
+    await waitFor('the failure counted', () => source.stats.failures.connect === 1);
+    expect(sink.statuses[0]?.status.error).toMatch(/^llrp connect: tls\.caFile \/nonexistent\/reader-ca\.pem: ENOENT/);
+    expect(sim.connections).toBe(0);
+  });
+
   it('gives up on a peer that accepts the connection but never says it is a reader, and tries again', async () => {
     const mute = createTcpServer(() => undefined);
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));

@@ -32,7 +32,7 @@ export class LlrpError extends Error {
 export interface LlrpEndpoint {
   readonly host: string;
   readonly port: number;
-  /** TLS (LLRP 1.1 §20 names port 5085 for it); `caFile` read by the caller into `ca`. */
+  /** TLS (IANA port 5085, encrypted-llrp); `ca`: the CA the reader's certificate must chain to (read from `caFile`). */
   readonly tls?: { readonly ca?: Buffer; readonly servername?: string };
   /** TCP (and TLS) connect timeout, ms. */
   readonly connectTimeoutMs: number;

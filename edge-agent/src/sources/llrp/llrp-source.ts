@@ -116,9 +116,16 @@ export class LlrpSource implements Source {
     return Promise.resolve();
   }
 
+  /** Read at every connection, so a CA file replaced on disk counts from the next one. */
   private endpoint(): LlrpEndpoint {
     const t = this.config.tls;
-    const tls = t === undefined ? undefined : { ...(t.caFile !== undefined ? { ca: readFileSync(t.caFile) } : {}), ...(t.servername !== undefined ? { servername: t.servername } : {}) };
+    let ca: Buffer | undefined;
+    try {
+      ca = t?.caFile !== undefined ? readFileSync(t.caFile) : undefined;
+    } catch (e) {
+      throw new LlrpError('connect', `tls.caFile ${t?.caFile ?? ''}: ${(e as Error).message}`);
+    }
+    const tls = t === undefined ? undefined : { ...(ca !== undefined ? { ca } : {}), ...(t.servername !== undefined ? { servername: t.servername } : {}) };
     return { host: this.config.host, port: this.config.port, connectTimeoutMs: this.config.timeoutMs, ...(tls ? { tls } : {}) };
   }
 
@@ -156,7 +163,7 @@ export class LlrpSource implements Source {
     session().catch((e: unknown) => this.fail(conn, e instanceof LlrpError ? e : new LlrpError('protocol', (e as Error).message)));
   }
 
-  /** The reader's first word: READER_EVENT_NOTIFICATION with ConnectionAttemptEvent (LLRP 1.0.1 §13.2.6.1). */
+  /** The reader's first word: READER_EVENT_NOTIFICATION with ConnectionAttemptEvent, sent by the reader on every new connection. */
   private expectConnectionEvent(): { promise: Promise<void>; arm(): void } {
     let timer: { cancel(): void } | undefined;
     const promise = new Promise<void>((resolve, reject) => {

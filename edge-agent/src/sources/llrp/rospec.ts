@@ -4,7 +4,7 @@
  * The ROSpec has a Null start trigger (START_ROSPEC starts it) and a Null stop trigger, so it runs until the
  * connection goes; its AISpec inventories the configured antennas (Gen2) and stops after `reportEveryMs`, which
  * ends the AISpec and so sends a report (ROReportTrigger Upon_N_Tags_Or_End_Of_AISpec), after which the ROSpec runs
- * it again (§10.2.1: a ROSpec whose stop trigger is Null loops over its specs). `reportEveryTags` reports sooner.
+ * it again (a ROSpec runs its specs in a loop until its stop trigger, here none). `reportEveryTags` reports sooner.
  */
 import type { LlrpSourceConfig } from './config.js';
 
