@@ -8,6 +8,7 @@
  *   is committed) to the value in the page, seen by a MutationObserver in the page (one clock: same machine); then
  *   the same with the page's live stream (GET /api/v1/live/devices) refused, which leaves its 2 s poll alone.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,7 @@ async function firstPaint(page: Page, url: string, devices: number): Promise<num
 
 export async function runDashboardBench(o: { mode: BenchMode; startedAt: Date; log: (s: string) => void }): Promise<DashboardBenchReport> {
   const size = DASHBOARD_BENCH_SIZES[o.mode];
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install chromium (scripts/test.sh does)`);
   const dir = await mkdtemp(join(tmpdir(), 'ct-bench-dashboard-'));
   const gateway = await spawnGateway({ COLDTRACE_DATA_DIR: join(dir, 'gw'), COLDTRACE_RULES: 'off' });
   let context: BrowserContext | undefined;
