@@ -34,6 +34,7 @@ const TABLE: Record<string, Access> = {
   ...Object.fromEntries(['orders', 'shipments'].flatMap((kind) => ['csv', 'json', 'pdf'].flatMap((format) => ['', '.sha256', '.sig']
     .map((suffix) => [`GET /api/v1/${kind}/:id/evidence.${format}${suffix}`, 'read' as const])))),
   'GET /api/v1/reports/lanes': 'read', 'GET /api/v1/reports/consistency': 'read',
+  'GET /api/v1/live/shipments': 'read', 'GET /api/v1/live/devices': 'read', 'GET /api/v1/live/orders/:id': 'read',
   'PUT /api/v1/devices/:id/calibrations/:certificate': 'admin', 'GET /api/v1/devices/:id/calibrations': 'read', 'GET /api/v1/calibration/devices': 'read',
   'GET /api/v1/devices/:id/corrected-readings': 'read',
   'GET /api/v1/integrity/verify': 'read', 'GET /api/v1/integrity/checkpoints': 'read', 'POST /api/v1/integrity/checkpoints': 'operate',
@@ -85,10 +86,18 @@ describe('HTTP access per route and role', () => {
       const [access, pattern] = [route.access, route.url];
       // Every caller of a route at once: about 1,200 calls in all, so the whole table stays well inside the deadline.
       await Promise.all([...keys].map(async ([caller, key]) => {
+        // A route that does not answer is named (a generous bound: it decides no verdict about speed).
+        const signal = AbortSignal.timeout(60_000);
         const res = await fetch(`${gw.httpUrl}${urlOf(pattern)}`, {
-          method: route.method, headers: key !== undefined ? { authorization: `Bearer ${key}` } : {}, redirect: 'manual',
-        });
-        await res.arrayBuffer();
+          method: route.method, headers: key !== undefined ? { authorization: `Bearer ${key}` } : {}, redirect: 'manual', signal,
+        }).catch((e: unknown) => e as Error);
+        if (res instanceof Error) {
+          wrong.push(`${route.method} ${pattern} as ${caller}: no answer (${res.message})`);
+          return;
+        }
+        // A live stream (Server-Sent Events) never ends: its headers are the answer.
+        if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) await res.body?.cancel();
+        else await res.arrayBuffer().catch(() => wrong.push(`${route.method} ${pattern} as ${caller}: body never ended`));
         const valid = (ROLES as readonly string[]).includes(caller);
         const expected = access === 'public' || (valid && mayAccess(caller as Role, access)) ? 'allowed' : valid ? 403 : 401;
         const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';

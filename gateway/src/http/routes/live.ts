@@ -46,6 +46,13 @@ export function registerLiveRoutes(app: FastifyInstance, opts: { deps: LiveRoute
     reply.hijack();
     open.add(res);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // HEAD (Fastify answers it with the GET's handler): the headers are the whole answer, and no stream is kept.
+    if (reply.request.method === 'HEAD') {
+      open.delete(res);
+      res.end();
+      stop();
+      return reply;
+    }
     const write = (text: string): void => {
       if (res.writableEnded || res.destroyed) return;
       res.write(text);
