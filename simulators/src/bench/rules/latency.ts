@@ -41,6 +41,11 @@ export const LATENCY_SIZES: Record<BenchMode, { probes: number; warmupMs: number
 };
 
 const HISTOGRAM = 'coldtrace_rules_flag_latency_seconds';
+/**
+ * The probe's own flag: a probe batch may carry others (a probe sensor silent until its probe has a data gap in a
+ * long run), which must not count as the probe's flag or alarm.
+ */
+const PROBE_RULE = 'excursion/temperature/upper/30/instant';
 const POLL_MS = 10;
 export const GIVE_UP_MS = 30_000;
 
@@ -112,9 +117,9 @@ async function probe(client: mqtt.MqttClient, httpUrl: string, i: number, notifi
   const acked = performance.now();
   const url = `${httpUrl}/api/v1/flags?subject=${encodeURIComponent(`batch:${probeBatch(i)}`)}`;
   while (performance.now() - acked < GIVE_UP_MS) {
-    const body = (await (await fetch(url)).json()) as { flags: unknown[] };
+    const body = (await (await fetch(url)).json()) as { flags: { rule: string }[] };
     const seen = performance.now();
-    if (body.flags.length > 0) {
+    if (body.flags.some((f) => f.rule === PROBE_RULE)) {
       const told = await notifiedAt(notified, probeBatch(i), acked);
       return { pubToAck: acked - t0, ackToVisible: seen - acked, pubToVisible: seen - t0, ...(told !== undefined ? { ackToNotified: told - acked } : {}) };
     }
@@ -143,7 +148,7 @@ async function notificationReceiver(notified: Notified): Promise<{ url: string; 
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alarms?: { flagId?: string }[] };
         for (const a of body.alarms ?? []) {
-          const batch = /@batch:(.+)$/.exec(a.flagId ?? '')?.[1];
+          const batch = new RegExp(`^${PROBE_RULE}@batch:(.+)$`).exec(a.flagId ?? '')?.[1];
           if (batch !== undefined && !notified.has(batch)) notified.set(batch, at);
         }
       } finally {
@@ -168,7 +173,7 @@ export async function measureFlagLatency(mode: BenchMode, template: string, peak
     await writeFile(policyFile, JSON.stringify({
       channels: [{ name: 'hook', kind: 'webhook', format: 'json', url: receiver.url }],
       recipients: [{ id: 'bench', contacts: { hook: 'bench' } }],
-      policies: [{ id: 'probes', match: { sites: ['SITE-PROBE'] }, steps: [{ notify: ['bench'] }], group: { intervalSec: 0 } }],
+      policies: [{ id: 'probes', match: { sites: ['SITE-PROBE'], rules: [PROBE_RULE] }, steps: [{ notify: ['bench'] }], group: { intervalSec: 0 } }],
     }));
     const gw = await spawnGateway({ COLDTRACE_DATA_DIR: dir, COLDTRACE_DURABILITY: half.durability, COLDTRACE_CUSTODY: 'on', COLDTRACE_RULES: 'on', COLDTRACE_NOTIFY_CONFIG: policyFile });
     try {
