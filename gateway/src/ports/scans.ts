@@ -47,10 +47,15 @@ export interface ScanQuery {
 }
 
 export interface ScanLog {
-  /** Whether a message of the device with this sequence number was logged (a re-sent message changes nothing). */
-  seen(device: string, seq: number): Promise<boolean>;
+  /**
+   * Whether this message was logged: `logged` (a re-sent message: it changes nothing), `new`, or `number-reused`. A
+   * message is named by its device, sequence number and the device time of its first read (`messageTime`): an agent
+   * whose numbering started again (a new data directory) reuses numbers with other reads, and those are new
+   * messages, never taken for re-sent ones.
+   */
+  seen(device: string, seq: number, messageTime: number): Promise<'logged' | 'new' | 'number-reused'>;
   /** Appends the reads of one message in one transaction; reads already logged are left as they are. */
-  append(entries: readonly ScanEntry[]): Promise<void>;
+  append(entries: readonly ScanEntry[], messageTime: number): Promise<void>;
   /** Newest first. */
   list(q: ScanQuery): Promise<(ScanEntry & { readonly id: number })[]>;
   /** Counts by outcome (for /metrics and the bench). */

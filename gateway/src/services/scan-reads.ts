@@ -45,6 +45,8 @@ export class MessageReads {
     /** Trackers' GPS readings: a move to or from a truck that was far away is a contradiction. Absent: not checked. */
     private readonly telemetry: Pick<TelemetryStore, 'query'> | undefined,
     private readonly topic: ScanTopic, private readonly seq: number, private readonly receivedAt: number,
+    /** What names this message in the ids of the placements it opens: its number (and time, for a reused number). */
+    private readonly idPart = String(seq),
   ) {}
 
   async read(r: CheckedRead): Promise<void> {
@@ -159,7 +161,7 @@ export class MessageReads {
         if (fix !== undefined) this.fixes.set(s, fix);
       }
     }
-    const newId = `scan-${this.topic.device}-${this.seq}-${r.index}`;
+    const newId = `scan-${this.topic.device}-${this.idPart}-${r.index}`;
     const d = decideCustody(id, list, r.time, door, this.whereabouts, newId);
     switch (d.kind) {
       case 'repeat':

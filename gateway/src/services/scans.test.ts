@@ -10,7 +10,7 @@ function gatedLog(): { log: ScanLog; release: () => void } {
   let release = (): void => undefined;
   const gate = new Promise<void>((r) => { release = r; });
   const log: ScanLog = {
-    seen: async () => { await gate; return true; },
+    seen: async () => { await gate; return 'logged' as const; },
     append: () => Promise.resolve(), list: () => Promise.resolve([]), counts: () => Promise.reject(new Error('unused')), batchesOf: () => Promise.resolve(new Map()),
   };
   return { log, release };

@@ -89,8 +89,15 @@ export class ScanService {
 
   private async judge(m: ScanInbound, receivedAt: number): Promise<ScanResult> {
     const { site, node, device } = m.topic;
-    if (await this.deps.log.seen(device, m.seq)) return { reads: m.reads.length, outcomes: {} };
-    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, this.deps.log, this.deps.telemetry, m.topic, m.seq, receivedAt);
+    // A message is its sequence number and first read's device time: a re-sent one changes nothing, a number reused
+    // by an agent whose numbering started again is a new message (ports/scans.ts, seen).
+    const messageTime = m.reads.find((r) => r.index === 0)?.time ?? Math.min(...m.reads.map((r) => r.time));
+    const seen = await this.deps.log.seen(device, m.seq, messageTime);
+    if (seen === 'logged') return { reads: m.reads.length, outcomes: {} };
+    if (seen === 'number-reused') this.deps.logger.warn({ site, node, device, seq: m.seq, messageTime }, 'scan message numbered as an earlier one with other reads: the agent\'s numbering started again; taken as a new message');
+    // Placements a reused number opens are named with the message's time too, so they never replace the earlier ones.
+    const ids = seen === 'number-reused' ? `${m.seq}-t${messageTime}` : `${m.seq}`;
+    const reads = new MessageReads(this.deps.store, this.context, this.deps.flags, this.deps.log, this.deps.telemetry, m.topic, m.seq, receivedAt, ids);
     // In device time: a message holds what the scanner buffered, and custody moves in the order they happened.
     for (const r of [...m.reads].sort((a, b) => a.time - b.time || a.index - b.index)) await reads.read(r);
     const { entries, batches, placements } = reads.out;
@@ -107,7 +114,7 @@ export class ScanService {
         }
       }
     }
-    await this.deps.log.append(entries);
+    await this.deps.log.append(entries, messageTime);
     const outcomes: Partial<Record<ScanOutcome, number>> = {};
     for (const e of entries) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
     for (const [o, n] of Object.entries(outcomes)) this.deps.count?.(o as ScanOutcome, n);

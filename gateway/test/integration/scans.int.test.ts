@@ -219,4 +219,22 @@ describe('scans become custody', () => {
     const q = await getJson<{ entries: { code: string; detail: string }[] }>(`${api}/quarantine?limit=5`);
     expect(q.entries.find((e) => e.detail.includes('/reads/0'))).toMatchObject({ code: 'E_FIELD_TYPE' });
   });
+
+  it("takes a number an agent reuses after its numbering started again as a new message, never as a re-send", async () => {
+    const lotA = label('LOT-RA', '2028-10-01', { sscc: '106141410000000026', producedOn: '2026-11-01' });
+    const lotB = label('LOT-RB', '2028-10-01', { sscc: '106141410000000033', producedOn: '2026-11-01' });
+    await scan('SC-COLD', t0 + HOUR, [lotA, lotB], 2000);
+    await scan('SC-LOAD', t0 + 2 * HOUR, [lotA], 2000);
+    // The loading door's agent gets a new data directory: its numbers start again and meet 2000 once more.
+    await scan('SC-LOAD', t0 + 2.5 * HOUR, [lotB], 2000);
+    await scan('SC-LOAD', t0 + 2.5 * HOUR, [lotB], 2000); // and that message is re-sent
+    const { scans } = await getJson<{ scans: (ScanRow & { seq: number })[] }>(`${api}/scans?device=SC-LOAD&limit=2`);
+    expect(scans.map((x) => `${x.seq} ${x.batch ?? ''} ${x.outcome}`), JSON.stringify(scans)).toEqual(['2000 LOT-RB moved', '2000 LOT-RA moved']);
+    // Each move has its own placement: the reused number did not replace the first one.
+    const first = await getJson<{ batch: string; shipment: string; from: string }>(`${api}/registry/placements/scan-SC-LOAD-2000-0`);
+    expect(first).toMatchObject({ batch: 'LOT-RA', shipment: 'SH-1', from: iso(t0 + 2 * HOUR) });
+    // On the truck from their own loading scans: the truck's readings from 2 h (LOT-RA) and from 2.5 h (LOT-RB) on.
+    expect((await evidence('LOT-RA')).find((r) => r.startsWith('T-1'))).toBe('T-1@120');
+    expect((await evidence('LOT-RB')).find((r) => r.startsWith('T-1'))).toBe('T-1@150');
+  });
 });
