@@ -55,8 +55,8 @@ COPY --from=build /app/simulators/dist simulators/dist
 COPY --from=build /app/dashboards/package.json dashboards/
 COPY --from=build /app/dashboards/web/dist dashboards/web/dist
 # Data directories exist in the image, owned by the runtime user, so named volumes mounted there start writable.
-RUN mkdir -p /var/lib/coldtrace /var/lib/coldtrace-agent \
- && chown node:node /var/lib/coldtrace /var/lib/coldtrace-agent
+RUN mkdir -p /var/lib/coldtrace /var/lib/coldtrace-agent /mosquitto-auth /run/coldtrace-secrets \
+ && chown node:node /var/lib/coldtrace /var/lib/coldtrace-agent /mosquitto-auth /run/coldtrace-secrets
 USER node
 # Each service sets its own command; without one the image runs the gateway.
 CMD ["node", "gateway/dist/main.js"]

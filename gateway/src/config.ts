@@ -18,7 +18,11 @@ export type MqttConfig =
       /** 'credentials': only nodes and readers with a gateway-issued credential connect, confined by topic ACLs (docs/security.md). */
       readonly auth: 'credentials' | 'open';
     }
-  | { readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly receiveMaximum: number; readonly clientId: string; readonly username?: string; readonly password?: string };
+  | {
+    readonly mode: 'external'; readonly url: string; readonly shareGroup: string; readonly connections: number; readonly receiveMaximum: number; readonly clientId: string; readonly username?: string; readonly password?: string;
+    /** At start, how long a broker that is down or refuses the gateway's credentials is tried again before giving up, ms (0: at once). */
+    readonly connectWaitMs: number;
+  };
 
 export type StoreConfig =
   | { readonly kind: 'sqlite' }
@@ -125,6 +129,7 @@ export const GATEWAY_ENV_KEYS = {
   COLDTRACE_MQTT_CLIENT_ID: '',
   COLDTRACE_MQTT_CONNECTIONS: '4',
   COLDTRACE_MQTT_RECEIVE_MAXIMUM: '1000',
+  COLDTRACE_MQTT_CONNECT_WAIT_S: '0',
   COLDTRACE_DATA_DIR: '.data/gateway',
   COLDTRACE_STORE: 'sqlite',
   COLDTRACE_DURABILITY: 'full',
@@ -234,7 +239,7 @@ export function loadGatewayConfig(env: Env, hostname = 'local'): LoadResult {
     : {
         mode, url: url('COLDTRACE_MQTT_URL', 'when COLDTRACE_MQTT_MODE=external', ['mqtt:', 'mqtts:', 'tcp:', 'tls:']),
         shareGroup: get('COLDTRACE_MQTT_SHARE_GROUP'), connections: int('COLDTRACE_MQTT_CONNECTIONS', 1, 64),
-        receiveMaximum: int('COLDTRACE_MQTT_RECEIVE_MAXIMUM', 1, 65_535),
+        receiveMaximum: int('COLDTRACE_MQTT_RECEIVE_MAXIMUM', 1, 65_535), connectWaitMs: int('COLDTRACE_MQTT_CONNECT_WAIT_S', 0, 3600) * 1000,
         clientId: opt('COLDTRACE_MQTT_CLIENT_ID') ?? `coldtrace-gw-${hostname}`,
         ...optional('username', opt('COLDTRACE_MQTT_USERNAME')), ...optional('password', opt('COLDTRACE_MQTT_PASSWORD')),
       };

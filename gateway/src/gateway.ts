@@ -300,7 +300,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
 
   const mqttLog = log.child({ component: 'mqtt' });
-  const mqtt = await startGatewayMqtt(config, { ingest, credentials, metrics, clock, log: mqttLog });
+  const mqtt = await startGatewayMqtt(config, { ingest, credentials, metrics, clock, scheduler: opts.scheduler ?? systemScheduler, log: mqttLog });
   const { url: mqttUrl, tlsUrl: mqttTlsUrl } = mqtt;
   // What the gateway itself publishes (flag events, refusal feedback), through the broker's outlet (gateway-mqtt.ts).
   outlet.current = mqtt.outlet;

@@ -1,86 +1,15 @@
 /**
  * docker-compose.yml checked against the code it deploys, without Docker: every command runs a file the build
  * produces, ports and env match what the real config parsers accept, the mounted agent config passes the agent's
- * validator, Grafana talks to InfluxDB with InfluxDB's own credentials, and the mosquitto config (run for real)
- * lets the gateway and the agent in with the credentials the stack gives them, and nobody else.
+ * validator, Grafana talks to InfluxDB with InfluxDB's own credentials, and the agent's credential is issued by the
+ * gateway. The broker's arrangement runs for real in compose-mosquitto.int.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect as netConnect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, posix } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { connectAsync, type MqttClient } from 'mqtt';
 import { GATEWAY_NODE_FLAGS, loadGatewayConfig } from '@coldtrace/gateway';
-import { ConfigError, loadConfig } from '@coldtrace/edge-agent';
-import { pino } from 'pino';
-import { startExternalSubscriber } from '../../src/adapters/mqtt/external-subscriber.js';
-import { handToServiceUser } from '../support/service-user.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
-
-type Env = Record<string, string>;
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  environment?: Record<string, string | number | boolean>;
-  ports?: string[];
-  expose?: string[];
-  volumes?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  entrypoint?: string[];
-}
-
-/** Compose interpolation as `docker compose` does it with no .env file: `${X:-default}`, `${X}`, `$$`. */
-function interpolate(value: string, env: Env = {}): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, braced, def, bare) => {
-    if (m === '$$') return '$';
-    const v = env[(braced ?? bare) as string];
-    return v !== undefined && v !== '' ? v : ((def as string | undefined) ?? '');
-  });
-}
-
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
-const services = compose.services;
-const service = (name: string): Service => {
-  const s = services[name];
-  if (s === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
-  return s;
-};
-const envOf = (name: string): Env =>
-  Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
-/** Host file of a bind mount into `name` at container path `target` (or under a mounted directory). */
-function hostPathOf(name: string, target: string): string | undefined {
-  for (const v of service(name).volumes ?? []) {
-    const [src, dst] = v.split(':');
-    if (src === undefined || dst === undefined || !src.startsWith('./')) continue;
-    if (target === dst) return join(ROOT, src);
-    if (target.startsWith(`${dst}/`)) return join(ROOT, src, posix.relative(dst, target));
-  }
-  return undefined;
-}
-const containerPorts = (s: Service): number[] => (s.ports ?? []).map((p) => Number(p.split(':').at(-1)));
-const argAfter = (cmd: readonly string[], flag: string): string | undefined => cmd[cmd.indexOf(flag) + 1];
-
-const mosquittoConf = read('deploy/mosquitto/mosquitto.conf');
-const listenerPorts = [...mosquittoConf.matchAll(/^listener\s+(\d+)/gm)].map((m) => Number(m[1]));
-const agentYamlPath = hostPathOf('agent', argAfter(service('agent').command ?? [], '--config') ?? '');
-/** The mounted agent config through the agent's own loader (YAML parse + validateConfig); problems listed on failure. */
-async function loadAgentConfig(): Promise<Awaited<ReturnType<typeof loadConfig>>> {
-  if (agentYamlPath === undefined) throw new Error('the agent --config file is not bind-mounted from the repository');
-  try {
-    return await loadConfig(agentYamlPath);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new Error(`${agentYamlPath}: ${err.code}\n${err.problems.join('\n')}`);
-    throw err;
-  }
-}
+import { argAfter, compose, containerPorts, envOf, hostPathOf, interpolate, listenerPorts, loadAgentConfig, read, ROOT, service, services } from '../support/compose.js';
 
 describe('docker-compose.yml', () => {
   it('uses the compose spec (no version key) and declares every named volume it mounts', () => {
@@ -96,7 +25,8 @@ describe('docker-compose.yml', () => {
 
   it('runs, in every built service, a file the build produces from an existing source file', () => {
     const dockerfile = read('Dockerfile');
-    const built = Object.entries(services).filter(([, s]) => s.build !== undefined);
+    // The long-running ones; the provision one-shot runs a script (its own test below).
+    const built = Object.entries(services).filter(([, s]) => s.build !== undefined && s.entrypoint === undefined);
     expect(built.map(([n]) => n).sort()).toEqual(['agent', 'gateway', 'simulator']);
     for (const [name, s] of built) {
       const [node, ...rest] = s.command ?? [];
@@ -290,133 +220,51 @@ describe('grafana service', () => {
   });
 });
 
-describe('mosquitto service (real broker with deploy/mosquitto)', () => {
-  let tmp: string;
-  let broker: ChildProcess | undefined;
-  let url: string;
-  const clients: MqttClient[] = [];
-
-  async function freePort(): Promise<number> {
-    const srv = createServer();
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const { port } = srv.address() as { port: number };
-    await new Promise<void>((r) => srv.close(() => r()));
-    return port;
-  }
-
-  async function connect(username: string | undefined, password: string | undefined): Promise<MqttClient> {
-    const c = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000, ...(username ? { username, password } : {}) });
-    clients.push(c);
-    return c;
-  }
-
-  beforeAll(async () => {
-    expect(service('mosquitto').volumes).toContain('./deploy/mosquitto:/mosquitto/config:ro');
-    expect(containerPorts(service('mosquitto')).every((p) => listenerPorts.includes(p))).toBe(true);
-    tmp = await mkdtemp(join(tmpdir(), 'coldtrace-compose-'));
-    const port = await freePort();
-    url = `mqtt://127.0.0.1:${port}`;
-    // The shipped files with only what must differ outside the container: paths and the listening port. They are
-    // copied into a private temp dir handed to the user Mosquitto runs as: started as root it drops to `mosquitto`
-    // before reading the password file, and that user may not be able to enter the checkout (issue #25).
-    const files = ['passwd', 'acl'];
-    for (const f of files) await copyFile(join(ROOT, 'deploy/mosquitto', f), join(tmp, f));
-    const conf = mosquittoConf
-      .replace(/^listener\s+\d+.*$/m, `listener ${port} 127.0.0.1`)
-      .replace(/^(password_file|acl_file)\s+\/mosquitto\/config\/(\S+)$/gm, (_m, key: string, file: string) => `${key} ${join(tmp, file)}`)
-      .replace(/^persistence\s+true$/m, 'persistence false')
-      .replace(/^persistence_location.*$/m, '');
-    await writeFile(join(tmp, 'mosquitto.conf'), conf);
-    await handToServiceUser(tmp, [...files, 'mosquitto.conf'], 'mosquitto');
-    const proc = spawn('mosquitto', ['-c', join(tmp, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    broker = proc;
-    let output = '';
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<never>((_resolve, reject) => {
-      proc.once('error', (e) => reject(new Error(`mosquitto could not start (is it installed?): ${e.message}`)));
-      proc.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}: ${output}`)));
-    });
-    // Ready when the port accepts TCP connections (its log goes to a pipe, where it is block-buffered).
-    const ready = (async () => {
-      for (let i = 0; i < 100; i++) {
-        const ok = await new Promise<boolean>((r) => {
-          const s = netConnect(port, '127.0.0.1').once('connect', () => (s.destroy(), r(true))).once('error', () => r(false));
-        });
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`mosquitto did not listen on ${port} within 5 s: ${output}`);
-    })();
-    await Promise.race([ready, exited]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
-    broker?.kill('SIGTERM');
-    if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-  });
-
-  it('refuses anonymous clients', async () => {
-    await expect(connect(undefined, undefined)).rejects.toThrow(/not authori[sz]ed|Connection refused/i);
-  });
-
-  it('delivers what the agent publishes under its node to the gateway’s shared subscription, and nothing else', async () => {
-    const gw = envOf('gateway');
+describe('the agent\u2019s MQTT credential', () => {
+  it('is issued by the gateway through coldtrace-credentials, once, into the file the agent reads, before the agent starts', async () => {
     const { site, node, mqtt } = await loadAgentConfig();
-
-    const gateway = await connect(gw['COLDTRACE_MQTT_USERNAME'], gw['COLDTRACE_MQTT_PASSWORD']);
-    const received: string[] = [];
-    gateway.on('message', (topic) => received.push(topic));
-    const granted = await gateway.subscribeAsync(`$share/${gw['COLDTRACE_MQTT_SHARE_GROUP']}/ct/v1/+/+/+/data`, { qos: 1 });
-    expect(granted[0]?.qos).toBe(1);
-
-    const agent = await connect(mqtt.username, mqtt.password);
-    await agent.publishAsync(`ct/v1/${site}/${node}/th-1/data`, '{}', { qos: 1 });
-    // The ACL confines the agent to its own node: this one is dropped by the broker.
-    await agent.publishAsync(`ct/v1/${site}/someone-else/th-1/data`, '{}', { qos: 1 });
-    await expect.poll(() => received, { timeout: 3000 }).toContain(`ct/v1/${site}/${node}/th-1/data`);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(received).toEqual([`ct/v1/${site}/${node}/th-1/data`]);
+    const provision = service('provision');
+    const script = interpolate((provision.command ?? []).join('\n'));
+    // The CLI the build produces, against the gateway's port, with the admin key the gateway boots with.
+    const cli = /node (gateway\/dist\/cli\/\S+\.js) issue (\S+) --out-dir (\S+) --url (\S+)/.exec(script);
+    expect(cli, script).not.toBeNull();
+    const [, file, who, dir, url] = cli!;
+    expect(existsSync(join(ROOT, file!.replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
+    expect(who).toBe(`${site}/${node}`);
+    expect(new URL(url!).hostname).toBe('gateway');
+    expect(Number(new URL(url!).port)).toBe(containerPorts(service('gateway'))[0]);
+    expect(envOf('provision')['COLDTRACE_API_KEY']).toBe(envOf('gateway')['COLDTRACE_ADMIN_KEY']);
+    expect(loadGatewayConfig(envOf('gateway')).ok).toBe(true);
+    // The CLI names a node's file SITE_NODE in its directory: the agent reads that file, as that user and client id.
+    expect(mqtt.passwordFile).toBe(posix.join(dir!, `${site}_${node}`));
+    expect(mqtt.username).toBe(`${site}/${node}`);
+    expect(mqtt.clientId).toBe(`ct-${site}-${node}`);
+    expect(script).toContain(`[ -s ${mqtt.passwordFile} ]`);
+    const volumeAt = (name: string, path: string) => (service(name).volumes ?? []).find((v) => v.split(':')[1] === path)?.split(':')[0];
+    expect(volumeAt('provision', dir!)).toBeDefined();
+    expect(volumeAt('agent', dir!)).toBe(volumeAt('provision', dir!));
+    expect(provision.depends_on).toEqual({ gateway: { condition: 'service_healthy' } });
+    expect(service('agent').depends_on?.['provision']).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('lets the gateway tell the agent what it refused on the agent’s own feedback topic, and nobody else hear it', async () => {
+  it('reaches Mosquitto through the password and ACL files the gateway writes into a volume the broker reads', () => {
     const gw = envOf('gateway');
-    const { site, node, mqtt } = await loadAgentConfig();
-    const agent = await connect(mqtt.username, mqtt.password);
-    const heard: string[] = [];
-    agent.on('message', (topic) => heard.push(topic));
-    await agent.subscribeAsync([`ct/v1/${site}/${node}/feedback`, `ct/v1/${site}/someone-else/feedback`, 'ct/v1/_events/#'], { qos: 1 });
-    const gateway = await connect(gw['COLDTRACE_MQTT_USERNAME'], gw['COLDTRACE_MQTT_PASSWORD']);
-    await gateway.publishAsync(`ct/v1/${site}/${node}/feedback`, '{}', { qos: 1 });
-    await gateway.publishAsync(`ct/v1/${site}/someone-else/feedback`, '{}', { qos: 1 });
-    await gateway.publishAsync('ct/v1/_events/flag/raised', '{}', { qos: 1 });
-    // The agent may not forge flag events for the order hub.
-    await agent.publishAsync('ct/v1/_events/flag/raised', '{"forged":true}', { qos: 1 });
-    await expect.poll(() => heard, { timeout: 3000 }).toContain(`ct/v1/${site}/${node}/feedback`);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(heard).toEqual([`ct/v1/${site}/${node}/feedback`]);
-  });
-
-  it('lets the gateway’s own MQTT 5 client in with its credentials, and refuses it a wrong password with the reason', async () => {
-    const gw = envOf('gateway');
-    const { site, node, mqtt } = await loadAgentConfig();
-    const options = {
-      // A group of its own: the previous test's subscriber is still a member of the configured one.
-      url, shareGroup: `${gw['COLDTRACE_MQTT_SHARE_GROUP']!}-own`, clientId: 'compose-gw', connections: 1, receiveMaximum: 100,
-      username: gw['COLDTRACE_MQTT_USERNAME']!, password: gw['COLDTRACE_MQTT_PASSWORD']!,
-    };
-    const received: string[] = [];
-    const sub = await startExternalSubscriber(options, (m, done) => { received.push(m.topic); done(null); }, Date.now, pino({ level: 'silent' }));
-    try {
-      const agent = await connect(mqtt.username, mqtt.password);
-      await agent.publishAsync(`ct/v1/${site}/${node}/th-2/data`, '{}', { qos: 1 });
-      await expect.poll(() => received, { timeout: 3000 }).toEqual([`ct/v1/${site}/${node}/th-2/data`]);
-    } finally {
-      await sub.close();
-    }
-    // Mosquitto answers a wrong password with 0x87 (not authorized), not 0x86.
-    await expect(startExternalSubscriber({ ...options, clientId: 'compose-gw-bad', password: 'wrong' }, (_m, done) => done(null), Date.now, pino({ level: 'silent' })))
-      .rejects.toThrow(/refused the connection of compose-gw-bad-0: reason code 135 \(not authorized\)/);
+    const files = [gw['COLDTRACE_MOSQUITTO_PASSWORD_FILE'], gw['COLDTRACE_MOSQUITTO_ACL_FILE']];
+    expect(files.map((f) => posix.dirname(f ?? ''))).toEqual(['/mosquitto-auth', '/mosquitto-auth']);
+    const gatewayVolume = (service('gateway').volumes ?? []).find((v) => v.split(':')[1] === '/mosquitto-auth')?.split(':')[0];
+    const brokerMount = (service('mosquitto').volumes ?? []).find((v) => v.split(':')[0] === gatewayVolume);
+    expect(brokerMount).toBe(`${gatewayVolume}:/mosquitto/auth:ro`);
+    // run.sh reads them there (its default AUTH_DIR) and points Mosquitto at its copies, which mosquitto.conf names.
+    expect(service('mosquitto').command).toEqual(['sh', '/mosquitto/config/run.sh']);
+    const run = read('deploy/mosquitto/run.sh');
+    expect(run).toContain('AUTH_DIR=${AUTH_DIR:-/mosquitto/auth}');
+    expect(run).toContain('LIVE_DIR=${LIVE_DIR:-/mosquitto/live}');
+    const conf = read('deploy/mosquitto/mosquitto.conf');
+    expect(conf).toMatch(/^password_file \/mosquitto\/live\/passwd$/m);
+    expect(conf).toMatch(/^acl_file \/mosquitto\/live\/acl$/m);
+    // The gateway waits for the broker's reload at its first connection; the image has the directory, owned by its user.
+    expect(Number(gw['COLDTRACE_MQTT_CONNECT_WAIT_S'])).toBeGreaterThanOrEqual(10);
+    expect(read('Dockerfile')).toMatch(/chown node:node [^\n]*\/mosquitto-auth/);
   });
 });
+
