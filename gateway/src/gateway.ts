@@ -3,7 +3,6 @@
  * environment; tests, the demo and the benchmark call it with their own ports and directories.
  */
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
@@ -20,19 +19,11 @@ import { scanFindings } from './services/scan-findings.js';
 import { SqliteRegistryStore } from './adapters/sqlite/registry/registry-store.js';
 import { SqliteFlagStore } from './adapters/sqlite/flags/flag-store.js';
 import { SqliteEventOutbox } from './adapters/sqlite/outbox/event-outbox.js';
-import { SqliteCarrierEventStore } from './adapters/sqlite/carrier/carrier-event-store.js';
-import { CarrierEventService } from './services/carrier-events.js';
-import { SqliteCapAlertStore } from './adapters/sqlite/alerts/cap-store.js';
-import { WeatherAlertService } from './services/weather-alerts.js';
-import { CapPoller } from './services/weather-poll.js';
+import { openClaims } from './gateway-claims.js';
 import { fetchPoster } from './adapters/webhook/post.js';
 import { EventDelivery } from './services/event-delivery.js';
 import { AlertmanagerPush } from './services/alertmanager-push.js';
-import { NotifyService } from './services/notify.js';
-import { flagFacts } from './services/notify-facts.js';
-import { SqliteNotifyStore } from './adapters/sqlite/notify/notify-store.js';
-import { notifyChannels } from './adapters/smtp/channels.js';
-import { registerNotifyMetrics } from './services/notify-metrics.js';
+import { startNotify } from './gateway-notify.js';
 import { CalibrationService } from './services/calibration.js';
 import { SqliteCalibrationStore } from './adapters/sqlite/calibration/calibration-store.js';
 import { CalibrationDue } from './services/calibration-due.js';
@@ -65,7 +56,6 @@ import { ShipmentListService } from './services/shipments.js';
 import { DeliveryWindowService } from './services/delivery-windows.js';
 import { OrderSummaryService } from './services/order-summary.js';
 import { MilestoneService } from './services/milestones.js';
-import { claimWindowsMin } from './domain/rules/claim-params.js';
 import { SqliteMilestoneStore } from './adapters/sqlite/milestones/milestone-store.js';
 import { LaneReportService } from './services/lane-report.js';
 import { ConsistencyReportService } from './services/consistency-report.js';
@@ -191,18 +181,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   registerAlertmanagerMetrics(metrics.registry, () => alertmanager.stats());
   // People on duty (docs/notifications.md): alarms escalate through their own outbox file; off without a policy file.
-  const notifyStore = config.notify === undefined ? undefined : new SqliteNotifyStore(openDatabase(join(config.dataDir, 'notify.db'), { durability: config.durability, cacheKiB: 8192 }));
-  const notifySend = config.notify === undefined ? undefined : notifyChannels(config.notify.policy.channels, fetchPoster(), log.child({ component: 'notify' }));
-  const notifications = config.notify === undefined || notifyStore === undefined || notifySend === undefined ? undefined : new NotifyService({
-    store: notifyStore, policy: config.notify.policy, channels: notifySend.send, flags, factsOf: flagFacts(registryStore, config.alertmanager.publicUrl),
-    clock, scheduler: opts.scheduler ?? systemScheduler, log: log.child({ component: 'notify' }),
-    ackKey: config.notify.secret ?? await notifyStore.meta('ack-key', () => randomBytes(32).toString('base64url')),
-    ...(config.alertmanager.publicUrl !== undefined ? { publicUrl: config.alertmanager.publicUrl } : {}),
-  });
+  const notify = await startNotify(config, { flags, registry: registryStore, clock, scheduler: opts.scheduler ?? systemScheduler, log, metrics: metrics.registry });
+  const notifications = notify?.notifications;
   // Photos as evidence (docs/photos.md): uploaded by nodes, stored content-addressed, linked through custody, chained.
   const photos = await startPhotos(config, { registryDb, metaDb, credentials, clock, log: log.child({ component: 'photos' }), metrics: metrics.registry });
   const evidence = new EvidenceService(registryStore, custody, store, flags, scanLog, photos.records);
-  if (notifications !== undefined) registerNotifyMetrics(metrics.registry, () => notifications.stats());
   // Calibration certificates (docs/calibration.md): their own small file; readings stay as measured.
   const calibrationStore = new SqliteCalibrationStore(openDatabase(join(config.dataDir, 'calibration.db'), { durability: config.durability, cacheKiB: 2048 }));
   const calibration = new CalibrationService(calibrationStore, registryStore, store);
@@ -223,12 +206,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   integrity.start();
   const evidenceExport = { exports: evidenceFiles, reports: new EvidenceReportService(evidenceFiles, registryStore, flags, (sha256) => integrity.signExport(sha256), photos), sign: (sha256: string) => integrity.signExport(sha256) };
   const fefo = new FefoService(registryStore, evidence, store, calibration);
-  // Carrier tracking events (issue #20): their own file, so a backfill never holds the registry's write lock.
-  const carrierStore = new SqliteCarrierEventStore(openDatabase(join(config.dataDir, 'carrier.db'), { durability: config.durability, cacheKiB: 16_384 }));
-  const carrierEvents = new CarrierEventService(carrierStore, registryStore);
-  // Weather and disruption alerts (CAP 1.2, issue #20): their own file; shipments on their way judged against them.
-  const alertStore = new SqliteCapAlertStore(openDatabase(join(config.dataDir, 'alerts.db'), { durability: config.durability, cacheKiB: 4096 }));
-  const weatherAlerts = new WeatherAlertService(alertStore, clock, log.child({ component: 'weather-alerts' }));
+  // Claims against evidence (issue #20): carrier tracking events and CAP weather alerts (gateway-claims.ts).
+  const claims = openClaims(config, { registry: registryStore, clock, scheduler: opts.scheduler ?? systemScheduler, log });
+  const { carrierEvents, weatherAlerts } = claims;
   const tracks = new TrackService(registryStore, evidence, store, carrierEvents);
   const shipments = new ShipmentListService(registryStore, store, flags);
   const deliveryWindows = new DeliveryWindowService(registryStore, shipments, flags);
@@ -248,26 +228,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     countDroppedFixes: (reason, n) => metrics.gpsDropped.inc({ reason }, n), milestones: milestones.judged, carrierEvents,
     scanFindings: scanFindings(scanLog, registryStore), weatherAlerts, calibrations: calibration, calibrationFindings: calibrationDue.findings, ...(config.claims !== undefined ? { claimProfiles: config.claims } : {}),
   });
-  // A new alert, update or cancel has the shipments on their way judged (the sweep judges them again as time passes).
-  weatherAlerts.onChange(() => {
-    for (const id of custody.shipmentsWithTrackers(clock.now())) rules.mark(`shipment:${id}`, clock.now(), 'background');
-  });
-  const capPollers = config.capAlerts.urls.map((url) => new CapPoller(weatherAlerts, opts.scheduler ?? systemScheduler, log.child({ component: 'cap-poll' }), { url, everyMs: config.capAlerts.pollMs }));
-  for (const p of capPollers) p.start();
-  // A carrier's claim has its shipment judged now, and again once its window has passed (docs/claims.md).
-  const claimWindows = claimWindowsMin(config.claims ?? {});
-  carrierEvents.onNew((events) => {
-    for (const e of events) {
-      for (const s of e.shipments) {
-        rules.mark(`shipment:${s}`);
-        // Delivered, or at a place (a hub, perhaps): judged again when its window has passed (delivery-claims.ts,
-        // hub-claims.ts), at each window a carrier or lane profile may give it.
-        if (e.milestone === 'delivered' || e.place !== undefined || e.position !== undefined) {
-          for (const w of claimWindows) rules.markAt(`shipment:${s}`, e.timeMs + w * 60_000 + 1000);
-        }
-      }
-    }
-  });
+  claims.attach(rules, custody);
   registry.onChange(rules.registryChanged);
   rules.onFlags((changes) => void tellOrderHub(changes));
   if (config.custody && config.rules) {
@@ -314,7 +275,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     scans: scanLog,
     liveViews,
     ...(opened.retention !== undefined ? { rollups: opened.retention } : {}),
-    ...(notifications !== undefined && notifyStore !== undefined && config.notify !== undefined ? { notifications: { notifications, store: notifyStore, policy: config.notify.policy } } : {}),
+    ...(notify !== undefined ? { notifications: notify.routes } : {}),
     calibration,
     access: httpAccess,
     integrity,
@@ -348,15 +309,13 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       feedback.close();
       await outlet.current?.close();
       await mqtt.close();
-      for (const p of capPollers) await p.close();
+      await claims.stopPolling();
       await batcher.close();
       calibrationDue.close();
       await rules.close();
       await delivery.close();
       await alertmanager.close();
-      await notifications?.close();
-      notifySend?.close();
-      await notifyStore?.close();
+      await notify?.close();
       await calibrationStore.close();
       await outbox.close();
       await app.close();
@@ -364,8 +323,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       closeAccess();
       await store.close();
       await registryStore.close();
-      await carrierStore.close();
-      await alertStore.close();
+      await claims.close();
       opensIntegrity.close();
       metaDb.close();
     })()),
