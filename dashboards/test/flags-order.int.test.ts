@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { allFlags, buildScenario, checkFlags, expectedId, replay } from '../../simulators/src/scenarios/index.js';
 import { getJson, request, startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
 
@@ -80,6 +80,29 @@ afterAll(async () => {
   if (profile !== undefined) await rm(profile, { recursive: true, force: true });
   if (shots !== undefined) console.log(`flags/order screenshots in ${shots}`);
 });
+
+/**
+ * What uPlot drew in an evidence chart: its series' labels and data, and the share of painted canvas pixels in a
+ * 12 px band at the top of the plot through the middle of the first shaded stretch, and through the window's first
+ * minute.
+ */
+async function evidenceDrawn(chart: Locator): Promise<{ labels: string[]; data: (number | null)[][]; shadedInSpan: number; shadedBefore: number }> {
+  return chart.evaluate((el) => {
+    interface U { series: { label?: string }[]; data: (number | null)[][]; ctx: CanvasRenderingContext2D; bbox: { top: number }; valToPos(v: number, scale: string, canvasPixels?: boolean): number }
+    const u = (el as HTMLElement & { uplot: U }).uplot;
+    const span = el.querySelector('li.excursion');
+    const x = u.data[0] as number[];
+    const painted = (t: number): number => {
+      const img = u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)), Math.round(u.bbox.top) + 2, 1, 12).data;
+      let n = 0;
+      for (let i = 3; i < img.length; i += 4) if (img[i]! > 0) n++;
+      return n / (img.length / 4);
+    };
+    const from = Number(span?.getAttribute('data-from'));
+    const to = Number(span?.getAttribute('data-to'));
+    return { labels: u.series.map((s) => s.label ?? ''), data: u.data, shadedInSpan: painted((from + to) / 2), shadedBefore: painted(x[0]! + 60_000) };
+  });
+}
 
 describe('flags view', () => {
   it('lists the open flags newest first, with severity, subject, orders and the moment met in the viewer’s zone', async () => {
@@ -148,9 +171,11 @@ describe('order view', () => {
     await expect.poll(() => timeline.locator('li[data-kind="flag"]').count(), DEADLINE).toBe(expectedFlags.length);
     const flags = await timeline.locator('li[data-kind="flag"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-flag')));
     expect([...flags].sort()).toEqual(expectedFlags);
-    const times = (await timeline.locator('li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-at')))));
+    // The timeline's own entries (an entry may hold lists of its own, such as an evidence chart's shaded stretches).
+    const entries = timeline.locator(':scope > li');
+    const times = (await entries.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-at')))));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    const kinds = new Set(await timeline.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))));
+    const kinds = new Set(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))));
     expect([...kinds].sort()).toEqual(['custody', 'flag', 'place', 'status', 'tracker']);
     const excursion = timeline.locator('li[data-flag="excursion/temperature/upper/8/consecutive/30@batch:RT-VAX-7731"]');
     expect(await excursion.locator('.badge').textContent()).toBe('Major');
@@ -159,28 +184,27 @@ describe('order view', () => {
     expect(await page.locator('#order-zone').textContent()).toMatch(ZONE_NOTE);
   });
 
-  it('draws the evidence of the reefer failure: the temperature trace, the 8 °C limit and the shaded excursion', async () => {
-    const chart = page.locator('li[data-flag="excursion/temperature/upper/8/consecutive/30@batch:RT-VAX-7731"] svg.evidence-chart');
-    await expect.poll(() => chart.locator('path.trace').count(), DEADLINE).toBe(1);
-    const trace = chart.locator('path.trace');
-    expect(await trace.getAttribute('data-device')).toBe('rt-reefer-12');
+  it('draws the evidence of the reefer failure with uPlot: the temperature trace, the 8 °C limit and the shaded excursion', async () => {
+    const chart = page.locator('li[data-flag="excursion/temperature/upper/8/consecutive/30@batch:RT-VAX-7731"] div.evidence-chart');
+    await expect.poll(() => chart.locator('canvas').count(), DEADLINE).toBe(1);
+    const drawn = await evidenceDrawn(chart);
+    expect(drawn.labels).toEqual(['time', 'rt-reefer-12', 'limit 8 °C']);
     // A reading a minute over the excursion (44 min) and the 30 min before it (the trip ends soon after).
-    expect(Number(await trace.getAttribute('data-points'))).toBeGreaterThan(70);
-    expect(((await trace.getAttribute('d')) ?? '').split('L').length).toBeGreaterThan(70);
-    const span = chart.locator('rect.excursion');
-    expect(await span.count()).toBe(1);
-    expect(Number(await span.getAttribute('width'))).toBeGreaterThan(20);
-    expect(await chart.locator('line.limit').count()).toBe(1);
-    expect(await chart.locator('text.limit-label').textContent()).toBe('limit 8 °C');
-    // The limit lies below the trace's peak (12.1 °C) and above its start (5 °C): higher on screen = smaller y.
-    const ys = ((await trace.getAttribute('d')) ?? '').split(/[ML]/).filter((p) => p !== '').map((p) => Number(p.trim().split(' ')[1]));
-    const limitY = Number(await chart.locator('line.limit').getAttribute('y1'));
-    expect(Math.min(...ys)).toBeLessThan(limitY);
-    expect(Math.max(...ys)).toBeGreaterThan(limitY);
+    const trace = drawn.data[1]!.filter((v): v is number => typeof v === 'number');
+    expect(trace.length).toBeGreaterThan(70);
+    // The limit lies below the trace's peak (12.1 °C) and above its start (5 °C), across the whole window.
+    expect(new Set(drawn.data[2]!.filter((v) => v !== null && v !== undefined))).toEqual(new Set([8]));
+    expect(Math.max(...trace)).toBeGreaterThan(8);
+    expect(Math.min(...trace)).toBeLessThan(8);
+    // One stretch beyond the limit, named for screen readers and shaded on the canvas: its middle is painted at the
+    // top of the plot, where no trace runs, the window's first minutes are not.
+    expect(await chart.locator('li.excursion').count()).toBe(1);
+    expect(drawn.shadedInSpan).toBeGreaterThan(0.8);
+    expect(drawn.shadedBefore).toBeLessThan(0.2);
     // The shock's chart: the 62 g reading against the 50 g limit.
-    const shock = page.locator('li[data-flag="shock/shock.peak/50/instant@shipment:SH-RT-0042"] svg.evidence-chart');
-    await expect.poll(() => shock.locator('path.trace[data-device="rt-acc-12"]').count(), DEADLINE).toBe(1);
-    expect(await shock.locator('text.limit-label').textContent()).toBe('limit 50 g');
+    const shock = page.locator('li[data-flag="shock/shock.peak/50/instant@shipment:SH-RT-0042"] div.evidence-chart');
+    await expect.poll(() => shock.locator('canvas').count(), DEADLINE).toBe(1);
+    expect((await evidenceDrawn(shock)).labels).toEqual(['time', 'rt-acc-12', 'limit 50 g']);
     expect(await page.locator('li[data-flag="tier3/lane@lane:VNL-UTR"] .no-chart').textContent()).toMatch(/no readings of its own/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Flag } from '../web/src/api-orders.js';
-import { chartScale, evidenceQuery, niceTicks, timeTicks, tracePath } from '../web/src/model-evidence.js';
+import { chartScale, evidenceQuery } from '../web/src/model-evidence.js';
 
 const MIN = 60_000;
 const flag = (o: Partial<Flag> = {}): Flag => ({
@@ -27,24 +27,12 @@ describe('evidenceQuery', () => {
   });
 });
 
-describe('chart geometry', () => {
+describe('chart scale', () => {
   const box = { width: 110, height: 120, left: 10, right: 0, top: 10, bottom: 10 };
   it('maps the window onto the plot width and the values with the limit and 10 % headroom onto its height', () => {
     const s = chartScale({ from: 0, to: 100, limit: 10 }, [[{ time: 0, value: 0 }, { time: 100, value: 5 }]], box);
     expect([s.min, s.max]).toEqual([-1, 11]);
     expect([s.x(0), s.x(50), s.x(100)]).toEqual([10, 60, 110]);
     expect([s.y(11), s.y(-1)]).toEqual([10, 110]);
-  });
-  it('draws the trace in time order, whatever order the readings came in', () => {
-    expect(tracePath([{ time: 2, value: 2 }, { time: 1, value: 1 }], { x: (t) => t * 10, y: (v) => 100 - v })).toBe('M10 99 L20 98');
-    expect(tracePath([], { x: (t) => t, y: (v) => v })).toBe('');
-  });
-  it.each([
-    { min: 0, max: 10, want: [0, 2, 4, 6, 8, 10] },
-    { min: 4.2, max: 12.9, want: [6, 8, 10, 12] },
-    { min: 3, max: 3, want: [] },
-  ])('ticks $min…$max', ({ min, max, want }) => expect(niceTicks(min, max)).toEqual(want));
-  it('puts time ticks on round quarter hours for a two-hour window', () => {
-    expect(timeTicks(5 * MIN, 125 * MIN)).toEqual([30, 60, 90, 120].map((m) => m * MIN));
   });
 });

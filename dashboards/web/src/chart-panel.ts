@@ -1,15 +1,15 @@
 /**
  * The History panel of the live page (issue #16): one metric of one device over 1 h, 24 h or 7 d, drawn from the
- * gateway's downsampled buckets (GET /api/v1/series) as a min-max band with the mean line (chart-model.ts).
- *
- * Hand-drawn SVG rather than a chart library (uPlot was the candidate): the page is plain tsc output without a
- * bundler, like its other plots (evidence-chart.ts, route-plot.ts), and an SVG keeps each bucket an element with its
- * values and a tooltip, which screen readers, the browser test and a human hovering can all read; a canvas cannot.
+ * gateway's downsampled buckets (GET /api/v1/series) as a min-max band with the mean, and the limits of the products
+ * stored where the device is, by uPlot (a chart library made for time series: canvas, cursor, legend, the viewer's
+ * time zone on the axis), loaded as its ES module build beside the page's modules (scripts/copy-assets.mjs). The same
+ * buckets are a table for screen readers (and the browser test), since a canvas says nothing.
  */
 import { ApiError, type ApiClient, type DeviceSummary, type SeriesResponse } from './api.js';
-import { h, svg } from './dom.js';
-import { CHART_RANGES, chartGeometry, DEFAULT_PLOT_BOX, windowOf, type ChartRange } from './chart-model.js';
+import { h } from './dom.js';
+import { CHART_RANGES, chartData, DEFAULT_PLOT_BOX, windowOf, type ChartRange } from './chart-model.js';
 import { zoneLimits, type LimitLine } from './chart-limits.js';
+import uPlot from './vendor/uPlot.esm.js';
 
 export interface ChartPanelOptions {
   /** How often the devices list and the chart are re-read, ms. Default 30000. */
@@ -28,7 +28,9 @@ export class ChartPanel {
   private readonly deviceSelect: HTMLSelectElement;
   private readonly metricSelect: HTMLSelectElement;
   private readonly status: HTMLElement;
-  private readonly plot: SVGSVGElement;
+  private readonly plot: HTMLElement & { uplot?: uPlot };
+  private readonly table: HTMLElement;
+  private readonly limitList: HTMLElement;
   private readonly buttons: HTMLButtonElement[];
   private range: ChartRange = CHART_RANGES[0]!;
   private devices: readonly DeviceSummary[] = [];
@@ -43,13 +45,16 @@ export class ChartPanel {
     this.metricSelect = h(doc, 'select', { id: 'chart-metric' });
     this.buttons = CHART_RANGES.map((r) => h(doc, 'button', { type: 'button', 'data-range': r.id, 'aria-pressed': r === this.range ? 'true' : 'false' }, r.label));
     this.status = h(doc, 'p', { id: 'chart-status', class: 'summary', role: 'status' }, 'Loading…');
-    this.plot = svg(doc, 'svg', { id: 'chart-svg', class: 'series-chart', viewBox: `0 0 ${DEFAULT_PLOT_BOX.width} ${DEFAULT_PLOT_BOX.height}`, role: 'img', 'aria-labelledby': 'charts-title chart-status' });
+    this.plot = h(doc, 'div', { id: 'chart-plot', class: 'series-chart', role: 'img', 'aria-labelledby': 'charts-title chart-status' });
+    // The limits by name for screen readers (uPlot's legend names them on screen).
+    this.limitList = h(doc, 'ul', { id: 'chart-limits', class: 'visually-hidden' });
+    this.table = h(doc, 'div', { id: 'chart-table', class: 'visually-hidden' });
     this.section = h(doc, 'section', { id: 'charts', 'aria-labelledby': 'charts-title' },
       h(doc, 'h2', { id: 'charts-title' }, 'History'),
       h(doc, 'div', { class: 'chart-controls' },
         h(doc, 'label', {}, 'Device ', this.deviceSelect), h(doc, 'label', {}, 'Metric ', this.metricSelect),
         h(doc, 'div', { class: 'chart-ranges', role: 'group', 'aria-label': 'Range' }, ...this.buttons)),
-      this.status, this.plot,
+      this.status, this.plot, this.limitList, this.table,
       h(doc, 'p', { class: 'muted chart-legend' }, 'Band: lowest to highest reading in each bucket (a single spike shows as its top); line: mean; dashed: the limits of the products stored where the device is. Gaps: no readings.'));
   }
 
@@ -132,35 +137,40 @@ export class ChartPanel {
   }
 
   private render(res: SeriesResponse, unit: string, limits: readonly LimitLine[]): void {
-    const g = chartGeometry(res.buckets, res, DEFAULT_PLOT_BOX, limits.map((l) => l.value));
-    const box = DEFAULT_PLOT_BOX;
     const doc = this.doc;
-    const children: SVGElement[] = [];
-    for (const t of g.yTicks) {
-      children.push(svg(doc, 'line', { class: 'chart-grid', x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }));
-      children.push(svg(doc, 'text', { class: 'chart-label', x: box.left - 6, y: t.y + 4, 'text-anchor': 'end' }, `${round(t.value)}`));
+    const d = chartData(res.buckets, res, limits.map((l) => l.value));
+    const limitName = (l: LimitLine): string => `${l.bound === 'upper' ? 'max' : 'min'} ${round(l.value)} ${unit} (${l.products.join(', ')})`;
+    const stepped = uPlot.paths.stepped?.({ align: 1 });
+    const step = stepped !== undefined ? { paths: stepped } : {};
+    const opts: uPlot.Options = {
+      width: Math.max(320, this.plot.clientWidth || DEFAULT_PLOT_BOX.width), height: DEFAULT_PLOT_BOX.height, ms: 1,
+      scales: { x: { time: true, range: [res.from, res.to] }, y: { range: [d.yRange[0], d.yRange[1]] } },
+      // Times in the viewer's zone and locale, as the rest of the page writes them.
+      axes: [{ values: (_u, splits) => splits.map((t) => timeLabel(t, this.range)) }, { label: unit, size: 56 }],
+      series: [
+        { label: 'time' },
+        { label: `min (${unit})`, stroke: 'rgba(31, 95, 153, 0.55)', width: 1, ...step, points: { show: false } },
+        { label: `max (${unit})`, stroke: 'rgba(31, 95, 153, 0.55)', width: 1, ...step, points: { show: false } },
+        { label: `mean (${unit})`, stroke: '#1f5f99', width: 2, ...step, points: { show: false } },
+        ...limits.map((l) => ({ label: limitName(l), stroke: '#b3261e', width: 1.5, dash: [6, 4], points: { show: false } })),
+      ],
+      bands: [{ series: [2, 1], fill: 'rgba(31, 95, 153, 0.22)' }],
+    };
+    const data: uPlot.AlignedData = [d.x, d.min, d.max, d.mean, ...limits.map((l) => d.x.map(() => l.value))];
+    this.plot.uplot?.destroy();
+    this.plot.replaceChildren();
+    this.plot.uplot = new uPlot(opts, data, this.plot);
+    this.plot.dataset['buckets'] = String(res.buckets.length);
+    this.limitList.replaceChildren(...limits.map((l) => h(doc, 'li', { class: 'chart-limit-label', 'data-role': 'limit', 'data-bound': l.bound, 'data-value': l.value }, limitName(l))));
+    if (res.buckets.length === 0) {
+      this.table.replaceChildren(h(doc, 'p', {}, 'No readings in this range'));
+      return;
     }
-    for (const t of g.xTicks) {
-      children.push(svg(doc, 'text', { class: 'chart-label', x: t.x, y: box.height - 6, 'text-anchor': 'middle' }, timeLabel(t.time, this.range)));
-    }
-    children.push(svg(doc, 'text', { class: 'chart-label', x: 4, y: box.top + 8 }, unit));
-    for (const l of limits) {
-      const y = g.y(l.value);
-      children.push(svg(doc, 'line', { class: 'chart-limit', 'data-role': 'limit', 'data-bound': l.bound, 'data-value': l.value, x1: box.left, x2: box.width - box.right, y1: y, y2: y }));
-      children.push(svg(doc, 'text', { class: 'chart-label chart-limit-label', x: box.width - box.right - 4, y: l.bound === 'upper' ? y - 4 : y + 12, 'text-anchor': 'end' },
-        `${l.bound === 'upper' ? 'max' : 'min'} ${round(l.value)} ${unit} (${l.products.join(', ')})`));
-    }
-    for (const d of g.band) children.push(svg(doc, 'path', { class: 'chart-band', 'data-role': 'band', d }));
-    for (const d of g.mean) children.push(svg(doc, 'path', { class: 'chart-mean', 'data-role': 'mean', d }));
-    for (const s of g.buckets) {
-      const b = s.bucket;
-      children.push(svg(doc, 'rect', {
-        class: 'chart-bucket', x: s.x, width: s.width, y: s.yMax, height: Math.max(s.yMin - s.yMax, 1),
-        'data-start': b.start, 'data-min': b.min, 'data-max': b.max, 'data-mean': b.mean, 'data-count': b.count,
-      }, svg(doc, 'title', {}, `${new Date(b.start).toLocaleString()}: min ${round(b.min)}, max ${round(b.max)}, mean ${round(b.mean)} ${unit} (${b.count} readings)`)));
-    }
-    if (g.buckets.length === 0) children.push(svg(doc, 'text', { class: 'chart-label', x: box.width / 2, y: box.height / 2, 'text-anchor': 'middle' }, 'No readings in this range'));
-    this.plot.replaceChildren(...children);
+    this.table.replaceChildren(h(doc, 'table', {},
+      h(doc, 'caption', {}, `Buckets of ${formatSpan(res.step)}: lowest, highest and mean reading, ${unit}`),
+      h(doc, 'thead', {}, h(doc, 'tr', {}, ...['Start', 'Min', 'Max', 'Mean', 'Readings'].map((c) => h(doc, 'th', { scope: 'col' }, c)))),
+      h(doc, 'tbody', {}, ...res.buckets.map((b) => h(doc, 'tr', { class: 'chart-bucket', 'data-start': b.start, 'data-min': b.min, 'data-max': b.max, 'data-mean': b.mean, 'data-count': b.count },
+        h(doc, 'th', { scope: 'row' }, new Date(b.start).toLocaleString()), h(doc, 'td', {}, round(b.min)), h(doc, 'td', {}, round(b.max)), h(doc, 'td', {}, round(b.mean)), h(doc, 'td', {}, String(b.count)))))));
   }
 }
 
@@ -172,6 +182,6 @@ function formatSpan(ms: number): string {
 
 function timeLabel(t: number, range: ChartRange): string {
   const d = new Date(t);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  return range.id === '7d' ? `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })}${d.getHours() === 0 ? '' : ` ${hm}`}` : hm;
+  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return range.id === '7d' ? `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' })}${d.getHours() === 0 && d.getMinutes() === 0 ? '' : ` ${hm}`}` : hm;
 }

@@ -1,14 +1,16 @@
 /**
- * A flag's evidence chart in SVG: the trace of its metric from each of its devices around the flag, the rule's limit
- * as a dashed line, the offending stretches shaded. Drawn from the readings themselves, so what is shown is what
- * the rules judged.
+ * A flag's evidence chart, drawn by uPlot (the page's time-series chart library, chart-panel.ts): the trace of its
+ * metric from each of its devices around the flag, the rule's limit as a dashed line, the offending stretches
+ * shaded. Drawn from the readings themselves, so what is shown is what the rules judged. The shaded stretches are
+ * also a list for screen readers (a canvas says nothing).
  */
 import type { ApiClient } from './api.js';
 import { series, type Flag } from './api-orders.js';
-import { h, svg } from './dom.js';
-import { chartScale, DEFAULT_CHART_BOX, evidenceQuery, niceTicks, timeTicks, tracePath, type EvidenceQuery, type Point } from './model-evidence.js';
+import { h } from './dom.js';
+import { chartScale, DEFAULT_CHART_BOX, evidenceQuery, type EvidenceQuery, type Point } from './model-evidence.js';
 import { formatValue, unitLabel } from './model.js';
 import { formatZoned, formatZonedClock } from './model-zone.js';
+import uPlot from './vendor/uPlot.esm.js';
 
 export interface DeviceSeries {
   readonly device: string;
@@ -26,62 +28,53 @@ export async function loadEvidence(api: ApiClient, q: EvidenceQuery): Promise<De
   );
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : String(Math.round(v * 100) / 100);
-}
+const TRACE_COLOURS = ['#1f5f99', '#7b3fa0', '#2e7d32'];
+const SHADE = 'rgba(179, 38, 30, 0.22)';
 
-/** The SVG chart of `data` for `q`; `zone`: the viewer's time zone for the axis labels. */
-export function renderEvidence(doc: Document, flag: Flag, q: EvidenceQuery, data: readonly DeviceSeries[], zone: string): SVGSVGElement {
+/** The chart of `data` for `q`; `zone`: the viewer's time zone for the axis labels. */
+export function renderEvidence(doc: Document, flag: Flag, q: EvidenceQuery, data: readonly DeviceSeries[], zone: string): HTMLElement {
   const box = DEFAULT_CHART_BOX;
-  const s = chartScale(q, data.map((d) => d.points), box);
+  const scale = chartScale(q, data.map((d) => d.points), box);
   const unit = data.find((d) => d.unit !== '')?.unit ?? '';
   const label =
     `${q.metric} of ${q.devices.join(', ')} from ${formatZoned(q.from, zone)} to ${formatZoned(q.to, zone)}` +
     (q.limit !== undefined ? `, limit ${formatValue(q.limit, unit)}` : '') +
     `, ${data.reduce((n, d) => n + d.points.length, 0)} readings`;
-  const chart = svg(doc, 'svg', {
-    class: 'evidence-chart',
-    viewBox: `0 0 ${box.width} ${box.height}`,
-    role: 'img',
-    'aria-label': label,
-    'data-flag': flag.id,
-  });
-  chart.append(svg(doc, 'title', {}, label));
-  const bottom = box.height - box.bottom;
-  for (const span of q.spans) {
-    const x0 = Math.max(box.left, s.x(span.from));
-    const x1 = Math.min(box.width - box.right, s.x(span.to));
-    chart.append(
-      svg(doc, 'rect', { class: 'excursion', x: x0, y: box.top, width: Math.max(1, x1 - x0), height: bottom - box.top },
-        svg(doc, 'title', {}, `beyond the limit from ${formatZoned(span.from, zone)} to ${formatZoned(span.to, zone)}`)),
-    );
-  }
-  for (const v of niceTicks(s.min, s.max)) {
-    chart.append(
-      svg(doc, 'line', { class: 'grid', x1: box.left, x2: box.width - box.right, y1: s.y(v), y2: s.y(v) }),
-      svg(doc, 'text', { class: 'tick', x: box.left - 4, y: s.y(v) + 4, 'text-anchor': 'end' }, fmt(v)),
-    );
-  }
-  for (const t of timeTicks(q.from, q.to)) {
-    chart.append(svg(doc, 'text', { class: 'tick', x: s.x(t), y: bottom + 16, 'text-anchor': 'middle' }, formatZonedClock(t, zone)));
-  }
-  chart.append(svg(doc, 'line', { class: 'axis', x1: box.left, x2: box.width - box.right, y1: bottom, y2: bottom }));
-  if (q.limit !== undefined) {
-    const y = s.y(q.limit);
-    chart.append(
-      svg(doc, 'line', { class: 'limit', x1: box.left, x2: box.width - box.right, y1: y, y2: y }),
-      svg(doc, 'text', { class: 'limit-label', x: box.width - box.right - 4, y: y - 4, 'text-anchor': 'end' }, `limit ${formatValue(q.limit, unit)}`),
-    );
-  }
-  data.forEach((d, i) => {
+  const chart: HTMLElement & { uplot?: uPlot } = h(doc, 'div', { class: 'evidence-chart', role: 'img', 'aria-label': label, 'data-flag': flag.id });
+  // One table per device, and the window's ends carrying the limit: uPlot aligns them on one time axis.
+  const tables: uPlot.AlignedData[] = data.map((d) => {
     const points = [...d.points].sort((a, b) => a.time - b.time);
-    // Sparse event metrics (a shock) have few readings: a dot per reading says where each one is.
-    chart.append(svg(doc, 'path', { class: `trace trace-${i % 3}`, d: tracePath(points, s), 'data-device': d.device, 'data-points': points.length }));
-    if (points.length <= 30) {
-      for (const p of points) chart.append(svg(doc, 'circle', { class: `dot trace-${i % 3}`, cx: s.x(p.time), cy: s.y(p.value), r: 3 }));
-    }
+    return [points.map((p) => p.time), points.map((p) => p.value)];
   });
-  chart.append(svg(doc, 'text', { class: 'tick unit', x: 4, y: box.top + 4 }, unitLabel(unit)));
+  tables.push([[q.from, q.to], [q.limit ?? null, q.limit ?? null]]);
+  const aligned = uPlot.join(tables);
+  const opts: uPlot.Options = {
+    width: box.width, height: box.height, ms: 1,
+    scales: { x: { time: true, range: [q.from, q.to] }, y: { range: [scale.min, scale.max] } },
+    axes: [{ values: (_u, splits) => splits.map((t) => formatZonedClock(t, zone)) }, { label: unitLabel(unit), size: 52 }],
+    series: [
+      { label: 'time', value: (_u, t) => (t === null ? '–' : formatZoned(t, zone)) },
+      // Sparse event metrics (a shock) have few readings: a dot per reading says where each one is.
+      ...data.map((d, i) => ({ label: d.device, stroke: TRACE_COLOURS[i % TRACE_COLOURS.length], width: 1.5, spanGaps: true, points: { show: d.points.length <= 30, size: 6 } })),
+      { label: q.limit !== undefined ? `limit ${formatValue(q.limit, unit)}` : 'limit', show: q.limit !== undefined, stroke: '#b3261e', width: 1.5, dash: [6, 4], spanGaps: true, points: { show: false } },
+    ],
+    hooks: {
+      // The offending stretches, shaded under the traces.
+      drawClear: [(u) => {
+        u.ctx.save();
+        u.ctx.fillStyle = SHADE;
+        for (const span of q.spans) {
+          const x0 = Math.max(u.bbox.left, u.valToPos(span.from, 'x', true));
+          const x1 = Math.min(u.bbox.left + u.bbox.width, u.valToPos(span.to, 'x', true));
+          u.ctx.fillRect(x0, u.bbox.top, Math.max(1, x1 - x0), u.bbox.height);
+        }
+        u.ctx.restore();
+      }],
+    },
+  };
+  chart.uplot = new uPlot(opts, aligned, chart);
+  chart.append(h(doc, 'ul', { class: 'visually-hidden' }, ...q.spans.map((span) => h(doc, 'li', { class: 'excursion', 'data-from': span.from, 'data-to': span.to },
+    `beyond the limit from ${formatZoned(span.from, zone)} to ${formatZoned(span.to, zone)}`))));
   return chart;
 }
 

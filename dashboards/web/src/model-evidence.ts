@@ -78,33 +78,3 @@ export function chartScale(q: Pick<EvidenceQuery, 'from' | 'to' | 'limit'>, seri
     max,
   };
 }
-
-const r1 = (n: number): string => (Math.round(n * 10) / 10).toString();
-
-/** SVG path data through the points in time order: `M x y L x y …`; empty for no point. */
-export function tracePath(points: readonly Point[], s: Pick<ChartScale, 'x' | 'y'>): string {
-  return [...points]
-    .sort((a, b) => a.time - b.time)
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${r1(s.x(p.time))} ${r1(s.y(p.value))}`)
-    .join(' ');
-}
-
-/** About `count` round tick values between min and max (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  const raw = (max - min) / Math.max(1, count);
-  if (!(raw > 0) || !Number.isFinite(raw)) return [];
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag);
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
-  return ticks;
-}
-
-/** Time ticks on whole multiples of 5, 10, 15, 30 min or 1, 2, 3, 6, 12 h, about `count` of them. */
-export function timeTicks(from: number, to: number, count = 6): number[] {
-  const steps = [5, 10, 15, 30, 60, 120, 180, 360, 720].map((m) => m * 60_000);
-  const step = steps.find((s) => (to - from) / s <= count) ?? 24 * 3_600_000;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
-  return ticks;
-}
