@@ -49,7 +49,8 @@ export function renderEvidence(doc: Document, flag: Flag, q: EvidenceQuery, data
   tables.push([[q.from, q.to], [q.limit ?? null, q.limit ?? null]]);
   const aligned = uPlot.join(tables);
   const opts: uPlot.Options = {
-    width: box.width, height: box.height, ms: 1,
+    // A canvas does not scale as an SVG did: as wide as the window leaves room for, up to the usual 640 px.
+    width: Math.max(320, Math.min(box.width, (doc.defaultView?.innerWidth ?? box.width) - 96)), height: box.height, ms: 1,
     scales: { x: { time: true, range: [q.from, q.to] }, y: { range: [scale.min, scale.max] } },
     axes: [{ values: (_u, splits) => splits.map((t) => formatZonedClock(t, zone)) }, { label: unitLabel(unit), size: 52 }],
     series: [
