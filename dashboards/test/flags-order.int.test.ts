@@ -83,8 +83,7 @@ afterAll(async () => {
 
 /**
  * What uPlot drew in an evidence chart: its series' labels and data, and the share of painted canvas pixels in a
- * 12 px band at the top of the plot through the middle of the first shaded stretch, and through the window's first
- * minute.
+ * 9 x 12 px box at the top of the plot in the middle of the first shaded stretch, and at the window's first minute.
  */
 async function evidenceDrawn(chart: Locator): Promise<{ labels: string[]; data: (number | null)[][]; shadedInSpan: number; shadedBefore: number }> {
   return chart.evaluate((el) => {
@@ -93,7 +92,8 @@ async function evidenceDrawn(chart: Locator): Promise<{ labels: string[]; data: 
     const span = el.querySelector('li.excursion');
     const x = u.data[0] as number[];
     const painted = (t: number): number => {
-      const img = u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)), Math.round(u.bbox.top) + 2, 1, 12).data;
+      // 9 px wide: a 1 px grid line in it is a ninth, never a verdict.
+      const img = u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)) - 4, Math.round(u.bbox.top) + 2, 9, 12).data;
       let n = 0;
       for (let i = 3; i < img.length; i += 4) if (img[i]! > 0) n++;
       return n / (img.length / 4);

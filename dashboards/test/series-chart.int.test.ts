@@ -107,7 +107,8 @@ async function drawn(t: number, lo: number, hi: number, stepsBefore = 5): Promis
     const painted = (time: number): number => {
       const px = Math.round(u.valToPos(time + step / 2, 'x', true));
       const [top, bottom] = [Math.round(u.valToPos(hi, 'y', true)), Math.round(u.valToPos(lo, 'y', true))];
-      const img = u.ctx.getImageData(px, top, 1, bottom - top).data;
+      // 9 px wide: a 1 px grid line in it is a ninth, never a verdict.
+      const img = u.ctx.getImageData(px - 4, top, 9, bottom - top).data;
       let n = 0;
       for (let i = 3; i < img.length; i += 4) if (img[i]! > 0) n++;
       return n / (img.length / 4);
