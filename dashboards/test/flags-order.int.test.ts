@@ -82,8 +82,9 @@ afterAll(async () => {
 });
 
 /**
- * What uPlot drew in an evidence chart: its series' labels and data, and the share of painted canvas pixels in a
- * 9 x 12 px box at the top of the plot in the middle of the first shaded stretch, and at the window's first minute.
+ * What uPlot drew in an evidence chart: its series' labels and data, and the share of the canvas pixels painted in the
+ * shading's red in a 9 x 12 px box at the top of the plot in the middle of the first shaded stretch, and at the
+ * window's first minute.
  */
 async function evidenceDrawn(chart: Locator): Promise<{ labels: string[]; data: (number | null)[][]; shadedInSpan: number; shadedBefore: number }> {
   return chart.evaluate((el) => {
@@ -92,10 +93,10 @@ async function evidenceDrawn(chart: Locator): Promise<{ labels: string[]; data: 
     const span = el.querySelector('li.excursion');
     const x = u.data[0] as number[];
     const painted = (t: number): number => {
-      // 9 px wide: a 1 px grid line in it is a ninth, never a verdict.
       const img = u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)) - 4, Math.round(u.bbox.top) + 2, 9, 12).data;
+      // The shading's red, not the grey of a grid line or the blue of a trace.
       let n = 0;
-      for (let i = 3; i < img.length; i += 4) if (img[i]! > 0) n++;
+      for (let i = 0; i < img.length; i += 4) if (img[i + 3]! > 0 && img[i]! > img[i + 2]! + 60) n++;
       return n / (img.length / 4);
     };
     const from = Number(span?.getAttribute('data-from'));

@@ -107,10 +107,10 @@ async function drawn(t: number, lo: number, hi: number, stepsBefore = 5): Promis
     const painted = (time: number): number => {
       const px = Math.round(u.valToPos(time + step / 2, 'x', true));
       const [top, bottom] = [Math.round(u.valToPos(hi, 'y', true)), Math.round(u.valToPos(lo, 'y', true))];
-      // 9 px wide: a 1 px grid line in it is a ninth, never a verdict.
+      // The band's and the mean's blue, not the grey of a grid line.
       const img = u.ctx.getImageData(px - 4, top, 9, bottom - top).data;
       let n = 0;
-      for (let i = 3; i < img.length; i += 4) if (img[i]! > 0) n++;
+      for (let i = 0; i < img.length; i += 4) if (img[i + 3]! > 0 && img[i + 2]! > img[i]! + 60) n++;
       return n / (img.length / 4);
     };
     return { labels: u.series.map((s) => s.label ?? ''), max: u.data[2]!, mean: u.data[3]!, at: painted(at), before: painted(at - k * step) };
